@@ -1,0 +1,89 @@
+// Byte and hex helpers shared by every layer. Hex strings are always 0x-prefixed and lowercase
+// when we produce them; parsing accepts either case.
+
+export type Hex = `0x${string}`;
+
+const HEX_RE = /^0x[0-9a-fA-F]*$/;
+
+export function isHex(value: unknown): value is Hex {
+  return typeof value === 'string' && HEX_RE.test(value);
+}
+
+export function bytesToHex(bytes: Uint8Array): Hex {
+  return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`;
+}
+
+/** Parses 0x-prefixed hex of even length; throws a RangeError naming the problem otherwise. */
+export function hexToBytes(hex: string): Uint8Array {
+  if (!HEX_RE.test(hex)) throw new RangeError('expected 0x-prefixed hex');
+  if (hex.length % 2 !== 0) throw new RangeError('hex has an odd number of digits');
+  return new Uint8Array(Buffer.from(hex.slice(2), 'hex'));
+}
+
+export function bigintToHex(value: bigint): Hex {
+  if (value < 0n) throw new RangeError('negative quantity');
+  return `0x${value.toString(16)}`;
+}
+
+/** Minimal big-endian encoding (empty for zero), as RLP wants integers. */
+export function bigintToBytes(value: bigint): Uint8Array {
+  if (value < 0n) throw new RangeError('negative integer');
+  if (value === 0n) return new Uint8Array(0);
+  let hex = value.toString(16);
+  if (hex.length % 2) hex = `0${hex}`;
+  return new Uint8Array(Buffer.from(hex, 'hex'));
+}
+
+/** Big-endian fixed width; throws if the value does not fit. */
+export function bigintToFixedBytes(value: bigint, width: number): Uint8Array {
+  if (value < 0n) throw new RangeError('negative integer');
+  const hex = value.toString(16).padStart(width * 2, '0');
+  if (hex.length > width * 2) throw new RangeError(`integer does not fit in ${width} bytes`);
+  return new Uint8Array(Buffer.from(hex, 'hex'));
+}
+
+export function bytesToBigint(bytes: Uint8Array): bigint {
+  if (bytes.length === 0) return 0n;
+  return BigInt(bytesToHex(bytes));
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+}
+
+/** Lexicographic comparison, for deterministic ordering of byte keys. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  return Buffer.compare(a, b);
+}
+
+export function utf8ToBytes(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+export function bytesToUtf8(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+}
+
+export function u64ToBytes(value: bigint | number): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, BigInt(value));
+  return out;
+}
+
+export function bytesToU64(bytes: Uint8Array): bigint {
+  if (bytes.length !== 8) throw new RangeError('expected 8 bytes');
+  return new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0);
+}

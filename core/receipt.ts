@@ -1,0 +1,54 @@
+// Transaction receipts and logs, as committed to by a header's receiptsRoot and logsBloom.
+// Logs are Ethereum logs (address, up to four 32-byte topics, data), so ordinary decoders work.
+import { type Address, addressFromBytes, addressToBytes } from './address.ts';
+import { bytesToHex, type Hex, hexToBytes } from './bytes.ts';
+import { merkleRoot } from './merkle.ts';
+import { asBigint, asBytes, asList, asSafeInt, type RlpItem, rlpDecode, rlpEncode } from './rlp.ts';
+
+export interface Log {
+  readonly address: Address;
+  readonly topics: readonly Hex[];
+  readonly data: Uint8Array;
+}
+
+export interface Receipt {
+  readonly status: 0 | 1;
+  readonly gasUsed: bigint;
+  readonly cumulativeGasUsed: bigint;
+  readonly logs: readonly Log[];
+}
+
+function logFields(log: Log) {
+  return [addressToBytes(log.address), log.topics.map(hexToBytes), log.data];
+}
+
+export function encodeReceipt(r: Receipt): Uint8Array {
+  return rlpEncode([r.status, r.cumulativeGasUsed, r.gasUsed, r.logs.map(logFields)]);
+}
+
+function decodeLog(item: RlpItem, i: number): Log {
+  const [address, topics, data] = asList(item, `logs[${i}]`, 3);
+  return {
+    address: addressFromBytes(asBytes(address, `logs[${i}].address`, 20)),
+    topics: asList(topics, `logs[${i}].topics`).map((t, j) =>
+      bytesToHex(asBytes(t, `logs[${i}].topics[${j}]`, 32)),
+    ),
+    data: asBytes(data, `logs[${i}].data`),
+  };
+}
+
+export function decodeReceipt(bytes: Uint8Array): Receipt {
+  const f = asList(rlpDecode(bytes, 'receipt'), 'receipt', 4);
+  const status = asSafeInt(f[0], 'receipt.status');
+  if (status !== 0 && status !== 1) throw new RangeError(`receipt.status must be 0 or 1, got ${status}`);
+  return {
+    status,
+    cumulativeGasUsed: asBigint(f[1], 'receipt.cumulativeGasUsed', 8),
+    gasUsed: asBigint(f[2], 'receipt.gasUsed', 8),
+    logs: asList(f[3], 'receipt.logs').map(decodeLog),
+  };
+}
+
+export function receiptsRoot(receipts: readonly Receipt[]): Hex {
+  return bytesToHex(merkleRoot(receipts.map(encodeReceipt)));
+}

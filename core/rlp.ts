@@ -1,0 +1,58 @@
+// Strict RLP: decoding helpers that reject anything geth would reject as non-canonical, so every
+// hashed or signed object has exactly one encoding.
+import { RLP } from '@ethereumjs/rlp';
+import { bigintToBytes, bytesToBigint } from './bytes.ts';
+import { DecodeError } from './errors.ts';
+
+export type RlpItem = Uint8Array | RlpItem[];
+export type RlpInput = Uint8Array | bigint | number | RlpInput[];
+
+export function rlpEncode(input: RlpInput): Uint8Array {
+  return RLP.encode(normalize(input));
+}
+
+type Normalized = Uint8Array | Normalized[];
+function normalize(input: RlpInput): Normalized {
+  if (input instanceof Uint8Array) return input;
+  if (Array.isArray(input)) return input.map(normalize);
+  return bigintToBytes(BigInt(input));
+}
+
+/** Decodes exactly one item; trailing bytes and non-canonical lengths are errors. */
+export function rlpDecode(bytes: Uint8Array, what = 'RLP'): RlpItem {
+  try {
+    return RLP.decode(bytes) as RlpItem;
+  } catch (err) {
+    throw new DecodeError(`malformed ${what}: ${(err as Error).message}`);
+  }
+}
+
+export function asList(item: RlpItem | undefined, field: string, length?: number): RlpItem[] {
+  if (!Array.isArray(item)) throw new DecodeError(`${field}: expected an RLP list`);
+  if (length !== undefined && item.length !== length) {
+    throw new DecodeError(`${field}: expected ${length} items, got ${item.length}`);
+  }
+  return item;
+}
+
+export function asBytes(item: RlpItem | undefined, field: string, length?: number): Uint8Array {
+  if (!(item instanceof Uint8Array)) throw new DecodeError(`${field}: expected a byte string`);
+  if (length !== undefined && item.length !== length) {
+    throw new DecodeError(`${field}: expected ${length} bytes, got ${item.length}`);
+  }
+  return item;
+}
+
+/** Canonical unsigned integer: no leading zero bytes, at most maxBytes long. */
+export function asBigint(item: RlpItem | undefined, field: string, maxBytes = 32): bigint {
+  const bytes = asBytes(item, field);
+  if (bytes.length > maxBytes) throw new DecodeError(`${field}: integer longer than ${maxBytes} bytes`);
+  if (bytes.length > 0 && bytes[0] === 0) throw new DecodeError(`${field}: integer has leading zero bytes`);
+  return bytesToBigint(bytes);
+}
+
+export function asSafeInt(item: RlpItem | undefined, field: string): number {
+  const value = asBigint(item, field, 8);
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new DecodeError(`${field}: integer too large`);
+  return Number(value);
+}
