@@ -1,0 +1,162 @@
+// Shared fixtures for the rpc tests: a small demo registry written the way real namespace modules
+// are, a server on a free loopback port, and thin fetch/ws clients.
+import { type Logger, pino } from 'pino';
+import WebSocket from 'ws';
+import { z } from 'zod';
+import { OpenchainError } from '../../core/errors.ts';
+import {
+  type Connection,
+  newSubscriptionId,
+  requireConnection,
+  sendSubscription,
+} from '../../rpc/context.ts';
+import { ErrorCode, RpcError } from '../../rpc/errors.ts';
+import type { JsonValue } from '../../rpc/jsonrpc.ts';
+import { address, blockRef, bool, quantity } from '../../rpc/params.ts';
+import { method, Registry, type RpcModule } from '../../rpc/registry.ts';
+import { RpcServer, type RpcServerOptions } from '../../rpc/server.ts';
+
+export const CHAIN_ID = '0x539';
+
+/** An `eth` module with a constant chain id and newHeads subscriptions, like the real one will have. */
+export class DemoEth implements RpcModule {
+  readonly namespace = 'eth';
+  readonly heads = new Map<string, Connection>();
+  readonly methods = {
+    eth_chainId: method(z.tuple([]), () => CHAIN_ID),
+    eth_getBalance: method(z.tuple([address, blockRef]), ([, block]) =>
+      block.kind === 'number' ? `0x${block.number.toString(16)}` : '0x0',
+    ),
+    eth_subscribe: method(z.tuple([z.literal('newHeads')]), (_params, ctx) => {
+      const connection = requireConnection(ctx);
+      const id = newSubscriptionId();
+      this.heads.set(id, connection);
+      connection.onClose(() => this.heads.delete(id));
+      return id;
+    }),
+    eth_unsubscribe: method(z.tuple([z.string()]), ([id]) => this.heads.delete(id)),
+  };
+
+  publishHead(number: number): void {
+    for (const [id, connection] of this.heads)
+      sendSubscription(connection, id, { number: `0x${number.toString(16)}` });
+  }
+}
+
+/** Methods that exercise each error path of the framework. */
+export const testModule: RpcModule = {
+  namespace: 'test',
+  methods: {
+    test_echo: method(z.tuple([quantity, bool.optional()]), ([value, flag]) => ({
+      value: `0x${value.toString(16)}`,
+      flag: flag ?? null,
+    })),
+    test_sleep: method(z.tuple([z.number()]), async ([ms]) => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return ms;
+    }),
+    test_crash: method(z.tuple([]), () => {
+      throw new Error('secret internal detail');
+    }),
+    test_bigint: method(z.tuple([]), () => 5n as unknown as JsonValue),
+    test_revert: method(z.tuple([]), () => {
+      throw new RpcError(ErrorCode.ExecutionReverted, 'execution reverted: nope', '0x08c379a0');
+    }),
+    test_domain: method(z.tuple([]), () => {
+      throw new OpenchainError('NONCE_TOO_LOW', 'nonce too low');
+    }),
+  },
+};
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+/** A pino logger that keeps every line it writes. */
+export function captureLogger(): { logger: Logger; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const logger = pino(
+    { level: 'debug' },
+    { write: (line: string) => lines.push(JSON.parse(line) as LogLine) },
+  );
+  return { logger, lines };
+}
+
+export interface Fixture {
+  server: RpcServer;
+  eth: DemoEth;
+  url: string;
+  wsUrl: string;
+}
+
+export async function startServer(options: RpcServerOptions = {}): Promise<Fixture> {
+  const eth = new DemoEth();
+  const server = new RpcServer(new Registry([eth, testModule]), { ...options, host: '127.0.0.1', port: 0 });
+  const { url, wsUrl } = await server.start();
+  return { server, eth, url, wsUrl };
+}
+
+export async function post(
+  url: string,
+  body: unknown,
+): Promise<{ status: number; headers: Headers; text: string; json: unknown }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    json: text ? JSON.parse(text) : undefined,
+  };
+}
+
+/** A WebSocket client that queues incoming messages in arrival order. */
+export class WsClient {
+  readonly socket: WebSocket;
+  readonly #queue: unknown[] = [];
+  readonly #waiters: ((message: unknown) => void)[] = [];
+
+  constructor(url: string) {
+    this.socket = new WebSocket(url);
+    this.socket.on('message', (data) => {
+      const message: unknown = JSON.parse(String(data));
+      const waiter = this.#waiters.shift();
+      if (waiter) waiter(message);
+      else this.#queue.push(message);
+    });
+  }
+
+  opened(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.socket.once('open', () => resolve());
+      this.socket.once('error', reject);
+    });
+  }
+
+  closed(): Promise<number> {
+    return new Promise((resolve) => this.socket.once('close', (code) => resolve(code)));
+  }
+
+  send(message: unknown): void {
+    this.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  next(): Promise<unknown> {
+    if (this.#queue.length > 0) return Promise.resolve(this.#queue.shift());
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  pending(): number {
+    return this.#queue.length;
+  }
+
+  close(): void {
+    this.socket.terminate();
+  }
+}
