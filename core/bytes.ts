@@ -43,7 +43,13 @@ export function bigintToFixedBytes(value: bigint, width: number): Uint8Array {
 }
 
 export function bytesToBigint(bytes: Uint8Array): bigint {
-  if (bytes.length === 0) return 0n;
+  // Nonces, gas and most amounts fit in 48 bits: plain number arithmetic is exact there and avoids
+  // building a hex string on the hot path of transaction and account decoding.
+  if (bytes.length <= 6) {
+    let n = 0;
+    for (const b of bytes) n = n * 256 + b;
+    return BigInt(n);
+  }
   return BigInt(bytesToHex(bytes));
 }
 

@@ -65,7 +65,11 @@ export function verifyDuplicateVote(chainId: bigint, ev: DuplicateVoteEvidence, 
   if (a.validator !== b.validator || a.validator !== validator.address) {
     throw new VoteError('INVALID_EVIDENCE', 'votes are not from the same validator');
   }
-  if (a.blockHash === b.blockHash) throw new VoteError('INVALID_EVIDENCE', 'votes are for the same block');
+  // Compared by the bytes they denote, not as strings: Hex may be in either case, and two spellings
+  // of one hash have the same sign bytes, so one honest vote could otherwise be passed off as two.
+  if (a.blockHash?.toLowerCase() === b.blockHash?.toLowerCase()) {
+    throw new VoteError('INVALID_EVIDENCE', 'votes are for the same block');
+  }
   if (!verifyVoteSignature(chainId, a, validator) || !verifyVoteSignature(chainId, b, validator)) {
     throw new VoteError('INVALID_EVIDENCE', 'a vote signature does not verify');
   }

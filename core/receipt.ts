@@ -2,6 +2,7 @@
 // Logs are Ethereum logs (address, up to four 32-byte topics, data), so ordinary decoders work.
 import { type Address, addressFromBytes, addressToBytes } from './address.ts';
 import { bytesToHex, type Hex, hexToBytes } from './bytes.ts';
+import { DecodeError } from './errors.ts';
 import { merkleRoot } from './merkle.ts';
 import { asBigint, asBytes, asList, asSafeInt, type RlpItem, rlpDecode, rlpEncode } from './rlp.ts';
 
@@ -22,8 +23,17 @@ function logFields(log: Log) {
   return [addressToBytes(log.address), log.topics.map(hexToBytes), log.data];
 }
 
+// Receipts are immutable once built, and each is encoded twice on the commit path (for the
+// receipts root and for storage): remember the encoding per object.
+const encoded = new WeakMap<Receipt, Uint8Array>();
+
 export function encodeReceipt(r: Receipt): Uint8Array {
-  return rlpEncode([r.status, r.cumulativeGasUsed, r.gasUsed, r.logs.map(logFields)]);
+  let bytes = encoded.get(r);
+  if (!bytes) {
+    bytes = rlpEncode([r.status, r.cumulativeGasUsed, r.gasUsed, r.logs.map(logFields)]);
+    encoded.set(r, bytes);
+  }
+  return bytes;
 }
 
 function decodeLog(item: RlpItem, i: number): Log {
@@ -40,7 +50,7 @@ function decodeLog(item: RlpItem, i: number): Log {
 export function decodeReceipt(bytes: Uint8Array): Receipt {
   const f = asList(rlpDecode(bytes, 'receipt'), 'receipt', 4);
   const status = asSafeInt(f[0], 'receipt.status');
-  if (status !== 0 && status !== 1) throw new RangeError(`receipt.status must be 0 or 1, got ${status}`);
+  if (status !== 0 && status !== 1) throw new DecodeError(`receipt.status must be 0 or 1, got ${status}`);
   return {
     status,
     cumulativeGasUsed: asBigint(f[1], 'receipt.cumulativeGasUsed', 8),

@@ -3,23 +3,29 @@
 import { RLP } from '@ethereumjs/rlp';
 import { bigintToBytes, bytesToBigint } from './bytes.ts';
 import { DecodeError } from './errors.ts';
+import type { RlpInput } from './rlpEncode.ts';
+
+export { type RlpInput, rlpEncode } from './rlpEncode.ts';
 
 export type RlpItem = Uint8Array | RlpItem[];
-export type RlpInput = Uint8Array | bigint | number | RlpInput[];
-
-export function rlpEncode(input: RlpInput): Uint8Array {
-  return RLP.encode(normalize(input));
-}
 
 type Normalized = Uint8Array | Normalized[];
 function normalize(input: RlpInput): Normalized {
   if (input instanceof Uint8Array) return input;
   if (Array.isArray(input)) return input.map(normalize);
-  return bigintToBytes(BigInt(input));
+  return bigintToBytes(BigInt(input as bigint | number));
+}
+
+/** The reference encoder (@ethereumjs/rlp), which the fast one in rlpEncode.ts is tested against. */
+export function rlpEncodeReference(input: RlpInput): Uint8Array {
+  return RLP.encode(normalize(input));
 }
 
 /** Decodes exactly one item; trailing bytes and non-canonical lengths are errors. */
 export function rlpDecode(bytes: Uint8Array, what = 'RLP'): RlpItem {
+  // @ethereumjs/rlp returns an empty byte string for empty input, which would give the empty string
+  // a second encoding besides 0x80.
+  if (bytes.length === 0) throw new DecodeError(`malformed ${what}: empty input`);
   try {
     return RLP.decode(bytes) as RlpItem;
   } catch (err) {

@@ -7,10 +7,12 @@
 // test/core/secp256k1.test.ts for the differential test).
 import { createRequire } from 'node:module';
 import { secp256k1 as noble } from '@noble/curves/secp256k1.js';
-import { bigintToFixedBytes } from './bytes.ts';
+import { bigintToFixedBytes, bytesToBigint, compareBytes } from './bytes.ts';
+import { OpenchainError } from './errors.ts';
 
 export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 export const SECP256K1_HALF_N = SECP256K1_N >> 1n;
+const N_BYTES = bigintToFixedBytes(SECP256K1_N, 32);
 
 export interface RecoverableSignature {
   r: bigint;
@@ -49,6 +51,11 @@ export const nobleBackend: Secp256k1Backend = {
   },
 };
 
+function reduceModN(msgHash: Uint8Array): Uint8Array {
+  if (msgHash.length !== 32 || compareBytes(msgHash, N_BYTES) < 0) return msgHash;
+  return bigintToFixedBytes(bytesToBigint(msgHash) - SECP256K1_N, 32); // < 2n, so one subtraction
+}
+
 function loadNative(): Secp256k1Backend | undefined {
   if (process.env['OPENCHAIN_NO_NATIVE'] === '1') return undefined;
   let lib: NativeSecp256k1;
@@ -63,7 +70,11 @@ function loadNative(): Secp256k1Backend | undefined {
     name: 'native',
     recover: (msgHash, sig64, yParity) => lib.ecdsaRecover(sig64, yParity, msgHash, false),
     sign(msgHash, privateKey) {
-      const { signature, recid } = lib.ecdsaSign(msgHash, privateKey);
+      // The libsecp256k1 bundled with `secp256k1` 5 feeds the unreduced hash to its RFC 6979 nonce
+      // function, where RFC 6979 (bits2octets) and noble use hash mod n; for a hash >= n the two
+      // backends would sign with different nonces. ECDSA itself uses hash mod n, so signing the
+      // reduced hash gives the same valid signature as noble, byte for byte.
+      const { signature, recid } = lib.ecdsaSign(reduceModN(msgHash), privateKey);
       return { sig64: signature, yParity: recid };
     },
     publicKey: (privateKey) => lib.publicKeyCreate(privateKey, false),
@@ -73,8 +84,10 @@ function loadNative(): Secp256k1Backend | undefined {
 export const nativeBackend: Secp256k1Backend | undefined = loadNative();
 export const secp256k1Backend: Secp256k1Backend = nativeBackend ?? nobleBackend;
 
-export class SignatureError extends Error {
-  readonly code = 'INVALID_SIGNATURE';
+export class SignatureError extends OpenchainError<'INVALID_SIGNATURE'> {
+  constructor(message: string) {
+    super('INVALID_SIGNATURE', message);
+  }
 }
 
 /** Rejects what Ethereum rejects after Homestead: r or s out of range, high s, y parity not 0/1. */
