@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { bytesToHex, concatBytes, hexToBytes, u64ToBytes } from '../../../core/bytes.ts';
+import { sha256 } from '../../../core/hash.ts';
+import {
+  CorruptNodeError,
+  EMPTY_ROOT,
+  MissingNodeError,
+  StateTree,
+  verifyProof,
+} from '../../../state/tree/index.ts';
+import { decodeNode, INTERNAL, InternalNode, LEAF } from '../../../state/tree/node.ts';
+import { Harness, key, MemoryNodeStore } from './helpers.ts';
+import { referenceRoot } from './reference.ts';
+
+const A = key(0x00);
+const B = key(0x80);
+const C = key(0x81);
+const v = (n: number) => Uint8Array.of(n);
+const k = (n: number) => sha256(u64ToBytes(n));
+
+/** Hashes of every record reachable from root, read back from the store. */
+function reachable(store: MemoryNodeStore, root: Uint8Array, into = new Set<string>()): Set<string> {
+  if (root.every((b) => b === 0)) return into;
+  into.add(bytesToHex(root));
+  const node = decodeNode(store.records.get(bytesToHex(root))!);
+  if (node instanceof InternalNode) {
+    for (let s = 0; s < 16; s++) {
+      const child = node.slot(s);
+      if (child.kind === INTERNAL || child.kind === LEAF) reachable(store, child.hash, into);
+    }
+  }
+  return into;
+}
+
+describe('StateTree', () => {
+  it('starts empty: zero root, nothing stored, every key absent', async () => {
+    const h = new Harness();
+    expect(h.root).toEqual(new Uint8Array(32));
+    expect(await h.tree.get(EMPTY_ROOT, A)).toBeUndefined();
+    const proof = await h.tree.prove(EMPTY_ROOT, A);
+    expect(proof).toEqual({ siblings: [], leaf: null });
+    expect(verifyProof(EMPTY_ROOT, A, undefined, proof)).toBe(true);
+  });
+
+  it('a single key is the root leaf and its only record', async () => {
+    const h = new Harness();
+    const { root, nodes } = await h.tree.update(EMPTY_ROOT, [{ key: A, value: v(7) }]);
+    expect(root).toEqual(sha256(concatBytes(v(0), A, sha256(v(7)))));
+    expect(nodes).toEqual([[root, concatBytes(v(0), A, v(7))]]);
+  });
+
+  it('reads, overwrites and deletes', async () => {
+    const h = new Harness();
+    await h.apply([
+      { key: A, value: v(1) },
+      { key: B, value: v(2) },
+    ]);
+    expect(await h.tree.get(h.root, A)).toEqual(v(1));
+    expect(await h.tree.get(h.root, C)).toBeUndefined();
+    await h.apply([
+      { key: A, value: v(3) },
+      { key: C, value: v(4) },
+    ]);
+    expect(await h.tree.get(h.root, A)).toEqual(v(3));
+    expect(await h.tree.get(h.root, C)).toEqual(v(4));
+    await h.apply([{ key: B, value: null }]);
+    expect(await h.tree.get(h.root, B)).toBeUndefined();
+    expect(h.root).toEqual(referenceRoot(h.entries()));
+  });
+
+  it('collapses back to the lone leaf when a delete leaves one key', async () => {
+    const h = new Harness();
+    await h.apply([
+      { key: B, value: v(1) },
+      { key: C, value: v(2) },
+    ]);
+    await h.apply([{ key: C, value: null }]);
+    expect(h.root).toEqual(sha256(concatBytes(v(0), B, sha256(v(1)))));
+    await h.apply([{ key: B, value: null }]);
+    expect(h.root).toEqual(EMPTY_ROOT);
+  });
+
+  it('no-op changes keep the root and write nothing', async () => {
+    const h = new Harness();
+    await h.apply([
+      { key: A, value: v(1) },
+      { key: B, value: v(2) },
+    ]);
+    const { root, nodes } = await h.tree.update(h.root, [
+      { key: A, value: v(1) },
+      { key: C, value: null },
+    ]);
+    expect(root).toEqual(h.root);
+    expect(nodes).toEqual([]);
+  });
+
+  it('returns exactly the records the new root has and the old one lacks', async () => {
+    const h = new Harness();
+    await h.apply(Array.from({ length: 300 }, (_, i) => ({ key: k(i), value: v(i) })));
+    const before = reachable(h.store, h.root);
+    const changes = Array.from({ length: 60 }, (_, i) => ({ key: k(i * 5), value: i % 3 ? v(i) : null }));
+    const { root, nodes } = await h.tree.update(h.root, changes);
+    h.store.put(nodes);
+    const fresh = [...reachable(h.store, root)].filter((hash) => !before.has(hash));
+    expect(nodes.map(([hash]) => bytesToHex(hash)).sort()).toEqual(fresh.sort());
+  });
+
+  it('keeps every historical root readable', async () => {
+    const h = new Harness(4);
+    const history: { root: Uint8Array; value: Uint8Array | undefined }[] = [];
+    for (let i = 0; i < 20; i++) {
+      await h.apply([
+        { key: A, value: i % 4 === 3 ? null : v(i) },
+        { key: k(i), value: v(i) },
+      ]);
+      history.push({ root: h.root, value: i % 4 === 3 ? undefined : v(i) });
+    }
+    for (const { root, value } of history) {
+      expect(await h.tree.get(root, A)).toEqual(value);
+      expect(verifyProof(root, A, value, await h.tree.prove(root, A))).toBe(true);
+    }
+  });
+
+  it('rejects duplicate keys in one batch and keys that are not 32 bytes', async () => {
+    const tree = new StateTree(new MemoryNodeStore());
+    await expect(
+      tree.update(EMPTY_ROOT, [
+        { key: A, value: v(1) },
+        { key: A, value: null },
+      ]),
+    ).rejects.toThrow(RangeError);
+    await expect(tree.update(EMPTY_ROOT, [{ key: new Uint8Array(31), value: v(1) }])).rejects.toThrow(
+      RangeError,
+    );
+    await expect(tree.get(EMPTY_ROOT, new Uint8Array(33))).rejects.toThrow(RangeError);
+  });
+
+  it('does not depend on the caller keeping its arrays intact', async () => {
+    const h = new Harness();
+    const callerKey = B.slice();
+    const changes = [
+      { key: callerKey, value: v(1) },
+      { key: A, value: v(2) },
+    ];
+    await h.apply(changes);
+    expect(changes[0]!.key).toBe(callerKey);
+    callerKey.fill(0xff);
+    await h.apply([{ key: C, value: v(3) }]);
+    expect(await h.tree.get(h.root, B)).toEqual(v(1));
+  });
+
+  it('reports a root it cannot find and a record that does not match its hash', async () => {
+    const h = new Harness(1);
+    await h.apply([
+      { key: A, value: v(1) },
+      { key: B, value: v(2) },
+    ]);
+    await expect(h.tree.get(sha256(v(9)), A)).rejects.toThrow(MissingNodeError);
+
+    const store = new MemoryNodeStore();
+    for (const [hash, record] of h.store.records) store.records.set(hash, record.slice());
+    const leafHash = [...store.records].find(([, r]) => r[0] === 0 && r[1] === 0x80)![0];
+    store.records.get(leafHash)![33] = 9; // B's value
+    const tree = new StateTree(store);
+    expect(await tree.get(h.root, A)).toEqual(v(1));
+    await expect(tree.get(h.root, B)).rejects.toThrow(CorruptNodeError);
+    store.records.set(bytesToHex(h.root), hexToBytes('0x0100010001'));
+    await expect(new StateTree(store).get(h.root, A)).rejects.toThrow(CorruptNodeError);
+  });
+});
