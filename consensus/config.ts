@@ -1,0 +1,91 @@
+// Engine settings. Timeouts grow linearly with the round (base + round * delta) so that, after
+// GST, every round eventually lasts long enough for the honest validators to hear each other.
+// The defaults are tuned for loopback devnets (sub-millisecond links, blocks about one second apart);
+// for WAN deployments multiply the timeouts by 3 to 5 (CometBFT's defaults are 3 s / 1 s / 1 s).
+import { ConsensusError } from './errors.ts';
+
+export interface ConsensusConfig {
+  /** How long a validator waits for the round's proposal before prevoting nil. */
+  readonly timeoutProposeMs: number;
+  readonly timeoutProposeDeltaMs: number;
+  /** How long a validator waits after seeing +2/3 prevotes for anything before precommitting nil. */
+  readonly timeoutPrevoteMs: number;
+  readonly timeoutPrevoteDeltaMs: number;
+  /** How long a validator waits after seeing +2/3 precommits for anything before the next round. */
+  readonly timeoutPrecommitMs: number;
+  readonly timeoutPrecommitDeltaMs: number;
+  /** Pause after a commit before round 0 of the next height: the block interval knob. */
+  readonly timeoutCommitMs: number;
+  /** When false, round 0 of a height waits until the mempool has transactions. */
+  readonly createEmptyBlocks: boolean;
+  /** How often the mempool is polled while waiting for transactions. */
+  readonly txPollMs: number;
+  /** Proposals whose time is further ahead of the local clock than this are prevoted nil. */
+  readonly maxClockDriftMs: number;
+  /** If the round state has not changed for this long, our own messages of the round are re-sent. */
+  readonly rebroadcastMs: number;
+  /** Delay between seeing a message from a higher height and asking the network to catch up. */
+  readonly catchUpDelayMs: number;
+  /** Rounds beyond current+1 that one validator's votes may open (CometBFT allows 2 per peer). */
+  readonly futureRoundsPerValidator: number;
+  /** Messages for heights further ahead than this are rejected instead of ignored. */
+  readonly futureHeightWindow: number;
+  /** Messages for the next height kept until this node gets there. */
+  readonly nextHeightBufferSize: number;
+  /** Duplicate-vote evidence older than this many blocks is dropped (keep <= the chain's limit). */
+  readonly evidenceMaxAgeBlocks: number;
+  readonly evidenceMaxPending: number;
+  readonly evidenceMaxPerBlock: number;
+}
+
+export const defaultConsensusConfig: ConsensusConfig = {
+  timeoutProposeMs: 1000,
+  timeoutProposeDeltaMs: 500,
+  timeoutPrevoteMs: 500,
+  timeoutPrevoteDeltaMs: 250,
+  timeoutPrecommitMs: 500,
+  timeoutPrecommitDeltaMs: 250,
+  timeoutCommitMs: 1000,
+  createEmptyBlocks: true,
+  txPollMs: 100,
+  maxClockDriftMs: 10_000,
+  rebroadcastMs: 2000,
+  catchUpDelayMs: 1000,
+  futureRoundsPerValidator: 2,
+  futureHeightWindow: 100,
+  nextHeightBufferSize: 512,
+  evidenceMaxAgeBlocks: 1000,
+  evidenceMaxPending: 1000,
+  evidenceMaxPerBlock: 32,
+};
+
+export function resolveConsensusConfig(overrides: Partial<ConsensusConfig> = {}): ConsensusConfig {
+  const config = { ...defaultConsensusConfig, ...overrides };
+  for (const [key, value] of Object.entries(config)) {
+    if (typeof value === 'number' && !(Number.isSafeInteger(value) && value >= 0)) {
+      throw new ConsensusError(
+        'ENGINE_STATE',
+        `consensus config ${key} must be a non-negative integer, got ${value}`,
+      );
+    }
+  }
+  if (config.futureHeightWindow < 1) {
+    throw new ConsensusError('ENGINE_STATE', 'consensus config futureHeightWindow must be at least 1');
+  }
+  return config;
+}
+
+export type TimeoutStep = 'propose' | 'prevote' | 'precommit' | 'commit';
+
+export function timeoutDuration(config: ConsensusConfig, step: TimeoutStep, round: number): number {
+  switch (step) {
+    case 'propose':
+      return config.timeoutProposeMs + round * config.timeoutProposeDeltaMs;
+    case 'prevote':
+      return config.timeoutPrevoteMs + round * config.timeoutPrevoteDeltaMs;
+    case 'precommit':
+      return config.timeoutPrecommitMs + round * config.timeoutPrecommitDeltaMs;
+    case 'commit':
+      return config.timeoutCommitMs;
+  }
+}

@@ -1,0 +1,918 @@
+// The consensus engine: the I/O shell around the Tendermint rules (machine.ts). One event loop
+// consumes peer proposals, peer votes, committed blocks from sync, timeouts and its own ticks strictly
+// in order from a queue (CometBFT consensus/state.go receiveRoutine is the model). Application calls
+// are awaited inside the loop, so inputs arriving meanwhile wait their turn. Network inputs are
+// checked synchronously before queueing (height window, membership, signature) and answered with a
+// Verdict the p2p layer maps to gossipsub ACCEPT / IGNORE / REJECT.
+//
+// Before an input is acted on it is appended to the WAL; before an own message leaves, it is signed
+// through the double-sign guard and fsynced to the WAL. On start the WAL records of the current height
+// are replayed through the same code (see ownMessages.ts), then the engine runs live.
+//
+// Gossip delivers a message once; CometBFT's reactor re-gossips by peer round state. In its place:
+// re-proposals carry their proof-of-lock prevotes, a round that does not move re-sends our messages,
+// and messages from higher heights lead to a catch-up request (docs/consensus.md, "Liveness").
+import type { Logger } from 'pino';
+import type { Address } from '../core/address.ts';
+import { type Block, blockHash } from '../core/block.ts';
+import type { Hex } from '../core/bytes.ts';
+import { ed25519Verify } from '../core/ed25519.ts';
+import { type Evidence, verifyDuplicateVote } from '../core/evidence.ts';
+import {
+  type Commit,
+  PRECOMMIT,
+  PREVOTE,
+  type Vote,
+  VoteError,
+  verifyCommit,
+  voteSignBytes,
+} from '../core/vote.ts';
+import { type ConsensusConfig, resolveConsensusConfig, timeoutDuration } from './config.ts';
+import { ConsensusError } from './errors.ts';
+import { EvidencePool } from './evidencePool.ts';
+import { blockProblem, type LastHeight, lastHeightFromCommit } from './lastHeight.ts';
+import { type Action, HeightMachine, type Step, type TimeoutInfo } from './machine.ts';
+import { OwnMessages } from './ownMessages.ts';
+import { DoubleSignError, SignStep } from './privval.ts';
+import { type Proposal, proposalSignBytes } from './proposal.ts';
+import {
+  newProposerState,
+  nextHeightProposerState,
+  ProposerSchedule,
+  type ProposerState,
+} from './proposer.ts';
+import { ConsensusStateStore } from './stateStore.ts';
+import { systemTimers, Ticker, type Timers } from './ticker.ts';
+import {
+  ACCEPT,
+  type Clock,
+  type ConsensusApp,
+  type ConsensusNetwork,
+  type ConsensusSigner,
+  type ConsensusStore,
+  ignore,
+  type PeerId,
+  reject,
+  systemClock,
+  type Verdict,
+} from './types.ts';
+import { ValidatorSet } from './validatorSet.ts';
+import { type VoteSet, verifyVote } from './voteSet.ts';
+import type { Wal } from './wal.ts';
+import { type WalEntry, walEntryHeight } from './walCodec.ts';
+
+export interface ConsensusEngineOptions {
+  readonly app: ConsensusApp;
+  readonly network: ConsensusNetwork;
+  readonly store: ConsensusStore;
+  /** The opened WAL (Wal.open(path)); the engine replays it on start and closes it on stop. */
+  readonly wal: Wal;
+  /** This node's validator signer (PrivValidator); without one the engine follows and commits only. */
+  readonly signer?: ConsensusSigner;
+  readonly config?: Partial<ConsensusConfig>;
+  readonly clock?: Clock;
+  readonly timers?: Timers;
+  readonly logger: Logger;
+  /** Called once if the engine stops on an unrecoverable error. */
+  readonly onHalt?: (err: Error) => void;
+}
+
+export interface ConsensusStatus {
+  readonly height: number;
+  readonly round: number;
+  readonly step: Step;
+  readonly proposer: Address;
+  readonly lockedRound: number;
+  readonly validRound: number;
+  readonly waitingForTxs: boolean;
+  readonly pendingEvidence: number;
+}
+
+type Tick = 'rebroadcast' | 'txPoll' | 'catchUp';
+
+type Event =
+  | { readonly kind: 'proposal'; readonly proposal: Proposal; readonly hash: Hex; readonly peer: PeerId }
+  | { readonly kind: 'vote'; readonly vote: Vote; readonly peer: PeerId }
+  | { readonly kind: 'timeout'; readonly timeout: TimeoutInfo }
+  | {
+      readonly kind: 'committed';
+      readonly block: Block;
+      readonly commit: Commit;
+      readonly verified: boolean;
+      /** Completion for applyBlock callers. */
+      readonly settle?: { resolve(): void; reject(err: Error): void };
+    }
+  | { readonly kind: 'tick'; readonly tick: Tick };
+
+type Early =
+  | { readonly kind: 'proposal'; readonly proposal: Proposal; readonly peer: PeerId }
+  | { readonly kind: 'vote'; readonly vote: Vote; readonly peer: PeerId };
+
+function entryEvent(entry: Exclude<WalEntry, { kind: 'endHeight' }>): Event {
+  switch (entry.kind) {
+    case 'proposal':
+      return {
+        kind: 'proposal',
+        proposal: entry.proposal,
+        hash: blockHash(entry.proposal.block.header),
+        peer: 'wal',
+      };
+    case 'vote':
+      return { kind: 'vote', vote: entry.vote, peer: 'wal' };
+    case 'timeout':
+      return { kind: 'timeout', timeout: entry.timeout };
+  }
+}
+
+export class ConsensusEngine {
+  readonly #app: ConsensusApp;
+  readonly #net: ConsensusNetwork;
+  readonly #wal: Wal;
+  readonly #signer: ConsensusSigner | undefined;
+  readonly #cfg: ConsensusConfig;
+  readonly #clock: Clock;
+  readonly #ticker: Ticker;
+  readonly #log: Logger;
+  readonly #states: ConsensusStateStore;
+  readonly #evidence: EvidencePool;
+  readonly #onHalt: ((err: Error) => void) | undefined;
+  readonly #chainId: bigint;
+  #state: 'new' | 'starting' | 'running' | 'stopped' | 'halted' = 'new';
+  #starting: Promise<void> | undefined;
+  #machine!: HeightMachine;
+  #proposerState!: ProposerState;
+  #own!: OwnMessages;
+  #last: LastHeight | null = null;
+  readonly #queue: Event[] = [];
+  #loop: Promise<void> | null = null;
+  #nextHeightMessages: Early[] = [];
+  /** The highest height seen in peer messages, for catch-up. */
+  #aheadHeight = 0;
+  #rebroadcastMark = '';
+
+  constructor(opts: ConsensusEngineOptions) {
+    this.#app = opts.app;
+    this.#net = opts.network;
+    this.#wal = opts.wal;
+    this.#signer = opts.signer;
+    this.#cfg = resolveConsensusConfig(opts.config);
+    this.#clock = opts.clock ?? systemClock;
+    this.#ticker = new Ticker(opts.timers ?? systemTimers);
+    this.#log = opts.logger;
+    this.#states = new ConsensusStateStore(opts.store);
+    this.#evidence = new EvidencePool(this.#cfg.evidenceMaxAgeBlocks, this.#cfg.evidenceMaxPending);
+    this.#onHalt = opts.onHalt;
+    this.#chainId = opts.app.chainId;
+  }
+
+  // --- lifecycle -------------------------------------------------------------------------------
+
+  /** Loads the height after the application's head, replays the WAL, then starts the loop. */
+  start(): Promise<void> {
+    if (this.#state !== 'new')
+      throw new ConsensusError('ENGINE_STATE', `cannot start a ${this.#state} engine`);
+    this.#state = 'starting';
+    this.#starting = this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
+    try {
+      const records = this.#wal.takeRecovered();
+      const appHeight = this.#app.head.header.height;
+      const lastCommitted = await this.#states.lastCommitted();
+      if (lastCommitted !== undefined && lastCommitted > appHeight) {
+        throw new ConsensusError(
+          'APP_BEHIND',
+          `consensus committed height ${lastCommitted} but the application is at ${appHeight}; its database was rolled back or replaced`,
+        );
+      }
+      this.#last = appHeight === 0 ? null : await this.#loadLastHeight(appHeight);
+      this.#enterHeight(appHeight + 1, await this.#loadProposerState(appHeight + 1));
+      await this.#replay(records);
+    } catch (err) {
+      this.#state = 'halted';
+      this.#ticker.cancelAll();
+      this.#wal.close();
+      throw err;
+    }
+    if (this.#state !== 'starting') return; // stopped meanwhile
+    this.#state = 'running';
+    this.#rebroadcastOwn();
+    this.#scheduleTick('rebroadcast', this.#cfg.rebroadcastMs);
+    this.#log.info({ height: this.#machine.height, validator: this.#machine.self }, 'consensus started');
+    this.#pump();
+  }
+
+  /** Stops after the input being processed; the WAL is closed. */
+  async stop(): Promise<void> {
+    if (this.#state === 'stopped' || this.#state === 'halted') return;
+    const starting = this.#state === 'starting' ? this.#starting : undefined;
+    this.#state = 'stopped';
+    await starting?.catch(() => {});
+    this.#ticker.cancelAll();
+    await this.idle();
+    this.#dropQueue(new ConsensusError('ENGINE_STATE', 'the engine stopped'));
+    this.#wal.close();
+  }
+
+  /** Resolves once the input queue is empty and nothing is being processed. */
+  async idle(): Promise<void> {
+    while (this.#loop) await this.#loop;
+  }
+
+  get busy(): boolean {
+    return this.#loop !== null || (this.#state === 'running' && this.#queue.length > 0);
+  }
+
+  get running(): boolean {
+    return this.#state === 'running';
+  }
+
+  status(): ConsensusStatus {
+    if (this.#state === 'new') throw new ConsensusError('ENGINE_STATE', 'the engine has not started');
+    const m = this.#machine;
+    return {
+      height: m.height,
+      round: m.round,
+      step: m.step,
+      proposer: m.proposer(m.round),
+      lockedRound: m.lockedRound,
+      validRound: m.validRound,
+      waitingForTxs: m.waitingForTxs,
+      pendingEvidence: this.#evidence.size,
+    };
+  }
+
+  // --- network inputs ----------------------------------------------------------------------------
+
+  onProposal(proposal: Proposal, peer: PeerId): Verdict {
+    if (this.#state !== 'running') return ignore('NOT_RUNNING', `engine is ${this.#state}`);
+    const m = this.#machine;
+    if (proposal.height < m.height) return ignore('OLD_HEIGHT', `proposal for height ${proposal.height}`);
+    if (proposal.height > m.height)
+      return this.#fromAhead({ kind: 'proposal', proposal, peer }, proposal.height);
+    if (proposal.polRound < -1 || proposal.polRound >= proposal.round) {
+      return reject('INVALID_POL_ROUND', `polRound ${proposal.polRound} in round ${proposal.round}`);
+    }
+    if (proposal.block.header.height !== proposal.height) {
+      return reject(
+        'MALFORMED',
+        `block of height ${proposal.block.header.height} proposed for ${proposal.height}`,
+      );
+    }
+    if (proposal.round > m.round + 1) {
+      return ignore('ROUND_OUT_OF_WINDOW', `proposal for round ${proposal.round}, at round ${m.round}`);
+    }
+    const hash = blockHash(proposal.block.header);
+    if (m.hasProposal(proposal.round, hash)) return ignore('DUPLICATE', 'proposal already received');
+    if (m.proposalCount(proposal.round) >= 2)
+      return ignore('TOO_MANY_PROPOSALS', `round ${proposal.round} has two`);
+    const proposer = m.validators.get(m.proposer(proposal.round))!;
+    const bytes = proposalSignBytes(this.#chainId, proposal.height, proposal.round, proposal.polRound, hash);
+    if (!ed25519Verify(proposal.signature, bytes, proposer.pubKey)) {
+      return reject(
+        'BAD_SIGNATURE',
+        `proposal not signed by ${proposer.address}, the proposer of round ${proposal.round}`,
+      );
+    }
+    this.#enqueue({ kind: 'proposal', proposal, hash, peer });
+    return ACCEPT;
+  }
+
+  onVote(vote: Vote, peer: PeerId): Verdict {
+    if (this.#state !== 'running') return ignore('NOT_RUNNING', `engine is ${this.#state}`);
+    const m = this.#machine;
+    if (vote.height > m.height) return this.#fromAhead({ kind: 'vote', vote, peer }, vote.height);
+    let set: { has(v: Vote): boolean; verify(v: Vote): void };
+    if (vote.height === m.height) {
+      if (!m.votes.inWindow(vote)) {
+        return ignore('ROUND_OUT_OF_WINDOW', `${vote.validator} already opened its future rounds`);
+      }
+      set = m.votes;
+    } else {
+      const last = this.#last;
+      if (!last || vote.height !== last.height) return ignore('OLD_HEIGHT', `vote for height ${vote.height}`);
+      if (vote.type !== PRECOMMIT || vote.round !== last.precommits.round) {
+        return ignore('LATE_VOTE', 'vote of a committed height outside its commit round');
+      }
+      set = {
+        has: (v) => last.precommits.has(v),
+        verify: (v) => verifyVote(this.#chainId, v, last.validators),
+      };
+    }
+    if (set.has(vote)) return ignore('DUPLICATE', 'vote already counted');
+    try {
+      set.verify(vote);
+    } catch (err) {
+      const code =
+        err instanceof VoteError && err.code === 'UNKNOWN_VALIDATOR' ? 'UNKNOWN_VALIDATOR' : 'BAD_SIGNATURE';
+      return reject(code, (err as Error).message);
+    }
+    this.#enqueue({ kind: 'vote', vote, peer });
+    return ACCEPT;
+  }
+
+  /** Duplicate-vote evidence from a peer, checked against the validator set of its height. */
+  async onEvidence(evidence: Evidence, peer: PeerId): Promise<Verdict> {
+    if (this.#state !== 'running') return ignore('NOT_RUNNING', `engine is ${this.#state}`);
+    const height = evidence.voteA.height;
+    if (height > this.#machine.height) return ignore('FUTURE_HEIGHT', `evidence of height ${height}`);
+    if (this.#evidence.isExpired(evidence, this.#machine.height)) {
+      return ignore('EXPIRED_EVIDENCE', `evidence of height ${height} is too old`);
+    }
+    const validators = await this.#validatorsAt(height);
+    if (!validators) return ignore('UNKNOWN_HEIGHT', `no validator set kept for height ${height}`);
+    const validator = validators.get(evidence.voteA.validator);
+    if (!validator)
+      return reject('UNKNOWN_VALIDATOR', `${evidence.voteA.validator} was not a validator at ${height}`);
+    try {
+      verifyDuplicateVote(this.#chainId, evidence, validator);
+    } catch (err) {
+      return reject('INVALID_EVIDENCE', (err as Error).message);
+    }
+    switch (this.#evidence.add(evidence, this.#machine.height)) {
+      case 'added':
+        this.#log.warn({ peer, validator: validator.address, height }, 'duplicate-vote evidence received');
+        return ACCEPT;
+      case 'known':
+        return ignore('DUPLICATE', 'evidence already known');
+      case 'expired':
+        return ignore('EXPIRED_EVIDENCE', `evidence of height ${height} is too old`);
+      case 'full':
+        return ignore('EVIDENCE_POOL_FULL', 'evidence pool is full');
+    }
+  }
+
+  /**
+   * A block and its commit delivered after requestCatchUp, for the height this node is at (or, queued
+   * in order, a later one). Committing through the engine keeps its proposer state and WAL in step.
+   */
+  onCommittedBlock(block: Block, commit: Commit): Verdict {
+    const { verdict, verified } = this.#checkSynced(block, commit);
+    if (verdict.result === 'accept') this.#enqueue({ kind: 'committed', block, commit, verified });
+    return verdict;
+  }
+
+  /**
+   * Block sync's sink (p2p BlockSink.applyBlock): resolves once the block is committed, throws
+   * ConsensusError INVALID_COMMIT if the commit does not prove this block (the peer lied). Start the
+   * engine before syncing and sync through it, so that it keeps its proposer state; it does not sign
+   * while blocks arrive faster than timeoutCommit.
+   */
+  async applyBlock(block: Block, commit: Commit): Promise<void> {
+    if (this.#state !== 'running') {
+      throw new ConsensusError('ENGINE_STATE', `cannot apply blocks to a ${this.#state} engine`);
+    }
+    const height = block.header.height;
+    if (height < this.#machine.height) {
+      const ours = this.#app.blocks.getCommit(height)?.blockHash.toLowerCase();
+      if (ours === blockHash(block.header).toLowerCase()) return;
+      throw new ConsensusError('INVALID_COMMIT', `block ${height} conflicts with the block committed here`);
+    }
+    const { verdict, verified } = this.#checkSynced(block, commit);
+    if (verdict.result !== 'accept') throw new ConsensusError('INVALID_COMMIT', verdict.reason);
+    await new Promise<void>((resolve, reject) => {
+      this.#enqueue({ kind: 'committed', block, commit, verified, settle: { resolve, reject } });
+    });
+  }
+
+  #checkSynced(block: Block, commit: Commit): { verdict: Verdict; verified: boolean } {
+    const no = (verdict: Verdict) => ({ verdict, verified: false });
+    if (this.#state !== 'running') return no(ignore('NOT_RUNNING', `engine is ${this.#state}`));
+    const m = this.#machine;
+    const height = block.header.height;
+    if (height < m.height) return no(ignore('OLD_HEIGHT', `block ${height} is already committed`));
+    if (height > m.height + this.#cfg.futureHeightWindow) {
+      return no(reject('FAR_FUTURE_HEIGHT', `block ${height} while at ${m.height}`));
+    }
+    if (
+      commit.height !== height ||
+      commit.blockHash.toLowerCase() !== blockHash(block.header).toLowerCase()
+    ) {
+      return no(
+        reject('INVALID_COMMIT', `commit is for ${commit.height}/${commit.blockHash}, not this block`),
+      );
+    }
+    // Later heights are verified when they come up, against the validator set of their height.
+    if (height > m.height) return { verdict: ACCEPT, verified: false };
+    try {
+      verifyCommit(this.#chainId, commit, m.validators.validators);
+    } catch (err) {
+      return no(reject('INVALID_COMMIT', (err as Error).message));
+    }
+    return { verdict: ACCEPT, verified: true };
+  }
+
+  // Messages from heights ahead: the next height's are kept for when we get there; any of them means
+  // peers are ahead, which starts a catch-up request unless we get there on our own first.
+  #fromAhead(message: Early, height: number): Verdict {
+    const m = this.#machine;
+    if (height > m.height + this.#cfg.futureHeightWindow) {
+      return reject('FAR_FUTURE_HEIGHT', `height ${height} while at ${m.height}`);
+    }
+    if (height === m.height + 1 && this.#nextHeightMessages.length < this.#cfg.nextHeightBufferSize) {
+      this.#nextHeightMessages.push(message);
+    }
+    if (height > this.#aheadHeight) this.#aheadHeight = height;
+    this.#scheduleTick('catchUp', this.#cfg.catchUpDelayMs);
+    return ignore('FUTURE_HEIGHT', `height ${height} while at ${m.height}`);
+  }
+
+  // --- the loop ----------------------------------------------------------------------------------
+
+  #enqueue(event: Event): void {
+    this.#queue.push(event);
+    this.#pump();
+  }
+
+  #pump(): void {
+    if (this.#loop || this.#state !== 'running' || this.#queue.length === 0) return;
+    this.#loop = (async () => {
+      while (this.#queue.length > 0 && this.#state === 'running') {
+        const event = this.#queue.shift()!;
+        try {
+          await this.#handle(event, false);
+          if (this.#machine.waitingForTxs) this.#scheduleTick('txPoll', this.#cfg.txPollMs);
+        } catch (err) {
+          this.#halt(err as Error);
+        }
+      }
+    })().finally(() => {
+      this.#loop = null;
+      this.#pump();
+    });
+  }
+
+  #halt(err: Error): void {
+    if (this.#state === 'halted') return;
+    this.#state = 'halted';
+    this.#ticker.cancelAll();
+    this.#dropQueue(err);
+    this.#wal.close();
+    this.#log.fatal({ err, height: this.#machine?.height }, 'consensus halted');
+    this.#onHalt?.(err);
+  }
+
+  /** Inputs left when the engine stops; applyBlock callers learn that theirs were not applied. */
+  #dropQueue(err: Error): void {
+    for (const event of this.#queue.splice(0)) if (event.kind === 'committed') event.settle?.reject(err);
+  }
+
+  async #handle(event: Event, replay: boolean): Promise<void> {
+    switch (event.kind) {
+      case 'proposal':
+        return this.#handleProposal(event.proposal, event.hash, replay);
+      case 'vote':
+        return this.#handleVote(event.vote, replay);
+      case 'timeout':
+        return this.#handleTimeout(event.timeout, replay);
+      case 'committed':
+        return this.#handleCommitted(event);
+      case 'tick':
+        return this.#handleTick(event.tick);
+    }
+  }
+
+  async #handleProposal(proposal: Proposal, hash: Hex, replay: boolean): Promise<void> {
+    const m = this.#machine;
+    if (proposal.height !== m.height || m.decision || m.hasProposal(proposal.round, hash)) return;
+    if (m.proposalCount(proposal.round) >= 2) return;
+    if (!replay) this.#wal.write({ kind: 'proposal', proposal }, false);
+    const valid = await this.#validBlock(m, proposal.block, hash);
+    const timely = proposal.block.header.time <= this.#clock.now() + this.#cfg.maxClockDriftMs;
+    await this.#perform(m, m.onProposal({ proposal, hash, valid, timely }));
+  }
+
+  async #handleVote(vote: Vote, replay: boolean): Promise<void> {
+    const m = this.#machine;
+    if (vote.height === m.height) {
+      if (m.votes.has(vote)) return;
+      if (!replay) this.#wal.write({ kind: 'vote', vote }, false);
+      const { result, actions } = m.onVote(vote, true);
+      if (result.status === 'out-of-window')
+        this.#log.debug({ vote: vote.round }, 'vote outside the round window');
+      await this.#perform(m, actions);
+      return;
+    }
+    const last = this.#last;
+    if (
+      last &&
+      vote.height === last.height &&
+      vote.type === PRECOMMIT &&
+      vote.round === last.precommits.round
+    ) {
+      const result = last.precommits.add(vote, true);
+      if (result.status === 'conflict') this.#addLocalEvidence(result.evidence);
+    }
+  }
+
+  async #handleTimeout(timeout: TimeoutInfo, replay: boolean): Promise<void> {
+    const m = this.#machine;
+    if (!m.isTimeoutRelevant(timeout)) return;
+    if (!replay) this.#wal.write({ kind: 'timeout', timeout }, false);
+    this.#log.debug(timeout, 'timeout');
+    await this.#perform(m, m.onTimeout(timeout));
+  }
+
+  async #handleCommitted(event: Extract<Event, { kind: 'committed' }>): Promise<void> {
+    let refused: ConsensusError | undefined;
+    try {
+      refused = await this.#commitSynced(event);
+    } catch (err) {
+      event.settle?.reject(err as Error);
+      throw err;
+    }
+    if (!refused) {
+      event.settle?.resolve();
+      return;
+    }
+    this.#log.warn({ err: refused, height: event.block.header.height }, 'synced block refused');
+    event.settle?.reject(refused);
+  }
+
+  /** Commits a synced block; returns why it was refused, or throws if this node cannot go on. */
+  async #commitSynced({
+    block,
+    commit,
+    verified,
+  }: Extract<Event, { kind: 'committed' }>): Promise<ConsensusError | undefined> {
+    const m = this.#machine;
+    const height = block.header.height;
+    if (height < m.height) {
+      // Consensus decided it while this was queued.
+      const ours = this.#app.blocks.getCommit(height)?.blockHash.toLowerCase();
+      if (ours === commit.blockHash.toLowerCase()) return undefined;
+      return new ConsensusError('INVALID_COMMIT', `block ${height} conflicts with the block committed here`);
+    }
+    if (height > m.height) {
+      return new ConsensusError(
+        'ENGINE_STATE',
+        `block ${height} arrived before block ${m.height}; apply blocks in order`,
+      );
+    }
+    if (!verified) {
+      try {
+        verifyCommit(this.#chainId, commit, m.validators.validators);
+      } catch (err) {
+        return new ConsensusError('INVALID_COMMIT', `commit of block ${height}: ${(err as Error).message}`);
+      }
+    }
+    if (!(await this.#validBlock(m, block, commit.blockHash))) {
+      throw new ConsensusError(
+        'DECIDED_BLOCK_INVALID',
+        `block ${m.height} ${commit.blockHash} has a valid commit but is invalid here`,
+      );
+    }
+    this.#log.info({ height: m.height, hash: commit.blockHash }, 'committing a synced block');
+    await this.#finalize(m, block, commit, null);
+    return undefined;
+  }
+
+  async #handleTick(tick: Tick): Promise<void> {
+    const m = this.#machine;
+    switch (tick) {
+      case 'txPoll':
+        if (m.waitingForTxs && this.#app.mempool.stats().pending > 0)
+          await this.#perform(m, m.txsAvailable());
+        return;
+      case 'catchUp':
+        if (this.#aheadHeight > m.height) {
+          this.#log.info(
+            { height: m.height, peersAt: this.#aheadHeight },
+            'peers are ahead; requesting catch-up',
+          );
+          this.#net.requestCatchUp(m.height);
+        }
+        return;
+      case 'rebroadcast': {
+        // Gossip does not re-deliver what a peer missed (it was down, or partitioned). If nothing
+        // moved for a whole interval, re-send our messages of the round so that stalled peers can
+        // join it (or skip to it) again.
+        const mark = `${m.height}/${m.round}/${m.step}`;
+        if (mark === this.#rebroadcastMark) this.#rebroadcastOwn();
+        this.#rebroadcastMark = mark;
+        this.#scheduleTick('rebroadcast', this.#cfg.rebroadcastMs);
+        return;
+      }
+    }
+  }
+
+  /** Carries out the machine's actions in order; own messages feed back into the machine. */
+  async #perform(m: HeightMachine, actions: Action[]): Promise<void> {
+    const queue = [...actions];
+    while (queue.length > 0 && this.#machine === m) {
+      const action = queue.shift()!;
+      switch (action.kind) {
+        case 'schedule':
+          this.#scheduleTimeout(action.timeout);
+          break;
+        case 'vote':
+          queue.push(...this.#castVote(m, action));
+          break;
+        case 'propose':
+          queue.push(...(await this.#propose(m, action)));
+          break;
+        case 'decide':
+          await this.#finalize(m, action.block, action.commit, m.votes.precommits(action.round)!);
+          return;
+        case 'missingBlock':
+          this.#log.warn(
+            { height: m.height, ...action },
+            '+2/3 precommitted a block we do not have; requesting it',
+          );
+          this.#net.requestCatchUp(m.height);
+          break;
+        case 'invalidDecision':
+          throw new ConsensusError(
+            'DECIDED_BLOCK_INVALID',
+            `+2/3 precommitted block ${m.height} ${action.blockHash} in round ${action.round}, which this node rejects`,
+          );
+        case 'evidence':
+          this.#addLocalEvidence(action.evidence);
+          break;
+      }
+    }
+  }
+
+  // --- own messages ------------------------------------------------------------------------------
+
+  #castVote(m: HeightMachine, action: Extract<Action, { kind: 'vote' }>): Action[] {
+    let vote = this.#own.vote(action.round, action.type);
+    if (vote) {
+      if (vote.blockHash !== action.blockHash) {
+        this.#log.warn(
+          { round: action.round, type: action.type, signed: vote.blockHash, now: action.blockHash },
+          'keeping the vote signed before the restart',
+        );
+      }
+    } else {
+      if (!this.#signer) return [];
+      const unsigned = {
+        type: action.type,
+        height: m.height,
+        round: action.round,
+        blockHash: action.blockHash,
+        validator: this.#signer.address,
+      };
+      const step = action.type === PREVOTE ? SignStep.prevote : SignStep.precommit;
+      const signature = this.#sign(m.height, action.round, step, voteSignBytes(this.#chainId, unsigned));
+      if (!signature) return [];
+      vote = { ...unsigned, signature };
+      this.#wal.write({ kind: 'vote', vote }, true);
+      this.#own.addVote(vote);
+      this.#net.broadcastVote(vote);
+    }
+    return m.onVote(vote, true).actions;
+  }
+
+  async #propose(m: HeightMachine, action: Extract<Action, { kind: 'propose' }>): Promise<Action[]> {
+    let proposal = this.#own.proposal(action.round);
+    if (!proposal) {
+      if (!this.#signer) return [];
+      let block = action.block;
+      if (!block) {
+        try {
+          block = await this.#buildBlock(m);
+        } catch (err) {
+          this.#log.error({ err, height: m.height, round: action.round }, 'could not build a proposal');
+          return [];
+        }
+      }
+      const hash = blockHash(block.header);
+      const bytes = proposalSignBytes(this.#chainId, m.height, action.round, action.polRound, hash);
+      const signature = this.#sign(m.height, action.round, SignStep.propose, bytes);
+      if (!signature) return [];
+      proposal = { height: m.height, round: action.round, polRound: action.polRound, block, signature };
+      this.#wal.write({ kind: 'proposal', proposal }, true);
+      this.#own.addProposal(proposal);
+      this.#sendProposal(m, proposal);
+      this.#log.info(
+        { height: m.height, round: action.round, hash, txs: block.txs.length },
+        'proposed block',
+      );
+    }
+    const hash = blockHash(proposal.block.header);
+    if (m.hasProposal(proposal.round, hash)) return [];
+    const valid = await this.#validBlock(m, proposal.block, hash);
+    return m.onProposal({ proposal, hash, valid, timely: true });
+  }
+
+  /** Signs through the double-sign guard; a refusal skips this message (logged), anything else is fatal. */
+  #sign(height: number, round: number, step: SignStep, bytes: Uint8Array): Uint8Array | undefined {
+    try {
+      return this.#signer!.sign(height, round, step, bytes);
+    } catch (err) {
+      if (!(err instanceof DoubleSignError)) throw err;
+      this.#log.error({ err, height, round, step }, 'the signer refused to sign; skipping this message');
+      return undefined;
+    }
+  }
+
+  async #buildBlock(m: HeightMachine): Promise<Block> {
+    const parent = this.#app.head.header;
+    return this.#app.prepareProposal({
+      height: m.height,
+      // Strictly after the parent even if our clock is behind it.
+      time: Math.max(this.#clock.now(), parent.time + 1),
+      proposer: m.validators.get(this.#signer!.address)!,
+      lastCommit: this.#last ? this.#last.precommits.makeCommit() : null,
+      evidence: this.#evidence.pending(this.#cfg.evidenceMaxPerBlock),
+    });
+  }
+
+  /**
+   * A re-proposal is only prevoted by peers that have its proof-of-lock, and gossip does not re-send
+   * votes a peer missed (CometBFT's reactor sends the POL prevotes along): so we send them with it.
+   */
+  #sendProposal(m: HeightMachine, proposal: Proposal): void {
+    this.#net.broadcastProposal(proposal);
+    if (proposal.polRound < 0) return;
+    const hash = blockHash(proposal.block.header);
+    for (const vote of m.votes.prevotes(proposal.polRound)?.votesFor(hash) ?? [])
+      this.#net.broadcastVote(vote);
+  }
+
+  #rebroadcastOwn(): void {
+    const m = this.#machine;
+    const { proposal, votes } = this.#own.ofRound(m.round);
+    if (proposal) this.#sendProposal(m, proposal);
+    for (const vote of votes) this.#net.broadcastVote(vote);
+    // Between heights, our precommit for the last block helps a peer still deciding it.
+    if ((m.step === 'newHeight' || m.waitingForTxs) && this.#signer && this.#last) {
+      const precommit = this.#last.precommits.voteOf(this.#signer.address);
+      if (precommit) this.#net.broadcastVote(precommit);
+    }
+  }
+
+  #addLocalEvidence(evidence: Evidence): void {
+    if (this.#evidence.add(evidence, this.#machine.height) !== 'added') return;
+    const { validator, height, round, type } = evidence.voteA;
+    this.#log.warn(
+      { validator, height, round, type },
+      'validator signed conflicting votes; broadcasting evidence',
+    );
+    this.#net.broadcastEvidence(evidence);
+  }
+
+  // --- blocks and heights ------------------------------------------------------------------------
+
+  /**
+   * valid(v): the block extends our head, its time is after the parent's, its lastCommit verifies
+   * against the previous validator set, and the application accepts it. Cached per block by the
+   * machine; the application is asked once per block.
+   */
+  async #validBlock(m: HeightMachine, block: Block, hash: Hex): Promise<boolean> {
+    const known = m.block(hash);
+    if (known) return known.valid;
+    const problem = blockProblem(this.#chainId, m.height, this.#app.head, this.#last, block);
+    if (problem) {
+      this.#log.info({ height: m.height, hash, problem }, 'invalid proposal');
+      return false;
+    }
+    try {
+      const appHash = await this.#app.processProposal(block);
+      if (appHash.toLowerCase() === hash.toLowerCase()) return true;
+      this.#log.warn({ hash, appHash }, 'application hashed the block differently');
+    } catch (err) {
+      const expected = (err as { code?: unknown }).code === 'INVALID_PROPOSAL';
+      this.#log[expected ? 'info' : 'error'](
+        { err, height: m.height, hash },
+        'application rejected the proposal',
+      );
+    }
+    return false;
+  }
+
+  async #finalize(m: HeightMachine, block: Block, commit: Commit, precommits: VoteSet | null): Promise<void> {
+    const height = m.height;
+    await this.#app.finalizeBlock(block, commit);
+    const next = nextHeightProposerState(this.#proposerState, this.#app.validators());
+    await this.#states.saveProposerState(height + 1, next);
+    await this.#states.setLastCommitted(height);
+    // Validator sets are kept as long as evidence from their height can be verified.
+    const expired = height - this.#cfg.evidenceMaxAgeBlocks - 1;
+    if (expired >= 1) await this.#states.deleteProposerState(expired);
+    this.#wal.endHeight(height);
+    this.#evidence.onBlockCommitted(height, block.evidence);
+    this.#last = precommits
+      ? { height, blockHash: commit.blockHash, validators: m.validators, precommits }
+      : lastHeightFromCommit(this.#chainId, commit, m.validators);
+    this.#log.info(
+      {
+        height,
+        hash: commit.blockHash,
+        round: commit.round,
+        txs: block.txs.length,
+        signatures: commit.signatures.length,
+      },
+      'committed block',
+    );
+    this.#enterHeight(height + 1, next);
+  }
+
+  #enterHeight(height: number, state: ProposerState): void {
+    const validators = new ValidatorSet(state.validators.map((v) => v.validator));
+    if (!validators.sameAs(this.#app.validators())) {
+      throw new ConsensusError(
+        'VALIDATOR_SET_MISMATCH',
+        `the application's validator set for height ${height} differs from consensus's`,
+      );
+    }
+    const self = this.#signer && validators.get(this.#signer.address) ? this.#signer.address : null;
+    this.#proposerState = state;
+    this.#machine = new HeightMachine({
+      chainId: this.#chainId,
+      height,
+      validators,
+      proposers: new ProposerSchedule(state),
+      self,
+      futureRoundsPerValidator: this.#cfg.futureRoundsPerValidator,
+      waitForTxs: () => !this.#cfg.createEmptyBlocks && this.#app.mempool.stats().pending === 0,
+    });
+    this.#own = new OwnMessages(height);
+    this.#scheduleTimeout({ height, round: 0, step: 'commit' });
+    const early = this.#nextHeightMessages;
+    this.#nextHeightMessages = [];
+    for (const message of early) {
+      if (message.kind === 'vote') this.onVote(message.vote, message.peer);
+      else this.onProposal(message.proposal, message.peer);
+    }
+  }
+
+  async #loadProposerState(height: number): Promise<ProposerState> {
+    const stored = await this.#states.proposerState(height);
+    if (stored) return stored;
+    let state: ProposerState;
+    if (height === 1) {
+      state = newProposerState(this.#app.validators());
+    } else {
+      // Crashed between the application's commit and saving the next state: derive it again.
+      const previous = await this.#states.proposerState(height - 1);
+      if (!previous) {
+        throw new ConsensusError(
+          'PROPOSER_STATE_MISSING',
+          `no proposer state for heights ${height - 1} or ${height}: blocks were committed without this engine`,
+        );
+      }
+      state = nextHeightProposerState(previous, this.#app.validators());
+    }
+    await this.#states.saveProposerState(height, state);
+    return state;
+  }
+
+  async #loadLastHeight(height: number): Promise<LastHeight> {
+    const commit = this.#app.blocks.getCommit(height);
+    const state = await this.#states.proposerState(height);
+    if (!commit || !state) {
+      throw new ConsensusError(
+        'PROPOSER_STATE_MISSING',
+        `no commit or validator set stored for height ${height}`,
+      );
+    }
+    return lastHeightFromCommit(
+      this.#chainId,
+      commit,
+      new ValidatorSet(state.validators.map((v) => v.validator)),
+    );
+  }
+
+  async #validatorsAt(height: number): Promise<ValidatorSet | undefined> {
+    if (height === this.#machine.height) return this.#machine.validators;
+    if (height === this.#last?.height) return this.#last.validators;
+    const state = await this.#states.proposerState(height);
+    return state && new ValidatorSet(state.validators.map((v) => v.validator));
+  }
+
+  /** Re-applies the WAL records of the current height; own messages come from the log, not the signer. */
+  async #replay(records: readonly WalEntry[]): Promise<void> {
+    const m = this.#machine;
+    const entries = records.filter(
+      (e): e is Exclude<WalEntry, { kind: 'endHeight' }> =>
+        e.kind !== 'endHeight' && walEntryHeight(e) === m.height,
+    );
+    if (entries.length === 0) return;
+    for (const e of entries) {
+      if (e.kind === 'vote' && e.vote.validator === m.self) this.#own.addVote(e.vote);
+      if (e.kind === 'proposal' && m.self !== null && m.proposer(e.proposal.round) === m.self) {
+        this.#own.addProposal(e.proposal);
+      }
+    }
+    this.#log.info({ height: m.height, records: entries.length }, 'replaying the consensus WAL');
+    for (const entry of entries) {
+      if (this.#machine !== m) break; // decided during replay
+      await this.#handle(entryEvent(entry), true);
+    }
+  }
+
+  #scheduleTimeout(t: TimeoutInfo): void {
+    const key = `timeout/${t.height}/${t.round}/${t.step}`;
+    this.#ticker.schedule(key, timeoutDuration(this.#cfg, t.step, t.round), () =>
+      this.#enqueue({ kind: 'timeout', timeout: t }),
+    );
+  }
+
+  #scheduleTick(tick: Tick, delayMs: number): void {
+    this.#ticker.schedule(`tick/${tick}`, delayMs, () => this.#enqueue({ kind: 'tick', tick }));
+  }
+}

@@ -1,0 +1,183 @@
+// The consensus write-ahead log: every input the engine acts on (peer proposals and votes, its own
+// proposals and votes, timeouts) is appended before it is processed, and an end-height marker after
+// each commit. After a crash the engine replays the records of the height it was in and ends up in
+// the round state it had, with its own signed messages taken from the log rather than re-signed.
+//
+// One frame per record: u32 payload length | u32 CRC-32 (IEEE) of the payload | payload, big-endian,
+// the payload being a protobuf WalRecord (walCodec.ts). Peer inputs are written without fsync (a
+// process crash keeps them in the page cache; losing them to a power cut only costs liveness); own
+// messages are fsynced before they are sent, so nothing we sent can be missing from the log.
+// A torn or corrupt tail (a crash mid-write) fails the length or CRC check: it is logged and cut off.
+//
+// The log holds one height: at each end-height marker it is replaced, atomically, by a file holding
+// only that marker, so it never grows beyond one height's messages.
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, truncateSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { crc32 } from 'node:zlib';
+import type { Logger } from 'pino';
+import { ConsensusError } from './errors.ts';
+import { decodeWalEntry, encodeWalEntry, type WalEntry } from './walCodec.ts';
+
+const HEADER_BYTES = 8;
+/** Far above any proposal (blocks are bounded by the chain's byte limit); larger means corruption. */
+export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024;
+
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let offset = 0;
+  while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+}
+
+function frame(payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(HEADER_BYTES + payload.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, payload.length);
+  view.setUint32(4, crc32(payload));
+  out.set(payload, HEADER_BYTES);
+  return out;
+}
+
+interface ReadResult {
+  readonly entries: WalEntry[];
+  /** Bytes of intact records from the start of the file. */
+  readonly intact: number;
+  readonly size: number;
+  readonly problem?: string;
+}
+
+export function readWal(path: string, maxRecordBytes = DEFAULT_MAX_RECORD_BYTES): ReadResult {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], intact: 0, size: 0 };
+    throw err;
+  }
+  const entries: WalEntry[] = [];
+  let offset = 0;
+  const stop = (problem: string): ReadResult => ({ entries, intact: offset, size: buf.length, problem });
+  while (offset < buf.length) {
+    if (buf.length - offset < HEADER_BYTES) return stop('truncated record header');
+    const length = buf.readUInt32BE(offset);
+    const checksum = buf.readUInt32BE(offset + 4);
+    if (length > maxRecordBytes) return stop(`record length ${length} above the limit of ${maxRecordBytes}`);
+    if (offset + HEADER_BYTES + length > buf.length) return stop('truncated record');
+    const payload = buf.subarray(offset + HEADER_BYTES, offset + HEADER_BYTES + length);
+    if (crc32(payload) !== checksum) return stop('checksum mismatch');
+    try {
+      entries.push(decodeWalEntry(payload));
+    } catch (err) {
+      return stop(`undecodable record: ${(err as Error).message}`);
+    }
+    offset += HEADER_BYTES + length;
+  }
+  return { entries, intact: offset, size: buf.length };
+}
+
+export class Wal {
+  readonly path: string;
+  readonly #log: Logger;
+  readonly #maxRecordBytes: number;
+  #fd: number | undefined;
+  #recovered: WalEntry[];
+
+  /** Opens (creating if needed) the log at `path`, reading its records and cutting a damaged tail. */
+  static open(path: string, log: Logger, maxRecordBytes = DEFAULT_MAX_RECORD_BYTES): Wal {
+    return new Wal(path, log, maxRecordBytes);
+  }
+
+  protected constructor(path: string, log: Logger, maxRecordBytes: number) {
+    this.path = path;
+    this.#log = log;
+    this.#maxRecordBytes = maxRecordBytes;
+    const read = readWal(path, maxRecordBytes);
+    if (read.problem) {
+      log.warn(
+        { path, offset: read.intact, droppedBytes: read.size - read.intact, problem: read.problem },
+        'consensus WAL has a damaged tail (crash during a write?); truncating it',
+      );
+      truncateSync(path, read.intact);
+    }
+    this.#recovered = read.entries;
+    this.#fd = openSync(path, 'a', 0o600);
+    fsyncSync(this.#fd);
+  }
+
+  /** The records found when the log was opened, in order (handed out once). */
+  takeRecovered(): WalEntry[] {
+    const entries = this.#recovered;
+    this.#recovered = [];
+    return entries;
+  }
+
+  /** Appends a record; with `sync`, it (and everything before it) is on disk when this returns. */
+  write(entry: WalEntry, sync: boolean): void {
+    const payload = encodeWalEntry(entry);
+    if (payload.length > this.#maxRecordBytes) {
+      throw new ConsensusError(
+        'WAL_RECORD_TOO_LARGE',
+        `WAL record of ${payload.length} bytes above ${this.#maxRecordBytes}`,
+      );
+    }
+    const fd = this.#openFd();
+    try {
+      writeAll(fd, frame(payload));
+      if (sync) fsyncSync(fd);
+    } catch (err) {
+      throw new ConsensusError(
+        'WAL_WRITE_FAILED',
+        `cannot write the consensus WAL ${this.path}: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+
+  /** Marks `height` committed and starts a fresh log holding only that marker. */
+  endHeight(height: number): void {
+    const tmp = `${this.path}.tmp`;
+    try {
+      const fd = openSync(tmp, 'w', 0o600);
+      try {
+        writeAll(fd, frame(encodeWalEntry({ kind: 'endHeight', height })));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, this.path);
+      fsyncDir(dirname(this.path));
+      if (this.#fd !== undefined) closeSync(this.#fd);
+      this.#fd = openSync(this.path, 'a', 0o600);
+    } catch (err) {
+      throw new ConsensusError(
+        'WAL_WRITE_FAILED',
+        `cannot rotate the consensus WAL ${this.path}: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
+    }
+    this.#log.debug({ height }, 'consensus WAL rotated');
+  }
+
+  close(): void {
+    if (this.#fd === undefined) return;
+    closeSync(this.#fd);
+    this.#fd = undefined;
+  }
+
+  #openFd(): number {
+    if (this.#fd === undefined)
+      throw new ConsensusError('ENGINE_STATE', `consensus WAL ${this.path} is closed`);
+    return this.#fd;
+  }
+}

@@ -1,0 +1,568 @@
+// One real engine against scripted peers (their keys, no engines): verdicts for every kind of bad
+// input, the timeouts of each step with their durations, round skipping, catch-up for unknown
+// blocks, proposal times, the next-height buffer, restarts from the WAL, and halting.
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { ConsensusEngine } from '../../consensus/engine.ts';
+import type { PrivValidator } from '../../consensus/privval.ts';
+import { newProposerState, nextHeightProposerState, ProposerSchedule } from '../../consensus/proposer.ts';
+import type { ConsensusApp, ConsensusSigner } from '../../consensus/types.ts';
+import { Wal } from '../../consensus/wal.ts';
+import type { Block } from '../../core/block.ts';
+import { blockHash } from '../../core/block.ts';
+import type { Hex } from '../../core/bytes.ts';
+import { DUPLICATE_VOTE, duplicateVoteEvidence } from '../../core/evidence.ts';
+import { PRECOMMIT, PREVOTE, sortCommitSigs, type Vote, type VoteType } from '../../core/vote.ts';
+import type { Chain } from '../../state/chain.ts';
+import { Cluster, type ClusterOptions } from './harness/cluster.ts';
+import {
+  GENESIS_TIME,
+  makeBlock,
+  makeValidators,
+  plain,
+  proposal,
+  proposerOrder,
+  vote,
+} from './harness/fixtures.ts';
+import { captureLogger, silentLogger } from './harness/logger.ts';
+import { MemoryStore } from './harness/memoryStore.ts';
+
+const RANDOM_HASH = `0x${'5a'.repeat(32)}` as Hex;
+
+/** Node `me` runs an engine; the other validators are scripted. */
+async function single(opts: ClusterOptions & { me?: number } = {}) {
+  const c = new Cluster(opts);
+  const vals = c.validators;
+  const order = proposerOrder(vals.map(plain), 4);
+  const me = opts.me ?? vals.findIndex((_, i) => !order.slice(0, 2).includes(i));
+  await c.startNode(me);
+  const node = c.nodes[me]!;
+  const engine = () => node.engine!;
+  const others = vals.map((_, i) => i).filter((i) => i !== me);
+  const own = () =>
+    c.net.sent
+      .filter((s) => s.from === node.id)
+      .map((s) => s.message)
+      .flatMap((m) =>
+        m.kind === 'vote'
+          ? [
+              {
+                type: m.vote.type === PREVOTE ? 'prevote' : 'precommit',
+                height: m.vote.height,
+                round: m.vote.round,
+                hash: m.vote.blockHash,
+              },
+            ]
+          : [],
+      );
+  const buildBlock = (round: number, time = c.time.now(), height = 1): Block =>
+    node.app.build({
+      height,
+      time,
+      proposer: plain(vals[order[round]!]!),
+      lastCommit: height === 1 ? null : node.app.blockAt(height - 1)!.commit,
+      evidence: [],
+    });
+  const propose = (block: Block, round: number, polRound = -1, signer = vals[order[round]!]!) =>
+    engine().onProposal(proposal(signer, block, round, polRound), 'peer');
+  const send = (i: number, type: VoteType, round: number, hash: Hex | null, height = 1) =>
+    engine().onVote(vote(vals[i]!, type, height, round, hash), 'peer');
+  /** Runs until round 0 started (after timeoutCommit). */
+  const toRound0 = () => c.runUntil(() => engine().status().step !== 'newHeight', 5000);
+  return { c, vals, order, me, node, engine, others, own, buildBlock, propose, send, toRound0 };
+}
+
+/** A commit by the scripted validators (all but `me`) for a height-1 block. */
+function commitFor(t: Awaited<ReturnType<typeof single>>, block: Block) {
+  const hash = blockHash(block.header);
+  const votes = t.others.map((i) => vote(t.vals[i]!, PRECOMMIT, 1, 0, hash));
+  return {
+    height: 1,
+    round: 0,
+    blockHash: hash,
+    signatures: sortCommitSigs(votes.map((v) => ({ validator: v.validator, signature: v.signature }))),
+  };
+}
+
+describe('verdicts', () => {
+  it('votes: bad signature and non-validators are rejected, duplicates and windows ignored', async () => {
+    const t = await single();
+    const [a, b] = t.others;
+    const good = vote(t.vals[a!]!, PREVOTE, 1, 0, RANDOM_HASH);
+    expect(t.engine().onVote(good, 'p')).toEqual({ result: 'accept' });
+    await t.c.settle();
+    expect(t.engine().onVote(good, 'p')).toMatchObject({ result: 'ignore', code: 'DUPLICATE' });
+    const forged: Vote = { ...vote(t.vals[b!]!, PREVOTE, 1, 0, RANDOM_HASH), blockHash: null };
+    expect(t.engine().onVote(forged, 'p')).toMatchObject({ result: 'reject', code: 'BAD_SIGNATURE' });
+    const stranger = makeValidators([1n], 'stranger')[0]!;
+    expect(t.engine().onVote(vote(stranger, PREVOTE, 1, 0, null), 'p')).toMatchObject({
+      result: 'reject',
+      code: 'UNKNOWN_VALIDATOR',
+    });
+    expect(t.engine().onVote(vote(t.vals[a!]!, PREVOTE, 1, 0, null, 99n), 'p')).toMatchObject({
+      result: 'reject',
+      code: 'BAD_SIGNATURE',
+    });
+    // Heights: the next one is kept for later, far ones are rejected.
+    expect(t.send(a!, PREVOTE, 0, null, 2)).toMatchObject({ result: 'ignore', code: 'FUTURE_HEIGHT' });
+    expect(t.send(a!, PREVOTE, 0, null, 50)).toMatchObject({ result: 'ignore', code: 'FUTURE_HEIGHT' });
+    expect(t.send(a!, PREVOTE, 0, null, 102)).toMatchObject({ result: 'reject', code: 'FAR_FUTURE_HEIGHT' });
+    // Rounds: two future rounds per validator.
+    expect(t.send(b!, PREVOTE, 7, null)).toEqual({ result: 'accept' });
+    expect(t.send(b!, PREVOTE, 8, null)).toEqual({ result: 'accept' });
+    await t.c.settle();
+    expect(t.send(b!, PREVOTE, 9, null)).toMatchObject({ result: 'ignore', code: 'ROUND_OUT_OF_WINDOW' });
+  });
+
+  it('proposals: wrong signer, bad polRound, wrong block height rejected; far rounds, copies, a third ignored', async () => {
+    const t = await single();
+    await t.toRound0();
+    const block = t.buildBlock(0);
+    const wrongSigner = t.vals[t.order[1]!]!;
+    expect(t.propose(block, 0, -1, wrongSigner)).toMatchObject({ result: 'reject', code: 'BAD_SIGNATURE' });
+    expect(t.propose(block, 1, 1)).toMatchObject({ result: 'reject', code: 'INVALID_POL_ROUND' });
+    const negative = { ...proposal(t.vals[t.order[1]!]!, block, 1), polRound: -2 };
+    expect(t.engine().onProposal(negative, 'p')).toMatchObject({
+      result: 'reject',
+      code: 'INVALID_POL_ROUND',
+    });
+    const other = t.buildBlock(0, t.c.time.now(), 1);
+    const tall = { ...other, header: { ...other.header, height: 2 } };
+    expect(
+      t.engine().onProposal({ ...proposal(t.vals[t.order[0]!]!, tall, 0), height: 1 }, 'p'),
+    ).toMatchObject({
+      result: 'reject',
+      code: 'MALFORMED',
+    });
+    expect(t.propose(block, 3)).toMatchObject({ result: 'ignore', code: 'ROUND_OUT_OF_WINDOW' });
+    expect(t.propose(block, 0)).toEqual({ result: 'accept' });
+    await t.c.settle();
+    expect(t.propose(block, 0)).toMatchObject({ result: 'ignore', code: 'DUPLICATE' });
+    expect(t.propose(t.buildBlock(0, t.c.time.now() + 1), 0)).toEqual({ result: 'accept' });
+    await t.c.settle();
+    expect(t.propose(t.buildBlock(0, t.c.time.now() + 2), 0)).toMatchObject({
+      result: 'ignore',
+      code: 'TOO_MANY_PROPOSALS',
+    });
+  });
+
+  it('evidence: verified against the validator set of its height', async () => {
+    const t = await single();
+    const [a] = t.others;
+    const v1 = vote(t.vals[a!]!, PREVOTE, 1, 3, RANDOM_HASH);
+    const v2 = vote(t.vals[a!]!, PREVOTE, 1, 3, null);
+    const ev = duplicateVoteEvidence(v1, v2);
+    expect(await t.engine().onEvidence(ev, 'p')).toEqual({ result: 'accept' });
+    expect(await t.engine().onEvidence(ev, 'p')).toMatchObject({ result: 'ignore', code: 'DUPLICATE' });
+    const same = { kind: DUPLICATE_VOTE, voteA: v1, voteB: v1 } as const;
+    expect(await t.engine().onEvidence(same, 'p')).toMatchObject({
+      result: 'reject',
+      code: 'INVALID_EVIDENCE',
+    });
+    const stranger = makeValidators([1n], 'stranger')[0]!;
+    const foreign = duplicateVoteEvidence(
+      vote(stranger, PREVOTE, 1, 0, null),
+      vote(stranger, PREVOTE, 1, 0, RANDOM_HASH),
+    );
+    expect(await t.engine().onEvidence(foreign, 'p')).toMatchObject({
+      result: 'reject',
+      code: 'UNKNOWN_VALIDATOR',
+    });
+    const future = duplicateVoteEvidence(
+      vote(t.vals[a!]!, PREVOTE, 5, 0, null),
+      vote(t.vals[a!]!, PREVOTE, 5, 0, RANDOM_HASH),
+    );
+    expect(await t.engine().onEvidence(future, 'p')).toMatchObject({
+      result: 'ignore',
+      code: 'FUTURE_HEIGHT',
+    });
+    expect(t.engine().status().pendingEvidence).toBe(1);
+  });
+
+  it('committed blocks: the commit must be for the block and verify', async () => {
+    const t = await single();
+    const block = t.buildBlock(0);
+    const hash = blockHash(block.header);
+    const sigs = t.others.map((i) => vote(t.vals[i]!, PRECOMMIT, 1, 0, hash));
+    const commit = {
+      height: 1,
+      round: 0,
+      blockHash: hash,
+      signatures: sigs.map((v) => ({ validator: v.validator, signature: v.signature })),
+    };
+    commit.signatures.sort((x, y) => (x.validator < y.validator ? -1 : 1));
+    expect(t.engine().onCommittedBlock(block, { ...commit, blockHash: RANDOM_HASH })).toMatchObject({
+      result: 'reject',
+      code: 'INVALID_COMMIT',
+    });
+    expect(
+      t.engine().onCommittedBlock(block, { ...commit, signatures: commit.signatures.slice(0, 2) }),
+    ).toMatchObject({
+      result: 'reject',
+      code: 'INVALID_COMMIT',
+    });
+    expect(t.engine().onCommittedBlock(block, commit)).toEqual({ result: 'accept' });
+    await t.c.settle();
+    expect(t.node.app.height).toBe(1);
+    expect(t.engine().status().height).toBe(2);
+    expect(t.engine().onCommittedBlock(block, commit)).toMatchObject({
+      result: 'ignore',
+      code: 'OLD_HEIGHT',
+    });
+  });
+
+  it('stop while starting leaves the engine stopped', async () => {
+    const c = new Cluster();
+    await c.startNode(0);
+    const node = c.nodes[0]!;
+    await c.stopNode(0);
+    const engine = new ConsensusEngine({
+      app: node.app,
+      network: { broadcastProposal() {}, broadcastVote() {}, broadcastEvidence() {}, requestCatchUp() {} },
+      store: node.store,
+      wal: Wal.open(join(node.dir, 'wal'), silentLogger),
+      logger: silentLogger,
+      clock: c.time,
+      timers: c.time,
+    });
+    const started = engine.start();
+    await engine.stop();
+    await started;
+    expect(engine.running).toBe(false);
+    expect(c.time.nextAt()).toBeUndefined();
+  });
+
+  it('applyBlock (block sync): resolves once committed, throws for a commit that does not prove the block', async () => {
+    const t = await single();
+    const block = t.buildBlock(0);
+    const commit = commitFor(t, block);
+    await expect(
+      t.engine().applyBlock(block, { ...commit, signatures: commit.signatures.slice(1) }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_COMMIT',
+    });
+    await expect(t.engine().applyBlock(block, { ...commit, blockHash: RANDOM_HASH })).rejects.toMatchObject({
+      code: 'INVALID_COMMIT',
+    });
+    await t.engine().applyBlock(block, commit);
+    expect(t.node.app.height).toBe(1);
+    expect(t.engine().status().height).toBe(2);
+    // Applying it again is fine; a different block 1 is a lie.
+    await t.engine().applyBlock(block, commit);
+    const other = t.buildBlock(0, t.c.time.now() + 5);
+    await expect(t.engine().applyBlock(other, commitFor(t, other))).rejects.toMatchObject({
+      code: 'INVALID_COMMIT',
+    });
+  });
+
+  it('applyBlock needs a running engine, and pending ones fail when it stops', async () => {
+    const t = await single();
+    const engine = t.engine();
+    const block = t.buildBlock(0);
+    const commit = commitFor(t, block);
+    const pending = engine.applyBlock(block, commit);
+    await t.c.stopNode(t.me);
+    const [result] = await Promise.allSettled([pending]);
+    // Either it made it before the stop, or it was told it did not.
+    if (result!.status === 'rejected') expect(result!.reason).toMatchObject({ code: 'ENGINE_STATE' });
+    await expect(engine.applyBlock(block, commit)).rejects.toMatchObject({ code: 'ENGINE_STATE' });
+  });
+
+  it('not running: before start and after stop', async () => {
+    const t = await single();
+    const engine = t.engine();
+    await t.c.stopNode(t.me);
+    expect(engine.onVote(vote(t.vals[t.others[0]!]!, PREVOTE, 1, 0, null), 'p')).toMatchObject({
+      code: 'NOT_RUNNING',
+    });
+    expect(
+      await engine.onEvidence(
+        duplicateVoteEvidence(
+          vote(t.vals[0]!, PREVOTE, 1, 0, null),
+          vote(t.vals[0]!, PREVOTE, 1, 0, RANDOM_HASH),
+        ),
+        'p',
+      ),
+    ).toMatchObject({ code: 'NOT_RUNNING' });
+  });
+});
+
+describe('timeouts and rounds', () => {
+  it('timeoutCommit, then timeoutPropose: prevote nil', async () => {
+    const t = await single();
+    const t0 = t.c.time.now();
+    await t.c.runUntil(() => t.own().length > 0, 10_000);
+    expect(t.c.time.now() - t0).toBe(1000 + 1000);
+    expect(t.own()).toEqual([{ type: 'prevote', height: 1, round: 0, hash: null }]);
+  });
+
+  it('timeoutPrevote after +2/3 prevotes for anything: precommit nil', async () => {
+    const t = await single();
+    await t.c.runUntil(() => t.own().length > 0, 10_000); // own nil prevote
+    const [a, b] = t.others;
+    t.send(a!, PREVOTE, 0, RANDOM_HASH);
+    t.send(b!, PREVOTE, 0, `0x${'77'.repeat(32)}`);
+    await t.c.settle();
+    const t0 = t.c.time.now();
+    await t.c.runUntil(() => t.own().length > 1, 10_000);
+    expect(t.c.time.now() - t0).toBe(500);
+    expect(t.own()[1]).toEqual({ type: 'precommit', height: 1, round: 0, hash: null });
+  });
+
+  it('timeoutPrecommit after +2/3 precommits for anything: the next round, with longer timeouts', async () => {
+    const t = await single();
+    await t.c.runUntil(() => t.own().length > 0, 10_000);
+    const [a, b, c] = t.others;
+    for (const i of [a!, b!]) t.send(i, PREVOTE, 0, null);
+    await t.c.settle();
+    expect(t.own()[1]).toEqual({ type: 'precommit', height: 1, round: 0, hash: null });
+    t.send(a!, PRECOMMIT, 0, null);
+    t.send(c!, PRECOMMIT, 0, RANDOM_HASH);
+    await t.c.settle();
+    const t0 = t.c.time.now();
+    await t.c.runUntil(() => t.engine().status().round === 1, 10_000);
+    expect(t.c.time.now() - t0).toBe(500);
+    // Round 1's propose timeout is 1000 + 500.
+    await t.c.runUntil(() => t.own().length > 2, 10_000);
+    expect(t.c.time.now() - t0).toBe(500 + 1500);
+    expect(t.own()[2]).toEqual({ type: 'prevote', height: 1, round: 1, hash: null });
+  });
+
+  it('skips to a round where +1/3 of the power is', async () => {
+    const t = await single();
+    await t.toRound0();
+    const [a, b] = t.others;
+    t.send(a!, PREVOTE, 5, null);
+    await t.c.settle();
+    expect(t.engine().status().round).toBe(0);
+    t.send(b!, PRECOMMIT, 5, null);
+    await t.c.settle();
+    expect(t.engine().status()).toMatchObject({ round: 5, step: 'propose' });
+  });
+
+  it('re-sends its messages of the round when nothing moves', async () => {
+    const t = await single();
+    await t.c.runUntil(() => t.own().length > 0, 10_000);
+    await t.c.run(4_100);
+    // Stuck in prevote (no +2/3 of anything): the nil prevote went out again.
+    expect(t.own().filter((v) => v.type === 'prevote')).toHaveLength(2);
+  });
+});
+
+describe('proposals', () => {
+  it('the proposer proposes at max(now, parent time + 1), and prevotes its own block', async () => {
+    const vals = makeValidators([1n, 1n, 1n, 1n], 'node');
+    const first = proposerOrder(vals.map(plain), 1)[0]!;
+    // Our clock is 5 s behind the genesis time.
+    const t = await single({ me: first, startTime: GENESIS_TIME - 5000 });
+    await t.c.runUntil(() => t.c.net.sent.some((s) => s.message.kind === 'proposal'), 10_000);
+    const sent = t.c.net.sent.find((s) => s.message.kind === 'proposal')!.message;
+    if (sent.kind !== 'proposal') throw new Error('unreachable');
+    expect(sent.proposal.block.header.time).toBe(GENESIS_TIME + 1);
+    expect(t.own()[0]).toEqual({
+      type: 'prevote',
+      height: 1,
+      round: 0,
+      hash: blockHash(sent.proposal.block.header),
+    });
+  });
+
+  it('prevotes nil for a block more than maxClockDrift ahead of its clock, or not after its parent', async () => {
+    const t = await single();
+    await t.toRound0();
+    t.propose(t.buildBlock(0, t.c.time.now() + 10_001), 0);
+    await t.c.settle();
+    expect(t.own()).toEqual([{ type: 'prevote', height: 1, round: 0, hash: null }]);
+
+    const u = await single();
+    await u.toRound0();
+    u.propose(u.buildBlock(0, GENESIS_TIME), 0);
+    await u.c.settle();
+    expect(u.own()).toEqual([{ type: 'prevote', height: 1, round: 0, hash: null }]);
+
+    const v = await single();
+    await v.toRound0();
+    const block = v.buildBlock(0, v.c.time.now() + 9_999);
+    v.propose(block, 0);
+    await v.c.settle();
+    expect(v.own()).toEqual([{ type: 'prevote', height: 1, round: 0, hash: blockHash(block.header) }]);
+  });
+
+  it('re-proposes its valid block with polRound and sends the proof-of-lock prevotes along', async () => {
+    const vals = makeValidators([1n, 1n, 1n, 1n], 'node');
+    const order = proposerOrder(vals.map(plain), 2);
+    const t = await single({ me: order[1]! });
+    await t.toRound0();
+    const b = t.buildBlock(0);
+    const hash = blockHash(b.header);
+    t.propose(b, 0);
+    const helpers = t.others.filter((i) => i !== t.order[0]);
+    for (const i of helpers) t.send(i, PREVOTE, 0, hash);
+    await t.c.settle();
+    expect(t.engine().status()).toMatchObject({ lockedRound: 0, validRound: 0 });
+    for (const i of t.others) t.send(i, PRECOMMIT, 0, null);
+    await t.c.runUntil(() => t.c.net.sent.some((s) => s.message.kind === 'proposal'), 5000);
+    const index = t.c.net.sent.findIndex((s) => s.message.kind === 'proposal');
+    const sent = t.c.net.sent[index]!.message;
+    expect(sent).toMatchObject({ kind: 'proposal', proposal: { round: 1, polRound: 0 } });
+    const pol = t.c.net.sent.slice(index + 1, index + 4).map((s) => s.message);
+    expect(
+      pol.map((m) => (m.kind === 'vote' ? [m.vote.round, m.vote.type, m.vote.blockHash] : m.kind)),
+    ).toEqual([
+      [0, PREVOTE, hash],
+      [0, PREVOTE, hash],
+      [0, PREVOTE, hash],
+    ]);
+  });
+
+  it('asks to catch up when +2/3 precommit a block it never saw, and commits it once synced', async () => {
+    const t = await single();
+    await t.toRound0();
+    const block = t.buildBlock(0);
+    const hash = blockHash(block.header);
+    for (const i of t.others) t.send(i, PRECOMMIT, 0, hash);
+    await t.c.settle();
+    expect(t.c.net.catchUpRequests).toEqual([{ node: t.node.id, height: 1 }]);
+    expect(t.engine().running).toBe(true);
+    // Sync delivers it (here: the scripted proposal arriving late works as well).
+    expect(t.propose(block, 0)).toEqual({ result: 'accept' });
+    await t.c.settle();
+    expect(t.node.app.height).toBe(1);
+  });
+
+  it('keeps next-height messages and acts on them once there', async () => {
+    const t = await single();
+    await t.toRound0();
+    const block1 = t.buildBlock(0);
+    const hash1 = blockHash(block1.header);
+    t.propose(block1, 0);
+    t.send(t.others[0]!, PREVOTE, 0, hash1);
+    t.send(t.others[1]!, PREVOTE, 0, hash1);
+    await t.c.settle();
+    // Height 2's proposal, built on block 1 by its proposer, arrives before we have committed block 1.
+    const set = t.vals.map(plain);
+    const proposer2 = new ProposerSchedule(nextHeightProposerState(newProposerState(set), set)).proposer(0);
+    const signer2 = t.vals.find((v) => v.address === proposer2)!;
+    const precommits = t.others.map((i) => vote(t.vals[i]!, PRECOMMIT, 1, 0, hash1));
+    const block2 = makeBlock({
+      height: 2,
+      parent: { hash: hash1, time: block1.header.time },
+      time: block1.header.time + 1000,
+      proposer: proposer2,
+      validators: set,
+      lastCommit: {
+        height: 1,
+        round: 0,
+        blockHash: hash1,
+        signatures: sortCommitSigs(
+          precommits.map((v) => ({ validator: v.validator, signature: v.signature })),
+        ),
+      },
+      parentStateRoot: block1.header.stateRoot,
+    });
+    expect(t.engine().onProposal(proposal(signer2, block2, 0), 'p')).toMatchObject({ code: 'FUTURE_HEIGHT' });
+    for (const v of precommits.slice(0, 2)) t.engine().onVote(v, 'p');
+    await t.c.settle();
+    expect(t.node.app.height).toBe(1);
+    await t.c.runUntil(() => t.own().some((v) => v.height === 2), 5000);
+    expect(t.own().find((v) => v.height === 2)).toEqual({
+      type: 'prevote',
+      height: 2,
+      round: 0,
+      hash: blockHash(block2.header),
+    });
+    // The late third precommit for height 1 is still taken (for the next lastCommit).
+    expect(t.engine().onVote(precommits[2]!, 'p')).toEqual({ result: 'accept' });
+    expect(t.engine().onVote(vote(t.vals[t.others[2]!]!, PREVOTE, 1, 0, hash1), 'p')).toMatchObject({
+      code: 'LATE_VOTE',
+    });
+  });
+});
+
+describe('restarts', () => {
+  it('restores the round state and the lock from the WAL, re-sending (not re-signing) its votes', async () => {
+    const t = await single();
+    await t.toRound0();
+    const b = t.buildBlock(0);
+    t.propose(b, 0);
+    const [a, c] = t.others;
+    t.send(a!, PREVOTE, 0, blockHash(b.header));
+    t.send(c!, PREVOTE, 0, blockHash(b.header));
+    await t.c.settle();
+    expect(t.engine().status()).toMatchObject({ step: 'precommit', lockedRound: 0 });
+    const signedBefore = t.c.signed.size;
+    await t.c.stopNode(t.me);
+    await t.c.startNode(t.me);
+    expect(t.engine().status()).toMatchObject({
+      height: 1,
+      round: 0,
+      step: 'precommit',
+      lockedRound: 0,
+      validRound: 0,
+    });
+    expect(t.c.signed.size).toBe(signedBefore);
+    // Its prevote and precommit went out again, identical.
+    expect(t.own().slice(2)).toEqual(t.own().slice(0, 2));
+    // Still locked: a fresh block in round 1 gets a nil prevote.
+    for (const i of t.others) t.send(i, PRECOMMIT, 0, null);
+    await t.c.runUntil(() => t.engine().status().round === 1, 5000);
+    t.propose(t.buildBlock(1), 1);
+    await t.c.settle();
+    expect(t.own().at(-1)).toEqual({ type: 'prevote', height: 1, round: 1, hash: null });
+    t.c.expectSafety();
+  });
+
+  it('cuts a torn WAL tail and carries on', async () => {
+    const { logger, records } = captureLogger('warn');
+    const t = await single({ logger });
+    await t.c.runUntil(() => t.own().length > 0, 10_000);
+    await t.c.stopNode(t.me);
+    appendFileSync(join(t.node.dir, 'wal'), Buffer.from([0, 0, 0, 40, 1, 2, 3, 4, 5]));
+    await t.c.startNode(t.me);
+    expect(records.some((r) => r.msg.includes('damaged tail'))).toBe(true);
+    expect(t.engine().status()).toMatchObject({ round: 0, step: 'prevote' });
+  });
+
+  it('refuses to start when the application is behind what consensus committed, or state is missing', async () => {
+    const c = await Cluster.start();
+    await c.reach(2);
+    const node = c.nodes[0]!;
+    await c.stopNode(0);
+    const store = new MemoryStore();
+    const make = (storeToUse: MemoryStore) =>
+      new ConsensusEngine({
+        app: node.app,
+        network: { broadcastProposal() {}, broadcastVote() {}, broadcastEvidence() {}, requestCatchUp() {} },
+        store: storeToUse,
+        wal: Wal.open(join(node.dir, 'wal'), silentLogger),
+        logger: silentLogger,
+        clock: c.time,
+        timers: c.time,
+      });
+    await expect(make(store).start()).rejects.toMatchObject({ code: 'PROPOSER_STATE_MISSING' });
+    await store.put('consensus/lastCommitted', new Uint8Array([0, 0, 0, 0, 0, 0, 0, 9]));
+    await expect(make(store).start()).rejects.toMatchObject({ code: 'APP_BEHIND' });
+  });
+});
+
+describe('halting', () => {
+  it('halts if +2/3 precommit a block its application rejects', async () => {
+    const t = await single();
+    await t.toRound0();
+    const b = t.buildBlock(0);
+    t.node.app.reject = () => 'test: rejected';
+    t.propose(b, 0);
+    for (const i of t.others) t.send(i, PRECOMMIT, 0, blockHash(b.header));
+    await t.c.settle();
+    expect(t.node.halted).toMatchObject({ code: 'DECIDED_BLOCK_INVALID' });
+    expect(t.node.engine).toBeUndefined();
+  });
+});
+
+describe('interfaces', () => {
+  it('the node can wire the real Chain and PrivValidator as they are', () => {
+    expectTypeOf<Chain>().toExtend<ConsensusApp>();
+    expectTypeOf<PrivValidator>().toExtend<ConsensusSigner>();
+  });
+});
