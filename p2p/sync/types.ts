@@ -1,0 +1,35 @@
+// What block sync needs from the node, on both sides: a source of committed blocks to serve, and
+// a sink that verifies and commits downloaded ones.
+import type { Block } from '../../core/block.ts';
+import type { Hex } from '../../core/bytes.ts';
+import type { Commit } from '../../core/vote.ts';
+import type { EncodedBlock } from '../wire.ts';
+
+export interface SourceStatus {
+  /** Last committed height. */
+  readonly height: number;
+  readonly headHash: Hex;
+  /** Lowest height this node can serve (1 unless it pruned). */
+  readonly baseHeight: number;
+}
+
+export interface BlockSource {
+  status(): SourceStatus | Promise<SourceStatus>;
+  /**
+   * Consecutive committed blocks with their commits from `from`, at most `count`, ending early
+   * where the store ends. Pulled lazily: the server stops iterating at its byte limit.
+   */
+  blocks(from: number, count: number): Iterable<EncodedBlock> | AsyncIterable<EncodedBlock>;
+}
+
+export interface BlockSink {
+  /** Height of the last committed block. */
+  height(): number;
+  /**
+   * Verifies `commit` against the validator set of the block's height (core/vote.ts verifyCommit)
+   * and commits the block. Throws if either is invalid: the peer that sent it lied.
+   */
+  applyBlock(block: Block, commit: Commit): Promise<void>;
+}
+
+export type { EncodedBlock };

@@ -1,0 +1,232 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Proposal } from '../../consensus/proposal.ts';
+import type { Address } from '../../core/address.ts';
+import { blockHash } from '../../core/block.ts';
+import { bytesToHex, type Hex } from '../../core/bytes.ts';
+import { duplicateVoteEvidence, type Evidence } from '../../core/evidence.ts';
+import { keccak256 } from '../../core/hash.ts';
+import { encodeVote, PREVOTE, type Vote } from '../../core/vote.ts';
+import type { GossipHandler } from '../../p2p/gossip/gossip.ts';
+import { ACCEPT, reject, type Verdict } from '../../p2p/gossip/verdict.ts';
+import type { P2pHost } from '../../p2p/host.ts';
+import { encodeTxMessage } from '../../p2p/wire.ts';
+import { connect, GENESIS, Hosts, makeBlocks, testChain, waitFor, waitForMesh } from './helpers.ts';
+
+const hosts = new Hosts();
+afterEach(() => hosts.stopAll());
+
+interface Received {
+  txs: Uint8Array[];
+  proposals: Proposal[];
+  votes: Vote[];
+  evidence: Evidence[];
+  from: string[];
+}
+
+function recorder(
+  verdict: (kind: string, data: unknown) => Verdict = () => ACCEPT,
+): GossipHandler & Received {
+  const r: Received = { txs: [], proposals: [], votes: [], evidence: [], from: [] };
+  const record =
+    <T>(list: T[], kind: string) =>
+    (item: T, from: string) => {
+      list.push(item);
+      r.from.push(from);
+      return verdict(kind, item);
+    };
+  return Object.assign(r, {
+    onTx: record(r.txs, 'tx'),
+    onProposal: record(r.proposals, 'proposal'),
+    onVote: record(r.votes, 'vote'),
+    onEvidence: record(r.evidence, 'evidence'),
+  });
+}
+
+const hash = (s: string): Hex => bytesToHex(keccak256(new TextEncoder().encode(s)));
+const VALIDATOR: Address = '0x00000000000000000000000000000000000000bb';
+
+function vote(blockHash: Hex | null, round = 0): Vote {
+  return {
+    type: PREVOTE,
+    height: 5,
+    round,
+    blockHash,
+    validator: VALIDATOR,
+    signature: new Uint8Array(64).fill(7),
+  };
+}
+
+function proposal(txBytes: number): Proposal {
+  const { block } = makeBlocks(1, 0, txBytes)[0]!;
+  return { height: 1, round: 1, polRound: 0, block, signature: new Uint8Array(64).fill(3) };
+}
+
+describe('gossip', () => {
+  it('meshes three nodes in a line and delivers every topic end to end', async () => {
+    const [a, b, c] = await Promise.all([hosts.start(), hosts.start(), hosts.start()]);
+    const ra = recorder();
+    const rb = recorder();
+    const rc = recorder();
+    a.gossip.start(ra);
+    b.gossip.start(rb);
+    c.gossip.start(rc);
+    await connect(a, b);
+    await connect(b, c);
+    await waitForMesh([a, c], 'evidence', 1);
+    await waitForMesh([b], 'evidence', 2);
+
+    const p = proposal(600 * 1024);
+    const ev = duplicateVoteEvidence(vote(hash('x')), vote(hash('y')));
+    await a.gossip.publishTx(new Uint8Array([1, 2, 3]));
+    await a.gossip.publishProposal(p);
+    await a.gossip.publishVote(vote(hash('x')));
+    await a.gossip.publishEvidence(ev);
+
+    await waitFor(
+      () => rc.txs.length + rc.proposals.length + rc.votes.length + rc.evidence.length === 4,
+      'all four messages at the far end',
+    );
+    expect(rc.txs[0]).toEqual(new Uint8Array([1, 2, 3]));
+    expect(rc.proposals[0]!.block.txs[0]!.length).toBe(600 * 1024);
+    expect(rc.proposals[0]!.polRound).toBe(0);
+    expect(encodeVote(rc.votes[0]!)).toEqual(encodeVote(vote(hash('x'))));
+    expect(rc.evidence[0]).toEqual(ev);
+    // C only hears it from B, its sole neighbour; A's own messages never come back to A.
+    expect(new Set(rc.from)).toEqual(new Set([b.peerId]));
+    expect(rb.votes).toHaveLength(1);
+    expect(ra.votes).toHaveLength(0);
+  });
+
+  it('announces a proposal too large to gossip inline and each hop pulls the block', async () => {
+    const chain = { ...testChain(), maxBlockTxBytes: 16 * 1024 * 1024 };
+    const [a, b, c] = await Promise.all([1, 2, 3].map(() => hosts.start({ chain })));
+    const rb = recorder();
+    const rc = recorder();
+    a!.gossip.start(recorder());
+    b!.gossip.start(rb);
+    c!.gossip.start(rc);
+    await connect(a!, b!);
+    await connect(b!, c!);
+    await waitForMesh([a!, c!], 'proposal', 1);
+    await waitForMesh([b!], 'proposal', 2);
+
+    const p = proposal(6 * 1024 * 1024);
+    await a!.gossip.publishProposal(p);
+    await waitFor(() => rc.proposals.length === 1, 'the proposal two hops away', 10_000);
+    expect(blockHash(rc.proposals[0]!.block.header)).toBe(blockHash(p.block.header));
+    expect(rc.proposals[0]!.block.txs[0]!.length).toBe(6 * 1024 * 1024);
+    expect(rc.from).toEqual([b!.peerId]);
+    expect(rb.proposals).toHaveLength(1);
+  });
+
+  it('keeps chains with different genesis hashes apart', async () => {
+    const a = await hosts.start();
+    const b = await hosts.start();
+    const other = await hosts.start({ chain: testChain(hash('another genesis')) });
+    const rb = recorder();
+    const rOther = recorder();
+    a.gossip.start(recorder());
+    b.gossip.start(rb);
+    other.gossip.start(rOther);
+    await connect(a, b);
+    await connect(a, other);
+    await waitForMesh([a], 'tx', 1);
+
+    expect(a.gossip.subscribers('tx')).toEqual([b.peerId]);
+    await a.gossip.publishTx(new Uint8Array([4, 2]));
+    expect(await other.gossip.publishTx(new Uint8Array([6, 6]))).toBe(0);
+    await waitFor(() => rb.txs.length === 1, 'the same-chain peer');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(rOther.txs).toHaveLength(0);
+    expect(rb.txs).toHaveLength(1);
+    expect(a.names.topics.tx).toBe(`/openchain/7777/${GENESIS.slice(2, 18)}/tx/1`);
+  });
+
+  it('delivers a message once however often and by whomever it is published', async () => {
+    const [a, b, c] = await Promise.all([hosts.start(), hosts.start(), hosts.start()]);
+    const rc = recorder();
+    a.gossip.start(recorder());
+    b.gossip.start(recorder());
+    c.gossip.start(rc);
+    await Promise.all([connect(a, c), connect(b, c), connect(a, b)]);
+    await waitForMesh([a, b, c], 'tx', 2);
+
+    const raw = new Uint8Array([9, 9, 9]);
+    await a.gossip.publishTx(raw);
+    await a.gossip.publishTx(raw);
+    await b.gossip.publishTx(raw);
+    await waitFor(() => rc.txs.length === 1, 'first delivery');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(rc.txs).toHaveLength(1);
+  });
+
+  it('publishes to nobody without throwing, and refuses to publish an oversized message', async () => {
+    const a = await hosts.start();
+    expect(await a.gossip.publishVote(vote(null))).toBe(0);
+    await expect(a.gossip.publishTx(new Uint8Array(testChain().maxTxBytes + 1024))).rejects.toMatchObject({
+      code: 'OVERSIZED',
+    });
+  });
+
+  it('rejects malformed, oversized and invalid messages, lowers the sender score and bans it', async () => {
+    const receiver = await hosts.start();
+    const bad = await hosts.start();
+    const good = await hosts.start();
+    const r = recorder((kind, data) =>
+      kind === 'tx' && (data as Uint8Array)[0] === 0xff ? reject('bad tx') : ACCEPT,
+    );
+    receiver.gossip.start(r);
+    bad.gossip.start(recorder());
+    good.gossip.start(recorder());
+    await connect(bad, receiver);
+    await connect(good, receiver);
+    await waitForMesh([receiver], 'tx', 2);
+    await waitForMesh([bad, good], 'tx', 1);
+    const raw = bad.libp2p.services.pubsub;
+    const score = (h: P2pHost) => receiver.peers().find((p) => p.id === h.peerId)?.score ?? 0;
+
+    // 1: undecodable protobuf on the vote topic (field 1 announced as 100 bytes, 2 present).
+    await raw.publish(bad.names.topics.vote, new Uint8Array([0x0a, 100, 1, 2]));
+    await waitFor(() => score(bad) < 0, 'score drop after a malformed message');
+    const afterOne = score(bad);
+    // 2: a transaction the handler rejects; the handler saw it, the score fell further.
+    await raw.publish(bad.names.topics.tx, encodeTxMessage(new Uint8Array([0xff, 1])));
+    await waitFor(() => score(bad) < afterOne, 'score drop after a rejected transaction');
+    expect(r.txs).toHaveLength(1);
+    // 3: oversized for its topic (never reaches the handler) -> below the graylist: disconnected.
+    await raw.publish(bad.names.topics.tx, encodeTxMessage(new Uint8Array(testChain().maxTxBytes + 512)));
+    await waitFor(() => !receiver.peers().some((p) => p.id === bad.peerId), 'bad peer disconnected', 5_000);
+    expect(r.txs).toHaveLength(1);
+    expect(r.votes).toHaveLength(0);
+    expect(receiver.peerManager.isBanned(bad.peerId)).toBe(true);
+    // Banned both ways: our dials are refused, and its handshakes are dropped.
+    await expect(connect(receiver, bad)).rejects.toThrow();
+    await connect(bad, receiver).catch(() => {});
+    await new Promise((r) => setTimeout(r, 200));
+    expect(receiver.peers().some((p) => p.id === bad.peerId)).toBe(false);
+
+    // The receiver carries on with the honest peer.
+    expect(score(good)).toBeGreaterThanOrEqual(0);
+    await good.gossip.publishVote(vote(hash('still working')));
+    await waitFor(() => r.votes.length === 1, 'a vote from the honest peer');
+    expect(receiver.peers().map((p) => p.id)).toEqual([good.peerId]);
+  });
+
+  it('neither forwards nor penalizes what the handler ignores', async () => {
+    const [a, b, c] = await Promise.all([hosts.start(), hosts.start(), hosts.start()]);
+    const rb = recorder(() => ({ result: 'ignore', reason: 'old height' }));
+    const rc = recorder();
+    a.gossip.start(recorder());
+    b.gossip.start(rb);
+    c.gossip.start(rc);
+    await connect(a, b);
+    await connect(b, c);
+    await waitForMesh([a, c], 'vote', 1);
+    await waitForMesh([b], 'vote', 2);
+    for (let i = 0; i < 5; i++) await a.gossip.publishVote(vote(hash(`v${i}`)));
+    await waitFor(() => rb.votes.length === 5, 'five ignored votes');
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect(rc.votes).toHaveLength(0);
+    expect(b.peers().find((p) => p.id === a.peerId)!.score).toBeGreaterThanOrEqual(0);
+  });
+});

@@ -1,0 +1,208 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Block, blockHash } from '../../core/block.ts';
+import type { Hex } from '../../core/bytes.ts';
+import type { Commit } from '../../core/vote.ts';
+import type { P2pConfigInput } from '../../p2p/config.ts';
+import { RequestError } from '../../p2p/errors.ts';
+import type { P2pHost } from '../../p2p/host.ts';
+import type { SyncProgress } from '../../p2p/sync/progress.ts';
+import type { BlockSink, BlockSource, EncodedBlock } from '../../p2p/sync/types.ts';
+import { arraySource, connect, encodeAll, GENESIS, Hosts, makeBlocks } from './helpers.ts';
+
+const hosts = new Hosts();
+afterEach(() => hosts.stopAll());
+
+const N = 300;
+const chain = makeBlocks(N);
+const encoded = encodeAll(chain);
+const canonical: Hex[] = chain.map((b) => blockHash(b.block.header));
+
+/** Applies blocks in order; a block that is not the canonical one stands for a commit that fails verifyCommit. */
+class RecordingSink implements BlockSink {
+  head = 0;
+  readonly rejected: number[] = [];
+
+  height(): number {
+    return this.head;
+  }
+
+  async applyBlock(block: Block, commit: Commit): Promise<void> {
+    const h = block.header.height;
+    if (h !== this.head + 1) throw new Error(`out of order: ${h} after ${this.head}`);
+    if (blockHash(block.header) !== canonical[h - 1] || commit.blockHash !== canonical[h - 1]) {
+      this.rejected.push(h);
+      throw new Error(`commit for block ${h} does not verify`);
+    }
+    this.head = h;
+  }
+}
+
+/** Counts the blocks a source hands out. */
+function counting(source: BlockSource): BlockSource & { served: number } {
+  const counted = {
+    served: 0,
+    status: () => source.status(),
+    *blocks(from: number, count: number) {
+      for (const b of source.blocks(from, count) as Iterable<EncodedBlock>) {
+        counted.served++;
+        yield b;
+      }
+    },
+  };
+  return counted;
+}
+
+const fast: P2pConfigInput = {
+  sync: {
+    batchSize: 16,
+    maxBatchesAhead: 8,
+    progressIntervalMs: 100,
+    statusIntervalMs: 200,
+    peerWaitMs: 200,
+  },
+};
+
+async function servers(sources: BlockSource[], config: P2pConfigInput = {}): Promise<P2pHost[]> {
+  return Promise.all(
+    sources.map(async (s) => {
+      const h = await hosts.start({ config });
+      await h.serveBlocks(s);
+      return h;
+    }),
+  );
+}
+
+describe('block sync', () => {
+  it(`downloads ${N} blocks from two peers in parallel, in order`, async () => {
+    const sources = [counting(arraySource(encoded)), counting(arraySource(encoded))];
+    const peers = await servers(sources);
+    const client = await hosts.start({ config: fast });
+    for (const p of peers) await connect(client, p);
+
+    const sink = new RecordingSink();
+    const progress: SyncProgress[] = [];
+    const result = await client.createSyncer(sink, (p) => progress.push(p)).run(AbortSignal.timeout(15_000));
+
+    expect(result).toMatchObject({ height: N, applied: N, peers: 2 });
+    expect(sink.head).toBe(N);
+    expect(sink.rejected).toEqual([]);
+    // Both peers did a real share of the work.
+    for (const s of sources) expect(s.served).toBeGreaterThan(N / 5);
+    expect(sources[0]!.served + sources[1]!.served).toBe(N);
+    if (progress.length > 0) expect(progress.at(-1)!.target).toBe(N);
+  });
+
+  it('finishes from the honest peer while liars are penalized and banned', async () => {
+    const forked = encodeAll(makeBlocks(N, 1));
+    const wrongHeights = arraySource(encoded, (_b, h) => encoded[Math.min(h, N - 1)]!);
+    const garbage = arraySource(encoded, () => ({
+      block: new Uint8Array([0xc0, 1, 2]),
+      commit: new Uint8Array([7]),
+    }));
+    const forks = arraySource(encoded, (_b, h) => (h > 40 ? forked[h - 1]! : encoded[h - 1]!));
+    const silent: BlockSource = {
+      status: () => ({ height: N, headHash: GENESIS, baseHeight: 1 }),
+      blocks: () => never(),
+    };
+    const liars = await servers([wrongHeights, garbage, forks, silent]);
+    const [honest] = await servers([arraySource(encoded)]);
+    const client = await hosts.start({ config: { sync: { ...fast.sync, requestTimeoutMs: 500 } } });
+    for (const p of [...liars, honest!]) await connect(client, p);
+
+    const sink = new RecordingSink();
+    const result = await client.createSyncer(sink).run(AbortSignal.timeout(20_000));
+
+    expect(result.height).toBe(N);
+    expect(sink.head).toBe(N);
+    const [wrong, junk, fork, mute] = liars.map((l) => l.peerId);
+    // Protocol violations: banned after a few; a block the chain refuses: banned at once.
+    for (const id of [wrong!, junk!, fork!]) expect(client.peerManager.score(id)).toBeLessThan(-50);
+    expect(client.peerManager.isBanned(fork!)).toBe(true);
+    expect(sink.rejected.length).toBeGreaterThanOrEqual(1);
+    expect(client.peerManager.score(mute!)).toBeLessThan(0);
+    expect(client.peerManager.score(honest!.peerId)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('returns at once when no peer is ahead, and after peerWaitMs when there is no peer', async () => {
+    const [peer] = await servers([arraySource(encoded.slice(0, 10))]);
+    const client = await hosts.start({ config: fast });
+    const alone = await client.createSyncer(new RecordingSink()).run(AbortSignal.timeout(5_000));
+    expect(alone).toEqual({ height: 0, applied: 0, peers: 0 });
+
+    await connect(client, peer!);
+    const sink = new RecordingSink();
+    sink.head = 10;
+    const started = Date.now();
+    expect(await client.createSyncer(sink).run(AbortSignal.timeout(5_000))).toEqual({
+      height: 10,
+      applied: 0,
+      peers: 1,
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('rate limits a flooding client on requests and on blocks', async () => {
+    const limits = { sync: { requestsPerSecond: 1, requestBurst: 5, blocksPerSecond: 1, blockBurst: 20 } };
+    const [server] = await servers([arraySource(encoded)], limits);
+    const client = await hosts.start();
+    await connect(client, server!);
+
+    // Blocks: 20 in the bucket. 16, then the 4 left, then nothing.
+    expect(await client.syncClient.blocks(server!.peerId, 1, 16)).toHaveLength(16);
+    expect(await client.syncClient.blocks(server!.peerId, 17, 16)).toHaveLength(4);
+    await expect(client.syncClient.blocks(server!.peerId, 21, 16)).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+    });
+
+    // Requests: 2 of the burst of 5 are left; a flood of 8 (the server's stream cap per
+    // connection) gets refusals with a retry hint for the rest.
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, () => client.syncClient.status(server!.peerId)),
+    );
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => r.reason as RequestError);
+    expect(refused.map((e) => e.code)).toEqual(Array(6).fill('RATE_LIMITED'));
+    for (const e of refused) expect(e.retryAfterMs).toBeGreaterThan(0);
+  });
+
+  it('times out a peer that never answers, and serves nothing it does not have', async () => {
+    const silent: BlockSource = {
+      status: () => ({ height: N, headHash: GENESIS, baseHeight: 1 }),
+      blocks: () => never(),
+    };
+    const [mute, short] = await servers([silent, arraySource(encoded.slice(0, 5))]);
+    const client = await hosts.start({ config: { sync: { requestTimeoutMs: 300 } } });
+    await connect(client, mute!);
+    await connect(client, short!);
+
+    const started = Date.now();
+    const err = await client.syncClient.blocks(mute!.peerId, 1, 4).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RequestError);
+    expect((err as RequestError).code).toBe('TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(2_000);
+
+    expect(await client.syncClient.blocks(short!.peerId, 6, 4)).toEqual([]);
+    expect((await client.syncClient.blocks(short!.peerId, 4, 4)).map((b) => b.block.header.height)).toEqual([
+      4, 5,
+    ]);
+  });
+
+  it('splits responses at the byte limit but always sends at least one block', async () => {
+    const sized = (n: number, txBytes: number) => encodeAll(makeBlocks(n, 0, txBytes));
+    const medium = sized(6, 30 * 1024);
+    const huge = sized(2, 100 * 1024);
+    const small = { sync: { maxResponseBytes: 64 * 1024 } };
+    const [a, b] = await servers([arraySource(medium), arraySource(huge)], small);
+    const client = await hosts.start({ config: small });
+    await connect(client, a!);
+    await connect(client, b!);
+    expect((await client.syncClient.blocks(a!.peerId, 1, 6)).map((x) => x.block.header.height)).toEqual([
+      1, 2,
+    ]);
+    expect((await client.syncClient.blocks(b!.peerId, 1, 2)).map((x) => x.block.header.height)).toEqual([1]);
+  });
+});
+
+/** An async iterable that never yields: a peer that accepts a request and then goes quiet. */
+async function* never(): AsyncGenerator<EncodedBlock> {
+  await new Promise(() => {});
+}

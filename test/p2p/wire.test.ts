@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { blockHash, encodeBlock } from '../../core/block.ts';
+import { hexToBytes } from '../../core/bytes.ts';
+import { OpenchainError } from '../../core/errors.ts';
+import { encodeCommit } from '../../core/vote.ts';
+import { P2pError } from '../../p2p/errors.ts';
+import { completeProposal, decodeProposalGossip } from '../../p2p/gossip/decode.ts';
+import { messageId } from '../../p2p/gossip/gossip.ts';
+import { verdictFromError } from '../../p2p/gossip/verdict.ts';
+import { checkBlocks } from '../../p2p/sync/client.ts';
+import {
+  decodeBlocksRequest,
+  decodeBlocksResponse,
+  decodeStatusResponse,
+  encodeBlocksRequest,
+  encodeBlocksResponse,
+  encodeProposalMessage,
+  encodeStatusResponse,
+} from '../../p2p/wire.ts';
+import { CHAIN_ID, encodeAll, makeBlocks } from './helpers.ts';
+
+describe('wire codecs', () => {
+  it('round-trips sync messages, errors included', () => {
+    const status = {
+      genesisHash: new Uint8Array(32).fill(1),
+      height: 2 ** 40,
+      headHash: new Uint8Array(32),
+      baseHeight: 1,
+    };
+    expect(decodeStatusResponse(encodeStatusResponse({ status }))).toEqual({ status });
+    const error = { code: 1, message: 'slow down', retryAfterMs: 250 };
+    expect(decodeStatusResponse(encodeStatusResponse({ error }))).toEqual({ error });
+    expect(decodeBlocksResponse(encodeBlocksResponse({ error }))).toEqual({ error });
+    const blocks = encodeAll(makeBlocks(2));
+    expect(decodeBlocksResponse(encodeBlocksResponse({ blocks }))).toEqual({ blocks });
+    expect(decodeBlocksRequest(encodeBlocksRequest({ fromHeight: 7, count: 3, maxBytes: 0 }))).toEqual({
+      fromHeight: 7,
+      count: 3,
+      maxBytes: 0,
+    });
+  });
+
+  it('refuses truncated protobuf and heights beyond 2^53', () => {
+    expect(() => decodeBlocksResponse(new Uint8Array([0x0a, 50, 1]))).toThrow(P2pError);
+    const huge = encodeBlocksRequest({ fromHeight: 0, count: 1, maxBytes: 0 });
+    // field 1 (from_height) = 2^60 as a varint
+    const tooHigh = new Uint8Array([0x08, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x10, ...huge]);
+    expect(() => decodeBlocksRequest(tooHigh)).toThrow(/beyond 2\^53/);
+  });
+
+  it('checks proposal envelopes against their block', () => {
+    const { block } = makeBlocks(3)[2]!;
+    const blockBytes = encodeBlock(block);
+    const none = new Uint8Array(0);
+    const ok = {
+      height: 3,
+      round: 2,
+      polRound: 1,
+      block: blockBytes,
+      signature: new Uint8Array(64),
+      blockHash: none,
+    };
+    const decoded = decodeProposalGossip(encodeProposalMessage(ok), CHAIN_ID);
+    expect('proposal' in decoded && decoded.proposal.block.header.height).toBe(3);
+    const bad = (p: Partial<typeof ok>, code: string) =>
+      expect(() => decodeProposalGossip(encodeProposalMessage({ ...ok, ...p }), CHAIN_ID)).toThrow(
+        expect.objectContaining({ code }),
+      );
+    bad({ height: 4 }, 'INCONSISTENT');
+    bad({ polRound: 2 }, 'INCONSISTENT');
+    bad({ polRound: -2 }, 'INCONSISTENT');
+    bad({ signature: new Uint8Array(63) }, 'MALFORMED');
+    bad({ block: new Uint8Array([0xc1, 0x80]) }, 'DECODE');
+    bad({ blockHash: new Uint8Array(32) }, 'MALFORMED');
+    bad({ block: none }, 'MALFORMED');
+    bad({ block: none, blockHash: new Uint8Array(31) }, 'MALFORMED');
+    expect(() => decodeProposalGossip(encodeProposalMessage(ok), CHAIN_ID + 1n)).toThrow(/chain/);
+  });
+
+  it('completes an announced proposal only with the block it named', () => {
+    const [one, two] = makeBlocks(2);
+    const hash = blockHash(two!.block.header);
+    const msg = {
+      height: 2,
+      round: 0,
+      polRound: -1,
+      block: new Uint8Array(0),
+      signature: new Uint8Array(64),
+    };
+    const decoded = decodeProposalGossip(
+      encodeProposalMessage({ ...msg, blockHash: hexToBytes(hash) }),
+      CHAIN_ID,
+    );
+    if (!('announcement' in decoded)) throw new Error('expected an announcement');
+    expect(decoded.announcement.blockHash).toBe(hash);
+    const full = completeProposal(decoded.announcement, encodeBlock(two!.block), CHAIN_ID, hash);
+    expect(full.block.header.height).toBe(2);
+    const forged = { ...two!.block, header: { ...two!.block.header, time: one!.block.header.time } };
+    expect(() => completeProposal(decoded.announcement, encodeBlock(forged), CHAIN_ID, hash)).toThrow(
+      expect.objectContaining({ code: 'INCONSISTENT' }),
+    );
+  });
+});
+
+describe('gossip ids and verdicts', () => {
+  it('derives message ids from topic and content only', () => {
+    const data = new Uint8Array([1, 2, 3]);
+    const id = (topic: string, d: Uint8Array) =>
+      Buffer.from(messageId({ type: 'unsigned', topic, data: d })).toString('hex');
+    expect(id('t', data)).toBe(id('t', Uint8Array.from(data)));
+    expect(id('t', data)).not.toBe(id('u', data));
+    expect(id('t', data)).toHaveLength(40);
+  });
+
+  it('maps typed errors to verdicts', () => {
+    expect(verdictFromError(new P2pError('MALFORMED', 'x')).result).toBe('reject');
+    expect(verdictFromError(new OpenchainError('INVALID_PROPOSAL', 'bad root')).result).toBe('reject');
+    expect(verdictFromError(new OpenchainError('UNKNOWN_VALIDATOR', 'not yet')).result).toBe('ignore');
+    expect(verdictFromError(new OpenchainError('ALREADY_KNOWN', 'dup'))).toEqual({
+      result: 'ignore',
+      reason: 'ALREADY_KNOWN: dup',
+    });
+    expect(verdictFromError(new TypeError('bug')).result).toBe('ignore');
+  });
+});
+
+describe('sync response checks', () => {
+  const chain = makeBlocks(5);
+  const encoded = encodeAll(chain);
+
+  it('accepts consecutive linked blocks with matching commits', () => {
+    expect(checkBlocks(encoded.slice(1, 4), 2, CHAIN_ID).map((b) => b.block.header.height)).toEqual([
+      2, 3, 4,
+    ]);
+  });
+
+  it('rejects wrong heights, broken links, foreign commits and garbage', () => {
+    const code = (f: () => unknown) => expect(f).toThrow(expect.objectContaining({ code: 'BAD_RESPONSE' }));
+    code(() => checkBlocks(encoded.slice(1, 3), 1, CHAIN_ID));
+    code(() => checkBlocks([encoded[0]!, encoded[2]!], 1, CHAIN_ID));
+    code(() =>
+      checkBlocks([{ block: encoded[0]!.block, commit: encodeCommit(chain[1]!.commit) }], 1, CHAIN_ID),
+    );
+    code(() => checkBlocks([{ block: new Uint8Array([1]), commit: encoded[0]!.commit }], 1, CHAIN_ID));
+    code(() => checkBlocks(encoded.slice(0, 1), 1, CHAIN_ID + 1n));
+  });
+});
