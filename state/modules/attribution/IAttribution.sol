@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+/// @title openchain attribution module
+/// @notice A native module (no EVM) at 0x0000000000000000000000000000000000000a77. Send transactions
+/// with this calldata from any Ethereum tool; read with eth_call. Write functions return nothing:
+/// new ids are in the events. Amounts are OPEN base units (18 decimals). Times are block times in
+/// milliseconds. See docs/attribution.md for the rules each call enforces.
+interface IAttribution {
+    /// Datanet policy: OPEN = 0 (contributions accepted on submission), CURATED = 1 (owner approves).
+    /// Contribution status: PENDING = 0, ACCEPTED = 1, REJECTED = 2, FLAGGED = 3.
+    /// Bond status: NONE = 0, HELD = 1, WITHDRAWN = 2, BURNED = 3.
+    /// Flag reason: REDUNDANT = 1, ADVERSARIAL = 2.
+    /// Reward role: MODEL_OWNER = 0, BASE_MODEL_OWNER = 1, CONTRIBUTOR = 2, VALIDATOR = 3, TREASURY = 4.
+
+    struct FeeSplit {
+        uint16 ownerBps;
+        uint16 contributorsBps;
+        uint16 validatorsBps;
+        uint16 treasuryBps;
+    }
+
+    /// output[outputStart : outputStart + length] equals bytes [chunkOffset, chunkOffset + length) of
+    /// the concatenation of `chunks`, which are chunks chunkIndex, chunkIndex + 1, ... of the
+    /// contribution, each with its Merkle path (sibling hashes from the leaf up).
+    struct Span {
+        uint64 contributionId;
+        uint32 outputStart;
+        uint32 length;
+        uint64 chunkIndex;
+        uint32 chunkOffset;
+        bytes[] chunks;
+        bytes32[][] paths;
+    }
+
+    struct Params {
+        uint32 chunkSize;
+        uint32 minSpanLength;
+        uint32 maxOutputBytes;
+        uint32 maxSpansPerRecord;
+        uint32 maxLoraDepth;
+        uint16 loraBaseShareBps;
+        uint64 challengeWindowSeconds;
+    }
+
+    struct Datanet {
+        uint64 id;
+        address owner;
+        uint8 policy;
+        uint256 bond;
+        string name;
+        string metadataURI;
+        string license;
+        uint64 createdAt;
+        uint256 earned;
+    }
+
+    struct Contribution {
+        uint64 id;
+        uint64 datanetId;
+        address contributor;
+        bytes32 chunkRoot;
+        uint64 size;
+        uint32 chunkSize;
+        string uri;
+        uint8 status;
+        uint8 flagReason;
+        uint256 bond;
+        uint8 bondStatus;
+        uint64 submittedAt;
+        uint64 acceptedAt;
+        uint256 earned;
+    }
+
+    struct Model {
+        uint64 id;
+        address owner;
+        string name;
+        string metadataURI;
+        uint64[] datanetIds;
+        uint64 baseModelId;
+        uint32 depth;
+        uint256 feePerInference;
+        uint256 feePerKiloByte;
+        FeeSplit split;
+        uint64 createdAt;
+        uint64 inferences;
+        uint256 feesCharged;
+    }
+
+    struct SpanRecord {
+        uint64 contributionId;
+        uint32 outputStart;
+        uint32 length;
+        uint32 attributedBytes;
+    }
+
+    struct Payout {
+        uint8 role;
+        uint64 refId;
+        address recipient;
+        uint256 amount;
+    }
+
+    struct Inference {
+        uint64 id;
+        uint64 modelId;
+        address caller;
+        uint64 height;
+        uint64 time;
+        uint256 fee;
+        bytes32 outputHash;
+        uint32 outputBytes;
+        uint32 attributedBytes;
+        uint64[] lineage;
+        uint64[] datanetIds;
+        SpanRecord[] spans;
+        Payout[] payouts;
+    }
+
+    event DatanetCreated(uint64 indexed datanetId, address indexed owner, uint8 policy, uint256 bond, string name);
+    event ContributionAdded(
+        uint64 indexed contributionId,
+        uint64 indexed datanetId,
+        address indexed contributor,
+        bytes32 chunkRoot,
+        uint64 size,
+        uint8 status,
+        uint256 bond
+    );
+    event ContributionApproved(uint64 indexed contributionId, uint64 indexed datanetId);
+    event ContributionRejected(uint64 indexed contributionId, uint64 indexed datanetId);
+    event ContributionFlagged(uint64 indexed contributionId, uint64 indexed datanetId, uint8 reason, uint256 bondBurned);
+    event BondWithdrawn(uint64 indexed contributionId, address indexed contributor, uint256 amount);
+    event ModelRegistered(
+        uint64 indexed modelId,
+        address indexed owner,
+        uint64 indexed baseModelId,
+        uint64[] datanetIds,
+        uint256 feePerInference,
+        uint256 feePerKiloByte,
+        FeeSplit split,
+        string name
+    );
+    event InferenceAttributed(
+        uint64 indexed inferenceId,
+        uint64 indexed modelId,
+        address indexed caller,
+        uint256 fee,
+        bytes32 outputHash,
+        uint32 outputBytes,
+        uint32 attributedBytes,
+        uint64[] lineage,
+        uint64[] datanetIds
+    );
+    event RewardPaid(uint64 indexed inferenceId, address indexed recipient, uint8 indexed role, uint64 refId, uint256 amount);
+
+    /// Creates a Datanet owned by the sender. `bond` is what each contribution must send with it.
+    function createDatanet(string calldata name, string calldata metadataURI, string calldata license, uint8 policy, uint256 bond) external;
+
+    /// Registers content by its chunk-tree root and size (chunked with the current params.chunkSize).
+    /// msg.value must equal the Datanet's bond. A root registered before, by anyone, is rejected.
+    function addContribution(uint64 datanetId, bytes32 chunkRoot, uint64 size, string calldata uri) external payable;
+
+    /// Curated Datanets only, by the Datanet owner, for a pending contribution.
+    function approveContribution(uint64 contributionId) external;
+    function rejectContribution(uint64 contributionId) external;
+
+    /// Curated Datanets only, by the Datanet owner, for an accepted contribution within the
+    /// challenge window after its acceptance. Burns the bond; the contribution stops earning.
+    function flagContribution(uint64 contributionId, uint8 reason) external;
+
+    /// By the contributor: a rejected contribution's bond at once, an accepted one's after the window.
+    function withdrawBond(uint64 contributionId) external;
+
+    /// Registers a model (or a LoRA adapter when baseModelId != 0) owned by the sender.
+    function registerModel(
+        string calldata name,
+        string calldata metadataURI,
+        uint64[] calldata datanetIds,
+        uint64 baseModelId,
+        uint256 feePerInference,
+        uint256 feePerKiloByte,
+        FeeSplit calldata split
+    ) external;
+
+    /// Records an inference of `modelId` with span proofs; msg.value must equal modelFee(modelId, output.length).
+    /// Spans are in canonical order: outputStart ascending, then length descending, then contributionId ascending.
+    function recordInference(uint64 modelId, bytes calldata output, Span[] calldata spans) external payable;
+
+    function params() external view returns (Params memory);
+    function counts() external view returns (uint64 datanets, uint64 contributions, uint64 models, uint64 inferences);
+    function getDatanet(uint64 datanetId) external view returns (Datanet memory);
+    function getContribution(uint64 contributionId) external view returns (Contribution memory);
+    /// The contribution registered with this chunk root (the chain's content hash), or 0.
+    function contributionByRoot(bytes32 chunkRoot) external view returns (uint64 contributionId);
+    function getModel(uint64 modelId) external view returns (Model memory);
+    function modelFee(uint64 modelId, uint32 outputBytes) external view returns (uint256 fee);
+    function getInference(uint64 inferenceId) external view returns (Inference memory);
+    function contributorEarnings(address contributor) external view returns (uint256);
+    function contributionEarnings(uint64 contributionId) external view returns (uint256);
+    function datanetEarnings(uint64 datanetId) external view returns (uint256);
+}

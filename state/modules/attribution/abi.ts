@@ -1,0 +1,53 @@
+// The attribution module's ABI: the same interface as IAttribution.sol (test/state/modules/attribution
+// /abi.test.ts holds them equal), as human-readable signatures that ox and viem parse at the type
+// level too. `attributionAbi` is the JSON ABI for tools (viem's readContract/decodeEventLog, ethers).
+import { Abi } from 'ox';
+import type { Address } from '../../../core/address.ts';
+
+/** The module's reserved address ("a77" for attribution). */
+export const ATTRIBUTION_ADDRESS: Address = '0x0000000000000000000000000000000000000a77';
+
+export const attributionSignatures = [
+  'struct FeeSplit { uint16 ownerBps; uint16 contributorsBps; uint16 validatorsBps; uint16 treasuryBps; }',
+  'struct Span { uint64 contributionId; uint32 outputStart; uint32 length; uint64 chunkIndex; uint32 chunkOffset; bytes[] chunks; bytes32[][] paths; }',
+  'struct Params { uint32 chunkSize; uint32 minSpanLength; uint32 maxOutputBytes; uint32 maxSpansPerRecord; uint32 maxLoraDepth; uint16 loraBaseShareBps; uint64 challengeWindowSeconds; }',
+  'struct Datanet { uint64 id; address owner; uint8 policy; uint256 bond; string name; string metadataURI; string license; uint64 createdAt; uint256 earned; }',
+  'struct Contribution { uint64 id; uint64 datanetId; address contributor; bytes32 chunkRoot; uint64 size; uint32 chunkSize; string uri; uint8 status; uint8 flagReason; uint256 bond; uint8 bondStatus; uint64 submittedAt; uint64 acceptedAt; uint256 earned; }',
+  'struct Model { uint64 id; address owner; string name; string metadataURI; uint64[] datanetIds; uint64 baseModelId; uint32 depth; uint256 feePerInference; uint256 feePerKiloByte; FeeSplit split; uint64 createdAt; uint64 inferences; uint256 feesCharged; }',
+  'struct SpanRecord { uint64 contributionId; uint32 outputStart; uint32 length; uint32 attributedBytes; }',
+  'struct Payout { uint8 role; uint64 refId; address recipient; uint256 amount; }',
+  'struct Inference { uint64 id; uint64 modelId; address caller; uint64 height; uint64 time; uint256 fee; bytes32 outputHash; uint32 outputBytes; uint32 attributedBytes; uint64[] lineage; uint64[] datanetIds; SpanRecord[] spans; Payout[] payouts; }',
+
+  'event DatanetCreated(uint64 indexed datanetId, address indexed owner, uint8 policy, uint256 bond, string name)',
+  'event ContributionAdded(uint64 indexed contributionId, uint64 indexed datanetId, address indexed contributor, bytes32 chunkRoot, uint64 size, uint8 status, uint256 bond)',
+  'event ContributionApproved(uint64 indexed contributionId, uint64 indexed datanetId)',
+  'event ContributionRejected(uint64 indexed contributionId, uint64 indexed datanetId)',
+  'event ContributionFlagged(uint64 indexed contributionId, uint64 indexed datanetId, uint8 reason, uint256 bondBurned)',
+  'event BondWithdrawn(uint64 indexed contributionId, address indexed contributor, uint256 amount)',
+  'event ModelRegistered(uint64 indexed modelId, address indexed owner, uint64 indexed baseModelId, uint64[] datanetIds, uint256 feePerInference, uint256 feePerKiloByte, FeeSplit split, string name)',
+  'event InferenceAttributed(uint64 indexed inferenceId, uint64 indexed modelId, address indexed caller, uint256 fee, bytes32 outputHash, uint32 outputBytes, uint32 attributedBytes, uint64[] lineage, uint64[] datanetIds)',
+  'event RewardPaid(uint64 indexed inferenceId, address indexed recipient, uint8 indexed role, uint64 refId, uint256 amount)',
+
+  'function createDatanet(string name, string metadataURI, string license, uint8 policy, uint256 bond) external',
+  'function addContribution(uint64 datanetId, bytes32 chunkRoot, uint64 size, string uri) external payable',
+  'function approveContribution(uint64 contributionId) external',
+  'function rejectContribution(uint64 contributionId) external',
+  'function flagContribution(uint64 contributionId, uint8 reason) external',
+  'function withdrawBond(uint64 contributionId) external',
+  'function registerModel(string name, string metadataURI, uint64[] datanetIds, uint64 baseModelId, uint256 feePerInference, uint256 feePerKiloByte, FeeSplit split) external',
+  'function recordInference(uint64 modelId, bytes output, Span[] spans) external payable',
+
+  'function params() external view returns (Params)',
+  'function counts() external view returns (uint64 datanets, uint64 contributions, uint64 models, uint64 inferences)',
+  'function getDatanet(uint64 datanetId) external view returns (Datanet)',
+  'function getContribution(uint64 contributionId) external view returns (Contribution)',
+  'function contributionByRoot(bytes32 chunkRoot) external view returns (uint64 contributionId)',
+  'function getModel(uint64 modelId) external view returns (Model)',
+  'function modelFee(uint64 modelId, uint32 outputBytes) external view returns (uint256 fee)',
+  'function getInference(uint64 inferenceId) external view returns (Inference)',
+  'function contributorEarnings(address contributor) external view returns (uint256)',
+  'function contributionEarnings(uint64 contributionId) external view returns (uint256)',
+  'function datanetEarnings(uint64 datanetId) external view returns (uint256)',
+] as const;
+
+export const attributionAbi = Abi.from(attributionSignatures);

@@ -1,0 +1,44 @@
+// Why an attribution call failed. Each code is stable (tests and tools branch on it); the message
+// says what was wrong with which argument, and becomes the receipt's error and eth_call's revert.
+import { ModuleError } from '../module.ts';
+
+export type AttributionErrorCode =
+  | 'BAD_CALLDATA'
+  | 'UNKNOWN_FUNCTION'
+  | 'NOT_A_TRANSACTION'
+  | 'NOT_A_VIEW'
+  | 'UNEXPECTED_VALUE'
+  | 'INVALID_ARGUMENT'
+  | 'UNKNOWN_DATANET'
+  | 'UNKNOWN_CONTRIBUTION'
+  | 'UNKNOWN_MODEL'
+  | 'UNKNOWN_INFERENCE'
+  | 'NOT_AUTHORIZED'
+  | 'NOT_CURATED'
+  | 'WRONG_STATUS'
+  | 'DUPLICATE_CONTENT'
+  | 'WRONG_BOND'
+  | 'CHALLENGE_WINDOW_CLOSED'
+  | 'BOND_LOCKED'
+  | 'BAD_FEE_SPLIT'
+  | 'BASE_MODEL_CYCLE'
+  | 'LORA_TOO_DEEP'
+  | 'WRONG_FEE'
+  | 'OUTPUT_TOO_LARGE'
+  | 'TOO_MANY_SPANS'
+  | 'SPANS_NOT_CANONICAL'
+  | 'SPAN_TOO_SHORT'
+  | 'SPAN_OUT_OF_RANGE'
+  | 'CONTRIBUTION_NOT_ACCEPTED'
+  | 'DATANET_NOT_USED'
+  | 'BAD_CHUNK'
+  | 'INVALID_PROOF'
+  | 'OUTPUT_MISMATCH';
+
+export class AttributionError extends ModuleError {
+  declare readonly code: AttributionErrorCode;
+
+  constructor(code: AttributionErrorCode, message: string) {
+    super(code, message);
+  }
+}

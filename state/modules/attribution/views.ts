@@ -1,0 +1,119 @@
+// Read-only functions answered through eth_call: records as the ABI's structs, earnings totals,
+// and the fee a model charges for an output size.
+import type { AbiFunction } from 'ox';
+import { bytesToHex } from '../../../core/bytes.ts';
+import type { StateReader } from '../../stateDb.ts';
+import type { attributionAbi } from './abi.ts';
+import type { DecodedArgs } from './calldata.ts';
+import { AttributionError } from './errors.ts';
+import { Counter, attributionKeys as keys } from './keys.ts';
+import { readAttributionParams } from './params.ts';
+import { inferenceFee } from './split.ts';
+import {
+  contributionByRoot,
+  lastId,
+  readContribution,
+  readEarnings,
+  readInference,
+  readModelStats,
+  requireContribution,
+  requireDatanet,
+  requireModel,
+} from './store.ts';
+
+type Abi = typeof attributionAbi;
+type ViewName = {
+  [N in AbiFunction.Name<Abi>]: AbiFunction.FromAbi<Abi, N>['stateMutability'] extends 'view' ? N : never;
+}[AbiFunction.Name<Abi>];
+type Result<N extends ViewName> = AbiFunction.decodeResult.ReturnType<AbiFunction.FromAbi<Abi, N>>;
+
+/** A view's answer, computed from its decoded arguments. */
+export type ViewHandlers = {
+  [N in ViewName]: (state: StateReader, args: DecodedArgs<AbiFunction.FromAbi<Abi, N>>) => Result<N>;
+};
+
+export const views: ViewHandlers = {
+  params: (state) => {
+    const p = readAttributionParams(state);
+    return { ...p, challengeWindowSeconds: BigInt(p.challengeWindowSeconds) };
+  },
+
+  counts: (state) => [
+    lastId(state, Counter.datanet),
+    lastId(state, Counter.contribution),
+    lastId(state, Counter.model),
+    lastId(state, Counter.inference),
+  ],
+
+  getDatanet: (state, [id]) => {
+    const d = requireDatanet(state, id);
+    return {
+      id,
+      ...d,
+      createdAt: BigInt(d.createdAt),
+      earned: readEarnings(state, keys.datanetEarnings(id)),
+    };
+  },
+
+  getContribution: (state, [id]) => {
+    const c = requireContribution(state, id);
+    return {
+      id,
+      ...c,
+      chunkRoot: bytesToHex(c.chunkRoot),
+      size: BigInt(c.size),
+      submittedAt: BigInt(c.submittedAt),
+      acceptedAt: BigInt(c.acceptedAt),
+      earned: readEarnings(state, keys.contributionEarnings(id)),
+    };
+  },
+
+  contributionByRoot: (state, [root]) => contributionByRoot(state, root),
+
+  getModel: (state, [id]) => {
+    const m = requireModel(state, id);
+    const stats = readModelStats(state, id);
+    return {
+      id,
+      ...m,
+      datanetIds: [...m.datanetIds],
+      createdAt: BigInt(m.createdAt),
+      inferences: stats.inferences,
+      feesCharged: stats.feesCharged,
+    };
+  },
+
+  modelFee: (state, [id, outputBytes]) => {
+    const m = requireModel(state, id);
+    return inferenceFee(m.feePerInference, m.feePerKiloByte, Number(outputBytes));
+  },
+
+  getInference: (state, [id]) => {
+    const r = readInference(state, id);
+    if (!r) throw new AttributionError('UNKNOWN_INFERENCE', `unknown inference ${id}`);
+    return {
+      id,
+      ...r,
+      height: BigInt(r.height),
+      time: BigInt(r.time),
+      outputHash: bytesToHex(r.outputHash),
+      lineage: [...r.lineage],
+      datanetIds: [...r.datanetIds],
+      spans: [...r.spans],
+      payouts: [...r.payouts],
+    };
+  },
+
+  contributorEarnings: (state, [address]) => readEarnings(state, keys.contributorEarnings(address)),
+
+  contributionEarnings: (state, [id]) => {
+    if (!readContribution(state, id))
+      throw new AttributionError('UNKNOWN_CONTRIBUTION', `unknown contribution ${id}`);
+    return readEarnings(state, keys.contributionEarnings(id));
+  },
+
+  datanetEarnings: (state, [id]) => {
+    requireDatanet(state, id);
+    return readEarnings(state, keys.datanetEarnings(id));
+  },
+};

@@ -1,0 +1,71 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ChunkTree, chunkLeafHash, splitChunks, verifyChunkPath } from '../../../../core/chunkTree.ts';
+import { ProofCache } from '../../../../state/modules/attribution/proofCache.ts';
+
+/** A proof request against one of a few trees: genuine, or tampered in one of several ways. */
+const request = fc.record({
+  tree: fc.nat(2),
+  index: fc.nat(),
+  tamper: fc.constantFrom('none', 'none', 'chunk', 'sibling', 'drop', 'extra', 'index', 'leafCount'),
+  at: fc.nat(),
+});
+
+describe('ProofCache', () => {
+  it('answers exactly as verifyChunkPath, whatever it has cached', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ minLength: 1, maxLength: 400 }), { minLength: 3, maxLength: 3 }),
+        fc.integer({ min: 1, max: 16 }),
+        fc.array(request, { minLength: 1, maxLength: 80 }),
+        fc.integer({ min: 1, max: 64 }),
+        (contents, chunkSize, requests, capacity) => {
+          const trees = contents.map((c) => ({
+            tree: new ChunkTree(c, chunkSize),
+            chunks: splitChunks(c, chunkSize),
+          }));
+          const cache = new ProofCache(capacity);
+          for (const r of requests) {
+            const { tree, chunks } = trees[r.tree]!;
+            const n = tree.leafCount;
+            let index = r.index % n;
+            let chunk = chunks[index]!;
+            let path = tree.path(index);
+            let leafCount = n;
+            if (r.tamper === 'chunk') {
+              chunk = chunk.slice();
+              chunk[r.at % chunk.length]! ^= 1;
+            } else if (r.tamper === 'sibling' && path.length > 0) {
+              path = path.map((p) => p.slice());
+              path[r.at % path.length]![r.at % 32]! ^= 4;
+            } else if (r.tamper === 'drop') {
+              path = path.slice(1);
+            } else if (r.tamper === 'extra') {
+              path = [...path, tree.root];
+            } else if (r.tamper === 'index') {
+              index = (index + 1) % n;
+            } else if (r.tamper === 'leafCount') {
+              leafCount = n + 1 + (r.at % 3);
+            }
+            const expected = verifyChunkPath(tree.root, index, leafCount, chunkLeafHash(index, chunk), path);
+            expect(cache.verify(tree.root, index, leafCount, chunk, path)).toBe(expected);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('keeps copies, not views into the calldata it was given', () => {
+    const content = new Uint8Array(64).map((_, i) => i);
+    const tree = new ChunkTree(content, 8);
+    const cache = new ProofCache(100);
+    const path = tree.path(3).map((p) => p.slice());
+    const chunk = content.slice(24, 32);
+    expect(cache.verify(tree.root, 3, 8, chunk, path)).toBe(true);
+    for (const p of path) p.fill(0);
+    chunk.fill(0);
+    expect(cache.verify(tree.root, 3, 8, content.subarray(24, 32), tree.path(3))).toBe(true);
+    expect(cache.verify(tree.root, 3, 8, chunk, tree.path(3))).toBe(false);
+  });
+});

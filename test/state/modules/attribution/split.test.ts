@@ -1,0 +1,168 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Address } from '../../../../core/address.ts';
+import { Role } from '../../../../state/modules/attribution/records.ts';
+import { apportion, inferenceFee, planPayouts } from '../../../../state/modules/attribution/split.ts';
+
+const address = fc
+  .uint8Array({ minLength: 20, maxLength: 20 })
+  .map((b) => `0x${Buffer.from(b).toString('hex')}` as Address);
+const amount = fc.oneof(fc.bigInt({ min: 0n, max: 1000n }), fc.bigInt({ min: 0n, max: 2n ** 200n }));
+
+/** Four basis-point shares summing to 10,000. */
+const split = fc
+  .tuple(
+    fc.integer({ min: 0, max: 10_000 }),
+    fc.integer({ min: 0, max: 10_000 }),
+    fc.integer({ min: 0, max: 10_000 }),
+  )
+  .map(([a, b, c]) => {
+    const [x, y, z] = [a, b, c].sort((p, q) => p - q) as [number, number, number];
+    return { ownerBps: x, contributorsBps: y - x, validatorsBps: z - y, treasuryBps: 10_000 - z };
+  });
+
+const input = fc.record({
+  fee: amount,
+  split,
+  lineage: fc.array(fc.record({ modelId: fc.bigInt({ min: 1n, max: 1000n }), owner: address }), {
+    minLength: 1,
+    maxLength: 6,
+  }),
+  loraBaseShareBps: fc.integer({ min: 0, max: 10_000 }),
+  contributions: fc.uniqueArray(fc.bigInt({ min: 1n, max: 10_000n }), { maxLength: 12 }).chain((ids) =>
+    fc.tuple(
+      ...[...ids]
+        .sort((a, b) => (a < b ? -1 : 1))
+        .map((id) =>
+          fc.record({
+            id: fc.constant(id),
+            contributor: address,
+            bytes: fc.integer({ min: 1, max: 20_000 }),
+          }),
+        ),
+    ),
+  ),
+  validators: fc.array(
+    fc.record({ rewardAddress: address, power: fc.bigInt({ min: 0n, max: 10n ** 12n }) }),
+    {
+      minLength: 1,
+      maxLength: 10,
+    },
+  ),
+  treasury: address,
+});
+
+describe('apportion', () => {
+  it('hands out exactly the total, each part within one unit of its exact share', () => {
+    fc.assert(
+      fc.property(
+        amount,
+        fc.array(fc.bigInt({ min: 0n, max: 10n ** 9n }), { minLength: 1, maxLength: 20 }),
+        (total, weights) => {
+          fc.pre(weights.some((w) => w > 0n));
+          const parts = apportion(total, weights);
+          const sum = weights.reduce((a, b) => a + b, 0n);
+          expect(parts.reduce((a, b) => a + b, 0n)).toBe(total);
+          parts.forEach((p, i) => {
+            const floor = (total * weights[i]!) / sum;
+            expect(p === floor || p === floor + 1n).toBe(true);
+          });
+        },
+      ),
+    );
+  });
+
+  it('gives leftover units to the largest remainders, ties to the lower index', () => {
+    expect(apportion(10n, [1n, 1n, 1n])).toEqual([4n, 3n, 3n]);
+    expect(apportion(100n, [2_500n, 2_500n, 2_500n, 2_500n])).toEqual([25n, 25n, 25n, 25n]);
+    expect(apportion(7n, [1n, 2n])).toEqual([2n, 5n]);
+    expect(apportion(1n, [0n, 5n, 5n])).toEqual([0n, 1n, 0n]);
+    expect(() => apportion(1n, [0n, 0n])).toThrow(RangeError);
+  });
+});
+
+describe('planPayouts', () => {
+  it('pays out exactly the fee, never a negative or zero amount', () => {
+    fc.assert(
+      fc.property(input, (i) => {
+        const payouts = planPayouts(i);
+        expect(payouts.reduce((sum, p) => sum + p.amount, 0n)).toBe(i.fee);
+        for (const p of payouts) expect(p.amount > 0n).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('splits the contributors share by attributed bytes, within one unit', () => {
+    fc.assert(
+      fc.property(input, (i) => {
+        fc.pre(i.contributions.length > 0);
+        const payouts = planPayouts(i);
+        const share = apportion(
+          i.fee,
+          [i.split.ownerBps, i.split.contributorsBps, i.split.validatorsBps, i.split.treasuryBps].map(BigInt),
+        )[1]!;
+        const totalBytes = BigInt(i.contributions.reduce((s, c) => s + c.bytes, 0));
+        const paid = payouts.filter((p) => p.role === Role.contributor);
+        expect(paid.reduce((s, p) => s + p.amount, 0n)).toBe(share);
+        for (const c of i.contributions) {
+          const exact = (share * BigInt(c.bytes)) / totalBytes;
+          const got = paid.find((p) => p.refId === c.id)?.amount ?? 0n;
+          expect(got - exact >= 0n && got - exact <= 1n).toBe(true);
+        }
+      }),
+    );
+  });
+
+  it('passes loraBaseShareBps of each owner share up the lineage', () => {
+    const owners = [
+      '0x00000000000000000000000000000000000000a1',
+      '0x00000000000000000000000000000000000000b2',
+      '0x00000000000000000000000000000000000000c3',
+    ] as const;
+    const payouts = planPayouts({
+      fee: 10_000n,
+      split: { ownerBps: 10_000, contributorsBps: 0, validatorsBps: 0, treasuryBps: 0 },
+      lineage: owners.map((owner, i) => ({ modelId: BigInt(3 - i), owner })),
+      loraBaseShareBps: 2_500,
+      contributions: [],
+      validators: [{ rewardAddress: owners[0], power: 1n }],
+      treasury: owners[0],
+    });
+    expect(payouts).toEqual([
+      { role: Role.modelOwner, refId: 3n, recipient: owners[0], amount: 7_500n },
+      { role: Role.baseModelOwner, refId: 2n, recipient: owners[1], amount: 1_875n },
+      { role: Role.baseModelOwner, refId: 1n, recipient: owners[2], amount: 625n },
+    ]);
+  });
+
+  it('sends an unattributed contributors share to the treasury', () => {
+    const treasury = '0x0000000000000000000000000000000000007ea5';
+    const payouts = planPayouts({
+      fee: 1_000n,
+      split: { ownerBps: 5_000, contributorsBps: 3_000, validatorsBps: 1_000, treasuryBps: 1_000 },
+      lineage: [{ modelId: 1n, owner: '0x00000000000000000000000000000000000000a1' }],
+      loraBaseShareBps: 0,
+      contributions: [],
+      validators: [{ rewardAddress: '0x00000000000000000000000000000000000000f1', power: 5n }],
+      treasury,
+    });
+    expect(payouts.find((p) => p.role === Role.treasury)).toEqual({
+      role: Role.treasury,
+      refId: 0n,
+      recipient: treasury,
+      amount: 400n,
+    });
+  });
+});
+
+describe('inferenceFee', () => {
+  it('adds the per-kilobyte fee pro rata, rounded up', () => {
+    expect(inferenceFee(5n, 0n, 123)).toBe(5n);
+    expect(inferenceFee(0n, 1_000n, 1)).toBe(1n);
+    expect(inferenceFee(0n, 999n, 1)).toBe(1n);
+    expect(inferenceFee(0n, 1_000n, 2_500)).toBe(2_500n);
+    expect(inferenceFee(7n, 3n, 1_001)).toBe(7n + 4n);
+    expect(inferenceFee(0n, 0n, 0)).toBe(0n);
+  });
+});
