@@ -9,7 +9,16 @@ export function isHex(value: unknown): value is Hex {
   return typeof value === 'string' && HEX_RE.test(value);
 }
 
+const HEX_PAIRS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 export function bytesToHex(bytes: Uint8Array): Hex {
+  // Small arrays (hashes, addresses) by table: wrapping them in a Buffer reads `.buffer`, which
+  // makes V8 move an on-heap typed array off the heap, costing more than the conversion.
+  if (bytes.length <= 64) {
+    let out = '0x';
+    for (let i = 0; i < bytes.length; i++) out += HEX_PAIRS[bytes[i]!];
+    return out as Hex;
+  }
   return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`;
 }
 
@@ -67,7 +76,8 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
 
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Lexicographic comparison, for deterministic ordering of byte keys. */

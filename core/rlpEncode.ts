@@ -9,7 +9,8 @@ const EMPTY = new Uint8Array(0);
 
 function intBytes(value: bigint | number): Uint8Array {
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`RLP integer must be a non-negative safe integer: ${value}`);
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw new RangeError(`RLP integer must be a non-negative safe integer: ${value}`);
     if (value === 0) return EMPTY;
     let len = 0;
     for (let v = value; v > 0; v = Math.floor(v / 256)) len++;

@@ -1,0 +1,213 @@
+// Committed transfer throughput of one node under a load of pre-signed EIP-1559 transfers sent over
+// JSON-RPC batches from many senders (the same shape of load as the peer comparison in the design
+// brief). The node runs as its own process, started with the CLI, so the load generator and the node
+// each have a core. Throughput counts from the first request to the block that holds the last
+// transaction. The reference in the same run is this machine's native sender-recovery rate.
+//
+//   node bench/throughput.ts [--senders 50] [--per-sender 400] [--batch 500] [--json FILE]
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { type Address, addressFromPrivateKey } from '../core/address.ts';
+import { bytesToHex } from '../core/bytes.ts';
+import { sha256 } from '../core/hash.ts';
+import { decodeTx, recoverSender, signTx } from '../core/tx.ts';
+import { initHome } from '../node/init.ts';
+
+const CLI = fileURLToPath(new URL('../node/bin/openchain.ts', import.meta.url));
+const SINKS = 100;
+
+export interface ThroughputOptions {
+  senders: number;
+  perSender: number;
+  batch: number;
+  inFlight: number;
+  blockIntervalMs: number;
+}
+
+export interface ThroughputResult {
+  txs: number;
+  seconds: number;
+  committedPerSecond: number;
+  blocks: number;
+  nativeRecoveryPerSecond: number;
+  ratioToRecovery: number;
+}
+
+function key(i: number): Uint8Array {
+  return sha256(new TextEncoder().encode(`bench-sender-${i}`));
+}
+
+async function call<T>(url: string, body: unknown): Promise<T> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return (await res.json()) as T;
+}
+
+function startNode(home: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'start', '--home', home, '--rpc-port', '0', '--log-format', 'json'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return new Promise((resolveUrl, reject) => {
+    child.once('exit', (code) => reject(new Error(`node exited with ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { msg?: string; rpcUrl?: string };
+        if (entry.msg === 'node running') resolveUrl({ child, url: entry.rpcUrl! });
+      } catch {
+        // not a log line
+      }
+    });
+  });
+}
+
+/** Native decode + recovery rate of one core, over the same transactions the load uses. */
+function recoveryRate(raws: Uint8Array[]): number {
+  const sample = raws.slice(0, 5000);
+  for (const raw of sample.slice(0, 500)) recoverSender(decodeTx(raw));
+  const start = performance.now();
+  for (const raw of sample) recoverSender(decodeTx(raw));
+  return (sample.length / (performance.now() - start)) * 1000;
+}
+
+export async function runThroughputBench(opts: Partial<ThroughputOptions> = {}): Promise<ThroughputResult> {
+  const defined = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
+  const o: ThroughputOptions = {
+    senders: 50,
+    perSender: 400,
+    batch: 500,
+    inFlight: 4,
+    blockIntervalMs: 1000,
+    ...defined,
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'openchain-bench-'));
+  const keys = Array.from({ length: o.senders }, (_, i) => key(i));
+  const senders = keys.map(addressFromPrivateKey);
+  const sinks = Array.from({ length: SINKS }, (_, i) => addressFromPrivateKey(key(10_000 + i)));
+  await initHome({
+    home: join(dir, 'node'),
+    chainId: 1337,
+    moniker: 'bench',
+    alloc: senders.map((address) => ({ address, balance: 10n ** 24n })),
+    rewardAddress: '0x00000000000000000000000000000000000fee01',
+    config: {
+      block: { intervalMs: o.blockIntervalMs },
+      mempool: { maxTxs: o.senders * o.perSender + 1000 },
+      p2p: { listen: ['/ip4/127.0.0.1/tcp/0'], sync: { peerWaitMs: 0 } },
+    },
+  });
+
+  // Pre-sign: nonce-major order, so every batch carries consecutive nonces of many senders.
+  const raws: Uint8Array[] = [];
+  for (let n = 0; n < o.perSender; n++) {
+    keys.forEach((k, s) => {
+      const to: Address = sinks[(n * o.senders + s) % SINKS]!;
+      const tx = signTx(
+        {
+          type: 2,
+          chainId: 1337n,
+          nonce: BigInt(n),
+          maxFeePerGas: 10n ** 11n,
+          maxPriorityFeePerGas: 10n ** 9n,
+          gasLimit: 21_000n,
+          to,
+          value: 1n,
+          data: new Uint8Array(),
+          accessList: [],
+        },
+        k,
+      );
+      raws.push(tx.raw);
+    });
+  }
+  const nativeRecoveryPerSecond = recoveryRate(raws);
+
+  const { child, url } = await startNode(join(dir, 'node'));
+  try {
+    const startHeight = Number(
+      (await call<{ result: string }>(url, { jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] }))
+        .result,
+    );
+    const batches: unknown[][] = [];
+    for (let i = 0; i < raws.length; i += o.batch) {
+      batches.push(
+        raws.slice(i, i + o.batch).map((raw, j) => ({
+          jsonrpc: '2.0',
+          id: i + j,
+          method: 'eth_sendRawTransaction',
+          params: [bytesToHex(raw)],
+        })),
+      );
+    }
+    const started = performance.now();
+    let next = 0;
+    let rejected = 0;
+    await Promise.all(
+      Array.from({ length: o.inFlight }, async () => {
+        while (next < batches.length) {
+          const replies = await call<{ error?: { message: string } }[]>(url, batches[next++]);
+          for (const r of replies) if (r.error) rejected++;
+        }
+      }),
+    );
+    if (rejected > 0) throw new Error(`${rejected} transactions were rejected`);
+    // Done when every sender's committed nonce reached perSender.
+    const last = senders.at(-1)!;
+    let height = startHeight;
+    for (;;) {
+      const nonce = await call<{ result: string }>(url, {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'eth_getTransactionCount',
+        params: [last, 'latest'],
+      });
+      if (Number(nonce.result) >= o.perSender) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    height = Number(
+      (await call<{ result: string }>(url, { jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] }))
+        .result,
+    );
+    const committedPerSecond = raws.length / seconds;
+    return {
+      txs: raws.length,
+      seconds: Number(seconds.toFixed(2)),
+      committedPerSecond: Math.round(committedPerSecond),
+      blocks: height - startHeight,
+      nativeRecoveryPerSecond: Math.round(nativeRecoveryPerSecond),
+      ratioToRecovery: Number((committedPerSecond / nativeRecoveryPerSecond).toFixed(3)),
+    };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function flag(name: string): number | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : undefined;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const result = await runThroughputBench({
+    senders: flag('senders'),
+    perSender: flag('per-sender'),
+    batch: flag('batch'),
+  });
+  console.table([result]);
+  const jsonAt = process.argv.indexOf('--json');
+  if (jsonAt > 0)
+    writeFileSync(process.argv[jsonAt + 1]!, `${JSON.stringify({ bench: 'throughput', result }, null, 2)}\n`);
+}

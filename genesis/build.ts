@@ -1,0 +1,80 @@
+// From a validated genesis document to the genesis block (height 0): its state (parameters,
+// validators, allocations) and its header. The genesis hash is that header's hash, so it commits to
+// everything in the file: chain id and time directly, the rest through stateRoot and validatorsHash.
+import { ZERO_ADDRESS } from '../core/address.ts';
+import { blockHash, evidenceListHash, type Header, txRoot, ZERO_HASH } from '../core/block.ts';
+import { emptyBloom } from '../core/bloom.ts';
+import { bytesToHex, type Hex, hexToBytes } from '../core/bytes.ts';
+import { sha256 } from '../core/hash.ts';
+import { receiptsRoot } from '../core/receipt.ts';
+import { type Validator, validatorAddress, validatorsHash } from '../core/validator.ts';
+import { commitHash } from '../core/vote.ts';
+import { writeAccount } from '../state/accounts.ts';
+import { writeAttributionParams } from '../state/modules/attribution/params.ts';
+import { type ChainParams, writeParams } from '../state/params.ts';
+import { type StateChange, StateOverlay } from '../state/stateDb.ts';
+import { EMPTY_ROOT, StateTree } from '../state/tree/index.ts';
+import { writeValidators } from '../state/validatorSet.ts';
+import type { Genesis } from './schema.ts';
+
+export interface GenesisBlock {
+  readonly header: Header;
+  readonly hash: Hex;
+  readonly changes: readonly StateChange[];
+  readonly nodes: readonly [Uint8Array, Uint8Array][];
+  readonly validators: readonly Validator[];
+  readonly params: ChainParams;
+}
+
+export function genesisValidators(g: Genesis): Validator[] {
+  return g.validators.map((v) => {
+    const pubKey = hexToBytes(v.pubKey);
+    return { address: validatorAddress(pubKey), pubKey, power: v.power, rewardAddress: v.rewardAddress };
+  });
+}
+
+export function genesisParams(g: Genesis): ChainParams {
+  const { attribution: _, ...p } = g.params;
+  return {
+    ...p,
+    baseFeeChangeDenominator: BigInt(p.baseFeeChangeDenominator),
+    elasticityMultiplier: BigInt(p.elasticityMultiplier),
+  };
+}
+
+export async function buildGenesisBlock(g: Genesis): Promise<GenesisBlock> {
+  const state = new StateOverlay({ get: () => undefined });
+  const params = genesisParams(g);
+  const validators = genesisValidators(g);
+  writeParams(state, params);
+  writeValidators(state, validators);
+  writeAttributionParams(state, g.params.attribution);
+  for (const a of g.alloc) writeAccount(state, a.address, { nonce: 0n, balance: a.balance });
+  const changes = state.changes();
+
+  const tree = new StateTree({ get: async () => undefined });
+  const { root, nodes } = await tree.update(
+    EMPTY_ROOT,
+    changes.map((c) => ({ key: sha256(c.key), value: c.value })),
+  );
+  const valHash = bytesToHex(validatorsHash(validators));
+  const header: Header = {
+    chainId: BigInt(g.chainId),
+    height: 0,
+    time: Date.parse(g.genesisTime),
+    parentHash: ZERO_HASH,
+    txRoot: txRoot([]),
+    stateRoot: bytesToHex(root),
+    receiptsRoot: receiptsRoot([]),
+    logsBloom: emptyBloom(),
+    proposer: ZERO_ADDRESS,
+    validatorsHash: valHash,
+    nextValidatorsHash: valHash,
+    lastCommitHash: bytesToHex(commitHash(null)),
+    evidenceHash: evidenceListHash([]),
+    gasLimit: params.blockGasLimit,
+    gasUsed: 0n,
+    baseFeePerGas: params.minBaseFee,
+  };
+  return { header, hash: blockHash(header), changes, nodes, validators, params };
+}

@@ -1,0 +1,29 @@
+// Parameter values `openchain init` and `openchain devnet` write into new genesis files. They are
+// only defaults for new files: a genesis always spells out every parameter (see schema.ts).
+import { ZERO_ADDRESS } from '../core/address.ts';
+import type { GenesisInput } from './schema.ts';
+
+export const DEFAULT_PARAMS: GenesisInput['params'] = {
+  // About 47,000 plain transfers per block: room for bursts at one-second blocks.
+  blockGasLimit: '1000000000',
+  maxTxBytes: 128 * 1024,
+  maxBlockTxBytes: 16 * 1024 * 1024,
+  minBaseFee: '1000000000',
+  baseFeeChangeDenominator: 8,
+  elasticityMultiplier: 2,
+  baseFeeBurnBps: 10_000,
+  treasury: ZERO_ADDRESS,
+  evidenceMaxAgeBlocks: 10_000,
+  attribution: {
+    // 256-byte chunks keep a one-chunk span proof near 700 bytes over a 10,000-chunk contribution.
+    chunkSize: 256,
+    minSpanLength: 32,
+    maxOutputBytes: 16 * 1024,
+    maxSpansPerRecord: 64,
+    maxLoraDepth: 4,
+    loraBaseShareBps: 2_000,
+    challengeWindowSeconds: 7 * 86_400,
+  },
+};
+
+export const DEV_CHAIN_ID = 1337;

@@ -1,0 +1,127 @@
+// The genesis file format (docs/genesis.md). Every field is required, defaults included, because the
+// genesis hash must not depend on the defaults of whichever node version reads the file.
+import { z } from 'zod';
+import { isAddress, parseAddress } from '../core/address.ts';
+import { isHex } from '../core/bytes.ts';
+
+const MAX_U256 = 2n ** 256n - 1n;
+const MAX_U64 = 2n ** 64n - 1n;
+
+/** Amounts and other big integers are decimal strings: JSON numbers lose precision above 2^53. */
+const uint = (max: bigint, what: string) =>
+  z
+    .string({ error: `expected ${what} as a decimal string, e.g. "1000"` })
+    .regex(
+      /^(0|[1-9][0-9]*)$/,
+      `expected ${what} as a decimal integer string without sign, spaces or leading zeros`,
+    )
+    .transform((s) => BigInt(s))
+    .refine((n) => n <= max, `${what} is too large`);
+
+const address = z
+  .string({ error: 'expected a 0x-prefixed 20-byte hex address' })
+  .refine(isAddress, 'expected a 0x-prefixed 20-byte hex address (40 hex digits)')
+  .transform(parseAddress);
+
+const ed25519Key = z
+  .string({ error: 'expected a 0x-prefixed 32-byte hex ed25519 public key' })
+  .refine(
+    (s) => isHex(s) && s.length === 66,
+    'expected a 0x-prefixed 32-byte hex ed25519 public key (64 hex digits)',
+  )
+  .transform((s) => s.toLowerCase() as `0x${string}`);
+
+const safeInt = (min: number, max: number) => z.number().int('expected an integer').min(min).max(max);
+
+/** The attribution module's parameters (state/modules/attribution/params.ts, docs/attribution.md). */
+export const attributionParamsSchema = z.strictObject({
+  chunkSize: safeInt(16, 65_536),
+  minSpanLength: safeInt(1, 65_536),
+  maxOutputBytes: safeInt(1, 16 * 1024 * 1024),
+  maxSpansPerRecord: safeInt(1, 4_096),
+  maxLoraDepth: safeInt(0, 32),
+  loraBaseShareBps: safeInt(0, 10_000),
+  challengeWindowSeconds: safeInt(0, 10 * 365 * 86_400),
+});
+
+export const paramsSchema = z.strictObject({
+  blockGasLimit: uint(MAX_U64, 'blockGasLimit').refine(
+    (n) => n >= 21_000n,
+    'blockGasLimit must fit one transfer (>= 21000)',
+  ),
+  // Gossipsub (17.x) cannot frame messages above 4 MiB; 3 MiB leaves room for the envelope.
+  maxTxBytes: safeInt(128, 3 * 1024 * 1024),
+  maxBlockTxBytes: safeInt(1024, 1024 * 1024 * 1024),
+  minBaseFee: uint(MAX_U256, 'minBaseFee'),
+  baseFeeChangeDenominator: safeInt(1, 1_000_000),
+  elasticityMultiplier: safeInt(1, 1_000),
+  baseFeeBurnBps: safeInt(0, 10_000),
+  treasury: address,
+  /** Duplicate-vote evidence older than this many blocks can no longer be included. */
+  evidenceMaxAgeBlocks: safeInt(1, 1_000_000),
+  attribution: attributionParamsSchema,
+});
+
+export const allocSchema = z.strictObject({
+  address,
+  balance: uint(MAX_U256, 'balance'),
+});
+
+export const validatorSchema = z.strictObject({
+  name: z.string().min(1).max(64),
+  pubKey: ed25519Key,
+  power: uint(MAX_U64, 'power').refine((n) => n > 0n, 'power must be positive'),
+  rewardAddress: address,
+});
+
+export const genesisSchema = z
+  .strictObject({
+    chainId: safeInt(1, Number.MAX_SAFE_INTEGER),
+    genesisTime: z.iso.datetime({ message: 'expected an ISO-8601 UTC time, e.g. "2026-01-01T00:00:00Z"' }),
+    params: paramsSchema,
+    alloc: z.array(allocSchema),
+    validators: z.array(validatorSchema).min(1, 'at least one validator is required'),
+  })
+  .superRefine((g, ctx) => {
+    const seen = new Map<string, number>();
+    g.alloc.forEach((a, i) => {
+      const first = seen.get(a.address);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['alloc', i, 'address'],
+          message: `duplicate of alloc[${first}]`,
+        });
+      } else seen.set(a.address, i);
+    });
+    const keys = new Map<string, number>();
+    const names = new Map<string, number>();
+    g.validators.forEach((v, i) => {
+      const k = keys.get(v.pubKey);
+      if (k !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['validators', i, 'pubKey'],
+          message: `same key as validators[${k}]`,
+        });
+      else keys.set(v.pubKey, i);
+      const n = names.get(v.name);
+      if (n !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['validators', i, 'name'],
+          message: `same name as validators[${n}]`,
+        });
+      else names.set(v.name, i);
+    });
+    if (g.params.maxBlockTxBytes < g.params.maxTxBytes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['params', 'maxBlockTxBytes'],
+        message: 'must be at least maxTxBytes',
+      });
+    }
+  });
+
+export type GenesisInput = z.input<typeof genesisSchema>;
+export type Genesis = z.output<typeof genesisSchema>;

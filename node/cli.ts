@@ -1,0 +1,372 @@
+// The `openchain` command line. Each command is a thin layer over node/ library functions, which
+// tests call directly; user errors (OpenchainError) print one clear message and exit 1.
+
+import { randomBytes } from 'node:crypto';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Address, addressFromPrivateKey, parseAddress } from '../core/address.ts';
+import { bytesToHex } from '../core/bytes.ts';
+import { OpenchainError } from '../core/errors.ts';
+import { secp256k1Backend } from '../core/secp256k1.ts';
+import { buildGenesisBlock } from '../genesis/build.ts';
+import { DEV_CHAIN_ID } from '../genesis/defaults.ts';
+import { loadGenesisFile } from '../genesis/load.ts';
+import { parseAmount } from './amount.ts';
+import { loadConfigFile, type NodeConfig, parseConfig } from './config.ts';
+import { devAccounts } from './devAccounts.ts';
+import {
+  createDevnet,
+  DEVNET_DEFAULTS,
+  type DevnetOptions,
+  devnetBanner,
+  loadDevnet,
+  removeDevnet,
+  runDevnet,
+} from './devnet.ts';
+import { homePaths } from './home.ts';
+import { initHome } from './init.ts';
+import { describeValidatorKey, loadValidatorKey } from './keys.ts';
+import { createLogger } from './logger.ts';
+import { OpenchainNode } from './node.ts';
+import { VERSION } from './version.ts';
+
+function integer(min: number, max: number) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    return n;
+  };
+}
+
+function allocation(value: string, previous: { address: Address; balance: bigint }[] = []) {
+  const [who, amount, ...rest] = value.split('=');
+  if (!who || !amount || rest.length > 0)
+    throw new InvalidArgumentError('expected ADDRESS=AMOUNT, e.g. 0xabc…=1000OPEN');
+  try {
+    return [...previous, { address: parseAddress(who), balance: parseAmount(amount) }];
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+function address(value: string): Address {
+  try {
+    return parseAddress(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+/** Runs until SIGINT/SIGTERM, then stops cleanly; a second signal exits at once. */
+function untilSignal(stop: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.exit(130);
+    }
+    stopping = true;
+    process.stderr.write(`\n${signal} received, shutting down…\n`);
+    stop().then(
+      () => process.exit(0),
+      (err) => {
+        process.stderr.write(`shutdown failed: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function devnetOptions(opts: Record<string, unknown>): DevnetOptions {
+  return {
+    dir: opts['dir'] as string,
+    validators: opts['validators'] as number,
+    basePort: opts['basePort'] as number,
+    p2pBasePort: opts['p2pBasePort'] as number,
+    metricsBasePort: opts['metricsBasePort'] as number,
+    blockIntervalMs: opts['blockInterval'] as number,
+  };
+}
+
+function applyStartFlags(config: NodeConfig, flags: Record<string, unknown>): NodeConfig {
+  const merged = structuredClone(config) as unknown as Record<string, Record<string, unknown>>;
+  const set = (section: string, key: string, value: unknown) => {
+    if (value !== undefined) merged[section]![key] = value;
+  };
+  set('rpc', 'host', flags['rpcHost']);
+  set('rpc', 'port', flags['rpcPort']);
+  set('block', 'intervalMs', flags['blockInterval']);
+  if (flags['emptyBlocks'] === false) set('block', 'createEmptyBlocks', false);
+  set('metrics', 'port', flags['metricsPort']);
+  if (flags['metricsPort'] !== undefined) set('metrics', 'enabled', true);
+  if (flags['p2pPort'] !== undefined) set('p2p', 'listen', [`/ip4/0.0.0.0/tcp/${flags['p2pPort']}`]);
+  if (flags['bootstrap'])
+    set('p2p', 'bootstrap', [
+      ...(merged['p2p']!['bootstrap'] as string[]),
+      ...(flags['bootstrap'] as string[]),
+    ]);
+  set('log', 'level', flags['logLevel']);
+  set('log', 'format', flags['logFormat']);
+  return parseConfig(merged, 'config with command-line flags');
+}
+
+export function buildProgram(): Command {
+  const program = new Command('openchain')
+    .description(
+      'openchain node: an AI-attribution app-chain with Tendermint-style BFT and Ethereum JSON-RPC',
+    )
+    .version(VERSION)
+    .showHelpAfterError();
+
+  program
+    .command('init')
+    .description(
+      'create a node home: a new validator key and either a new single-validator chain or --genesis to join one',
+    )
+    .requiredOption('--home <dir>', 'node home directory (must be new or empty)')
+    .option('--genesis <file>', 'join the chain this genesis file defines instead of creating one')
+    .option('--chain-id <id>', 'chain id of a new chain', integer(1, Number.MAX_SAFE_INTEGER), DEV_CHAIN_ID)
+    .option('--moniker <name>', 'node and validator name', 'node0')
+    .option(
+      '--alloc <address=amount>',
+      'fund an account in a new genesis (repeatable); amount in wei or e.g. 1000OPEN',
+      allocation,
+    )
+    .option(
+      '--dev-accounts <n>',
+      'also fund the first n well-known dev accounts with 10000 OPEN',
+      integer(0, 1000),
+      0,
+    )
+    .option(
+      '--reward-address <address>',
+      "account receiving the validator's fees (default: first allocation)",
+      address,
+    )
+    .option('--p2p-port <port>', 'p2p listen port (TCP, all interfaces)', integer(0, 65535))
+    .option(
+      '--bootstrap <multiaddr>',
+      'a peer to connect to, /ip4/…/tcp/…/p2p/<peer id> (repeatable)',
+      collect,
+    )
+    .action(async (opts) => {
+      const alloc = [
+        ...(opts.alloc ?? []),
+        ...devAccounts(opts.devAccounts).map((a) => ({
+          address: a.address,
+          balance: DEVNET_DEFAULTS.balance,
+        })),
+      ];
+      const joined = opts.genesis ? loadGenesisFile(opts.genesis) : undefined;
+      if (joined && (alloc.length > 0 || opts.rewardAddress)) {
+        throw new OpenchainError(
+          'USAGE',
+          '--alloc, --dev-accounts and --reward-address define a new genesis; they cannot be used with --genesis',
+        );
+      }
+      const p2p = {
+        ...(opts.p2pPort !== undefined ? { listen: [`/ip4/0.0.0.0/tcp/${opts.p2pPort}`] } : {}),
+        ...(opts.bootstrap ? { bootstrap: opts.bootstrap } : {}),
+      };
+      const result = await initHome({
+        home: opts.home,
+        chainId: opts.chainId,
+        moniker: opts.moniker,
+        alloc,
+        rewardAddress: opts.rewardAddress,
+        genesis: joined,
+        config: { p2p },
+      });
+      const block = await buildGenesisBlock(result.genesis);
+      console.log(
+        JSON.stringify(
+          {
+            home: opts.home,
+            chainId: result.genesis.chainId,
+            genesisHash: block.hash,
+            validatorAddress: result.validatorAddress,
+            validatorPubKey: result.validatorPubKey,
+            peerId: result.peerId,
+          },
+          null,
+          2,
+        ),
+      );
+    });
+
+  program
+    .command('start')
+    .description('run a node from its home')
+    .requiredOption('--home <dir>', 'node home directory')
+    .option('--rpc-host <host>', 'JSON-RPC listen address')
+    .option('--rpc-port <port>', 'JSON-RPC port (0 = any free port)', integer(0, 65535))
+    .option('--p2p-port <port>', 'p2p listen port on 0.0.0.0 (0 = any free port)', integer(0, 65535))
+    .option(
+      '--bootstrap <multiaddr>',
+      'a peer to connect to, in addition to the config (repeatable)',
+      collect,
+    )
+    .option('--block-interval <ms>', 'target block interval (the commit timeout)', integer(10, 600_000))
+    .option('--no-empty-blocks', 'do not propose blocks while the mempool is empty')
+    .option('--metrics-port <port>', 'serve Prometheus metrics on this port', integer(0, 65535))
+    .addOption(
+      new Option('--log-level <level>').choices([
+        'fatal',
+        'error',
+        'warn',
+        'info',
+        'debug',
+        'trace',
+        'silent',
+      ]),
+    )
+    .addOption(new Option('--log-format <format>').choices(['json', 'pretty']))
+    .action(async (opts) => {
+      const config = applyStartFlags(loadConfigFile(homePaths(opts.home).config), opts);
+      const logger = createLogger(config.log, config.moniker);
+      const node = await OpenchainNode.start({ home: opts.home, config, logger });
+      logger.info(
+        { ...node.endpoints, peerId: node.host.peerId, secp256k1: secp256k1Backend.name },
+        'node running',
+      );
+      untilSignal(() => node.stop());
+    });
+
+  program
+    .command('devnet')
+    .description(
+      'write the homes of a local devnet: N validators, one genesis, funded dev accounts, peers and ports',
+    )
+    .option('--dir <dir>', 'devnet directory', 'devnet')
+    .option('--validators <n>', 'number of validators', integer(1, 32), DEVNET_DEFAULTS.validators)
+    .option(
+      '--base-port <port>',
+      'RPC port of node0; node i uses base + i',
+      integer(1, 65000),
+      DEVNET_DEFAULTS.basePort,
+    )
+    .option(
+      '--p2p-base-port <port>',
+      'p2p port of node0; node i uses base + i',
+      integer(1, 65000),
+      DEVNET_DEFAULTS.p2pBasePort,
+    )
+    .option(
+      '--metrics-base-port <port>',
+      'metrics port of node0',
+      integer(1, 65000),
+      DEVNET_DEFAULTS.metricsBasePort,
+    )
+    .option('--block-interval <ms>', 'block interval', integer(10, 600_000), 1000)
+    .action(async (opts) => {
+      const manifest = await createDevnet(devnetOptions(opts));
+      console.log(JSON.stringify(manifest, null, 2));
+    });
+
+  program
+    .command('dev')
+    .description(
+      'create (if needed) and run a local devnet, each node its own process, printing RPC URLs and funded dev keys',
+    )
+    .option('--dir <dir>', 'devnet directory', 'devnet')
+    .option(
+      '--validators <n>',
+      'number of validators when creating',
+      integer(1, 32),
+      DEVNET_DEFAULTS.validators,
+    )
+    .option(
+      '--base-port <port>',
+      'RPC port of node0; node i uses base + i',
+      integer(1, 65000),
+      DEVNET_DEFAULTS.basePort,
+    )
+    .option(
+      '--p2p-base-port <port>',
+      'p2p port of node0; node i uses base + i',
+      integer(1, 65000),
+      DEVNET_DEFAULTS.p2pBasePort,
+    )
+    .option(
+      '--metrics-base-port <port>',
+      'metrics port of node0',
+      integer(1, 65000),
+      DEVNET_DEFAULTS.metricsBasePort,
+    )
+    .option('--block-interval <ms>', 'block interval when creating', integer(10, 600_000), 1000)
+    .option('--fresh', 'delete an existing devnet in the directory first')
+    .action(async (opts) => {
+      if (opts.fresh) removeDevnet(opts.dir);
+      if (!loadDevnet(opts.dir)) await createDevnet(devnetOptions(opts));
+      let stopping = false;
+      const devnet = await runDevnet(opts.dir, (name, code) => {
+        if (!stopping) console.error(`${name} exited with code ${code}; its log is in its home (node.log)`);
+      });
+      console.log(devnetBanner(devnet.manifest));
+      untilSignal(async () => {
+        stopping = true;
+        await devnet.stop();
+      });
+    });
+
+  const keys = program.command('keys').description('generate and inspect keys');
+  keys
+    .command('new')
+    .description('generate a new account key (secp256k1) and print its address and private key')
+    .action(() => {
+      const privateKey = randomBytes(32);
+      console.log(
+        JSON.stringify(
+          { address: addressFromPrivateKey(privateKey), privateKey: bytesToHex(privateKey) },
+          null,
+          2,
+        ),
+      );
+    });
+  keys
+    .command('show')
+    .description("print the home's validator address and public key")
+    .requiredOption('--home <dir>', 'node home directory')
+    .action((opts) => {
+      console.log(
+        JSON.stringify(describeValidatorKey(loadValidatorKey(homePaths(opts.home).validatorKey)), null, 2),
+      );
+    });
+
+  const genesis = program.command('genesis').description('check genesis files');
+  genesis
+    .command('validate <file>')
+    .description('validate a genesis file, listing every problem')
+    .action(async (file: string) => {
+      const g = loadGenesisFile(file);
+      const block = await buildGenesisBlock(g);
+      console.log(
+        `valid: chain id ${g.chainId}, ${g.validators.length} validator(s), ${g.alloc.length} allocation(s), genesis hash ${block.hash}`,
+      );
+    });
+  genesis
+    .command('hash <file>')
+    .description('print the genesis hash (every node loading this file computes the same)')
+    .action(async (file: string) => {
+      console.log((await buildGenesisBlock(loadGenesisFile(file))).hash);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof OpenchainError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,98 @@
+// The node's own settings (config.json in the node home). Unlike the genesis, these are local and
+// may differ between nodes; every field has a default, and unknown fields are errors (typos).
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { OpenchainError } from '../core/errors.ts';
+import { p2pConfigSchema } from '../p2p/config.ts';
+
+const port = z.number().int().min(0).max(65_535);
+const ms = z.number().int().min(0).max(600_000);
+
+export const configSchema = z.strictObject({
+  moniker: z.string().min(1).max(64).default('openchain-node'),
+  rpc: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      host: z.string().default('127.0.0.1'),
+      port: port.default(8545),
+      maxBodyBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(10 * 1024 * 1024),
+      maxBatchSize: z.number().int().positive().default(10_000),
+      corsOrigins: z.array(z.string()).default(['*']),
+    })
+    .prefault({}),
+  block: z
+    .strictObject({
+      /** Target interval between blocks. */
+      intervalMs: z.number().int().min(10).max(600_000).default(1000),
+      /** When false, no block is proposed while the mempool is empty. */
+      createEmptyBlocks: z.boolean().default(true),
+    })
+    .prefault({}),
+  /** Tendermint timeouts (docs/consensus.md); the commit timeout is block.intervalMs. */
+  consensus: z
+    .strictObject({
+      timeoutProposeMs: ms.optional(),
+      timeoutProposeDeltaMs: ms.optional(),
+      timeoutPrevoteMs: ms.optional(),
+      timeoutPrevoteDeltaMs: ms.optional(),
+      timeoutPrecommitMs: ms.optional(),
+      timeoutPrecommitDeltaMs: ms.optional(),
+      maxClockDriftMs: ms.optional(),
+      rebroadcastMs: ms.optional(),
+    })
+    .prefault({}),
+  p2p: p2pConfigSchema.prefault({}),
+  mempool: z
+    .strictObject({
+      maxTxs: z.number().int().positive().default(50_000),
+      maxTxsPerSender: z.number().int().positive().default(1_000),
+      maxNonceGap: z.number().int().min(0).default(64),
+      priceBumpPercent: z.number().int().min(0).default(10),
+    })
+    .prefault({}),
+  metrics: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      host: z.string().default('127.0.0.1'),
+      port: port.default(9615),
+    })
+    .prefault({}),
+  log: z
+    .strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      format: z.enum(['json', 'pretty']).default('pretty'),
+    })
+    .prefault({}),
+});
+
+export type NodeConfig = z.output<typeof configSchema>;
+export type NodeConfigInput = z.input<typeof configSchema>;
+
+export class ConfigError extends OpenchainError<'INVALID_CONFIG'> {
+  constructor(message: string) {
+    super('INVALID_CONFIG', message);
+  }
+}
+
+export function parseConfig(json: unknown, source = 'config'): NodeConfig {
+  const result = configSchema.safeParse(json);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${['config', ...i.path].join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid ${source}:\n  ${problems.join('\n  ')}`);
+  }
+  return result.data;
+}
+
+export function loadConfigFile(path: string): NodeConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`cannot read ${path}: ${(err as Error).message}`);
+  }
+  return parseConfig(json, path);
+}

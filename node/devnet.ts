@@ -1,0 +1,223 @@
+// Local devnets: N validator homes sharing one genesis with funded dev accounts, and a launcher that
+// runs every node as its own process with its log in its home (`npm start`).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { type Address, toChecksumAddress } from '../core/address.ts';
+import { OpenchainError } from '../core/errors.ts';
+import { DEV_CHAIN_ID } from '../genesis/defaults.ts';
+import { OPEN } from './amount.ts';
+import type { NodeConfigInput } from './config.ts';
+import { DEV_MNEMONIC, devAccounts } from './devAccounts.ts';
+import { homePaths } from './home.ts';
+import { makeGenesis, writeHome } from './init.ts';
+import { generateValidatorKey } from './keys.ts';
+
+export const DEVNET_DEFAULTS = {
+  validators: 4,
+  accounts: 10,
+  balance: 10_000n * OPEN,
+  basePort: 8545,
+  p2pBasePort: 26656,
+  metricsBasePort: 9615,
+} as const;
+
+const manifestSchema = z.object({
+  chainId: z.number(),
+  mnemonic: z.string(),
+  nodes: z.array(z.object({ name: z.string(), home: z.string(), rpcUrl: z.string(), p2p: z.string() })),
+  accounts: z.array(z.object({ address: z.string(), privateKey: z.string() })),
+});
+export type DevnetManifest = z.output<typeof manifestSchema>;
+
+export interface DevnetOptions {
+  readonly dir: string;
+  readonly validators?: number;
+  readonly accounts?: number;
+  /** RPC port of node0; node i uses base + i (likewise p2p and metrics from their bases). */
+  readonly basePort?: number;
+  readonly p2pBasePort?: number;
+  readonly metricsBasePort?: number;
+  readonly blockIntervalMs?: number;
+}
+
+const manifestPath = (dir: string) => join(dir, 'devnet.json');
+
+/**
+ * Writes N validator homes sharing one genesis. Every node lists every other as a bootstrap peer
+ * (loopback addresses with their peer ids), so the devnet meshes without any discovery.
+ */
+export async function createDevnet(opts: DevnetOptions): Promise<DevnetManifest> {
+  const dir = resolve(opts.dir);
+  const n = opts.validators ?? DEVNET_DEFAULTS.validators;
+  const count = opts.accounts ?? DEVNET_DEFAULTS.accounts;
+  const rpcBase = opts.basePort ?? DEVNET_DEFAULTS.basePort;
+  const p2pBase = opts.p2pBasePort ?? DEVNET_DEFAULTS.p2pBasePort;
+  const metricsBase = opts.metricsBasePort ?? DEVNET_DEFAULTS.metricsBasePort;
+  if (existsSync(manifestPath(dir)))
+    throw new OpenchainError('DEVNET_EXISTS', `${dir} already holds a devnet`);
+  // Dev accounts are funded; the next n derived accounts receive the validators' fees.
+  const derived = devAccounts(count + n);
+  const funded = derived.slice(0, count);
+  const nodes = Array.from({ length: n }, (_, i) => ({
+    name: `node${i}`,
+    home: join(dir, `node${i}`),
+    key: generateValidatorKey(),
+    reward: derived[count + i]!,
+    listen: `/ip4/127.0.0.1/tcp/${p2pBase + i}`,
+  }));
+  const genesis = makeGenesis({
+    chainId: DEV_CHAIN_ID,
+    alloc: funded.map((a) => ({ address: a.address, balance: DEVNET_DEFAULTS.balance })),
+    validators: nodes.map((v) => ({ name: v.name, key: v.key, power: 10n, rewardAddress: v.reward.address })),
+  });
+  const manifest: DevnetManifest = {
+    chainId: DEV_CHAIN_ID,
+    mnemonic: DEV_MNEMONIC,
+    nodes: [],
+    accounts: funded,
+  };
+  const configs: NodeConfigInput[] = [];
+  const addresses: string[] = [];
+  for (const [i, v] of nodes.entries()) {
+    const config: NodeConfigInput = {
+      moniker: v.name,
+      rpc: { port: rpcBase + i },
+      block: { intervalMs: opts.blockIntervalMs ?? 1000 },
+      metrics: { enabled: true, port: metricsBase + i },
+      p2p: { listen: [v.listen], sync: { peerWaitMs: 2000 } },
+      log: { format: 'json' },
+    };
+    const peerId = await writeHome(v.home, { genesis, validatorKey: v.key, config });
+    configs.push(config);
+    addresses.push(`${v.listen}/p2p/${peerId}`);
+    manifest.nodes.push({
+      name: v.name,
+      home: v.home,
+      rpcUrl: `http://127.0.0.1:${rpcBase + i}`,
+      p2p: addresses[i]!,
+    });
+  }
+  // Every node bootstraps from all the others, which needs every peer id first.
+  for (const [i, v] of nodes.entries()) {
+    const bootstrap = addresses.filter((_, j) => j !== i);
+    const config = { ...configs[i]!, p2p: { ...configs[i]!.p2p, bootstrap } };
+    writeFileSync(homePaths(v.home).config, `${JSON.stringify(config, null, 2)}\n`);
+  }
+  writeFileSync(manifestPath(dir), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+export function loadDevnet(dir: string): DevnetManifest | undefined {
+  const path = manifestPath(resolve(dir));
+  if (!existsSync(path)) return undefined;
+  return manifestSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+}
+
+const CLI = fileURLToPath(new URL('./bin/openchain.ts', import.meta.url));
+
+async function waitForRpc(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}',
+      });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no RPC answer at ${url} within ${timeoutMs} ms`);
+}
+
+export interface RunningDevnet {
+  readonly manifest: DevnetManifest;
+  stop(): Promise<void>;
+}
+
+/** Starts every node of the devnet in `dir` as a child process; resolves when all answer RPC. */
+export async function runDevnet(
+  dir: string,
+  onExit: (name: string, code: number | null) => void,
+): Promise<RunningDevnet> {
+  const manifest = loadDevnet(dir);
+  if (!manifest) throw new OpenchainError('NO_DEVNET', `no devnet in ${dir}`);
+  const children = manifest.nodes.map((node) => {
+    const log = createWriteStream(join(node.home, 'node.log'), { flags: 'a' });
+    const child = spawn(process.execPath, [CLI, 'start', '--home', node.home], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    child.on('exit', (code) => onExit(node.name, code));
+    return { node, child };
+  });
+  const stop = async () => {
+    await Promise.all(
+      children.map(
+        ({ child }) =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done();
+            const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+            child.once('exit', () => {
+              clearTimeout(kill);
+              done();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+  };
+  try {
+    await Promise.all(
+      children.map(({ node, child }) =>
+        waitForRpc(node.rpcUrl, child, 60_000).catch((err: Error) => {
+          throw new OpenchainError(
+            'DEVNET_START',
+            `${node.name} did not start (${err.message}); see ${join(node.home, 'node.log')}`,
+          );
+        }),
+      ),
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { manifest, stop };
+}
+
+export function removeDevnet(dir: string): void {
+  const resolved = resolve(dir);
+  // Only ever delete what we created: a directory with a devnet manifest, whose node homes we know.
+  const manifest = loadDevnet(resolved);
+  if (!manifest) return;
+  for (const node of manifest.nodes) rmSync(homePaths(node.home).root, { recursive: true, force: true });
+  rmSync(manifestPath(resolved), { force: true });
+  mkdirSync(resolved, { recursive: true });
+}
+
+export function devnetBanner(manifest: DevnetManifest): string {
+  const lines = [
+    `openchain devnet running: ${manifest.nodes.length} validator(s), chain id ${manifest.chainId}`,
+    '',
+    ...manifest.nodes.map(
+      (n) =>
+        `  ${n.name}  RPC ${n.rpcUrl}  WebSocket ${n.rpcUrl.replace('http', 'ws')}  log ${join(n.home, 'node.log')}`,
+    ),
+    '',
+    `Funded accounts (${DEVNET_DEFAULTS.balance / OPEN} OPEN each; mnemonic "${manifest.mnemonic}"):`,
+    ...manifest.accounts.map(
+      (a, i) => `  (${i}) ${toChecksumAddress(a.address as Address)}  private key ${a.privateKey}`,
+    ),
+    '',
+    'Press Ctrl+C to stop. State persists in the devnet directory; use --fresh to start over.',
+  ];
+  return lines.join('\n');
+}

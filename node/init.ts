@@ -1,0 +1,123 @@
+// Creating node homes: keys, genesis and config for `openchain init` and `openchain devnet`.
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { type Address, ZERO_ADDRESS } from '../core/address.ts';
+import { bytesToHex } from '../core/bytes.ts';
+import { OpenchainError } from '../core/errors.ts';
+import { validatorAddress } from '../core/validator.ts';
+import { DEFAULT_PARAMS } from '../genesis/defaults.ts';
+import { genesisToJson, parseGenesis } from '../genesis/load.ts';
+import type { Genesis, GenesisInput } from '../genesis/schema.ts';
+import { loadOrCreateNodeKey, nodeKeyPath } from '../p2p/nodeKey.ts';
+import { type NodeConfigInput, parseConfig } from './config.ts';
+import { homePaths } from './home.ts';
+import { generateValidatorKey, type ValidatorKey, writeValidatorKey } from './keys.ts';
+
+export interface GenesisValidatorSpec {
+  readonly name: string;
+  readonly key: ValidatorKey;
+  readonly power: bigint;
+  readonly rewardAddress: Address;
+}
+
+export interface GenesisSpec {
+  readonly chainId: number;
+  readonly genesisTime?: Date;
+  readonly validators: readonly GenesisValidatorSpec[];
+  readonly alloc: readonly { address: Address; balance: bigint }[];
+  readonly params?: Partial<GenesisInput['params']>;
+}
+
+/** A validated genesis from a spec (throws GenesisError with every problem if the spec is bad). */
+export function makeGenesis(spec: GenesisSpec): Genesis {
+  const time = spec.genesisTime ?? new Date();
+  const input: GenesisInput = {
+    chainId: spec.chainId,
+    // Whole seconds: the genesis time is typed by people and compared across machines.
+    genesisTime: new Date(Math.floor(time.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+    params: { ...DEFAULT_PARAMS, ...spec.params },
+    alloc: spec.alloc.map((a) => ({ address: a.address, balance: a.balance.toString() })),
+    validators: spec.validators.map((v) => ({
+      name: v.name,
+      pubKey: bytesToHex(v.key.pubKey),
+      power: v.power.toString(),
+      rewardAddress: v.rewardAddress,
+    })),
+  };
+  return parseGenesis(input, 'generated genesis');
+}
+
+function writeJson(path: string, value: unknown): void {
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`, { flag: 'wx' });
+}
+
+/**
+ * Writes a new node home (config, genesis, validator key, libp2p node key) and returns the node's
+ * peer id; refuses to touch a directory that already has anything in it.
+ */
+export async function writeHome(
+  root: string,
+  files: { genesis: Genesis; config: NodeConfigInput; validatorKey?: ValidatorKey },
+): Promise<string> {
+  if (existsSync(root) && readdirSync(root).length > 0) {
+    throw new OpenchainError('HOME_EXISTS', `${root} is not empty; choose a new directory for the node home`);
+  }
+  const paths = homePaths(root);
+  mkdirSync(paths.data, { recursive: true });
+  parseConfig(files.config, 'generated config'); // fail before writing anything unusable
+  writeJson(paths.config, files.config);
+  writeJson(paths.genesis, genesisToJson(files.genesis));
+  if (files.validatorKey) writeValidatorKey(paths.validatorKey, files.validatorKey);
+  return (await loadOrCreateNodeKey(nodeKeyPath(root))).peerId;
+}
+
+export interface InitOptions {
+  readonly home: string;
+  readonly chainId: number;
+  readonly moniker: string;
+  readonly alloc: readonly { address: Address; balance: bigint }[];
+  readonly rewardAddress?: Address;
+  readonly genesisTime?: Date;
+  readonly config?: NodeConfigInput;
+}
+
+export interface InitResult {
+  readonly genesis: Genesis;
+  readonly validatorAddress: Address;
+  readonly validatorPubKey: string;
+  readonly peerId: string;
+}
+
+/**
+ * `openchain init`: a new home with a new validator key. Without `genesis`, a single-validator chain
+ * whose validator is this home; with one, a node joining that chain (its key becomes a validator
+ * only if the chain's validator set ever includes it).
+ */
+export async function initHome(opts: InitOptions & { genesis?: Genesis }): Promise<InitResult> {
+  const key = generateValidatorKey();
+  const genesis =
+    opts.genesis ??
+    makeGenesis({
+      chainId: opts.chainId,
+      genesisTime: opts.genesisTime,
+      alloc: opts.alloc,
+      validators: [
+        {
+          name: opts.moniker,
+          key,
+          power: 10n,
+          rewardAddress: opts.rewardAddress ?? opts.alloc[0]?.address ?? ZERO_ADDRESS,
+        },
+      ],
+    });
+  const peerId = await writeHome(opts.home, {
+    genesis,
+    config: { moniker: opts.moniker, ...opts.config },
+    validatorKey: key,
+  });
+  return {
+    genesis,
+    validatorAddress: validatorAddress(key.pubKey),
+    validatorPubKey: bytesToHex(key.pubKey),
+    peerId,
+  };
+}

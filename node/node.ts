@@ -1,0 +1,235 @@
+// The composition root: opens the store, builds the application, joins the network, runs
+// consensus, RPC and metrics, and closes them in reverse order. Everything a running node is made
+// of is wired here.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { ConsensusEngine } from '../consensus/engine.ts';
+import { PrivValidator } from '../consensus/privval.ts';
+import type { ConsensusNetwork } from '../consensus/types.ts';
+import { Wal } from '../consensus/wal.ts';
+import { buildGenesisBlock } from '../genesis/build.ts';
+import { genesisToJson, loadGenesisFile } from '../genesis/load.ts';
+import { P2pHost } from '../p2p/host.ts';
+import { loadOrCreateNodeKey, nodeKeyPath } from '../p2p/nodeKey.ts';
+import { ethModule } from '../rpc/eth/index.ts';
+import type { JsonValue } from '../rpc/jsonrpc.ts';
+import { netModule, web3Module } from '../rpc/net.ts';
+import { openModule } from '../rpc/open.ts';
+import { Registry } from '../rpc/registry.ts';
+import { RpcServer } from '../rpc/server.ts';
+import { Chain } from '../state/chain.ts';
+import { AttributionModule } from '../state/modules/attribution/index.ts';
+import { Database } from '../state/store/database.ts';
+import { blockSource } from './blockSource.ts';
+import type { NodeConfig } from './config.ts';
+import { consensusStore } from './consensusStore.ts';
+import { gossipHandlers } from './gossipHandlers.ts';
+import { homePaths } from './home.ts';
+import { loadValidatorKey } from './keys.ts';
+import { HomeLock } from './lock.ts';
+import { NodeMetrics } from './metrics.ts';
+import { SyncController } from './sync.ts';
+import { CLIENT_VERSION, VERSION } from './version.ts';
+
+export interface NodeOptions {
+  readonly home: string;
+  readonly config: NodeConfig;
+  readonly logger: Logger;
+}
+
+export interface RunningEndpoints {
+  readonly rpcUrl?: string;
+  readonly wsUrl?: string;
+  readonly metricsUrl?: string;
+  readonly p2p: readonly string[];
+}
+
+type Closer = () => Promise<void> | void;
+
+export class OpenchainNode {
+  readonly chain: Chain;
+  readonly engine: ConsensusEngine;
+  readonly host: P2pHost;
+  readonly endpoints: RunningEndpoints;
+  readonly #closers: Closer[];
+  readonly #log: Logger;
+  #stopping: Promise<void> | undefined;
+
+  private constructor(
+    parts: { chain: Chain; engine: ConsensusEngine; host: P2pHost; endpoints: RunningEndpoints },
+    closers: Closer[],
+    log: Logger,
+  ) {
+    this.chain = parts.chain;
+    this.engine = parts.engine;
+    this.host = parts.host;
+    this.endpoints = parts.endpoints;
+    this.#closers = closers;
+    this.#log = log;
+  }
+
+  static async start({ home, config, logger: log }: NodeOptions): Promise<OpenchainNode> {
+    const paths = homePaths(home);
+    // Each opened resource registers its closer at once, so a failure part-way closes what is open.
+    const closers: Closer[] = [];
+    try {
+      const lock = HomeLock.acquire(paths.lock);
+      closers.push(() => lock.release());
+
+      const genesis = loadGenesisFile(paths.genesis);
+      const genesisBlock = await buildGenesisBlock(genesis);
+      const db = await Database.open(paths.db);
+      closers.push(() => db.close());
+      const chain = await Chain.open(db, genesisBlock, {
+        mempool: config.mempool,
+        modules: [new AttributionModule()],
+      });
+      log.info(
+        { chainId: chain.chainId.toString(), genesis: chain.genesisHash, height: chain.head.header.height },
+        'chain opened',
+      );
+      const metrics = new NodeMetrics();
+      metrics.watch(chain);
+
+      const signer = existsSync(paths.validatorKey) ? openSigner(paths.validatorKey, paths.data) : undefined;
+      if (!signer) log.warn('no validator key in the home: this node follows the chain without signing');
+
+      const nodeKey = await loadOrCreateNodeKey(nodeKeyPath(home));
+      const host = await P2pHost.start({
+        config: config.p2p,
+        nodeKey,
+        log,
+        chain: {
+          chainId: chain.chainId,
+          genesisHash: chain.genesisHash,
+          maxTxBytes: chain.params().maxTxBytes,
+          maxBlockTxBytes: chain.params().maxBlockTxBytes,
+        },
+      });
+      closers.push(() => host.stop());
+      await host.serveBlocks(blockSource(chain));
+
+      let sync: SyncController | undefined;
+      const publish = (what: string, sent: Promise<number>) =>
+        sent.catch((err) => log.warn({ err }, `could not gossip ${what}`));
+      const network: ConsensusNetwork = {
+        broadcastProposal: (p) => void publish('proposal', host.gossip.publishProposal(p)),
+        broadcastVote: (v) => void publish('vote', host.gossip.publishVote(v)),
+        broadcastEvidence: (e) => void publish('evidence', host.gossip.publishEvidence(e)),
+        requestCatchUp: () => void sync?.sync(),
+      };
+      const engine = new ConsensusEngine({
+        app: chain,
+        network,
+        store: consensusStore(db),
+        wal: Wal.open(join(paths.data, 'consensus.wal'), log),
+        signer,
+        config: {
+          ...stripUndefined(config.consensus),
+          timeoutCommitMs: config.block.intervalMs,
+          createEmptyBlocks: config.block.createEmptyBlocks,
+        },
+        logger: log.child({ module: 'consensus' }),
+        // The application disagrees with a quorum, or the node's own files are damaged: stop signing,
+        // keep serving RPC so the operator can see why.
+        onHalt: (err) => log.fatal({ err }, 'consensus halted'),
+      });
+      await engine.start();
+      closers.push(() => engine.stop());
+
+      const controller = new SyncController(
+        host,
+        { height: () => chain.head.header.height, applyBlock: (b, c) => engine.applyBlock(b, c) },
+        log.child({ module: 'sync' }),
+      );
+      sync = controller;
+      closers.push(() => controller.stop());
+      let synced = false;
+      host.gossip.start(gossipHandlers(chain, engine, () => synced));
+      closers.push(() => host.gossip.stop());
+      chain.onLocalTx((raw) => void publish('transaction', host.gossip.publishTx(raw)));
+      // RPC comes up at once; eth_syncing tells clients while the node catches up.
+      void controller.sync().then(() => {
+        synced = true;
+        log.info({ height: chain.head.header.height, peers: host.peerCount }, 'synced; following consensus');
+      });
+
+      const endpoints: { rpcUrl?: string; wsUrl?: string; metricsUrl?: string; p2p: string[] } = {
+        p2p: host.multiaddrs(),
+      };
+      if (config.metrics.enabled) {
+        endpoints.metricsUrl = await metrics.serve(config.metrics.host, config.metrics.port);
+        closers.push(() => metrics.close());
+      }
+      if (config.rpc.enabled) {
+        const info = {
+          nodeInfo: (): JsonValue => ({
+            moniker: config.moniker,
+            version: VERSION,
+            client: CLIENT_VERSION,
+            chainId: chain.chainId.toString(),
+            genesisHash: chain.genesisHash,
+            validatorAddress: signer?.address ?? null,
+            peerId: host.peerId,
+            listen: host.multiaddrs(),
+            height: chain.head.header.height,
+            consensus: { ...engine.status() } as unknown as JsonValue,
+            mempool: { ...chain.mempool.stats() },
+          }),
+          genesis: () => genesisToJson(genesis) as JsonValue,
+          peers: () => host.peers() as unknown as JsonValue,
+          syncing: () => controller.status(),
+        };
+        const registry = new Registry([
+          ethModule(chain, () => controller.status()),
+          netModule(chain.chainId, () => host.peerCount),
+          web3Module(CLIENT_VERSION),
+          openModule(chain, info),
+        ]);
+        const rpc = new RpcServer(registry, {
+          host: config.rpc.host,
+          port: config.rpc.port,
+          maxBodyBytes: config.rpc.maxBodyBytes,
+          maxBatchLength: config.rpc.maxBatchSize,
+          corsOrigins: config.rpc.corsOrigins,
+          logger: log.child({ module: 'rpc' }),
+          onCall: metrics.onRpcCall,
+        });
+        const urls = await rpc.start();
+        closers.push(() => rpc.stop());
+        endpoints.rpcUrl = urls.url;
+        endpoints.wsUrl = urls.wsUrl;
+      }
+      return new OpenchainNode({ chain, engine, host, endpoints }, closers, log);
+    } catch (err) {
+      await closeAll(closers, log);
+      throw err;
+    }
+  }
+
+  /** Stops in reverse order of start: RPC, metrics, gossip, sync, consensus, p2p, database, lock. */
+  stop(): Promise<void> {
+    this.#stopping ??= closeAll(this.#closers, this.#log).then(() => this.#log.info('node stopped'));
+    return this.#stopping;
+  }
+}
+
+function openSigner(keyPath: string, dataDir: string): PrivValidator {
+  const key = loadValidatorKey(keyPath);
+  return new PrivValidator(key.secretKey, key.pubKey, join(dataDir, 'privval_state.json'));
+}
+
+async function closeAll(closers: Closer[], log: Logger): Promise<void> {
+  for (const close of [...closers].reverse()) {
+    try {
+      await close();
+    } catch (err) {
+      log.error({ err }, 'error while stopping');
+    }
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,91 @@
+// Block lookups: resolving block tags, numbers and hashes to a committed height, and the eth_
+// methods that return blocks. With instant finality, latest = safe = finalized = pending.
+import { z } from 'zod';
+import { encodeBlock } from '../../core/block.ts';
+import { bigintToHex, type Hex } from '../../core/bytes.ts';
+import { decodeTx } from '../../core/tx.ts';
+import type { Chain } from '../../state/chain.ts';
+import { ErrorCode, RpcError } from '../errors.ts';
+import { formatBlock, formatTx } from '../format.ts';
+import type { JsonValue } from '../jsonrpc.ts';
+import { type BlockRef, blockNumberOrTag, bool, hash, uint64 } from '../params.ts';
+import { method } from '../registry.ts';
+
+/** The committed height a block reference names, or undefined if there is none (yet). */
+export function resolveHeight(chain: Chain, ref: BlockRef): number | undefined {
+  const head = chain.head.header.height;
+  switch (ref.kind) {
+    case 'tag':
+      return ref.tag === 'earliest' ? 0 : head;
+    case 'number':
+      return ref.number <= head ? ref.number : undefined;
+    case 'hash':
+      return chain.blocks.heightOf(ref.hash);
+  }
+}
+
+/** Like resolveHeight, for methods that read state: a missing block is an error, as in geth. */
+export function requireHeight(chain: Chain, ref: BlockRef): number {
+  const height = resolveHeight(chain, ref);
+  if (height === undefined) throw new RpcError(ErrorCode.ServerError, 'header not found');
+  return height;
+}
+
+export async function blockJson(chain: Chain, height: number, fullTxs: boolean): Promise<JsonValue> {
+  const block = await chain.blocks.getBlock(height);
+  if (!block) return null;
+  const { hash: blockHash } = chain.blocks.getHeader(height)!;
+  let transactions: JsonValue[];
+  if (fullTxs) {
+    const receipts = await chain.blocks.getReceipts(height);
+    transactions = block.txs.map((raw, index) =>
+      formatTx(decodeTx(raw), receipts[index]!.from, {
+        blockHash,
+        blockNumber: height,
+        index,
+        baseFee: block.header.baseFeePerGas,
+      }),
+    );
+  } else {
+    transactions = await txHashes(chain, height);
+  }
+  return formatBlock(block.header, blockHash, encodeBlock(block).length, transactions);
+}
+
+async function txHashes(chain: Chain, height: number): Promise<Hex[]> {
+  return (await chain.blocks.getTxs(height)).map((raw) => decodeTx(raw).hash);
+}
+
+async function txCount(chain: Chain, height: number | undefined): Promise<JsonValue> {
+  if (height === undefined) return null;
+  return bigintToHex(BigInt((await chain.blocks.getTxs(height)).length));
+}
+
+export function blockMethods(chain: Chain) {
+  return {
+    eth_blockNumber: method(z.tuple([]), () => bigintToHex(BigInt(chain.head.header.height))),
+    eth_getBlockByNumber: method(z.tuple([blockNumberOrTag, bool]), ([ref, full]) => {
+      const height = resolveHeight(chain, ref);
+      return height === undefined ? null : blockJson(chain, height, full);
+    }),
+    eth_getBlockByHash: method(z.tuple([hash, bool]), ([blockHash, full]) => {
+      const height = chain.blocks.heightOf(blockHash);
+      return height === undefined ? null : blockJson(chain, height, full);
+    }),
+    eth_getBlockTransactionCountByNumber: method(z.tuple([blockNumberOrTag]), ([ref]) =>
+      txCount(chain, resolveHeight(chain, ref)),
+    ),
+    eth_getBlockTransactionCountByHash: method(z.tuple([hash]), ([blockHash]) =>
+      txCount(chain, chain.blocks.heightOf(blockHash)),
+    ),
+    // Ethereum has uncles; a BFT chain never does.
+    eth_getUncleCountByBlockNumber: method(z.tuple([blockNumberOrTag]), ([ref]) =>
+      resolveHeight(chain, ref) === undefined ? null : '0x0',
+    ),
+    eth_getUncleCountByBlockHash: method(z.tuple([hash]), ([blockHash]) =>
+      chain.blocks.heightOf(blockHash) === undefined ? null : '0x0',
+    ),
+    eth_getUncleByBlockNumberAndIndex: method(z.tuple([blockNumberOrTag, uint64]), () => null),
+    eth_getUncleByBlockHashAndIndex: method(z.tuple([hash, uint64]), () => null),
+  };
+}

@@ -1,0 +1,46 @@
+// The eth_ namespace: one module assembled from files grouped by concern.
+import { z } from 'zod';
+import { bigintToHex } from '../../core/bytes.ts';
+import type { Chain } from '../../state/chain.ts';
+import { method, type RpcModule } from '../registry.ts';
+import { blockMethods } from './blocks.ts';
+import { callMethods } from './call.ts';
+import { feeMethods } from './fees.ts';
+import { logMethods } from './logs.ts';
+import { stateMethods } from './state.ts';
+import { subscriptionMethods } from './subscribe.ts';
+import { transactionMethods } from './transactions.ts';
+
+export interface SyncStatus {
+  readonly syncing: boolean;
+  readonly startingBlock: number;
+  readonly currentBlock: number;
+  readonly highestBlock: number;
+}
+
+export function ethModule(chain: Chain, sync: () => SyncStatus): RpcModule {
+  return {
+    namespace: 'eth',
+    methods: {
+      eth_chainId: method(z.tuple([]), () => bigintToHex(chain.chainId)),
+      eth_syncing: method(z.tuple([]), () => {
+        const s = sync();
+        if (!s.syncing) return false;
+        return {
+          startingBlock: bigintToHex(BigInt(s.startingBlock)),
+          currentBlock: bigintToHex(BigInt(s.currentBlock)),
+          highestBlock: bigintToHex(BigInt(s.highestBlock)),
+        };
+      }),
+      // The node holds no user keys: wallets sign and send raw transactions.
+      eth_accounts: method(z.tuple([]), () => []),
+      ...blockMethods(chain),
+      ...stateMethods(chain),
+      ...transactionMethods(chain),
+      ...feeMethods(chain),
+      ...callMethods(chain),
+      ...logMethods(chain),
+      ...subscriptionMethods(chain),
+    },
+  };
+}

@@ -1,0 +1,143 @@
+// eth_getLogs: logs of committed blocks filtered by block range, address and topics. Each block's
+// header bloom is checked first, so only blocks that may match have their receipts read.
+import { z } from 'zod';
+import type { Address } from '../../core/address.ts';
+import { bloomMayContain } from '../../core/bloom.ts';
+import { type Hex, hexToBytes } from '../../core/bytes.ts';
+import type { Log } from '../../core/receipt.ts';
+import type { Chain } from '../../state/chain.ts';
+import type { StoredReceipt } from '../../state/store/receipts.ts';
+import { ErrorCode, RpcError } from '../errors.ts';
+import { formatLog } from '../format.ts';
+import type { JsonValue } from '../jsonrpc.ts';
+import { address, blockNumberOrTag, hash } from '../params.ts';
+import { method } from '../registry.ts';
+import { resolveHeight } from './blocks.ts';
+
+export const MAX_LOG_RANGE = 10_000;
+export const MAX_LOG_RESULTS = 10_000;
+
+const topicSlot = z.union([hash, z.array(hash).max(16)]).nullable();
+
+export const logFilter = z.object({
+  fromBlock: blockNumberOrTag.nullish(),
+  toBlock: blockNumberOrTag.nullish(),
+  blockHash: hash.nullish(),
+  address: z.union([address, z.array(address).max(100)]).nullish(),
+  topics: z.array(topicSlot).max(4).nullish(),
+});
+
+export type LogFilter = z.output<typeof logFilter>;
+
+/** A filter in matching form: null means "anything" at that position. */
+export interface LogMatcher {
+  readonly addresses: readonly Address[] | null;
+  readonly topics: readonly (readonly Hex[] | null)[];
+}
+
+export function toMatcher(filter: LogFilter): LogMatcher {
+  const addresses =
+    filter.address == null ? null : Array.isArray(filter.address) ? filter.address : [filter.address];
+  const topics = (filter.topics ?? []).map((t) => (t === null ? null : Array.isArray(t) ? t : [t]));
+  return { addresses: addresses && addresses.length > 0 ? addresses : null, topics };
+}
+
+export function logMatches(log: Log, m: LogMatcher): boolean {
+  if (m.addresses && !m.addresses.includes(log.address)) return false;
+  // As geth: a filter with more topic positions than the log has topics never matches, even when
+  // the extra positions are wildcards; it is how a filter tells events of different arity apart.
+  if (m.topics.length > log.topics.length) return false;
+  for (const [i, wanted] of m.topics.entries()) {
+    if (wanted === null || wanted.length === 0) continue;
+    const topic = log.topics[i];
+    if (topic === undefined || !wanted.includes(topic)) return false;
+  }
+  return true;
+}
+
+function bloomMayMatch(bloom: Uint8Array, m: LogMatcher): boolean {
+  if (m.addresses && !m.addresses.some((a) => bloomMayContain(bloom, hexToBytes(a)))) return false;
+  return m.topics.every(
+    (wanted) => !wanted || wanted.length === 0 || wanted.some((t) => bloomMayContain(bloom, hexToBytes(t))),
+  );
+}
+
+/** Matching logs of a block given its receipts; `txHash(i)` names the block's i-th transaction. */
+export function matchingLogs(
+  block: { height: number; hash: Hex },
+  receipts: readonly StoredReceipt[],
+  txHash: (index: number) => Hex,
+  m: LogMatcher,
+): JsonValue[] {
+  const out: JsonValue[] = [];
+  for (const [txIndex, r] of receipts.entries()) {
+    r.logs.forEach((log, i) => {
+      if (logMatches(log, m)) {
+        const at = {
+          blockHash: block.hash,
+          blockNumber: block.height,
+          txHash: txHash(txIndex),
+          txIndex,
+          logIndex: r.firstLogIndex + i,
+        };
+        out.push(formatLog(log, at));
+      }
+    });
+  }
+  return out;
+}
+
+/** Matching logs of one committed block, in Ethereum's JSON form. */
+export async function blockLogs(chain: Chain, height: number, m: LogMatcher): Promise<JsonValue[]> {
+  const { header, hash } = chain.blocks.getHeader(height)!;
+  if (!bloomMayMatch(header.logsBloom, m)) return [];
+  const receipts = await chain.blocks.getReceipts(height);
+  return matchingLogs({ height, hash }, receipts, (i) => chain.blocks.txHashAt(height, i), m);
+}
+
+export function logMethods(chain: Chain) {
+  return {
+    eth_getLogs: method(z.tuple([logFilter]), async ([filter]) => {
+      let from: number;
+      let to: number;
+      if (filter.blockHash) {
+        if (filter.fromBlock || filter.toBlock) {
+          throw new RpcError(
+            ErrorCode.InvalidParams,
+            'invalid argument 0: cannot specify both blockHash and fromBlock/toBlock',
+          );
+        }
+        const height = chain.blocks.heightOf(filter.blockHash);
+        if (height === undefined) throw new RpcError(ErrorCode.ServerError, 'unknown block');
+        from = to = height;
+      } else {
+        const head = chain.head.header.height;
+        const start = filter.fromBlock ? resolveHeight(chain, filter.fromBlock) : head;
+        if (start === undefined) return [];
+        from = start;
+        // A range reaching past the head is clipped to it, as geth does.
+        to = (filter.toBlock ? resolveHeight(chain, filter.toBlock) : head) ?? head;
+      }
+      if (from > to)
+        throw new RpcError(ErrorCode.InvalidParams, 'invalid block range: fromBlock is after toBlock');
+      if (to - from + 1 > MAX_LOG_RANGE) {
+        throw new RpcError(
+          ErrorCode.ServerError,
+          `block range too large: at most ${MAX_LOG_RANGE} blocks per query`,
+        );
+      }
+      const matcher = toMatcher(filter);
+      const out: JsonValue[] = [];
+      for (let h = from; h <= to; h++) {
+        out.push(...(await blockLogs(chain, h, matcher)));
+        if (out.length > MAX_LOG_RESULTS) {
+          throw new RpcError(
+            ErrorCode.ServerError,
+            `query returned more than ${MAX_LOG_RESULTS} results; narrow the range`,
+          );
+        }
+      }
+      return out;
+    }),
+  };
+}

@@ -1,0 +1,123 @@
+// Applies one valid transaction: buy gas, bump the nonce, run the call, refund unused gas. A failing
+// call reverts its own writes but keeps the fee and the nonce bump (as on Ethereum).
+import type { Address } from '../../core/address.ts';
+import type { Log } from '../../core/receipt.ts';
+import type { SignedTx } from '../../core/tx.ts';
+import { credit, InsufficientBalanceError, readAccount, transfer, writeAccount } from '../accounts.ts';
+import {
+  type BlockInfo,
+  type CallContext,
+  ModuleError,
+  type ModuleRegistry,
+  OutOfGasError,
+} from '../modules/module.ts';
+import type { StateOverlay } from '../stateDb.ts';
+import { effectiveGasPrice, intrinsicGas } from './gas.ts';
+import { checkAgainstState } from './txValidity.ts';
+
+export interface TxEnv {
+  readonly block: BlockInfo;
+  readonly baseFee: bigint;
+  readonly modules: ModuleRegistry;
+}
+
+export interface Call {
+  readonly from: Address;
+  readonly to: Address;
+  readonly value: bigint;
+  readonly data: Uint8Array;
+  readonly gasLimit: bigint;
+  /** Gas already charged before the call runs (intrinsic gas). */
+  readonly gasUsedBefore: bigint;
+}
+
+export interface CallOutcome {
+  readonly status: 0 | 1;
+  readonly gasUsed: bigint;
+  readonly logs: readonly Log[];
+  /** Why the call failed; empty on success. */
+  readonly error: string;
+}
+
+export interface TxOutcome extends CallOutcome {
+  readonly effectiveGasPrice: bigint;
+}
+
+/**
+ * Moves the value and runs the module the call is addressed to, if any. On failure every write of
+ * the call is reverted and the outcome says why; gas used is capped at the limit.
+ */
+export function runCall(state: StateOverlay, env: TxEnv, call: Call): CallOutcome {
+  let gasUsed = call.gasUsedBefore;
+  const logs: Log[] = [];
+  const snapshot = state.snapshot();
+  try {
+    transfer(state, call.from, call.to, call.value);
+    const module = env.modules.get(call.to);
+    if (module) {
+      const ctx: CallContext = {
+        state,
+        block: env.block,
+        from: call.from,
+        value: call.value,
+        useGas(amount) {
+          gasUsed += amount;
+          if (gasUsed > call.gasLimit) throw new OutOfGasError(call.gasLimit);
+        },
+        emit: (log) => logs.push(log),
+      };
+      module.execute(ctx, call.data);
+    }
+    return { status: 1, gasUsed, logs, error: '' };
+  } catch (err) {
+    if (!(err instanceof ModuleError || err instanceof InsufficientBalanceError)) throw err;
+    state.revert(snapshot);
+    return {
+      status: 0,
+      gasUsed: gasUsed > call.gasLimit ? call.gasLimit : gasUsed,
+      logs: [],
+      error: err.message,
+    };
+  }
+}
+
+/** Throws InvalidTxError (state untouched) if the tx cannot be included; otherwise applies it. */
+export function executeTx(
+  state: StateOverlay,
+  env: TxEnv,
+  tx: SignedTx,
+  sender: Address,
+  gasLeftInBlock: bigint,
+): TxOutcome {
+  const account = readAccount(state, sender);
+  checkAgainstState(tx, sender, account, env.baseFee, gasLeftInBlock);
+
+  const price = effectiveGasPrice(tx, env.baseFee);
+  const to = tx.to!; // checkStatic rejected contract creation
+  if (!env.modules.get(to)) {
+    // A plain transfer cannot fail once the checks passed (they cover value + max fee), and uses
+    // exactly its intrinsic gas: one write per account instead of the general path's three.
+    const gasUsed = intrinsicGas(tx);
+    writeAccount(state, sender, {
+      nonce: account.nonce + 1n,
+      balance: account.balance - gasUsed * price - tx.value,
+    });
+    credit(state, to, tx.value);
+    return { status: 1, gasUsed, logs: [], error: '', effectiveGasPrice: price };
+  }
+  writeAccount(state, sender, { nonce: account.nonce + 1n, balance: account.balance - tx.gasLimit * price });
+  const outcome = runCall(state, env, {
+    from: sender,
+    to,
+    value: tx.value,
+    data: tx.data,
+    gasLimit: tx.gasLimit,
+    gasUsedBefore: intrinsicGas(tx),
+  });
+  const refund = (tx.gasLimit - outcome.gasUsed) * price;
+  if (refund > 0n) {
+    const after = readAccount(state, sender);
+    writeAccount(state, sender, { ...after, balance: after.balance + refund });
+  }
+  return { ...outcome, effectiveGasPrice: price };
+}

@@ -1,0 +1,97 @@
+// Driving the real `openchain` command as separate processes, for end-to-end tests.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+
+const CLI = new URL('../../node/bin/openchain.ts', import.meta.url).pathname;
+const run = promisify(execFile);
+
+/** Runs a one-shot CLI command to completion; rejects with its stderr on a non-zero exit. */
+export async function cli(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return run(process.execPath, [CLI, ...args], { timeout: 60_000 });
+}
+
+/** Runs a CLI command expected to fail; resolves with its exit code and stderr. */
+export async function cliFails(...args: string[]): Promise<{ code: number; stderr: string }> {
+  try {
+    await run(process.execPath, [CLI, ...args], { timeout: 60_000 });
+  } catch (err) {
+    const e = err as { code: number; stderr: string };
+    return { code: e.code, stderr: e.stderr };
+  }
+  throw new Error(`expected openchain ${args.join(' ')} to fail`);
+}
+
+export interface NodeProcess {
+  readonly child: ChildProcess;
+  readonly rpcUrl: string;
+  /** Every log line so far (JSON, parsed). */
+  readonly logs: Record<string, unknown>[];
+  /** SIGTERM and wait; resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL (kill -9) and wait. */
+  kill(): Promise<void>;
+}
+
+/** Starts `openchain start` and resolves once it logged its RPC URL. */
+export function startNode(home: string, ...extra: string[]): Promise<NodeProcess> {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'start', '--home', home, '--rpc-port', '0', '--p2p-port', '0', '--log-format', 'json', ...extra],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const logs: Record<string, unknown>[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`node did not start within 60 s; stderr: ${stderr}`));
+    }, 60_000);
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`node exited with ${code} before starting; stderr: ${stderr}`));
+    });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      logs.push(entry);
+      if (entry['msg'] === 'node running') {
+        clearTimeout(timer);
+        resolve({
+          child,
+          rpcUrl: entry['rpcUrl'] as string,
+          logs,
+          stop: () => {
+            child.kill('SIGTERM');
+            return exited;
+          },
+          kill: async () => {
+            child.kill('SIGKILL');
+            await exited;
+          },
+        });
+      }
+    });
+  });
+}
+
+export async function rpc<T = unknown>(url: string, method: string, params: unknown[] = []): Promise<T> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result as T;
+}

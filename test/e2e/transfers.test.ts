@@ -1,0 +1,124 @@
+// A single-validator chain started with the real CLI as a separate process, used by viem exactly as
+// a wallet would: EIP-1559 and legacy transfers, receipts, balances, nonces and blocks.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPublicClient, createWalletClient, http, parseEther, parseGwei } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { devAccounts } from '../../node/devAccounts.ts';
+import { viemChainFor } from '../helpers/node.ts';
+import { cli, type NodeProcess, rpc, startNode } from './cli.ts';
+
+const [alice, bob] = devAccounts(2);
+const FUNDS = 10_000n * 10n ** 18n;
+const REWARD = '0x00000000000000000000000000000000000fee01';
+
+describe('single validator, real process, viem client', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'openchain-e2e-'));
+  const home = join(dir, 'node');
+  let node: NodeProcess;
+  let url: string;
+
+  beforeAll(async () => {
+    const { stdout } = await cli(
+      'init',
+      '--home',
+      home,
+      '--chain-id',
+      '4242',
+      '--dev-accounts',
+      '2',
+      '--reward-address',
+      REWARD,
+    );
+    expect(JSON.parse(stdout)).toMatchObject({ chainId: 4242 });
+    node = await startNode(home, '--block-interval', '200');
+    url = node.rpcUrl;
+  });
+
+  afterAll(async () => {
+    await node?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function clients() {
+    const chain = viemChainFor(4242, url);
+    return {
+      pub: createPublicClient({ chain, transport: http(url), pollingInterval: 100 }),
+      wallet: createWalletClient({
+        chain,
+        transport: http(url),
+        account: privateKeyToAccount(alice!.privateKey),
+      }),
+    };
+  }
+
+  it('transfers OPEN with EIP-1559 and legacy transactions and reports exact balances', async () => {
+    const { pub, wallet } = clients();
+    expect(await pub.getChainId()).toBe(4242);
+    const value = parseEther('12.5');
+    const h1 = await wallet.sendTransaction({ to: bob!.address, value });
+    const h2 = await wallet.sendTransaction({
+      to: bob!.address,
+      value: 7n,
+      type: 'legacy',
+      gasPrice: parseGwei('3'),
+    });
+    const r1 = await pub.waitForTransactionReceipt({ hash: h1 });
+    const r2 = await pub.waitForTransactionReceipt({ hash: h2 });
+    expect(r1.status).toBe('success');
+    expect(r2.status).toBe('success');
+    expect(r1.gasUsed).toBe(21_000n);
+    expect(r2.effectiveGasPrice).toBe(parseGwei('3'));
+
+    const fees = r1.gasUsed * r1.effectiveGasPrice + r2.gasUsed * r2.effectiveGasPrice;
+    expect(await pub.getBalance({ address: alice!.address })).toBe(FUNDS - value - 7n - fees);
+    expect(await pub.getBalance({ address: bob!.address })).toBe(FUNDS + value + 7n);
+    expect(await pub.getTransactionCount({ address: alice!.address })).toBe(2);
+
+    const block = await pub.getBlock({ blockNumber: r1.blockNumber, includeTransactions: true });
+    expect(block.hash).toBe(r1.blockHash);
+    expect(block.transactions.map((t) => t.hash)).toContain(h1);
+    const tx = await pub.getTransaction({ hash: h1 });
+    expect(tx.from.toLowerCase()).toBe(alice!.address);
+    expect(tx.value).toBe(value);
+    expect(tx.type).toBe('eip1559');
+  });
+
+  it('rejects bad transactions with a clear error and leaves state untouched', async () => {
+    const { pub, wallet } = clients();
+    const before = await pub.getBalance({ address: alice!.address });
+    const nonce = await pub.getTransactionCount({ address: alice!.address });
+    const wrongChain = await privateKeyToAccount(alice!.privateKey).signTransaction({
+      chainId: 1,
+      to: bob!.address,
+      value: 1n,
+      gas: 21_000n,
+      maxFeePerGas: parseGwei('2'),
+      maxPriorityFeePerGas: 0n,
+      nonce,
+    });
+    await expect(rpc(url, 'eth_sendRawTransaction', [wrongChain])).rejects.toThrow(/chain id/);
+    await expect(rpc(url, 'eth_sendRawTransaction', ['0xc0ffee'])).rejects.toThrow(/malformed|RLP/i);
+    await expect(wallet.sendTransaction({ to: bob!.address, value: FUNDS * 2n })).rejects.toThrow(
+      /insufficient funds for transfer/,
+    );
+    expect(await pub.getBalance({ address: alice!.address })).toBe(before);
+    expect(await pub.getTransactionCount({ address: alice!.address, blockTag: 'pending' })).toBe(nonce);
+  });
+
+  it('shuts down cleanly on SIGTERM and keeps its chain across a restart', async () => {
+    const head = BigInt(await rpc<string>(url, 'eth_blockNumber'));
+    const hash = (await rpc<{ hash: string }>(url, 'eth_getBlockByNumber', [`0x${head.toString(16)}`, false]))
+      .hash;
+    expect(await node.stop()).toBe(0);
+    node = await startNode(home, '--block-interval', '200');
+    url = node.rpcUrl;
+    const again = await rpc<{ hash: string }>(url, 'eth_getBlockByNumber', [`0x${head.toString(16)}`, false]);
+    expect(again.hash).toBe(hash);
+    expect(BigInt(await rpc<string>(url, 'eth_getBalance', [bob!.address, 'latest']))).toBe(
+      FUNDS + parseEther('12.5') + 7n,
+    );
+  });
+});

@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildGenesisBlock } from '../../genesis/build.ts';
+import { GenesisError, genesisToJson, parseGenesis, parseGenesisText } from '../../genesis/load.ts';
+
+// A genesis checked into the repository with its hash: if encoding, state layout or the tree ever
+// change, this test fails, because nodes of different versions would no longer agree on genesis.
+const vector = JSON.parse(readFileSync(new URL('./vectors/genesis.json', import.meta.url), 'utf8')) as {
+  genesis: unknown;
+  hash: string;
+  stateRoot: string;
+};
+
+function problems(json: unknown): string[] {
+  try {
+    parseGenesis(json);
+  } catch (err) {
+    expect(err).toBeInstanceOf(GenesisError);
+    return [...(err as GenesisError).problems];
+  }
+  throw new Error('expected the genesis to be rejected');
+}
+
+function withChange(path: (string | number)[], value: unknown): unknown {
+  const copy = structuredClone(vector.genesis) as Record<string, unknown>;
+  let node: Record<string | number, unknown> = copy;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  const last = path.at(-1)!;
+  if (value === undefined) delete node[last];
+  else node[last] = value;
+  return copy;
+}
+
+describe('genesis', () => {
+  it('hashes the checked-in vector to its recorded hash and state root', async () => {
+    const block = await buildGenesisBlock(parseGenesis(vector.genesis));
+    expect(block.hash).toBe(vector.hash);
+    expect(block.header.stateRoot).toBe(vector.stateRoot);
+  });
+
+  it('is independent of key order and address case in the file', async () => {
+    const g = vector.genesis as Record<string, unknown>;
+    const reordered = Object.fromEntries(Object.entries(g).reverse());
+    const upper = JSON.parse(
+      JSON.stringify(reordered).replace(/0x[0-9a-f]{40}/g, (a) => `0x${a.slice(2).toUpperCase()}`),
+    );
+    expect((await buildGenesisBlock(parseGenesis(upper))).hash).toBe(vector.hash);
+  });
+
+  it('round-trips through the JSON that init writes', async () => {
+    const parsed = parseGenesis(vector.genesis);
+    expect((await buildGenesisBlock(parseGenesis(genesisToJson(parsed)))).hash).toBe(vector.hash);
+  });
+
+  it('changes hash when any allocation changes', async () => {
+    const changed = withChange(['alloc', 0, 'balance'], '1');
+    expect((await buildGenesisBlock(parseGenesis(changed))).hash).not.toBe(vector.hash);
+  });
+
+  it('names the field and the reason for each problem', () => {
+    expect(problems(withChange(['chainId'], '1337'))).toEqual([expect.stringMatching(/^genesis\.chainId: /)]);
+    expect(problems(withChange(['alloc', 0, 'address'], '0x1234'))).toEqual([
+      expect.stringMatching(/^genesis\.alloc\[0\]\.address: expected a 0x-prefixed 20-byte hex address/),
+    ]);
+    expect(problems(withChange(['alloc', 0, 'balance'], 1000))).toEqual([
+      expect.stringMatching(/^genesis\.alloc\[0\]\.balance: expected balance as a decimal string/),
+    ]);
+    expect(problems(withChange(['alloc', 0, 'balance'], '-5'))).toEqual([
+      expect.stringMatching(/^genesis\.alloc\[0\]\.balance: .*decimal integer/),
+    ]);
+    expect(problems(withChange(['params', 'minBaseFee'], undefined))).toEqual([
+      expect.stringMatching(/^genesis\.params\.minBaseFee: /),
+    ]);
+    expect(problems(withChange(['params', 'baseFeeBurnBps'], 10_001))).toEqual([
+      expect.stringMatching(/^genesis\.params\.baseFeeBurnBps: /),
+    ]);
+    expect(problems(withChange(['validators'], []))).toEqual([
+      expect.stringMatching(/^genesis\.validators: at least one validator/),
+    ]);
+    expect(problems(withChange(['validators', 0, 'pubKey'], '0xabcd'))).toEqual([
+      expect.stringMatching(
+        /^genesis\.validators\[0\]\.pubKey: expected a 0x-prefixed 32-byte hex ed25519 public key/,
+      ),
+    ]);
+    expect(problems(withChange(['validators', 0, 'power'], '0'))).toEqual([
+      expect.stringMatching(/^genesis\.validators\[0\]\.power: power must be positive/),
+    ]);
+    expect(problems(withChange(['genesisTime'], 'yesterday'))).toEqual([
+      expect.stringMatching(/^genesis\.genesisTime: expected an ISO-8601 UTC time/),
+    ]);
+    expect(problems(withChange(['extra'], 1))).toEqual([
+      expect.stringMatching(/^genesis: Unrecognized key: "extra"/),
+    ]);
+  });
+
+  it('reports duplicates and every problem at once', () => {
+    const g = structuredClone(vector.genesis) as {
+      alloc: { address: string }[];
+      validators: { pubKey: string }[];
+    };
+    g.alloc.push({ ...g.alloc[0]!, address: g.alloc[0]!.address.toUpperCase().replace('0X', '0x') });
+    g.validators.push({ ...g.validators[0]! });
+    const found = problems(g);
+    expect(found).toContainEqual(
+      expect.stringMatching(/^genesis\.alloc\[\d\]\.address: duplicate of alloc\[0\]/),
+    );
+    expect(found).toContainEqual(
+      expect.stringMatching(/^genesis\.validators\[2\]\.pubKey: same key as validators\[0\]/),
+    );
+    expect(found).toContainEqual(
+      expect.stringMatching(/^genesis\.validators\[2\]\.name: same name as validators\[0\]/),
+    );
+  });
+
+  it('rejects a file that is not JSON with the parser message', () => {
+    expect(() => parseGenesisText('{"chainId": 1,', 'g.json')).toThrow(
+      /invalid genesis \(g\.json\):\n {2}not valid JSON/,
+    );
+  });
+});

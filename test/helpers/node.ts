@@ -1,0 +1,76 @@
+// An in-process node on a temporary home (real LevelDB, real RPC server on a free loopback port),
+// for RPC tests with a real client. End-to-end tests start real processes instead (test/e2e).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { createPublicClient, createWalletClient, defineChain, http, type Chain as ViemChain } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { loadConfigFile } from '../../node/config.ts';
+import { type DevAccount, devAccounts } from '../../node/devAccounts.ts';
+import { homePaths } from '../../node/home.ts';
+import { initHome } from '../../node/init.ts';
+import { OpenchainNode } from '../../node/node.ts';
+
+export const TEST_BALANCE = 10n ** 22n;
+
+export interface TestNode {
+  readonly node: OpenchainNode;
+  readonly home: string;
+  readonly url: string;
+  readonly accounts: readonly DevAccount[];
+  readonly viemChain: ViemChain;
+  publicClient(): ReturnType<typeof createPublicClient>;
+  walletClient(index: number): ReturnType<typeof createWalletClient>;
+  stop(): Promise<void>;
+}
+
+export function viemChainFor(id: number, url: string): ViemChain {
+  return defineChain({
+    id,
+    name: 'openchain-test',
+    nativeCurrency: { name: 'OPEN', symbol: 'OPEN', decimals: 18 },
+    rpcUrls: { default: { http: [url] } },
+  });
+}
+
+export async function startTestNode(
+  opts: { blockIntervalMs?: number; accounts?: number } = {},
+): Promise<TestNode> {
+  const home = mkdtempSync(join(tmpdir(), 'openchain-node-'));
+  const accounts = devAccounts(opts.accounts ?? 4);
+  await initHome({
+    home: join(home, 'n'),
+    chainId: 1337,
+    moniker: 'test',
+    alloc: accounts.map((a) => ({ address: a.address, balance: TEST_BALANCE })),
+    config: {
+      rpc: { port: 0 },
+      block: { intervalMs: opts.blockIntervalMs ?? 100 },
+      p2p: { listen: ['/ip4/127.0.0.1/tcp/0'], sync: { peerWaitMs: 0 } },
+    },
+  });
+  const nodeHome = join(home, 'n');
+  const config = loadConfigFile(homePaths(nodeHome).config);
+  const node = await OpenchainNode.start({ home: nodeHome, config, logger: pino({ level: 'silent' }) });
+  const url = node.endpoints.rpcUrl!;
+  const viemChain = viemChainFor(1337, url);
+  return {
+    node,
+    home: nodeHome,
+    url,
+    accounts,
+    viemChain,
+    publicClient: () => createPublicClient({ chain: viemChain, transport: http(url), pollingInterval: 50 }),
+    walletClient: (i) =>
+      createWalletClient({
+        chain: viemChain,
+        transport: http(url),
+        account: privateKeyToAccount(accounts[i]!.privateKey),
+      }),
+    async stop() {
+      await node.stop();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}

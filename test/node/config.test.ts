@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../node/config.ts';
+
+describe('node config', () => {
+  it('fills defaults for an empty file', () => {
+    const c = parseConfig({});
+    expect(c.rpc).toMatchObject({ host: '127.0.0.1', port: 8545, enabled: true });
+    expect(c.block).toEqual({ intervalMs: 1000, createEmptyBlocks: true });
+  });
+
+  it('names unknown keys and bad values', () => {
+    expect(() => parseConfig({ rpc: { prot: 1 } })).toThrow(ConfigError);
+    expect(() => parseConfig({ rpc: { prot: 1 } })).toThrow(/config\.rpc: Unrecognized key: "prot"/);
+    expect(() => parseConfig({ rpc: { port: 70_000 } })).toThrow(/config\.rpc\.port/);
+    expect(() => parseConfig({ block: { intervalMs: 'fast' } })).toThrow(/config\.block\.intervalMs/);
+  });
+});
