@@ -31,7 +31,7 @@ export interface ProposalWire {
   /** Empty when the block is inline. */
   readonly blockHash: Uint8Array;
   /** Differs per publish; see the proto. Not decoded: nothing depends on it. */
-  readonly nonce?: bigint;
+  readonly nonce?: number;
 }
 
 export interface Status {
@@ -132,7 +132,7 @@ function responseError(o: Fields): ResponseError {
 export const encodeTxMessage = (raw: Uint8Array) => encode(T.tx, { raw });
 export const decodeTxMessage = (b: Uint8Array) => bytes(decode(T.tx, b), 'raw');
 
-export const encodeVoteMessage = (vote: Uint8Array, nonce = 0n) => encode(T.vote, { vote, nonce });
+export const encodeVoteMessage = (vote: Uint8Array, nonce = 0) => encode(T.vote, { vote, nonce });
 export const decodeVoteMessage = (b: Uint8Array) => bytes(decode(T.vote, b), 'vote');
 
 export const encodeEvidenceMessage = (evidence: Uint8Array) => encode(T.evidence, { evidence });

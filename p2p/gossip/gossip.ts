@@ -2,7 +2,7 @@
 // asyncValidation, so nothing is forwarded until we report a verdict: size check, decode, the
 // node's handler, then reportMessageValidationResult, which also feeds the sender's score.
 
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { type GossipsubMessage, type Message, TopicValidatorResult } from '@libp2p/gossipsub';
 import type { Logger } from 'pino';
 import type { Proposal } from '../../consensus/proposal.ts';
@@ -80,7 +80,8 @@ export class Gossip {
   readonly #chainId: bigint;
   readonly #limits: Readonly<Record<GossipKind, number>>;
   readonly #blocks: ProposalBlocks;
-  #nonce = BigInt.asUintN(64, BigInt(`0x${randomBytes(8).toString('hex')}`));
+  // A JS number: protobufjs encodes numbers up to 2^53 exactly (it silently writes bigints as 0).
+  #nonce = randomInt(2 ** 47);
   readonly #log: Logger;
   readonly #inFlight: Record<GossipKind, number> = { tx: 0, proposal: 0, vote: 0, evidence: 0 };
   #handler: GossipHandler | undefined;
@@ -140,8 +141,8 @@ export class Gossip {
   }
 
   /** A fresh nonce per publish, so a deliberate re-send is a new message (proto VoteMessage.nonce). */
-  #nextNonce(): bigint {
-    this.#nonce = (this.#nonce + 1n) & 0xffff_ffff_ffff_ffffn;
+  #nextNonce(): number {
+    this.#nonce = (this.#nonce + 1) % Number.MAX_SAFE_INTEGER;
     return this.#nonce;
   }
 

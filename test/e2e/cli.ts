@@ -33,15 +33,20 @@ export interface NodeProcess {
   kill(): Promise<void>;
 }
 
-/** Starts `openchain start` and resolves once it logged its RPC URL. */
+/** Starts `openchain start` on free RPC and p2p ports; resolves once it logged its RPC URL. */
 export function startNode(home: string, ...extra: string[]): Promise<NodeProcess> {
-  const child = spawn(
-    process.execPath,
-    [CLI, 'start', '--home', home, '--rpc-port', '0', '--p2p-port', '0', '--log-format', 'json', ...extra],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  return launch(home, ['--rpc-port', '0', '--p2p-port', '0', ...extra]);
+}
+
+/** Starts a node on the ports its config names (devnet homes, whose peers know those ports). */
+export function startConfiguredNode(home: string, ...extra: string[]): Promise<NodeProcess> {
+  return launch(home, extra);
+}
+
+function launch(home: string, args: string[]): Promise<NodeProcess> {
+  const child = spawn(process.execPath, [CLI, 'start', '--home', home, '--log-format', 'json', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
   child.stderr!.on('data', (d) => {

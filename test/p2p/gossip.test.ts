@@ -160,6 +160,20 @@ describe('gossip', () => {
     expect(rc.txs).toHaveLength(1);
   });
 
+  it('delivers a vote again when its signer deliberately re-sends it (consensus liveness)', async () => {
+    const [a, b] = await Promise.all([hosts.start(), hosts.start()]);
+    const rb = recorder();
+    a.gossip.start(recorder());
+    b.gossip.start(rb);
+    await connect(a, b);
+    await waitForMesh([a, b], 'vote', 1);
+    const v = vote(hash('again'));
+    await a.gossip.publishVote(v);
+    await waitFor(() => rb.votes.length === 1, 'first delivery');
+    await a.gossip.publishVote(v);
+    await waitFor(() => rb.votes.length === 2, 're-sent delivery');
+  });
+
   it('publishes to nobody without throwing, and refuses to publish an oversized message', async () => {
     const a = await hosts.start();
     expect(await a.gossip.publishVote(vote(null))).toBe(0);
