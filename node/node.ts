@@ -149,6 +149,9 @@ export class OpenchainNode {
       host.gossip.start(gossipHandlers(chain, engine, () => synced));
       closers.push(() => host.gossip.stop());
       chain.onLocalTx((raw) => void publish('transaction', host.gossip.publishTx(raw)));
+      // A peer that connects may be ahead even when the network is quiet (a halted chain gossips
+      // nothing that would trigger consensus catch-up): ask, at the cost of one status request.
+      host.libp2p.addEventListener('peer:connect', () => void controller.sync());
       // RPC comes up at once; eth_syncing tells clients while the node catches up.
       void controller.sync().then(() => {
         synced = true;
