@@ -32,7 +32,9 @@ export interface ThroughputResult {
   txs: number;
   seconds: number;
   committedPerSecond: number;
+  /** Blocks that carried load, and the largest one. */
   blocks: number;
+  largestBlock: number;
   nativeRecoveryPerSecond: number;
   ratioToRecovery: number;
 }
@@ -50,7 +52,13 @@ async function call<T>(url: string, body: unknown): Promise<T> {
   return (await res.json()) as T;
 }
 
-function startNode(home: string): Promise<{ child: ChildProcess; url: string }> {
+interface CommitLog {
+  readonly at: number;
+  readonly txs: number;
+}
+
+/** Starts the node; `commits` receives each committed block's wall time and transaction count. */
+function startNode(home: string, commits: CommitLog[]): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
     [CLI, 'start', '--home', home, '--rpc-port', '0', '--log-format', 'json'],
@@ -62,8 +70,9 @@ function startNode(home: string): Promise<{ child: ChildProcess; url: string }> 
     child.once('exit', (code) => reject(new Error(`node exited with ${code}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
-        const entry = JSON.parse(line) as { msg?: string; rpcUrl?: string };
+        const entry = JSON.parse(line) as { msg?: string; rpcUrl?: string; txs?: number };
         if (entry.msg === 'node running') resolveUrl({ child, url: entry.rpcUrl! });
+        if (entry.msg === 'committed block') commits.push({ at: performance.now(), txs: entry.txs ?? 0 });
       } catch {
         // not a log line
       }
@@ -132,12 +141,9 @@ export async function runThroughputBench(opts: Partial<ThroughputOptions> = {}):
   }
   const nativeRecoveryPerSecond = recoveryRate(raws);
 
-  const { child, url } = await startNode(join(dir, 'node'));
+  const commits: CommitLog[] = [];
+  const { child, url } = await startNode(join(dir, 'node'), commits);
   try {
-    const startHeight = Number(
-      (await call<{ result: string }>(url, { jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] }))
-        .result,
-    );
     const batches: unknown[][] = [];
     for (let i = 0; i < raws.length; i += o.batch) {
       batches.push(
@@ -161,30 +167,21 @@ export async function runThroughputBench(opts: Partial<ThroughputOptions> = {}):
       }),
     );
     if (rejected > 0) throw new Error(`${rejected} transactions were rejected`);
-    // Done when every sender's committed nonce reached perSender.
-    const last = senders.at(-1)!;
-    let height = startHeight;
-    for (;;) {
-      const nonce = await call<{ result: string }>(url, {
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'eth_getTransactionCount',
-        params: [last, 'latest'],
-      });
-      if (Number(nonce.result) >= o.perSender) break;
+    // Done when the committed blocks (from the node's log) hold every transaction.
+    const counted = () => commits.filter((c) => c.at >= started).reduce((n, c) => n + c.txs, 0);
+    while (counted() < raws.length) {
+      if (child.exitCode !== null) throw new Error('the node exited during the run');
       await new Promise((r) => setTimeout(r, 20));
     }
-    const seconds = (performance.now() - started) / 1000;
-    height = Number(
-      (await call<{ result: string }>(url, { jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] }))
-        .result,
-    );
+    const window = commits.filter((c) => c.at >= started);
+    const seconds = (window.at(-1)!.at - started) / 1000;
     const committedPerSecond = raws.length / seconds;
     return {
       txs: raws.length,
       seconds: Number(seconds.toFixed(2)),
       committedPerSecond: Math.round(committedPerSecond),
-      blocks: height - startHeight,
+      blocks: window.filter((c) => c.txs > 0).length,
+      largestBlock: Math.max(...window.map((c) => c.txs)),
       nativeRecoveryPerSecond: Math.round(nativeRecoveryPerSecond),
       ratioToRecovery: Number((committedPerSecond / nativeRecoveryPerSecond).toFixed(3)),
     };

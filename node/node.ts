@@ -8,6 +8,7 @@ import { ConsensusEngine } from '../consensus/engine.ts';
 import { PrivValidator } from '../consensus/privval.ts';
 import type { ConsensusNetwork } from '../consensus/types.ts';
 import { Wal } from '../consensus/wal.ts';
+import { defaultRecoveryThreads, inlineRecovery, WorkerRecovery } from '../core/senderRecovery.ts';
 import { buildGenesisBlock } from '../genesis/build.ts';
 import { genesisToJson, loadGenesisFile } from '../genesis/load.ts';
 import { P2pHost } from '../p2p/host.ts';
@@ -81,9 +82,13 @@ export class OpenchainNode {
       const genesisBlock = await buildGenesisBlock(genesis);
       const db = await Database.open(paths.db);
       closers.push(() => db.close());
+      const threads = config.recovery.threads ?? defaultRecoveryThreads();
+      const recovery = threads > 0 ? WorkerRecovery.start(threads) : inlineRecovery;
+      closers.push(() => recovery.close());
       const chain = await Chain.open(db, genesisBlock, {
         mempool: config.mempool,
         modules: [new AttributionModule()],
+        recovery,
       });
       log.info(
         { chainId: chain.chainId.toString(), genesis: chain.genesisHash, height: chain.head.header.height },

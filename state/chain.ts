@@ -7,7 +7,8 @@ import { bytesToHex, equalBytes, type Hex, hexToBytes } from '../core/bytes.ts';
 import { OpenchainError } from '../core/errors.ts';
 import type { Evidence } from '../core/evidence.ts';
 import { receiptsRoot } from '../core/receipt.ts';
-import { decodeTx, recoverSender, type SignedTx } from '../core/tx.ts';
+import { inlineRecovery, type SenderRecovery } from '../core/senderRecovery.ts';
+import { decodeTx, type SignedTx } from '../core/tx.ts';
 import { type Validator, validatorsHash } from '../core/validator.ts';
 import { type Commit, commitHash } from '../core/vote.ts';
 import type { GenesisBlock } from '../genesis/build.ts';
@@ -62,6 +63,8 @@ export interface CommittedBlockInfo {
 
 export interface ChainOptions {
   readonly modules?: readonly Module[];
+  /** How senders are recovered (a worker pool in the node; the calling thread by default). */
+  readonly recovery?: SenderRecovery;
   readonly mempool?: Partial<MempoolOptions>;
   readonly stateCacheSize?: number;
 }
@@ -81,9 +84,11 @@ export class Chain {
   readonly #commitListeners: ((info: CommittedBlockInfo) => void)[] = [];
   readonly #txListeners: ((raw: Uint8Array) => void)[] = [];
   #params: ChainParams | undefined;
+  readonly #recovery: SenderRecovery;
 
   private constructor(db: Database, genesis: GenesisBlock, opts: ChainOptions) {
     this.#db = db;
+    this.#recovery = opts.recovery ?? inlineRecovery;
     this.chainId = genesis.header.chainId;
     this.genesisHash = genesis.hash;
     this.blocks = new BlockStore(db);
@@ -102,6 +107,7 @@ export class Chain {
         check: (tx) => checkStatic(tx, this.chainId, this.params(), this.modules),
         minFeePerGas: () => this.params().minBaseFee,
       },
+      this.#recovery,
     );
   }
 
@@ -278,7 +284,7 @@ export class Chain {
       `transactions take ${txBytes} bytes, limit ${params.maxBlockTxBytes}`,
     );
 
-    const items = this.#decodeBlockTxs(block, (why) => expect(false, why));
+    const items = await this.#decodeBlockTxs(block, (why) => expect(false, why));
     for (const item of items) {
       try {
         checkStatic(item.tx, this.chainId, params, this.modules);
@@ -400,18 +406,24 @@ export class Chain {
   }
 
   /** Decodes a block's transactions, reusing senders the mempool already recovered. */
-  #decodeBlockTxs(block: Block, fail: (why: string) => never | void): SenderTx[] {
-    const items: SenderTx[] = [];
-    for (const [i, raw] of block.txs.entries()) {
+  async #decodeBlockTxs(block: Block, fail: (why: string) => never | void): Promise<SenderTx[]> {
+    const decoded = block.txs.map((raw, i) => {
       try {
-        const tx = decodeTx(raw);
-        const pooled = this.mempool.get(tx.hash);
-        items.push({ tx, sender: pooled?.sender ?? recoverSender(tx) });
+        return decodeTx(raw);
       } catch (err) {
-        fail(`transaction #${i}: ${(err as Error).message}`);
+        return fail(`transaction #${i}: ${(err as Error).message}`) as never;
       }
-    }
-    return items;
+    });
+    const senders = await Promise.all(
+      decoded.map((tx, i) => {
+        const pooled = this.mempool.get(tx.hash);
+        if (pooled) return pooled.sender;
+        return this.#recovery
+          .recover(tx)
+          .catch((err: Error) => fail(`transaction #${i}: ${err.message}`) as never);
+      }),
+    );
+    return decoded.map((tx, i) => ({ tx, sender: senders[i]! }));
   }
 
   #remember(

@@ -26,7 +26,7 @@ export class StateStore implements StateReader {
     this.#db = db;
     this.#cache = new LruCache(opts.cacheSize ?? 200_000);
     this.#tree = new StateTree(
-      { get: (hash) => db.get(keys.treeNode(hash)) },
+      { get: (hash) => db.getSync(keys.treeNode(hash)) },
       { cacheSize: opts.treeCacheSize ?? 100_000 },
     );
   }

@@ -8,7 +8,8 @@ import type { Address } from '../../core/address.ts';
 import type { Hex } from '../../core/bytes.ts';
 import { OpenchainError } from '../../core/errors.ts';
 import { SignatureError } from '../../core/secp256k1.ts';
-import { decodeTx, maxFeePerGas, recoverSender, type SignedTx, TxDecodeError } from '../../core/tx.ts';
+import { inlineRecovery, type SenderRecovery } from '../../core/senderRecovery.ts';
+import { decodeTx, maxFeePerGas, type SignedTx, TxDecodeError } from '../../core/tx.ts';
 import { type MempoolConfig, type MempoolOptions, mempoolConfig } from './config.ts';
 import { MempoolError, rejection } from './errors.ts';
 import { IndexedHeap } from './heap.ts';
@@ -37,6 +38,7 @@ export class Mempool {
   private readonly accounts: AccountReader;
   private readonly rules: TxRules;
   /** Only senders with at least one pooled tx. */
+  private readonly recovery: SenderRecovery;
   private readonly senders = new Map<Address, SenderTxs>();
   private readonly byHash = new Map<Hex, PoolTx>();
   /** Senders by how cheap their tail tx is; the top is the next eviction. */
@@ -46,10 +48,16 @@ export class Mempool {
   private epoch = 0;
   private refreshes: Promise<unknown> = Promise.resolve();
 
-  constructor(options: MempoolOptions, accounts: AccountReader, rules: TxRules) {
+  constructor(
+    options: MempoolOptions,
+    accounts: AccountReader,
+    rules: TxRules,
+    recovery: SenderRecovery = inlineRecovery,
+  ) {
     this.config = mempoolConfig(options);
     this.accounts = accounts;
     this.rules = rules;
+    this.recovery = recovery;
   }
 
   /** eth_sendRawTransaction: decodes, checks, recovers the sender, admits. Rejects with MempoolError. */
@@ -66,7 +74,7 @@ export class Mempool {
     this.checkStatic(tx);
     let sender: Address;
     try {
-      sender = recoverSender(tx);
+      sender = await this.recovery.recover(tx);
     } catch (err) {
       if (err instanceof SignatureError) throw rejection.invalidSender(err);
       throw err;

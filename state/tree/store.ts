@@ -7,9 +7,13 @@ import { NodeCache } from './cache.ts';
 import { equalHash } from './hash.ts';
 import { decodeNode, InternalNode, LeafNode, type Node } from './node.ts';
 
-/** Where the caller keeps the records that update() returned: encoded node by node hash. */
+/**
+ * Where the caller keeps the records that update() returned: encoded node by node hash. A
+ * synchronous reader is preferred: an update reads nodes one after another, and each read that
+ * goes through the event loop waits behind whatever else the process is doing (RPC batches).
+ */
 export interface NodeReader {
-  get(hash: Uint8Array): Promise<Uint8Array | undefined>;
+  get(hash: Uint8Array): Uint8Array | undefined | Promise<Uint8Array | undefined>;
 }
 
 /** The root names a node the reader does not have (never written, or written elsewhere). */

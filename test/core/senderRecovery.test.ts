@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { addressFromPrivateKey } from '../../core/address.ts';
+import { SECP256K1_N } from '../../core/secp256k1.ts';
+import { inlineRecovery, WorkerRecovery } from '../../core/senderRecovery.ts';
+import { type SignedTx, signTx } from '../../core/tx.ts';
+
+function tx(key: Uint8Array, nonce: number): SignedTx {
+  return signTx(
+    {
+      type: 2,
+      chainId: 1337n,
+      nonce: BigInt(nonce),
+      maxFeePerGas: 10n ** 10n,
+      maxPriorityFeePerGas: 1n,
+      gasLimit: 21_000n,
+      to: '0x000000000000000000000000000000000000c0de',
+      value: BigInt(nonce),
+      data: new Uint8Array(),
+      accessList: [],
+    },
+    key,
+  );
+}
+
+describe('WorkerRecovery', () => {
+  const pool = WorkerRecovery.start(2);
+  afterAll(() => pool.close());
+
+  it('recovers the same senders as the calling thread, for a batch spread over the workers', async () => {
+    const keys = Array.from({ length: 20 }, () => new Uint8Array(randomBytes(32)));
+    const txs = keys.flatMap((k, i) => [tx(k, i), tx(k, i + 100)]);
+    const viaPool = await Promise.all(txs.map((t) => pool.recover(t)));
+    const inline = await Promise.all(txs.map((t) => inlineRecovery.recover(t)));
+    expect(viaPool).toEqual(inline);
+    expect(viaPool[0]).toBe(addressFromPrivateKey(keys[0]!));
+  });
+
+  it('rejects what the calling thread rejects, without failing the rest of the batch', async () => {
+    const key = new Uint8Array(randomBytes(32));
+    const good = tx(key, 1);
+    const highS = { ...good, s: SECP256K1_N - good.s };
+    const noKey = { ...good, r: 5n }; // not an x coordinate on the curve: nothing recovers
+    const results = await Promise.allSettled([pool.recover(good), pool.recover(highS), pool.recover(noKey)]);
+    expect(results[0]).toEqual({ status: 'fulfilled', value: addressFromPrivateKey(key) });
+    for (const bad of [results[1], results[2]]) {
+      expect(bad).toMatchObject({ status: 'rejected', reason: { code: 'INVALID_SIGNATURE' } });
+    }
+    await expect(inlineRecovery.recover(noKey)).rejects.toMatchObject({ code: 'INVALID_SIGNATURE' });
+  });
+
+  it('keeps answering on the calling thread after it is closed', async () => {
+    const other = WorkerRecovery.start(1);
+    await other.close();
+    const key = new Uint8Array(randomBytes(32));
+    expect(await other.recover(tx(key, 3))).toBe(addressFromPrivateKey(key));
+  });
+});
