@@ -32,7 +32,7 @@ function commitJson(commit: {
 }) {
   return {
     height: bigintToHex(BigInt(commit.height)),
-    round: commit.round,
+    round: bigintToHex(BigInt(commit.round)),
     blockHash: commit.blockHash,
     signatures: commit.signatures.map((s) => ({
       validator: s.validator,
@@ -60,7 +60,7 @@ export function openModule(chain: Chain, source: NodeInfoSource): RpcModule {
           validators: validators.map((v) => ({
             address: v.address,
             pubKey: bytesToHex(v.pubKey),
-            power: v.power.toString(),
+            power: bigintToHex(v.power),
             rewardAddress: v.rewardAddress,
           })),
         };
@@ -73,7 +73,7 @@ export function openModule(chain: Chain, source: NodeInfoSource): RpcModule {
           hash: bytesToHex(evidenceHash(ev)),
           validator: ev.voteA.validator,
           height: bigintToHex(BigInt(ev.voteA.height)),
-          round: ev.voteA.round,
+          round: bigintToHex(BigInt(ev.voteA.round)),
           type: ev.voteA.type === PREVOTE ? 'prevote' : 'precommit',
           blockHashes: [ev.voteA.blockHash, ev.voteB.blockHash],
         }));

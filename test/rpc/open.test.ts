@@ -24,12 +24,12 @@ interface RpcError {
 
 interface ValidatorsJson {
   height: Hex;
-  validators: { address: Address; pubKey: Hex; power: string; rewardAddress: Address }[];
+  validators: { address: Address; pubKey: Hex; power: Hex; rewardAddress: Address }[];
 }
 
 interface CommitJson {
   height: Hex;
-  round: number;
+  round: Hex;
   blockHash: Hash;
   signatures: { validator: Address; signature: Hex }[];
 }
@@ -138,7 +138,7 @@ describe('open_ namespace', () => {
         {
           address: v!.address,
           pubKey: `0x${Buffer.from(v!.pubKey).toString('hex')}`,
-          power: '10',
+          power: '0xa',
           rewardAddress: t.accounts[0]!.address,
         },
       ]);
@@ -164,7 +164,7 @@ describe('open_ namespace', () => {
   describe('open_getCommit', () => {
     const toCommit = (json: CommitJson): Commit => ({
       height: Number(json.height),
-      round: json.round,
+      round: Number(json.round),
       blockHash: json.blockHash,
       signatures: json.signatures.map((s) => ({
         validator: s.validator,
