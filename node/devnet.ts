@@ -212,6 +212,8 @@ export function devnetBanner(manifest: DevnetManifest): string {
         `  ${n.name}  RPC ${n.rpcUrl}  WebSocket ${n.rpcUrl.replace('http', 'ws')}  log ${join(n.home, 'node.log')}`,
     ),
     '',
+    `Explorer: ${manifest.nodes[0]?.rpcUrl ?? ''}/  (every node's RPC URL serves it in a browser)`,
+    '',
     `Funded accounts (${DEVNET_DEFAULTS.balance / OPEN} OPEN each; mnemonic "${manifest.mnemonic}"):`,
     ...manifest.accounts.map(
       (a, i) => `  (${i}) ${toChecksumAddress(a.address as Address)}  private key ${a.privateKey}`,

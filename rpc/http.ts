@@ -1,4 +1,7 @@
-// HTTP transport: routing (POST JSON-RPC, GET /health, OPTIONS preflight), CORS and the body limit.
+// HTTP transport: routing (POST JSON-RPC, GET /health, GET / and /explorer/... for the block explorer,
+// OPTIONS preflight), CORS and the body limit.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { corsHeaders, preflightHeaders } from './cors.ts';
@@ -38,12 +41,87 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
   });
 }
 
+/**
+ * The explorer's files (explorer/ at the repository root) and their content types. Only these names
+ * are ever served, matched exactly against the raw request path: nothing is decoded, joined or
+ * resolved, so no request can reach another file.
+ */
+const EXPLORER_FILES: Readonly<Record<string, string>> = {
+  'index.html': 'text/html; charset=utf-8',
+  'explorer.css': 'text/css; charset=utf-8',
+  'app.js': 'text/javascript; charset=utf-8',
+  'rpc.js': 'text/javascript; charset=utf-8',
+  'format.js': 'text/javascript; charset=utf-8',
+  'attribution.js': 'text/javascript; charset=utf-8',
+  'favicon.svg': 'image/svg+xml',
+};
+
+const EXPLORER_DIR = new URL('../explorer/', import.meta.url);
+
+/** The page talks only to its own origin (fetch and WebSocket) and loads nothing from elsewhere. */
+const EXPLORER_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self' ws: wss:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+interface StaticAsset {
+  readonly body: Buffer;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly etag: string;
+}
+
+/** Reads the explorer once, when the server is created; a missing file is answered 404. */
+function loadExplorer(logger: Logger): ReadonlyMap<string, StaticAsset> {
+  const assets = new Map<string, StaticAsset>();
+  for (const [name, type] of Object.entries(EXPLORER_FILES)) {
+    let body: Buffer;
+    try {
+      body = readFileSync(new URL(name, EXPLORER_DIR));
+    } catch (err) {
+      logger.debug({ err, file: name }, 'explorer file not found; it will not be served');
+      continue;
+    }
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+    const headers: Record<string, string> = {
+      'Content-Type': type,
+      'Cache-Control': 'public, max-age=60',
+      'X-Content-Type-Options': 'nosniff',
+      ETag: etag,
+    };
+    if (name === 'index.html') {
+      headers['Content-Security-Policy'] = EXPLORER_CSP;
+      headers['Referrer-Policy'] = 'no-referrer';
+    }
+    assets.set(name, { body, headers, etag });
+  }
+  return assets;
+}
+
+/**
+ * The explorer file a GET path names: `/`, `/explorer` and `/explorer/` are the page, `/explorer/NAME`
+ * an allow-listed file. null: under /explorer/ but not a file we serve (404). undefined: not an
+ * explorer path at all (the RPC endpoint's usual 405).
+ */
+function explorerFile(path: string): string | null | undefined {
+  if (path === '/' || path === '/explorer' || path === '/explorer/') return 'index.html';
+  if (!path.startsWith('/explorer/')) return undefined;
+  const name = path.slice('/explorer/'.length);
+  return Object.hasOwn(EXPLORER_FILES, name) ? name : null;
+}
+
 function rpcError(code: number, message: string): string {
   return serializeError(null, { code, message });
 }
 
 export function createHttpHandler(dispatcher: Dispatcher, options: HttpOptions) {
   const { maxBodyBytes, corsOrigins, logger, stopping } = options;
+  const explorer = loadExplorer(logger);
 
   function send(res: ServerResponse, status: number, headers: Record<string, string>, body?: string): void {
     const all: Record<string, string> = stopping() ? { ...headers, Connection: 'close' } : headers;
@@ -58,6 +136,33 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpOptions) 
         .end(body);
   }
 
+  function sendExplorer(req: IncomingMessage, res: ServerResponse, name: string | null): void {
+    const asset = name === null ? undefined : explorer.get(name);
+    const close: Record<string, string> = stopping() ? { Connection: 'close' } : {};
+    if (!asset) {
+      const body = 'not found\n';
+      res
+        .writeHead(404, {
+          ...close,
+          'Content-Type': 'text/plain; charset=utf-8',
+          'Content-Length': String(Buffer.byteLength(body)),
+          'X-Content-Type-Options': 'nosniff',
+        })
+        .end(body);
+      return;
+    }
+    if (req.headers['if-none-match'] === asset.etag) {
+      res
+        .writeHead(304, { ...close, ETag: asset.etag, 'Cache-Control': asset.headers['Cache-Control']! })
+        .end();
+      return;
+    }
+    // For HEAD, node:http sends the headers and drops the body.
+    res
+      .writeHead(200, { ...close, ...asset.headers, 'Content-Length': String(asset.body.length) })
+      .end(asset.body);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const origin = req.headers.origin;
     if (req.method === 'OPTIONS') {
@@ -65,9 +170,17 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpOptions) 
       return;
     }
     const cors = corsHeaders(origin, corsOrigins);
-    if (req.method === 'GET' && req.url?.split('?')[0] === '/health') {
+    const path = req.url?.split('?')[0] ?? '';
+    if (req.method === 'GET' && path === '/health') {
       send(res, 200, cors, '{"status":"ok"}');
       return;
+    }
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const file = explorerFile(path);
+      if (file !== undefined) {
+        sendExplorer(req, res, file);
+        return;
+      }
     }
     if (req.method !== 'POST') {
       const message = `HTTP method ${req.method ?? ''} not allowed: send JSON-RPC requests with POST`;

@@ -41,8 +41,14 @@ describe('routing', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
-  it.each(['GET', 'PUT', 'DELETE'])('%s on the RPC endpoint is 405 with a JSON-RPC error', async (method) => {
-    const res = await fetch(fx.url, { method });
+  // GET / is the block explorer's page now (test/rpc/explorer.test.ts); GET on any path the explorer
+  // does not own, and other methods on any path, are still 405.
+  it.each([
+    ['GET', '/rpc'],
+    ['PUT', '/'],
+    ['DELETE', '/'],
+  ])('%s %s is 405 with a JSON-RPC error', async (method, path) => {
+    const res = await fetch(new URL(path, fx.url), { method });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('POST, OPTIONS');
     expect(await res.json()).toMatchObject({ id: null, error: { code: -32600 } });

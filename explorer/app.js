@@ -1,0 +1,1415 @@
+// The explorer page: hash routing, views built with DOM nodes (text always goes in as text, never as
+// HTML), and live updates from the head feed. All data comes from the serving node's JSON-RPC.
+import {
+  ATTRIBUTION_ADDRESS,
+  canonicalType,
+  decodeCall,
+  decodeLog,
+  decodeResult,
+  encodeCall,
+  POLICY_NAMES,
+  ROLE_NAMES,
+} from './attribution.js';
+import {
+  averageBlockTime,
+  formatGwei,
+  formatInteger,
+  formatOpen,
+  formatTimestamp,
+  hexToBigInt,
+  hexToNumber,
+  parseRoute,
+  parseSearch,
+  percent,
+  shortHex,
+  timeAgo,
+  toBigInt,
+} from './format.js';
+import { HeadFeed, Rpc, RpcError, unwrap } from './rpc.js';
+
+const LATEST_BLOCKS = 20;
+const LATEST_TXS = 10;
+const BLOCK_TX_ROWS = 500;
+const ADDRESS_SCAN_BLOCKS = 50;
+const ATTRIBUTION_ROWS = 25;
+
+const rpc = new Rpc('/');
+const $ = (id) => document.getElementById(id);
+const hex = (n) => `0x${BigInt(n).toString(16)}`;
+/** A number the node may send as a JSON number or a hex/decimal string, for display. */
+const q = (value) => {
+  try {
+    return formatInteger(toBigInt(value));
+  } catch {
+    return String(value);
+  }
+};
+
+const state = {
+  chainId: null,
+  head: null,
+  nodeInfo: null,
+  /** lowercase address → { name, role: 'validator' | 'reward' | 'module' | 'node' } */
+  labels: new Map(),
+  status: 'connecting',
+};
+
+// --- DOM helpers ---------------------------------------------------------------------------------
+
+/** An element; children that are not Nodes are added as text. Attributes are set as attributes. */
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs ?? {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === 'class') el.className = value;
+    else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    else el.setAttribute(key, value === true ? '' : String(value));
+  }
+  add(el, children);
+  return el;
+}
+
+function add(el, children) {
+  for (const child of children.flat(Number.POSITIVE_INFINITY)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : String(child));
+  }
+  return el;
+}
+
+function replace(el, ...children) {
+  el.replaceChildren();
+  return add(el, children);
+}
+
+/** Only hash routes built here go into hrefs. */
+const link = (route, text, title) => h('a', { href: `#/${route}`, title }, text);
+
+function blockLink(number) {
+  return link(`block/${number}`, String(number));
+}
+
+function txLink(hash, full = false, keep = 8) {
+  return h('a', { href: `#/tx/${hash}`, class: 'mono', title: hash }, full ? hash : shortHex(hash, keep));
+}
+
+function addressLink(address, full = false) {
+  if (!address) return h('span', { class: 'muted' }, '—');
+  const lower = address.toLowerCase();
+  const label = state.labels.get(lower);
+  return h(
+    'span',
+    { class: 'addr' },
+    h('a', { href: `#/address/${lower}`, class: 'mono', title: lower }, full ? lower : shortHex(lower, 6)),
+    label ? h('span', { class: `tag tag-${label.role}` }, label.name) : null,
+  );
+}
+
+/** A validator's name (its address in the tooltip) where known, else the address. */
+function nameLink(address) {
+  const lower = address?.toLowerCase();
+  const label = state.labels.get(lower);
+  if (label?.role !== 'validator') return addressLink(address);
+  return h('a', { href: `#/address/${lower}`, title: lower }, label.name);
+}
+
+function amount(wei) {
+  return h('span', { class: 'amount', title: `${wei} wei` }, formatOpen(wei));
+}
+
+/** A relative time that the 1-second ticker keeps current. */
+function ago(seconds) {
+  return h('span', { class: 'ago', 'data-time': String(seconds), title: formatTimestamp(seconds) }, '');
+}
+
+function tickAges() {
+  const now = Date.now() / 1000;
+  for (const el of document.querySelectorAll('[data-time]')) {
+    el.textContent = timeAgo(now - Number(el.getAttribute('data-time')));
+  }
+}
+
+function copyButton(text) {
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'copy',
+      title: 'Copy',
+      onclick: async (event) => {
+        const button = event.currentTarget;
+        try {
+          await navigator.clipboard.writeText(text);
+          button.textContent = 'copied';
+        } catch {
+          button.textContent = 'copy failed';
+        }
+        setTimeout(() => {
+          button.textContent = 'copy';
+        }, 1200);
+      },
+    },
+    'copy',
+  );
+}
+
+function panel(title, ...children) {
+  return h('section', { class: 'panel' }, title ? h('h2', null, title) : null, ...children);
+}
+
+function table(headers, rows, { empty = 'Nothing here.', className = '' } = {}) {
+  if (rows.length === 0) return h('p', { class: 'muted empty' }, empty);
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: className },
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          headers.map((text) => h('th', { scope: 'col' }, text)),
+        ),
+      ),
+      h('tbody', null, rows.map(row)),
+    ),
+  );
+}
+
+function row(cells) {
+  return h(
+    'tr',
+    null,
+    cells.map((c) => h('td', null, c)),
+  );
+}
+
+/** A definition list of label/value pairs; pairs with a null value are left out. */
+function fields(pairs) {
+  return h(
+    'dl',
+    { class: 'fields' },
+    pairs
+      .filter(([, value]) => value !== null && value !== undefined)
+      .map(([label, value]) => [h('dt', null, label), h('dd', null, value)]),
+  );
+}
+
+function stat(label, value, sub) {
+  const valueEl = h('div', { class: 'stat-value' }, value);
+  const subEl = h('div', { class: 'stat-sub' }, sub ?? '');
+  return {
+    el: h('div', { class: 'stat' }, h('div', { class: 'stat-label' }, label), valueEl, subEl),
+    valueEl,
+    subEl,
+  };
+}
+
+function badge(text, kind) {
+  return h('span', { class: `badge badge-${kind}` }, text);
+}
+
+function errorPanel(err) {
+  const message =
+    err instanceof RpcError ? `${err.message} (JSON-RPC error ${err.code})` : String(err?.message ?? err);
+  return h(
+    'section',
+    { class: 'panel error' },
+    h('h2', null, 'Could not load this page'),
+    h('p', null, message),
+  );
+}
+
+function showNotice(text) {
+  const notice = $('notice');
+  replace(notice, text);
+  notice.hidden = false;
+  clearTimeout(showNotice.timer);
+  showNotice.timer = setTimeout(() => {
+    notice.hidden = true;
+  }, 5000);
+}
+
+function throttle(fn, ms) {
+  let last = 0;
+  let timer = null;
+  return () => {
+    const wait = last + ms - Date.now();
+    if (wait <= 0) {
+      last = Date.now();
+      fn();
+    } else if (timer === null) {
+      timer = setTimeout(() => {
+        timer = null;
+        last = Date.now();
+        fn();
+      }, wait);
+    }
+  };
+}
+
+// --- chain-wide state ----------------------------------------------------------------------------
+
+function setLabels(genesis, validators) {
+  const labels = new Map([[ATTRIBUTION_ADDRESS, { name: 'attribution module', role: 'module' }]]);
+  const names = new Map(
+    (genesis?.document?.validators ?? []).map((v) => [String(v.pubKey).toLowerCase(), v.name]),
+  );
+  for (const [i, v] of (validators ?? []).entries()) {
+    const name = names.get(v.pubKey.toLowerCase()) ?? `validator ${i}`;
+    labels.set(v.rewardAddress.toLowerCase(), { name: `${name} rewards`, role: 'reward' });
+    labels.set(v.address.toLowerCase(), { name, role: 'validator' });
+  }
+  state.labels = labels;
+}
+
+function renderChainbar() {
+  const status = $('status');
+  const text = { live: 'live', polling: 'polling', offline: 'node unreachable', connecting: 'connecting…' };
+  status.setAttribute('data-status', state.status);
+  status.textContent = text[state.status] ?? state.status;
+  status.title =
+    state.status === 'live'
+      ? 'New blocks arrive over a WebSocket subscription (eth_subscribe newHeads)'
+      : state.status === 'polling'
+        ? 'WebSocket unavailable: polling eth_blockNumber every 2 s'
+        : '';
+  const bar = $('chainbar');
+  for (const el of bar.querySelectorAll('.chainbar-item')) el.remove();
+  const items = [];
+  if (state.chainId !== null)
+    items.push(h('span', { class: 'chainbar-item' }, 'chain ', h('b', null, String(state.chainId))));
+  if (state.head !== null)
+    items.push(
+      h(
+        'span',
+        { class: 'chainbar-item' },
+        'head ',
+        h('b', null, link(`block/${state.head}`, String(state.head))),
+      ),
+    );
+  bar.prepend(...items);
+}
+
+// --- routing -------------------------------------------------------------------------------------
+
+/** The view on screen: its route token (stale async work checks it) and its live-update hooks. */
+let current = { token: 0, onHead: null, dispose: null };
+
+async function route() {
+  current.dispose?.();
+  const token = current.token + 1;
+  current = { token, onHead: null, dispose: null };
+  const r = parseRoute(location.hash);
+  for (const a of document.querySelectorAll('[data-nav]')) {
+    a.classList.toggle('active', a.getAttribute('data-nav') === r.view);
+  }
+  const main = $('view');
+  const loading = setTimeout(() => {
+    if (current.token === token) replace(main, h('p', { class: 'muted loading' }, 'Loading…'));
+  }, 150);
+  const alive = () => current.token === token;
+  let content;
+  try {
+    content = await VIEWS[r.view](r, alive);
+  } catch (err) {
+    // Retried on the next head: a node that was down or still starting comes back by itself.
+    content = { node: errorPanel(err), onHead: retryRoute };
+  }
+  clearTimeout(loading);
+  if (!alive()) {
+    content.dispose?.();
+    return;
+  }
+  replace(main, content.node);
+  current.onHead = content.onHead ?? null;
+  current.dispose = content.dispose ?? null;
+  document.title = content.title ? `${content.title} · openchain explorer` : 'openchain explorer';
+  tickAges();
+}
+
+const retryRoute = throttle(() => route(), 3000);
+
+/** Shows a route; the same route again re-renders it (hashchange does not fire then). */
+function go(hash) {
+  if (location.hash === hash) route();
+  else location.hash = hash;
+}
+
+function onHead(number) {
+  if (state.head !== null && number <= state.head) return;
+  state.head = number;
+  renderChainbar();
+  current.onHead?.(number);
+}
+
+// --- overview ------------------------------------------------------------------------------------
+
+function blockRow(block) {
+  const number = hexToNumber(block.number);
+  const gasUsed = hexToBigInt(block.gasUsed);
+  const gasLimit = hexToBigInt(block.gasLimit);
+  const tr = row([
+    blockLink(number),
+    h('a', { href: `#/block/${number}`, class: 'mono', title: block.hash }, shortHex(block.hash, 6)),
+    ago(hexToNumber(block.timestamp)),
+    formatInteger(block.transactions.length),
+    h(
+      'span',
+      { title: `${percent(gasUsed, gasLimit)} of the ${formatInteger(gasLimit)} gas limit` },
+      formatInteger(gasUsed),
+    ),
+    nameLink(block.miner),
+  ]);
+  tr.setAttribute('data-number', String(number));
+  return tr;
+}
+
+function consensusText(info) {
+  const c = info?.consensus;
+  if (!c) return '';
+  return `#${toBigInt(c.height)} · round ${q(c.round)}`;
+}
+
+async function overview(_route, alive) {
+  const head = state.head ?? hexToNumber(await rpc.call('eth_blockNumber'));
+  const numbers = [];
+  for (let n = head; n >= 0 && numbers.length < LATEST_BLOCKS; n--) numbers.push(n);
+  const results = await rpc.batch([
+    ['open_nodeInfo'],
+    ['net_peerCount'],
+    ['open_validators'],
+    ['open_getCommit', ['latest']],
+    ...numbers.map((n) => ['eth_getBlockByNumber', [hex(n), false]]),
+  ]);
+  const [info, peerCount, validatorSet, commit, ...blockResults] = unwrap(results);
+  const blocks = blockResults.filter(Boolean);
+  state.nodeInfo = info;
+
+  // Stats row.
+  const sChain = stat(
+    'Chain ID',
+    String(state.chainId ?? info.chainId),
+    info.moniker ? `via ${info.moniker}` : '',
+  );
+  const sHead = stat('Head', '', '');
+  const sBlockTime = stat('Block time', '—', '');
+  const sValidators = stat('Validators', '', '');
+  const sPeers = stat('Peers', '', '');
+  const sConsensus = stat('Consensus', '', '');
+  const sMempool = stat('Mempool', '', '');
+
+  const blocksBody = h('tbody');
+  const blocksTable = h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: 'blocks' },
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          ['Block', 'Hash', 'Age', 'Txs', 'Gas used', 'Proposer'].map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
+      blocksBody,
+    ),
+  );
+  const validatorsBox = h('div');
+  const txsBox = h('div');
+  const nodeBox = h('div');
+
+  let latest = blocks; // newest first
+  let lastTxKey = '';
+
+  function renderStats(info, peers, set) {
+    const newest = latest[0];
+    replace(sHead.valueEl, newest ? blockLink(hexToNumber(newest.number)) : '—');
+    replace(sHead.subEl, newest ? ago(hexToNumber(newest.timestamp)) : '');
+    const avg = averageBlockTime(latest.map((b) => hexToNumber(b.timestamp)));
+    replace(sBlockTime.valueEl, avg === null ? '—' : `${avg.toFixed(2)} s`);
+    replace(sBlockTime.subEl, avg === null ? '' : `last ${latest.length} blocks`);
+    if (set) {
+      const total = set.validators.reduce((sum, v) => sum + toBigInt(v.power), 0n);
+      replace(sValidators.valueEl, String(set.validators.length));
+      replace(sValidators.subEl, `total power ${formatInteger(total)}`);
+    }
+    if (peers !== undefined) {
+      replace(sPeers.valueEl, formatInteger(hexToBigInt(peers)));
+      replace(sPeers.subEl, 'libp2p connections');
+    }
+    if (info) {
+      replace(sConsensus.valueEl, info.consensus?.step ?? '—');
+      replace(sConsensus.subEl, consensusText(info));
+      replace(sMempool.valueEl, formatInteger(info.mempool?.pending ?? 0));
+      replace(sMempool.subEl, `pending · ${formatInteger(info.mempool?.queued ?? 0)} queued`);
+    }
+  }
+
+  function renderValidators(set, info, commit) {
+    const total = set.validators.reduce((sum, v) => sum + toBigInt(v.power), 0n);
+    const signed = new Set((commit?.signatures ?? []).map((s) => s.validator.toLowerCase()));
+    const proposer = info?.consensus?.proposer?.toLowerCase();
+    const self = info?.validatorAddress?.toLowerCase();
+    replace(
+      validatorsBox,
+      table(
+        ['Validator', 'Power', 'Rewards to', 'Last commit'],
+        set.validators.map((v) => {
+          const address = v.address.toLowerCase();
+          return [
+            h(
+              'div',
+              { class: 'validator' },
+              h(
+                'div',
+                { class: 'stack' },
+                h('b', null, state.labels.get(address)?.name ?? 'validator'),
+                address === proposer ? badge('proposing', 'info') : null,
+                address === self ? badge('this node', 'muted') : null,
+              ),
+              h('a', { href: `#/address/${address}`, class: 'mono', title: address }, shortHex(address, 5)),
+            ),
+            h(
+              'div',
+              { class: 'validator' },
+              formatInteger(toBigInt(v.power)),
+              h('span', { class: 'muted small' }, percent(toBigInt(v.power), total)),
+            ),
+            h(
+              'a',
+              { href: `#/address/${v.rewardAddress.toLowerCase()}`, class: 'mono', title: v.rewardAddress },
+              shortHex(v.rewardAddress, 4),
+            ),
+            commit ? (signed.has(address) ? badge('signed', 'ok') : badge('absent', 'warn')) : '—',
+          ];
+        }),
+        { empty: 'No validators.' },
+      ),
+    );
+  }
+
+  function renderNode(info) {
+    replace(
+      nodeBox,
+      fields([
+        ['Moniker', info.moniker],
+        ['Client', info.client],
+        ['Validator', info.validatorAddress ? addressLink(info.validatorAddress) : 'no (full node)'],
+        ['Peer ID', h('span', { class: 'mono wrap' }, info.peerId)],
+        ['Genesis hash', h('span', { class: 'mono wrap' }, info.genesisHash)],
+        [
+          'Round state',
+          info.consensus
+            ? `height ${q(info.consensus.height)}, round ${q(info.consensus.round)}, step ${info.consensus.step}, locked round ${q(info.consensus.lockedRound)}, valid round ${q(info.consensus.validRound)}`
+            : null,
+        ],
+        ['Pending evidence', info.consensus ? q(info.consensus.pendingEvidence) : null],
+      ]),
+    );
+    $('node-id').textContent = `${info.moniker} · ${info.client}`;
+  }
+
+  async function renderLatestTxs() {
+    const hashes = [];
+    for (const b of latest) {
+      for (const tx of b.transactions) {
+        if (hashes.length < LATEST_TXS) hashes.push({ hash: tx, block: hexToNumber(b.number) });
+      }
+    }
+    const key = hashes.map((t) => t.hash).join();
+    if (key === lastTxKey) return;
+    lastTxKey = key;
+    if (hashes.length === 0) {
+      replace(
+        txsBox,
+        h('p', { class: 'muted empty' }, `No transactions in the last ${latest.length} blocks.`),
+      );
+      return;
+    }
+    const txs = await rpc.batch(hashes.map((t) => ['eth_getTransactionByHash', [t.hash]]));
+    if (!alive()) return;
+    replace(
+      txsBox,
+      table(
+        ['Transaction', 'Block', 'From', 'To', 'Value'],
+        hashes.map((t, i) => {
+          const tx = txs[i] instanceof Error ? null : txs[i];
+          return [
+            txLink(t.hash, false, 6),
+            blockLink(t.block),
+            tx ? addressLink(tx.from) : '—',
+            tx ? addressLink(tx.to) : '—',
+            tx ? amount(hexToBigInt(tx.value)) : '—',
+          ];
+        }),
+      ),
+    );
+  }
+
+  for (const b of latest) blocksBody.append(blockRow(b));
+  renderStats(info, peerCount, validatorSet);
+  renderValidators(validatorSet, info, commit);
+  renderNode(info);
+  renderLatestTxs().catch(() => {});
+
+  let fetching = false;
+  let wanted = null;
+  async function catchUp() {
+    if (fetching) return;
+    fetching = true;
+    try {
+      while (wanted !== null && (latest.length === 0 || wanted > hexToNumber(latest[0].number))) {
+        const have = latest.length ? hexToNumber(latest[0].number) : -1;
+        const target = wanted;
+        const from = Math.max(have + 1, target - LATEST_BLOCKS + 1);
+        const numbers = [];
+        for (let n = target; n >= from; n--) numbers.push(n);
+        const fresh = unwrap(
+          await rpc.batch(numbers.map((n) => ['eth_getBlockByNumber', [hex(n), false]])),
+        ).filter(Boolean);
+        if (!alive()) return;
+        if (fresh.length === 0) break;
+        latest = [...fresh, ...latest.filter((b) => hexToNumber(b.number) < from)].slice(0, LATEST_BLOCKS);
+        for (const b of [...fresh].reverse()) {
+          const tr = blockRow(b);
+          tr.classList.add('fresh');
+          blocksBody.prepend(tr);
+        }
+        while (blocksBody.children.length > LATEST_BLOCKS) blocksBody.lastElementChild.remove();
+        renderStats();
+        renderLatestTxs().catch(() => {});
+        tickAges();
+      }
+    } catch {
+      // The next head retries.
+    } finally {
+      fetching = false;
+    }
+  }
+
+  const refreshStatus = throttle(async () => {
+    try {
+      const [info, peers, set, commit] = unwrap(
+        await rpc.batch([
+          ['open_nodeInfo'],
+          ['net_peerCount'],
+          ['open_validators'],
+          ['open_getCommit', ['latest']],
+        ]),
+      );
+      if (!alive()) return;
+      state.nodeInfo = info;
+      renderStats(info, peers, set);
+      renderValidators(set, info, commit);
+      renderNode(info);
+    } catch {
+      // Shown as offline by the head feed; the next tick retries.
+    }
+  }, 1000);
+  // Round state moves even when no block does (a halted chain shows its rounds climbing).
+  const statusTimer = setInterval(refreshStatus, 3000);
+
+  return {
+    title: 'Overview',
+    node: h(
+      'div',
+      { class: 'overview' },
+      h(
+        'div',
+        { class: 'stats' },
+        [sChain, sHead, sBlockTime, sValidators, sPeers, sConsensus, sMempool].map((s) => s.el),
+      ),
+      h(
+        'div',
+        { class: 'columns' },
+        h(
+          'div',
+          { class: 'col-main' },
+          panel('Latest blocks', blocksTable),
+          panel('Latest transactions', txsBox),
+        ),
+        h('div', { class: 'col-side' }, panel('Validators', validatorsBox), panel('This node', nodeBox)),
+      ),
+    ),
+    onHead(number) {
+      wanted = number;
+      catchUp();
+      refreshStatus();
+    },
+    dispose() {
+      clearInterval(statusTimer);
+    },
+  };
+}
+
+// --- block ---------------------------------------------------------------------------------------
+
+async function blockView(r, alive) {
+  const byHash = r.id.startsWith('0x');
+  const block = await rpc.call(byHash ? 'eth_getBlockByHash' : 'eth_getBlockByNumber', [
+    byHash ? r.id : hex(r.id),
+    true,
+  ]);
+  if (!block) {
+    const future = !byHash && state.head !== null && Number(r.id) > state.head;
+    return {
+      title: `Block ${r.id}`,
+      node: panel(
+        `Block ${byHash ? shortHex(r.id, 8) : Number(r.id)}`,
+        h(
+          'p',
+          null,
+          future
+            ? `This block does not exist yet: the head is ${state.head}. This page updates when it is produced.`
+            : 'This node knows no block with this number or hash.',
+        ),
+      ),
+      onHead: future ? (n) => n >= Number(r.id) && route() : null,
+    };
+  }
+  const number = hexToNumber(block.number);
+  const [commit, evidence, set] = await rpc.batch([
+    ['open_getCommit', [hex(number)]],
+    ['open_getEvidence', [hex(number)]],
+    ['open_validators', [hex(number)]],
+  ]);
+  if (!alive()) return { node: h('div') };
+  const gasUsed = hexToBigInt(block.gasUsed);
+  const gasLimit = hexToBigInt(block.gasLimit);
+  const time = hexToNumber(block.timestamp);
+
+  const next = h('span');
+  const renderNext = () =>
+    replace(
+      next,
+      state.head !== null && number < state.head
+        ? h('a', { href: `#/block/${number + 1}`, class: 'button' }, `Block ${number + 1} →`)
+        : h('span', { class: 'button disabled' }, 'Next block →'),
+    );
+  renderNext();
+
+  const header = panel(
+    null,
+    h(
+      'div',
+      { class: 'title-row' },
+      h('h1', null, `Block ${number}`),
+      h(
+        'div',
+        { class: 'pager' },
+        number > 0
+          ? h('a', { href: `#/block/${number - 1}`, class: 'button' }, `← Block ${number - 1}`)
+          : h('span', { class: 'button disabled' }, '← Previous block'),
+        next,
+      ),
+    ),
+    fields([
+      ['Hash', h('span', { class: 'mono wrap' }, block.hash, copyButton(block.hash))],
+      [
+        'Parent hash',
+        number > 0
+          ? h('a', { href: `#/block/${number - 1}`, class: 'mono wrap' }, block.parentHash)
+          : h('span', { class: 'mono wrap' }, block.parentHash),
+      ],
+      ['Time', h('span', null, formatTimestamp(time), ' (', ago(time), ')')],
+      ['Proposer', addressLink(block.miner, true)],
+      ['Transactions', formatInteger(block.transactions.length)],
+      ['Gas used', `${formatInteger(gasUsed)} of ${formatInteger(gasLimit)} (${percent(gasUsed, gasLimit)})`],
+      ['Base fee', block.baseFeePerGas ? formatGwei(hexToBigInt(block.baseFeePerGas)) : null],
+      ['Size', `${formatInteger(hexToBigInt(block.size))} bytes`],
+      ['State root', h('span', { class: 'mono wrap' }, block.stateRoot)],
+      ['Transactions root', h('span', { class: 'mono wrap' }, block.transactionsRoot)],
+      ['Receipts root', h('span', { class: 'mono wrap' }, block.receiptsRoot)],
+    ]),
+  );
+
+  const txs = block.transactions.slice(0, BLOCK_TX_ROWS);
+  const txPanel = panel(
+    `Transactions (${formatInteger(block.transactions.length)})`,
+    table(
+      ['#', 'Hash', 'From', 'To', 'Value', 'Nonce'],
+      txs.map((tx) => [
+        String(hexToNumber(tx.transactionIndex)),
+        txLink(tx.hash),
+        addressLink(tx.from),
+        addressLink(tx.to),
+        amount(hexToBigInt(tx.value)),
+        formatInteger(hexToBigInt(tx.nonce)),
+      ]),
+      { empty: 'No transactions in this block.' },
+    ),
+    block.transactions.length > txs.length
+      ? h(
+          'p',
+          { class: 'muted' },
+          `Showing the first ${txs.length} of ${formatInteger(block.transactions.length)}.`,
+        )
+      : null,
+  );
+
+  return {
+    title: `Block ${number}`,
+    node: h('div', null, header, txPanel, commitPanel(number, commit, set), evidencePanel(evidence)),
+    onHead: renderNext,
+  };
+}
+
+function commitPanel(number, commit, set) {
+  if (commit instanceof Error) return panel('Commit certificate', errorPanel(commit));
+  if (!commit) {
+    return panel(
+      'Commit certificate',
+      h(
+        'p',
+        { class: 'muted' },
+        number === 0
+          ? 'The genesis block has no commit certificate.'
+          : 'This node has no commit certificate for this block.',
+      ),
+    );
+  }
+  const validators = set instanceof Error || !set ? [] : set.validators;
+  const power = new Map(validators.map((v) => [v.address.toLowerCase(), toBigInt(v.power)]));
+  const total = validators.reduce((sum, v) => sum + toBigInt(v.power), 0n);
+  const signatures = new Map(commit.signatures.map((s) => [s.validator.toLowerCase(), s.signature]));
+  const signedPower = commit.signatures.reduce(
+    (sum, s) => sum + (power.get(s.validator.toLowerCase()) ?? 0n),
+    0n,
+  );
+  // Validators of the set first (signed or absent), then any signer not in the set as known here.
+  const addresses = [...new Set([...validators.map((v) => v.address.toLowerCase()), ...signatures.keys()])];
+  return panel(
+    'Commit certificate',
+    h(
+      'p',
+      { class: 'summary' },
+      `Precommits from ${commit.signatures.length} of ${validators.length} validators in round ${toBigInt(commit.round)}, `,
+      `${formatInteger(signedPower)} of ${formatInteger(total)} voting power (${percent(signedPower, total)}; more than 2/3 is needed).`,
+    ),
+    table(
+      ['Validator', 'Power', 'Vote', 'Signature'],
+      addresses.map((address) => {
+        const sig = signatures.get(address);
+        return [
+          addressLink(address),
+          power.has(address) ? formatInteger(power.get(address)) : '—',
+          sig ? badge('signed', 'ok') : badge('absent', 'warn'),
+          sig ? h('span', { class: 'mono', title: sig }, shortHex(sig, 10)) : '',
+        ];
+      }),
+    ),
+  );
+}
+
+function evidencePanel(evidence) {
+  if (evidence instanceof Error) return panel('Evidence', errorPanel(evidence));
+  return panel(
+    'Evidence',
+    table(
+      ['Validator', 'Height', 'Round', 'Vote', 'Conflicting block hashes', 'Evidence hash'],
+      (evidence ?? []).map((ev) => [
+        addressLink(ev.validator),
+        blockLink(hexToNumber(ev.height)),
+        String(toBigInt(ev.round)),
+        ev.type,
+        h(
+          'span',
+          { class: 'stack' },
+          ev.blockHashes.map((b) => h('span', { class: 'mono', title: b }, shortHex(b, 8))),
+        ),
+        h('span', { class: 'mono', title: ev.hash }, shortHex(ev.hash, 8)),
+      ]),
+      { empty: 'No double-sign evidence in this block.' },
+    ),
+  );
+}
+
+// --- transaction ---------------------------------------------------------------------------------
+
+const OPEN_ARG = /fee|bond|amount|earned|charged|burned/i;
+
+/** A decoded ABI value as nodes: amounts in OPEN, addresses as links, strings quoted. */
+function argValue(name, type, value) {
+  if (value === null || value === undefined) return '—';
+  if (typeof type === 'object' && type.array !== undefined) {
+    return h(
+      'span',
+      null,
+      '[',
+      value.flatMap((v, i) => [i ? ', ' : '', argValue(name, type.array, v)]),
+      ']',
+    );
+  }
+  if (typeof type === 'object') {
+    return h(
+      'span',
+      null,
+      '{ ',
+      type.tuple.flatMap((c, i) => [i ? ', ' : '', `${c.name}: `, argValue(c.name, c.type, value[c.name])]),
+      ' }',
+    );
+  }
+  if (type === 'address') return addressLink(value);
+  if (type === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') {
+    if (type === 'uint256' && OPEN_ARG.test(name)) return amount(value);
+    if (name === 'policy' && POLICY_NAMES[Number(value)]) return `${value} (${POLICY_NAMES[Number(value)]})`;
+    if (name === 'role' && ROLE_NAMES[Number(value)]) return `${value} (${ROLE_NAMES[Number(value)]})`;
+    return formatInteger(value);
+  }
+  const text = String(value);
+  return h('span', { class: 'mono wrap', title: text }, text.length > 200 ? `${text.slice(0, 200)}…` : text);
+}
+
+function decodedTable(decoded) {
+  if (!decoded.args) return h('p', { class: 'muted' }, `Could not decode the arguments: ${decoded.error}`);
+  return table(
+    ['Name', 'Type', 'Value'],
+    decoded.inputs.map((input) => [
+      input.name,
+      h('span', { class: 'mono muted' }, input.type.tuple ? 'tuple' : canonicalType(input.type)),
+      argValue(input.name, input.type, decoded.args[input.name]),
+    ]),
+    { className: 'args' },
+  );
+}
+
+function hexBlock(data) {
+  const limit = 2048;
+  const pre = h('pre', { class: 'hex' }, data.length > limit ? `${data.slice(0, limit)}…` : data);
+  if (data.length <= limit) return pre;
+  const more = h(
+    'button',
+    { type: 'button', class: 'link-button' },
+    `show all ${formatInteger((data.length - 2) / 2)} bytes`,
+  );
+  more.addEventListener('click', () => {
+    pre.textContent = data;
+    more.remove();
+  });
+  return h('div', null, pre, more);
+}
+
+async function txView(r, alive) {
+  const [tx, receipt] = unwrap(
+    await rpc.batch([
+      ['eth_getTransactionByHash', [r.id]],
+      ['eth_getTransactionReceipt', [r.id]],
+    ]),
+  );
+  if (!tx) {
+    return {
+      title: 'Transaction',
+      node: panel(
+        'Transaction not found',
+        h('p', { class: 'mono wrap' }, r.id),
+        h(
+          'p',
+          null,
+          'This node knows no transaction with this hash: neither in a block nor in its mempool. The page retries on every new block.',
+        ),
+      ),
+      onHead: () => route(),
+    };
+  }
+  const block = receipt ? await rpc.call('eth_getBlockByNumber', [receipt.blockNumber, false]) : null;
+  if (!alive()) return { node: h('div') };
+  const type = hexToNumber(tx.type);
+  const value = hexToBigInt(tx.value);
+  const gasUsed = receipt ? hexToBigInt(receipt.gasUsed) : null;
+  const price = receipt ? hexToBigInt(receipt.effectiveGasPrice) : null;
+  const status = !receipt
+    ? badge('pending', 'info')
+    : receipt.status === '0x1'
+      ? badge('success', 'ok')
+      : badge('failed', 'bad');
+  const toModule = tx.to?.toLowerCase() === ATTRIBUTION_ADDRESS;
+  const call = toModule ? decodeCall(tx.input) : null;
+
+  const main = panel(
+    null,
+    h('div', { class: 'title-row' }, h('h1', null, 'Transaction'), status),
+    fields([
+      ['Hash', h('span', { class: 'mono wrap' }, tx.hash, copyButton(tx.hash))],
+      [
+        'Status',
+        receipt
+          ? receipt.status === '0x1'
+            ? 'Success'
+            : 'Failed'
+          : 'Pending: in the mempool, not yet in a block',
+      ],
+      [
+        'Failure reason',
+        receipt?.failureReason ? h('span', { class: 'failure' }, receipt.failureReason) : null,
+      ],
+      [
+        'Block',
+        receipt
+          ? h(
+              'span',
+              null,
+              blockLink(hexToNumber(receipt.blockNumber)),
+              ` · index ${hexToNumber(receipt.transactionIndex)}`,
+            )
+          : null,
+      ],
+      [
+        'Time',
+        block
+          ? h(
+              'span',
+              null,
+              formatTimestamp(hexToNumber(block.timestamp)),
+              ' (',
+              ago(hexToNumber(block.timestamp)),
+              ')',
+            )
+          : null,
+      ],
+      ['From', addressLink(tx.from, true)],
+      ['To', tx.to ? addressLink(tx.to, true) : 'contract creation (not supported on this chain)'],
+      [
+        'Action',
+        call
+          ? h('span', { class: 'mono' }, `${call.name}(…)`)
+          : toModule
+            ? 'unknown attribution call'
+            : tx.input === '0x'
+              ? 'OPEN transfer'
+              : null,
+      ],
+      ['Value', amount(value)],
+      ['Fee', receipt ? amount(gasUsed * price) : null],
+      [
+        'Gas used',
+        receipt
+          ? `${formatInteger(gasUsed)} of ${formatInteger(hexToBigInt(tx.gas))} limit`
+          : `limit ${formatInteger(hexToBigInt(tx.gas))}`,
+      ],
+      [
+        'Gas price',
+        price !== null ? formatGwei(price) : tx.gasPrice ? formatGwei(hexToBigInt(tx.gasPrice)) : null,
+      ],
+      ['Max fee per gas', tx.maxFeePerGas ? formatGwei(hexToBigInt(tx.maxFeePerGas)) : null],
+      ['Max priority fee', tx.maxPriorityFeePerGas ? formatGwei(hexToBigInt(tx.maxPriorityFeePerGas)) : null],
+      ['Nonce', formatInteger(hexToBigInt(tx.nonce))],
+      ['Type', type === 2 ? '2 (EIP-1559)' : type === 0 ? '0 (legacy)' : String(type)],
+    ]),
+  );
+  const sections = [main];
+  if (call) sections.push(panel(`Call: ${call.name}`, decodedTable(call)));
+  if (tx.input !== '0x') sections.push(panel('Input data', hexBlock(tx.input)));
+  if (receipt) {
+    sections.push(
+      panel(
+        `Logs (${receipt.logs.length})`,
+        receipt.logs.length === 0
+          ? h('p', { class: 'muted empty' }, 'No logs.')
+          : h(
+              'div',
+              { class: 'logs' },
+              receipt.logs.map((log) => {
+                const decoded = log.address.toLowerCase() === ATTRIBUTION_ADDRESS ? decodeLog(log) : null;
+                return h(
+                  'div',
+                  { class: 'log' },
+                  h(
+                    'div',
+                    { class: 'log-head' },
+                    h('span', { class: 'log-index' }, `#${hexToNumber(log.logIndex)}`),
+                    decoded ? h('b', null, decoded.name) : null,
+                    addressLink(log.address),
+                  ),
+                  decoded ? decodedTable(decoded) : null,
+                  h(
+                    'details',
+                    null,
+                    h('summary', null, 'Topics and data'),
+                    fields([
+                      ...log.topics.map((t, i) => [`Topic ${i}`, h('span', { class: 'mono wrap' }, t)]),
+                      ['Data', hexBlock(log.data)],
+                    ]),
+                  ),
+                );
+              }),
+            ),
+      ),
+    );
+  }
+  return {
+    title: `Transaction ${shortHex(tx.hash, 4)}`,
+    node: h('div', null, sections),
+    onHead: receipt ? null : () => route(),
+  };
+}
+
+// --- address -------------------------------------------------------------------------------------
+
+async function addressView(r, alive) {
+  const address = r.id;
+  const load = () =>
+    rpc.batch([
+      ['eth_getBalance', [address, 'latest']],
+      ['eth_getTransactionCount', [address, 'latest']],
+      ['eth_getTransactionCount', [address, 'pending']],
+      [
+        'eth_call',
+        [{ to: ATTRIBUTION_ADDRESS, input: encodeCall('contributorEarnings', [address]) }, 'latest'],
+      ],
+    ]);
+  const summary = h('div');
+  const render = ([balance, nonce, pendingNonce, earnings]) => {
+    unwrap([balance, nonce, pendingNonce]);
+    const n = hexToBigInt(nonce);
+    const pending = hexToBigInt(pendingNonce);
+    let earned = null;
+    try {
+      if (!(earnings instanceof Error)) earned = decodeResult('contributorEarnings', earnings);
+    } catch {
+      earned = null;
+    }
+    replace(
+      summary,
+      fields([
+        ['Balance', h('span', { class: 'big' }, amount(hexToBigInt(balance)))],
+        ['Balance in wei', h('span', { class: 'mono' }, hexToBigInt(balance).toString())],
+        [
+          'Nonce',
+          pending > n
+            ? `${formatInteger(n)} (${formatInteger(pending - n)} pending in the mempool)`
+            : formatInteger(n),
+        ],
+        ['Attribution earnings', earned !== null ? amount(earned) : null],
+      ]),
+    );
+  };
+  render(await load());
+  if (!alive()) return { node: h('div') };
+
+  const label = state.labels.get(address);
+  const recent = h('div', null, h('p', { class: 'muted' }, 'Scanning recent blocks…'));
+  scanRecent(address, recent, alive);
+
+  const refresh = throttle(async () => {
+    try {
+      const results = await load();
+      if (alive()) render(results);
+    } catch {
+      // keep the last values
+    }
+  }, 2000);
+
+  return {
+    title: `Address ${shortHex(address, 4)}`,
+    node: h(
+      'div',
+      null,
+      panel(
+        null,
+        h(
+          'div',
+          { class: 'title-row' },
+          h('h1', null, 'Address'),
+          label ? h('span', { class: `tag tag-${label.role}` }, label.name) : null,
+        ),
+        h('p', { class: 'mono wrap' }, address, copyButton(address)),
+        summary,
+      ),
+      panel(`Transactions in the last ${ADDRESS_SCAN_BLOCKS} blocks`, recent),
+    ),
+    onHead: refresh,
+  };
+}
+
+/** The node keeps no per-address index, so recent transactions come from a scan of the latest blocks. */
+async function scanRecent(address, box, alive) {
+  try {
+    const head = state.head ?? hexToNumber(await rpc.call('eth_blockNumber'));
+    const numbers = [];
+    for (let n = head; n >= 0 && numbers.length < ADDRESS_SCAN_BLOCKS; n--) numbers.push(n);
+    const blocks = unwrap(await rpc.batch(numbers.map((n) => ['eth_getBlockByNumber', [hex(n), true]])));
+    if (!alive()) return;
+    const rows = [];
+    for (const b of blocks) {
+      if (!b) continue;
+      for (const tx of b.transactions) {
+        if (tx.from?.toLowerCase() === address || tx.to?.toLowerCase() === address) {
+          const out = tx.from?.toLowerCase() === address;
+          rows.push([
+            txLink(tx.hash),
+            blockLink(hexToNumber(b.number)),
+            ago(hexToNumber(b.timestamp)),
+            badge(out ? 'out' : 'in', out ? 'muted' : 'ok'),
+            addressLink(out ? tx.to : tx.from),
+            amount(hexToBigInt(tx.value)),
+          ]);
+        }
+      }
+    }
+    replace(
+      box,
+      table(['Transaction', 'Block', 'Age', '', 'Counterparty', 'Value'], rows, {
+        empty: `No transactions from or to this address in blocks ${numbers.at(-1) ?? 0}–${head}. The node keeps no index by address, so older ones are not listed here.`,
+      }),
+    );
+    tickAges();
+  } catch (err) {
+    if (alive()) replace(box, errorPanel(err));
+  }
+}
+
+// --- attribution ---------------------------------------------------------------------------------
+
+async function attributionView(_r, alive) {
+  const callView = (name, args) => [
+    'eth_call',
+    [{ to: ATTRIBUTION_ADDRESS, input: encodeCall(name, args) }, 'latest'],
+  ];
+  const [countsHex, paramsHex] = unwrap(await rpc.batch([callView('counts'), callView('params')]));
+  const counts = decodeResult('counts', countsHex);
+  const params = decodeResult('params', paramsHex);
+  const ids = (count) => {
+    const out = [];
+    for (let id = count; id >= 1n && out.length < ATTRIBUTION_ROWS; id--) out.push(id);
+    return out;
+  };
+  const datanetIds = ids(counts.datanets);
+  const modelIds = ids(counts.models);
+  const results = await rpc.batch([
+    ...datanetIds.map((id) => callView('getDatanet', [id])),
+    ...modelIds.map((id) => callView('getModel', [id])),
+  ]);
+  if (!alive()) return { node: h('div') };
+  const decodeOr = (name, value) => {
+    if (value instanceof Error) return value;
+    try {
+      return decodeResult(name, value);
+    } catch (err) {
+      return err;
+    }
+  };
+  const datanets = results.slice(0, datanetIds.length).map((v) => decodeOr('getDatanet', v));
+  const models = results.slice(datanetIds.length).map((v) => decodeOr('getModel', v));
+  const failed = (id, err) => [
+    `#${id}`,
+    h('span', { class: 'failure' }, String(err.message ?? err)),
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+  ];
+  const date = (ms) => h('span', { title: formatTimestamp(Number(ms) / 1000) }, ago(Number(ms) / 1000));
+
+  const statCards = [
+    stat('Datanets', formatInteger(counts.datanets)),
+    stat('Contributions', formatInteger(counts.contributions)),
+    stat('Models', formatInteger(counts.models)),
+    stat('Inferences', formatInteger(counts.inferences)),
+  ];
+
+  // Records are only ever added: a change in the counts is what makes the page stale.
+  const seen = [counts.datanets, counts.contributions, counts.models, counts.inferences].join();
+  const refresh = throttle(async () => {
+    try {
+      const now = decodeResult('counts', await rpc.call(...callView('counts')));
+      if (alive() && [now.datanets, now.contributions, now.models, now.inferences].join() !== seen) route();
+    } catch {
+      // the next head retries
+    }
+  }, 3000);
+
+  return {
+    title: 'Attribution',
+    onHead: refresh,
+    node: h(
+      'div',
+      null,
+      panel(
+        null,
+        h(
+          'div',
+          { class: 'title-row' },
+          h('h1', null, 'Attribution'),
+          addressLink(ATTRIBUTION_ADDRESS, true),
+        ),
+        h(
+          'p',
+          { class: 'muted' },
+          'Datanets, models and inference records of the attribution module, read with eth_call.',
+        ),
+        h(
+          'div',
+          { class: 'stats' },
+          statCards.map((s) => s.el),
+        ),
+      ),
+      panel(
+        datanetIds.length < Number(counts.datanets) ? `Latest ${datanetIds.length} Datanets` : 'Datanets',
+        table(
+          ['ID', 'Name', 'Owner', 'Policy', 'Bond', 'License', 'Created', 'Earned'],
+          datanets.map((d, i) =>
+            d instanceof Error
+              ? failed(datanetIds[i], d)
+              : [
+                  `#${d.id}`,
+                  h('span', { title: d.metadataURI || null }, d.name || '(unnamed)'),
+                  addressLink(d.owner),
+                  POLICY_NAMES[Number(d.policy)] ?? String(d.policy),
+                  amount(d.bond),
+                  d.license || '—',
+                  date(d.createdAt),
+                  amount(d.earned),
+                ],
+          ),
+          { empty: 'No Datanets yet.' },
+        ),
+      ),
+      panel(
+        modelIds.length < Number(counts.models) ? `Latest ${modelIds.length} models` : 'Models',
+        table(
+          [
+            'ID',
+            'Name',
+            'Owner',
+            'Datanets',
+            'Base model',
+            'Fee / inference',
+            'Fee / KB',
+            'Inferences',
+            'Fees charged',
+          ],
+          models.map((m, i) =>
+            m instanceof Error
+              ? failed(modelIds[i], m)
+              : [
+                  `#${m.id}`,
+                  h('span', { title: m.metadataURI || null }, m.name || '(unnamed)'),
+                  addressLink(m.owner),
+                  m.datanetIds.length ? m.datanetIds.map((id) => `#${id}`).join(', ') : '—',
+                  m.baseModelId === 0n ? '—' : `#${m.baseModelId} (depth ${m.depth})`,
+                  amount(m.feePerInference),
+                  amount(m.feePerKiloByte),
+                  formatInteger(m.inferences),
+                  amount(m.feesCharged),
+                ],
+          ),
+          { empty: 'No models yet.' },
+        ),
+      ),
+      panel(
+        'Module parameters',
+        fields([
+          ['Chunk size', `${formatInteger(params.chunkSize)} bytes`],
+          ['Minimum span length', `${formatInteger(params.minSpanLength)} bytes`],
+          ['Maximum output', `${formatInteger(params.maxOutputBytes)} bytes`],
+          ['Maximum spans per record', formatInteger(params.maxSpansPerRecord)],
+          ['Maximum LoRA depth', formatInteger(params.maxLoraDepth)],
+          ['LoRA base model share', `${formatInteger(params.loraBaseShareBps)} bps`],
+          ['Challenge window', `${formatInteger(params.challengeWindowSeconds)} s`],
+        ]),
+      ),
+    ),
+  };
+}
+
+// --- other views and search ----------------------------------------------------------------------
+
+async function invalidView(r) {
+  return {
+    title: 'Not found',
+    node: panel(
+      'Nothing to show',
+      h(
+        'p',
+        null,
+        'This page address is not one the explorer knows: ',
+        h('span', { class: 'mono' }, `#/${r.text}`),
+      ),
+      h('p', null, link('', 'Back to the overview')),
+    ),
+  };
+}
+
+const VIEWS = {
+  overview,
+  block: blockView,
+  tx: txView,
+  address: addressView,
+  attribution: attributionView,
+  invalid: invalidView,
+};
+
+async function search(event) {
+  event.preventDefault();
+  const input = $('search-input');
+  const q = parseSearch(input.value);
+  if (!q) {
+    showNotice(
+      'Enter a block number, a block or transaction hash (0x + 64 hex digits) or an address (0x + 40 hex digits).',
+    );
+    return;
+  }
+  if (q.kind === 'block') go(`#/block/${q.id}`);
+  else if (q.kind === 'address') go(`#/address/${q.id}`);
+  else {
+    try {
+      const [tx, block] = await rpc.batch([
+        ['eth_getTransactionByHash', [q.id]],
+        ['eth_getBlockByHash', [q.id, false]],
+      ]);
+      if (tx && !(tx instanceof Error)) go(`#/tx/${q.id}`);
+      else if (block && !(block instanceof Error)) go(`#/block/${q.id}`);
+      else {
+        showNotice(`No transaction or block with hash ${q.id} is known to this node.`);
+        return;
+      }
+    } catch (err) {
+      showNotice(String(err.message ?? err));
+      return;
+    }
+  }
+  input.value = '';
+  input.blur();
+}
+
+// --- start ---------------------------------------------------------------------------------------
+
+async function start() {
+  $('search').addEventListener('submit', search);
+  window.addEventListener('hashchange', route);
+  setInterval(tickAges, 1000);
+  try {
+    const [chainId, head, genesis, validators] = await rpc.batch([
+      ['eth_chainId'],
+      ['eth_blockNumber'],
+      ['open_genesis'],
+      ['open_validators'],
+    ]);
+    if (!(chainId instanceof Error)) state.chainId = hexToBigInt(chainId);
+    if (!(head instanceof Error)) state.head = hexToNumber(head);
+    setLabels(
+      genesis instanceof Error ? null : genesis,
+      validators instanceof Error ? [] : validators.validators,
+    );
+  } catch {
+    state.status = 'offline';
+  }
+  renderChainbar();
+  new HeadFeed(rpc, onHead, (status) => {
+    state.status = status;
+    renderChainbar();
+  }).start();
+  await route();
+}
+
+start();

@@ -1,0 +1,484 @@
+// The block explorer: served by the RPC server on GET next to JSON-RPC on POST, only from its
+// allow-list of files; and its browser modules (plain JS, imported here as they are served): exact
+// OPEN formatting, search and route parsing, and the attribution ABI table and decoder checked
+// against the module's ABI and a running node.
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { AbiFunction, AbiItem, AbiParameters } from 'ox';
+import { parseEther } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  attributionAbi,
+  ATTRIBUTION_ADDRESS as MODULE_ADDRESS,
+} from '../../state/modules/attribution/abi.ts';
+import { startTestNode, type TestNode } from '../helpers/node.ts';
+
+// --- the browser modules, loaded as plain ES modules -------------------------------------------------
+
+type Quantity = bigint | number | string;
+type AbiType = string | { tuple: Param[] } | { array: AbiType };
+interface Param {
+  name: string;
+  type: AbiType;
+  indexed?: boolean;
+}
+interface Decoded {
+  name: string;
+  args: Record<string, unknown> | null;
+  error?: string;
+}
+interface FormatModule {
+  formatOpen(wei: bigint): string;
+  formatUnits(value: bigint, decimals: number, options?: { group?: boolean }): string;
+  formatGwei(wei: bigint): string;
+  toBigInt(value: Quantity): bigint;
+  percent(part: bigint, total: bigint): string;
+  averageBlockTime(timestamps: number[]): number | null;
+  parseSearch(text: string): { kind: string; id: string } | null;
+  parseRoute(hash: string): { view: string; id?: string; text?: string };
+}
+interface AttributionModule {
+  ATTRIBUTION_ADDRESS: string;
+  FUNCTIONS: Record<string, { name: string; inputs: Param[]; outputs: Param[] }>;
+  EVENTS: Record<string, { name: string; inputs: Param[] }>;
+  signature(item: { name: string; inputs: Param[] }): string;
+  decodeParams(params: Param[], hex: string): Record<string, unknown>;
+  decodeCall(input: string): Decoded | null;
+  decodeLog(log: { topics: string[]; data: string }): Decoded | null;
+  decodeResult(name: string, hex: string): Record<string, unknown>;
+  encodeCall(name: string, args?: (bigint | string)[]): string;
+}
+
+const explorerUrl = (file: string) => new URL(`../../explorer/${file}`, import.meta.url);
+// A computed specifier: these are browser files without type declarations.
+const load = (file: string) => import(explorerUrl(file).href);
+const fmt: FormatModule = await load('format.js');
+const abi: AttributionModule = await load('attribution.js');
+
+// --- HTTP helpers --------------------------------------------------------------------------------
+
+let t: TestNode;
+beforeAll(async () => {
+  t = await startTestNode();
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A request whose path goes on the wire exactly as written (fetch would normalize "..", "%2e"...). */
+function raw(path: string, method = 'GET', headers: Record<string, string> = {}): Promise<RawResponse> {
+  const { hostname, port } = new URL(t.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, path, method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode!,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function rpc(method: string, params: unknown[] = []): Promise<unknown> {
+  const res = await fetch(t.url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const reply = (await res.json()) as { result?: unknown; error?: { message: string } };
+  if (reply.error) throw new Error(reply.error.message);
+  return reply.result;
+}
+
+const ASSETS: Record<string, string> = {
+  'index.html': 'text/html; charset=utf-8',
+  'explorer.css': 'text/css; charset=utf-8',
+  'app.js': 'text/javascript; charset=utf-8',
+  'rpc.js': 'text/javascript; charset=utf-8',
+  'format.js': 'text/javascript; charset=utf-8',
+  'attribution.js': 'text/javascript; charset=utf-8',
+  'favicon.svg': 'image/svg+xml',
+};
+
+// --- serving -------------------------------------------------------------------------------------
+
+describe('serving the explorer', () => {
+  it('GET / is the page, as HTML with a strict content security policy', async () => {
+    const res = await fetch(`${t.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('cache-control')).toMatch(/max-age=\d+/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await res.text();
+    expect(html).toBe(readFileSync(explorerUrl('index.html'), 'utf8'));
+    expect(html).toContain('<script type="module" src="/explorer/app.js"></script>');
+  });
+
+  it.each(['/explorer', '/explorer/', '/?utm=x'])('GET %s is the page too', async (path) => {
+    const res = await raw(path);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+  });
+
+  it.each(Object.entries(ASSETS))('serves /explorer/%s as %s, byte for byte', async (file, type) => {
+    const res = await fetch(`${t.url}/explorer/${file}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe(type);
+    expect(Buffer.from(await res.arrayBuffer())).toEqual(readFileSync(explorerUrl(file)));
+  });
+
+  it('serves every file the page and its modules refer to', async () => {
+    const html = readFileSync(explorerUrl('index.html'), 'utf8');
+    const referenced = new Set([...html.matchAll(/(?:src|href)="\/explorer\/([^"]+)"/g)].map((m) => m[1]!));
+    for (const file of Object.keys(ASSETS).filter((f) => f.endsWith('.js'))) {
+      const source = readFileSync(explorerUrl(file), 'utf8');
+      for (const m of source.matchAll(/from '\.\/([^']+)'/g)) referenced.add(m[1]!);
+    }
+    expect(referenced.size).toBeGreaterThan(3);
+    for (const file of referenced) {
+      expect(ASSETS, `${file} is referenced but not allow-listed`).toHaveProperty([file]);
+      expect((await raw(`/explorer/${file}`)).status).toBe(200);
+    }
+  });
+
+  it('answers HEAD with the headers only, and a matching If-None-Match with 304', async () => {
+    const head = await raw('/explorer/app.js', 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+    expect(Number(head.headers['content-length'])).toBe(readFileSync(explorerUrl('app.js')).length);
+    const etag = head.headers['etag'] as string;
+    expect(etag).toMatch(/^".+"$/);
+    const cached = await raw('/explorer/app.js', 'GET', { 'If-None-Match': etag });
+    expect(cached.status).toBe(304);
+    expect(cached.body).toBe('');
+  });
+
+  const packageJson = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+
+  it.each([
+    '/explorer/../package.json',
+    '/explorer/%2e%2e/package.json',
+    '/explorer/%2E%2E/package.json',
+    '/explorer/..%2fpackage.json',
+    '/explorer/%2e%2e%2fpackage.json',
+    '/explorer/..%5cpackage.json',
+    '/explorer/..\\package.json',
+    '/explorer/%252e%252e/package.json',
+    '/explorer/....//package.json',
+    '/explorer//etc/passwd',
+    '/explorer/../rpc/http.ts',
+    '/explorer/./app.js',
+    '/explorer/app.js/',
+    '/explorer/APP.JS',
+    '/explorer/app.js%00.html',
+    '/explorer/README.md',
+    '/explorer/constructor',
+    '/explorer/__proto__',
+    '/explorer/nope.js',
+  ])('GET %s is 404 and reveals nothing', async (path) => {
+    const res = await raw(path);
+    expect(res.status).toBe(404);
+    expect(res.body).toBe('not found\n');
+    expect(res.body).not.toContain(packageJson.slice(0, 20));
+  });
+
+  it('a traversal that a client normalizes away leaves the explorer and gets the usual 405', async () => {
+    // fetch turns /explorer/../package.json into /package.json: not an explorer path.
+    const res = await fetch(`${t.url}/explorer/../package.json`);
+    expect(res.status).toBe(405);
+    expect(await res.text()).not.toContain('"devDependencies"');
+    expect((await raw('/../package.json')).status).toBe(405);
+  });
+
+  it('keeps POST as JSON-RPC on the same port, on any path', async () => {
+    expect(await rpc('eth_chainId')).toBe('0x539');
+    const res = await raw('/explorer/app.js', 'POST');
+    // POST never serves a file: an empty body is a JSON-RPC parse error, as on every path before.
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(res.body)).toMatchObject({ jsonrpc: '2.0', error: { code: -32700 } });
+  });
+
+  it('keeps GET /health and the 405 for other paths and methods', async () => {
+    const health = await raw('/health');
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toEqual({ status: 'ok' });
+    for (const [method, path] of [
+      ['GET', '/rpc'],
+      ['GET', '/index.html'],
+      ['GET', '/explorerx/app.js'],
+      ['PUT', '/'],
+      ['DELETE', '/explorer/app.js'],
+    ] as const) {
+      const res = await raw(path, method);
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers['allow']).toBe('POST, OPTIONS');
+      expect(JSON.parse(res.body)).toMatchObject({ id: null, error: { code: -32600 } });
+    }
+  });
+});
+
+// --- formatting ----------------------------------------------------------------------------------
+
+describe('explorer formatting (format.js)', () => {
+  it('formats wei as OPEN exactly, with no floating point anywhere', () => {
+    expect(fmt.formatOpen(0n)).toBe('0 OPEN');
+    expect(fmt.formatOpen(1n)).toBe('0.000000000000000001 OPEN');
+    expect(fmt.formatOpen(10n ** 18n)).toBe('1 OPEN');
+    expect(fmt.formatOpen(1_500_000_000_000_000_000n)).toBe('1.5 OPEN');
+    expect(fmt.formatOpen(10n ** 22n)).toBe('10,000 OPEN');
+    // 2^53 + 1 wei, and an amount far past what a double holds, to the last digit.
+    expect(fmt.formatOpen(9_007_199_254_740_993n)).toBe('0.009007199254740993 OPEN');
+    expect(fmt.formatOpen(123_456_789n * 10n ** 18n + 1n)).toBe('123,456,789.000000000000000001 OPEN');
+    expect(fmt.formatOpen(2n ** 256n - 1n)).toBe(
+      `${fmt.formatUnits((2n ** 256n - 1n) / 10n ** 18n, 0)}.${((2n ** 256n - 1n) % 10n ** 18n).toString().padStart(18, '0')} OPEN`,
+    );
+    expect(fmt.formatUnits(-1_234_500n, 3, { group: false })).toBe('-1234.5');
+    expect(fmt.formatGwei(1_200_000_000n)).toBe('1.2 gwei');
+    expect(() => fmt.formatOpen(1 as unknown as bigint)).toThrow(TypeError);
+  });
+
+  it('reads quantities as hex, decimal or numbers', () => {
+    expect(fmt.toBigInt('0xa')).toBe(10n);
+    expect(fmt.toBigInt('10')).toBe(10n);
+    expect(fmt.toBigInt(-1)).toBe(-1n);
+    expect(() => fmt.toBigInt('1e3')).toThrow();
+  });
+
+  it('computes shares and block times', () => {
+    expect(fmt.percent(2n, 3n)).toBe('66.7%');
+    expect(fmt.percent(58_264n, 1_000_000_000n)).toBe('<0.1%');
+    expect(fmt.percent(0n, 0n)).toBe('0%');
+    expect(fmt.averageBlockTime([10, 14, 12])).toBe(2);
+    expect(fmt.averageBlockTime([10])).toBeNull();
+  });
+
+  it('parses search entries', () => {
+    const hash = `0x${'Ab'.repeat(32)}`;
+    expect(fmt.parseSearch(' 42 ')).toEqual({ kind: 'block', id: '42' });
+    expect(fmt.parseSearch('#7')).toEqual({ kind: 'block', id: '7' });
+    expect(fmt.parseSearch('0xF39Fd6e51aad88F6F4ce6aB8827279cffFb92266')).toEqual({
+      kind: 'address',
+      id: '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266',
+    });
+    expect(fmt.parseSearch(hash)).toEqual({ kind: 'hash', id: hash.toLowerCase() });
+    for (const bad of ['', 'latest', '0x123', `${hash}0`, '-1', '1.5', '<script>']) {
+      expect(fmt.parseSearch(bad)).toBeNull();
+    }
+  });
+
+  it('parses routes, and rejects malformed arguments instead of passing them on', () => {
+    const hash = `0x${'cd'.repeat(32)}`;
+    expect(fmt.parseRoute('')).toEqual({ view: 'overview' });
+    expect(fmt.parseRoute('#/')).toEqual({ view: 'overview' });
+    expect(fmt.parseRoute('#/block/12')).toEqual({ view: 'block', id: '12' });
+    expect(fmt.parseRoute(`#/block/${hash}`)).toEqual({ view: 'block', id: hash });
+    expect(fmt.parseRoute(`#/tx/${hash}`)).toEqual({ view: 'tx', id: hash });
+    expect(fmt.parseRoute(`#/address/0x${'EE'.repeat(20)}`)).toEqual({
+      view: 'address',
+      id: `0x${'ee'.repeat(20)}`,
+    });
+    expect(fmt.parseRoute('#/attribution')).toEqual({ view: 'attribution' });
+    for (const bad of ['#/tx/0x12', '#/address/<img>', '#/block/-1', '#/block/1e3', '#/unknown']) {
+      expect(fmt.parseRoute(bad).view).toBe('invalid');
+    }
+  });
+});
+
+// --- attribution ---------------------------------------------------------------------------------
+
+/** "name:type" with tuple components spelled out, from ox's JSON ABI parameters. */
+function describeOx(p: {
+  name?: string;
+  type: string;
+  indexed?: boolean;
+  components?: readonly unknown[];
+}): string {
+  const indexed = p.indexed ? ' indexed' : '';
+  if (!p.type.startsWith('tuple')) return `${p.name ?? ''}:${p.type}${indexed}`;
+  const components = (p.components as Parameters<typeof describeOx>[0][]).map(describeOx).join(',');
+  return `${p.name ?? ''}:(${components})${p.type.slice('tuple'.length)}${indexed}`;
+}
+
+function describeType(type: AbiType): string {
+  if (typeof type === 'string') return type;
+  if ('array' in type) return `${describeType(type.array)}[]`;
+  return `(${type.tuple.map(describeParam).join(',')})`;
+}
+
+function describeParam(p: Param): string {
+  return `${p.name}:${describeType(p.type)}${p.indexed ? ' indexed' : ''}`;
+}
+
+describe('explorer attribution ABI (attribution.js)', () => {
+  it('uses the module address', () => {
+    expect(abi.ATTRIBUTION_ADDRESS).toBe(MODULE_ADDRESS);
+  });
+
+  it('has every function it lists right: selector, name and parameters', () => {
+    for (const [selector, fn] of Object.entries(abi.FUNCTIONS)) {
+      const item = attributionAbi.find(
+        (i): i is Extract<(typeof attributionAbi)[number], { type: 'function' }> =>
+          i.type === 'function' && i.name === fn.name,
+      );
+      if (!item) throw new Error(`${fn.name} is not in the module's ABI`);
+      expect(AbiItem.getSelector(item), fn.name).toBe(selector);
+      expect(abi.signature(fn)).toBe(AbiItem.getSignature(item));
+      expect(fn.inputs.map(describeParam), fn.name).toEqual(item.inputs.map(describeOx));
+      expect(fn.outputs.map(describeParam), fn.name).toEqual(item.outputs.map(describeOx));
+    }
+  });
+
+  it('names every transaction and every event the module has', () => {
+    const actions = attributionAbi.filter((i) => i.type === 'function' && i.stateMutability !== 'view');
+    const named = new Set(Object.values(abi.FUNCTIONS).map((f) => f.name));
+    for (const action of actions)
+      expect(named, `explorer/attribution.js lacks ${action.name}`).toContain(action.name);
+    const events = attributionAbi.filter((i) => i.type === 'event');
+    expect(Object.keys(abi.EVENTS)).toHaveLength(events.length);
+    for (const event of events) {
+      const topic = AbiItem.getSignatureHash(event);
+      expect(abi.EVENTS[topic]?.name, `explorer/attribution.js lacks ${event.name}`).toBe(event.name);
+      expect(abi.EVENTS[topic]!.inputs.map(describeParam)).toEqual(event.inputs.map(describeOx));
+    }
+  });
+
+  it('decodes what ox encodes: nested tuples, arrays, strings and bytes', () => {
+    const model = {
+      id: 9n,
+      owner: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8',
+      name: 'modèle ✓ <b>',
+      metadataURI: '',
+      datanetIds: [1n, 2n, 3n],
+      baseModelId: 4n,
+      depth: 1,
+      feePerInference: 10n ** 16n,
+      feePerKiloByte: 2n ** 255n,
+      split: { ownerBps: 5000, contributorsBps: 3000, validatorsBps: 1500, treasuryBps: 500 },
+      createdAt: 1_700_000_000_000n,
+      inferences: 0n,
+      feesCharged: 0n,
+    } as const;
+    const encoded = AbiFunction.encodeResult(AbiFunction.fromAbi(attributionAbi, 'getModel'), model);
+    const bigints = (o: object): Record<string, unknown> =>
+      Object.fromEntries(
+        Object.entries(o).map(([k, v]) => [
+          k,
+          typeof v === 'number' ? BigInt(v) : typeof v === 'object' && !Array.isArray(v) ? bigints(v) : v,
+        ]),
+      );
+    expect(abi.decodeResult('getModel', encoded)).toEqual(bigints(model));
+
+    const recordInference = AbiFunction.fromAbi(attributionAbi, 'recordInference');
+    const span = {
+      contributionId: 3n,
+      outputStart: 0,
+      length: 40,
+      chunkIndex: 1n,
+      chunkOffset: 8,
+      chunks: ['0x01020304', '0x'],
+      paths: [[`0x${'11'.repeat(32)}`], [], [`0x${'22'.repeat(32)}`, `0x${'33'.repeat(32)}`]],
+    } as const;
+    const input = AbiFunction.encodeData(recordInference, [7n, '0xdeadbeef', [span, span]]);
+    const call = abi.decodeCall(input)!;
+    expect(call.name).toBe('recordInference');
+    expect(call.args).toEqual({
+      modelId: 7n,
+      output: '0xdeadbeef',
+      spans: [span, span].map((s) => ({
+        ...s,
+        outputStart: 0n,
+        length: 40n,
+        chunkOffset: 8n,
+        chunks: [...s.chunks],
+        paths: s.paths.map((p) => [...p]),
+      })),
+    });
+  });
+
+  it('refuses malformed data instead of reading past it', () => {
+    const params: Param[] = [{ name: 's', type: 'string' }];
+    const good = AbiParameters.encode(AbiParameters.from(['string s']), ['hello']);
+    expect(abi.decodeParams(params, good)).toEqual({ s: 'hello' });
+    expect(() => abi.decodeParams(params, good.slice(0, -64))).toThrow(/past the end|too short/);
+    // A length of 2^255 must not allocate anything.
+    const hugeLength = `0x${'20'.padStart(64, '0')}8${'0'.repeat(63)}`;
+    expect(() => abi.decodeParams(params, hugeLength)).toThrow(/past the end/);
+    expect(() => abi.decodeParams(params, '0x123')).toThrow(/not hex/);
+    expect(abi.decodeCall('0x12345678')).toBeNull();
+    expect(abi.decodeCall(`${abi.encodeCall('getDatanet', [1n]).slice(0, 20)}`)?.error).toMatch(/too short/);
+  });
+
+  it("reads the node's module the way the explorer page does", async () => {
+    const wallet = t.walletClient(0);
+    const owner = t.accounts[0]!.address.toLowerCase();
+    const hash = await wallet.writeContract({
+      address: MODULE_ADDRESS,
+      abi: attributionAbi,
+      functionName: 'createDatanet',
+      args: ['Medical QA <b>', 'ipfs://x', 'CC-BY-4.0', 1, parseEther('0.5')],
+      chain: t.viemChain,
+      account: wallet.account!,
+    });
+    await t.publicClient().waitForTransactionReceipt({ hash });
+
+    const tx = (await rpc('eth_getTransactionByHash', [hash])) as { input: string };
+    expect(abi.decodeCall(tx.input)).toMatchObject({
+      name: 'createDatanet',
+      args: {
+        name: 'Medical QA <b>',
+        metadataURI: 'ipfs://x',
+        license: 'CC-BY-4.0',
+        policy: 1n,
+        bond: 5n * 10n ** 17n,
+      },
+    });
+
+    const receipt = (await rpc('eth_getTransactionReceipt', [hash])) as {
+      logs: { topics: string[]; data: string }[];
+    };
+    const created = receipt.logs.map((log) => abi.decodeLog(log)).find((d) => d?.name === 'DatanetCreated');
+    expect(created?.args).toEqual({
+      datanetId: 1n,
+      owner,
+      policy: 1n,
+      bond: 5n * 10n ** 17n,
+      name: 'Medical QA <b>',
+    });
+
+    const call = (data: string) =>
+      rpc('eth_call', [{ to: MODULE_ADDRESS, input: data }, 'latest']) as Promise<string>;
+    expect(abi.decodeResult('counts', await call(abi.encodeCall('counts')))).toEqual({
+      datanets: 1n,
+      contributions: 0n,
+      models: 0n,
+      inferences: 0n,
+    });
+    expect(abi.decodeResult('getDatanet', await call(abi.encodeCall('getDatanet', [1n])))).toMatchObject({
+      id: 1n,
+      owner,
+      policy: 1n,
+      bond: 5n * 10n ** 17n,
+      name: 'Medical QA <b>',
+      license: 'CC-BY-4.0',
+      earned: 0n,
+    });
+    expect(abi.decodeResult('params', await call(abi.encodeCall('params')))).toHaveProperty('chunkSize');
+    expect(
+      abi.decodeResult('contributorEarnings', await call(abi.encodeCall('contributorEarnings', [owner]))),
+    ).toBe(0n);
+  });
+});
