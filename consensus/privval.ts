@@ -3,14 +3,14 @@
 // fsync; a request for an earlier step is refused, and a second request for the same step is answered
 // with the stored signature only if the sign bytes are identical. A restart therefore can never sign
 // two different things for one step.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Address } from '../core/address.ts';
 import { bytesToHex, type Hex, hexToBytes } from '../core/bytes.ts';
 import { ed25519Sign } from '../core/ed25519.ts';
 import { OpenchainError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
 import { validatorAddress } from '../core/validator.ts';
+import { replaceFileDurably } from './durableFile.ts';
 
 /** Steps in signing order within a round. */
 export const SignStep = { propose: 1, prevote: 2, precommit: 3 } as const;
@@ -27,16 +27,6 @@ interface LastSigned {
 export class DoubleSignError extends OpenchainError<'DOUBLE_SIGN_REFUSED'> {
   constructor(message: string) {
     super('DOUBLE_SIGN_REFUSED', message);
-  }
-}
-
-/** Makes a rename durable: the directory entry must reach the disk too. */
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
 
@@ -110,16 +100,7 @@ export class PrivValidator {
   }
 
   #persist(next: LastSigned): void {
-    const tmp = `${this.#statePath}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeSync(fd, JSON.stringify(next));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.#statePath);
-    fsyncDir(dirname(this.#statePath));
+    replaceFileDurably(this.#statePath, new TextEncoder().encode(JSON.stringify(next)));
     this.#last = next;
   }
 }

@@ -2,21 +2,13 @@
 // ConsensusApp as is, the p2p layer implements ConsensusNetwork and turns Verdicts into gossipsub
 // ACCEPT / IGNORE / REJECT, and a LevelDB prefix backs ConsensusStore.
 import type { Address } from '../core/address.ts';
-import type { Block, Header } from '../core/block.ts';
+import type { Block, Header, ProposalInput } from '../core/block.ts';
 import type { Hex } from '../core/bytes.ts';
 import type { Evidence } from '../core/evidence.ts';
 import type { Validator } from '../core/validator.ts';
 import type { Commit, Vote } from '../core/vote.ts';
 import type { SignStep } from './privval.ts';
 import type { Proposal } from './proposal.ts';
-
-export interface ProposalInput {
-  readonly height: number;
-  readonly time: number;
-  readonly proposer: Validator;
-  readonly lastCommit: Commit | null;
-  readonly evidence: readonly Evidence[];
-}
 
 /** The part of the application (ABCI++-shaped) consensus drives. Structural: Chain satisfies it. */
 export interface ConsensusApp {

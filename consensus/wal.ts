@@ -11,30 +11,16 @@
 //
 // The log holds one height: at each end-height marker it is replaced, atomically, by a file holding
 // only that marker, so it never grows beyond one height's messages.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, truncateSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fsyncSync, openSync, readFileSync, truncateSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import type { Logger } from 'pino';
+import { replaceFileDurably, writeAll } from './durableFile.ts';
 import { ConsensusError } from './errors.ts';
 import { decodeWalEntry, encodeWalEntry, type WalEntry } from './walCodec.ts';
 
 const HEADER_BYTES = 8;
 /** Far above any proposal (blocks are bounded by the chain's byte limit); larger means corruption. */
 export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024;
-
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function writeAll(fd: number, bytes: Uint8Array): void {
-  let offset = 0;
-  while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-}
 
 function frame(payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(HEADER_BYTES + payload.length);
@@ -144,17 +130,8 @@ export class Wal {
 
   /** Marks `height` committed and starts a fresh log holding only that marker. */
   endHeight(height: number): void {
-    const tmp = `${this.path}.tmp`;
     try {
-      const fd = openSync(tmp, 'w', 0o600);
-      try {
-        writeAll(fd, frame(encodeWalEntry({ kind: 'endHeight', height })));
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, this.path);
-      fsyncDir(dirname(this.path));
+      replaceFileDurably(this.path, frame(encodeWalEntry({ kind: 'endHeight', height })));
       if (this.#fd !== undefined) closeSync(this.#fd);
       this.#fd = openSync(this.path, 'a', 0o600);
     } catch (err) {

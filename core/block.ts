@@ -8,6 +8,7 @@ import { decodeEvidenceItem, type Evidence, evidenceFields } from './evidence.ts
 import { keccak256 } from './hash.ts';
 import { merkleRoot } from './merkle.ts';
 import { asBigint, asBytes, asList, asSafeInt, type RlpItem, rlpDecode, rlpEncode } from './rlp.ts';
+import type { Validator } from './validator.ts';
 import { type Commit, commitFields, decodeCommitItem } from './vote.ts';
 
 export interface Header {
@@ -30,6 +31,18 @@ export interface Header {
   readonly gasLimit: bigint;
   readonly gasUsed: bigint;
   readonly baseFeePerGas: bigint;
+}
+
+/** What consensus hands the application to build a proposal (ABCI++ PrepareProposal). */
+export interface ProposalInput {
+  readonly height: number;
+  /** Milliseconds since the Unix epoch; after the parent's time. */
+  readonly time: number;
+  readonly proposer: Validator;
+  /** The parent's commit certificate; null at height 1. */
+  readonly lastCommit: Commit | null;
+  /** Duplicate-vote evidence the block may carry (the application drops what it may not). */
+  readonly evidence: readonly Evidence[];
 }
 
 export interface Block {

@@ -2,7 +2,14 @@
 // processProposal, finalizeBlock): it owns the store, the state, the mempool and the modules, and
 // turns ordered transactions into committed blocks. It never imports consensus or p2p.
 import { type Address, addressFromBytes } from '../core/address.ts';
-import { type Block, blockHash, evidenceListHash, type Header, txRoot } from '../core/block.ts';
+import {
+  type Block,
+  blockHash,
+  evidenceListHash,
+  type Header,
+  type ProposalInput,
+  txRoot,
+} from '../core/block.ts';
 import { bytesToHex, equalBytes, type Hex, hexToBytes } from '../core/bytes.ts';
 import { OpenchainError } from '../core/errors.ts';
 import type { Evidence } from '../core/evidence.ts';
@@ -34,14 +41,6 @@ export class InvalidProposalError extends OpenchainError<'INVALID_PROPOSAL'> {
   constructor(message: string) {
     super('INVALID_PROPOSAL', message);
   }
-}
-
-export interface ProposalInput {
-  readonly height: number;
-  readonly time: number;
-  readonly proposer: Validator;
-  readonly lastCommit: Commit | null;
-  readonly evidence: readonly Evidence[];
 }
 
 /** A block executed against the head but not yet committed. */

@@ -2,8 +2,15 @@
 // real Chain checks them), real commit certificates verified on finalize, a mempool of opaque
 // transactions, validator-set changes at chosen heights, and a hook to reject blocks.
 
-import type { ConsensusApp, ProposalInput } from '../../../consensus/types.ts';
-import { type Block, blockHash, evidenceListHash, type Header, txRoot } from '../../../core/block.ts';
+import type { ConsensusApp } from '../../../consensus/types.ts';
+import {
+  type Block,
+  blockHash,
+  evidenceListHash,
+  type Header,
+  type ProposalInput,
+  txRoot,
+} from '../../../core/block.ts';
 import { bytesToHex, type Hex } from '../../../core/bytes.ts';
 import { type Validator, validatorsHash } from '../../../core/validator.ts';
 import { type Commit, commitHash, verifyCommit } from '../../../core/vote.ts';
