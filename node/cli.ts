@@ -11,6 +11,7 @@ import { buildGenesisBlock } from '../genesis/build.ts';
 import { DEV_CHAIN_ID } from '../genesis/defaults.ts';
 import { loadGenesisFile } from '../genesis/load.ts';
 import { parseAmount } from './amount.ts';
+import { registerAttributionCommands } from './attributionCli.ts';
 import { loadConfigFile, type NodeConfig, parseConfig } from './config.ts';
 import { devAccounts } from './devAccounts.ts';
 import {
@@ -80,6 +81,32 @@ function untilSignal(stop: () => Promise<void>): void {
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** The options `devnet` and `dev` share: where the homes go, how many, and their ports. */
+function withDevnetOptions(command: Command): Command {
+  return command
+    .option('--dir <dir>', 'devnet directory', 'devnet')
+    .option(
+      '--validators <n>',
+      'number of validators (when creating)',
+      integer(1, 32),
+      DEVNET_DEFAULTS.validators,
+    )
+    .option(
+      '--base-port <port>',
+      'RPC port of node0; node i uses base + i',
+      integer(1, 65000),
+      DEVNET_DEFAULTS.basePort,
+    )
+    .option('--p2p-base-port <port>', 'p2p port of node0', integer(1, 65000), DEVNET_DEFAULTS.p2pBasePort)
+    .option(
+      '--metrics-base-port <port>',
+      'metrics port of node0',
+      integer(1, 65000),
+      DEVNET_DEFAULTS.metricsBasePort,
+    )
+    .option('--block-interval <ms>', 'block interval (when creating)', integer(10, 600_000), 1000);
 }
 
 function devnetOptions(opts: Record<string, unknown>): DevnetOptions {
@@ -237,68 +264,24 @@ export function buildProgram(): Command {
       untilSignal(() => node.stop());
     });
 
-  program
-    .command('devnet')
-    .description(
-      'write the homes of a local devnet: N validators, one genesis, funded dev accounts, peers and ports',
-    )
-    .option('--dir <dir>', 'devnet directory', 'devnet')
-    .option('--validators <n>', 'number of validators', integer(1, 32), DEVNET_DEFAULTS.validators)
-    .option(
-      '--base-port <port>',
-      'RPC port of node0; node i uses base + i',
-      integer(1, 65000),
-      DEVNET_DEFAULTS.basePort,
-    )
-    .option(
-      '--p2p-base-port <port>',
-      'p2p port of node0; node i uses base + i',
-      integer(1, 65000),
-      DEVNET_DEFAULTS.p2pBasePort,
-    )
-    .option(
-      '--metrics-base-port <port>',
-      'metrics port of node0',
-      integer(1, 65000),
-      DEVNET_DEFAULTS.metricsBasePort,
-    )
-    .option('--block-interval <ms>', 'block interval', integer(10, 600_000), 1000)
-    .action(async (opts) => {
-      const manifest = await createDevnet(devnetOptions(opts));
-      console.log(JSON.stringify(manifest, null, 2));
-    });
+  withDevnetOptions(
+    program
+      .command('devnet')
+      .description(
+        'write the homes of a local devnet: N validators, one genesis, funded dev accounts, peers and ports',
+      ),
+  ).action(async (opts) => {
+    const manifest = await createDevnet(devnetOptions(opts));
+    console.log(JSON.stringify(manifest, null, 2));
+  });
 
-  program
-    .command('dev')
-    .description(
-      'create (if needed) and run a local devnet, each node its own process, printing RPC URLs and funded dev keys',
-    )
-    .option('--dir <dir>', 'devnet directory', 'devnet')
-    .option(
-      '--validators <n>',
-      'number of validators when creating',
-      integer(1, 32),
-      DEVNET_DEFAULTS.validators,
-    )
-    .option(
-      '--base-port <port>',
-      'RPC port of node0; node i uses base + i',
-      integer(1, 65000),
-      DEVNET_DEFAULTS.basePort,
-    )
-    .option(
-      '--p2p-base-port <port>',
-      'p2p port of node0; node i uses base + i',
-      integer(1, 65000),
-      DEVNET_DEFAULTS.p2pBasePort,
-    )
-    .option(
-      '--metrics-base-port <port>',
-      'metrics port of node0',
-      integer(1, 65000),
-      DEVNET_DEFAULTS.metricsBasePort,
-    )
-    .option('--block-interval <ms>', 'block interval when creating', integer(10, 600_000), 1000)
+  withDevnetOptions(
+    program
+      .command('dev')
+      .description(
+        'create (if needed) and run a local devnet, each node its own process, printing RPC URLs and funded dev keys',
+      ),
+  )
     .option('--fresh', 'delete an existing devnet in the directory first')
     .action(async (opts) => {
       if (opts.fresh) removeDevnet(opts.dir);
@@ -355,6 +338,9 @@ export function buildProgram(): Command {
     .action(async (file: string) => {
       console.log((await buildGenesisBlock(loadGenesisFile(file))).hash);
     });
+
+  // Proof of Attribution: datanet, contribute, model, attribute, earnings (node/attributionCli.ts).
+  registerAttributionCommands(program);
 
   return program;
 }

@@ -14,14 +14,45 @@ export const GAS = {
 
 /** Gas charged before execution: the base cost, calldata, and access-list entries (EIP-2930 prices). */
 export function intrinsicGas(tx: UnsignedTx): bigint {
-  let gas = GAS.txBase;
-  for (const byte of tx.data) gas += byte === 0 ? GAS.calldataZeroByte : GAS.calldataNonZeroByte;
+  // Zero bytes counted as a plain number and converted once: a BigInt addition per byte took about
+  // 160 µs for an 11 KB inference record, more than the rest of its checks.
+  const zeros = countZeroBytes(tx.data);
+  let gas =
+    GAS.txBase +
+    GAS.calldataZeroByte * BigInt(zeros) +
+    GAS.calldataNonZeroByte * BigInt(tx.data.length - zeros);
   if (tx.type === 2) {
     for (const entry of tx.accessList) {
       gas += GAS.accessListAddress + GAS.accessListStorageKey * BigInt(entry.storageKeys.length);
     }
   }
   return gas;
+}
+
+/**
+ * Zero bytes in `data`, four at a time where the data is 4-byte aligned: a byte-by-byte loop with a
+ * data-dependent branch took about 35 µs on 11 KB of calldata here, this about 11 µs. For each word
+ * x, ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f) has the high bit of exactly its zero bytes
+ * set (no carry crosses a byte), and the multiply sums those bits into the top byte.
+ */
+export function countZeroBytes(data: Uint8Array): number {
+  let zeros = 0;
+  let i = 0;
+  if (data.byteOffset % 4 === 0 && data.length >= 64) {
+    const words = new Int32Array(data.buffer, data.byteOffset, data.length >>> 2);
+    for (let k = 0; k < words.length; k++) {
+      const x = words[k]!;
+      if (x === 0) {
+        zeros += 4;
+        continue;
+      }
+      const high = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
+      zeros += Math.imul((high >>> 7) & 0x01010101, 0x01010101) >>> 24;
+    }
+    i = words.length * 4;
+  }
+  for (; i < data.length; i++) if (data[i] === 0) zeros++;
+  return zeros;
 }
 
 export interface ParentGas {

@@ -91,6 +91,7 @@ const compiled = new WeakMap<AbiFunction.AbiFunction, Decode>();
 
 function compile(p: Param): Codec {
   const what = p.name ?? p.type;
+  if (p.type === 'bytes32[]') return compileWords(what);
   if (p.type.endsWith('[]')) return compileArray(compile({ ...p, type: p.type.slice(0, -2) } as Param), what);
   if (p.type === 'tuple') {
     const components = 'components' in p ? p.components : [];
@@ -215,6 +216,29 @@ function compileArray(element: Codec, what: string): Codec {
         }
         head += element.head;
       }
+      return values;
+    },
+  };
+}
+
+/**
+ * bytes32[]: the Merkle paths, most of an inference record's elements. Every 32-byte word is a
+ * valid bytes32, so once the array is known to lie inside the data the words are taken as they are:
+ * the same values and errors as compileArray over bytesN, without a check per element.
+ */
+function compileWords(what: string): Codec {
+  const lengthOf = `length of ${what}`;
+  return {
+    dynamic: true,
+    head: WORD,
+    decode: (input, at) => {
+      const length = readSize(input, at, lengthOf);
+      const start = at + WORD;
+      if (length * WORD > input.data.length - start) {
+        throw new AbiDecodeError(`${what}: ${length} elements do not fit in the calldata`);
+      }
+      const values: Uint8Array[] = new Array(length);
+      for (let i = 0, w = start; i < length; i++, w += WORD) values[i] = input.data.subarray(w, w + WORD);
       return values;
     },
   };

@@ -3,14 +3,12 @@
 import type { Address } from '../../../core/address.ts';
 import { bytesToHex } from '../../../core/bytes.ts';
 import { sha256 } from '../../../core/hash.ts';
-import { credit, readAccount, writeAccount } from '../../accounts.ts';
-import { readValidators } from '../../validatorSet.ts';
-import { ATTRIBUTION_ADDRESS } from './abi.ts';
 import type { Call } from './call.ts';
 import { AttributionError } from './errors.ts';
 import { emit } from './events.ts';
 import { GAS } from './gas.ts';
 import { Counter, attributionKeys as keys } from './keys.ts';
+import { payOutOfModule } from './ledger.ts';
 import { lineage, lineageOwners } from './models.ts';
 import { type Payout, Role } from './records.ts';
 import { proofBytes, type SpanProof, type VerifiedSpan, verifySpans } from './spans.ts';
@@ -19,6 +17,7 @@ import {
   addEarnings,
   nextId,
   readModelStats,
+  readValidatorSet,
   requireModel,
   writeInference,
   writeModelStats,
@@ -67,7 +66,7 @@ export function recordInference(call: Call, args: RecordInference): void {
     lineage: lineageOwners(models),
     loraBaseShareBps: params.loraBaseShareBps,
     contributions: byContribution,
-    validators: readValidators(state),
+    validators: readValidatorSet(state),
     treasury: ctx.block.params.treasury,
   });
   pay(call, payouts, byContribution);
@@ -150,11 +149,16 @@ function attributedBytes(spans: readonly VerifiedSpan[]): Attributed[] {
 /** Pays the fee the module received out to the recipients, and adds the contributors' earnings. */
 function pay(call: Call, payouts: readonly Payout[], contributions: readonly Attributed[]): void {
   const { ctx, state } = call;
-  const total = payouts.reduce((sum, p) => sum + p.amount, 0n);
+  // Charged per payout (one account read and write each) and for the module account, even where
+  // one account receives several payouts and is written once.
   ctx.useGas((GAS.read + GAS.write) * BigInt(payouts.length + 1));
-  const module = readAccount(ctx.state, ATTRIBUTION_ADDRESS);
-  writeAccount(ctx.state, ATTRIBUTION_ADDRESS, { ...module, balance: module.balance - total });
-  for (const p of payouts) credit(ctx.state, p.recipient, p.amount);
+  let total = 0n;
+  const credits = new Map<Address, bigint>();
+  for (const p of payouts) {
+    total += p.amount;
+    credits.set(p.recipient, (credits.get(p.recipient) ?? 0n) + p.amount);
+  }
+  payOutOfModule(ctx.state, total, credits);
 
   // One update per contribution, contributor and Datanet, in ascending key order.
   const datanetOf = new Map(contributions.map((c) => [c.id, c.datanetId]));

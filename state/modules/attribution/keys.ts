@@ -26,17 +26,45 @@ const EarningsOf = { contributor: 1, contribution: 2, datanet: 3 } as const;
 const key = (kind: number, ...rest: Uint8Array[]) =>
   concatBytes(Uint8Array.of(StateSpace.module, kind), ...rest);
 
+/**
+ * StateSpace.module, kind, [sub,] uint64be(id): written in place, because inference records build a
+ * dozen of these keys each and concatBytes(u64ToBytes(...)) went through a DataView and a BigInt
+ * per key. Same bytes as u64ToBytes (ids are uint64 by their ABI type and record encodings).
+ */
+function idKey(kind: number, id: bigint, sub?: number): Uint8Array {
+  const at = sub === undefined ? 2 : 3;
+  const out = new Uint8Array(at + 8);
+  out[0] = StateSpace.module;
+  out[1] = kind;
+  if (sub !== undefined) out[2] = sub;
+  if (id >= 0n && id <= 0x1f_ffff_ffff_ffffn) {
+    const n = Number(id);
+    const high = Math.floor(n / 2 ** 32);
+    const low = n >>> 0;
+    out[at] = high >>> 24;
+    out[at + 1] = high >>> 16;
+    out[at + 2] = high >>> 8;
+    out[at + 3] = high;
+    out[at + 4] = low >>> 24;
+    out[at + 5] = low >>> 16;
+    out[at + 6] = low >>> 8;
+    out[at + 7] = low;
+  } else {
+    out.set(u64ToBytes(id), at);
+  }
+  return out;
+}
+
 export const attributionKeys = {
   counter: (counter: Counter) => key(Kind.counter, Uint8Array.of(counter)),
-  datanet: (id: bigint) => key(Kind.datanet, u64ToBytes(id)),
-  contribution: (id: bigint) => key(Kind.contribution, u64ToBytes(id)),
+  datanet: (id: bigint) => idKey(Kind.datanet, id),
+  contribution: (id: bigint) => idKey(Kind.contribution, id),
   rootIndex: (chunkRoot: Uint8Array) => key(Kind.rootIndex, chunkRoot),
-  model: (id: bigint) => key(Kind.model, u64ToBytes(id)),
-  modelStats: (id: bigint) => key(Kind.modelStats, u64ToBytes(id)),
-  inference: (id: bigint) => key(Kind.inference, u64ToBytes(id)),
+  model: (id: bigint) => idKey(Kind.model, id),
+  modelStats: (id: bigint) => idKey(Kind.modelStats, id),
+  inference: (id: bigint) => idKey(Kind.inference, id),
   contributorEarnings: (address: Address) =>
     key(Kind.earnings, Uint8Array.of(EarningsOf.contributor), addressToBytes(address)),
-  contributionEarnings: (id: bigint) =>
-    key(Kind.earnings, Uint8Array.of(EarningsOf.contribution), u64ToBytes(id)),
-  datanetEarnings: (id: bigint) => key(Kind.earnings, Uint8Array.of(EarningsOf.datanet), u64ToBytes(id)),
+  contributionEarnings: (id: bigint) => idKey(Kind.earnings, id, EarningsOf.contribution),
+  datanetEarnings: (id: bigint) => idKey(Kind.earnings, id, EarningsOf.datanet),
 };

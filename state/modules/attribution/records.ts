@@ -1,7 +1,7 @@
 // The module's records and their canonical RLP encodings (field order is the encoding; changing it
 // is a state-breaking change). Ids are uint64 bigints, sizes and times (block ms) safe integers.
 import { type Address, addressFromBytes, addressToBytes } from '../../../core/address.ts';
-import { bytesToUtf8, utf8ToBytes } from '../../../core/bytes.ts';
+import { bytesToBigint, bytesToUtf8, utf8ToBytes } from '../../../core/bytes.ts';
 import { DecodeError } from '../../../core/errors.ts';
 import {
   asBigint,
@@ -230,10 +230,23 @@ export function decodeModelStats(bytes: Uint8Array): ModelStats {
   return { inferences: asBigint(f[0], 'inferences', 8), feesCharged: asBigint(f[1], 'feesCharged') };
 }
 
+// Payout recipients recur record after record; their bytes are kept rather than re-parsed from hex.
+const recipientBytes = new Map<Address, Uint8Array>();
+
+function recipientToBytes(address: Address): Uint8Array {
+  let bytes = recipientBytes.get(address);
+  if (bytes === undefined) {
+    bytes = addressToBytes(address);
+    if (recipientBytes.size >= 4_096) recipientBytes.clear();
+    recipientBytes.set(address, bytes);
+  }
+  return bytes;
+}
+
 export function encodeInference(r: Inference): Uint8Array {
   return rlpEncode([
     r.modelId,
-    addressToBytes(r.caller),
+    recipientToBytes(r.caller),
     r.height,
     r.time,
     r.fee,
@@ -243,7 +256,7 @@ export function encodeInference(r: Inference): Uint8Array {
     [...r.lineage],
     [...r.datanetIds],
     r.spans.map((s) => [s.contributionId, s.outputStart, s.length, s.attributedBytes]),
-    r.payouts.map((p) => [p.role, p.refId, addressToBytes(p.recipient), p.amount]),
+    r.payouts.map((p) => [p.role, p.refId, recipientToBytes(p.recipient), p.amount]),
   ]);
 }
 
@@ -287,5 +300,13 @@ export function encodeAmount(amount: bigint): Uint8Array {
 }
 
 export function decodeAmount(bytes: Uint8Array): bigint {
+  // Canonical short forms read directly (earnings totals and counters are read and rewritten by
+  // every inference record); anything else, valid or not, goes through the strict decoder.
+  const n = bytes.length;
+  const first = bytes[0]!;
+  if (n === 1 && first > 0 && first < 0x80) return BigInt(first);
+  if (n === 1 && first === 0x80) return 0n;
+  if (first > 0x80 && first <= 0xa0 && n === first - 0x7f && bytes[1] !== 0 && (n > 2 || bytes[1]! >= 0x80))
+    return bytesToBigint(bytes.subarray(1));
   return asBigint(rlpDecode(bytes, 'amount'), 'amount');
 }

@@ -49,6 +49,18 @@ export function verifySpans(
   datanets: ReadonlySet<bigint>,
   cache: ProofCache,
 ): VerifiedSpan[] {
+  // The record's chunk paths are checked as one multiproof (ProofCache.record).
+  return cache.record(() => verifyEach(state, params, output, spans, datanets, cache));
+}
+
+function verifyEach(
+  state: StateReader,
+  params: AttributionParams,
+  output: Uint8Array,
+  spans: readonly SpanProof[],
+  datanets: ReadonlySet<bigint>,
+  cache: ProofCache,
+): VerifiedSpan[] {
   const contributions = new Map<bigint, Contribution>();
   let covered = 0;
   return spans.map((span, k) => {

@@ -1,6 +1,9 @@
 // Typed reads and writes of the module's records. Transactions go through a metered view of the
 // state (each record read or written is charged by the gas schedule); views read the state directly.
+import type { Validator } from '../../../core/validator.ts';
 import type { StateReader } from '../../stateDb.ts';
+import { stateKeys } from '../../stateKeys.ts';
+import { readValidators } from '../../validatorSet.ts';
 import type { CallContext } from '../module.ts';
 import { AttributionError } from './errors.ts';
 import { GAS } from './gas.ts';
@@ -48,16 +51,49 @@ export function meteredState(ctx: CallContext): StateWriter {
  * the same Uint8Array for a value until it is rewritten, and records are never mutated, so a
  * contribution cited by many records is decoded once. Purely a saving; the result is the same.
  */
-export function memoized<T extends object>(decode: (bytes: Uint8Array) => T): (bytes: Uint8Array) => T {
-  const decoded = new WeakMap<Uint8Array, T>();
+export function memoized<T>(decode: (bytes: Uint8Array) => T): (bytes: Uint8Array) => T {
+  const decoded = new WeakMap<Uint8Array, { value: T }>();
   return (bytes) => {
-    let value = decoded.get(bytes);
-    if (value === undefined) {
-      value = decode(bytes);
-      decoded.set(bytes, value);
+    let entry = decoded.get(bytes);
+    if (entry === undefined) {
+      entry = { value: decode(bytes) };
+      decoded.set(bytes, entry);
     }
-    return value;
+    return entry.value;
   };
+}
+
+/**
+ * For records rewritten by every inference record (account balances, model statistics): the value
+ * last written or read under each key, with the exact bytes it was stored as, so that the next read
+ * of the same bytes needs no decoding. Checked by identity, so a different state (another block, a
+ * view of an older height) simply decodes. A plain bounded Map: a WeakMap insertion per write cost
+ * more than the decoding it saved.
+ */
+export class RecentRecords<K, T> {
+  readonly #entries = new Map<K, { bytes: Uint8Array; value: T }>();
+  readonly #decode: (bytes: Uint8Array) => T;
+  readonly #capacity: number;
+
+  constructor(decode: (bytes: Uint8Array) => T, capacity = 4_096) {
+    this.#decode = decode;
+    this.#capacity = capacity;
+  }
+
+  decode(key: K, bytes: Uint8Array): T {
+    const entry = this.#entries.get(key);
+    if (entry !== undefined && entry.bytes === bytes) return entry.value;
+    const value = this.#decode(bytes);
+    this.remember(key, bytes, value);
+    return value;
+  }
+
+  /** Returns `bytes`, now known to decode to `value`. */
+  remember(key: K, bytes: Uint8Array, value: T): Uint8Array {
+    if (this.#entries.size >= this.#capacity && !this.#entries.has(key)) this.#entries.clear();
+    this.#entries.set(key, { bytes, value });
+    return bytes;
+  }
 }
 
 function read<T>(state: StateReader, key: Uint8Array, decode: (bytes: Uint8Array) => T): T | undefined {
@@ -68,11 +104,26 @@ function read<T>(state: StateReader, key: Uint8Array, decode: (bytes: Uint8Array
 const datanetOf = memoized(decodeDatanet);
 const contributionOf = memoized(decodeContribution);
 const modelOf = memoized(decodeModel);
+const modelStatsOf = new RecentRecords<bigint, ModelStats>(decodeModelStats);
+
+function storeAmount(state: StateWriter, key: Uint8Array, amount: bigint): void {
+  state.set(key, encodeAmount(amount));
+}
+
+const VALIDATORS_KEY = stateKeys.validators();
+const validatorsOf = memoized((bytes) => readValidators({ get: () => bytes }));
+
+/** The validator set in canonical order, decoded once per stored value (one read). */
+export function readValidatorSet(state: StateReader): readonly Validator[] {
+  const bytes = state.get(VALIDATORS_KEY);
+  if (!bytes) throw new Error('validator set missing from state');
+  return validatorsOf(bytes);
+}
 
 /** Assigns the next id of a counter (ids start at 1). */
 export function nextId(state: StateWriter, counter: Counter): bigint {
   const id = lastId(state, counter) + 1n;
-  state.set(keys.counter(counter), encodeAmount(id));
+  storeAmount(state, keys.counter(counter), id);
   return id;
 }
 
@@ -114,7 +165,7 @@ export function contributionByRoot(state: StateReader, chunkRoot: Uint8Array): b
 }
 
 export function indexRoot(state: StateWriter, chunkRoot: Uint8Array, id: bigint): void {
-  state.set(keys.rootIndex(chunkRoot), encodeAmount(id));
+  storeAmount(state, keys.rootIndex(chunkRoot), id);
 }
 
 export function readModel(state: StateReader, id: bigint): Model | undefined {
@@ -132,11 +183,12 @@ export function writeModel(state: StateWriter, id: bigint, model: Model): void {
 }
 
 export function readModelStats(state: StateReader, id: bigint): ModelStats {
-  return read(state, keys.modelStats(id), decodeModelStats) ?? { inferences: 0n, feesCharged: 0n };
+  const bytes = state.get(keys.modelStats(id));
+  return bytes ? modelStatsOf.decode(id, bytes) : { inferences: 0n, feesCharged: 0n };
 }
 
 export function writeModelStats(state: StateWriter, id: bigint, stats: ModelStats): void {
-  state.set(keys.modelStats(id), encodeModelStats(stats));
+  state.set(keys.modelStats(id), modelStatsOf.remember(id, encodeModelStats(stats), stats));
 }
 
 export function readInference(state: StateReader, id: bigint): Inference | undefined {
@@ -152,5 +204,5 @@ export function readEarnings(state: StateReader, key: Uint8Array): bigint {
 }
 
 export function addEarnings(state: StateWriter, key: Uint8Array, amount: bigint): void {
-  state.set(key, encodeAmount(readEarnings(state, key) + amount));
+  storeAmount(state, key, readEarnings(state, key) + amount);
 }

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ChunkTree, chunkLeafHash, splitChunks, verifyChunkPath } from '../../../../core/chunkTree.ts';
-import { ProofCache } from '../../../../state/modules/attribution/proofCache.ts';
+import {
+  ChunkTree,
+  chunkLeafHash,
+  chunkNodeHash,
+  splitChunks,
+  verifyChunkPath,
+} from '../../../../core/chunkTree.ts';
+import { leafHash, nodeHash, ProofCache } from '../../../../state/modules/attribution/proofCache.ts';
 
 /** A proof request against one of a few trees: genuine, or tampered in one of several ways. */
 const request = fc.record({
@@ -12,44 +18,71 @@ const request = fc.record({
 });
 
 describe('ProofCache', () => {
+  it('hashes leaves and inner nodes exactly as core/chunkTree.ts does', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.oneof(fc.nat(), fc.constantFrom(0, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER)),
+        fc.uint8Array({ maxLength: 600 }),
+        (left, right, index, chunk) => {
+          expect(nodeHash(left, right)).toEqual(chunkNodeHash(left, right));
+          expect(leafHash(index, chunk)).toEqual(chunkLeafHash(index, chunk));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('answers exactly as verifyChunkPath, whatever it has cached', () => {
     fc.assert(
       fc.property(
         fc.array(fc.uint8Array({ minLength: 1, maxLength: 400 }), { minLength: 3, maxLength: 3 }),
         fc.integer({ min: 1, max: 16 }),
         fc.array(request, { minLength: 1, maxLength: 80 }),
-        fc.integer({ min: 1, max: 64 }),
-        (contents, chunkSize, requests, capacity) => {
+        fc.oneof(fc.integer({ min: 0, max: 64 }), fc.constant(1_000_000)),
+        fc.boolean(),
+        (contents, chunkSize, requests, capacity, oneRecord) => {
           const trees = contents.map((c) => ({
             tree: new ChunkTree(c, chunkSize),
             chunks: splitChunks(c, chunkSize),
           }));
           const cache = new ProofCache(capacity);
-          for (const r of requests) {
-            const { tree, chunks } = trees[r.tree]!;
-            const n = tree.leafCount;
-            let index = r.index % n;
-            let chunk = chunks[index]!;
-            let path = tree.path(index);
-            let leafCount = n;
-            if (r.tamper === 'chunk') {
-              chunk = chunk.slice();
-              chunk[r.at % chunk.length]! ^= 1;
-            } else if (r.tamper === 'sibling' && path.length > 0) {
-              path = path.map((p) => p.slice());
-              path[r.at % path.length]![r.at % 32]! ^= 4;
-            } else if (r.tamper === 'drop') {
-              path = path.slice(1);
-            } else if (r.tamper === 'extra') {
-              path = [...path, tree.root];
-            } else if (r.tamper === 'index') {
-              index = (index + 1) % n;
-            } else if (r.tamper === 'leafCount') {
-              leafCount = n + 1 + (r.at % 3);
+          // All requests as one record's proofs (capacity 0 then still shares nodes within it), or apart.
+          const run = (check: () => void) => (oneRecord ? cache.record(check) : check());
+          run(() => {
+            for (const r of requests) {
+              const { tree, chunks } = trees[r.tree]!;
+              const n = tree.leafCount;
+              let index = r.index % n;
+              let chunk = chunks[index]!;
+              let path = tree.path(index);
+              let leafCount = n;
+              if (r.tamper === 'chunk') {
+                chunk = chunk.slice();
+                chunk[r.at % chunk.length]! ^= 1;
+              } else if (r.tamper === 'sibling' && path.length > 0) {
+                path = path.map((p) => p.slice());
+                path[r.at % path.length]![r.at % 32]! ^= 4;
+              } else if (r.tamper === 'drop') {
+                path = path.slice(1);
+              } else if (r.tamper === 'extra') {
+                path = [...path, tree.root];
+              } else if (r.tamper === 'index') {
+                index = (index + 1) % n;
+              } else if (r.tamper === 'leafCount') {
+                leafCount = n + 1 + (r.at % 3);
+              }
+              const expected = verifyChunkPath(
+                tree.root,
+                index,
+                leafCount,
+                chunkLeafHash(index, chunk),
+                path,
+              );
+              expect(cache.verify(tree.root, index, leafCount, chunk, path)).toBe(expected);
             }
-            const expected = verifyChunkPath(tree.root, index, leafCount, chunkLeafHash(index, chunk), path);
-            expect(cache.verify(tree.root, index, leafCount, chunk, path)).toBe(expected);
-          }
+          });
         },
       ),
       { numRuns: 150 },

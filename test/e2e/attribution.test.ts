@@ -1,0 +1,393 @@
+// Proof of Attribution end to end, on a devnet of four validator processes, driven by the real CLI
+// as a user would: a Datanet owner creates a Datanet, three contributors register a text file each,
+// a model owner registers a model, and the operator runs the prover on an output quoting two of the
+// files and submits the record. Every node must then agree, to the wei, that those two contributors
+// were paid their share of the fee by attributed bytes (computed here independently), that the
+// third got nothing, and that the logs are there. A record whose proof has one byte flipped in a
+// chunk must fail on every validator with the same reason, changing nothing but the fee.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createWalletClient,
+  decodeEventLog,
+  decodeFunctionData,
+  encodeFunctionData,
+  getAbiItem,
+  type Hex,
+  http,
+  toEventSelector,
+} from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_CHAIN_ID } from '../../genesis/defaults.ts';
+import { devAccounts } from '../../node/devAccounts.ts';
+import { ATTRIBUTION_ADDRESS, attributionAbi } from '../../state/modules/attribution/abi.ts';
+import { viemChainFor } from '../helpers/node.ts';
+import { cli, rpc } from './cli.ts';
+import { height, startDevnet, type TestDevnet, waitFor } from './devnet.ts';
+
+type Account = ReturnType<typeof devAccounts>[number];
+// Funded in the devnet's genesis.
+const [owner, alice, bob, carol, operator] = devAccounts(5) as [Account, Account, Account, Account, Account];
+/** An odd fee, so that every split leaves remainders to hand out. */
+const FEE = 1_000_000_000_000_000_007n;
+const SPLIT = [5_000n, 3_000n, 1_000n, 1_000n] as const;
+const REWARD_PAID = toEventSelector(getAbiItem({ abi: attributionAbi, name: 'RewardPaid' }));
+
+/** Largest remainder, written out again here: floors, then one unit each to the largest remainders (ties: earlier). */
+function expectedShares(total: bigint, weights: readonly bigint[]): bigint[] {
+  const sum = weights.reduce((a, b) => a + b, 0n);
+  const shares = weights.map((w) => (total * w) / sum);
+  let left = total - shares.reduce((a, b) => a + b, 0n);
+  const order = weights
+    .map((w, i) => ({ i, r: (total * w) % sum }))
+    .sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1));
+  for (const { i } of order) {
+    if (left === 0n) break;
+    shares[i]! += 1n;
+    left -= 1n;
+  }
+  return shares;
+}
+
+/** Text of random lowercase words: no '|' and no capitals, which the output uses around its quotes. */
+function text(seed: number, bytes: number): string {
+  let x = seed;
+  const next = () => {
+    x = (x * 1_103_515_245 + 12_345) % 2 ** 31;
+    return x / 2 ** 31;
+  };
+  let out = '';
+  while (out.length < bytes) {
+    const word = Array.from({ length: 2 + Math.floor(next() * 8) }, () =>
+      String.fromCharCode(97 + Math.floor(next() * 26)),
+    ).join('');
+    out += `${word}${next() < 0.1 ? '. ' : ' '}`;
+  }
+  return out.slice(0, bytes);
+}
+
+const json = <T>(stdout: string) => JSON.parse(stdout) as T;
+const topicOf = (n: bigint | Hex) =>
+  typeof n === 'bigint'
+    ? (`0x${n.toString(16).padStart(64, '0')}` as Hex)
+    : (`0x${n.slice(2).toLowerCase().padStart(64, '0')}` as Hex);
+
+interface Receipt {
+  status: Hex;
+  blockNumber: Hex;
+  gasUsed: Hex;
+  effectiveGasPrice: Hex;
+  failureReason?: string;
+  logs: { address: Hex; topics: Hex[]; data: Hex; logIndex: Hex }[];
+}
+
+describe('Proof of Attribution on a four-validator devnet', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'openchain-attribution-e2e-'));
+  const data = join(dir, 'data');
+  let devnet: TestDevnet;
+  const urls = () => [0, 1, 2, 3].map((i) => devnet.url(i));
+
+  beforeAll(async () => {
+    devnet = await startDevnet({ validators: 4, blockIntervalMs: 300 });
+    await waitFor('every node to commit a block', async () =>
+      (await Promise.all(urls().map(height))).every((h) => h >= 1),
+    );
+  });
+
+  afterAll(async () => {
+    await devnet?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Waits until every node has the block, then returns what `read` gives on each. */
+  async function onEveryNode<T>(block: number, read: (url: string) => Promise<T>): Promise<T[]> {
+    await waitFor(`every node to reach block ${block}`, async () =>
+      (await Promise.all(urls().map(height))).every((h) => h >= block),
+    );
+    return Promise.all(urls().map(read));
+  }
+
+  const balanceAt = async (url: string, who: Hex, block: number) =>
+    BigInt(await rpc<Hex>(url, 'eth_getBalance', [who, `0x${block.toString(16)}`]));
+
+  const earnings = async (url: string, who: Hex) =>
+    BigInt(
+      await rpc<Hex>(url, 'eth_call', [
+        {
+          to: ATTRIBUTION_ADDRESS,
+          data: encodeFunctionData({ abi: attributionAbi, functionName: 'contributorEarnings', args: [who] }),
+        },
+        'latest',
+      ]),
+    );
+
+  it('pays the quoted contributors exactly, on every node, and every validator rejects a tampered proof', async () => {
+    const started = Date.now();
+    const rpcFlag = (i: number) => ['--rpc', devnet.url(i)];
+    const files = { alice: text(11, 1_500), bob: text(22, 1_500), carol: text(33, 1_500) };
+    // Each contributor's file, and the operator's copies of all three in its own directory.
+    mkdirSync(data);
+    for (const [name, content] of Object.entries(files)) {
+      writeFileSync(join(dir, `${name}.txt`), content);
+      writeFileSync(join(data, `${name}.txt`), content);
+    }
+
+    // A Datanet, three contributions from three accounts (in parallel, through different nodes).
+    const created = json<{ datanetId: string; status: string }>(
+      (
+        await cli(
+          'datanet',
+          'create',
+          '--name',
+          'e2e papers',
+          '--license',
+          'CC-BY-4.0',
+          '--private-key',
+          owner.privateKey,
+          ...rpcFlag(0),
+        )
+      ).stdout,
+    );
+    expect(created.status).toBe('success');
+    const datanetId = created.datanetId;
+    const contributors = [
+      ['alice', alice],
+      ['bob', bob],
+      ['carol', carol],
+    ] as const;
+    const contributed = await Promise.all(
+      contributors.map(async ([name, account], i) => {
+        const out = json<{ contributions: { contributionId: string; contributionStatus: string }[] }>(
+          (
+            await cli(
+              'contribute',
+              '--datanet',
+              datanetId,
+              join(dir, `${name}.txt`),
+              '--private-key',
+              account.privateKey,
+              ...rpcFlag(i + 1),
+            )
+          ).stdout,
+        );
+        expect(out.contributions[0]!.contributionStatus).toBe('accepted');
+        return BigInt(out.contributions[0]!.contributionId);
+      }),
+    );
+    const [aliceId, bobId, carolId] = contributed as [bigint, bigint, bigint];
+    expect(new Set(contributed).size).toBe(3);
+
+    const model = json<{ modelId: string }>(
+      (
+        await cli(
+          'model',
+          'register',
+          '--name',
+          'e2e model',
+          '--datanets',
+          datanetId,
+          '--fee-per-inference',
+          FEE.toString(),
+          '--split',
+          SPLIT.join(','),
+          '--private-key',
+          owner.privateKey,
+          ...rpcFlag(0),
+        )
+      ).stdout,
+    );
+
+    // An output quoting Alice's and Carol's files; '|' and capitals occur in no file, so each quote
+    // is exactly one maximal match.
+    const quoteA = files.alice.slice(200, 350);
+    const quoteC = files.carol.slice(900, 990);
+    const output = `ANSWER|${quoteA}|AND ALSO|${quoteC}|END`;
+    writeFileSync(join(dir, 'out.txt'), output);
+    const attributed = json<{
+      inferenceId: string;
+      status: string;
+      attributedBytes: number;
+      spans: { contributionId: string; attributedBytes: number }[];
+      txHash: Hex;
+      blockNumber: number;
+    }>(
+      (
+        await cli(
+          'attribute',
+          '--model',
+          model.modelId,
+          '--output',
+          join(dir, 'out.txt'),
+          '--data',
+          data,
+          '--private-key',
+          operator.privateKey,
+          ...rpcFlag(2),
+        )
+      ).stdout,
+    );
+    expect(attributed.status).toBe('success');
+    expect(attributed.spans.map((s) => [BigInt(s.contributionId), s.attributedBytes])).toEqual([
+      [aliceId, quoteA.length],
+      [carolId, quoteC.length],
+    ]);
+
+    // What each party is owed, from the split and the attributed bytes alone.
+    const [, contributorsShare] = expectedShares(FEE, SPLIT) as [bigint, bigint, bigint, bigint];
+    const [toAlice, toCarol] = expectedShares(contributorsShare, [
+      BigInt(quoteA.length),
+      BigInt(quoteC.length),
+    ]) as [bigint, bigint];
+    expect(toAlice + toCarol).toBe(contributorsShare);
+    const block = attributed.blockNumber;
+    const inferenceId = BigInt(attributed.inferenceId);
+
+    const seen = await onEveryNode(block, async (url) => {
+      const receipt = (await rpc<Receipt>(url, 'eth_getTransactionReceipt', [attributed.txHash]))!;
+      const delta = async (who: Hex) =>
+        (await balanceAt(url, who, block)) - (await balanceAt(url, who, block - 1));
+      // RewardPaid logs of this inference, by address and topic filters.
+      const paid = await rpc<Receipt['logs']>(url, 'eth_getLogs', [
+        {
+          address: ATTRIBUTION_ADDRESS,
+          fromBlock: `0x${block.toString(16)}`,
+          toBlock: `0x${block.toString(16)}`,
+          topics: [REWARD_PAID, topicOf(inferenceId)],
+        },
+      ]);
+      const toBob = await rpc<Receipt['logs']>(url, 'eth_getLogs', [
+        {
+          address: ATTRIBUTION_ADDRESS,
+          fromBlock: '0x1',
+          toBlock: 'latest',
+          topics: [null, null, topicOf(bob.address)],
+        },
+      ]);
+      return {
+        status: receipt.status,
+        logs: receipt.logs,
+        paid,
+        toBob,
+        deltas: [await delta(alice.address), await delta(bob.address), await delta(carol.address)],
+        earnings: [
+          await earnings(url, alice.address),
+          await earnings(url, bob.address),
+          await earnings(url, carol.address),
+        ],
+      };
+    });
+    for (const node of seen) {
+      expect(node.status).toBe('0x1');
+      expect(node.deltas).toEqual([toAlice, 0n, toCarol]);
+      expect(node.earnings).toEqual([toAlice, 0n, toCarol]);
+      expect(node.logs).toEqual(seen[0]!.logs);
+      expect(node.toBob).toEqual([]);
+
+      const decoded = node.logs.map((l) =>
+        decodeEventLog({ abi: attributionAbi, data: l.data, topics: l.topics as [Hex] }),
+      );
+      const record = decoded.find((e) => e.eventName === 'InferenceAttributed')!;
+      expect(record.args).toMatchObject({
+        inferenceId,
+        modelId: BigInt(model.modelId),
+        fee: FEE,
+        attributedBytes: quoteA.length + quoteC.length,
+        outputBytes: output.length,
+      });
+      const rewards = node.paid.map((l) =>
+        decodeEventLog({ abi: attributionAbi, data: l.data, topics: l.topics as [Hex] }),
+      );
+      expect(rewards.every((e) => e.eventName === 'RewardPaid')).toBe(true);
+      const amounts = rewards.map((e) => (e.args as { amount: bigint }).amount);
+      expect(amounts.reduce((a, b) => a + b, 0n)).toBe(FEE);
+      const toContributors = rewards
+        .map((e) => e.args as { role: number; refId: bigint; recipient: Hex; amount: bigint })
+        .filter((a) => a.role === 2)
+        .map((a) => [a.refId, a.recipient.toLowerCase(), a.amount]);
+      // In ascending contribution id (the contributions were registered concurrently).
+      expect(toContributors).toEqual(
+        [
+          [aliceId, alice.address, toAlice],
+          [carolId, carol.address, toCarol],
+        ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)),
+      );
+      expect(toContributors.some(([id]) => id === bobId)).toBe(false);
+    }
+
+    // The same record with one byte of one chunk flipped: a proof that no longer hashes to the root.
+    const dry = json<{ calldata: Hex; value: string }>(
+      (
+        await cli(
+          'attribute',
+          '--model',
+          model.modelId,
+          '--output',
+          join(dir, 'out.txt'),
+          '--data',
+          data,
+          '--dry-run',
+          ...rpcFlag(3),
+        )
+      ).stdout,
+    );
+    const call = decodeFunctionData({ abi: attributionAbi, data: dry.calldata });
+    const [modelId, out, spans] = call.args as unknown as [bigint, Hex, { chunks: Hex[] }[]];
+    const chunk = spans[0]!.chunks[0]!;
+    const at = 2 + 2 * 5;
+    const flipped =
+      `${chunk.slice(0, at)}${(Number.parseInt(chunk.slice(at, at + 2), 16) ^ 0x01).toString(16).padStart(2, '0')}${chunk.slice(at + 2)}` as Hex;
+    spans[0]!.chunks[0] = flipped;
+    const tampered = encodeFunctionData({
+      abi: attributionAbi,
+      functionName: 'recordInference',
+      args: [modelId, out, spans as never],
+    });
+    expect(tampered).not.toBe(dry.calldata);
+    const wallet = createWalletClient({
+      chain: viemChainFor(DEV_CHAIN_ID, devnet.url(1)),
+      transport: http(devnet.url(1)),
+      account: privateKeyToAccount(operator.privateKey),
+    });
+    const hash = await wallet.sendTransaction({
+      to: ATTRIBUTION_ADDRESS,
+      data: tampered,
+      value: BigInt(dry.value),
+      gas: 3_000_000n,
+    });
+    let failedBlock = 0;
+    await waitFor('the tampered record to be mined', async () => {
+      const r = await rpc<Receipt | null>(devnet.url(0), 'eth_getTransactionReceipt', [hash]);
+      if (r) failedBlock = Number(r.blockNumber);
+      return r !== null;
+    });
+    const rejected = await onEveryNode(failedBlock, async (url) => {
+      const r = (await rpc<Receipt>(url, 'eth_getTransactionReceipt', [hash]))!;
+      const delta = async (who: Hex) =>
+        (await balanceAt(url, who, failedBlock)) - (await balanceAt(url, who, failedBlock - 1));
+      return {
+        status: r.status,
+        reason: r.failureReason,
+        logs: r.logs,
+        fee: BigInt(r.gasUsed) * BigInt(r.effectiveGasPrice),
+        operator: await delta(operator.address),
+        contributors: [await delta(alice.address), await delta(bob.address), await delta(carol.address)],
+        earnings: [await earnings(url, alice.address), await earnings(url, carol.address)],
+      };
+    });
+    for (const node of rejected) {
+      expect(node.status).toBe('0x0');
+      expect(node.reason).toMatch(
+        /span 0: chunk \d+ and its Merkle path do not hash to contribution \d+'s registered root/,
+      );
+      expect(node.reason).toBe(rejected[0]!.reason);
+      expect(node.logs).toEqual([]);
+      // The value sent is returned; only the gas is paid.
+      expect(node.operator).toBe(-node.fee);
+      expect(node.contributors).toEqual([0n, 0n, 0n]);
+      expect(node.earnings).toEqual([toAlice, toCarol]);
+    }
+    expect(Date.now() - started).toBeLessThan(90_000);
+  });
+});

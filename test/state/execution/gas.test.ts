@@ -1,0 +1,48 @@
+// Intrinsic gas: the word-at-a-time zero-byte count against the byte-by-byte definition, on aligned
+// and unaligned views of random calldata rich in zeros.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { countZeroBytes, GAS, intrinsicGas } from '../../../state/execution/gas.ts';
+
+const calldata = fc
+  .array(fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 0, max: 255 })), { maxLength: 700 })
+  .map((bytes) => Uint8Array.from(bytes));
+
+describe('intrinsicGas', () => {
+  it('counts zero bytes exactly, aligned or not', () => {
+    fc.assert(
+      fc.property(calldata, fc.nat(7), (data, shift) => {
+        const buffer = new Uint8Array(data.length + shift);
+        buffer.set(data, shift);
+        const view = buffer.subarray(shift);
+        let expected = 0;
+        for (const b of data) if (b === 0) expected++;
+        expect(countZeroBytes(view)).toBe(expected);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('charges 21,000 plus 4 per zero and 16 per non-zero calldata byte', () => {
+    fc.assert(
+      fc.property(calldata, (data) => {
+        let expected = GAS.txBase;
+        for (const b of data) expected += b === 0 ? GAS.calldataZeroByte : GAS.calldataNonZeroByte;
+        const tx = {
+          type: 2 as const,
+          chainId: 1n,
+          nonce: 0n,
+          maxFeePerGas: 1n,
+          maxPriorityFeePerGas: 1n,
+          gasLimit: 1n,
+          to: null,
+          value: 0n,
+          data,
+          accessList: [],
+        };
+        expect(intrinsicGas(tx)).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
