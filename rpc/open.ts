@@ -8,6 +8,7 @@ import { PREVOTE } from '../core/vote.ts';
 import type { Chain } from '../state/chain.ts';
 import { stateKeys } from '../state/stateKeys.ts';
 import { proofToJson } from '../state/tree/index.ts';
+import { attributionMethods } from './attribution.ts';
 import { requireHeight } from './eth/blocks.ts';
 import type { JsonValue } from './jsonrpc.ts';
 import { address, blockNumberOrTag, blockRef, data } from './params.ts';
@@ -48,6 +49,7 @@ export function openModule(chain: Chain, source: NodeInfoSource): RpcModule {
     namespace: 'open',
     methods: {
       open_nodeInfo: method(z.tuple([]), () => source.nodeInfo()),
+      ...attributionMethods(chain),
       open_peers: method(z.tuple([]), () => source.peers()),
       open_syncStatus: method(z.tuple([]), () => ({ ...source.syncing() })),
       open_genesis: method(z.tuple([]), () => ({ hash: chain.genesisHash, document: source.genesis() })),

@@ -1,0 +1,62 @@
+// open_ methods for the attribution module: its records as plain JSON, for clients that do not
+// want to ABI-decode eth_call results. Answers come from the module's own view functions on the
+// latest state, so both routes always agree. Quantities are hex as elsewhere in the API; enums
+// carry their names.
+import { z } from 'zod';
+import { bigintToHex, bytesToHex } from '../core/bytes.ts';
+import type { Chain } from '../state/chain.ts';
+import { BondStatus, FlagReason, Policy, Role, Status } from '../state/modules/attribution/index.ts';
+import { views } from '../state/modules/attribution/views.ts';
+import type { JsonValue } from './jsonrpc.ts';
+import { address, uint64 } from './params.ts';
+import { method } from './registry.ts';
+
+function namesOf(e: Record<string, number>): Record<number, string> {
+  return Object.fromEntries(Object.entries(e).map(([name, value]) => [value, name]));
+}
+
+const ENUMS: Record<string, Record<number, string>> = {
+  policy: namesOf(Policy),
+  status: namesOf(Status),
+  bondStatus: namesOf(BondStatus),
+  flagReason: namesOf(FlagReason),
+  role: namesOf(Role),
+};
+
+/** bigint → hex quantity, bytes → hex, known enum fields → their names, recursively. */
+export function toJson(value: unknown, key = ''): JsonValue {
+  if (typeof value === 'bigint') return bigintToHex(value);
+  if (value instanceof Uint8Array) return bytesToHex(value);
+  if (typeof value === 'number' && ENUMS[key]) return ENUMS[key]![value] ?? value;
+  if (Array.isArray(value)) return value.map((v) => toJson(v));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJson(v, k)]));
+  }
+  return value as JsonValue;
+}
+
+const earningsOf = z.union([
+  z.object({ contributor: address }).strict(),
+  z.object({ contribution: uint64 }).strict(),
+  z.object({ datanet: uint64 }).strict(),
+]);
+
+export function attributionMethods(chain: Chain) {
+  const state = () => chain.state;
+  return {
+    open_attributionParams: method(z.tuple([]), () => toJson(views.params(state(), []))),
+    open_attributionCounts: method(z.tuple([]), () => {
+      const [datanets, contributions, models, inferences] = views.counts(state(), []);
+      return toJson({ datanets, contributions, models, inferences });
+    }),
+    open_getDatanet: method(z.tuple([uint64]), ([id]) => toJson(views.getDatanet(state(), [id]))),
+    open_getContribution: method(z.tuple([uint64]), ([id]) => toJson(views.getContribution(state(), [id]))),
+    open_getModel: method(z.tuple([uint64]), ([id]) => toJson(views.getModel(state(), [id]))),
+    open_getInference: method(z.tuple([uint64]), ([id]) => toJson(views.getInference(state(), [id]))),
+    open_getEarnings: method(z.tuple([earningsOf]), ([of]) => {
+      if ('contributor' in of) return toJson(views.contributorEarnings(state(), [of.contributor]));
+      if ('contribution' in of) return toJson(views.contributionEarnings(state(), [of.contribution]));
+      return toJson(views.datanetEarnings(state(), [of.datanet]));
+    }),
+  };
+}

@@ -1,0 +1,126 @@
+// open_ attribution methods: the module's records as JSON, agreeing with the ABI views over eth_call.
+import { decodeFunctionResult, encodeFunctionData } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bytesToHex, hexToBytes } from '../../core/bytes.ts';
+import { signTx } from '../../core/tx.ts';
+import { contributionCalldata } from '../../prover/index.ts';
+import { ATTRIBUTION_ADDRESS, attributionAbi } from '../../state/modules/attribution/abi.ts';
+import { startTestNode, type TestNode } from '../helpers/node.ts';
+
+describe('open_ attribution methods', () => {
+  let t: TestNode;
+  let nonce = 0n;
+
+  async function call<T>(
+    method: string,
+    params: unknown[] = [],
+  ): Promise<{ result?: T; error?: { code: number; message: string } }> {
+    const res = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    });
+    return (await res.json()) as { result?: T; error?: { code: number; message: string } };
+  }
+
+  async function send(data: `0x${string}`): Promise<void> {
+    const tx = signTx(
+      {
+        type: 2,
+        chainId: 1337n,
+        nonce: nonce++,
+        maxFeePerGas: 10n ** 11n,
+        maxPriorityFeePerGas: 0n,
+        gasLimit: 5_000_000n,
+        to: ATTRIBUTION_ADDRESS,
+        value: 0n,
+        data: hexToBytes(data),
+        accessList: [],
+      },
+      hexToBytes(t.accounts[0]!.privateKey),
+    );
+    await call('eth_sendRawTransaction', [bytesToHex(tx.raw)]);
+    await t.publicClient().waitForTransactionReceipt({ hash: tx.hash });
+  }
+
+  beforeAll(async () => {
+    t = await startTestNode();
+    await send(
+      encodeFunctionData({
+        abi: attributionAbi,
+        functionName: 'createDatanet',
+        args: ['docs', 'ipfs://d', 'CC-BY', 0, 0n],
+      }),
+    );
+    const { data } = contributionCalldata({
+      datanetId: 1n,
+      content: new TextEncoder().encode('the quick brown fox '.repeat(20)),
+      chunkSize: 256,
+    });
+    await send(data);
+  });
+
+  afterAll(() => t.stop());
+
+  it('returns a Datanet as JSON with names for enums, equal to the ABI view', async () => {
+    const { result } = await call<Record<string, unknown>>('open_getDatanet', ['0x1']);
+    expect(result).toMatchObject({
+      id: '0x1',
+      name: 'docs',
+      metadataURI: 'ipfs://d',
+      license: 'CC-BY',
+      policy: 'open',
+      bond: '0x0',
+      owner: t.accounts[0]!.address,
+      earned: '0x0',
+    });
+    const viaCall = await call<`0x${string}`>('eth_call', [
+      {
+        to: ATTRIBUTION_ADDRESS,
+        data: encodeFunctionData({ abi: attributionAbi, functionName: 'getDatanet', args: [1n] }),
+      },
+      'latest',
+    ]);
+    const decoded = decodeFunctionResult({
+      abi: attributionAbi,
+      functionName: 'getDatanet',
+      data: viaCall.result!,
+    }) as { name: string; owner: string };
+    expect(decoded.name).toBe(result!['name']);
+    expect(decoded.owner.toLowerCase()).toBe(result!['owner']);
+  });
+
+  it('returns contributions, counts, params and earnings', async () => {
+    const { result: c } = await call<Record<string, unknown>>('open_getContribution', ['0x1']);
+    expect(c).toMatchObject({
+      id: '0x1',
+      datanetId: '0x1',
+      contributor: t.accounts[0]!.address,
+      status: 'accepted',
+      size: '0x190',
+    });
+    expect((await call('open_attributionCounts')).result).toEqual({
+      datanets: '0x1',
+      contributions: '0x1',
+      models: '0x0',
+      inferences: '0x0',
+    });
+    expect((await call<Record<string, unknown>>('open_attributionParams')).result).toMatchObject({
+      chunkSize: 256,
+    });
+    expect((await call('open_getEarnings', [{ contributor: t.accounts[0]!.address }])).result).toBe('0x0');
+    expect((await call('open_getEarnings', [{ datanet: '0x1' }])).result).toBe('0x0');
+  });
+
+  it('names unknown ids and bad parameters', async () => {
+    expect((await call('open_getModel', ['0x9'])).error).toMatchObject({
+      code: -32000,
+      message: expect.stringMatching(/unknown model 9/),
+    });
+    expect((await call('open_getInference', ['0x1'])).error).toMatchObject({
+      code: -32000,
+      message: expect.stringMatching(/unknown inference 1/),
+    });
+    expect((await call('open_getEarnings', [{ nobody: 1 }])).error).toMatchObject({ code: -32602 });
+  });
+});
