@@ -283,7 +283,9 @@ export class Chain {
       `transactions take ${txBytes} bytes, limit ${params.maxBlockTxBytes}`,
     );
 
-    const items = await this.#decodeBlockTxs(block, (why) => expect(false, why));
+    const items = await this.#decodeBlockTxs(block, (why) => {
+      throw new InvalidProposalError(`block ${h.height} ${hash}: ${why}`);
+    });
     for (const item of items) {
       try {
         checkStatic(item.tx, this.chainId, params, this.modules);
@@ -405,21 +407,19 @@ export class Chain {
   }
 
   /** Decodes a block's transactions, reusing senders the mempool already recovered. */
-  async #decodeBlockTxs(block: Block, fail: (why: string) => never | void): Promise<SenderTx[]> {
+  async #decodeBlockTxs(block: Block, fail: (why: string) => never): Promise<SenderTx[]> {
     const decoded = block.txs.map((raw, i) => {
       try {
         return decodeTx(raw);
       } catch (err) {
-        return fail(`transaction #${i}: ${(err as Error).message}`) as never;
+        return fail(`transaction #${i}: ${(err as Error).message}`);
       }
     });
     const senders = await Promise.all(
       decoded.map((tx, i) => {
         const pooled = this.mempool.get(tx.hash);
         if (pooled) return pooled.sender;
-        return this.#recovery
-          .recover(tx)
-          .catch((err: Error) => fail(`transaction #${i}: ${err.message}`) as never);
+        return this.#recovery.recover(tx).catch((err: Error) => fail(`transaction #${i}: ${err.message}`));
       }),
     );
     return decoded.map((tx, i) => ({ tx, sender: senders[i]! }));
