@@ -129,8 +129,24 @@ function responseError(o: Fields): ResponseError {
 
 // --- gossip ---
 
-export const encodeTxMessage = (raw: Uint8Array) => encode(T.tx, { raw });
-export const decodeTxMessage = (b: Uint8Array) => bytes(decode(T.tx, b), 'raw');
+export const encodeTxsMessage = (raws: readonly Uint8Array[]) => encode(T.tx, { raw: raws });
+export const encodeTxMessage = (raw: Uint8Array) => encodeTxsMessage([raw]);
+
+export function decodeTxsMessage(b: Uint8Array): Uint8Array[] {
+  const list = decode(T.tx, b)['raw'];
+  if (!Array.isArray(list)) throw new P2pError('MALFORMED', 'raw: expected a list');
+  return list.map((raw: unknown) => bytes({ raw }, 'raw'));
+}
+
+/**
+ * Encoded size of one transaction inside a TxMessage: field tag, length varint, bytes. A message is
+ * the concatenation of its entries, so a batch's size is the sum.
+ */
+export function txEntryBytes(length: number): number {
+  let varint = 1;
+  for (let n = length; n >= 0x80; n = Math.floor(n / 0x80)) varint++;
+  return 1 + varint + length;
+}
 
 export const encodeVoteMessage = (vote: Uint8Array, nonce = 0) => encode(T.vote, { vote, nonce });
 export const decodeVoteMessage = (b: Uint8Array) => bytes(decode(T.vote, b), 'vote');

@@ -8,7 +8,12 @@ import { decodeEvidenceItem, type Evidence } from '../../core/evidence.ts';
 import { rlpDecode } from '../../core/rlp.ts';
 import { decodeVote, type Vote } from '../../core/vote.ts';
 import { P2pError } from '../errors.ts';
-import { decodeEvidenceMessage, decodeProposalMessage, decodeTxMessage, decodeVoteMessage } from '../wire.ts';
+import {
+  decodeEvidenceMessage,
+  decodeProposalMessage,
+  decodeTxsMessage,
+  decodeVoteMessage,
+} from '../wire.ts';
 
 /** A proposal whose block is too large to gossip: the block is fetched by hash. */
 export interface ProposalAnnouncement {
@@ -23,10 +28,12 @@ export type ProposalGossip =
   | { readonly proposal: Proposal }
   | { readonly announcement: ProposalAnnouncement };
 
-export function decodeTxGossip(data: Uint8Array): Uint8Array {
-  const raw = decodeTxMessage(data);
-  if (raw.length === 0) throw new P2pError('MALFORMED', 'empty transaction');
-  return raw;
+/** The transactions of a tx message (one or a batch); none, or an empty one, is malformed. */
+export function decodeTxGossip(data: Uint8Array): Uint8Array[] {
+  const raws = decodeTxsMessage(data);
+  if (raws.length === 0) throw new P2pError('MALFORMED', 'no transaction');
+  if (raws.some((raw) => raw.length === 0)) throw new P2pError('MALFORMED', 'empty transaction');
+  return raws;
 }
 
 export function decodeProposalGossip(data: Uint8Array, chainId: bigint): ProposalGossip {

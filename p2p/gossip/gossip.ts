@@ -15,7 +15,13 @@ import { encodeVote, type Vote } from '../../core/vote.ts';
 import { P2pError } from '../errors.ts';
 import type { GossipRouter } from '../router.ts';
 import { GOSSIP_KINDS, type GossipKind, type Names } from '../topics.ts';
-import { encodeEvidenceMessage, encodeProposalMessage, encodeTxMessage, encodeVoteMessage } from '../wire.ts';
+import {
+  encodeEvidenceMessage,
+  encodeProposalMessage,
+  encodeTxsMessage,
+  encodeVoteMessage,
+  txEntryBytes,
+} from '../wire.ts';
 import {
   completeProposal,
   decodeEvidenceGossip,
@@ -25,7 +31,7 @@ import {
   type ProposalAnnouncement,
 } from './decode.ts';
 import type { ProposalBlocks } from './proposalBlocks.ts';
-import { ignore, reject, type Verdict, type VerdictResult, verdictFromError } from './verdict.ts';
+import { ACCEPT, ignore, reject, type Verdict, type VerdictResult, verdictFromError } from './verdict.ts';
 
 type Result<T> = T | Promise<T>;
 
@@ -42,13 +48,52 @@ export interface GossipHandler {
  * no blame), which bounds memory (proposals can be 17 MB) and work under a flood.
  */
 const MAX_IN_FLIGHT: Readonly<Record<GossipKind, number>> = {
-  tx: 512,
+  // Batches of up to maxTxBytes each (see TX_BATCH_MS).
+  tx: 128,
   proposal: 4,
   vote: 512,
   evidence: 32,
 };
 
 const NONE = new Uint8Array(0);
+
+/**
+ * Transactions submitted to this node are gossiped in batches: one TxMessage per TX_BATCH_MS, or
+ * sooner when the batch reaches the topic's size limit. Everything gossipsub, noise and yamux do per
+ * message (framing, encryption, message-id hashing, the seen cache, forwarding to each mesh peer,
+ * the validation round trip) is then paid per batch instead of per transaction; at saturation this
+ * was most of a validator's CPU. The wait adds at most TX_BATCH_MS to a transaction's latency.
+ */
+export const TX_BATCH_MS = 50;
+/**
+ * Transactions of a received batch handed to the handler per turn of the event loop, so that a
+ * batch of a thousand does not hold up votes and proposals queued behind it.
+ */
+const TX_CHUNK = 64;
+
+interface TxBatch {
+  readonly raws: Uint8Array[];
+  bytes: number;
+  readonly sent: Promise<number>;
+  readonly settle: { resolve(recipients: number): void; reject(err: unknown): void };
+}
+
+function newTxBatch(): TxBatch {
+  let settle!: TxBatch['settle'];
+  const sent = new Promise<number>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  return { raws: [], bytes: 0, sent, settle };
+}
+
+/** A batch's verdict: REJECT if any transaction is invalid for everyone, else ACCEPT if any was new. */
+function batchVerdict(verdicts: readonly Verdict[]): Verdict {
+  const rejected = verdicts.find((v) => v.result === 'reject');
+  if (rejected)
+    return verdicts.length === 1 ? rejected : reject(`a transaction in the batch: ${rejected.reason}`);
+  if (verdicts.some((v) => v.result === 'accept')) return ACCEPT;
+  return verdicts[0] ?? ignore('no transaction');
+}
 
 const ACCEPTANCE: Record<VerdictResult, TopicValidatorResult> = {
   accept: TopicValidatorResult.Accept,
@@ -72,6 +117,8 @@ export interface GossipDeps {
   readonly limits: Readonly<Record<GossipKind, number>>;
   readonly proposalBlocks: ProposalBlocks;
   readonly log: Logger;
+  /** How long a local transaction waits for others to share its message; default TX_BATCH_MS. */
+  readonly txBatchMs?: number;
 }
 
 export class Gossip {
@@ -84,6 +131,9 @@ export class Gossip {
   #nonce = randomInt(2 ** 47);
   readonly #log: Logger;
   readonly #inFlight: Record<GossipKind, number> = { tx: 0, proposal: 0, vote: 0, evidence: 0 };
+  readonly #txBatchMs: number;
+  #txBatch: TxBatch | undefined;
+  #txTimer: ReturnType<typeof setTimeout> | undefined;
   #handler: GossipHandler | undefined;
 
   constructor(deps: GossipDeps) {
@@ -93,6 +143,7 @@ export class Gossip {
     this.#limits = deps.limits;
     this.#blocks = deps.proposalBlocks;
     this.#log = deps.log;
+    this.#txBatchMs = deps.txBatchMs ?? TX_BATCH_MS;
   }
 
   /** Subscribes to every topic and starts handing validated messages to `handler`. */
@@ -104,15 +155,43 @@ export class Gossip {
   }
 
   stop(): void {
+    this.#flushTxs();
     if (!this.#handler) return;
     this.#router.removeEventListener('gossipsub:message', this.#onMessage);
     for (const kind of GOSSIP_KINDS) this.#router.unsubscribe(this.#names.topics[kind]);
     this.#handler = undefined;
   }
 
-  /** Each publish returns the number of peers it was sent to; with none it still succeeds. */
+  /**
+   * Each publish returns the number of peers it was sent to; with none it still succeeds. A
+   * transaction joins the current batch (TX_BATCH_MS) and resolves when that batch is published.
+   */
   publishTx(raw: Uint8Array): Promise<number> {
-    return this.#publish('tx', encodeTxMessage(raw));
+    const size = txEntryBytes(raw.length);
+    if (size > this.#limits.tx) {
+      return Promise.reject(
+        new P2pError('OVERSIZED', `tx message of ${size} bytes exceeds ${this.#limits.tx}`),
+      );
+    }
+    if (this.#txBatch && this.#txBatch.bytes + size > this.#limits.tx) this.#flushTxs();
+    this.#txBatch ??= newTxBatch();
+    const batch = this.#txBatch;
+    batch.raws.push(raw);
+    batch.bytes += size;
+    if (!this.#txTimer) {
+      this.#txTimer = setTimeout(() => this.#flushTxs(), this.#txBatchMs);
+      this.#txTimer.unref?.();
+    }
+    return batch.sent;
+  }
+
+  #flushTxs(): void {
+    clearTimeout(this.#txTimer);
+    this.#txTimer = undefined;
+    const batch = this.#txBatch;
+    this.#txBatch = undefined;
+    if (!batch) return;
+    this.#publish('tx', encodeTxsMessage(batch.raws)).then(batch.settle.resolve, batch.settle.reject);
   }
 
   /** Inline when it fits the gossip limit; otherwise announced by block hash (proposalBlocks.ts). */
@@ -190,10 +269,8 @@ export class Gossip {
     }
     try {
       switch (kind) {
-        case 'tx': {
-          const raw = decodeTxGossip(data);
-          return await this.#call(() => handler.onTx(raw, from));
-        }
+        case 'tx':
+          return await this.#txs(decodeTxGossip(data), from, handler);
         case 'proposal': {
           const gossip = decodeProposalGossip(data, this.#chainId);
           if ('proposal' in gossip) return await this.#call(() => handler.onProposal(gossip.proposal, from));
@@ -231,6 +308,16 @@ export class Gossip {
     // Kept before the verdict is reported: peers we forward the announcement to will ask us.
     if (verdict.result === 'accept') this.#blocks.keep(a.blockHash, block);
     return verdict;
+  }
+
+  /** Each transaction of a batch goes to the handler, a chunk per turn of the event loop. */
+  async #txs(raws: readonly Uint8Array[], from: string, handler: GossipHandler): Promise<Verdict> {
+    const verdicts: Promise<Verdict>[] = [];
+    for (const [i, raw] of raws.entries()) {
+      if (i > 0 && i % TX_CHUNK === 0) await new Promise((r) => setImmediate(r));
+      verdicts.push(this.#call(() => handler.onTx(raw, from)));
+    }
+    return batchVerdict(await Promise.all(verdicts));
   }
 
   async #call(fn: () => Result<Verdict>): Promise<Verdict> {

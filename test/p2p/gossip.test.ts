@@ -243,4 +243,38 @@ describe('gossip', () => {
     expect(rc.votes).toHaveLength(0);
     expect(b.peers().find((p) => p.id === a.peerId)!.score).toBeGreaterThanOrEqual(0);
   });
+
+  it('gossips transactions published close together as one batch, judged as a whole', async () => {
+    const [a, b] = await Promise.all([hosts.start(), hosts.start()]);
+    const rb = recorder((kind, data) =>
+      kind === 'tx' && (data as Uint8Array)[0] === 0xff ? reject('bad tx') : ACCEPT,
+    );
+    a.gossip.start(recorder());
+    b.gossip.start(rb);
+    await connect(a, b);
+    await waitForMesh([a, b], 'tx', 1);
+    let messages = 0;
+    b.libp2p.services.pubsub.addEventListener('gossipsub:message', (e) => {
+      if (e.detail.msg.topic === b.names.topics.tx) messages++;
+    });
+    const score = () => b.peers().find((p) => p.id === a.peerId)?.score ?? 0;
+
+    // Three transactions within the batching window: one message, each handed to the handler.
+    const sent = [new Uint8Array([1, 2, 3]), new Uint8Array([4, 5]), new Uint8Array([6])];
+    const recipients = await Promise.all(sent.map((raw) => a.gossip.publishTx(raw)));
+    expect(recipients).toEqual([1, 1, 1]);
+    await waitFor(() => rb.txs.length === 3, 'the batch');
+    expect(rb.txs).toEqual(sent);
+    expect(messages).toBe(1);
+    expect(score()).toBeGreaterThanOrEqual(0);
+
+    // A batch holding one transaction invalid for everyone is rejected: its sender loses score.
+    await Promise.all([
+      a.gossip.publishTx(new Uint8Array([7])),
+      a.gossip.publishTx(new Uint8Array([0xff, 1])),
+    ]);
+    await waitFor(() => rb.txs.length === 5, 'the second batch');
+    expect(messages).toBe(2);
+    await waitFor(() => score() < 0, 'score drop after a batch with a rejected transaction');
+  });
 });

@@ -4,7 +4,7 @@ import { hexToBytes } from '../../core/bytes.ts';
 import { OpenchainError } from '../../core/errors.ts';
 import { encodeCommit } from '../../core/vote.ts';
 import { P2pError } from '../../p2p/errors.ts';
-import { completeProposal, decodeProposalGossip } from '../../p2p/gossip/decode.ts';
+import { completeProposal, decodeProposalGossip, decodeTxGossip } from '../../p2p/gossip/decode.ts';
 import { messageId } from '../../p2p/gossip/gossip.ts';
 import { verdictFromError } from '../../p2p/gossip/verdict.ts';
 import { checkBlocks } from '../../p2p/sync/client.ts';
@@ -16,10 +16,25 @@ import {
   encodeBlocksResponse,
   encodeProposalMessage,
   encodeStatusResponse,
+  encodeTxMessage,
+  encodeTxsMessage,
+  txEntryBytes,
 } from '../../p2p/wire.ts';
 import { CHAIN_ID, encodeAll, makeBlocks } from './helpers.ts';
 
 describe('wire codecs', () => {
+  it('carries one transaction as the single-transaction schema did, and batches of them', () => {
+    const raw = new Uint8Array(200).fill(7);
+    // `bytes raw = 1` encoded one transaction as tag 0x0a, length varint, bytes: so does a batch of one.
+    expect(Array.from(encodeTxMessage(raw))).toEqual([0x0a, 0xc8, 0x01, ...raw]);
+    const raws = [raw, new Uint8Array([1]), new Uint8Array(70_000).fill(2)];
+    const message = encodeTxsMessage(raws);
+    expect(decodeTxGossip(message)).toEqual(raws);
+    expect(message.length).toBe(raws.reduce((n, r) => n + txEntryBytes(r.length), 0));
+    expect(() => decodeTxGossip(new Uint8Array(0))).toThrow(/no transaction/);
+    expect(() => decodeTxGossip(encodeTxsMessage([raw, new Uint8Array(0)]))).toThrow(/empty transaction/);
+  });
+
   it('round-trips sync messages, errors included', () => {
     const status = {
       genesisHash: new Uint8Array(32).fill(1),
