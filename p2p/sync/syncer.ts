@@ -186,8 +186,13 @@ export class BlockSyncer {
 
   /** Asks every connected peer for its status; never rejects. Overlapping calls share one round. */
   #refreshStatuses(): Promise<void> {
-    this.#refreshing ??= Promise.all(
-      this.#peers.connected().map(async (peer) => {
+    if (this.#refreshing) return this.#refreshing;
+    const peers = this.#peers.connected();
+    // Nobody to ask: no wake-up either, or the loop, waiting up to peerWaitMs for a first peer,
+    // would spin (a refresh of nobody resolving and waking it at once, tens of thousands of times).
+    if (peers.length === 0) return Promise.resolve();
+    this.#refreshing = Promise.all(
+      peers.map(async (peer) => {
         try {
           const s = await this.#client.status(peer, this.#controller.signal);
           this.#statuses.set(peer, { height: s.height, base: s.baseHeight });

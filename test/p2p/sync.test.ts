@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Block, blockHash } from '../../core/block.ts';
 import type { Hex } from '../../core/bytes.ts';
@@ -6,6 +7,7 @@ import type { P2pConfigInput } from '../../p2p/config.ts';
 import { RequestError } from '../../p2p/errors.ts';
 import type { P2pHost } from '../../p2p/host.ts';
 import type { SyncProgress } from '../../p2p/sync/progress.ts';
+import { BlockSyncer } from '../../p2p/sync/syncer.ts';
 import type { BlockSink, BlockSource, EncodedBlock } from '../../p2p/sync/types.ts';
 import { arraySource, connect, encodeAll, GENESIS, Hosts, makeBlocks } from './helpers.ts';
 
@@ -73,6 +75,35 @@ async function servers(sources: BlockSource[], config: P2pConfigInput = {}): Pro
 }
 
 describe('block sync', () => {
+  it('waits peerWaitMs for a first peer on its tick, without spinning', async () => {
+    let asked = 0;
+    const peers = {
+      connected: () => {
+        asked++;
+        return [];
+      },
+      penalize: () => {},
+    };
+    const client = {
+      status: () => Promise.reject(new Error('no peer to ask')),
+      blocks: () => Promise.reject(new Error('no peer to ask')),
+    };
+    const opts = {
+      batchSize: 16,
+      maxBatchesAhead: 8,
+      perPeerRequests: 2,
+      statusIntervalMs: 200,
+      progressIntervalMs: 100,
+      peerWaitMs: 600,
+    };
+    const syncer = new BlockSyncer(client, peers, new RecordingSink(), opts, pino({ level: 'silent' }));
+    const started = Date.now();
+    expect(await syncer.run(AbortSignal.timeout(5_000))).toEqual({ height: 0, applied: 0, peers: 0 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(550);
+    // A few looks per 250 ms tick; the loop used to spin (hundreds of thousands of looks).
+    expect(asked).toBeLessThan(40);
+  });
+
   it(`downloads ${N} blocks from two peers in parallel, in order`, async () => {
     const sources = [counting(arraySource(encoded)), counting(arraySource(encoded))];
     const peers = await servers(sources);
