@@ -88,7 +88,29 @@ export interface ConsensusStatus {
   readonly pendingEvidence: number;
 }
 
-type Tick = 'rebroadcast' | 'txPoll' | 'catchUp';
+type Tick = 'rebroadcast' | 'txPoll' | 'catchUp' | 'prebuild';
+
+/**
+ * The round-0 proposer of a height builds its block ahead of the round, during timeoutCommit, so
+ * that the proposal leaves when the round starts instead of a build time later: under load a build
+ * takes long enough that the other validators' timeoutPropose (counted from their own round start)
+ * would run out first and they would prevote nil. It starts PREBUILD_LEAD times the recent block
+ * time before the round; builds shorter than PREBUILD_MIN_MS are not worth it (the transactions
+ * arriving meanwhile would only wait a block longer). The recent time is that of the blocks this node
+ * built or processed: it builds only every few heights, but processes every proposal.
+ */
+const PREBUILD_LEAD = 1.5;
+const PREBUILD_MIN_MS = 25;
+
+/**
+ * timeoutPropose is stretched by this many times the recent block time (when that is at least
+ * PREBUILD_MIN_MS). The proposal of a round reaches a validator after the proposer's build (unless
+ * prebuilt), its transfer, and the difference between the two nodes' round starts, which is the
+ * difference between their commit times, i.e. between how long each took to process the previous
+ * block; all grow with the time a block takes. On an idle loopback devnet blocks take a few ms and
+ * the configured timeout stands; under load a fixed timeout would let every round 0 fail.
+ */
+const PROPOSE_SLACK = 2;
 
 type Event =
   | { readonly kind: 'proposal'; readonly proposal: Proposal; readonly hash: Hex; readonly peer: PeerId }
@@ -149,6 +171,20 @@ export class ConsensusEngine {
   /** The highest height seen in peer messages, for catch-up. */
   #aheadHeight = 0;
   #rebroadcastMark = '';
+  /** A block built ahead of round 0 of `height` (see PREBUILD_LEAD). */
+  #prebuilt: { readonly height: number; readonly block: Block } | undefined;
+  /** The height a scheduled prebuild is for. */
+  #prebuildHeight = 0;
+  /** Recent time to build or process a block, ms (moving average): what a build is expected to take. */
+  #blockMs = 0;
+  /**
+   * Precommit power per round and block of the current height, counted as votes arrive (before the
+   * loop gets to them), and the clock time at which one block had +2/3: the next height's
+   * timeoutCommit counts from then, not from our own commit (see #enterHeight).
+   */
+  readonly #arrivingPrecommits = new Map<string, bigint>();
+  readonly #arrivedFrom = new Set<string>();
+  #quorumAt: number | undefined;
 
   constructor(opts: ConsensusEngineOptions) {
     this.#app = opts.app;
@@ -309,6 +345,7 @@ export class ConsensusEngine {
         err instanceof VoteError && err.code === 'UNKNOWN_VALIDATOR' ? 'UNKNOWN_VALIDATOR' : 'BAD_SIGNATURE';
       return reject(code, (err as Error).message);
     }
+    this.#notePrecommit(m, vote);
     this.#enqueue({ kind: 'vote', vote, peer });
     return ACCEPT;
   }
@@ -479,7 +516,15 @@ export class ConsensusEngine {
     if (proposal.height !== m.height || m.decision || m.hasProposal(proposal.round, hash)) return;
     if (m.proposalCount(proposal.round) >= 2) return;
     if (!replay) this.#wal.write({ kind: 'proposal', proposal }, false);
+    const known = m.block(hash) !== undefined;
+    const started = performance.now();
     const valid = await this.#validBlock(m, proposal.block, hash);
+    const ms = performance.now() - started;
+    if (!known && valid) this.#timedBlock(ms);
+    this.#log.debug(
+      { height: m.height, round: proposal.round, txs: proposal.block.txs.length, valid, ms: Math.round(ms) },
+      'proposal processed',
+    );
     const timely = proposal.block.header.time <= this.#clock.now() + this.#cfg.maxClockDriftMs;
     await this.#perform(m, m.onProposal({ proposal, hash, valid, timely }));
   }
@@ -576,6 +621,25 @@ export class ConsensusEngine {
         if (m.waitingForTxs && this.#app.mempool.stats().pending > 0)
           await this.#perform(m, m.txsAvailable());
         return;
+      case 'prebuild':
+        if (
+          this.#prebuildHeight !== m.height ||
+          m.step !== 'newHeight' ||
+          this.#prebuilt !== undefined ||
+          this.#own.proposal(0) !== undefined ||
+          (!this.#cfg.createEmptyBlocks && this.#app.mempool.stats().pending === 0)
+        )
+          return;
+        this.#log.debug(
+          { height: m.height, blockMs: Math.round(this.#blockMs) },
+          'building a proposal ahead of round 0',
+        );
+        try {
+          this.#prebuilt = { height: m.height, block: await this.#buildBlock(m) };
+        } catch (err) {
+          this.#log.warn({ err, height: m.height }, 'could not build a proposal ahead of the round');
+        }
+        return;
       case 'catchUp':
         if (this.#aheadHeight > m.height) {
           this.#log.info(
@@ -662,6 +726,7 @@ export class ConsensusEngine {
       this.#wal.write({ kind: 'vote', vote }, true);
       this.#own.addVote(vote);
       this.#net.broadcastVote(vote);
+      this.#notePrecommit(m, vote);
     }
     return m.onVote(vote, true).actions;
   }
@@ -671,6 +736,16 @@ export class ConsensusEngine {
     if (!proposal) {
       if (!this.#signer) return [];
       let block = action.block;
+      const started = performance.now();
+      const prebuilt = !block && action.round === 0 && this.#prebuilt?.height === m.height;
+      if (prebuilt) block = this.#prebuilt!.block;
+      this.#prebuilt = undefined;
+      // No valid value, but an earlier round's proposal was valid (it failed on time, e.g. it arrived
+      // after timeoutPropose): propose that block again rather than a new one. Every validator has
+      // processed it already, so the round does not pay for a build and a processing again, and a
+      // failed round under load does not lead to a bigger block and a slower round after it.
+      const again = block ? undefined : m.validProposalBefore(action.round);
+      if (again) block = again.block;
       if (!block) {
         try {
           block = await this.#buildBlock(m);
@@ -688,7 +763,15 @@ export class ConsensusEngine {
       this.#own.addProposal(proposal);
       this.#sendProposal(m, proposal);
       this.#log.info(
-        { height: m.height, round: action.round, hash, txs: block.txs.length },
+        {
+          height: m.height,
+          round: action.round,
+          hash,
+          txs: block.txs.length,
+          buildMs: Math.round(performance.now() - started),
+          prebuilt,
+          ...(again ? { again: true } : {}),
+        },
         'proposed block',
       );
     }
@@ -711,7 +794,8 @@ export class ConsensusEngine {
 
   async #buildBlock(m: HeightMachine): Promise<Block> {
     const parent = this.#app.head.header;
-    return this.#app.prepareProposal({
+    const started = performance.now();
+    const block = await this.#app.prepareProposal({
       height: m.height,
       // Strictly after the parent even if our clock is behind it.
       time: Math.max(this.#clock.now(), parent.time + 1),
@@ -719,6 +803,13 @@ export class ConsensusEngine {
       lastCommit: this.#last ? this.#last.precommits.makeCommit() : null,
       evidence: this.#evidence.pending(this.#cfg.evidenceMaxPerBlock),
     });
+    this.#timedBlock(performance.now() - started);
+    return block;
+  }
+
+  /** Builds and processing of peers' proposals alike: each node builds only every few heights. */
+  #timedBlock(ms: number): void {
+    this.#blockMs = this.#blockMs === 0 ? ms : (this.#blockMs + ms) / 2;
   }
 
   /**
@@ -831,7 +922,22 @@ export class ConsensusEngine {
       waitForTxs: () => !this.#cfg.createEmptyBlocks && this.#app.mempool.stats().pending === 0,
     });
     this.#own = new OwnMessages(height);
-    this.#scheduleTimeout({ height, round: 0, step: 'commit' });
+    // timeoutCommit counts from when +2/3 precommits for the block arrived, as in CometBFT (its
+    // commit time is when it sees them). Counting from our own commit instead, a validator slow to
+    // process the block would start the next height late by its delay, and when it is the next
+    // proposer, the others' timeoutPropose would run out before its proposal comes.
+    const sinceQuorum = this.#quorumAt === undefined ? 0 : Math.max(0, this.#clock.now() - this.#quorumAt);
+    const commitWait = Math.max(0, this.#cfg.timeoutCommitMs - sinceQuorum);
+    this.#quorumAt = undefined;
+    this.#arrivingPrecommits.clear();
+    this.#arrivedFrom.clear();
+    this.#scheduleTimeout({ height, round: 0, step: 'commit' }, commitWait);
+    this.#prebuilt = undefined;
+    const lead = Math.min(commitWait, Math.ceil(PREBUILD_LEAD * this.#blockMs));
+    if (self !== null && this.#machine.proposer(0) === self && lead >= PREBUILD_MIN_MS) {
+      this.#prebuildHeight = height;
+      this.#scheduleTick('prebuild', commitWait - lead);
+    }
     const early = this.#nextHeightMessages;
     this.#nextHeightMessages = [];
     for (const message of early) {
@@ -905,11 +1011,25 @@ export class ConsensusEngine {
     }
   }
 
-  #scheduleTimeout(t: TimeoutInfo): void {
+  /** A precommit for a block of the current height, verified, as it arrives (see #quorumAt). */
+  #notePrecommit(m: HeightMachine, vote: Vote): void {
+    if (this.#quorumAt !== undefined || vote.type !== PRECOMMIT || vote.blockHash === null) return;
+    const validator = m.validators.get(vote.validator);
+    const voter = `${vote.round}/${vote.validator}`;
+    if (vote.height !== m.height || !validator || this.#arrivedFrom.has(voter)) return;
+    this.#arrivedFrom.add(voter);
+    const key = `${vote.round}/${vote.blockHash.toLowerCase()}`;
+    const power = (this.#arrivingPrecommits.get(key) ?? 0n) + validator.power;
+    this.#arrivingPrecommits.set(key, power);
+    if (m.validators.hasTwoThirds(power)) this.#quorumAt = this.#clock.now();
+  }
+
+  #scheduleTimeout(t: TimeoutInfo, delayMs?: number): void {
     const key = `timeout/${t.height}/${t.round}/${t.step}`;
-    this.#ticker.schedule(key, timeoutDuration(this.#cfg, t.step, t.round), () =>
-      this.#enqueue({ kind: 'timeout', timeout: t }),
-    );
+    let ms = delayMs ?? timeoutDuration(this.#cfg, t.step, t.round);
+    if (t.step === 'propose' && this.#blockMs >= PREBUILD_MIN_MS)
+      ms += Math.ceil(PROPOSE_SLACK * this.#blockMs);
+    this.#ticker.schedule(key, ms, () => this.#enqueue({ kind: 'timeout', timeout: t }));
   }
 
   #scheduleTick(tick: Tick, delayMs: number): void {

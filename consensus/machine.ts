@@ -170,6 +170,21 @@ export class HeightMachine {
     return this.#blocks.get(blockKey(hash));
   }
 
+  /**
+   * The block of the latest proposal from a round before `round` that is valid here, if any. A
+   * proposer without a valid value may propose it again (a fresh proposal, polRound -1): any value
+   * is a correct proposal, and this one every validator has most likely processed already.
+   */
+  validProposalBefore(round: number): KnownBlock | undefined {
+    for (let r = Math.min(round, this.#round + 1) - 1; r >= 0; r--) {
+      for (const p of this.#proposals.get(r) ?? []) {
+        const block = this.#blocks.get(blockKey(p.hash));
+        if (block?.valid) return block;
+      }
+    }
+    return undefined;
+  }
+
   txsAvailable(): Action[] {
     if (!this.waitingForTxs) return [];
     return this.#run((a) => {

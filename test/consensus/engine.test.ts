@@ -566,3 +566,100 @@ describe('interfaces', () => {
     expectTypeOf<PrivValidator>().toExtend<ConsensusSigner>();
   });
 });
+
+/** Keeps the thread busy for `ms` of real time: a block that takes long to build or process. */
+function busy(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // spin
+  }
+}
+
+describe('under load', () => {
+  const ORDER = proposerOrder(makeValidators([1n, 1n, 1n, 1n], 'node').map(plain), 4);
+
+  it('a proposer without a valid value proposes the valid block of an earlier round again', async () => {
+    const t = await single({ me: ORDER[1]! });
+    await t.toRound0();
+    const block0 = t.buildBlock(0);
+    const hash0 = blockHash(block0.header);
+    t.propose(block0, 0);
+    await t.c.settle();
+    // Round 0 fails on time (the others prevoted nil): no lock, no valid value.
+    for (const i of t.others) t.send(i, PREVOTE, 0, null);
+    for (const i of t.others) t.send(i, PRECOMMIT, 0, null);
+    const reproposed = () =>
+      t.c.net.sent.find(
+        (s) => s.from === t.node.id && s.message.kind === 'proposal' && s.message.proposal.round === 1,
+      );
+    await t.c.runUntil(() => reproposed() !== undefined, 10_000);
+    const p = reproposed()!.message as { proposal: { polRound: number; block: Block } };
+    expect(p.proposal.polRound).toBe(-1);
+    expect(blockHash(p.proposal.block.header)).toBe(hash0);
+    expect(t.node.app.processCalls).toBe(1);
+  });
+
+  it('counts timeoutCommit from the arrival of +2/3 precommits, not from its own late commit', async () => {
+    const t = await single();
+    await t.toRound0();
+    const block0 = t.buildBlock(0);
+    const quorumAt = t.c.time.now();
+    // The precommits arrive before this node has the block (it was busy); it decides 600 ms later.
+    for (const i of t.others) t.send(i, PRECOMMIT, 0, blockHash(block0.header));
+    await t.c.settle();
+    t.c.time.advanceTo(quorumAt + 600);
+    t.propose(block0, 0);
+    await t.c.settle();
+    expect(t.node.app.height).toBe(1);
+    await t.c.runUntil(() => t.engine().status().step !== 'newHeight', 5000);
+    expect(t.engine().status().height).toBe(2);
+    expect(t.c.time.now()).toBe(quorumAt + 1000);
+  });
+
+  /** Commits height 1 with a block that takes 40 ms of real time to process; returns the node. */
+  async function afterSlowBlock(me: number) {
+    const t = await single({ me });
+    await t.toRound0();
+    const app = t.node.app;
+    const process = app.processProposal.bind(app);
+    app.processProposal = async (b) => {
+      busy(40);
+      return process(b);
+    };
+    const block1 = t.buildBlock(0);
+    t.propose(block1, 0);
+    for (const i of t.others) t.send(i, PRECOMMIT, 0, blockHash(block1.header));
+    await t.c.settle();
+    expect(app.height).toBe(1);
+    return t;
+  }
+
+  const vals4 = makeValidators([1n, 1n, 1n, 1n], 'node').map(plain);
+  const proposer2 = new ProposerSchedule(nextHeightProposerState(newProposerState(vals4), vals4)).proposer(0);
+  const proposerAt2 = vals4.findIndex((v) => v.address === proposer2);
+
+  it('builds its round-0 block during timeoutCommit when blocks take long', async () => {
+    const t = await afterSlowBlock(proposerAt2);
+    let builtAt: number | undefined;
+    const prepare = t.node.app.prepareProposal.bind(t.node.app);
+    t.node.app.prepareProposal = async (input) => {
+      builtAt = t.c.time.now();
+      return prepare(input);
+    };
+    await t.c.runUntil(() => t.engine().status().step !== 'newHeight', 5000);
+    const roundStartedAt = t.c.time.now();
+    // 1.5 x the (at least 40 ms) block time ahead of round 0, not at its start.
+    expect(builtAt).toBeDefined();
+    expect(roundStartedAt - builtAt!).toBeGreaterThanOrEqual(60);
+  });
+
+  it('stretches timeoutPropose by twice the recent block time', async () => {
+    const t = await afterSlowBlock(vals4.findIndex((_, i) => i !== proposerAt2 && i !== ORDER[0]));
+    await t.c.runUntil(() => t.engine().status().step !== 'newHeight', 5000);
+    const roundStartedAt = t.c.time.now();
+    // Nobody proposes height 2: our timeoutPropose fires, and we prevote nil.
+    await t.c.runUntil(() => t.own().some((v) => v.height === 2 && v.type === 'prevote'), 10_000);
+    expect(t.c.time.now() - roundStartedAt).toBeGreaterThanOrEqual(1080);
+    expect(t.c.time.now() - roundStartedAt).toBeLessThan(2000);
+  });
+});
