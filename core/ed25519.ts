@@ -29,13 +29,22 @@ export function ed25519RandomSecretKey(): Uint8Array {
   return noble.utils.randomSecretKey();
 }
 
-export function ed25519Sign(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
+// A node signs with one key: importing it once saves a DER parse per vote.
+let lastSecret: { readonly bytes: Buffer; readonly key: KeyObject } | undefined;
+
+function privateKeyObject(secretKey: Uint8Array): KeyObject {
+  if (lastSecret?.bytes.equals(secretKey)) return lastSecret.key;
   const key = createPrivateKey({
     key: Buffer.concat([PKCS8_PREFIX, secretKey]),
     format: 'der',
     type: 'pkcs8',
   });
-  return new Uint8Array(sign(null, message, key));
+  lastSecret = { bytes: Buffer.from(secretKey), key };
+  return key;
+}
+
+export function ed25519Sign(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
+  return new Uint8Array(sign(null, message, privateKeyObject(secretKey)));
 }
 
 export function ed25519Verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
