@@ -40,6 +40,14 @@ export function keccak256(data: Uint8Array): Uint8Array {
   return wasmKeccak ? runWasm(wasmKeccak, [data]) : keccak_256(data);
 }
 
+/** keccak256 over the concatenation of parts, without building the concatenation. */
+export function keccak256Concat(...parts: Uint8Array[]): Uint8Array {
+  if (wasmKeccak) return runWasm(wasmKeccak, parts);
+  const h = keccak_256.create();
+  for (const p of parts) h.update(p);
+  return h.digest();
+}
+
 /**
  * Above this many bytes node:crypto wins: its per-call overhead is higher than the WASM build's,
  * but OpenSSL uses the CPU's SHA extensions (about 7x the WASM speed on an 11 KB input here).

@@ -79,6 +79,12 @@ function write(out: Uint8Array, pos: number, node: Sized): number {
   return p;
 }
 
+/** The header of a list whose items take `payloadLength` bytes. */
+export function rlpListHeader(payloadLength: number): Uint8Array {
+  const out = new Uint8Array(1 + lengthOfLength(payloadLength));
+  return out.subarray(0, writeHeader(out, 0, 0xc0, payloadLength));
+}
+
 export function rlpEncode(input: RlpInput): Uint8Array {
   const { node, total } = size(input);
   const out = new Uint8Array(total);
