@@ -19,8 +19,25 @@ export interface Receipt {
   readonly logs: readonly Log[];
 }
 
+// Topic bytes by topic string. Logs repeat the same topics (event signatures, recipients, ids of
+// one record) and module events hand out the same strings for them, so a lookup replaces a
+// validated hex parse per topic, which was most of the cost of encoding an inference record's
+// receipt. Bounded, cleared when full; the returned bytes are only read.
+const topicBytes = new Map<string, Uint8Array>();
+const TOPIC_CACHE_ENTRIES = 16_384;
+
+function topicToBytes(topic: Hex): Uint8Array {
+  let bytes = topicBytes.get(topic);
+  if (bytes === undefined) {
+    bytes = hexToBytes(topic);
+    if (topicBytes.size >= TOPIC_CACHE_ENTRIES) topicBytes.clear();
+    topicBytes.set(topic, bytes);
+  }
+  return bytes;
+}
+
 function logFields(log: Log) {
-  return [addressToBytes(log.address), log.topics.map(hexToBytes), log.data];
+  return [addressToBytes(log.address), log.topics.map(topicToBytes), log.data];
 }
 
 // Receipts are immutable once built, and each is encoded twice on the commit path (for the
