@@ -53,13 +53,20 @@ export function bigintToFixedBytes(value: bigint, width: number): Uint8Array {
 
 export function bytesToBigint(bytes: Uint8Array): bigint {
   // Nonces, gas and most amounts fit in 48 bits: plain number arithmetic is exact there and avoids
-  // building a hex string on the hot path of transaction and account decoding.
-  if (bytes.length <= 6) {
-    let n = 0;
-    for (const b of bytes) n = n * 256 + b;
-    return BigInt(n);
-  }
+  // building a hex string on the hot path of transaction and account decoding. Balances and fees
+  // (up to 96 bits) are read as two such halves.
+  const n = bytes.length;
+  if (n <= 6) return BigInt(bytesToNumber(bytes, 0, n));
+  if (n <= 12)
+    return (BigInt(bytesToNumber(bytes, 0, n - 6)) << 48n) | BigInt(bytesToNumber(bytes, n - 6, n));
   return BigInt(bytesToHex(bytes));
+}
+
+/** Big-endian bytes [from, to) as a number; exact for up to 6 bytes. */
+function bytesToNumber(bytes: Uint8Array, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 256 + bytes[i]!;
+  return n;
 }
 
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {

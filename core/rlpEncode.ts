@@ -21,6 +21,15 @@ function intBytes(value: bigint | number): Uint8Array {
   if (value < 0n) throw new RangeError('RLP integer must be non-negative');
   if (value === 0n) return EMPTY;
   if (value <= 0xffff_ffff_ffffn) return intBytes(Number(value));
+  if (value <= 0xffff_ffff_ffff_ffff_ffff_ffffn) {
+    // Balances and fees: two 48-bit halves written as numbers, instead of through a hex string.
+    const high = intBytes(Number(value >> 48n));
+    const low = Number(value & 0xffff_ffff_ffffn);
+    const out = new Uint8Array(high.length + 6);
+    out.set(high);
+    for (let i = out.length - 1, v = low; i >= high.length; i--, v = Math.floor(v / 256)) out[i] = v % 256;
+    return out;
+  }
   let hex = value.toString(16);
   if (hex.length % 2) hex = `0${hex}`;
   return new Uint8Array(Buffer.from(hex, 'hex'));
