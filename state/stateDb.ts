@@ -14,7 +14,11 @@ export interface StateChange {
 }
 
 // Latin-1 maps each byte to one UTF-16 unit: the cheapest exact string form of a key for a Map.
-function mapKey(key: Uint8Array): string {
+// State keys are short arrays built just before the lookup, which V8 keeps on its heap: wrapping
+// one in a Buffer reads `.buffer` and moves it off the heap first, several times the cost of
+// building the same string from the bytes.
+export function mapKey(key: Uint8Array): string {
+  if (key.length <= 64) return String.fromCharCode.apply(null, key as unknown as number[]);
   return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
 }
 

@@ -1,7 +1,7 @@
 // The committed state: a flat copy of the latest values for fast reads (with an LRU cache in front
 // of LevelDB), and the state tree for roots, proofs and reads at past heights.
 import { sha256 } from '../core/hash.ts';
-import type { StateChange, StateReader } from './stateDb.ts';
+import { mapKey, type StateChange, type StateReader } from './stateDb.ts';
 import type { Database, WriteBatch } from './store/database.ts';
 import { keys } from './store/keys.ts';
 import { LruCache } from './store/lru.ts';
@@ -33,7 +33,7 @@ export class StateStore implements StateReader {
 
   /** Latest committed value of a state key. */
   get(key: Uint8Array): Uint8Array | undefined {
-    const k = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
+    const k = mapKey(key);
     let value = this.#cache.get(k);
     if (value === undefined) {
       value = this.#db.getSync(keys.stateLatest(key)) ?? ABSENT;
@@ -63,7 +63,7 @@ export class StateStore implements StateReader {
   /** Call after the batch holding `write` was written, to bring the cache up to date. */
   markCommitted(prepared: PreparedStateCommit): void {
     for (const { key, value } of prepared.changes) {
-      this.#cache.set(Buffer.from(key).toString('latin1'), value ?? ABSENT);
+      this.#cache.set(mapKey(key), value ?? ABSENT);
     }
   }
 
