@@ -51,15 +51,16 @@ export function bigintToFixedBytes(value: bigint, width: number): Uint8Array {
   return new Uint8Array(Buffer.from(hex, 'hex'));
 }
 
-export function bytesToBigint(bytes: Uint8Array): bigint {
+/** The big-endian integer in bytes [from, to): a range, so callers need no subarray view. */
+export function bytesToBigint(bytes: Uint8Array, from = 0, to = bytes.length): bigint {
   // Nonces, gas and most amounts fit in 48 bits: plain number arithmetic is exact there and avoids
   // building a hex string on the hot path of transaction and account decoding. Balances and fees
   // (up to 96 bits) are read as two such halves.
-  const n = bytes.length;
-  if (n <= 6) return BigInt(bytesToNumber(bytes, 0, n));
+  const n = to - from;
+  if (n <= 6) return BigInt(bytesToNumber(bytes, from, to));
   if (n <= 12)
-    return (BigInt(bytesToNumber(bytes, 0, n - 6)) << 48n) | BigInt(bytesToNumber(bytes, n - 6, n));
-  return BigInt(bytesToHex(bytes));
+    return (BigInt(bytesToNumber(bytes, from, to - 6)) << 48n) | BigInt(bytesToNumber(bytes, to - 6, to));
+  return BigInt(bytesToHex(bytes.subarray(from, to)));
 }
 
 /** Big-endian bytes [from, to) as a number; exact for up to 6 bytes. */
