@@ -1,0 +1,36 @@
+// Hex and integer helpers: the fast paths against Buffer and BigInt on random values.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bytesToBigint, bytesToHex, hexToBytes } from '../../core/bytes.ts';
+
+describe('hexToBytes', () => {
+  it('parses lowercase and uppercase hex of any length as Buffer does', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), fc.boolean(), (bytes, upper) => {
+        const digits = Buffer.from(bytes).toString('hex');
+        expect(hexToBytes(`0x${upper ? digits.toUpperCase() : digits}`)).toEqual(new Uint8Array(bytes));
+      }),
+    );
+  });
+
+  it('rejects a non-hex character anywhere, a missing prefix and an odd number of digits', () => {
+    for (const bad of ['0xzz', '0x0g', '0xg0', '0x\u00e9a', 'ab', `0x${'00'.repeat(40)}0x`]) {
+      expect(() => hexToBytes(bad)).toThrow('expected 0x-prefixed hex');
+    }
+    expect(() => hexToBytes('0xabc')).toThrow('odd number of digits');
+  });
+});
+
+describe('bytesToBigint', () => {
+  it('reads any width, and any range of the bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.nat(), fc.nat(), (bytes, a, b) => {
+        const from = a % (bytes.length + 1);
+        const to = from + (b % (bytes.length - from + 1));
+        const asBigint = (range: Uint8Array) => (range.length === 0 ? 0n : BigInt(bytesToHex(range)));
+        expect(bytesToBigint(bytes, from, to)).toBe(asBigint(bytes.subarray(from, to)));
+        expect(bytesToBigint(bytes)).toBe(asBigint(bytes));
+      }),
+    );
+  });
+});
