@@ -21,8 +21,60 @@ export function rlpEncodeReference(input: RlpInput): Uint8Array {
   return RLP.encode(normalize(input));
 }
 
-/** Decodes exactly one item; trailing bytes and non-canonical lengths are errors. */
+/**
+ * Decodes exactly one item; trailing bytes and non-canonical lengths are errors. Byte strings are
+ * views into `bytes`, not copies: the reference decoder copied every list's payload and every
+ * string, twice the 11 KB of an inference record's calldata per transaction.
+ * test/core/rlp.test.ts holds it equal to rlpDecodeReference on random and damaged inputs.
+ */
+/** Where the item readItem last read ends. */
+let next = 0;
+
 export function rlpDecode(bytes: Uint8Array, what = 'RLP'): RlpItem {
+  if (bytes.length === 0) throw new DecodeError(`malformed ${what}: empty input`);
+  const item = readItem(bytes, 0, bytes.length, what);
+  if (next !== bytes.length) throw new DecodeError(`malformed ${what}: trailing bytes after the item`);
+  return item;
+}
+
+function malformed(what: string, why: string): never {
+  throw new DecodeError(`malformed ${what}: ${why}`);
+}
+
+function readItem(bytes: Uint8Array, pos: number, limit: number, what: string): RlpItem {
+  const b = bytes[pos]!;
+  if (b < 0x80) {
+    next = pos + 1;
+    return bytes.subarray(pos, next);
+  }
+  const isList = b >= 0xc0;
+  const short = b - (isList ? 0xc0 : 0x80);
+  let start = pos + 1;
+  let length = short;
+  if (short > 55) {
+    const lengthOfLength = short - 55;
+    start += lengthOfLength;
+    if (start > limit) malformed(what, 'length runs past the data');
+    if (bytes[pos + 1] === 0) malformed(what, 'length with leading zero bytes');
+    length = 0;
+    for (let i = pos + 1; i < start; i++) length = length * 256 + bytes[i]!;
+    if (length <= 55) malformed(what, `long form for a length of ${length}`);
+  }
+  const end = start + length;
+  if (end > limit) malformed(what, 'item runs past the data');
+  if (!isList) {
+    if (length === 1 && bytes[start]! < 0x80) malformed(what, 'single byte below 0x80 with a length prefix');
+    next = end;
+    return bytes.subarray(start, end);
+  }
+  const items: RlpItem[] = [];
+  for (let at = start; at < end; at = next) items.push(readItem(bytes, at, end, what));
+  next = end;
+  return items;
+}
+
+/** The reference decoder (@ethereumjs/rlp), which rlpDecode is tested against. */
+export function rlpDecodeReference(bytes: Uint8Array, what = 'RLP'): RlpItem {
   // @ethereumjs/rlp returns an empty byte string for empty input, which would give the empty string
   // a second encoding besides 0x80.
   if (bytes.length === 0) throw new DecodeError(`malformed ${what}: empty input`);

@@ -14,6 +14,7 @@ import {
   type RlpInput,
   type RlpItem,
   rlpDecode,
+  rlpDecodeReference,
   rlpEncode,
   rlpEncodeReference,
 } from '../../core/rlp.ts';
@@ -78,19 +79,19 @@ describe('non-canonical and malformed encodings are rejected', () => {
     ['empty input (not an encoding of anything; the empty string is 0x80)', '', /empty input/],
     ['a single byte < 0x80 wrapped as a one-byte string', '8100', /single byte/],
     ['0x7f wrapped as a one-byte string', '817f', /single byte/],
-    ['long-form length for a 1-byte string', 'b80100', /greater than 55/],
-    ['long-form length for a 55-byte string', `b837${'61'.repeat(55)}`, /greater than 55/],
-    ['long-form length for a short list', `f803${'010203'}`, /too short/],
-    ['leading zero in a string length', `b90038${'61'.repeat(56)}`, /extra zeros/],
-    ['leading zero in a list length', `f90038${'01'.repeat(56)}`, /extra zeros/],
-    ['trailing byte after a string', '8361626300', /remainder/],
-    ['trailing empty list after a list', 'c0c0', /remainder/],
-    ['truncated short string', '83616263'.slice(0, 6), /out-of-bounds/],
-    ['truncated short list', 'c3010203'.slice(0, 6), /out-of-bounds/],
-    ['truncated long string', `b838${'61'.repeat(55)}`, /out-of-bounds/],
-    ['truncated long list', `f838${'01'.repeat(55)}`, /larger than the data/],
-    ['length-of-length missing', 'b9', /not enough bytes/],
-    ['list payload that ends inside an item', 'c28300', /out-of-bounds/],
+    ['long-form length for a 1-byte string', 'b80100', /long form/],
+    ['long-form length for a 55-byte string', `b837${'61'.repeat(55)}`, /long form/],
+    ['long-form length for a short list', `f803${'010203'}`, /long form/],
+    ['leading zero in a string length', `b90038${'61'.repeat(56)}`, /leading zero/],
+    ['leading zero in a list length', `f90038${'01'.repeat(56)}`, /leading zero/],
+    ['trailing byte after a string', '8361626300', /trailing bytes/],
+    ['trailing empty list after a list', 'c0c0', /trailing bytes/],
+    ['truncated short string', '83616263'.slice(0, 6), /runs past the data/],
+    ['truncated short list', 'c3010203'.slice(0, 6), /runs past the data/],
+    ['truncated long string', `b838${'61'.repeat(55)}`, /runs past the data/],
+    ['truncated long list', `f838${'01'.repeat(55)}`, /runs past the data/],
+    ['length-of-length missing', 'b9', /runs past the data/],
+    ['list payload that ends inside an item', 'c28300', /runs past the data/],
   ])('%s', (_name, hex, message) => {
     expectDecodeError(hexOf(hex), message);
   });
@@ -169,6 +170,35 @@ describe('properties', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it('decoding accepts and rejects exactly what the reference decoder does, with the same values', () => {
+    const outcome = (decode: (b: Uint8Array) => RlpItem, bytes: Uint8Array) => {
+      try {
+        return hexTree(decode(bytes));
+      } catch (err) {
+        expect(err).toBeInstanceOf(DecodeError);
+        return 'rejected';
+      }
+    };
+    const counts = { accepted: 0, rejected: 0 };
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          rlpItem.map((value) => rlpEncode(value)),
+          rlpItem.chain((value) => mutation(rlpEncode(value))),
+          fc.uint8Array({ maxLength: 80 }),
+        ),
+        (bytes) => {
+          const expected = outcome(rlpDecodeReference, bytes);
+          expect(outcome(rlpDecode, bytes)).toEqual(expected);
+          counts[expected === 'rejected' ? 'rejected' : 'accepted']++;
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    expect(counts.accepted).toBeGreaterThan(300);
+    expect(counts.rejected).toBeGreaterThan(300);
   });
 
   it('damaged encodings are either rejected or are the canonical encoding of what they decode to', () => {

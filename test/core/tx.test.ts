@@ -291,7 +291,7 @@ describe('malformed transactions are rejected with TxDecodeError naming the prob
   it('rejects every truncation and a trailing byte', () => {
     for (const raw of [LEGACY, DYNAMIC]) {
       for (let n = 1; n < raw.length; n++) expectTxDecodeError(raw.subarray(0, n), /malformed|expected/);
-      expectTxDecodeError(concatBytes(raw, Uint8Array.of(0)), /remainder/);
+      expectTxDecodeError(concatBytes(raw, Uint8Array.of(0)), /trailing bytes/);
     }
   });
 
