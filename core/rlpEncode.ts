@@ -1,4 +1,4 @@
-// A fast RLP encoder. @ethereumjs/rlp (the reference, still used for decoding) allocates and
+// A fast RLP encoder. @ethereumjs/rlp (the reference, now only for tests) allocates and
 // concatenates an array per item; on the block-commit path (accounts, receipts, keys) that was a
 // tenth of the node's time. This encoder makes two passes over the input and writes one buffer: the
 // first measures it (each list's payload length, in the order the second pass meets them), the
