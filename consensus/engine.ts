@@ -113,7 +113,14 @@ const PREBUILD_MIN_MS = 25;
 const PROPOSE_SLACK = 2;
 
 type Event =
-  | { readonly kind: 'proposal'; readonly proposal: Proposal; readonly hash: Hex; readonly peer: PeerId }
+  | {
+      readonly kind: 'proposal';
+      readonly proposal: Proposal;
+      readonly hash: Hex;
+      readonly peer: PeerId;
+      /** The gossip verdict, given once the block was checked (see onProposal). */
+      readonly verdict?: (v: Verdict) => void;
+    }
   | { readonly kind: 'vote'; readonly vote: Vote; readonly peer: PeerId }
   | { readonly kind: 'timeout'; readonly timeout: TimeoutInfo }
   | {
@@ -125,6 +132,9 @@ type Event =
       readonly settle?: { resolve(): void; reject(err: Error): void };
     }
   | { readonly kind: 'tick'; readonly tick: Tick };
+
+const VALID = 'valid';
+type BlockCheck = typeof VALID | { readonly why: string; readonly objective: boolean };
 
 type Early =
   | { readonly kind: 'proposal'; readonly proposal: Proposal; readonly peer: PeerId }
@@ -282,7 +292,13 @@ export class ConsensusEngine {
 
   // --- network inputs ----------------------------------------------------------------------------
 
-  onProposal(proposal: Proposal, peer: PeerId): Verdict {
+  /**
+   * A proposal that passes the checks here is queued, and its verdict waits for the loop to check
+   * the block: ACCEPT if it is valid, REJECT if it is invalid for every node at this height (wrong
+   * parent or roots, an invalid transaction, a bad last commit). Gossipsub relays a message only
+   * after ACCEPT, so honest nodes never pass an invalid block on, and whoever sends one is penalised.
+   */
+  onProposal(proposal: Proposal, peer: PeerId): Verdict | Promise<Verdict> {
     if (this.#state !== 'running') return ignore('NOT_RUNNING', `engine is ${this.#state}`);
     const m = this.#machine;
     if (proposal.height < m.height) return ignore('OLD_HEIGHT', `proposal for height ${proposal.height}`);
@@ -312,8 +328,9 @@ export class ConsensusEngine {
         `proposal not signed by ${proposer.address}, the proposer of round ${proposal.round}`,
       );
     }
-    this.#enqueue({ kind: 'proposal', proposal, hash, peer });
-    return ACCEPT;
+    return new Promise((resolve) =>
+      this.#enqueue({ kind: 'proposal', proposal, hash, peer, verdict: resolve }),
+    );
   }
 
   onVote(vote: Vote, peer: PeerId): Verdict {
@@ -472,6 +489,7 @@ export class ConsensusEngine {
           await this.#handle(event, false);
           if (this.#machine.waitingForTxs) this.#scheduleTick('txPoll', this.#cfg.txPollMs);
         } catch (err) {
+          if (event.kind === 'proposal') event.verdict?.(ignore('NOT_RUNNING', (err as Error).message));
           this.#halt(err as Error);
         }
       }
@@ -493,13 +511,16 @@ export class ConsensusEngine {
 
   /** Inputs left when the engine stops; applyBlock callers learn that theirs were not applied. */
   #dropQueue(err: Error): void {
-    for (const event of this.#queue.splice(0)) if (event.kind === 'committed') event.settle?.reject(err);
+    for (const event of this.#queue.splice(0)) {
+      if (event.kind === 'committed') event.settle?.reject(err);
+      if (event.kind === 'proposal') event.verdict?.(ignore('NOT_RUNNING', err.message));
+    }
   }
 
   async #handle(event: Event, replay: boolean): Promise<void> {
     switch (event.kind) {
       case 'proposal':
-        return this.#handleProposal(event.proposal, event.hash, replay);
+        return this.#handleProposal(event.proposal, event.hash, replay, event.verdict);
       case 'vote':
         return this.#handleVote(event.vote, replay);
       case 'timeout':
@@ -511,16 +532,35 @@ export class ConsensusEngine {
     }
   }
 
-  async #handleProposal(proposal: Proposal, hash: Hex, replay: boolean): Promise<void> {
+  async #handleProposal(
+    proposal: Proposal,
+    hash: Hex,
+    replay: boolean,
+    verdict: (v: Verdict) => void = () => {},
+  ): Promise<void> {
     const m = this.#machine;
-    if (proposal.height !== m.height || m.decision || m.hasProposal(proposal.round, hash)) return;
-    if (m.proposalCount(proposal.round) >= 2) return;
+    if (proposal.height !== m.height || m.decision) {
+      return verdict(
+        ignore('OLD_HEIGHT', `proposal for height ${proposal.height} came after it was decided`),
+      );
+    }
+    if (m.hasProposal(proposal.round, hash)) return verdict(ignore('DUPLICATE', 'proposal already received'));
+    if (m.proposalCount(proposal.round) >= 2)
+      return verdict(ignore('TOO_MANY_PROPOSALS', `round ${proposal.round} has two`));
     if (!replay) this.#wal.write({ kind: 'proposal', proposal }, false);
     const known = m.block(hash) !== undefined;
     const started = performance.now();
-    const valid = await this.#validBlock(m, proposal.block, hash);
+    const check = await this.#checkBlock(m, proposal.block, hash);
+    const valid = check === VALID;
     const ms = performance.now() - started;
     if (!known && valid) this.#timedBlock(ms);
+    verdict(
+      valid
+        ? ACCEPT
+        : check.objective
+          ? reject('INVALID_BLOCK', check.why)
+          : ignore('UNCHECKED_BLOCK', check.why),
+    );
     this.#log.debug(
       { height: m.height, round: proposal.round, txs: proposal.block.txs.length, valid, ms: Math.round(ms) },
       'proposal processed',
@@ -854,25 +894,35 @@ export class ConsensusEngine {
    * machine; the application is asked once per block.
    */
   async #validBlock(m: HeightMachine, block: Block, hash: Hex): Promise<boolean> {
+    return (await this.#checkBlock(m, block, hash)) === VALID;
+  }
+
+  /**
+   * Whether `block` may be decided at this height, and if not why. `objective`: every node at this
+   * height finds the same (the block contradicts the committed parent, the chain rules or itself);
+   * otherwise the failure is ours (an application error) and blames nobody.
+   */
+  async #checkBlock(m: HeightMachine, block: Block, hash: Hex): Promise<BlockCheck> {
     const known = m.block(hash);
-    if (known) return known.valid;
+    if (known) return known.valid ? VALID : { why: 'block found invalid before', objective: true };
     const problem = blockProblem(this.#chainId, m.height, this.#app.head, this.#last, block);
     if (problem) {
       this.#log.info({ height: m.height, hash, problem }, 'invalid proposal');
-      return false;
+      return { why: problem, objective: true };
     }
     try {
       const appHash = await this.#app.processProposal(block);
-      if (appHash.toLowerCase() === hash.toLowerCase()) return true;
+      if (appHash.toLowerCase() === hash.toLowerCase()) return VALID;
       this.#log.warn({ hash, appHash }, 'application hashed the block differently');
+      return { why: `the application hashed the block to ${appHash}`, objective: false };
     } catch (err) {
       const expected = (err as { code?: unknown }).code === 'INVALID_PROPOSAL';
       this.#log[expected ? 'info' : 'error'](
         { err, height: m.height, hash },
         'application rejected the proposal',
       );
+      return { why: (err as Error).message, objective: expected };
     }
-    return false;
   }
 
   async #finalize(m: HeightMachine, block: Block, commit: Commit, precommits: VoteSet | null): Promise<void> {
@@ -942,7 +992,7 @@ export class ConsensusEngine {
     this.#nextHeightMessages = [];
     for (const message of early) {
       if (message.kind === 'vote') this.onVote(message.vote, message.peer);
-      else this.onProposal(message.proposal, message.peer);
+      else void this.onProposal(message.proposal, message.peer);
     }
   }
 

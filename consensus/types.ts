@@ -79,7 +79,9 @@ export type VerdictCode =
   | 'INVALID_EVIDENCE'
   | 'EXPIRED_EVIDENCE'
   | 'UNKNOWN_HEIGHT'
-  | 'EVIDENCE_POOL_FULL';
+  | 'EVIDENCE_POOL_FULL'
+  | 'INVALID_BLOCK'
+  | 'UNCHECKED_BLOCK';
 
 /**
  * What the engine made of a network input. `accept`: valid and new, relay it. `ignore`: harmless but

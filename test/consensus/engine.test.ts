@@ -136,15 +136,34 @@ describe('verdicts', () => {
       code: 'MALFORMED',
     });
     expect(t.propose(block, 3)).toMatchObject({ result: 'ignore', code: 'ROUND_OUT_OF_WINDOW' });
-    expect(t.propose(block, 0)).toEqual({ result: 'accept' });
+    // A proposal that passes these checks is answered once its block was checked in the loop.
+    const first = t.propose(block, 0);
     await t.c.settle();
+    expect(await first).toEqual({ result: 'accept' });
     expect(t.propose(block, 0)).toMatchObject({ result: 'ignore', code: 'DUPLICATE' });
-    expect(t.propose(t.buildBlock(0, t.c.time.now() + 1), 0)).toEqual({ result: 'accept' });
+    const second = t.propose(t.buildBlock(0, t.c.time.now() + 1), 0);
     await t.c.settle();
+    expect(await second).toEqual({ result: 'accept' });
     expect(t.propose(t.buildBlock(0, t.c.time.now() + 2), 0)).toMatchObject({
       result: 'ignore',
       code: 'TOO_MANY_PROPOSALS',
     });
+  });
+
+  it('proposals: an invalid block from the right proposer is rejected once checked, an unchecked one ignored', async () => {
+    const t = await single();
+    await t.toRound0();
+    t.node.app.reject = () => 'test: a transaction with a bad signature';
+    const invalid = t.propose(t.buildBlock(0), 0);
+    await t.c.settle();
+    expect(await invalid).toMatchObject({ result: 'reject', code: 'INVALID_BLOCK' });
+    expect((await invalid) as { reason: string }).toMatchObject({ reason: /bad signature/ });
+    // The node itself fails (not the block): nobody is blamed.
+    t.node.app.reject = undefined;
+    t.node.app.processProposal = () => Promise.reject(new Error('disk on fire'));
+    const unchecked = t.propose(t.buildBlock(0, t.c.time.now() + 1), 0);
+    await t.c.settle();
+    expect(await unchecked).toMatchObject({ result: 'ignore', code: 'UNCHECKED_BLOCK' });
   });
 
   it('evidence: verified against the validator set of its height', async () => {
@@ -426,8 +445,9 @@ describe('proposals', () => {
     expect(t.c.net.catchUpRequests).toEqual([{ node: t.node.id, height: 1 }]);
     expect(t.engine().running).toBe(true);
     // Sync delivers it (here: the scripted proposal arriving late works as well).
-    expect(t.propose(block, 0)).toEqual({ result: 'accept' });
+    const verdict = t.propose(block, 0);
     await t.c.settle();
+    expect(await verdict).toEqual({ result: 'accept' });
     expect(t.node.app.height).toBe(1);
   });
 

@@ -127,7 +127,7 @@ export class SimNetwork {
     };
     switch (message.kind) {
       case 'proposal':
-        record(engine.onProposal(message.proposal, from));
+        void Promise.resolve(engine.onProposal(message.proposal, from)).then(record);
         return;
       case 'vote':
         record(engine.onVote(message.vote, from));
