@@ -1,5 +1,5 @@
 // A real node against lying peers on real libp2p: malformed and oversized gossip, votes with bad
-// signatures, and block sync serving a block with a wrong state root (with the commit of the real
+// signatures, a proposal whose block holds an invalid transaction, and block sync serving a block with a wrong state root (with the commit of the real
 // block) or a commit without enough power. Each is rejected, the peer is penalised or
 // banned, the node keeps running, and it still syncs the true chain from an honest peer.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { multiaddr } from '@multiformats/multiaddr';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Block, blockHash, encodeBlock } from '../../core/block.ts';
+import { proposalSignBytes } from '../../consensus/proposal.ts';
+import { type Block, blockHash, encodeBlock, txRoot } from '../../core/block.ts';
 import { ed25519Sign } from '../../core/ed25519.ts';
 import { type Commit, encodeCommit, encodeVote, PRECOMMIT, PREVOTE, voteSignBytes } from '../../core/vote.ts';
 import { parseConfig } from '../../node/config.ts';
@@ -17,7 +18,7 @@ import { initHome } from '../../node/init.ts';
 import { loadValidatorKey } from '../../node/keys.ts';
 import { OpenchainNode } from '../../node/node.ts';
 import type { P2pHost } from '../../p2p/host.ts';
-import { encodeTxMessage, encodeVoteMessage } from '../../p2p/wire.ts';
+import { encodeProposalMessage, encodeTxMessage, encodeVoteMessage } from '../../p2p/wire.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
 import { Hosts, waitFor } from '../p2p/helpers.ts';
 
@@ -60,6 +61,34 @@ describe('a node facing byzantine peers', () => {
       },
     });
     return host;
+  }
+
+  /** A peer of the same chain in the victim's gossip mesh; its score as the victim sees it. */
+  async function spammerOfVictim() {
+    const chain = honest.node.chain;
+    const spammer = await hosts.start({
+      chain: {
+        chainId: chain.chainId,
+        genesisHash: chain.genesisHash,
+        maxTxBytes: chain.params().maxTxBytes,
+        maxBlockTxBytes: chain.params().maxBlockTxBytes,
+      },
+    });
+    spammer.gossip.start({
+      onTx: () => ({ result: 'ignore' }),
+      onProposal: () => ({ result: 'ignore' }),
+      onVote: () => ({ result: 'ignore' }),
+      onEvidence: () => ({ result: 'ignore' }),
+    });
+    await spammer.libp2p.dial(multiaddr(victim.host.multiaddrs()[0]!));
+    await waitFor(
+      () => spammer.gossip.subscribers('vote').includes(victim.host.peerId),
+      'mesh with the victim',
+      10_000,
+    );
+    // Kept after a ban (retainScore), when the peer is no longer listed.
+    const score = () => victim.host.peerManager.score(spammer.peerId);
+    return { spammer, score, pubsub: spammer.libp2p.services.pubsub };
   }
 
   beforeAll(async () => {
@@ -116,28 +145,7 @@ describe('a node facing byzantine peers', () => {
     timeout: 120_000,
   }, async () => {
     const chain = honest.node.chain;
-    const spammer = await hosts.start({
-      chain: {
-        chainId: chain.chainId,
-        genesisHash: chain.genesisHash,
-        maxTxBytes: chain.params().maxTxBytes,
-        maxBlockTxBytes: chain.params().maxBlockTxBytes,
-      },
-    });
-    spammer.gossip.start({
-      onTx: () => ({ result: 'ignore' }),
-      onProposal: () => ({ result: 'ignore' }),
-      onVote: () => ({ result: 'ignore' }),
-      onEvidence: () => ({ result: 'ignore' }),
-    });
-    await spammer.libp2p.dial(multiaddr(victim.host.multiaddrs()[0]!));
-    await waitFor(
-      () => spammer.gossip.subscribers('vote').includes(victim.host.peerId),
-      'mesh with the victim',
-      10_000,
-    );
-    const score = () => victim.host.peers().find((p) => p.id === spammer.peerId)?.score ?? 0;
-    const pubsub = spammer.libp2p.services.pubsub;
+    const { spammer, score, pubsub } = await spammerOfVictim();
 
     // A vote claiming to be the validator's, signed by someone else, for the height being decided
     // (round 1, which the honest validator has not voted in, so it is checked, not dropped as a
@@ -162,14 +170,75 @@ describe('a node facing byzantine peers', () => {
     const afterVote = score();
     await pubsub.publish(spammer.names.topics.proposal, new Uint8Array([0x0a, 200, 1]));
     await waitFor(() => score() < afterVote, 'score drop after malformed protobuf', 10_000);
-    await pubsub.publish(
-      spammer.names.topics.tx,
-      encodeTxMessage(new Uint8Array(chain.params().maxTxBytes + 4096)),
+    // Oversized messages until the penalties (quadratic in the count of REJECTs) ban the spammer
+    // (the forged votes may have done so already: several go out before a score refresh).
+    // Each differs: gossipsub validates a message id once.
+    let oversized = 0;
+    await waitFor(
+      async () => {
+        if (!victim.host.peerManager.isBanned(spammer.peerId)) {
+          const big = new Uint8Array(chain.params().maxTxBytes + 4096).fill(++oversized);
+          await pubsub.publish(spammer.names.topics.tx, encodeTxMessage(big)).catch(() => {}); // no subscribed peer left once the victim hung up
+          await new Promise((r) => setTimeout(r, 300));
+        }
+        return victim.host.peerManager.isBanned(spammer.peerId);
+      },
+      'spammer banned',
+      20_000,
     );
-    await waitFor(() => victim.host.peerManager.isBanned(spammer.peerId), 'spammer banned', 10_000);
 
     // Still serving and following the chain.
     const before = victim.chain.head.header.height;
     await waitFor(() => victim.chain.head.header.height > before, 'victim keeps following the head', 30_000);
+  });
+
+  it('rejects a proposal whose block holds an invalid transaction, penalising its sender', {
+    timeout: 60_000,
+  }, async () => {
+    const chain = honest.node.chain;
+    const { score, pubsub, spammer } = await spammerOfVictim();
+    // A proposal really signed by the round's proposer (its key leaked to the spammer) whose block
+    // holds a transaction that does not decode: the victim checks the block before its verdict, so
+    // it rejects the message (and never relays it) instead of only prevoting nil.
+    const key = loadValidatorKey(homePaths(honest.home).validatorKey);
+    await waitFor(
+      async () => {
+        const height = victim.chain.head.header.height + 1;
+        const lastCommit = chain.blocks.getCommit(height - 1);
+        if (!lastCommit || chain.head.header.height !== height - 1) return false;
+        const real = await chain.prepareProposal({
+          height,
+          time: Date.now(),
+          proposer: chain.validators()[0]!,
+          lastCommit,
+          evidence: [],
+        });
+        const txs = [new Uint8Array([0x02, 0xc1, 0x80])];
+        const block: Block = { ...real, txs, header: { ...real.header, txRoot: txRoot(txs) } };
+        const hash = blockHash(block.header);
+        const signature = ed25519Sign(proposalSignBytes(chain.chainId, height, 0, -1, hash), key.secretKey);
+        const before = score();
+        await pubsub.publish(
+          spammer.names.topics.proposal,
+          encodeProposalMessage({
+            height,
+            round: 0,
+            polRound: -1,
+            block: encodeBlock(block),
+            signature,
+            blockHash: new Uint8Array(0),
+            nonce: height,
+          }),
+        );
+        // Scores are refreshed on the gossipsub heartbeat (1 s); a REJECT costs 20.
+        for (let i = 0; i < 15 && score() > before - 10; i++) await new Promise((r) => setTimeout(r, 100));
+        return score() <= before - 10;
+      },
+      'score drop after a proposal with an invalid transaction',
+      30_000,
+    );
+    // The honest proposal of that height still decides it.
+    const reached = victim.chain.head.header.height;
+    await waitFor(() => victim.chain.head.header.height > reached, 'victim keeps following the head', 30_000);
   });
 });
