@@ -7,8 +7,12 @@
 //
 // A bench that fails is reported in the summary (and the exit code is 1); the others still run.
 // Benches run one after the other, never in parallel: several start node processes, and every
-// figure is only comparable to a reference taken on an otherwise equally loaded machine.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// figure is only comparable to a reference taken on an otherwise equally loaded machine. Each runs
+// in a fresh process (`node bench/run.ts --child NAME`): in one process, the heap left by the earlier
+// benches slowed the load generator of the later ones (single-node throughput 0.42 of the
+// reference after the others, 0.58-0.59 on its own, same machine and hour).
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runAttributionBench } from './attribution.ts';
@@ -290,6 +294,27 @@ export function formatSummary(s: Summary): string {
   ].join('\n');
 }
 
+/** Runs one bench in a fresh Node process that writes its result to `jsonPath`; returns the result. */
+async function runInChild(name: string, jsonPath: string): Promise<unknown> {
+  rmSync(jsonPath, { force: true });
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', name], {
+    stdio: 'inherit',
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`the bench process exited with ${code}`);
+  return JSON.parse(readFileSync(jsonPath, 'utf8')) as unknown;
+}
+
+/** The child's side: one bench, its result written as JSON for the parent. */
+async function runChild(name: string): Promise<void> {
+  const bench = BENCHES.find((b) => b.name === name);
+  if (!bench) throw new Error(`unknown bench ${name}`);
+  const result = await bench.run();
+  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}${name}.json`, `${JSON.stringify(result, null, 2)}\n`);
+}
+
 export async function runBenches(names: readonly string[] = []): Promise<Summary> {
   const unknown = names.filter((n) => !BENCHES.some((b) => b.name === n));
   if (unknown.length > 0) {
@@ -306,8 +331,7 @@ export async function runBenches(names: readonly string[] = []): Promise<Summary
     const started = performance.now();
     let outcome: BenchOutcome;
     try {
-      const result = await bench.run();
-      writeFileSync(`${dir}${bench.name}.json`, `${JSON.stringify(result, null, 2)}\n`);
+      const result = await runInChild(bench.name, `${dir}${bench.name}.json`);
       outcome = {
         name: bench.name,
         seconds: round2((performance.now() - started) / 1000),
@@ -338,7 +362,11 @@ export async function runBenches(names: readonly string[] = []): Promise<Summary
   return summary;
 }
 
-if (import.meta.main) {
+if (import.meta.main && process.argv[2] === '--child') {
+  await runChild(process.argv[3]!);
+  // Benches may leave handles (worker pools, sockets) that would keep the child alive.
+  process.exit(0);
+} else if (import.meta.main) {
   const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const summary = await runBenches(names);
   process.exitCode = summary.benches.some((b) => b.error) ? 1 : 0;
