@@ -41,10 +41,10 @@ describe('a node facing byzantine peers', () => {
     return { ...vote, signatures: [{ validator: honest.node.chain.validators()[0]!.address, signature }] };
   }
 
-  /** A rogue peer of the same chain that serves `blocks` over block sync. */
-  async function rogue(blocks: { block: Block; commit: Commit }[]): Promise<P2pHost> {
+  /** A bare libp2p host of the honest node's chain (same chain id, genesis and size limits). */
+  function peerOfHonestChain(): Promise<P2pHost> {
     const chain = honest.node.chain;
-    const host = await hosts.start({
+    return hosts.start({
       chain: {
         chainId: chain.chainId,
         genesisHash: chain.genesisHash,
@@ -52,6 +52,11 @@ describe('a node facing byzantine peers', () => {
         maxBlockTxBytes: chain.params().maxBlockTxBytes,
       },
     });
+  }
+
+  /** A rogue peer of the same chain that serves `blocks` over block sync. */
+  async function rogue(blocks: { block: Block; commit: Commit }[]): Promise<P2pHost> {
+    const host = await peerOfHonestChain();
     const last = blocks.at(-1)!.block;
     await host.serveBlocks({
       status: () => ({ height: last.header.height, headHash: blockHash(last.header), baseHeight: 1 }),
@@ -65,15 +70,7 @@ describe('a node facing byzantine peers', () => {
 
   /** A peer of the same chain in the victim's gossip mesh; its score as the victim sees it. */
   async function spammerOfVictim() {
-    const chain = honest.node.chain;
-    const spammer = await hosts.start({
-      chain: {
-        chainId: chain.chainId,
-        genesisHash: chain.genesisHash,
-        maxTxBytes: chain.params().maxTxBytes,
-        maxBlockTxBytes: chain.params().maxBlockTxBytes,
-      },
-    });
+    const spammer = await peerOfHonestChain();
     spammer.gossip.start({
       onTx: () => ({ result: 'ignore' }),
       onProposal: () => ({ result: 'ignore' }),
