@@ -30,9 +30,16 @@ export function rlpEncodeReference(input: RlpInput): Uint8Array {
 /** Where the item readItem last read ends. */
 let next = 0;
 
+/**
+ * Deepest list nesting accepted. Our formats nest at most a handful of levels (a block's evidence
+ * holds votes); without a bound, a transaction of nested list headers within the size limit would
+ * overflow the stack and surface as an internal error instead of a decoding error.
+ */
+export const MAX_RLP_DEPTH = 32;
+
 export function rlpDecode(bytes: Uint8Array, what = 'RLP'): RlpItem {
   if (bytes.length === 0) throw new DecodeError(`malformed ${what}: empty input`);
-  const item = readItem(bytes, 0, bytes.length, what);
+  const item = readItem(bytes, 0, bytes.length, what, 0);
   if (next !== bytes.length) throw new DecodeError(`malformed ${what}: trailing bytes after the item`);
   return item;
 }
@@ -41,7 +48,7 @@ function malformed(what: string, why: string): never {
   throw new DecodeError(`malformed ${what}: ${why}`);
 }
 
-function readItem(bytes: Uint8Array, pos: number, limit: number, what: string): RlpItem {
+function readItem(bytes: Uint8Array, pos: number, limit: number, what: string, depth: number): RlpItem {
   const b = bytes[pos]!;
   if (b < 0x80) {
     next = pos + 1;
@@ -67,8 +74,9 @@ function readItem(bytes: Uint8Array, pos: number, limit: number, what: string): 
     next = end;
     return bytes.subarray(start, end);
   }
+  if (depth === MAX_RLP_DEPTH) malformed(what, `lists nested deeper than ${MAX_RLP_DEPTH}`);
   const items: RlpItem[] = [];
-  for (let at = start; at < end; at = next) items.push(readItem(bytes, at, end, what));
+  for (let at = start; at < end; at = next) items.push(readItem(bytes, at, end, what, depth + 1));
   next = end;
   return items;
 }

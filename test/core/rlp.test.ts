@@ -11,6 +11,7 @@ import {
   asBytes,
   asList,
   asSafeInt,
+  MAX_RLP_DEPTH,
   type RlpInput,
   type RlpItem,
   rlpDecode,
@@ -199,6 +200,19 @@ describe('properties', () => {
     );
     expect(counts.accepted).toBeGreaterThan(300);
     expect(counts.rejected).toBeGreaterThan(300);
+  });
+
+  it(`bounds list nesting at ${MAX_RLP_DEPTH} levels with a decoding error, not a stack overflow`, () => {
+    type Nested = Nested[];
+    const nest = (levels: number): Nested => (levels === 1 ? [] : [nest(levels - 1)]);
+    expect(rlpDecode(rlpEncode(nest(MAX_RLP_DEPTH)))).toEqual(nest(MAX_RLP_DEPTH));
+    expect(() => rlpDecode(rlpEncode(nest(MAX_RLP_DEPTH + 1)))).toThrow(DecodeError);
+    // 40,000 nested list headers of 4 bytes each (0xfa: a 3-byte length), no content.
+    const headers = Array.from({ length: 40_000 }, (_, i) => {
+      const length = (40_000 - 1 - i) * 4;
+      return [0xfa, length >> 16, (length >> 8) & 0xff, length & 0xff];
+    });
+    expect(() => rlpDecode(new Uint8Array(headers.flat()))).toThrow(/nested deeper than/);
   });
 
   it('damaged encodings are either rejected or are the canonical encoding of what they decode to', () => {
