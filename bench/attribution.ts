@@ -56,6 +56,7 @@ import { AttributionModule } from '../state/modules/attribution/module.ts';
 import { ModuleRegistry } from '../state/modules/module.ts';
 import { Database } from '../state/store/database.ts';
 import { readValidators } from '../state/validatorSet.ts';
+import { median } from './stats.ts';
 
 export interface AttributionBenchOptions {
   /** Rounds per figure (median reported). Default 3. */
@@ -532,11 +533,6 @@ export function transfers(senders: Signer[], count: number, value: bigint): Send
     }
   }
   return out;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
 }
 
 /** Attributed output bytes per second of the prover against a synthetic Datanet of `mb` megabytes. */

@@ -11,6 +11,7 @@ import { type Address, addressFromPrivateKey } from '../core/address.ts';
 import { decodeTx, recoverSender, type SignedTx, signTx } from '../core/tx.ts';
 import { Mempool } from '../state/mempool/mempool.ts';
 import type { AccountState, TxRules } from '../state/mempool/types.ts';
+import { median } from './stats.ts';
 
 export interface MempoolBenchRow {
   readonly name: string;
@@ -60,11 +61,6 @@ function workload(senderCount: number, perSender: number, maxFee = 100n * GWEI):
 function newPool(w: Workload, maxTxs = 50_000): Mempool {
   const reader = { getAccount: (a: Address) => w.accounts.get(a) ?? { nonce: 0n, balance: 0n } };
   return new Mempool({ chainId: CHAIN_ID, blockGasLimit: 30_000_000n, maxTxs }, reader, rules);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
 }
 
 /** Median of `rounds` runs after one warm-up run (JIT), each returning its own elapsed ms. */

@@ -26,6 +26,7 @@ import {
 } from '../core/secp256k1.ts';
 import { decodeTx, recoverSender, signingHash, signTx } from '../core/tx.ts';
 import { PRECOMMIT, voteSignBytes } from '../core/vote.ts';
+import { median } from './stats.ts';
 
 export interface RecoveryBenchOptions {
   /** Measuring time of one round of one figure, after a short warm-up. Default 0.5. */
@@ -119,12 +120,6 @@ function consume(value: unknown): void {
   if (value instanceof Uint8Array) sink ^= value[value.length - 1]!;
   else if (typeof value === 'string') sink ^= value.charCodeAt(value.length - 1);
   else if (value === true) sink ^= 1;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function toRate(rounds: Round[]): Rate {

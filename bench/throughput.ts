@@ -19,6 +19,7 @@ import { bytesToHex } from '../core/bytes.ts';
 import { sha256 } from '../core/hash.ts';
 import { decodeTx, recoverSender, signTx } from '../core/tx.ts';
 import { initHome } from '../node/init.ts';
+import { median } from './stats.ts';
 
 const CLI = fileURLToPath(new URL('../node/bin/openchain.ts', import.meta.url));
 const SINKS = 100;
@@ -94,12 +95,6 @@ function recoveryRates(raws: Uint8Array[], rounds = 3): number[] {
     for (const raw of sample) recoverSender(decodeTx(raw));
     return (sample.length / (performance.now() - start)) * 1000;
   });
-}
-
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export async function runThroughputBench(opts: Partial<ThroughputOptions> = {}): Promise<ThroughputResult> {

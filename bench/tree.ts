@@ -26,6 +26,7 @@ import {
   StateTree,
   verifyProof,
 } from '../state/tree/index.ts';
+import { median } from './stats.ts';
 
 export interface TreeBenchOptions {
   /** Keys in the tree before the measured batches, inserted in batches of 10,000. Default 100,000. */
@@ -206,12 +207,6 @@ async function applyToMpt(trie: MerklePatriciaTrie, changes: readonly Change[]):
       c.value === null ? { type: 'del', key: c.key } : { type: 'put', key: c.key, value: c.value },
     ),
   );
-}
-
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function series(batchSize: number, batchMs: number[], extra: Partial<Series> = {}): Series {
