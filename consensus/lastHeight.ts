@@ -4,7 +4,7 @@
 // checks everything else in processProposal).
 import type { Block, Header } from '../core/block.ts';
 import { equalBytes, type Hex } from '../core/bytes.ts';
-import { type Commit, PRECOMMIT, type Vote, verifyCommit } from '../core/vote.ts';
+import { type Commit, type CommitSig, PRECOMMIT, type Vote, verifyCommit } from '../core/vote.ts';
 import type { ValidatorSet } from './validatorSet.ts';
 import { VoteSet } from './voteSet.ts';
 
@@ -50,9 +50,8 @@ export function blockProblem(
   if (lc.height !== last.height || lc.blockHash.toLowerCase() !== last.blockHash.toLowerCase()) {
     return 'last commit is not for the parent block';
   }
-  if (heldCommit(last, lc)) return undefined;
   try {
-    verifyCommit(chainId, lc, last.validators.validators);
+    verifyCommit(chainId, lc, last.validators.validators, (sig) => heldPrecommit(last, lc, sig));
   } catch (err) {
     return `last commit: ${(err as Error).message}`;
   }
@@ -60,29 +59,17 @@ export function blockProblem(
 }
 
 /**
- * Whether `lc` consists of precommits we hold already (same validator, round, block and signature
- * bytes), from distinct validators with +2/3 of the power. Those were verified when they arrived
- * (or with the stored commit they came from), so their signatures need no second check: a proposal's
- * last commit is usually made of exactly the precommits every validator just received, and
- * verifying them again cost each validator several ed25519 verifications per block.
+ * Whether `sig` is a precommit we hold already (same validator, round, block and signature bytes).
+ * Those were verified when they arrived (or with the stored commit they came from): a proposal's last
+ * commit is usually made of exactly the precommits every validator just received, and verifying
+ * them again cost each validator several ed25519 verifications per block.
  */
-function heldCommit(last: LastHeight, lc: Commit): boolean {
-  if (lc.round !== last.precommits.round) return false;
-  const signers = new Set<string>();
-  let power = 0n;
-  for (const sig of lc.signatures) {
-    const held = last.precommits.voteOf(sig.validator);
-    const validator = last.validators.get(sig.validator);
-    if (
-      !held ||
-      !validator ||
-      signers.has(sig.validator) ||
-      held.blockHash?.toLowerCase() !== lc.blockHash.toLowerCase() ||
-      !equalBytes(held.signature, sig.signature)
-    )
-      return false;
-    signers.add(sig.validator);
-    power += validator.power;
-  }
-  return last.validators.hasTwoThirds(power);
+function heldPrecommit(last: LastHeight, lc: Commit, sig: CommitSig): boolean {
+  const held = last.precommits.voteOf(sig.validator);
+  return (
+    lc.round === last.precommits.round &&
+    held !== undefined &&
+    held.blockHash?.toLowerCase() === lc.blockHash.toLowerCase() &&
+    equalBytes(held.signature, sig.signature)
+  );
 }
