@@ -35,7 +35,33 @@ export class InsufficientBalanceError extends Error {
   readonly code = 'INSUFFICIENT_BALANCE';
 }
 
-/** Moves `amount` between accounts; throws InsufficientBalanceError leaving state untouched. */
+/** A balance is a 256-bit unsigned integer, as on Ethereum (and as the account decoder reads it). */
+export const MAX_BALANCE = 2n ** 256n - 1n;
+
+export class BalanceOverflowError extends Error {
+  readonly code = 'BALANCE_OVERFLOW';
+}
+
+/**
+ * `balance + amount`, the one checked addition behind every credit. The genesis bounds the total
+ * supply by MAX_BALANCE and nothing mints, so this cannot fail on a valid chain; it is checked
+ * anyway because an account above the bound could no longer be decoded, and every later block
+ * touching it would fail.
+ */
+export function creditedBalance(to: Address, balance: bigint, amount: bigint): bigint {
+  const sum = balance + amount;
+  if (sum > MAX_BALANCE) {
+    throw new BalanceOverflowError(
+      `balance overflow: ${to} holds ${balance}, receiving ${amount} would exceed 2^256-1`,
+    );
+  }
+  return sum;
+}
+
+/**
+ * Moves `amount` between accounts; throws InsufficientBalanceError or BalanceOverflowError leaving
+ * state untouched.
+ */
 export function transfer(state: StateOverlay, from: Address, to: Address, amount: bigint): void {
   if (amount === 0n) return;
   const sender = readAccount(state, from);
@@ -44,13 +70,15 @@ export function transfer(state: StateOverlay, from: Address, to: Address, amount
       `insufficient balance: ${from} has ${sender.balance}, needs ${amount}`,
     );
   }
+  // Checked before the first write; a transfer to oneself nets to nothing and cannot overflow.
+  if (from !== to) creditedBalance(to, readAccount(state, to).balance, amount);
   writeAccount(state, from, { ...sender, balance: sender.balance - amount });
-  const recipient = readAccount(state, to);
-  writeAccount(state, to, { ...recipient, balance: recipient.balance + amount });
+  credit(state, to, amount);
 }
 
+/** Adds `amount` to an account; throws BalanceOverflowError leaving state untouched. */
 export function credit(state: StateOverlay, to: Address, amount: bigint): void {
   if (amount === 0n) return;
   const account = readAccount(state, to);
-  writeAccount(state, to, { ...account, balance: account.balance + amount });
+  writeAccount(state, to, { ...account, balance: creditedBalance(to, account.balance, amount) });
 }

@@ -89,6 +89,8 @@ export function executeBlock(
 
   const { params } = env.block;
   const burned = (baseFees * BigInt(params.baseFeeBurnBps)) / 10_000n;
+  // Checked credits that cannot fail: the fees were taken from balances in this block, and the
+  // genesis bounds the total supply by MAX_BALANCE.
   credit(state, params.treasury, baseFees - burned);
   credit(state, env.feeRecipient, tips);
   return { state, included, receipts, skipped, gasUsed, logsBloom };

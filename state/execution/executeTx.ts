@@ -3,7 +3,15 @@
 import type { Address } from '../../core/address.ts';
 import type { Log } from '../../core/receipt.ts';
 import type { SignedTx } from '../../core/tx.ts';
-import { credit, InsufficientBalanceError, readAccount, transfer, writeAccount } from '../accounts.ts';
+import {
+  BalanceOverflowError,
+  credit,
+  creditedBalance,
+  InsufficientBalanceError,
+  readAccount,
+  transfer,
+  writeAccount,
+} from '../accounts.ts';
 import {
   type BlockInfo,
   type CallContext,
@@ -70,7 +78,14 @@ export function runCall(state: StateOverlay, env: TxEnv, call: Call): CallOutcom
     }
     return { status: 1, gasUsed, logs, error: '' };
   } catch (err) {
-    if (!(err instanceof ModuleError || err instanceof InsufficientBalanceError)) throw err;
+    if (
+      !(
+        err instanceof ModuleError ||
+        err instanceof InsufficientBalanceError ||
+        err instanceof BalanceOverflowError
+      )
+    )
+      throw err;
     state.revert(snapshot);
     return {
       status: 0,
@@ -95,14 +110,19 @@ export function executeTx(
   const price = effectiveGasPrice(tx, env.baseFee);
   const to = tx.to!; // checkStatic rejected contract creation
   if (!env.modules.get(to)) {
-    // A plain transfer cannot fail once the checks passed (they cover value + max fee), and uses
-    // exactly its intrinsic gas: one write per account instead of the general path's three.
+    // A plain transfer uses exactly its intrinsic gas: one write per account instead of the general
+    // path's three. The checks passed cover value + max fee, so it fails only when the recipient's
+    // balance would overflow; then it pays its fee and moves nothing.
     const gasUsed = intrinsicGas(tx);
-    writeAccount(state, sender, {
-      nonce: account.nonce + 1n,
-      balance: account.balance - gasUsed * price - tx.value,
-    });
-    credit(state, to, tx.value);
+    const paid = { nonce: account.nonce + 1n, balance: account.balance - gasUsed * price };
+    writeAccount(state, sender, { ...paid, balance: paid.balance - tx.value });
+    try {
+      credit(state, to, tx.value);
+    } catch (err) {
+      if (!(err instanceof BalanceOverflowError)) throw err;
+      writeAccount(state, sender, paid);
+      return { status: 0, gasUsed, logs: [], error: err.message, effectiveGasPrice: price };
+    }
     return { status: 1, gasUsed, logs: [], error: '', effectiveGasPrice: price };
   }
   writeAccount(state, sender, { nonce: account.nonce + 1n, balance: account.balance - tx.gasLimit * price });
@@ -117,7 +137,7 @@ export function executeTx(
   const refund = (tx.gasLimit - outcome.gasUsed) * price;
   if (refund > 0n) {
     const after = readAccount(state, sender);
-    writeAccount(state, sender, { ...after, balance: after.balance + refund });
+    writeAccount(state, sender, { ...after, balance: creditedBalance(sender, after.balance, refund) });
   }
   return { ...outcome, effectiveGasPrice: price };
 }

@@ -30,6 +30,8 @@ export interface TestChainOptions extends ChainOptions {
   readonly alloc?: readonly { address: Address; balance: bigint }[];
   readonly params?: Partial<GenesisInput['params']>;
   readonly rewardAddress?: Address;
+  /** Allocations added after genesis validation, to build states that validation forbids. */
+  readonly uncheckedAlloc?: readonly { address: Address; balance: bigint }[];
 }
 
 const REWARD: Address = '0x00000000000000000000000000000000000fee01';
@@ -44,7 +46,10 @@ export async function openTestChain(opts: TestChainOptions = {}): Promise<TestCh
     params: opts.params,
     validators: [{ name: 'v0', key: validatorKey, power: 10n, rewardAddress: opts.rewardAddress ?? REWARD }],
   });
-  const genesisBlock = await buildGenesisBlock(genesis);
+  const genesisBlock = await buildGenesisBlock({
+    ...genesis,
+    alloc: [...genesis.alloc, ...(opts.uncheckedAlloc ?? [])],
+  });
   const open = async (): Promise<TestChain> => {
     const db = await Database.open(join(dir, 'db'));
     const chain = await Chain.open(db, genesisBlock, opts);

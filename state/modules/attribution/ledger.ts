@@ -9,6 +9,7 @@
 import type { Address } from '../../../core/address.ts';
 import {
   type Account,
+  creditedBalance,
   decodeAccount,
   EMPTY_ACCOUNT,
   encodeAccount,
@@ -63,7 +64,8 @@ function store(state: StateOverlay, address: Address, account: Account): void {
 
 /**
  * Pays `total` out of the module account to the recipients, one read and one write per distinct
- * recipient (the caller charges the gas). `credits` must sum to `total`.
+ * recipient (the caller charges the gas). `credits` must sum to `total`. A credit that would
+ * overflow throws BalanceOverflowError part-way; the call's revert undoes the writes before it.
  */
 export function payOutOfModule(
   state: StateOverlay,
@@ -77,6 +79,6 @@ export function payOutOfModule(
   for (const [address, amount] of credits) {
     if (amount === 0n) continue;
     const account = load(state, address);
-    store(state, address, { ...account, balance: account.balance + amount });
+    store(state, address, { ...account, balance: creditedBalance(address, account.balance, amount) });
   }
 }
