@@ -82,46 +82,61 @@ export const genesisSchema = z
     alloc: z.array(allocSchema),
     validators: z.array(validatorSchema).min(1, 'at least one validator is required'),
   })
-  .superRefine((g, ctx) => {
-    const seen = new Map<string, number>();
-    g.alloc.forEach((a, i) => {
-      const first = seen.get(a.address);
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['alloc', i, 'address'],
-          message: `duplicate of alloc[${first}]`,
-        });
-      } else seen.set(a.address, i);
-    });
-    const keys = new Map<string, number>();
-    const names = new Map<string, number>();
-    g.validators.forEach((v, i) => {
-      const k = keys.get(v.pubKey);
-      if (k !== undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['validators', i, 'pubKey'],
-          message: `same key as validators[${k}]`,
-        });
-      else keys.set(v.pubKey, i);
-      const n = names.get(v.name);
-      if (n !== undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['validators', i, 'name'],
-          message: `same name as validators[${n}]`,
-        });
-      else names.set(v.name, i);
-    });
-    if (g.params.maxBlockTxBytes < g.params.maxTxBytes) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['params', 'maxBlockTxBytes'],
-        message: 'must be at least maxTxBytes',
-      });
-    }
+  // Runs even when fields failed to parse, so a file with a type error still shows every other
+  // problem; it therefore reads the partly parsed value defensively (see crossFieldProblems).
+  .superRefine((g, ctx) => crossFieldProblems(g, ctx), { when: () => true });
+
+type Ctx = z.core.$RefinementCtx;
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const records = (v: unknown): Record<string, unknown>[] =>
+  Array.isArray(v) ? v.map((e) => (isRecord(e) ? e : {})) : [];
+
+/** Reports each entry whose `field` (already normalised by its schema) repeats an earlier entry's. */
+function duplicates(
+  ctx: Ctx,
+  list: string,
+  entries: Record<string, unknown>[],
+  field: string,
+  message: (first: number) => string,
+): void {
+  const seen = new Map<string, number>();
+  entries.forEach((e, i) => {
+    const value = e[field];
+    if (typeof value !== 'string') return;
+    const first = seen.get(value);
+    if (first !== undefined)
+      ctx.addIssue({ code: 'custom', path: [list, i, field], message: message(first) });
+    else seen.set(value, i);
   });
+}
+
+function crossFieldProblems(g: unknown, ctx: Ctx): void {
+  if (!isRecord(g)) return;
+  const alloc = records(g.alloc);
+  duplicates(ctx, 'alloc', alloc, 'address', (first) => `duplicate of alloc[${first}]`);
+  // Balances are 256-bit: with the supply bounded and nothing minted, no credit can overflow.
+  let supply = 0n;
+  for (const a of alloc) if (typeof a.balance === 'bigint') supply += a.balance;
+  if (supply > MAX_U256) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['alloc'],
+      message: `the balances sum to ${supply}, above the largest total supply 2^256-1 (${MAX_U256})`,
+    });
+  }
+  const validators = records(g.validators);
+  duplicates(ctx, 'validators', validators, 'pubKey', (first) => `same key as validators[${first}]`);
+  duplicates(ctx, 'validators', validators, 'name', (first) => `same name as validators[${first}]`);
+  const params = isRecord(g.params) ? g.params : {};
+  const { maxBlockTxBytes, maxTxBytes } = params;
+  if (typeof maxBlockTxBytes === 'number' && typeof maxTxBytes === 'number' && maxBlockTxBytes < maxTxBytes) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['params', 'maxBlockTxBytes'],
+      message: 'must be at least maxTxBytes',
+    });
+  }
+}
 
 export type GenesisInput = z.input<typeof genesisSchema>;
 export type Genesis = z.output<typeof genesisSchema>;

@@ -112,6 +112,48 @@ describe('genesis', () => {
     );
   });
 
+  it('reports the cross-field problems next to a type error elsewhere in the file', () => {
+    const g = structuredClone(vector.genesis) as {
+      chainId: unknown;
+      alloc: { address: string; balance: unknown }[];
+      validators: { name: string }[];
+      params: { maxBlockTxBytes: number };
+    };
+    g.chainId = '4242';
+    g.alloc.push({ ...g.alloc[0]! }, { address: `0x${'11'.repeat(20)}`, balance: 7 });
+    g.validators.push({ ...g.validators[0]!, pubKey: 5 } as never);
+    g.params.maxBlockTxBytes = 1024;
+    const found = problems(g);
+    const expected = [
+      /^genesis\.chainId: .*expected number/,
+      /^genesis\.alloc\[2\]\.address: duplicate of alloc\[0\]/,
+      /^genesis\.alloc\[3\]\.balance: expected balance as a decimal string/,
+      /^genesis\.validators\[2\]\.pubKey: expected a 0x-prefixed/,
+      /^genesis\.validators\[2\]\.name: same name as validators\[0\]/,
+      /^genesis\.params\.maxBlockTxBytes: must be at least maxTxBytes/,
+    ];
+    for (const re of expected) expect(found).toContainEqual(expect.stringMatching(re));
+    expect(found).toHaveLength(expected.length);
+    // Cross-field checks still run, without crashing, on values of the wrong shape.
+    for (const bad of [null, [], 'x', { alloc: 'x', validators: [null, 3], params: [] }]) {
+      expect(problems(bad).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('bounds the total supply by 2^256-1 (each balance fitting is not enough)', () => {
+    const max = (2n ** 256n - 1n).toString();
+    const g = structuredClone(vector.genesis) as { alloc: { balance: string }[] };
+    g.alloc[0]!.balance = max;
+    g.alloc[1]!.balance = '1';
+    expect(problems(g)).toEqual([
+      expect.stringMatching(
+        /^genesis\.alloc: the balances sum to \d+, above the largest total supply 2\^256-1/,
+      ),
+    ]);
+    g.alloc[1]!.balance = '0';
+    expect(parseGenesis(g).alloc[0]!.balance).toBe(2n ** 256n - 1n);
+  });
+
   it('rejects a file that is not JSON with the parser message', () => {
     expect(() => parseGenesisText('{"chainId": 1,', 'g.json')).toThrow(
       /invalid genesis \(g\.json\):\n {2}not valid JSON/,
