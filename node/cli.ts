@@ -28,6 +28,7 @@ import { initHome } from './init.ts';
 import { describeValidatorKey, loadValidatorKey } from './keys.ts';
 import { createLogger } from './logger.ts';
 import { OpenchainNode } from './node.ts';
+import { resetData } from './resetData.ts';
 import { VERSION } from './version.ts';
 
 function integer(min: number, max: number) {
@@ -295,6 +296,21 @@ export function buildProgram(): Command {
         stopping = true;
         await devnet.stop();
       });
+    });
+
+  program
+    .command('reset-data')
+    .description(
+      'move the chain database and consensus WAL aside so the node resyncs from peers (keeps the keys and the double-sign guard)',
+    )
+    .requiredOption('--home <dir>', 'node home directory')
+    .action((opts) => {
+      const moved = resetData(opts.home);
+      console.log(
+        moved.length === 0
+          ? 'nothing to reset: no database or WAL in the home'
+          : `moved aside (delete once no longer needed):\n  ${moved.join('\n  ')}\nstart the node to resync from its peers`,
+      );
     });
 
   const keys = program.command('keys').description('generate and inspect keys');

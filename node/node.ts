@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ConsensusEngine } from '../consensus/engine.ts';
 import { PrivValidator } from '../consensus/privval.ts';
+import { ConsensusStateStore } from '../consensus/stateStore.ts';
 import type { ConsensusNetwork } from '../consensus/types.ts';
-import { Wal } from '../consensus/wal.ts';
+import { readWal, Wal } from '../consensus/wal.ts';
 import { defaultRecoveryThreads, inlineRecovery, WorkerRecovery } from '../core/senderRecovery.ts';
 import { buildGenesisBlock } from '../genesis/build.ts';
 import { genesisToJson, loadGenesisFile } from '../genesis/load.ts';
@@ -21,10 +22,11 @@ import { Registry } from '../rpc/registry.ts';
 import { RpcServer } from '../rpc/server.ts';
 import { Chain } from '../state/chain.ts';
 import { AttributionModule } from '../state/modules/attribution/index.ts';
-import { Database } from '../state/store/database.ts';
+import { Database, StoreCorruptError } from '../state/store/database.ts';
 import { blockSource } from './blockSource.ts';
 import type { NodeConfig } from './config.ts';
 import { consensusStore } from './consensusStore.ts';
+import { DataDamagedError, headProblems, walCommittedHeight } from './dataCheck.ts';
 import { gossipHandlers } from './gossipHandlers.ts';
 import { homePaths } from './home.ts';
 import { loadValidatorKey } from './keys.ts';
@@ -80,7 +82,11 @@ export class OpenchainNode {
 
       const genesis = loadGenesisFile(paths.genesis);
       const genesisBlock = await buildGenesisBlock(genesis);
-      const db = await Database.open(paths.db);
+      // A database created now (first start, or after reset-data) has nothing to be behind.
+      const fresh = !existsSync(join(paths.db, 'CURRENT'));
+      const db = await Database.open(paths.db).catch((err) => {
+        throw err instanceof StoreCorruptError ? new DataDamagedError(home, err.problems) : err;
+      });
       closers.push(() => db.close());
       const threads = config.recovery.threads ?? defaultRecoveryThreads();
       const recovery = threads > 0 ? WorkerRecovery.start(threads) : inlineRecovery;
@@ -99,6 +105,20 @@ export class OpenchainNode {
 
       const signer = existsSync(paths.validatorKey) ? openSigner(paths.validatorKey, paths.data) : undefined;
       if (!signer) log.warn('no validator key in the home: this node follows the chain without signing');
+      const walPath = join(paths.data, 'consensus.wal');
+      const signed = signer?.lastSigned?.height;
+      const problems = await headProblems(
+        chain,
+        new ConsensusStateStore(consensusStore(db)),
+        fresh ? {} : { wal: walCommittedHeight(readWal(walPath).entries), signed },
+      );
+      if (problems.length > 0) throw new DataDamagedError(home, problems);
+      if (fresh && signed !== undefined) {
+        log.warn(
+          { signed },
+          'new database: this validator signs again once the chain is past the height it last signed',
+        );
+      }
 
       const nodeKey = await loadOrCreateNodeKey(nodeKeyPath(home));
       const host = await P2pHost.start({
@@ -128,7 +148,7 @@ export class OpenchainNode {
         app: chain,
         network,
         store: consensusStore(db),
-        wal: Wal.open(join(paths.data, 'consensus.wal'), log),
+        wal: Wal.open(walPath, log),
         signer,
         config: {
           ...stripUndefined(config.consensus),

@@ -1,6 +1,8 @@
 // The node's one LevelDB (classic-level), with binary keys and values. Every write that must be
 // atomic (a whole block: its body, receipts, indexes and state changes) goes through one WriteBatch.
 import { Level } from 'level';
+import { OpenchainError } from '../../core/errors.ts';
+import { levelDbFileProblems } from './levelFiles.ts';
 
 export type Bytes = Uint8Array;
 
@@ -16,6 +18,15 @@ export class WriteBatch {
   }
 }
 
+/** LevelDB's files fail their checksums, or LevelDB itself reports corruption when opening them. */
+export class StoreCorruptError extends OpenchainError<'STORE_CORRUPT'> {
+  readonly problems: readonly string[];
+  constructor(path: string, problems: readonly string[]) {
+    super('STORE_CORRUPT', `the database ${path} is damaged:\n  ${problems.join('\n  ')}`);
+    this.problems = problems;
+  }
+}
+
 export class Database {
   readonly #level: Level<Bytes, Bytes>;
 
@@ -23,9 +34,21 @@ export class Database {
     this.#level = level;
   }
 
+  /**
+   * Opens (creating if needed) the database at `path` after checking every checksum in its files:
+   * LevelDB would otherwise drop damaged log records while opening, and serve flipped table bytes.
+   */
   static async open(path: string): Promise<Database> {
+    const problems = levelDbFileProblems(path);
+    if (problems.length > 0) throw new StoreCorruptError(path, problems);
     const level = new Level<Bytes, Bytes>(path, { keyEncoding: 'view', valueEncoding: 'view' });
-    await level.open();
+    try {
+      await level.open();
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      if (cause?.code === 'LEVEL_CORRUPTION') throw new StoreCorruptError(path, [cause.message ?? 'corrupt']);
+      throw err;
+    }
     return new Database(level);
   }
 
