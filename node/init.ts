@@ -1,8 +1,9 @@
 // Creating node homes: keys, genesis and config for `openchain init` and `openchain devnet`.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { type Address, ZERO_ADDRESS } from '../core/address.ts';
 import { bytesToHex } from '../core/bytes.ts';
 import { OpenchainError } from '../core/errors.ts';
+import { ensurePrivateDir } from '../core/privateFile.ts';
 import { validatorAddress } from '../core/validator.ts';
 import { DEFAULT_PARAMS } from '../genesis/defaults.ts';
 import { genesisToJson, parseGenesis } from '../genesis/load.ts';
@@ -10,7 +11,7 @@ import type { Genesis, GenesisInput } from '../genesis/schema.ts';
 import { loadOrCreateNodeKey, nodeKeyPath } from '../p2p/nodeKey.ts';
 import { type NodeConfigInput, parseConfig } from './config.ts';
 import { homePaths } from './home.ts';
-import { generateValidatorKey, type ValidatorKey, writeValidatorKey } from './keys.ts';
+import { generateValidatorKey, type ValidatorKey, writePrivateJson, writeValidatorKey } from './keys.ts';
 
 export interface GenesisValidatorSpec {
   readonly name: string;
@@ -46,10 +47,6 @@ export function makeGenesis(spec: GenesisSpec): Genesis {
   return parseGenesis(input, 'generated genesis');
 }
 
-function writeJson(path: string, value: unknown): void {
-  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`, { flag: 'wx' });
-}
-
 /**
  * Writes a new node home (config, genesis, validator key, libp2p node key) and returns the node's
  * peer id; refuses to touch a directory that already has anything in it.
@@ -62,10 +59,12 @@ export async function writeHome(
     throw new OpenchainError('HOME_EXISTS', `${root} is not empty; choose a new directory for the node home`);
   }
   const paths = homePaths(root);
-  mkdirSync(paths.data, { recursive: true });
   parseConfig(files.config, 'generated config'); // fail before writing anything unusable
-  writeJson(paths.config, files.config);
-  writeJson(paths.genesis, genesisToJson(files.genesis));
+  // Owner-only whatever the umask: config.json may name hosts and tokens, data/ holds the signer's state.
+  ensurePrivateDir(root);
+  ensurePrivateDir(paths.data);
+  writePrivateJson(paths.config, files.config);
+  writePrivateJson(paths.genesis, genesisToJson(files.genesis));
   if (files.validatorKey) writeValidatorKey(paths.validatorKey, files.validatorKey);
   return (await loadOrCreateNodeKey(nodeKeyPath(root))).peerId;
 }

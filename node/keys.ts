@@ -1,10 +1,12 @@
-// Key files. Secret keys are written with mode 0600 and never logged.
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Key files. Secret keys are written with mode 0600 (whatever the umask), refused when others can
+// read them, and never logged.
+import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { bytesToHex, type Hex, hexToBytes, isHex } from '../core/bytes.ts';
 import { ed25519PublicKey, ed25519RandomSecretKey } from '../core/ed25519.ts';
 import { OpenchainError } from '../core/errors.ts';
+import { assertPrivateFile, ensurePrivateDir, writePrivateFile } from '../core/privateFile.ts';
 import { validatorAddress } from '../core/validator.ts';
 
 export interface ValidatorKey {
@@ -15,10 +17,10 @@ export interface ValidatorKey {
 const hex32 = z.string().refine((s) => isHex(s) && s.length === 66, 'expected 32 bytes of 0x-prefixed hex');
 const keyFileSchema = z.strictObject({ type: z.literal('ed25519'), pubKey: hex32, secretKey: hex32 });
 
-export function writeSecretJson(path: string, value: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(path, 0o600);
+/** A new JSON file, mode 0600, in a 0700 directory whatever the umask. */
+export function writePrivateJson(path: string, value: unknown): void {
+  ensurePrivateDir(dirname(path));
+  writePrivateFile(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 export function generateValidatorKey(): ValidatorKey {
@@ -27,14 +29,16 @@ export function generateValidatorKey(): ValidatorKey {
 }
 
 export function writeValidatorKey(path: string, key: ValidatorKey): void {
-  writeSecretJson(path, {
+  writePrivateJson(path, {
     type: 'ed25519',
     pubKey: bytesToHex(key.pubKey),
     secretKey: bytesToHex(key.secretKey),
   });
 }
 
+/** Reads a validator key; refuses one that group or others can access (KeyPermissionsError). */
 export function loadValidatorKey(path: string): ValidatorKey {
+  assertPrivateFile(path, 'validator key');
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));

@@ -1,8 +1,9 @@
 // A pid lock on the node home, so that a second process opening the same home fails with a clear
 // message instead of LevelDB's lock error (or worse, two validators signing with one key).
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { OpenchainError } from '../core/errors.ts';
+import { ensurePrivateDir } from '../core/privateFile.ts';
 
 function alive(pid: number): boolean {
   try {
@@ -21,7 +22,7 @@ export class HomeLock {
   }
 
   static acquire(path: string): HomeLock {
-    mkdirSync(dirname(path), { recursive: true });
+    ensurePrivateDir(dirname(path));
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         writeFileSync(path, `${process.pid}\n`, { flag: 'wx' });

@@ -1,12 +1,13 @@
 // The node's libp2p identity: an ed25519 key kept in the node home, so the peer id (and with it the
 // bootstrap addresses other nodes have in their config) survives restarts. It is not the validator
 // key: losing it only changes the peer id, never who signs blocks.
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys';
 import type { PrivateKey } from '@libp2p/interface';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { bytesToHex, hexToBytes } from '../core/bytes.ts';
+import { assertPrivateFile, ensurePrivateDir, writePrivateFile } from '../core/privateFile.ts';
 import { P2pError } from './errors.ts';
 
 export interface NodeKey {
@@ -26,7 +27,9 @@ export function nodeKeyPath(home: string): string {
   return join(home, 'keys', 'node_key.json');
 }
 
+/** Reads the node key; refuses one that group or others can access (KeyPermissionsError). */
 export function loadNodeKey(path: string): NodeKey {
+  assertPrivateFile(path, 'node key');
   let file: Partial<NodeKeyFile>;
   let privateKey: PrivateKey;
   try {
@@ -56,9 +59,8 @@ export async function loadOrCreateNodeKey(path: string): Promise<NodeKey & { rea
     privateKey: bytesToHex(privateKeyToProtobuf(privateKey)),
     peerId,
   };
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dirname(path));
   // 'wx' refuses to overwrite: two processes racing on first start must not end with two identities.
-  writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(path, 0o600);
+  writePrivateFile(path, `${JSON.stringify(file, null, 2)}\n`);
   return { privateKey, peerId, created: true };
 }
