@@ -64,6 +64,8 @@ export const p2pConfigSchema = z.strictObject({
   announce: z.array(addr).default([]),
   bootstrap: z.array(peerAddr).default([]),
   maxConnections: count(10_000, 50),
+  /** Inbound connections from one IP address (sybil peers on one machine; docs/security.md). */
+  maxConnectionsPerIp: count(10_000, 16),
   dialTimeoutMs: ms(100, 10_000),
   /** First redial delay for a lost bootstrap peer; doubles per failure up to 60 s. */
   bootstrapRedialMs: ms(100, 2_000),

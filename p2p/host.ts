@@ -7,12 +7,14 @@ import { bootstrap } from '@libp2p/bootstrap';
 import { type GossipSub, gossipsub, StrictNoSign } from '@libp2p/gossipsub';
 import { type Identify, identify } from '@libp2p/identify';
 import { tcp } from '@libp2p/tcp';
+import type { Multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p, type Libp2p } from 'libp2p';
 import type { Logger } from 'pino';
 import { BootstrapKeeper } from './bootstrap.ts';
 import type { P2pConfig } from './config.ts';
 import { Gossip, messageId } from './gossip/gossip.ts';
 import { ProposalBlocks } from './gossip/proposalBlocks.ts';
+import { IpConnectionLimit } from './ipLimit.ts';
 import { type ChainLimits, gossipLimits, maxBlockBytes } from './limits.ts';
 import type { NodeKey } from './nodeKey.ts';
 import { PeerBans, type PeerInfo, PeerManager } from './peerManager.ts';
@@ -100,13 +102,16 @@ export class P2pHost {
     const maxRpcBytes = gossipLimits(chain).proposal + RPC_SLACK_BYTES;
     const penalties = new PeerPenalties();
     const bans = new PeerBans();
+    // The gater is handed to libp2p before libp2p exists, so it reads the connections lazily.
+    let connections: () => Iterable<Multiaddr> = () => [];
+    const perIp = new IpConnectionLimit(config.maxConnectionsPerIp, () => connections());
     const libp2p = await createLibp2p({
       privateKey: init.nodeKey.privateKey,
       addresses: { listen: [...config.listen], announce: [...config.announce] },
       transports: [tcp()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
-      connectionGater: bans.gater(),
+      connectionGater: { ...bans.gater(), denyInboundConnection: (c) => perIp.denyInbound(c) },
       connectionManager: { maxConnections: config.maxConnections, dialTimeout: config.dialTimeoutMs },
       peerDiscovery:
         config.bootstrap.length > 0 ? [bootstrap({ list: [...config.bootstrap], timeout: 0 })] : [],
@@ -130,6 +135,7 @@ export class P2pHost {
         }),
       },
     });
+    connections = () => libp2p.getConnections().map((c) => c.remoteAddr);
     try {
       const host = new P2pHost(libp2p, { ...init, log }, penalties, bans);
       await host.#proposalBlocks.start();

@@ -51,6 +51,21 @@ describe('host', () => {
     expect(b.peers()[0]).toMatchObject({ id: a.peerId, direction: 'inbound' });
   });
 
+  it('refuses inbound connections from one IP beyond maxConnectionsPerIp, and takes one again when a slot frees', async () => {
+    const target = await hosts.start({ config: { maxConnectionsPerIp: 2 } });
+    const [a, b, c] = [await hosts.start(), await hosts.start(), await hosts.start()];
+    await connect(a, target);
+    await connect(b, target);
+    await waitFor(() => target.peerCount === 2, 'two peers from 127.0.0.1 admitted');
+    await expect(connect(c, target)).rejects.toThrow();
+    expect(target.peers().map((p) => p.id)).not.toContain(c.peerId);
+
+    await hosts.stop(a);
+    await waitFor(() => target.peerCount === 1, 'the first peer gone');
+    await connect(c, target);
+    await waitFor(() => target.peers().some((p) => p.id === c.peerId), 'the third peer admitted');
+  });
+
   it('reconnects to a bootstrap peer that restarts', async () => {
     const home = tempHome();
     const seed = await hosts.start({ home });
