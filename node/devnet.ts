@@ -87,7 +87,8 @@ export async function createDevnet(opts: DevnetOptions): Promise<DevnetManifest>
       rpc: { port: rpcBase + i },
       block: { intervalMs: opts.blockIntervalMs ?? 1000 },
       metrics: { enabled: true, port: metricsBase + i },
-      p2p: { listen: [v.listen], sync: { peerWaitMs: 2000 } },
+      // Every devnet node dials from 127.0.0.1, so the per-IP cap must admit all of them.
+      p2p: { listen: [v.listen], maxConnectionsPerIp: Math.max(16, 2 * n), sync: { peerWaitMs: 2000 } },
       log: { format: 'json' },
     };
     const peerId = await writeHome(v.home, { genesis, validatorKey: v.key, config });
