@@ -1,12 +1,14 @@
 // A single-validator chain started with the real CLI as a separate process, used by viem exactly as
 // a wallet would: EIP-1559 and legacy transfers, receipts, balances, nonces and blocks.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPublicClient, createWalletClient, http, parseEther, parseGwei } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devAccounts } from '../../node/devAccounts.ts';
+import { homePaths } from '../../node/home.ts';
+import { nodeKeyPath } from '../../p2p/nodeKey.ts';
 import { viemChainFor } from '../helpers/node.ts';
 import { cli, type NodeProcess, rpc, startNode } from './cli.ts';
 
@@ -19,6 +21,7 @@ describe('single validator, real process, viem client', () => {
   const home = join(dir, 'node');
   let node: NodeProcess;
   let url: string;
+  let initOutput: string;
 
   beforeAll(async () => {
     const { stdout } = await cli(
@@ -33,7 +36,8 @@ describe('single validator, real process, viem client', () => {
       REWARD,
     );
     expect(JSON.parse(stdout)).toMatchObject({ chainId: 4242 });
-    node = await startNode(home, '--block-interval', '200');
+    initOutput = stdout;
+    node = await startNode(home, '--block-interval', '200', '--log-level', 'debug');
     url = node.rpcUrl;
   });
 
@@ -120,5 +124,18 @@ describe('single validator, real process, viem client', () => {
     expect(BigInt(await rpc<string>(url, 'eth_getBalance', [bob!.address, 'latest']))).toBe(
       FUNDS + parseEther('12.5') + 7n,
     );
+  });
+
+  it('never prints its secret keys, at debug level either (docs/security.md)', () => {
+    const secrets = [
+      JSON.parse(readFileSync(homePaths(home).validatorKey, 'utf8')).secretKey,
+      JSON.parse(readFileSync(nodeKeyPath(home), 'utf8')).privateKey,
+    ].map((hex: string) => hex.replace(/^0x/, '').toLowerCase());
+    const printed = `${initOutput}\n${JSON.stringify(node.logs)}`.toLowerCase();
+    expect(node.logs.some((l) => l['msg'] === 'node running')).toBe(true);
+    for (const secret of secrets) {
+      expect(secret).toMatch(/^[0-9a-f]{64,}$/);
+      expect(printed).not.toContain(secret);
+    }
   });
 });
