@@ -1,7 +1,9 @@
 // What the node does with gossip: transactions go to the mempool, proposals, votes and evidence to
 // the consensus engine. Each returns a verdict that p2p turns into ACCEPT / IGNORE / REJECT, so
-// peers sending provably invalid messages lose score. While the node is still syncing, consensus
-// messages are ignored without blame: they are about heights it cannot judge yet.
+// peers sending provably invalid messages lose score. Consensus messages are handled from the
+// start, also while block sync runs (the engine ignores heights it is not at, and a verified one
+// from ahead asks for catch-up). Transactions wait until the node is within a block of its peers:
+// checked against an old state they would be judged wrongly, and their relays blamed for it.
 
 import type { ConsensusEngine } from '../consensus/engine.ts';
 import { OpenchainError } from '../core/errors.ts';
@@ -21,11 +23,16 @@ const INVALID_TX_CODES: ReadonlySet<string> = new Set([
   'INTRINSIC_GAS',
 ]);
 
-export function gossipHandlers(chain: Chain, engine: ConsensusEngine, synced: () => boolean): GossipHandler {
+export interface GossipDeps {
+  /** True while block sync is more than a block behind its peers. */
+  readonly syncing: () => boolean;
+}
+
+export function gossipHandlers(chain: Chain, engine: ConsensusEngine, deps: GossipDeps): GossipHandler {
   const syncing = ignore('syncing');
   return {
     async onTx(raw) {
-      if (!synced()) return syncing;
+      if (deps.syncing()) return syncing;
       try {
         await chain.mempool.add(raw);
         return ACCEPT;
@@ -35,8 +42,8 @@ export function gossipHandlers(chain: Chain, engine: ConsensusEngine, synced: ()
         return ignore(err instanceof Error ? err.message : String(err));
       }
     },
-    onProposal: (proposal, from) => (synced() ? engine.onProposal(proposal, from) : syncing),
-    onVote: (vote, from) => (synced() ? engine.onVote(vote, from) : syncing),
-    onEvidence: (evidence, from) => (synced() ? engine.onEvidence(evidence, from) : syncing),
+    onProposal: (proposal, from) => engine.onProposal(proposal, from),
+    onVote: (vote, from) => engine.onVote(vote, from),
+    onEvidence: (evidence, from) => engine.onEvidence(evidence, from),
   };
 }
