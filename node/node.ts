@@ -31,6 +31,7 @@ import { loadValidatorKey } from './keys.ts';
 import { HomeLock } from './lock.ts';
 import { NodeMetrics } from './metrics.ts';
 import { proveHead, SyncController } from './sync.ts';
+import { TxRelayBudget } from './txRelayBudget.ts';
 import { CLIENT_VERSION, VERSION } from './version.ts';
 
 export interface NodeOptions {
@@ -155,7 +156,12 @@ export class OpenchainNode {
       sync = controller;
       closers.push(() => controller.stop());
       // Consensus gossip is handled from the start: no peer's claim can hold the node out of it.
-      host.gossip.start(gossipHandlers(chain, engine, { syncing: () => controller.status().syncing }));
+      const txBudget = new TxRelayBudget((peer, action, reason) =>
+        host.peerManager.penalize(peer, action, reason),
+      );
+      host.gossip.start(
+        gossipHandlers(chain, engine, { syncing: () => controller.status().syncing, txBudget }),
+      );
       closers.push(() => host.gossip.stop());
       chain.onLocalTx((raw) => void publish('transaction', host.gossip.publishTx(raw)));
       // A peer that connects may be ahead even when the network is quiet (a halted chain gossips
