@@ -28,7 +28,7 @@ export interface ConsensusConfig {
   readonly catchUpDelayMs: number;
   /** Rounds beyond current+1 that one validator's votes may open (CometBFT allows 2 per peer). */
   readonly futureRoundsPerValidator: number;
-  /** Messages for heights further ahead than this are rejected instead of ignored. */
+  /** Synced blocks further ahead than this are refused; consensus messages that far ahead are not kept. */
   readonly futureHeightWindow: number;
   /** Messages for the next height kept until this node gets there. */
   readonly nextHeightBufferSize: number;

@@ -27,6 +27,7 @@ import {
   verifyCommit,
   voteSignBytes,
 } from '../core/vote.ts';
+import { aheadSignature } from './aheadSignature.ts';
 import { type ConsensusConfig, resolveConsensusConfig, timeoutDuration } from './config.ts';
 import { ConsensusError } from './errors.ts';
 import { EvidencePool } from './evidencePool.ts';
@@ -458,18 +459,25 @@ export class ConsensusEngine {
     return { verdict: ACCEPT, verified: true };
   }
 
-  // Messages from heights ahead: the next height's are kept for when we get there; any of them means
-  // peers are ahead, which starts a catch-up request unless we get there on our own first.
+  // Messages from heights ahead, once a validator we know signed them (aheadSignature.ts): the next
+  // height's are kept for when we get there; any of them means peers are ahead, which starts a
+  // catch-up request unless we get there on our own first. Far ones are not kept but still count: a
+  // node far behind (syncing) must not blame honest peers for being ahead.
   #fromAhead(message: Early, height: number): Verdict {
     const m = this.#machine;
+    const signature = aheadSignature(this.#chainId, message, m.validators);
+    if (signature === 'forged')
+      return reject('BAD_SIGNATURE', `${message.kind} for height ${height} not signed by its signer`);
+    if (signature === 'unknown')
+      return ignore('UNKNOWN_VALIDATOR', `${message.kind} for height ${height} by a signer we do not know`);
+    if (height > this.#aheadHeight) this.#aheadHeight = height;
+    this.#scheduleTick('catchUp', this.#cfg.catchUpDelayMs);
     if (height > m.height + this.#cfg.futureHeightWindow) {
-      return reject('FAR_FUTURE_HEIGHT', `height ${height} while at ${m.height}`);
+      return ignore('FAR_FUTURE_HEIGHT', `height ${height} while at ${m.height}`);
     }
     if (height === m.height + 1 && this.#nextHeightMessages.length < this.#cfg.nextHeightBufferSize) {
       this.#nextHeightMessages.push(message);
     }
-    if (height > this.#aheadHeight) this.#aheadHeight = height;
-    this.#scheduleTick('catchUp', this.#cfg.catchUpDelayMs);
     return ignore('FUTURE_HEIGHT', `height ${height} while at ${m.height}`);
   }
 

@@ -164,6 +164,47 @@ export function verifyCommit(
   validators: readonly Validator[],
   verified: (sig: CommitSig) => boolean = () => false,
 ): void {
+  const power = signedPower(chainId, commit, validators, 'throw', verified);
+  const total = totalPower(validators);
+  if (!isQuorum(power, total)) {
+    throw new VoteError(
+      'INSUFFICIENT_POWER',
+      `commit carries power ${power} of ${total}; more than two thirds needed`,
+    );
+  }
+}
+
+/**
+ * Checks a commit of a height whose validator set may differ from `validators` (a peer's head,
+ * far ahead of us, during sync), the way CometBFT's light client skips ahead: signers unknown to
+ * `validators` are passed over, every known one must verify, and together they must hold more than a
+ * third of the power (the trust level), so at least one correct validator of the set we know vouches
+ * for the block. Throws VoteError: INSUFFICIENT_POWER when it cannot tell, BAD_SIGNATURE or
+ * DUPLICATE_SIGNER when the commit is forged.
+ */
+export function verifyCommitTrusting(
+  chainId: bigint,
+  commit: Commit,
+  validators: readonly Validator[],
+): void {
+  const power = signedPower(chainId, commit, validators, 'skip', () => false);
+  const total = totalPower(validators);
+  if (power * 3n <= total) {
+    throw new VoteError(
+      'INSUFFICIENT_POWER',
+      `commit carries power ${power} of the ${total} known; more than a third needed`,
+    );
+  }
+}
+
+/** The power of a commit's valid signatures; throws VoteError on a forged or repeated one. */
+function signedPower(
+  chainId: bigint,
+  commit: Commit,
+  validators: readonly Validator[],
+  unknown: 'throw' | 'skip',
+  verified: (sig: CommitSig) => boolean,
+): bigint {
   const byAddress = new Map(validators.map((v) => [v.address, v]));
   const signBytes = voteSignBytes(chainId, {
     type: PRECOMMIT,
@@ -175,21 +216,16 @@ export function verifyCommit(
   let power = 0n;
   for (const sig of commit.signatures) {
     const validator = byAddress.get(sig.validator);
-    if (!validator)
+    if (!validator && unknown === 'throw')
       throw new VoteError('UNKNOWN_VALIDATOR', `commit signed by non-validator ${sig.validator}`);
     if (seen.has(sig.validator))
       throw new VoteError('DUPLICATE_SIGNER', `commit has two signatures from ${sig.validator}`);
     seen.add(sig.validator);
+    if (!validator) continue;
     if (!verified(sig) && !ed25519Verify(sig.signature, signBytes, validator.pubKey)) {
       throw new VoteError('BAD_SIGNATURE', `commit signature of ${sig.validator} does not verify`);
     }
     power += validator.power;
   }
-  const total = totalPower(validators);
-  if (!isQuorum(power, total)) {
-    throw new VoteError(
-      'INSUFFICIENT_POWER',
-      `commit carries power ${power} of ${total}; more than two thirds needed`,
-    );
-  }
+  return power;
 }

@@ -6,7 +6,16 @@ import type { Chain } from '../state/chain.ts';
 
 export function blockSource(chain: Chain): BlockSource {
   return {
-    status: () => ({ height: chain.head.header.height, headHash: chain.head.hash, baseHeight: 1 }),
+    status: () => {
+      const height = chain.head.header.height;
+      const commit = height > 0 ? chain.blocks.getCommit(height) : undefined;
+      return {
+        height,
+        headHash: chain.head.hash,
+        baseHeight: 1,
+        headCommit: commit ? encodeCommit(commit) : new Uint8Array(0),
+      };
+    },
     async *blocks(from: number, count: number): AsyncGenerator<EncodedBlock> {
       const last = Math.min(from + count - 1, chain.head.header.height);
       for (let height = Math.max(from, 1); height <= last; height++) {

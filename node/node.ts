@@ -32,7 +32,8 @@ import { homePaths } from './home.ts';
 import { loadValidatorKey } from './keys.ts';
 import { HomeLock } from './lock.ts';
 import { NodeMetrics } from './metrics.ts';
-import { SyncController } from './sync.ts';
+import { proveHead, SyncController } from './sync.ts';
+import { TxRelayBudget } from './txRelayBudget.ts';
 import { CLIENT_VERSION, VERSION } from './version.ts';
 
 export interface NodeOptions {
@@ -165,13 +166,22 @@ export class OpenchainNode {
 
       const controller = new SyncController(
         host,
-        { height: () => chain.head.header.height, applyBlock: (b, c) => engine.applyBlock(b, c) },
+        {
+          height: () => chain.head.header.height,
+          applyBlock: (b, c) => engine.applyBlock(b, c),
+          verifyHead: (c) => proveHead(chain.chainId, c, chain.validators()),
+        },
         log.child({ module: 'sync' }),
       );
       sync = controller;
       closers.push(() => controller.stop());
-      let synced = false;
-      host.gossip.start(gossipHandlers(chain, engine, () => synced));
+      // Consensus gossip is handled from the start: no peer's claim can hold the node out of it.
+      const txBudget = new TxRelayBudget((peer, action, reason) =>
+        host.peerManager.penalize(peer, action, reason),
+      );
+      host.gossip.start(
+        gossipHandlers(chain, engine, { syncing: () => controller.status().syncing, txBudget }),
+      );
       closers.push(() => host.gossip.stop());
       chain.onLocalTx((raw) => void publish('transaction', host.gossip.publishTx(raw)));
       // A peer that connects may be ahead even when the network is quiet (a halted chain gossips
@@ -179,8 +189,7 @@ export class OpenchainNode {
       host.libp2p.addEventListener('peer:connect', () => void controller.sync());
       // RPC comes up at once; eth_syncing tells clients while the node catches up.
       void controller.sync().then(() => {
-        synced = true;
-        log.info({ height: chain.head.header.height, peers: host.peerCount }, 'synced; following consensus');
+        log.info({ height: chain.head.header.height, peers: host.peerCount }, 'first sync run done');
       });
 
       const endpoints: { rpcUrl?: string; wsUrl?: string; metricsUrl?: string; p2p: string[] } = {

@@ -32,6 +32,12 @@ export class TokenBucket {
     return taken;
   }
 
+  /** Whole tokens available now. */
+  available(): number {
+    this.#refill();
+    return Math.floor(this.#tokens);
+  }
+
   /** Milliseconds until one token is available. */
   waitMs(): number {
     this.#refill();
@@ -53,6 +59,11 @@ export class PeerBuckets {
     this.#rate = rate;
     this.#burst = burst;
     this.#now = now;
+  }
+
+  /** Whole tokens `peerId` has left (a peer not seen yet has a full bucket). Takes none. */
+  available(peerId: string): number {
+    return this.#buckets.get(peerId)?.available() ?? this.#burst;
   }
 
   /** Grants up to `wanted` tokens; with none granted, `retryAfterMs` says when to come back. */

@@ -41,6 +41,8 @@ export interface Status {
   readonly headHash: Uint8Array;
   /** Lowest height the peer can serve. */
   readonly baseHeight: number;
+  /** RLP commit certificate of the head: what backs the claimed height (empty at height 0). */
+  readonly headCommit: Uint8Array;
 }
 
 export const RESPONSE_ERROR = {
@@ -189,6 +191,7 @@ export function decodeStatusResponse(b: Uint8Array): StatusResponse {
       height: u64(o, 'height'),
       headHash: bytes(o, 'headHash'),
       baseHeight: u64(o, 'baseHeight'),
+      headCommit: bytes(o, 'headCommit'),
     },
   };
 }

@@ -23,6 +23,12 @@ export interface VerifiedBlock {
   readonly hash: Hex;
 }
 
+/** A peer's status with its head commit decoded and matched to the claimed head. */
+export interface PeerHead extends Status {
+  /** null at height 0. */
+  readonly commit: Commit | null;
+}
+
 export interface SyncClientOptions {
   readonly requestTimeoutMs: number;
   /** Our response budget, sent with each request. */
@@ -31,8 +37,8 @@ export interface SyncClientOptions {
   readonly maxBlockBytes: number;
 }
 
-/** A status response is under 200 bytes. */
-const MAX_STATUS_BYTES = 1_024;
+/** A status response is under 200 bytes plus the head's commit certificate. */
+const MAX_STATUS_BYTES = 1_024 + MAX_COMMIT_BYTES;
 /** Protobuf framing of a response around its blocks. */
 const RESPONSE_SLACK_BYTES = 64 * 1024;
 
@@ -73,6 +79,24 @@ export function checkBlocks(
   return out;
 }
 
+/** The commit a status carries, which must be for the head it names (the syncer verifies its signatures). */
+function headCommit(s: Status): Commit | null {
+  if (s.height === 0) {
+    if (s.headCommit.length > 0) throw bad('a commit for height 0');
+    return null;
+  }
+  if (s.headCommit.length === 0) throw bad(`height ${s.height} claimed without its commit`);
+  let commit: Commit;
+  try {
+    commit = decodeCommit(s.headCommit);
+  } catch (err) {
+    throw bad(`undecodable head commit: ${(err as Error).message}`, err);
+  }
+  if (commit.height !== s.height || commit.blockHash !== bytesToHex(s.headHash))
+    throw bad(`head commit is for ${commit.height}/${commit.blockHash}, not the claimed head`);
+  return commit;
+}
+
 export class SyncClient {
   readonly #libp2p: Libp2p;
   readonly #names: Names;
@@ -86,7 +110,7 @@ export class SyncClient {
     this.#opts = opts;
   }
 
-  async status(peerId: string, signal?: AbortSignal): Promise<Status> {
+  async status(peerId: string, signal?: AbortSignal): Promise<PeerHead> {
     const bytes = await this.#request(
       peerId,
       this.#names.statusProtocol,
@@ -106,7 +130,7 @@ export class SyncClient {
     if (bytesToHex(s.genesisHash) !== this.#chain.genesisHash.toLowerCase())
       throw bad('status of another genesis');
     if (s.baseHeight > s.height + 1) throw bad(`base height ${s.baseHeight} above height ${s.height}`);
-    return s;
+    return { ...s, commit: headCommit(s) };
   }
 
   /** Up to `count` blocks from `from`; fewer (even none) is a valid answer. */

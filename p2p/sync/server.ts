@@ -121,6 +121,7 @@ export class BlockSyncServer {
         height: s.height,
         headHash: hexToBytes(s.headHash),
         baseHeight: s.baseHeight,
+        headCommit: s.headCommit,
       },
     });
   };

@@ -2,14 +2,17 @@
 // peers and several batches at once (at most maxBatchesAhead requested or waiting, which bounds
 // memory to that many responses), and applies them strictly in height order through the sink.
 // A failed request is retried on another peer; a block the sink rejects is refetched elsewhere
-// and its sender penalized. Done when a fresh round of statuses shows no peer ahead of us.
+// and its sender penalized. A peer's height counts only when its head commit proves it, and a peer
+// that answers nothing useful MAX_MISSES times in a row is penalized and left out of the run, so a
+// liar can neither invent a target nor hold one: the run is done when a fresh round of statuses
+// shows no peer left that is provably ahead of us.
 import type { Logger } from 'pino';
 import type { SyncConfig } from '../config.ts';
 import { RequestError } from '../errors.ts';
 import type { PeerAction } from '../scoring.ts';
-import type { SyncClient, VerifiedBlock } from './client.ts';
+import type { PeerHead, SyncClient, VerifiedBlock } from './client.ts';
 import { ProgressMeter, type SyncProgress } from './progress.ts';
-import type { BlockSink } from './types.ts';
+import type { BlockSink, HeadProof } from './types.ts';
 
 export type SyncerOptions = Pick<
   SyncConfig,
@@ -48,6 +51,7 @@ interface Batch {
 }
 
 interface PeerStatus {
+  /** The height the peer proved (its head commit verified), or ours when it proved nothing more. */
   readonly height: number;
   readonly base: number;
 }
@@ -56,6 +60,14 @@ interface PeerStatus {
 const TICK_MS = 250;
 /** Retry delay floor for a peer that said it is rate limiting or busy. */
 const MIN_BACKOFF_MS = 100;
+/** Ceiling on the wait a peer can ask for: a liar asking for an hour would hold the run that long. */
+const MAX_RETRY_AFTER_MS = 1_000;
+/**
+ * Block requests in a row that a peer answers with nothing (refused as rate limited or busy, timed
+ * out, empty, invalid) before the run gives up on it and penalizes it. An honest peer that rate
+ * limits us serves between refusals, which resets the count.
+ */
+const MAX_MISSES = 5;
 /**
  * A peer that failed (timeout, bad response, rejected block) rests for this long, doubling per
  * consecutive failure up to MAX_FAULT_BACKOFF_MS, so a silent peer cannot keep stalling the
@@ -89,6 +101,11 @@ export class BlockSyncer {
   readonly #lastUsed = new Map<string, number>();
   readonly #backoffUntil = new Map<string, number>();
   readonly #faults = new Map<string, number>();
+  readonly #misses = new Map<string, number>();
+  /** Peers given up on in this run: not asked again, not counted as ahead. */
+  readonly #dropped = new Set<string>();
+  /** Per peer, the head commit (height/hash) last proven, so a repeated status costs no verification. */
+  readonly #provenHeads = new Map<string, string>();
   readonly #controller = new AbortController();
   #useSeq = 0;
   #next = 0;
@@ -187,15 +204,14 @@ export class BlockSyncer {
   /** Asks every connected peer for its status; never rejects. Overlapping calls share one round. */
   #refreshStatuses(): Promise<void> {
     if (this.#refreshing) return this.#refreshing;
-    const peers = this.#peers.connected();
+    const peers = this.#peers.connected().filter((p) => !this.#dropped.has(p));
     // Nobody to ask: no wake-up either, or the loop, waiting up to peerWaitMs for a first peer,
     // would spin (a refresh of nobody resolving and waking it at once, tens of thousands of times).
     if (peers.length === 0) return Promise.resolve();
     this.#refreshing = Promise.all(
       peers.map(async (peer) => {
         try {
-          const s = await this.#client.status(peer, this.#controller.signal);
-          this.#statuses.set(peer, { height: s.height, base: s.baseHeight });
+          this.#onStatus(peer, await this.#client.status(peer, this.#controller.signal));
         } catch (err) {
           this.#statuses.delete(peer);
           this.#blame(peer, err, 'status');
@@ -206,6 +222,37 @@ export class BlockSyncer {
       this.#notify();
     });
     return this.#refreshing;
+  }
+
+  /**
+   * Records what a peer can serve. A height above ours counts only if the head commit proves it
+   * (sink.verifyHead); otherwise the peer stays known but not ahead. A forged commit is a lie.
+   */
+  #onStatus(peer: string, head: PeerHead): void {
+    if (this.#dropped.has(peer)) return; // dropped while its status was on the way
+    const ours = this.#sink.height();
+    if (head.height <= ours || head.commit === null) {
+      this.#statuses.set(peer, { height: head.height, base: head.baseHeight });
+      return;
+    }
+    const key = `${head.commit.height}/${head.commit.blockHash}`;
+    let proof: HeadProof = 'proven';
+    if (this.#provenHeads.get(peer) !== key) {
+      try {
+        proof = this.#sink.verifyHead(head.commit);
+      } catch (err) {
+        this.#statuses.delete(peer);
+        this.#fault(peer, 'low', `status: forged head commit: ${(err as Error).message}`);
+        return;
+      }
+    }
+    if (proof === 'unproven') {
+      this.#statuses.set(peer, { height: ours, base: head.baseHeight });
+      this.#peers.penalize(peer, 'high', `status: height ${head.height} without a commit we can verify`);
+      return;
+    }
+    this.#provenHeads.set(peer, key);
+    this.#statuses.set(peer, { height: head.height, base: head.baseHeight });
   }
 
   #forgetGonePeers(): void {
@@ -304,6 +351,7 @@ export class BlockSyncer {
     batch.state = 'ready';
     batch.blocks = blocks;
     this.#faults.delete(peer);
+    this.#misses.delete(peer);
   }
 
   #onFailure(batch: Batch, peer: string, err: unknown): void {
@@ -313,11 +361,25 @@ export class BlockSyncer {
       batch.failedPeers.add(peer);
     }
     if (err instanceof RequestError && (err.code === 'RATE_LIMITED' || err.code === 'BUSY')) {
-      // Not a fault: wait as asked, and let the peer have this batch again later.
+      // Not a fault by itself: wait as asked (within reason), and let the peer have this batch again.
       batch.failedPeers.delete(peer);
-      this.#backoffUntil.set(peer, Date.now() + Math.max(err.retryAfterMs, MIN_BACKOFF_MS));
+      const wait = Math.min(Math.max(err.retryAfterMs, MIN_BACKOFF_MS), MAX_RETRY_AFTER_MS);
+      this.#backoffUntil.set(peer, Date.now() + wait);
     }
     this.#blame(peer, err, `blocks ${batch.from}+${batch.count}`);
+    this.#missed(peer);
+  }
+
+  /** A block request that brought nothing; MAX_MISSES in a row and the run gives up on the peer. */
+  #missed(peer: string): void {
+    if (this.#controller.signal.aborted || this.#dropped.has(peer)) return;
+    const misses = (this.#misses.get(peer) ?? 0) + 1;
+    this.#misses.set(peer, misses);
+    if (misses < MAX_MISSES) return;
+    this.#dropped.add(peer);
+    this.#statuses.delete(peer);
+    this.#log.info({ peer, misses }, 'sync peer served nothing; leaving it out of this run');
+    this.#peers.penalize(peer, 'low', `served no blocks in ${misses} requests in a row`);
   }
 
   #blame(peer: string, err: unknown, what: string): void {

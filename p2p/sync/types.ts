@@ -11,6 +11,8 @@ export interface SourceStatus {
   readonly headHash: Hex;
   /** Lowest height this node can serve (1 unless it pruned). */
   readonly baseHeight: number;
+  /** Encoded commit certificate of the head block (empty at height 0): peers believe no less. */
+  readonly headCommit: Uint8Array;
 }
 
 export interface BlockSource {
@@ -30,6 +32,14 @@ export interface BlockSink {
    * and commits the block. Throws if either is invalid: the peer that sent it lied.
    */
   applyBlock(block: Block, commit: Commit): Promise<void>;
+  /**
+   * Whether a peer's head commit proves its claimed height against what we know (core/vote.ts
+   * verifyCommitTrusting): 'proven', or 'unproven' when we cannot tell (signers we do not know).
+   * Throws when the commit is forged: the peer lied.
+   */
+  verifyHead(commit: Commit): HeadProof;
 }
+
+export type HeadProof = 'proven' | 'unproven';
 
 export type { EncodedBlock };

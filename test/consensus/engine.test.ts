@@ -104,10 +104,11 @@ describe('verdicts', () => {
       result: 'reject',
       code: 'BAD_SIGNATURE',
     });
-    // Heights: the next one is kept for later, far ones are rejected.
+    // Heights: the next one is kept for later, far ones are not, and neither is blamed (a node far
+    // behind, syncing, must not penalise honest peers for being ahead).
     expect(t.send(a!, PREVOTE, 0, null, 2)).toMatchObject({ result: 'ignore', code: 'FUTURE_HEIGHT' });
     expect(t.send(a!, PREVOTE, 0, null, 50)).toMatchObject({ result: 'ignore', code: 'FUTURE_HEIGHT' });
-    expect(t.send(a!, PREVOTE, 0, null, 102)).toMatchObject({ result: 'reject', code: 'FAR_FUTURE_HEIGHT' });
+    expect(t.send(a!, PREVOTE, 0, null, 102)).toMatchObject({ result: 'ignore', code: 'FAR_FUTURE_HEIGHT' });
     // Rounds: two future rounds per validator.
     expect(t.send(b!, PREVOTE, 7, null)).toEqual({ result: 'accept' });
     expect(t.send(b!, PREVOTE, 8, null)).toEqual({ result: 'accept' });
@@ -433,6 +434,31 @@ describe('proposals', () => {
       [0, PREVOTE, hash],
       [0, PREVOTE, hash],
     ]);
+  });
+
+  it('asks to catch up for a future height only when a known validator signed the message', async () => {
+    const t = await single();
+    const [a] = t.others;
+    const stranger = makeValidators([1n], 'stranger')[0]!;
+    const forged = { ...vote(t.vals[a!]!, PREVOTE, 5, 0, null), round: 1 };
+    expect(t.engine().onVote(forged, 'p')).toMatchObject({ result: 'reject', code: 'BAD_SIGNATURE' });
+    expect(t.engine().onVote(vote(stranger, PREVOTE, 500, 0, null), 'p')).toMatchObject({
+      result: 'ignore',
+      code: 'UNKNOWN_VALIDATOR',
+    });
+    const built = t.buildBlock(0);
+    const block = { ...built, header: { ...built.header, height: 7 } };
+    const unsigned = { ...proposal(t.vals[t.order[0]!]!, block, 0), signature: new Uint8Array(64) };
+    expect(await t.engine().onProposal(unsigned, 'p')).toMatchObject({
+      result: 'reject',
+      code: 'BAD_SIGNATURE',
+    });
+    await t.c.run(3_000);
+    expect(t.c.net.catchUpRequests).toEqual([]);
+
+    expect(t.send(a!, PREVOTE, 0, null, 300)).toMatchObject({ result: 'ignore', code: 'FAR_FUTURE_HEIGHT' });
+    await t.c.run(3_000);
+    expect(t.c.net.catchUpRequests.length).toBeGreaterThanOrEqual(1);
   });
 
   it('asks to catch up when +2/3 precommit a block it never saw, and commits it once synced', async () => {

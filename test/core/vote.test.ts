@@ -19,6 +19,7 @@ import {
   sortCommitSigs,
   type Vote,
   verifyCommit,
+  verifyCommitTrusting,
   verifyVoteSignature,
   voteSignBytes,
 } from '../../core/vote.ts';
@@ -321,5 +322,36 @@ describe('verifyCommit', () => {
     const once = commitBy([v40, v30]).signatures.find((s) => s.validator === v40.address)!;
     const commit = { ...commitBy([v40]), signatures: [once, once] };
     expectCodedError(() => verifyCommit(CHAIN, commit, set), 'DUPLICATE_SIGNER');
+  });
+
+  describe('verifyCommitTrusting (a peer head whose validator set may have moved on)', () => {
+    const [stranger] = testValidators([50n], 'stranger');
+
+    it('accepts more than a third of the known power, passing over signers it does not know', () => {
+      expect(() => verifyCommitTrusting(CHAIN, commitBy([v40]), set)).not.toThrow();
+      expect(() => verifyCommitTrusting(CHAIN, commitBy([v30, v10, stranger!]), set)).not.toThrow();
+    });
+
+    it('cannot tell from a third or less, however many strangers signed', () => {
+      expectCodedError(
+        () => verifyCommitTrusting(CHAIN, commitBy([v20, v10, stranger!]), set),
+        'INSUFFICIENT_POWER',
+        /power 30 of the 100 known/,
+      );
+      expectCodedError(() => verifyCommitTrusting(CHAIN, commitBy([]), set), 'INSUFFICIENT_POWER');
+    });
+
+    it('rejects a forged signature of a known validator, and a repeated one', () => {
+      const commit = commitBy([v40, v30]);
+      const signatures = commit.signatures.map((s, i) =>
+        i === 0 ? { ...s, signature: flipBit(s.signature, 3) } : s,
+      );
+      expectCodedError(() => verifyCommitTrusting(CHAIN, { ...commit, signatures }, set), 'BAD_SIGNATURE');
+      const once = commit.signatures[0]!;
+      expectCodedError(
+        () => verifyCommitTrusting(CHAIN, { ...commit, signatures: [once, once] }, set),
+        'DUPLICATE_SIGNER',
+      );
+    });
   });
 });

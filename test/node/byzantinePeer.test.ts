@@ -54,12 +54,16 @@ describe('a node facing byzantine peers', () => {
     });
   }
 
-  /** A rogue peer of the same chain that serves `blocks` over block sync. */
-  async function rogue(blocks: { block: Block; commit: Commit }[]): Promise<P2pHost> {
+  /** A rogue peer of the same chain that claims the head `head` proves and serves `blocks` over block sync. */
+  async function rogue(blocks: { block: Block; commit: Commit }[], head: Commit): Promise<P2pHost> {
     const host = await peerOfHonestChain();
-    const last = blocks.at(-1)!.block;
     await host.serveBlocks({
-      status: () => ({ height: last.header.height, headHash: blockHash(last.header), baseHeight: 1 }),
+      status: () => ({
+        height: head.height,
+        headHash: head.blockHash,
+        baseHeight: 1,
+        headCommit: encodeCommit(head),
+      }),
       *blocks(from, count) {
         for (const b of blocks.slice(from - 1, from - 1 + count))
           yield { block: encodeBlock(b.block), commit: encodeCommit(b.commit) };
@@ -107,8 +111,9 @@ describe('a node facing byzantine peers', () => {
     const forged: Block = { ...real, header: { ...real.header, stateRoot: `0x${'66'.repeat(32)}` } };
     // The real commit does not cover the forged block: a peer cannot make one that does (a block the
     // validators really signed but the application rejects would mean a byzantine quorum, and halts).
-    const liarRoot = await rogue([{ block: forged, commit: sign(real) }]);
-    const liarPower = await rogue([{ block: real, commit: { ...sign(real), signatures: [] } }]);
+    // Both claim the real head with its real commit (anyone can copy it), then serve what they like.
+    const liarRoot = await rogue([{ block: forged, commit: sign(real) }], sign(real));
+    const liarPower = await rogue([{ block: real, commit: { ...sign(real), signatures: [] } }], sign(real));
 
     const home = join(dir, 'victim');
     const genesis = (await import('../../genesis/load.ts')).loadGenesisFile(homePaths(honest.home).genesis);

@@ -17,12 +17,12 @@ import {
 import { BLOOM_BYTES } from '../../core/bloom.ts';
 import { bytesToHex, type Hex } from '../../core/bytes.ts';
 import { keccak256 } from '../../core/hash.ts';
-import { type Commit, commitHash, encodeCommit } from '../../core/vote.ts';
+import { type Commit, commitHash, decodeCommit, encodeCommit } from '../../core/vote.ts';
 import { type P2pConfigInput, p2pConfigSchema } from '../../p2p/config.ts';
 import { P2pHost } from '../../p2p/host.ts';
 import type { ChainLimits } from '../../p2p/limits.ts';
 import { loadOrCreateNodeKey, nodeKeyPath } from '../../p2p/nodeKey.ts';
-import type { BlockSource, EncodedBlock } from '../../p2p/sync/types.ts';
+import type { BlockSource, EncodedBlock, SourceStatus } from '../../p2p/sync/types.ts';
 import type { ChainIdentity } from '../../p2p/topics.ts';
 
 export const log = pino({ level: process.env['P2P_TEST_LOG'] ?? 'silent' });
@@ -135,13 +135,24 @@ export function encodeAll(chain: { block: Block; commit: Commit }[]): EncodedBlo
   return chain.map(({ block, commit }) => ({ block: encodeBlock(block), commit: encodeCommit(commit) }));
 }
 
+/** The status of a node whose chain is `blocks`: its head, backed by the head's commit. */
+export function headOf(blocks: readonly EncodedBlock[]): SourceStatus {
+  const head = blocks.at(-1);
+  return {
+    height: blocks.length,
+    headHash: head ? decodeCommit(head.commit).blockHash : GENESIS,
+    baseHeight: 1,
+    headCommit: head?.commit ?? new Uint8Array(0),
+  };
+}
+
 /** Serves `blocks` (index 0 = height 1), optionally transformed per height to make a liar. */
 export function arraySource(
   blocks: readonly EncodedBlock[],
   transform: (b: EncodedBlock, height: number) => EncodedBlock = (b) => b,
 ): BlockSource {
   return {
-    status: () => ({ height: blocks.length, headHash: GENESIS, baseHeight: 1 }),
+    status: () => headOf(blocks),
     *blocks(from, count) {
       for (let h = from; h < from + count && h <= blocks.length; h++) yield transform(blocks[h - 1]!, h);
     },

@@ -2,14 +2,16 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Block, blockHash } from '../../core/block.ts';
 import type { Hex } from '../../core/bytes.ts';
-import type { Commit } from '../../core/vote.ts';
+import { type Commit, encodeCommit } from '../../core/vote.ts';
 import type { P2pConfigInput } from '../../p2p/config.ts';
 import { RequestError } from '../../p2p/errors.ts';
 import type { P2pHost } from '../../p2p/host.ts';
+import { respond } from '../../p2p/reqresp.ts';
 import type { SyncProgress } from '../../p2p/sync/progress.ts';
 import { BlockSyncer } from '../../p2p/sync/syncer.ts';
-import type { BlockSink, BlockSource, EncodedBlock } from '../../p2p/sync/types.ts';
-import { arraySource, connect, encodeAll, GENESIS, Hosts, makeBlocks } from './helpers.ts';
+import type { BlockSink, BlockSource, EncodedBlock, HeadProof, SourceStatus } from '../../p2p/sync/types.ts';
+import { encodeBlocksResponse, RESPONSE_ERROR } from '../../p2p/wire.ts';
+import { arraySource, connect, encodeAll, Hosts, headOf, makeBlocks } from './helpers.ts';
 
 const hosts = new Hosts();
 afterEach(() => hosts.stopAll());
@@ -36,6 +38,14 @@ class RecordingSink implements BlockSink {
       throw new Error(`commit for block ${h} does not verify`);
     }
     this.head = h;
+  }
+
+  /** Stands in for verifyCommitTrusting: a canonical head is proven, one beyond it cannot be told, anything else is forged. */
+  verifyHead(commit: Commit): HeadProof {
+    if (commit.height > N) return 'unproven';
+    if (commit.blockHash !== canonical[commit.height - 1])
+      throw new Error(`forged commit for ${commit.height}`);
+    return 'proven';
   }
 }
 
@@ -132,7 +142,7 @@ describe('block sync', () => {
     }));
     const forks = arraySource(encoded, (_b, h) => (h > 40 ? forked[h - 1]! : encoded[h - 1]!));
     const silent: BlockSource = {
-      status: () => ({ height: N, headHash: GENESIS, baseHeight: 1 }),
+      status: () => headOf(encoded),
       blocks: () => never(),
     };
     const liars = await servers([wrongHeights, garbage, forks, silent]);
@@ -152,6 +162,64 @@ describe('block sync', () => {
     expect(sink.rejected.length).toBeGreaterThanOrEqual(1);
     expect(client.peerManager.score(mute!)).toBeLessThan(0);
     expect(client.peerManager.score(honest!.peerId)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('does not let a height without a commit that proves it steer sync, and penalizes the claim', async () => {
+    const made = makeBlocks(1, 9)[0]!;
+    const claim = (height: number): SourceStatus => {
+      const commit = { ...made.commit, height };
+      return { height, headHash: commit.blockHash, baseHeight: 1, headCommit: encodeCommit(commit) };
+    };
+    // A head far beyond anything (the sink cannot tell), and a forged commit for a height it knows.
+    const unproven = counting({ status: () => claim(1_000_000_000), blocks: () => [] });
+    const forged = counting({ status: () => claim(N - 10), blocks: () => [] });
+    const liars = await servers([unproven, forged]);
+    const [honest] = await servers([arraySource(encoded.slice(0, 100))]);
+    const client = await hosts.start({ config: fast });
+    for (const p of [...liars, honest!]) await connect(client, p);
+
+    const sink = new RecordingSink();
+    const result = await client.createSyncer(sink).run(AbortSignal.timeout(15_000));
+
+    expect(result).toMatchObject({ height: 100, applied: 100 });
+    expect(unproven.served + forged.served).toBe(0);
+    expect(client.peerManager.score(liars[0]!.peerId)).toBeLessThan(0);
+    expect(client.peerManager.score(liars[1]!.peerId)).toBeLessThan(-25);
+    expect(client.peerManager.score(honest!.peerId)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('leaves out a peer that proves a height but only answers RATE_LIMITED, penalizes it and ends the run', async () => {
+    // The liar copies the real head (commit included) and refuses every blocks request, asking
+    // for a minute's patience each time.
+    const liar = await hosts.start();
+    await liar.serveBlocks({ status: () => headOf(encoded), blocks: () => never() });
+    await liar.libp2p.unhandle(liar.names.blocksProtocol);
+    let asked = 0;
+    const refuse = async () => {
+      asked++;
+      const error = { code: RESPONSE_ERROR.rateLimited, message: 'slow down', retryAfterMs: 60_000 };
+      return encodeBlocksResponse({ error });
+    };
+    await liar.libp2p.handle(liar.names.blocksProtocol, (stream) => {
+      void respond(stream, { timeoutMs: 5_000, maxRequestBytes: 64 }, refuse);
+    });
+    const [honest] = await servers([arraySource(encoded.slice(0, 100))]);
+    const client = await hosts.start({ config: fast });
+    await connect(client, liar);
+    await connect(client, honest!);
+
+    const sink = new RecordingSink();
+    const first = await client.createSyncer(sink).run(AbortSignal.timeout(20_000));
+    expect(first).toMatchObject({ height: 100, applied: 100 });
+    expect(asked).toBeGreaterThanOrEqual(5);
+    expect(client.peerManager.score(liar.peerId)).toBeLessThan(-25);
+    expect(client.peerManager.score(honest!.peerId)).toBeGreaterThanOrEqual(0);
+
+    // Every later run costs it as much, until it is disconnected and banned.
+    for (let run = 0; run < 3 && !client.peerManager.isBanned(liar.peerId); run++) {
+      expect(await client.createSyncer(sink).run(AbortSignal.timeout(20_000))).toMatchObject({ height: 100 });
+    }
+    expect(client.peerManager.isBanned(liar.peerId)).toBe(true);
   });
 
   it('returns at once when no peer is ahead, and after peerWaitMs when there is no peer', async () => {
@@ -197,7 +265,7 @@ describe('block sync', () => {
 
   it('times out a peer that never answers, and serves nothing it does not have', async () => {
     const silent: BlockSource = {
-      status: () => ({ height: N, headHash: GENESIS, baseHeight: 1 }),
+      status: () => headOf(encoded),
       blocks: () => never(),
     };
     const [mute, short] = await servers([silent, arraySource(encoded.slice(0, 5))]);

@@ -41,6 +41,7 @@ describe('wire codecs', () => {
       height: 2 ** 40,
       headHash: new Uint8Array(32),
       baseHeight: 1,
+      headCommit: new Uint8Array([0xc4, 1, 2, 3, 4]),
     };
     expect(decodeStatusResponse(encodeStatusResponse({ status }))).toEqual({ status });
     const error = { code: 1, message: 'slow down', retryAfterMs: 250 };
