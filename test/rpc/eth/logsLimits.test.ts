@@ -11,6 +11,7 @@ import { logMethods, MAX_LOG_RANGE } from '../../../rpc/eth/logs.ts';
 import { method, Registry } from '../../../rpc/registry.ts';
 import { RpcServer, type RpcServerOptions } from '../../../rpc/server.ts';
 import type { Chain } from '../../../state/chain.ts';
+import { WsClient } from '../helpers.ts';
 import { ZERO_HASH } from './fixture.ts';
 
 const HEAD = MAX_LOG_RANGE - 1;
@@ -143,6 +144,19 @@ describe('eth_getLogs work limits', () => {
     await stub.started;
     req.destroy();
     expect(await ended.promise).toMatchObject({ method: 'eth_getLogs', errorCode: -32000 });
+    expect(stub.reads()).toBeLessThan(MAX_LOG_RANGE);
+  });
+
+  it('stops reading blocks once the WebSocket has closed', async () => {
+    const stub = stubChain(0.02);
+    const ended = Promise.withResolvers<CallEvent>();
+    const url = await serve(stub.chain, { onCall: (event) => ended.resolve(event) });
+    const client = new WsClient(url.replace('http', 'ws'));
+    await client.opened();
+    client.send(getLogs(1, wholeChain));
+    await stub.started;
+    client.close();
+    expect(await ended.promise).toMatchObject({ method: 'eth_getLogs', transport: 'ws', errorCode: -32000 });
     expect(stub.reads()).toBeLessThan(MAX_LOG_RANGE);
   });
 });
