@@ -52,6 +52,7 @@ export class Dispatcher {
     transport: TransportContext,
     signal: AbortSignal = NO_SIGNAL,
   ): Promise<string | undefined> {
+    if (signal.aborted) return undefined; // queued behind others until its client left
     const start = performance.now();
     const ctx: RequestContext = {
       ...transport,

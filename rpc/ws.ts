@@ -198,6 +198,7 @@ export class WsTransport {
     ws.on('close', (code) => {
       this.#alive.delete(ws);
       gone.abort();
+      waiting.length = 0;
       logger.debug({ connection: connection.id, code }, 'WebSocket closed');
       connection.closed();
     });

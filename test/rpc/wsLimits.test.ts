@@ -84,35 +84,55 @@ describe('WebSocket backpressure', () => {
     expect(await code).toBe(1008);
   });
 
-  it('handles at most wsMaxInFlight messages of one connection at a time', async () => {
-    let running = 0;
-    let most = 0;
-    const gate: (() => void)[] = [];
+  /** A server whose test_wait calls each wait for the test to release them; counts what runs. */
+  async function gatedServer(maxInFlight: number, options: RpcServerOptions = {}) {
+    const state = { started: 0, running: 0, most: 0, gate: [] as (() => void)[] };
     const slow: RpcModule = {
       namespace: 'test',
       methods: {
         test_wait: method(z.tuple([]), async () => {
-          most = Math.max(most, ++running);
-          await new Promise<void>((resolve) => gate.push(resolve));
-          running--;
+          state.started++;
+          state.most = Math.max(state.most, ++state.running);
+          await new Promise<void>((resolve) => state.gate.push(resolve));
+          state.running--;
           return true;
         }),
       },
     };
-    server = new RpcServer(new Registry([slow]), { host: '127.0.0.1', port: 0, wsMaxInFlight: 3 });
-    const { wsUrl } = await server.start();
-    const c = client(wsUrl);
+    server = new RpcServer(new Registry([slow]), {
+      ...options,
+      host: '127.0.0.1',
+      port: 0,
+      wsMaxInFlight: maxInFlight,
+    });
+    const c = client((await server.start()).wsUrl);
     await c.opened();
     for (let i = 0; i < 10; i++) c.send({ jsonrpc: '2.0', id: i, method: 'test_wait', params: [] });
+    await expect.poll(() => state.gate.length, { timeout: 5_000 }).toBe(maxInFlight);
+    return { c, state };
+  }
+
+  it('handles at most wsMaxInFlight messages of one connection at a time', async () => {
+    const { c, state } = await gatedServer(3);
     // Release calls one by one as they arrive until all ten have been answered.
-    let answered = 0;
-    while (answered < 10) {
-      await expect.poll(() => gate.length, { timeout: 5_000 }).toBeGreaterThan(0);
-      gate.shift()!();
+    for (let answered = 0; answered < 10; answered++) {
+      await expect.poll(() => state.gate.length, { timeout: 5_000 }).toBeGreaterThan(0);
+      state.gate.shift()!();
       await c.next();
-      answered++;
     }
-    expect(most).toBe(3);
+    expect(state.most).toBe(3);
+  });
+
+  it('does not run the messages still waiting when the server drops the connection', async () => {
+    // The server reads nothing while messages wait, pongs included: the heartbeat drops it.
+    const { c, state } = await gatedServer(2, { wsPingIntervalMs: 100 });
+    expect(await c.closed()).toBe(1006);
+    await expect.poll(() => server!.connectionCount, { timeout: 5_000 }).toBe(0);
+    for (const release of state.gate.splice(0)) release();
+    // Give waiting messages every chance to start: the released calls finish within microtasks, and
+    // opening another connection takes several turns of the server's event loop.
+    await client(c.socket.url).opened();
+    expect(state.started).toBe(2);
   });
 });
 
