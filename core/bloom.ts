@@ -10,15 +10,23 @@ export function emptyBloom(): Uint8Array {
 }
 
 export function addToBloom(bloom: Uint8Array, value: Uint8Array): void {
-  const h = keccak256(value);
-  for (let i = 0; i < 6; i += 2) {
-    const bit = ((h[i]! << 8) | h[i + 1]!) & 2047;
-    bloom[BLOOM_BYTES - 1 - (bit >> 3)]! |= 1 << (bit & 7);
-  }
+  setBits(bloom, bloomBitsOf(value));
 }
 
-// The three bit indices of a value, packed (i0 + i1 * 2^11 + i2 * 2^22), by the value's hex form.
-// Logs repeat the same addresses and topics (a module's address, event signatures, recipients), and
+/**
+ * The three bit indices a value sets, packed (i0 + i1 * 2^11 + i2 * 2^22). A filter computes them
+ * once per term and tests many blocks' blooms with `bloomHasBits`, rather than hashing per block.
+ */
+export function bloomBitsOf(value: Uint8Array): number {
+  const h = keccak256(value);
+  return (
+    (((h[0]! << 8) | h[1]!) & 2047) +
+    (((h[2]! << 8) | h[3]!) & 2047) * 2048 +
+    (((h[4]! << 8) | h[5]!) & 2047) * 2048 * 2048
+  );
+}
+
+// bloomBitsOf by the value's hex form, for building blooms. Logs repeat the same addresses and topics (a module's address, event signatures, recipients), and
 // a keccak256 plus a validated hex parse per entry was most of the cost of a block's bloom (about
 // 85 µs for an inference record's logs). Bounded, cleared when full; the bloom is the same either way.
 const bitsByHex = new Map<string, number>();
@@ -27,11 +35,7 @@ const BITS_CACHE_ENTRIES = 16_384;
 function bloomBits(hex: string): number {
   let bits = bitsByHex.get(hex);
   if (bits === undefined) {
-    const h = keccak256(hexToBytes(hex));
-    bits =
-      (((h[0]! << 8) | h[1]!) & 2047) +
-      (((h[2]! << 8) | h[3]!) & 2047) * 2048 +
-      (((h[4]! << 8) | h[5]!) & 2047) * 2048 * 2048;
+    bits = bloomBitsOf(hexToBytes(hex));
     if (bitsByHex.size >= BITS_CACHE_ENTRIES) bitsByHex.clear();
     bitsByHex.set(hex, bits);
   }
@@ -59,9 +63,16 @@ export function orBloom(into: Uint8Array, other: Uint8Array): void {
   for (let i = 0; i < BLOOM_BYTES; i++) into[i]! |= other[i]!;
 }
 
-export function bloomMayContain(bloom: Uint8Array, value: Uint8Array): boolean {
-  const probe = emptyBloom();
-  addToBloom(probe, value);
-  for (let i = 0; i < BLOOM_BYTES; i++) if ((bloom[i]! & probe[i]!) !== probe[i]) return false;
+/** Whether all three bits of a packed `bloomBitsOf` value are set. */
+export function bloomHasBits(bloom: Uint8Array, packed: number): boolean {
+  for (let k = 0; k < 3; k++) {
+    const bit = packed % 2048;
+    packed = (packed - bit) / 2048;
+    if ((bloom[BLOOM_BYTES - 1 - (bit >> 3)]! & (1 << (bit & 7))) === 0) return false;
+  }
   return true;
+}
+
+export function bloomMayContain(bloom: Uint8Array, value: Uint8Array): boolean {
+  return bloomHasBits(bloom, bloomBitsOf(value));
 }

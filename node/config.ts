@@ -4,9 +4,12 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { OpenchainError } from '../core/errors.ts';
 import { p2pConfigSchema } from '../p2p/config.ts';
+import { SUBSCRIPTION_DEFAULTS } from '../rpc/eth/subscribe.ts';
+import { RPC_DEFAULTS } from '../rpc/server.ts';
 
 const port = z.number().int().min(0).max(65_535);
 const ms = z.number().int().min(0).max(600_000);
+const count = z.number().int().positive();
 
 export const configSchema = z.strictObject({
   moniker: z.string().min(1).max(64).default('openchain-node'),
@@ -22,6 +25,25 @@ export const configSchema = z.strictObject({
         .default(10 * 1024 * 1024),
       maxBatchSize: z.number().int().positive().default(10_000),
       corsOrigins: z.array(z.string()).default(['*']),
+      // Abuse limits; each is described in docs/rpc-transport.md.
+      maxConnections: count.default(RPC_DEFAULTS.maxConnections),
+      maxConnectionsPerIp: count.default(RPC_DEFAULTS.maxConnectionsPerIp),
+      reservedFileDescriptors: z.number().int().min(0).default(RPC_DEFAULTS.reservedFileDescriptors),
+      headersTimeoutMs: count.max(600_000).default(RPC_DEFAULTS.headersTimeoutMs),
+      requestTimeoutMs: count.max(600_000).default(RPC_DEFAULTS.requestTimeoutMs),
+      keepAliveTimeoutMs: count.max(600_000).default(RPC_DEFAULTS.keepAliveTimeoutMs),
+      maxResponseBytes: count.default(RPC_DEFAULTS.maxResponseBytes),
+      maxRequestWork: count.default(RPC_DEFAULTS.maxRequestWork),
+      wsMaxConnections: count.default(RPC_DEFAULTS.wsMaxConnections),
+      wsMaxConnectionsPerIp: count.default(RPC_DEFAULTS.wsMaxConnectionsPerIp),
+      wsMaxInFlight: count.default(RPC_DEFAULTS.wsMaxInFlight),
+      wsMaxBufferedBytes: count.default(RPC_DEFAULTS.wsMaxBufferedBytes),
+      wsMaxSubscriptionsPerConnection: count.default(SUBSCRIPTION_DEFAULTS.maxSubscriptionsPerConnection),
+      wsMaxSubscriptionsPerIp: count.default(SUBSCRIPTION_DEFAULTS.maxSubscriptionsPerIp),
+    })
+    .refine((rpc) => rpc.headersTimeoutMs <= rpc.requestTimeoutMs, {
+      message: 'headersTimeoutMs must not exceed requestTimeoutMs',
+      path: ['headersTimeoutMs'],
     })
     .prefault({}),
   block: z

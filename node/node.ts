@@ -219,17 +219,24 @@ export class OpenchainNode {
           syncing: () => controller.status(),
         };
         const registry = new Registry([
-          ethModule(chain, () => controller.status()),
+          ethModule(chain, () => controller.status(), {
+            maxSubscriptionsPerConnection: config.rpc.wsMaxSubscriptionsPerConnection,
+            maxSubscriptionsPerIp: config.rpc.wsMaxSubscriptionsPerIp,
+          }),
           netModule(chain.chainId, () => host.peerCount),
           web3Module(CLIENT_VERSION),
           openModule(chain, info),
         ]);
+        const {
+          enabled,
+          maxBatchSize,
+          wsMaxSubscriptionsPerConnection,
+          wsMaxSubscriptionsPerIp,
+          ...transport
+        } = config.rpc;
         const rpc = new RpcServer(registry, {
-          host: config.rpc.host,
-          port: config.rpc.port,
-          maxBodyBytes: config.rpc.maxBodyBytes,
-          maxBatchLength: config.rpc.maxBatchSize,
-          corsOrigins: config.rpc.corsOrigins,
+          ...transport,
+          maxBatchLength: maxBatchSize,
           logger: log.child({ module: 'rpc' }),
           onCall: metrics.onRpcCall,
         });

@@ -4,22 +4,35 @@ import { randomBytes } from 'node:crypto';
 import { bytesToHex } from '../core/bytes.ts';
 import { ErrorCode, RpcError } from './errors.ts';
 import type { JsonValue, RpcNotification } from './jsonrpc.ts';
+import type { WorkBudget } from './work.ts';
 
 /** One WebSocket connection, as seen by handlers. */
 export interface Connection {
   readonly id: number;
+  /** The client's IP address, for per-address limits. */
+  readonly remoteAddress: string;
   /**
    * Queues a notification. Returns false when it was not sent: the connection is closed, or it was
    * just closed because the client stopped reading (its outgoing buffer hit the limit).
    */
   send(notification: RpcNotification): boolean;
+  /** Queues an already serialized message; same return value as `send`. */
+  write(text: string): boolean;
   /** Runs `callback` once when the connection closes; at once if it is already closed. */
   onClose(callback: () => void): void;
 }
 
-export type RequestContext =
+/** Where a request came from; the dispatcher adds the rest of the RequestContext. */
+export type TransportContext =
   | { readonly transport: 'http' }
   | { readonly transport: 'ws'; readonly connection: Connection };
+
+export type RequestContext = TransportContext & {
+  /** Aborted when the client's connection closes: long handlers stop at their next `pause`. */
+  readonly signal: AbortSignal;
+  /** Shared by all calls of one HTTP body or WebSocket message. */
+  readonly budget: WorkBudget;
+};
 
 /** For methods that only make sense with a connection to push to (eth_subscribe); geth's error. */
 export function requireConnection(ctx: RequestContext): Connection {
@@ -30,6 +43,14 @@ export function requireConnection(ctx: RequestContext): Connection {
 /** A fresh subscription id in geth's format (16 random bytes as hex). */
 export function newSubscriptionId(): string {
   return bytesToHex(randomBytes(16));
+}
+
+/**
+ * The `eth_subscription` notification text around an already serialized result, so that one result
+ * (a new block's header) is serialized once however many subscriptions it goes to.
+ */
+export function subscriptionMessage(subscription: string, resultJson: string): string {
+  return `{"jsonrpc":"2.0","method":"eth_subscription","params":{"subscription":${JSON.stringify(subscription)},"result":${resultJson}}}`;
 }
 
 /** Pushes one `eth_subscription` notification; same return value as `Connection.send`. */

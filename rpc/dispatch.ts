@@ -1,10 +1,11 @@
 // Transport-independent request handling: parse, batch, call, serialize. HTTP and WebSocket hand
 // it the raw text and send back whatever string it returns.
 import type { Logger } from 'pino';
-import type { RequestContext } from './context.ts';
+import type { RequestContext, TransportContext } from './context.ts';
 import { ErrorCode, RpcError, toErrorObject } from './errors.ts';
 import { checkEnvelope, serializeError, serializeResult } from './jsonrpc.ts';
 import type { Registry } from './registry.ts';
+import { pause, WorkBudget } from './work.ts';
 
 /** One finished request (a batch reports each element), for metrics. */
 export interface CallEvent {
@@ -18,14 +19,20 @@ export interface CallEvent {
 
 export interface DispatcherOptions {
   maxBatchLength: number;
+  /** Serialized responses of one body or message beyond this get -32003 instead (see #handleBatch). */
+  maxResponseBytes: number;
+  /** The WorkBudget of one body or message. */
+  maxRequestWork: number;
   logger: Logger;
   onCall?: ((event: CallEvent) => void) | undefined;
 }
 
 const INTERNAL = { code: ErrorCode.InternalError, message: 'internal error' };
 
-/** Batch elements handled between two turns of the event loop (a few milliseconds of work). */
+/** Batch elements started together; between groups the batch may yield (work.ts `pause`). */
 const BATCH_SLICE = 32;
+
+const NO_SIGNAL = new AbortController().signal;
 
 export class Dispatcher {
   readonly #registry: Registry;
@@ -36,9 +43,22 @@ export class Dispatcher {
     this.#options = options;
   }
 
-  /** Handles one HTTP body or WebSocket message; undefined means nothing is owed (only notifications). */
-  async handle(text: string, ctx: RequestContext): Promise<string | undefined> {
+  /**
+   * Handles one HTTP body or WebSocket message; undefined means nothing is owed (only notifications).
+   * `signal` is aborted when the client goes away: work not yet done is then skipped.
+   */
+  async handle(
+    text: string,
+    transport: TransportContext,
+    signal: AbortSignal = NO_SIGNAL,
+  ): Promise<string | undefined> {
+    if (signal.aborted) return undefined; // queued behind others until its client left
     const start = performance.now();
+    const ctx: RequestContext = {
+      ...transport,
+      signal,
+      budget: new WorkBudget(this.#options.maxRequestWork),
+    };
     let message: unknown;
     try {
       message = JSON.parse(text);
@@ -49,7 +69,12 @@ export class Dispatcher {
         message: `parse error: ${(err as Error).message}`,
       });
     }
-    if (!Array.isArray(message)) return this.#handleOne(message, ctx);
+    if (!Array.isArray(message)) {
+      const response = await this.#handleOne(message, ctx);
+      return response !== undefined && response.length > this.#options.maxResponseBytes
+        ? this.#tooLarge(message)
+        : response;
+    }
 
     const { maxBatchLength } = this.#options;
     if (message.length === 0 || message.length > maxBatchLength) {
@@ -62,17 +87,46 @@ export class Dispatcher {
           : `batch of ${message.length} requests exceeds the limit of ${maxBatchLength}`;
       return serializeError(null, { code: ErrorCode.InvalidRequest, message: reason });
     }
-    // Elements run concurrently within a slice; between slices the batch yields to the event loop,
-    // so a 10,000-transaction batch does not hold up consensus (whose disk writes and timers wait
-    // for their turn in the loop) for the whole time it takes to recover 10,000 senders.
-    const responses: (string | undefined)[] = [];
-    for (let i = 0; i < message.length; i += BATCH_SLICE) {
-      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-      const slice = message.slice(i, i + BATCH_SLICE);
-      responses.push(...(await Promise.all(slice.map((element) => this.#handleOne(element, ctx)))));
+    return this.#handleBatch(message, ctx);
+  }
+
+  /**
+   * Elements run concurrently within a group; between groups the batch pauses (work.ts), so a
+   * 10,000-transaction batch does not hold up consensus for the time it takes to recover 10,000
+   * senders. Once the responses reach maxResponseBytes, the element that crossed the line and every
+   * later one are answered -32003 without being run (as geth does), so memory stays bounded.
+   */
+  async #handleBatch(batch: unknown[], ctx: RequestContext): Promise<string | undefined> {
+    const responses: string[] = [];
+    let bytes = 0;
+    let full = false;
+    for (let i = 0; i < batch.length; i += BATCH_SLICE) {
+      const slice = batch.slice(i, i + BATCH_SLICE);
+      if (i > 0 && !full) await pause(ctx.signal).catch(() => undefined);
+      if (ctx.signal.aborted) return undefined; // the client is gone; nobody reads the rest
+      const answers = full ? [] : await Promise.all(slice.map((element) => this.#handleOne(element, ctx)));
+      for (const [k, element] of slice.entries()) {
+        let response = answers[k];
+        if (response !== undefined && !full && bytes + response.length > this.#options.maxResponseBytes)
+          full = true;
+        if (full) response = this.#tooLarge(element);
+        if (response === undefined) continue;
+        bytes += response.length;
+        responses.push(response);
+      }
     }
-    const owed = responses.filter((response) => response !== undefined);
-    return owed.length === 0 ? undefined : `[${owed.join(',')}]`;
+    return responses.length === 0 ? undefined : `[${responses.join(',')}]`;
+  }
+
+  /** The -32003 for a request whose response did not fit; notifications are owed nothing. */
+  #tooLarge(request: unknown): string | undefined {
+    const check = checkEnvelope(request);
+    const id = check.ok ? check.request.id : check.id;
+    if (id === undefined) return undefined;
+    return serializeError(id, {
+      code: ErrorCode.ResponseTooLarge,
+      message: `response too large: the responses to one request may total at most ${this.#options.maxResponseBytes} bytes; split the batch`,
+    });
   }
 
   async #handleOne(value: unknown, ctx: RequestContext): Promise<string | undefined> {

@@ -12,6 +12,8 @@ export const ErrorCode = {
   // Ethereum (EIP-1474 and geth usage)
   /** Generic application error; geth uses it for rejected transactions ("nonce too low"). */
   ServerError: -32000,
+  /** geth's code for a batch whose responses exceed its size limit (BatchResponseMaxSize). */
+  ResponseTooLarge: -32003,
   /** eth_call / eth_estimateGas revert; `data` carries the revert bytes as hex. */
   ExecutionReverted: 3,
 } as const;

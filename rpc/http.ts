@@ -196,7 +196,13 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpOptions) 
       send(res, 413, { ...cors, Connection: 'close' }, rpcError(ErrorCode.InvalidRequest, message));
       return;
     }
-    const response = await dispatcher.handle(body.toString('utf8'), HTTP_CONTEXT);
+    // A client that hangs up before its answer stops the work that answer needed.
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    const response = await dispatcher.handle(body.toString('utf8'), HTTP_CONTEXT, abort.signal);
+    if (abort.signal.aborted) return;
     if (response === undefined) send(res, 204, cors);
     else send(res, 200, cors, response);
   }

@@ -1,33 +1,46 @@
 // WebSocket transport on the HTTP server's port: one Connection per socket for pushed notifications,
-// a bound on what may queue up for a client that stops reading, and a heartbeat for dead peers.
+// caps on connections (total and per IP) and on messages in progress per connection, a bound on what
+// may queue up for a client that stops reading, and a heartbeat for dead peers.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import type { Connection, RequestContext } from './context.ts';
+import { ConnectionLimiter } from './connectionLimiter.ts';
+import type { Connection, TransportContext } from './context.ts';
 import { originAllowed } from './cors.ts';
 import type { Dispatcher } from './dispatch.ts';
 import type { RpcNotification } from './jsonrpc.ts';
 
 export interface WsOptions {
+  maxConnections: number;
+  maxConnectionsPerIp: number;
   maxMessageBytes: number;
   maxBufferedBytes: number;
+  /** Messages of one connection handled at once; past this the server stops reading from it. */
+  maxInFlight: number;
   /** 0 disables the heartbeat. */
   pingIntervalMs: number;
   corsOrigins: readonly string[];
   logger: Logger;
 }
 
+/** Close code for a client dropped because it stopped reading (RFC 6455: policy violation). */
+export const SLOW_CONSUMER_CLOSE_CODE = 1008;
+/** How long a dropped slow consumer has to take its close frame before the socket is cut. */
+const SLOW_CONSUMER_GRACE_MS = 2_000;
+
 class WsConnection implements Connection {
   readonly id: number;
+  readonly remoteAddress: string;
   readonly #ws: WebSocket;
   readonly #maxBufferedBytes: number;
   readonly #logger: Logger;
   /** undefined once the connection has closed and the callbacks have run. */
   #closeCallbacks: (() => void)[] | undefined = [];
 
-  constructor(id: number, ws: WebSocket, maxBufferedBytes: number, logger: Logger) {
+  constructor(id: number, remoteAddress: string, ws: WebSocket, maxBufferedBytes: number, logger: Logger) {
     this.id = id;
+    this.remoteAddress = remoteAddress;
     this.#ws = ws;
     this.#maxBufferedBytes = maxBufferedBytes;
     this.#logger = logger;
@@ -58,7 +71,12 @@ class WsConnection implements Connection {
         { connection: this.id, bufferedBytes: ws.bufferedAmount },
         'closing slow WebSocket consumer: outgoing buffer over the limit',
       );
-      ws.terminate();
+      // The close frame queues behind what the client has not read; a client that resumes reading
+      // within the grace period learns why, and then the socket and its buffer are freed either way.
+      ws.close(SLOW_CONSUMER_CLOSE_CODE, 'too slow: outgoing buffer over the limit');
+      setTimeout(() => ws.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
+      // Its subscriptions end now, not when the socket finally goes.
+      this.closed();
       return false;
     }
     ws.send(text);
@@ -94,12 +112,14 @@ export class WsTransport {
   readonly #wss: WebSocketServer;
   readonly #alive = new Map<WebSocket, boolean>();
   readonly #heartbeat: NodeJS.Timeout | undefined;
+  readonly #limiter: ConnectionLimiter;
   #nextId = 1;
   #closing = false;
 
   constructor(dispatcher: Dispatcher, options: WsOptions) {
     this.#dispatcher = dispatcher;
     this.#options = options;
+    this.#limiter = new ConnectionLimiter(options.maxConnections, options.maxConnectionsPerIp);
     // ws closes the socket with 1009 (message too big) past maxPayload, before buffering the message.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
     if (options.pingIntervalMs > 0) {
@@ -120,7 +140,17 @@ export class WsTransport {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws));
+    const ip = req.socket.remoteAddress ?? '';
+    const refused = this.#limiter.admit(ip);
+    if (refused) {
+      this.#options.logger.debug({ remote: ip, cap: refused }, 'WebSocket upgrade refused: connection cap');
+      const status = refused === 'ip' ? '429 Too Many Requests' : '503 Service Unavailable';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    // Counted from here until the socket closes, whether or not the handshake completes.
+    socket.once('close', () => this.#limiter.release(ip));
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, ip));
   }
 
   /** Starts a clean close (1001 going away) of every connection and stops the heartbeat. */
@@ -135,21 +165,40 @@ export class WsTransport {
     for (const ws of this.#alive.keys()) ws.terminate();
   }
 
-  #accept(ws: WebSocket): void {
-    const { logger, maxBufferedBytes } = this.#options;
-    const connection = new WsConnection(this.#nextId++, ws, maxBufferedBytes, logger);
-    const ctx: RequestContext = { transport: 'ws', connection };
+  #accept(ws: WebSocket, ip: string): void {
+    const { logger, maxBufferedBytes, maxInFlight } = this.#options;
+    const connection = new WsConnection(this.#nextId++, ip, ws, maxBufferedBytes, logger);
+    const ctx: TransportContext = { transport: 'ws', connection };
+    const gone = new AbortController();
     this.#alive.set(ws, true);
     ws.on('pong', () => this.#alive.set(ws, true));
-    // Messages are handled concurrently; responses go out as they finish and carry their ids.
-    ws.on('message', (data) => {
-      this.#dispatcher.handle(toText(data), ctx).then((response) => {
+    // Messages are handled concurrently, up to maxInFlight: later ones wait, and the socket is not
+    // read meanwhile (what waits is at most what one read delivered), so a client cannot start
+    // unbounded work by sending faster than it is answered.
+    let inFlight = 0;
+    const waiting: string[] = [];
+    const run = (text: string): void => {
+      inFlight++;
+      this.#dispatcher.handle(text, ctx, gone.signal).then((response) => {
+        inFlight--;
         if (response !== undefined) connection.write(response);
+        const next = waiting.shift();
+        if (next !== undefined) run(next);
+        else if (ws.isPaused && ws.readyState === WebSocket.OPEN) ws.resume();
       });
+    };
+    ws.on('message', (data) => {
+      if (inFlight < maxInFlight) run(toText(data));
+      else {
+        waiting.push(toText(data));
+        ws.pause();
+      }
     });
     ws.on('error', (err) => logger.debug({ err, connection: connection.id }, 'WebSocket error'));
     ws.on('close', (code) => {
       this.#alive.delete(ws);
+      gone.abort();
+      waiting.length = 0;
       logger.debug({ connection: connection.id, code }, 'WebSocket closed');
       connection.closed();
     });

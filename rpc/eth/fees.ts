@@ -8,6 +8,7 @@ import { LruCache } from '../../state/store/lru.ts';
 import { ErrorCode, RpcError } from '../errors.ts';
 import { blockNumberOrTag, uint64 } from '../params.ts';
 import { method } from '../registry.ts';
+import { pause } from '../work.ts';
 import { resolveHeight } from './blocks.ts';
 
 const MAX_HISTORY_BLOCKS = 1024;
@@ -93,17 +94,25 @@ export function feeMethods(chain: Chain) {
     eth_maxPriorityFeePerGas: method(z.tuple([]), async () => bigintToHex(await suggestedTip())),
     eth_feeHistory: method(
       z.tuple([blockCount, blockNumberOrTag, percentiles.optional()]),
-      async ([count, newestRef, rewardPercentiles]) => {
+      async ([count, newestRef, rewardPercentiles], ctx) => {
         const newest = resolveHeight(chain, newestRef);
         if (newest === undefined) throw new RpcError(ErrorCode.ServerError, 'header not found');
         const blocks = Number(count > BigInt(MAX_HISTORY_BLOCKS) ? BigInt(MAX_HISTORY_BLOCKS) : count);
         // geth answers a zero count with oldestBlock 0 and empty arrays.
         const oldest = blocks === 0 ? 0 : Math.max(0, newest - blocks + 1);
+        // Each block costs a header, and with percentiles its receipts and one answer per percentile.
+        const read = blocks === 0 ? 0 : newest - oldest + 1;
+        const percentileCount = rewardPercentiles?.length ?? 0;
+        ctx.budget.charge(
+          read * Math.max(1, percentileCount),
+          `eth_feeHistory of ${read} blocks with ${percentileCount} reward percentiles`,
+        );
         const baseFeePerGas: string[] = [];
         const gasUsedRatio: number[] = [];
         const reward: string[][] = [];
         if (blocks > 0) {
           for (let h = oldest; h <= newest; h++) {
+            await pause(ctx.signal);
             const { header } = chain.blocks.getHeader(h)!;
             baseFeePerGas.push(bigintToHex(header.baseFeePerGas));
             // A float, as in geth: gas figures are far below 2^53, so the conversion is exact.

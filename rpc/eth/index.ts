@@ -8,7 +8,7 @@ import { callMethods } from './call.ts';
 import { feeMethods } from './fees.ts';
 import { logMethods } from './logs.ts';
 import { stateMethods } from './state.ts';
-import { subscriptionMethods } from './subscribe.ts';
+import { type SubscriptionLimits, subscriptionMethods } from './subscribe.ts';
 import { transactionMethods } from './transactions.ts';
 
 export interface SyncStatus {
@@ -18,7 +18,11 @@ export interface SyncStatus {
   readonly highestBlock: number;
 }
 
-export function ethModule(chain: Chain, sync: () => SyncStatus): RpcModule {
+export function ethModule(
+  chain: Chain,
+  sync: () => SyncStatus,
+  subscriptionLimits?: SubscriptionLimits,
+): RpcModule {
   return {
     namespace: 'eth',
     methods: {
@@ -40,7 +44,7 @@ export function ethModule(chain: Chain, sync: () => SyncStatus): RpcModule {
       ...feeMethods(chain),
       ...callMethods(chain),
       ...logMethods(chain),
-      ...subscriptionMethods(chain),
+      ...subscriptionMethods(chain, subscriptionLimits),
     },
   };
 }

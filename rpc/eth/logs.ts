@@ -1,8 +1,10 @@
 // eth_getLogs: logs of committed blocks filtered by block range, address and topics. Each block's
-// header bloom is checked first, so only blocks that may match have their receipts read.
+// header bloom is checked first, so only blocks that may match have their receipts read. A query is
+// charged blocks × filter terms against the request's work budget before it starts, hashes its terms
+// once, and pauses between blocks so that the event loop keeps turning.
 import { z } from 'zod';
 import type { Address } from '../../core/address.ts';
-import { bloomMayContain } from '../../core/bloom.ts';
+import { bloomBitsOf, bloomHasBits } from '../../core/bloom.ts';
 import { type Hex, hexToBytes } from '../../core/bytes.ts';
 import type { Log } from '../../core/receipt.ts';
 import type { Chain } from '../../state/chain.ts';
@@ -12,6 +14,7 @@ import { formatLog } from '../format.ts';
 import type { JsonValue } from '../jsonrpc.ts';
 import { address, blockNumberOrTag, hash } from '../params.ts';
 import { method } from '../registry.ts';
+import { pause } from '../work.ts';
 import { resolveHeight } from './blocks.ts';
 
 export const MAX_LOG_RANGE = 10_000;
@@ -33,13 +36,27 @@ export type LogFilter = z.output<typeof logFilter>;
 export interface LogMatcher {
   readonly addresses: readonly Address[] | null;
   readonly topics: readonly (readonly Hex[] | null)[];
+  /** The bloom bits (`bloomBitsOf`) of each address and topic above, computed once per filter. */
+  readonly addressBits: readonly number[] | null;
+  readonly topicBits: readonly (readonly number[] | null)[];
+  /** How many addresses and topics the filter names: its cost per block. */
+  readonly terms: number;
 }
 
+const bitsOf = (values: readonly Hex[]) => values.map((v) => bloomBitsOf(hexToBytes(v)));
+
 export function toMatcher(filter: LogFilter): LogMatcher {
-  const addresses =
+  const listed =
     filter.address == null ? null : Array.isArray(filter.address) ? filter.address : [filter.address];
+  const addresses = listed && listed.length > 0 ? listed : null;
   const topics = (filter.topics ?? []).map((t) => (t === null ? null : Array.isArray(t) ? t : [t]));
-  return { addresses: addresses && addresses.length > 0 ? addresses : null, topics };
+  return {
+    addresses,
+    topics,
+    addressBits: addresses && bitsOf(addresses),
+    topicBits: topics.map((t) => t && bitsOf(t)),
+    terms: (addresses?.length ?? 0) + topics.reduce((n, t) => n + (t?.length ?? 0), 0),
+  };
 }
 
 export function logMatches(log: Log, m: LogMatcher): boolean {
@@ -55,11 +72,29 @@ export function logMatches(log: Log, m: LogMatcher): boolean {
   return true;
 }
 
-function bloomMayMatch(bloom: Uint8Array, m: LogMatcher): boolean {
-  if (m.addresses && !m.addresses.some((a) => bloomMayContain(bloom, hexToBytes(a)))) return false;
-  return m.topics.every(
-    (wanted) => !wanted || wanted.length === 0 || wanted.some((t) => bloomMayContain(bloom, hexToBytes(t))),
+export function bloomMayMatch(bloom: Uint8Array, m: LogMatcher): boolean {
+  if (m.addressBits && !m.addressBits.some((bits) => bloomHasBits(bloom, bits))) return false;
+  return m.topicBits.every(
+    (wanted) => !wanted || wanted.length === 0 || wanted.some((bits) => bloomHasBits(bloom, bits)),
   );
+}
+
+/** Where a log sits: its transaction's index in the block and its own index in the block. */
+export interface LogPosition {
+  readonly txIndex: number;
+  readonly logIndex: number;
+}
+
+/** Calls `found` for each log of a block's receipts that the filter matches, in block order. */
+export function eachMatchingLog(
+  receipts: readonly StoredReceipt[],
+  m: LogMatcher,
+  found: (log: Log, at: LogPosition) => void,
+): void {
+  for (const [txIndex, r] of receipts.entries())
+    r.logs.forEach((log, i) => {
+      if (logMatches(log, m)) found(log, { txIndex, logIndex: r.firstLogIndex + i });
+    });
 }
 
 /** Matching logs of a block given its receipts; `txHash(i)` names the block's i-th transaction. */
@@ -70,20 +105,17 @@ export function matchingLogs(
   m: LogMatcher,
 ): JsonValue[] {
   const out: JsonValue[] = [];
-  for (const [txIndex, r] of receipts.entries()) {
-    r.logs.forEach((log, i) => {
-      if (logMatches(log, m)) {
-        const at = {
-          blockHash: block.hash,
-          blockNumber: block.height,
-          txHash: txHash(txIndex),
-          txIndex,
-          logIndex: r.firstLogIndex + i,
-        };
-        out.push(formatLog(log, at));
-      }
-    });
-  }
+  eachMatchingLog(receipts, m, (log, { txIndex, logIndex }) =>
+    out.push(
+      formatLog(log, {
+        blockHash: block.hash,
+        blockNumber: block.height,
+        txHash: txHash(txIndex),
+        txIndex,
+        logIndex,
+      }),
+    ),
+  );
   return out;
 }
 
@@ -97,7 +129,7 @@ export async function blockLogs(chain: Chain, height: number, m: LogMatcher): Pr
 
 export function logMethods(chain: Chain) {
   return {
-    eth_getLogs: method(z.tuple([logFilter]), async ([filter]) => {
+    eth_getLogs: method(z.tuple([logFilter]), async ([filter], ctx) => {
       let from: number;
       let to: number;
       if (filter.blockHash) {
@@ -127,8 +159,15 @@ export function logMethods(chain: Chain) {
         );
       }
       const matcher = toMatcher(filter);
+      const blocks = to - from + 1;
+      // A filter without terms still reads each block's bloom: at least one unit per block.
+      ctx.budget.charge(
+        blocks * Math.max(1, matcher.terms),
+        `eth_getLogs over ${blocks} blocks with ${matcher.terms} addresses and topics`,
+      );
       const out: JsonValue[] = [];
       for (let h = from; h <= to; h++) {
+        await pause(ctx.signal);
         out.push(...(await blockLogs(chain, h, matcher)));
         if (out.length > MAX_LOG_RESULTS) {
           throw new RpcError(

@@ -35,7 +35,7 @@ export function viemChainFor(id: number, url: string): ViemChain {
 }
 
 export async function startTestNode(
-  opts: { blockIntervalMs?: number; accounts?: number } = {},
+  opts: { blockIntervalMs?: number; accounts?: number; rpc?: Record<string, unknown> } = {},
 ): Promise<TestNode> {
   const home = mkdtempSync(join(tmpdir(), 'openchain-node-'));
   const accounts = devAccounts(opts.accounts ?? 4);
@@ -45,7 +45,7 @@ export async function startTestNode(
     moniker: 'test',
     alloc: accounts.map((a) => ({ address: a.address, balance: TEST_BALANCE })),
     config: {
-      rpc: { port: 0 },
+      rpc: { ...opts.rpc, port: 0 },
       block: { intervalMs: opts.blockIntervalMs ?? 100 },
       p2p: { listen: ['/ip4/127.0.0.1/tcp/0'], sync: { peerWaitMs: 0 } },
     },

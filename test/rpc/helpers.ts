@@ -7,6 +7,7 @@ import { OpenchainError } from '../../core/errors.ts';
 import {
   type Connection,
   newSubscriptionId,
+  type RequestContext,
   requireConnection,
   sendSubscription,
 } from '../../rpc/context.ts';
@@ -15,8 +16,14 @@ import type { JsonValue } from '../../rpc/jsonrpc.ts';
 import { address, blockRef, bool, quantity } from '../../rpc/params.ts';
 import { method, Registry, type RpcModule } from '../../rpc/registry.ts';
 import { RpcServer, type RpcServerOptions } from '../../rpc/server.ts';
+import { WorkBudget } from '../../rpc/work.ts';
 
 export const CHAIN_ID = '0x539';
+
+/** The context of an HTTP call made directly to a method, without a dispatcher: no limits. */
+export function httpContext(): RequestContext {
+  return { transport: 'http', signal: new AbortController().signal, budget: new WorkBudget(Infinity) };
+}
 
 /** An `eth` module with a constant chain id and newHeads subscriptions, like the real one will have. */
 export class DemoEth implements RpcModule {
@@ -122,8 +129,8 @@ export class WsClient {
   readonly #queue: unknown[] = [];
   readonly #waiters: ((message: unknown) => void)[] = [];
 
-  constructor(url: string) {
-    this.socket = new WebSocket(url);
+  constructor(url: string, options?: WebSocket.ClientOptions) {
+    this.socket = new WebSocket(url, options);
     this.socket.on('message', (data) => {
       const message: unknown = JSON.parse(String(data));
       const waiter = this.#waiters.shift();

@@ -15,6 +15,7 @@ import {
   uint64,
 } from '../../rpc/params.ts';
 import { method } from '../../rpc/registry.ts';
+import { httpContext } from './helpers.ts';
 
 const HASH = `0x${'ab'.repeat(32)}`;
 const ADDR = '0x70997970C51812dc3A010C7d01b50e20d17dc79C';
@@ -168,7 +169,7 @@ describe('method() parameter checking', () => {
     who,
     block: block?.kind ?? null,
   }));
-  const call = (params: unknown[]) => getBalance.call(params, { transport: 'http' });
+  const call = (params: unknown[]) => getBalance.call(params, httpContext());
 
   async function invalid(params: unknown[]): Promise<string> {
     const err: unknown = await call(params).catch((e: unknown) => e);
@@ -196,7 +197,7 @@ describe('method() parameter checking', () => {
   it('gives the path inside an object argument', async () => {
     const estimate = method(z.tuple([callRequest]), () => null);
     const err = (await estimate
-      .call([{ accessList: [{ address: '0x1', storageKeys: [] }] }], { transport: 'http' })
+      .call([{ accessList: [{ address: '0x1', storageKeys: [] }] }], httpContext())
       .catch((e: unknown) => e)) as RpcError;
     expect(err.message).toBe(
       'invalid argument 0: accessList[0].address: expected a 20-byte hex address, got "0x1"',

@@ -23,7 +23,7 @@ import { CLIENT_VERSION } from '../../../node/version.ts';
 import { ethModule } from '../../../rpc/eth/index.ts';
 import { netModule, web3Module } from '../../../rpc/net.ts';
 import { Registry } from '../../../rpc/registry.ts';
-import { RpcServer } from '../../../rpc/server.ts';
+import { RpcServer, type RpcServerOptions } from '../../../rpc/server.ts';
 import type { Chain, CommittedBlockInfo } from '../../../state/chain.ts';
 import type { MempoolOptions } from '../../../state/mempool/config.ts';
 import { type Module, ModuleError } from '../../../state/modules/module.ts';
@@ -124,7 +124,8 @@ export interface RpcChain {
 export interface RpcChainOptions {
   readonly accounts?: number;
   readonly mempool?: Partial<MempoolOptions>;
-  readonly maxBodyBytes?: number;
+  /** Transport settings of the server (limits); host and port are always loopback and free. */
+  readonly server?: RpcServerOptions;
 }
 
 let derived: DevAccount[] = [];
@@ -153,11 +154,7 @@ export async function startRpcChain(opts: RpcChainOptions = {}): Promise<RpcChai
     netModule(chain.chainId, () => 0),
     web3Module(CLIENT_VERSION),
   ]);
-  const server = new RpcServer(registry, {
-    host: '127.0.0.1',
-    port: 0,
-    ...(opts.maxBodyBytes && { maxBodyBytes: opts.maxBodyBytes }),
-  });
+  const server = new RpcServer(registry, { ...opts.server, host: '127.0.0.1', port: 0 });
   const { url, wsUrl } = await server.start();
   const viemChain = defineChain({
     id: CHAIN_ID,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dispatcher } from '../../../rpc/dispatch.ts';
 import { logMethods, MAX_LOG_RANGE } from '../../../rpc/eth/logs.ts';
 import { Registry } from '../../../rpc/registry.ts';
+import { RPC_DEFAULTS } from '../../../rpc/server.ts';
 import type { Chain } from '../../../state/chain.ts';
 import {
   addressTopic,
@@ -174,6 +175,7 @@ describe('eth_getLogs', () => {
     const head = MAX_LOG_RANGE + 5;
     const stub = { head: { header: { height: head } } } as unknown as Chain;
     const dispatcher = new Dispatcher(new Registry([{ namespace: 'eth', methods: logMethods(stub) }]), {
+      ...RPC_DEFAULTS,
       maxBatchLength: 10,
       logger: pino({ level: 'silent' }),
     });

@@ -37,7 +37,7 @@ describe('eth_sendRawTransaction', () => {
   let watched: string[];
 
   beforeAll(async () => {
-    fx = await startRpcChain({ accounts: 6, maxBodyBytes: BODY_LIMIT });
+    fx = await startRpcChain({ accounts: 6, server: { maxBodyBytes: BODY_LIMIT } });
     watched = [...fx.accounts.map((a) => a.address), STRANGER];
   });
   afterAll(() => fx.stop());
