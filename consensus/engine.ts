@@ -31,7 +31,7 @@ import { type ConsensusConfig, resolveConsensusConfig, timeoutDuration } from '.
 import { ConsensusError } from './errors.ts';
 import { EvidencePool } from './evidencePool.ts';
 import { blockProblem, type LastHeight, lastHeightFromCommit } from './lastHeight.ts';
-import { type Action, HeightMachine, type Step, type TimeoutInfo } from './machine.ts';
+import { type Action, HeightMachine, type Step, type TimeoutInfo, type Validity } from './machine.ts';
 import { OwnMessages } from './ownMessages.ts';
 import { DoubleSignError, SignStep } from './privval.ts';
 import { type Proposal, proposalSignBytes } from './proposal.ts';
@@ -57,7 +57,7 @@ import {
   type Verdict,
 } from './types.ts';
 import { ValidatorSet } from './validatorSet.ts';
-import { type VoteSet, verifyVote } from './voteSet.ts';
+import { type BlockKey, blockKey, type VoteSet, verifyVote } from './voteSet.ts';
 import type { Wal } from './wal.ts';
 import { type WalEntry, walEntryHeight } from './walCodec.ts';
 
@@ -88,7 +88,14 @@ export interface ConsensusStatus {
   readonly pendingEvidence: number;
 }
 
-type Tick = 'rebroadcast' | 'txPoll' | 'catchUp' | 'prebuild';
+type Tick = 'rebroadcast' | 'txPoll' | 'catchUp' | 'prebuild' | 'recheck';
+
+/**
+ * A block whose check failed locally (an application error, not a verdict on the block) is checked
+ * again after RECHECK_FIRST_MS, doubling up to RECHECK_MAX_MS, for as long as the height lasts.
+ */
+const RECHECK_FIRST_MS = 100;
+const RECHECK_MAX_MS = 5_000;
 
 /**
  * The round-0 proposer of a height builds its block ahead of the round, during timeoutCommit, so
@@ -136,11 +143,18 @@ type Event =
 const VALID = 'valid';
 type BlockCheck = typeof VALID | { readonly why: string; readonly objective: boolean };
 
+/** What a check means for valid(v): a local failure is no verdict on the block. */
+function validityOf(check: BlockCheck): Validity {
+  return check === VALID ? true : check.objective ? false : null;
+}
+
 type Early =
   | { readonly kind: 'proposal'; readonly proposal: Proposal; readonly peer: PeerId }
   | { readonly kind: 'vote'; readonly vote: Vote; readonly peer: PeerId };
 
-function entryEvent(entry: Exclude<WalEntry, { kind: 'endHeight' }>): Event {
+type ReplayedEntry = Extract<WalEntry, { kind: 'proposal' | 'vote' | 'timeout' }>;
+
+function entryEvent(entry: ReplayedEntry): Event {
   switch (entry.kind) {
     case 'proposal':
       return {
@@ -195,6 +209,10 @@ export class ConsensusEngine {
   readonly #arrivingPrecommits = new Map<string, bigint>();
   readonly #arrivedFrom = new Set<string>();
   #quorumAt: number | undefined;
+  /** Verdicts on blocks of the height being replayed, from the WAL (see #replay). */
+  #replayVerdicts = new Map<BlockKey, boolean>();
+  /** The delay before the next re-check of locally failed block checks (see RECHECK_FIRST_MS). */
+  #recheckMs = RECHECK_FIRST_MS;
 
   constructor(opts: ConsensusEngineOptions) {
     this.#app = opts.app;
@@ -550,7 +568,7 @@ export class ConsensusEngine {
     if (!replay) this.#wal.write({ kind: 'proposal', proposal }, false);
     const known = m.block(hash) !== undefined;
     const started = performance.now();
-    const check = await this.#checkBlock(m, proposal.block, hash);
+    const check = await this.#checkBlock(m, proposal.block, hash, replay);
     const valid = check === VALID;
     const ms = performance.now() - started;
     if (!known && valid) this.#timedBlock(ms);
@@ -566,7 +584,8 @@ export class ConsensusEngine {
       'proposal processed',
     );
     const timely = proposal.block.header.time <= this.#clock.now() + this.#cfg.maxClockDriftMs;
-    await this.#perform(m, m.onProposal({ proposal, hash, valid, timely }));
+    await this.#perform(m, m.onProposal({ proposal, hash, valid: validityOf(check), timely }));
+    if (validityOf(check) === null) this.#scheduleRecheck();
   }
 
   async #handleVote(vote: Vote, replay: boolean): Promise<void> {
@@ -643,7 +662,14 @@ export class ConsensusEngine {
         return new ConsensusError('INVALID_COMMIT', `commit of block ${height}: ${(err as Error).message}`);
       }
     }
-    if (!(await this.#validBlock(m, block, commit.blockHash))) {
+    const check = await this.#checkBlock(m, block, commit.blockHash, false);
+    if (check !== VALID && !check.objective) {
+      return new ConsensusError(
+        'BLOCK_NOT_CHECKED',
+        `block ${height} could not be checked here (${check.why}); try again later`,
+      );
+    }
+    if (check !== VALID) {
       throw new ConsensusError(
         'DECIDED_BLOCK_INVALID',
         `block ${m.height} ${commit.blockHash} has a valid commit but is invalid here`,
@@ -680,6 +706,8 @@ export class ConsensusEngine {
           this.#log.warn({ err, height: m.height }, 'could not build a proposal ahead of the round');
         }
         return;
+      case 'recheck':
+        return this.#recheck(m);
       case 'catchUp':
         if (this.#aheadHeight > m.height) {
           this.#log.info(
@@ -726,6 +754,13 @@ export class ConsensusEngine {
             '+2/3 precommitted a block we do not have; requesting it',
           );
           this.#net.requestCatchUp(m.height);
+          break;
+        case 'uncheckedDecision':
+          this.#log.warn(
+            { height: m.height, ...action },
+            '+2/3 precommitted a block we could not check yet; checking it again',
+          );
+          this.#scheduleRecheck();
           break;
         case 'invalidDecision':
           throw new ConsensusError(
@@ -817,7 +852,8 @@ export class ConsensusEngine {
     }
     const hash = blockHash(proposal.block.header);
     if (m.hasProposal(proposal.round, hash)) return [];
-    const valid = await this.#validBlock(m, proposal.block, hash);
+    const valid = validityOf(await this.#checkBlock(m, proposal.block, hash, false));
+    if (valid === null) this.#scheduleRecheck();
     return m.onProposal({ proposal, hash, valid, timely: true });
   }
 
@@ -890,21 +926,26 @@ export class ConsensusEngine {
 
   /**
    * valid(v): the block extends our head, its time is after the parent's, its lastCommit verifies
-   * against the previous validator set, and the application accepts it. Cached per block by the
-   * machine; the application is asked once per block.
+   * against the previous validator set, and the application accepts it. Whether `block` may be
+   * decided at this height, and if not why. `objective`: every node at this height finds the same
+   * (the block contradicts the committed parent, the chain rules or itself); otherwise the failure
+   * is ours (an application error), blames nobody and is retried (see RECHECK_FIRST_MS).
+   *
+   * A verdict is known once per block: the machine keeps it, and the WAL too (a `verdict` record
+   * before any vote based on it), so that a replay after a restart reuses the verdict its signed
+   * votes and its lock were based on instead of asking an application that may now fail.
    */
-  async #validBlock(m: HeightMachine, block: Block, hash: Hex): Promise<boolean> {
-    return (await this.#checkBlock(m, block, hash)) === VALID;
+  async #checkBlock(m: HeightMachine, block: Block, hash: Hex, replay: boolean): Promise<BlockCheck> {
+    const known = m.block(hash)?.valid ?? (replay ? this.#replayVerdicts.get(blockKey(hash)) : undefined);
+    if (known === true) return VALID;
+    if (known === false) return { why: 'block found invalid before', objective: true };
+    const check = await this.#askBlock(m, block, hash);
+    if (check === VALID || check.objective)
+      this.#wal.write({ kind: 'verdict', height: m.height, hash, valid: check === VALID }, false);
+    return check;
   }
 
-  /**
-   * Whether `block` may be decided at this height, and if not why. `objective`: every node at this
-   * height finds the same (the block contradicts the committed parent, the chain rules or itself);
-   * otherwise the failure is ours (an application error) and blames nobody.
-   */
-  async #checkBlock(m: HeightMachine, block: Block, hash: Hex): Promise<BlockCheck> {
-    const known = m.block(hash);
-    if (known) return known.valid ? VALID : { why: 'block found invalid before', objective: true };
+  async #askBlock(m: HeightMachine, block: Block, hash: Hex): Promise<BlockCheck> {
     const problem = blockProblem(this.#chainId, m.height, this.#app.head, this.#last, block);
     if (problem) {
       this.#log.info({ height: m.height, hash, problem }, 'invalid proposal');
@@ -972,6 +1013,7 @@ export class ConsensusEngine {
       waitForTxs: () => !this.#cfg.createEmptyBlocks && this.#app.mempool.stats().pending === 0,
     });
     this.#own = new OwnMessages(height);
+    this.#recheckMs = RECHECK_FIRST_MS;
     // timeoutCommit counts from when +2/3 precommits for the block arrived, as in CometBFT (its
     // commit time is when it sees them). Counting from our own commit instead, a validator slow to
     // process the block would start the next height late by its delay, and when it is the next
@@ -1043,9 +1085,10 @@ export class ConsensusEngine {
   /** Re-applies the WAL records of the current height; own messages come from the log, not the signer. */
   async #replay(records: readonly WalEntry[]): Promise<void> {
     const m = this.#machine;
-    const entries = records.filter(
-      (e): e is Exclude<WalEntry, { kind: 'endHeight' }> =>
-        e.kind !== 'endHeight' && walEntryHeight(e) === m.height,
+    const ofHeight = records.filter((e) => walEntryHeight(e) === m.height);
+    for (const e of ofHeight) if (e.kind === 'verdict') this.#replayVerdicts.set(blockKey(e.hash), e.valid);
+    const entries = ofHeight.filter(
+      (e): e is ReplayedEntry => e.kind !== 'endHeight' && e.kind !== 'verdict',
     );
     if (entries.length === 0) return;
     for (const e of entries) {
@@ -1059,6 +1102,25 @@ export class ConsensusEngine {
       if (this.#machine !== m) break; // decided during replay
       await this.#handle(entryEvent(entry), true);
     }
+    this.#replayVerdicts.clear();
+  }
+
+  /** Checks again the blocks of this height whose check failed locally; backs off while it fails. */
+  async #recheck(m: HeightMachine): Promise<void> {
+    for (const known of m.uncheckedBlocks()) {
+      if (this.#machine !== m) return;
+      const valid = validityOf(await this.#checkBlock(m, known.block, known.hash, false));
+      if (valid === null) continue;
+      this.#log.info({ height: m.height, hash: known.hash, valid }, 'block checked again');
+      await this.#perform(m, m.setValidity(known.hash, valid));
+    }
+    if (this.#machine !== m || m.uncheckedBlocks().length === 0) return;
+    this.#recheckMs = Math.min(RECHECK_MAX_MS, this.#recheckMs * 2);
+    this.#scheduleRecheck();
+  }
+
+  #scheduleRecheck(): void {
+    this.#scheduleTick('recheck', this.#recheckMs);
   }
 
   /** A precommit for a block of the current height, verified, as it arrives (see #quorumAt). */
