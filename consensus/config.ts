@@ -35,6 +35,8 @@ export interface ConsensusConfig {
   /** Duplicate-vote evidence older than this many blocks is dropped (keep <= the chain's limit). */
   readonly evidenceMaxAgeBlocks: number;
   readonly evidenceMaxPending: number;
+  /** Pending evidence one validator may have: one offender cannot fill the pool. */
+  readonly evidenceMaxPerValidator: number;
   readonly evidenceMaxPerBlock: number;
 }
 
@@ -56,6 +58,7 @@ export const defaultConsensusConfig: ConsensusConfig = {
   nextHeightBufferSize: 512,
   evidenceMaxAgeBlocks: 1000,
   evidenceMaxPending: 1000,
+  evidenceMaxPerValidator: 4,
   evidenceMaxPerBlock: 32,
 };
 

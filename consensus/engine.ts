@@ -224,7 +224,11 @@ export class ConsensusEngine {
     this.#ticker = new Ticker(opts.timers ?? systemTimers);
     this.#log = opts.logger;
     this.#states = new ConsensusStateStore(opts.store);
-    this.#evidence = new EvidencePool(this.#cfg.evidenceMaxAgeBlocks, this.#cfg.evidenceMaxPending);
+    this.#evidence = new EvidencePool(
+      this.#cfg.evidenceMaxAgeBlocks,
+      this.#cfg.evidenceMaxPending,
+      this.#cfg.evidenceMaxPerValidator,
+    );
     this.#onHalt = opts.onHalt;
     this.#chainId = opts.app.chainId;
   }
@@ -355,7 +359,7 @@ export class ConsensusEngine {
     if (this.#state !== 'running') return ignore('NOT_RUNNING', `engine is ${this.#state}`);
     const m = this.#machine;
     if (vote.height > m.height) return this.#fromAhead({ kind: 'vote', vote, peer }, vote.height);
-    let set: { has(v: Vote): boolean; verify(v: Vote): void };
+    let set: { has(v: Vote): boolean; isExcess(v: Vote): boolean; verify(v: Vote): void };
     if (vote.height === m.height) {
       if (!m.votes.inWindow(vote)) {
         return ignore('ROUND_OUT_OF_WINDOW', `${vote.validator} already opened its future rounds`);
@@ -369,10 +373,15 @@ export class ConsensusEngine {
       }
       set = {
         has: (v) => last.precommits.has(v),
+        isExcess: (v) => last.precommits.isExcess(v),
         verify: (v) => verifyVote(this.#chainId, v, last.validators),
       };
     }
     if (set.has(vote)) return ignore('DUPLICATE', 'vote already counted');
+    // Checked before the signature: the offence is proven already, this vote adds nothing.
+    if (set.isExcess(vote)) {
+      return ignore('KNOWN_EQUIVOCATION', `${vote.validator} already has evidence for this step`);
+    }
     try {
       set.verify(vote);
     } catch (err) {
@@ -393,6 +402,8 @@ export class ConsensusEngine {
     if (this.#evidence.isExpired(evidence, this.#machine.height)) {
       return ignore('EXPIRED_EVIDENCE', `evidence of height ${height} is too old`);
     }
+    // Before verifying: one offence is one piece of evidence, however its votes are paired.
+    if (this.#evidence.isKnown(evidence)) return ignore('DUPLICATE', 'evidence of this offence is known');
     const validators = await this.#validatorsAt(height);
     if (!validators) return ignore('UNKNOWN_HEIGHT', `no validator set kept for height ${height}`);
     const validator = validators.get(evidence.voteA.validator);
@@ -413,6 +424,8 @@ export class ConsensusEngine {
         return ignore('EXPIRED_EVIDENCE', `evidence of height ${height} is too old`);
       case 'full':
         return ignore('EVIDENCE_POOL_FULL', 'evidence pool is full');
+      case 'offenderLimit':
+        return ignore('EVIDENCE_LIMIT', `${validator.address} already has the most pending evidence allowed`);
     }
   }
 
@@ -591,7 +604,7 @@ export class ConsensusEngine {
   async #handleVote(vote: Vote, replay: boolean): Promise<void> {
     const m = this.#machine;
     if (vote.height === m.height) {
-      if (m.votes.has(vote)) return;
+      if (m.votes.has(vote) || m.votes.isExcess(vote)) return;
       if (!replay) this.#wal.write({ kind: 'vote', vote }, false);
       const { result, actions } = m.onVote(vote, true);
       if (result.status === 'out-of-window')

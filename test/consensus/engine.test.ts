@@ -132,7 +132,9 @@ describe('verdicts', () => {
     const ev = duplicateVoteEvidence(v1, v2);
     expect(await t.engine().onEvidence(ev, 'p')).toEqual({ result: 'accept' });
     expect(await t.engine().onEvidence(ev, 'p')).toMatchObject({ result: 'ignore', code: 'DUPLICATE' });
-    const same = { kind: DUPLICATE_VOTE, voteA: v1, voteB: v1 } as const;
+    // (An offence already proven is ignored before any check, so this one is of another round.)
+    const v4 = vote(t.vals[a!]!, PREVOTE, 1, 4, RANDOM_HASH);
+    const same = { kind: DUPLICATE_VOTE, voteA: v4, voteB: v4 } as const;
     expect(await t.engine().onEvidence(same, 'p')).toMatchObject({
       result: 'reject',
       code: 'INVALID_EVIDENCE',
