@@ -28,6 +28,7 @@ import {
   voteSignBytes,
 } from '../core/vote.ts';
 import { type ConsensusConfig, resolveConsensusConfig, timeoutDuration } from './config.ts';
+import { isTransientIoError } from './durableFile.ts';
 import { ConsensusError } from './errors.ts';
 import { EvidencePool } from './evidencePool.ts';
 import { blockProblem, type LastHeight, lastHeightFromCommit } from './lastHeight.ts';
@@ -88,7 +89,7 @@ export interface ConsensusStatus {
   readonly pendingEvidence: number;
 }
 
-type Tick = 'rebroadcast' | 'txPoll' | 'catchUp' | 'prebuild' | 'recheck';
+type Tick = 'rebroadcast' | 'txPoll' | 'catchUp' | 'prebuild' | 'recheck' | 'signRetry';
 
 /**
  * A block whose check failed locally (an application error, not a verdict on the block) is checked
@@ -96,6 +97,16 @@ type Tick = 'rebroadcast' | 'txPoll' | 'catchUp' | 'prebuild' | 'recheck';
  */
 const RECHECK_FIRST_MS = 100;
 const RECHECK_MAX_MS = 5_000;
+
+/**
+ * When the double-sign guard cannot persist its state for a transient reason (descriptors or disk
+ * space exhausted), nothing is signed and the message is tried again after SIGN_RETRY_FIRST_MS,
+ * doubling up to SIGN_RETRY_MAX_MS, while its round lasts.
+ */
+const SIGN_RETRY_FIRST_MS = 100;
+const SIGN_RETRY_MAX_MS = 5_000;
+
+type OwnAction = Extract<Action, { kind: 'vote' | 'propose' }>;
 
 /**
  * The round-0 proposer of a height builds its block ahead of the round, during timeoutCommit, so
@@ -213,6 +224,9 @@ export class ConsensusEngine {
   #replayVerdicts = new Map<BlockKey, boolean>();
   /** The delay before the next re-check of locally failed block checks (see RECHECK_FIRST_MS). */
   #recheckMs = RECHECK_FIRST_MS;
+  /** Own messages not signed because the guard's write failed transiently, to try again. */
+  #unsigned: { readonly height: number; readonly action: OwnAction }[] = [];
+  #signRetryMs = SIGN_RETRY_FIRST_MS;
 
   constructor(opts: ConsensusEngineOptions) {
     this.#app = opts.app;
@@ -721,6 +735,8 @@ export class ConsensusEngine {
         return;
       case 'recheck':
         return this.#recheck(m);
+      case 'signRetry':
+        return this.#retrySigning(m);
       case 'catchUp':
         if (this.#aheadHeight > m.height) {
           this.#log.info(
@@ -808,7 +824,7 @@ export class ConsensusEngine {
         validator: this.#signer.address,
       };
       const step = action.type === PREVOTE ? SignStep.prevote : SignStep.precommit;
-      const signature = this.#sign(m.height, action.round, step, voteSignBytes(this.#chainId, unsigned));
+      const signature = this.#sign(m, action, step, voteSignBytes(this.#chainId, unsigned));
       if (!signature) return [];
       vote = { ...unsigned, signature };
       this.#wal.write({ kind: 'vote', vote }, true);
@@ -844,7 +860,7 @@ export class ConsensusEngine {
       }
       const hash = blockHash(block.header);
       const bytes = proposalSignBytes(this.#chainId, m.height, action.round, action.polRound, hash);
-      const signature = this.#sign(m.height, action.round, SignStep.propose, bytes);
+      const signature = this.#sign(m, action, SignStep.propose, bytes);
       if (!signature) return [];
       proposal = { height: m.height, round: action.round, polRound: action.polRound, block, signature };
       this.#wal.write({ kind: 'proposal', proposal }, true);
@@ -870,15 +886,43 @@ export class ConsensusEngine {
     return m.onProposal({ proposal, hash, valid, timely: true });
   }
 
-  /** Signs through the double-sign guard; a refusal skips this message (logged), anything else is fatal. */
-  #sign(height: number, round: number, step: SignStep, bytes: Uint8Array): Uint8Array | undefined {
+  /**
+   * Signs through the double-sign guard. A refusal skips this message (logged); a transient I/O
+   * failure of the guard's write leaves it unsigned and tries it again later (see
+   * SIGN_RETRY_FIRST_MS); anything else is fatal.
+   */
+  #sign(m: HeightMachine, action: OwnAction, step: SignStep, bytes: Uint8Array): Uint8Array | undefined {
+    const { height } = m;
+    const { round } = action;
     try {
-      return this.#signer!.sign(height, round, step, bytes);
+      const signature = this.#signer!.sign(height, round, step, bytes);
+      this.#signRetryMs = SIGN_RETRY_FIRST_MS;
+      return signature;
     } catch (err) {
+      if (isTransientIoError(err)) {
+        this.#log.warn(
+          { err, height, round, step, retryMs: this.#signRetryMs },
+          'the signer cannot persist its state; not signing, trying again later',
+        );
+        this.#unsigned.push({ height, action });
+        this.#scheduleTick('signRetry', this.#signRetryMs);
+        return undefined;
+      }
       if (!(err instanceof DoubleSignError)) throw err;
       this.#log.error({ err, height, round, step }, 'the signer refused to sign; skipping this message');
       return undefined;
     }
+  }
+
+  /** Own messages of the current round whose signing failed transiently, in their original order. */
+  async #retrySigning(m: HeightMachine): Promise<void> {
+    const due = this.#unsigned.splice(0).filter((u) => u.height === m.height && u.action.round === m.round);
+    if (due.length === 0) return;
+    this.#signRetryMs = Math.min(SIGN_RETRY_MAX_MS, this.#signRetryMs * 2);
+    await this.#perform(
+      m,
+      due.map((u) => u.action),
+    );
   }
 
   async #buildBlock(m: HeightMachine): Promise<Block> {
