@@ -32,6 +32,9 @@ export interface ConsensusConfig {
   readonly futureHeightWindow: number;
   /** Messages for the next height kept until this node gets there. */
   readonly nextHeightBufferSize: number;
+  /** Bytes of next-height messages kept, in total and relayed by one peer. */
+  readonly nextHeightBufferBytes: number;
+  readonly nextHeightBufferBytesPerPeer: number;
   /** Duplicate-vote evidence older than this many blocks is dropped (keep <= the chain's limit). */
   readonly evidenceMaxAgeBlocks: number;
   readonly evidenceMaxPending: number;
@@ -56,6 +59,8 @@ export const defaultConsensusConfig: ConsensusConfig = {
   futureRoundsPerValidator: 2,
   futureHeightWindow: 100,
   nextHeightBufferSize: 512,
+  nextHeightBufferBytes: 64 * 1024 * 1024,
+  nextHeightBufferBytesPerPeer: 32 * 1024 * 1024,
   evidenceMaxAgeBlocks: 1000,
   evidenceMaxPending: 1000,
   evidenceMaxPerValidator: 4,

@@ -14,17 +14,20 @@
 // and messages from higher heights lead to a catch-up request (docs/consensus.md, "Liveness").
 import type { Logger } from 'pino';
 import type { Address } from '../core/address.ts';
-import { type Block, blockHash } from '../core/block.ts';
-import type { Hex } from '../core/bytes.ts';
+import { type Block, blockHash, encodeBlock } from '../core/block.ts';
+import { bytesToHex, type Hex } from '../core/bytes.ts';
 import { ed25519Verify } from '../core/ed25519.ts';
 import { type Evidence, verifyDuplicateVote } from '../core/evidence.ts';
+import { validatorsHash } from '../core/validator.ts';
 import {
   type Commit,
+  encodeVote,
   PRECOMMIT,
   PREVOTE,
   type Vote,
   VoteError,
   verifyCommit,
+  verifyVoteSignature,
   voteSignBytes,
 } from '../core/vote.ts';
 import { type ConsensusConfig, resolveConsensusConfig, timeoutDuration } from './config.ts';
@@ -33,6 +36,7 @@ import { ConsensusError } from './errors.ts';
 import { EvidencePool } from './evidencePool.ts';
 import { blockProblem, type LastHeight, lastHeightFromCommit } from './lastHeight.ts';
 import { type Action, HeightMachine, type Step, type TimeoutInfo, type Validity } from './machine.ts';
+import { type EarlyMessage, NextHeightBuffer } from './nextHeightBuffer.ts';
 import { OwnMessages } from './ownMessages.ts';
 import { DoubleSignError, SignStep } from './privval.ts';
 import { type Proposal, proposalSignBytes } from './proposal.ts';
@@ -87,6 +91,8 @@ export interface ConsensusStatus {
   readonly validRound: number;
   readonly waitingForTxs: boolean;
   readonly pendingEvidence: number;
+  /** Bytes of next-height messages held for when this node gets there. */
+  readonly nextHeightBytes: number;
 }
 
 type Tick = 'rebroadcast' | 'txPoll' | 'catchUp' | 'prebuild' | 'recheck' | 'signRetry';
@@ -159,10 +165,6 @@ function validityOf(check: BlockCheck): Validity {
   return check === VALID ? true : check.objective ? false : null;
 }
 
-type Early =
-  | { readonly kind: 'proposal'; readonly proposal: Proposal; readonly peer: PeerId }
-  | { readonly kind: 'vote'; readonly vote: Vote; readonly peer: PeerId };
-
 type ReplayedEntry = Extract<WalEntry, { kind: 'proposal' | 'vote' | 'timeout' }>;
 
 function entryEvent(entry: ReplayedEntry): Event {
@@ -202,7 +204,9 @@ export class ConsensusEngine {
   #last: LastHeight | null = null;
   readonly #queue: Event[] = [];
   #loop: Promise<void> | null = null;
-  #nextHeightMessages: Early[] = [];
+  readonly #nextHeight: NextHeightBuffer;
+  /** The proposer schedule of the next height if its validator set is this height's (see #nextProposers). */
+  #nextSchedule: { readonly height: number; readonly schedule: ProposerSchedule } | undefined;
   /** The highest height seen in peer messages, for catch-up. */
   #aheadHeight = 0;
   #rebroadcastMark = '';
@@ -245,6 +249,11 @@ export class ConsensusEngine {
     );
     this.#onHalt = opts.onHalt;
     this.#chainId = opts.app.chainId;
+    this.#nextHeight = new NextHeightBuffer({
+      maxMessages: this.#cfg.nextHeightBufferSize,
+      maxBytes: this.#cfg.nextHeightBufferBytes,
+      maxBytesPerPeer: this.#cfg.nextHeightBufferBytesPerPeer,
+    });
   }
 
   // --- lifecycle -------------------------------------------------------------------------------
@@ -323,6 +332,7 @@ export class ConsensusEngine {
       validRound: m.validRound,
       waitingForTxs: m.waitingForTxs,
       pendingEvidence: this.#evidence.size,
+      nextHeightBytes: this.#nextHeight.bytes,
     };
   }
 
@@ -338,8 +348,6 @@ export class ConsensusEngine {
     if (this.#state !== 'running') return ignore('NOT_RUNNING', `engine is ${this.#state}`);
     const m = this.#machine;
     if (proposal.height < m.height) return ignore('OLD_HEIGHT', `proposal for height ${proposal.height}`);
-    if (proposal.height > m.height)
-      return this.#fromAhead({ kind: 'proposal', proposal, peer }, proposal.height);
     if (proposal.polRound < -1 || proposal.polRound >= proposal.round) {
       return reject('INVALID_POL_ROUND', `polRound ${proposal.polRound} in round ${proposal.round}`);
     }
@@ -349,6 +357,8 @@ export class ConsensusEngine {
         `block of height ${proposal.block.header.height} proposed for ${proposal.height}`,
       );
     }
+    if (proposal.height === m.height + 1) return this.#nextHeightProposal(proposal, peer);
+    if (proposal.height > m.height) return this.#fromAhead(proposal.height);
     if (proposal.round > m.round + 1) {
       return ignore('ROUND_OUT_OF_WINDOW', `proposal for round ${proposal.round}, at round ${m.round}`);
     }
@@ -372,7 +382,8 @@ export class ConsensusEngine {
   onVote(vote: Vote, peer: PeerId): Verdict {
     if (this.#state !== 'running') return ignore('NOT_RUNNING', `engine is ${this.#state}`);
     const m = this.#machine;
-    if (vote.height > m.height) return this.#fromAhead({ kind: 'vote', vote, peer }, vote.height);
+    if (vote.height === m.height + 1) return this.#nextHeightVote(vote, peer);
+    if (vote.height > m.height) return this.#fromAhead(vote.height);
     let set: { has(v: Vote): boolean; isExcess(v: Vote): boolean; verify(v: Vote): void };
     if (vote.height === m.height) {
       if (!m.votes.inWindow(vote)) {
@@ -503,16 +514,70 @@ export class ConsensusEngine {
     return { verdict: ACCEPT, verified: true };
   }
 
-  // Messages from heights ahead: the next height's are kept for when we get there; any of them means
-  // peers are ahead, which starts a catch-up request unless we get there on our own first.
-  #fromAhead(message: Early, height: number): Verdict {
+  /**
+   * A proposal for the next height is kept only once its signature is checked against the proposer
+   * of its round. That needs the next height's validator set, known before our commit only when it
+   * is this height's: the block's header names it (validatorsHash), and a block claiming another
+   * set is ignored (a set that changes is rare; the proposer re-sends a round that does not move).
+   */
+  #nextHeightProposal(p: Proposal, peer: PeerId): Verdict {
+    const m = this.#machine;
+    if (p.round > 1) return ignore('ROUND_OUT_OF_WINDOW', `next-height proposal for round ${p.round}`);
+    const schedule = this.#nextProposers(p.block.header.validatorsHash);
+    if (!schedule) {
+      return ignore('UNKNOWN_VALIDATORS', `the validator set of height ${p.height} is not known yet`);
+    }
+    const hash = blockHash(p.block.header);
+    const key = `proposal/${p.round}/${hash.toLowerCase()}`;
+    if (this.#nextHeight.has(key)) return ignore('DUPLICATE', 'proposal already kept');
+    if (this.#nextHeight.proposalCount(p.round) >= 2)
+      return ignore('TOO_MANY_PROPOSALS', `round ${p.round} of height ${p.height} has two`);
+    const proposer = m.validators.get(schedule.proposer(p.round))!;
+    const bytes = proposalSignBytes(this.#chainId, p.height, p.round, p.polRound, hash);
+    if (!ed25519Verify(p.signature, bytes, proposer.pubKey)) {
+      return reject(
+        'BAD_SIGNATURE',
+        `proposal not signed by ${proposer.address}, the proposer of height ${p.height} round ${p.round}`,
+      );
+    }
+    const size = encodeBlock(p.block).length + p.signature.length;
+    return this.#fromAhead(p.height, { kind: 'proposal', proposal: p, peer }, size, key);
+  }
+
+  /** A vote for the next height is kept once signed by a validator of this height (its key is fixed). */
+  #nextHeightVote(vote: Vote, peer: PeerId): Verdict {
+    const validator = this.#machine.validators.get(vote.validator);
+    if (!validator)
+      return ignore('UNKNOWN_VALIDATORS', `${vote.validator} is not a validator at this height`);
+    const key = `vote/${vote.type}/${vote.round}/${vote.validator}/${vote.blockHash ?? 'nil'}`.toLowerCase();
+    if (this.#nextHeight.has(key)) return ignore('DUPLICATE', 'vote already kept');
+    if (!verifyVoteSignature(this.#chainId, vote, validator)) {
+      return reject('BAD_SIGNATURE', `vote signature of ${vote.validator} does not verify`);
+    }
+    return this.#fromAhead(vote.height, { kind: 'vote', vote, peer }, encodeVote(vote).length, key);
+  }
+
+  /** The next height's proposer schedule, if its validator set (by hash) is this height's. */
+  #nextProposers(setHash: Hex): ProposerSchedule | undefined {
+    const m = this.#machine;
+    if (this.#nextSchedule?.height !== m.height + 1) {
+      this.#nextSchedule = {
+        height: m.height + 1,
+        schedule: new ProposerSchedule(nextHeightProposerState(this.#proposerState, m.validators.validators)),
+      };
+    }
+    const ours = bytesToHex(validatorsHash(m.validators.validators));
+    return ours.toLowerCase() === setHash.toLowerCase() ? this.#nextSchedule.schedule : undefined;
+  }
+
+  // Messages from heights ahead: the next height's (verified) are kept for when we get there; any of
+  // them means peers are ahead, which starts a catch-up request unless we get there on our own first.
+  #fromAhead(height: number, early?: EarlyMessage, bytes = 0, key = ''): Verdict {
     const m = this.#machine;
     if (height > m.height + this.#cfg.futureHeightWindow) {
       return reject('FAR_FUTURE_HEIGHT', `height ${height} while at ${m.height}`);
     }
-    if (height === m.height + 1 && this.#nextHeightMessages.length < this.#cfg.nextHeightBufferSize) {
-      this.#nextHeightMessages.push(message);
-    }
+    if (early) this.#nextHeight.add(early, bytes, key);
     if (height > this.#aheadHeight) this.#aheadHeight = height;
     this.#scheduleTick('catchUp', this.#cfg.catchUpDelayMs);
     return ignore('FUTURE_HEIGHT', `height ${height} while at ${m.height}`);
@@ -1087,9 +1152,7 @@ export class ConsensusEngine {
       this.#prebuildHeight = height;
       this.#scheduleTick('prebuild', commitWait - lead);
     }
-    const early = this.#nextHeightMessages;
-    this.#nextHeightMessages = [];
-    for (const message of early) {
+    for (const message of this.#nextHeight.take()) {
       if (message.kind === 'vote') this.onVote(message.vote, message.peer);
       else void this.onProposal(message.proposal, message.peer);
     }
