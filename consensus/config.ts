@@ -35,6 +35,8 @@ export interface ConsensusConfig {
   /** Bytes of next-height messages kept, in total and relayed by one peer. */
   readonly nextHeightBufferBytes: number;
   readonly nextHeightBufferBytesPerPeer: number;
+  /** Peer proposals and votes waiting for the event loop; more are ignored until it catches up. */
+  readonly maxQueuedPeerInputs: number;
   /** Duplicate-vote evidence older than this many blocks is dropped (keep <= the chain's limit). */
   readonly evidenceMaxAgeBlocks: number;
   readonly evidenceMaxPending: number;
@@ -61,6 +63,7 @@ export const defaultConsensusConfig: ConsensusConfig = {
   nextHeightBufferSize: 512,
   nextHeightBufferBytes: 64 * 1024 * 1024,
   nextHeightBufferBytesPerPeer: 32 * 1024 * 1024,
+  maxQueuedPeerInputs: 10_000,
   evidenceMaxAgeBlocks: 1000,
   evidenceMaxPending: 1000,
   evidenceMaxPerValidator: 4,

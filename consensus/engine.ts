@@ -203,6 +203,9 @@ export class ConsensusEngine {
   #own!: OwnMessages;
   #last: LastHeight | null = null;
   readonly #queue: Event[] = [];
+  /** Peer proposals and votes in the queue (bounded: maxQueuedPeerInputs), and proposals per round. */
+  #queuedPeerInputs = 0;
+  readonly #queuedProposals = new Map<string, number>();
   #loop: Promise<void> | null = null;
   readonly #nextHeight: NextHeightBuffer;
   /** The proposer schedule of the next height if its validator set is this height's (see #nextProposers). */
@@ -364,8 +367,10 @@ export class ConsensusEngine {
     }
     const hash = blockHash(proposal.block.header);
     if (m.hasProposal(proposal.round, hash)) return ignore('DUPLICATE', 'proposal already received');
-    if (m.proposalCount(proposal.round) >= 2)
+    const queued = this.#queuedProposals.get(`${proposal.height}/${proposal.round}`) ?? 0;
+    if (m.proposalCount(proposal.round) + queued >= 2)
       return ignore('TOO_MANY_PROPOSALS', `round ${proposal.round} has two`);
+    if (this.#peerQueueFull()) return ignore('BUSY', 'the consensus input queue is full');
     const proposer = m.validators.get(m.proposer(proposal.round))!;
     const bytes = proposalSignBytes(this.#chainId, proposal.height, proposal.round, proposal.polRound, hash);
     if (!ed25519Verify(proposal.signature, bytes, proposer.pubKey)) {
@@ -407,6 +412,7 @@ export class ConsensusEngine {
     if (set.isExcess(vote)) {
       return ignore('KNOWN_EQUIVOCATION', `${vote.validator} already has evidence for this step`);
     }
+    if (this.#peerQueueFull()) return ignore('BUSY', 'the consensus input queue is full');
     try {
       set.verify(vote);
     } catch (err) {
@@ -586,8 +592,28 @@ export class ConsensusEngine {
   // --- the loop ----------------------------------------------------------------------------------
 
   #enqueue(event: Event): void {
+    this.#count(event, 1);
     this.#queue.push(event);
     this.#pump();
+  }
+
+  /**
+   * Peer input waits in the queue while the loop is busy (a block being processed); beyond the bound
+   * it is ignored (gossip does not relay it, and a peer re-sends what matters). Own messages,
+   * timeouts and ticks are never dropped.
+   */
+  #peerQueueFull(): boolean {
+    return this.#queuedPeerInputs >= this.#cfg.maxQueuedPeerInputs;
+  }
+
+  #count(event: Event, delta: 1 | -1): void {
+    if (event.kind !== 'proposal' && event.kind !== 'vote') return;
+    this.#queuedPeerInputs += delta;
+    if (event.kind !== 'proposal') return;
+    const key = `${event.proposal.height}/${event.proposal.round}`;
+    const n = (this.#queuedProposals.get(key) ?? 0) + delta;
+    if (n > 0) this.#queuedProposals.set(key, n);
+    else this.#queuedProposals.delete(key);
   }
 
   #pump(): void {
@@ -595,6 +621,7 @@ export class ConsensusEngine {
     this.#loop = (async () => {
       while (this.#queue.length > 0 && this.#state === 'running') {
         const event = this.#queue.shift()!;
+        this.#count(event, -1);
         try {
           await this.#handle(event, false);
           if (this.#machine.waitingForTxs) this.#scheduleTick('txPoll', this.#cfg.txPollMs);
@@ -622,6 +649,7 @@ export class ConsensusEngine {
   /** Inputs left when the engine stops; applyBlock callers learn that theirs were not applied. */
   #dropQueue(err: Error): void {
     for (const event of this.#queue.splice(0)) {
+      this.#count(event, -1);
       if (event.kind === 'committed') event.settle?.reject(err);
       if (event.kind === 'proposal') event.verdict?.(ignore('NOT_RUNNING', err.message));
     }
@@ -683,12 +711,11 @@ export class ConsensusEngine {
   async #handleVote(vote: Vote, replay: boolean): Promise<void> {
     const m = this.#machine;
     if (vote.height === m.height) {
-      if (m.votes.has(vote) || m.votes.isExcess(vote)) return;
+      // Dropped before the WAL: a duplicate, a further equivocation, or a round that another vote of
+      // the same validator queued meanwhile took out of its window.
+      if (m.votes.has(vote) || m.votes.isExcess(vote) || !m.votes.inWindow(vote)) return;
       if (!replay) this.#wal.write({ kind: 'vote', vote }, false);
-      const { result, actions } = m.onVote(vote, true);
-      if (result.status === 'out-of-window')
-        this.#log.debug({ vote: vote.round }, 'vote outside the round window');
-      await this.#perform(m, actions);
+      await this.#perform(m, m.onVote(vote, true).actions);
       return;
     }
     const last = this.#last;
