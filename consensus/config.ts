@@ -20,8 +20,15 @@ export interface ConsensusConfig {
   readonly createEmptyBlocks: boolean;
   /** How often the mempool is polled while waiting for transactions. */
   readonly txPollMs: number;
-  /** Proposals whose time is further ahead of the local clock than this are prevoted nil. */
-  readonly maxClockDriftMs: number;
+  /**
+   * Proposer-based timestamps (CometBFT PBTS): a fresh proposal is timely if its block time is within
+   * [received - clockPrecision - messageDelay, received + clockPrecision] of when this node first
+   * received the block; otherwise it is prevoted nil. clockPrecisionMs bounds the clock difference
+   * between correct validators; messageDelayMs bounds how long a proposal takes from its build to a
+   * validator (the build ahead of round 0 included).
+   */
+  readonly clockPrecisionMs: number;
+  readonly messageDelayMs: number;
   /** If the round state has not changed for this long, our own messages of the round are re-sent. */
   readonly rebroadcastMs: number;
   /** Delay between seeing a message from a higher height and asking the network to catch up. */
@@ -55,7 +62,8 @@ export const defaultConsensusConfig: ConsensusConfig = {
   timeoutCommitMs: 1000,
   createEmptyBlocks: true,
   txPollMs: 100,
-  maxClockDriftMs: 10_000,
+  clockPrecisionMs: 500,
+  messageDelayMs: 5_000,
   rebroadcastMs: 2000,
   catchUpDelayMs: 1000,
   futureRoundsPerValidator: 2,

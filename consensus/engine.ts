@@ -142,6 +142,8 @@ type Event =
       readonly proposal: Proposal;
       readonly hash: Hex;
       readonly peer: PeerId;
+      /** Local clock when it arrived, before it waited in the queue (for timeliness). */
+      readonly receivedAt: number;
       /** The gossip verdict, given once the block was checked (see onProposal). */
       readonly verdict?: (v: Verdict) => void;
     }
@@ -175,6 +177,7 @@ function entryEvent(entry: ReplayedEntry): Event {
         proposal: entry.proposal,
         hash: blockHash(entry.proposal.block.header),
         peer: 'wal',
+        receivedAt: Number.NaN, // not logged: the replay's clock is used
       };
     case 'vote':
       return { kind: 'vote', vote: entry.vote, peer: 'wal' };
@@ -348,6 +351,10 @@ export class ConsensusEngine {
    * after ACCEPT, so honest nodes never pass an invalid block on, and whoever sends one is penalised.
    */
   onProposal(proposal: Proposal, peer: PeerId): Verdict | Promise<Verdict> {
+    return this.#onProposal(proposal, peer, this.#clock.now());
+  }
+
+  #onProposal(proposal: Proposal, peer: PeerId, receivedAt: number): Verdict | Promise<Verdict> {
     if (this.#state !== 'running') return ignore('NOT_RUNNING', `engine is ${this.#state}`);
     const m = this.#machine;
     if (proposal.height < m.height) return ignore('OLD_HEIGHT', `proposal for height ${proposal.height}`);
@@ -360,7 +367,7 @@ export class ConsensusEngine {
         `block of height ${proposal.block.header.height} proposed for ${proposal.height}`,
       );
     }
-    if (proposal.height === m.height + 1) return this.#nextHeightProposal(proposal, peer);
+    if (proposal.height === m.height + 1) return this.#nextHeightProposal(proposal, peer, receivedAt);
     if (proposal.height > m.height) return this.#fromAhead(proposal.height);
     if (proposal.round > m.round + 1) {
       return ignore('ROUND_OUT_OF_WINDOW', `proposal for round ${proposal.round}, at round ${m.round}`);
@@ -380,7 +387,7 @@ export class ConsensusEngine {
       );
     }
     return new Promise((resolve) =>
-      this.#enqueue({ kind: 'proposal', proposal, hash, peer, verdict: resolve }),
+      this.#enqueue({ kind: 'proposal', proposal, hash, peer, receivedAt, verdict: resolve }),
     );
   }
 
@@ -526,7 +533,7 @@ export class ConsensusEngine {
    * is this height's: the block's header names it (validatorsHash), and a block claiming another
    * set is ignored (a set that changes is rare; the proposer re-sends a round that does not move).
    */
-  #nextHeightProposal(p: Proposal, peer: PeerId): Verdict {
+  #nextHeightProposal(p: Proposal, peer: PeerId, receivedAt: number): Verdict {
     const m = this.#machine;
     if (p.round > 1) return ignore('ROUND_OUT_OF_WINDOW', `next-height proposal for round ${p.round}`);
     const schedule = this.#nextProposers(p.block.header.validatorsHash);
@@ -547,7 +554,7 @@ export class ConsensusEngine {
       );
     }
     const size = encodeBlock(p.block).length + p.signature.length;
-    return this.#fromAhead(p.height, { kind: 'proposal', proposal: p, peer }, size, key);
+    return this.#fromAhead(p.height, { kind: 'proposal', proposal: p, peer, receivedAt }, size, key);
   }
 
   /** A vote for the next height is kept once signed by a validator of this height (its key is fixed). */
@@ -658,7 +665,7 @@ export class ConsensusEngine {
   async #handle(event: Event, replay: boolean): Promise<void> {
     switch (event.kind) {
       case 'proposal':
-        return this.#handleProposal(event.proposal, event.hash, replay, event.verdict);
+        return this.#handleProposal(event, replay);
       case 'vote':
         return this.#handleVote(event.vote, replay);
       case 'timeout':
@@ -670,12 +677,9 @@ export class ConsensusEngine {
     }
   }
 
-  async #handleProposal(
-    proposal: Proposal,
-    hash: Hex,
-    replay: boolean,
-    verdict: (v: Verdict) => void = () => {},
-  ): Promise<void> {
+  async #handleProposal(event: Extract<Event, { kind: 'proposal' }>, replay: boolean): Promise<void> {
+    const { proposal, hash } = event;
+    const verdict = event.verdict ?? (() => {});
     const m = this.#machine;
     if (proposal.height !== m.height || m.decision) {
       return verdict(
@@ -703,9 +707,22 @@ export class ConsensusEngine {
       { height: m.height, round: proposal.round, txs: proposal.block.txs.length, valid, ms: Math.round(ms) },
       'proposal processed',
     );
-    const timely = proposal.block.header.time <= this.#clock.now() + this.#cfg.maxClockDriftMs;
+    const timely = this.#timely(proposal, replay ? this.#clock.now() : event.receivedAt);
     await this.#perform(m, m.onProposal({ proposal, hash, valid: validityOf(check), timely }));
     if (validityOf(check) === null) this.#scheduleRecheck();
+  }
+
+  /**
+   * PBTS timeliness (see ConsensusConfig.clockPrecisionMs). The lower bound holds in round 0 only:
+   * a later round may re-propose, fresh, a block built rounds ago (see #propose), which after a
+   * long stall (a partition) no message delay would cover; CometBFT widens the delay per round
+   * instead. Every round 0 with a correct proposer moves chain time up to the clocks again.
+   */
+  #timely(proposal: Proposal, receivedAt: number): boolean {
+    const { clockPrecisionMs: precision, messageDelayMs: delay } = this.#cfg;
+    const time = proposal.block.header.time;
+    if (time > receivedAt + precision) return false;
+    return proposal.round > 0 || time >= receivedAt - precision - delay;
   }
 
   async #handleVote(vote: Vote, replay: boolean): Promise<void> {
@@ -1181,7 +1198,7 @@ export class ConsensusEngine {
     }
     for (const message of this.#nextHeight.take()) {
       if (message.kind === 'vote') this.onVote(message.vote, message.peer);
-      else void this.onProposal(message.proposal, message.peer);
+      else void this.#onProposal(message.proposal, message.peer, message.receivedAt);
     }
   }
 

@@ -8,8 +8,8 @@
 // Deviations from the paper, each safe:
 // - L36/L49 need the block, not the proposal of that round: a block known from any proposal of the
 //   height is identified by its hash, and +2/3 votes for that hash are what safety rests on.
-// - valid(v) for a fresh proposal (L22) also requires its time to be within the clock drift; the
-//   engine reports that as `timely`. Re-proposals (L28), locking and deciding use validity alone, so
+// - valid(v) for a fresh proposal (L22) also requires its time to be timely (CometBFT's
+//   proposer-based timestamps; the engine judges it against when the proposal arrived). Re-proposals (L28), locking and deciding use validity alone, so
 //   a node with a bad clock still follows a quorum.
 // - valid(v) is three-valued: a block whose check failed locally (not a verdict on it) is treated
 //   as invalid for prevoting and locking, and rechecked (setValidity) so it can still be locked on or

@@ -8,7 +8,13 @@ import type { Proposal } from './proposal.ts';
 import type { PeerId } from './types.ts';
 
 export type EarlyMessage =
-  | { readonly kind: 'proposal'; readonly proposal: Proposal; readonly peer: PeerId }
+  | {
+      readonly kind: 'proposal';
+      readonly proposal: Proposal;
+      readonly peer: PeerId;
+      /** When it arrived: its timeliness is judged from then (see ConsensusConfig.clockPrecisionMs). */
+      readonly receivedAt: number;
+    }
   | { readonly kind: 'vote'; readonly vote: Vote; readonly peer: PeerId };
 
 export interface NextHeightLimits {

@@ -347,26 +347,32 @@ describe('proposals', () => {
     });
   });
 
-  it('prevotes nil for a block more than maxClockDrift ahead of its clock, or not after its parent', async () => {
-    const t = await single();
-    await t.toRound0();
-    t.propose(t.buildBlock(0, t.c.time.now() + 10_001), 0);
-    await t.c.settle();
-    expect(t.own()).toEqual([{ type: 'prevote', height: 1, round: 0, hash: null }]);
-
+  it('prevotes nil for a block not after its parent (valid) or not timely (PBTS)', async () => {
     const u = await single();
     await u.toRound0();
     u.propose(u.buildBlock(0, GENESIS_TIME), 0);
     await u.c.settle();
     expect(u.own()).toEqual([{ type: 'prevote', height: 1, round: 0, hash: null }]);
-
-    const v = await single();
-    await v.toRound0();
-    const block = v.buildBlock(0, v.c.time.now() + 9_999);
-    v.propose(block, 0);
-    await v.c.settle();
-    expect(v.own()).toEqual([{ type: 'prevote', height: 1, round: 0, hash: blockHash(block.header) }]);
   });
+
+  // Timely: time within [received - precision - messageDelay, received + precision] (500 ms, 5 s).
+  for (const [what, offset, timely] of [
+    ['ahead by more than the precision', 501, false],
+    ['ahead within the precision', 500, true],
+    ['behind within precision + message delay', -5_500, true],
+    ['behind by more (a proposer holding chain time back)', -5_501, false],
+  ] as const) {
+    it(`a fresh proposal ${what} is ${timely ? 'prevoted' : 'prevoted nil'}`, async () => {
+      const t = await single();
+      await t.toRound0();
+      const block = t.buildBlock(0, t.c.time.now() + offset);
+      t.propose(block, 0);
+      await t.c.settle();
+      expect(t.own()).toEqual([
+        { type: 'prevote', height: 1, round: 0, hash: timely ? blockHash(block.header) : null },
+      ]);
+    });
+  }
 
   it('re-proposes its valid block with polRound and sends the proof-of-lock prevotes along', async () => {
     const vals = makeValidators([1n, 1n, 1n, 1n], 'node');
@@ -428,7 +434,7 @@ describe('proposals', () => {
     const block2 = makeBlock({
       height: 2,
       parent: { hash: hash1, time: block1.header.time },
-      time: block1.header.time + 1000,
+      time: block1.header.time + 1,
       proposer: proposer2,
       validators: set,
       lastCommit: {
