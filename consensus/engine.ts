@@ -39,7 +39,7 @@ import { type Action, HeightMachine, type Step, type TimeoutInfo, type Validity 
 import { type EarlyMessage, NextHeightBuffer } from './nextHeightBuffer.ts';
 import { OwnMessages } from './ownMessages.ts';
 import { DoubleSignError, SignStep } from './privval.ts';
-import { type Proposal, proposalSignBytes } from './proposal.ts';
+import { type Proposal, type ProposalHeader, proposalSignBytes } from './proposal.ts';
 import {
   newProposerState,
   nextHeightProposerState,
@@ -354,13 +354,70 @@ export class ConsensusEngine {
     return this.#onProposal(proposal, peer, this.#clock.now());
   }
 
-  #onProposal(proposal: Proposal, peer: PeerId, receivedAt: number): Verdict | Promise<Verdict> {
-    if (this.#state !== 'running') return ignore('NOT_RUNNING', `engine is ${this.#state}`);
+  /**
+   * The signed fields of a proposal whose block is announced by hash (too large to gossip inline):
+   * what can be judged before the block is fetched. Returns the verdict to give without fetching it
+   * (a forged signature is rejected), or undefined if the block is worth fetching; it then comes to
+   * onProposal, which checks everything again.
+   */
+  checkProposalHeader(header: ProposalHeader, hash: Hex): Verdict | undefined {
+    const early = this.#precheckProposal(header);
+    if (early) return early;
     const m = this.#machine;
-    if (proposal.height < m.height) return ignore('OLD_HEIGHT', `proposal for height ${proposal.height}`);
-    if (proposal.polRound < -1 || proposal.polRound >= proposal.round) {
-      return reject('INVALID_POL_ROUND', `polRound ${proposal.polRound} in round ${proposal.round}`);
+    if (header.height === m.height + 1) {
+      if (header.round > 1)
+        return ignore('ROUND_OUT_OF_WINDOW', `next-height proposal for round ${header.round}`);
+      // Signed by the next proposer if the validator set stays; otherwise it cannot be told yet.
+      const proposer = m.validators.get(this.#nextProposers().proposer(header.round))!;
+      const bytes = proposalSignBytes(this.#chainId, header.height, header.round, header.polRound, hash);
+      if (!ed25519Verify(header.signature, bytes, proposer.pubKey)) {
+        return ignore(
+          'UNKNOWN_VALIDATORS',
+          `not signed by the proposer of height ${header.height} under this set`,
+        );
+      }
+      return undefined;
     }
+    if (header.height > m.height) return this.#fromAhead(header.height);
+    return this.#checkCurrentProposal(header, hash);
+  }
+
+  /** Checks that need neither the block nor the height's validator set. */
+  #precheckProposal(p: ProposalHeader): Verdict | undefined {
+    if (this.#state !== 'running') return ignore('NOT_RUNNING', `engine is ${this.#state}`);
+    if (p.height < this.#machine.height) return ignore('OLD_HEIGHT', `proposal for height ${p.height}`);
+    if (p.polRound < -1 || p.polRound >= p.round) {
+      return reject('INVALID_POL_ROUND', `polRound ${p.polRound} in round ${p.round}`);
+    }
+    return undefined;
+  }
+
+  /** A proposal of the current height: round window, room, and the round proposer's signature. */
+  #checkCurrentProposal(p: ProposalHeader, hash: Hex): Verdict | undefined {
+    const m = this.#machine;
+    if (p.round > m.round + 1) {
+      return ignore('ROUND_OUT_OF_WINDOW', `proposal for round ${p.round}, at round ${m.round}`);
+    }
+    if (m.hasProposal(p.round, hash)) return ignore('DUPLICATE', 'proposal already received');
+    const queued = this.#queuedProposals.get(`${p.height}/${p.round}`) ?? 0;
+    if (m.proposalCount(p.round) + queued >= 2)
+      return ignore('TOO_MANY_PROPOSALS', `round ${p.round} has two`);
+    if (this.#peerQueueFull()) return ignore('BUSY', 'the consensus input queue is full');
+    const proposer = m.validators.get(m.proposer(p.round))!;
+    const bytes = proposalSignBytes(this.#chainId, p.height, p.round, p.polRound, hash);
+    if (!ed25519Verify(p.signature, bytes, proposer.pubKey)) {
+      return reject(
+        'BAD_SIGNATURE',
+        `proposal not signed by ${proposer.address}, the proposer of round ${p.round}`,
+      );
+    }
+    return undefined;
+  }
+
+  #onProposal(proposal: Proposal, peer: PeerId, receivedAt: number): Verdict | Promise<Verdict> {
+    const early = this.#precheckProposal(proposal);
+    if (early) return early;
+    const m = this.#machine;
     if (proposal.block.header.height !== proposal.height) {
       return reject(
         'MALFORMED',
@@ -369,23 +426,9 @@ export class ConsensusEngine {
     }
     if (proposal.height === m.height + 1) return this.#nextHeightProposal(proposal, peer, receivedAt);
     if (proposal.height > m.height) return this.#fromAhead(proposal.height);
-    if (proposal.round > m.round + 1) {
-      return ignore('ROUND_OUT_OF_WINDOW', `proposal for round ${proposal.round}, at round ${m.round}`);
-    }
     const hash = blockHash(proposal.block.header);
-    if (m.hasProposal(proposal.round, hash)) return ignore('DUPLICATE', 'proposal already received');
-    const queued = this.#queuedProposals.get(`${proposal.height}/${proposal.round}`) ?? 0;
-    if (m.proposalCount(proposal.round) + queued >= 2)
-      return ignore('TOO_MANY_PROPOSALS', `round ${proposal.round} has two`);
-    if (this.#peerQueueFull()) return ignore('BUSY', 'the consensus input queue is full');
-    const proposer = m.validators.get(m.proposer(proposal.round))!;
-    const bytes = proposalSignBytes(this.#chainId, proposal.height, proposal.round, proposal.polRound, hash);
-    if (!ed25519Verify(proposal.signature, bytes, proposer.pubKey)) {
-      return reject(
-        'BAD_SIGNATURE',
-        `proposal not signed by ${proposer.address}, the proposer of round ${proposal.round}`,
-      );
-    }
+    const verdict = this.#checkCurrentProposal(proposal, hash);
+    if (verdict) return verdict;
     return new Promise((resolve) =>
       this.#enqueue({ kind: 'proposal', proposal, hash, peer, receivedAt, verdict: resolve }),
     );
@@ -536,10 +579,11 @@ export class ConsensusEngine {
   #nextHeightProposal(p: Proposal, peer: PeerId, receivedAt: number): Verdict {
     const m = this.#machine;
     if (p.round > 1) return ignore('ROUND_OUT_OF_WINDOW', `next-height proposal for round ${p.round}`);
-    const schedule = this.#nextProposers(p.block.header.validatorsHash);
-    if (!schedule) {
+    const ours = bytesToHex(validatorsHash(m.validators.validators)).toLowerCase();
+    if (p.block.header.validatorsHash.toLowerCase() !== ours) {
       return ignore('UNKNOWN_VALIDATORS', `the validator set of height ${p.height} is not known yet`);
     }
+    const schedule = this.#nextProposers();
     const hash = blockHash(p.block.header);
     const key = `proposal/${p.round}/${hash.toLowerCase()}`;
     if (this.#nextHeight.has(key)) return ignore('DUPLICATE', 'proposal already kept');
@@ -570,8 +614,8 @@ export class ConsensusEngine {
     return this.#fromAhead(vote.height, { kind: 'vote', vote, peer }, encodeVote(vote).length, key);
   }
 
-  /** The next height's proposer schedule, if its validator set (by hash) is this height's. */
-  #nextProposers(setHash: Hex): ProposerSchedule | undefined {
+  /** The next height's proposer schedule if its validator set is this height's (cached per height). */
+  #nextProposers(): ProposerSchedule {
     const m = this.#machine;
     if (this.#nextSchedule?.height !== m.height + 1) {
       this.#nextSchedule = {
@@ -579,8 +623,7 @@ export class ConsensusEngine {
         schedule: new ProposerSchedule(nextHeightProposerState(this.#proposerState, m.validators.validators)),
       };
     }
-    const ours = bytesToHex(validatorsHash(m.validators.validators));
-    return ours.toLowerCase() === setHash.toLowerCase() ? this.#nextSchedule.schedule : undefined;
+    return this.#nextSchedule.schedule;
   }
 
   // Messages from heights ahead: the next height's (verified) are kept for when we get there; any of

@@ -38,5 +38,6 @@ export function gossipHandlers(chain: Chain, engine: ConsensusEngine, synced: ()
     onProposal: (proposal, from) => (synced() ? engine.onProposal(proposal, from) : syncing),
     onVote: (vote, from) => (synced() ? engine.onVote(vote, from) : syncing),
     onEvidence: (evidence, from) => (synced() ? engine.onEvidence(evidence, from) : syncing),
+    checkProposalHeader: (a) => (synced() ? engine.checkProposalHeader(a, a.blockHash) : syncing),
   };
 }

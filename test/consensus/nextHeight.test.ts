@@ -3,7 +3,7 @@
 // ones are rejected (the sender is penalised) and hold no memory.
 import { describe, expect, it } from 'vitest';
 import { newProposerState, nextHeightProposerState, ProposerSchedule } from '../../consensus/proposer.ts';
-import { type Block, encodeBlock } from '../../core/block.ts';
+import { type Block, blockHash, encodeBlock } from '../../core/block.ts';
 import type { Hex } from '../../core/bytes.ts';
 import { PREVOTE } from '../../core/vote.ts';
 import { makeBlock, makeValidators, plain, proposal, vote } from './harness/fixtures.ts';
@@ -80,5 +80,40 @@ describe('next-height messages', () => {
     t.engine().onProposal(proposal(proposerOf(1), nextBlock(t, 200 * 1024, 4), 1), 'c');
     expect(kept()).toBe(two);
     expect(kept()).toBeLessThanOrEqual(2 * limit);
+  });
+});
+
+describe('announced proposals (block fetched by hash)', () => {
+  it('the signed header is judged before the block is fetched: forged ones rejected, real ones fetched', async () => {
+    const t = await single();
+    await t.toRound0();
+    const header = (signer: (typeof t.vals)[number], block: Block, round: number, height = 1) => {
+      const p = proposal(signer, block, round);
+      return { height, round, polRound: -1, signature: p.signature };
+    };
+    const block = t.buildBlock(0);
+    const hash = blockHash(block.header);
+    const wrong = t.vals[t.order[1]!]!;
+    expect(t.engine().checkProposalHeader(header(wrong, block, 0), hash)).toMatchObject({
+      result: 'reject',
+      code: 'BAD_SIGNATURE',
+    });
+    expect(t.engine().checkProposalHeader(header(t.vals[t.order[0]!]!, block, 0), hash)).toBeUndefined();
+    expect(t.engine().checkProposalHeader(header(t.vals[t.order[0]!]!, block, 5), hash)).toMatchObject({
+      code: 'ROUND_OUT_OF_WINDOW',
+    });
+    // The next height: fetched only if signed by its proposer (the validator set staying).
+    const proposerOf = nextProposers(t);
+    const next = nextBlock(t, 1024, 1);
+    const nextHash = blockHash(next.header);
+    expect(t.engine().checkProposalHeader(header(proposerOf(0), next, 0, 2), nextHash)).toBeUndefined();
+    const impostor = t.vals.find((v) => v.address !== proposerOf(0).address)!;
+    expect(t.engine().checkProposalHeader(header(impostor, next, 0, 2), nextHash)).toMatchObject({
+      result: 'ignore',
+    });
+    expect(t.engine().checkProposalHeader(header(proposerOf(0), next, 0, 500), nextHash)).toMatchObject({
+      result: 'reject',
+      code: 'FAR_FUTURE_HEIGHT',
+    });
   });
 });
