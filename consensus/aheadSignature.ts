@@ -9,11 +9,13 @@ import type { ValidatorSet } from './validatorSet.ts';
 /** 'unknown': the signer is not in our set (it may join later); 'forged': it is, and did not sign. */
 export type AheadSignature = 'signed' | 'unknown' | 'forged';
 
+export type AheadMessage =
+  | { readonly kind: 'vote'; readonly vote: Vote }
+  | { readonly kind: 'proposal'; readonly proposal: Proposal };
+
 export function aheadSignature(
   chainId: bigint,
-  message:
-    | { readonly kind: 'vote'; readonly vote: Vote }
-    | { readonly kind: 'proposal'; readonly proposal: Proposal },
+  message: AheadMessage,
   validators: ValidatorSet,
 ): AheadSignature {
   if (message.kind === 'vote') {

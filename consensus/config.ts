@@ -20,8 +20,15 @@ export interface ConsensusConfig {
   readonly createEmptyBlocks: boolean;
   /** How often the mempool is polled while waiting for transactions. */
   readonly txPollMs: number;
-  /** Proposals whose time is further ahead of the local clock than this are prevoted nil. */
-  readonly maxClockDriftMs: number;
+  /**
+   * Proposer-based timestamps (CometBFT PBTS): a fresh proposal is timely if its block time is within
+   * [received - clockPrecision - messageDelay, received + clockPrecision] of when this node first
+   * received the block; otherwise it is prevoted nil. clockPrecisionMs bounds the clock difference
+   * between correct validators; messageDelayMs bounds how long a proposal takes from its build to a
+   * validator (the build ahead of round 0 included).
+   */
+  readonly clockPrecisionMs: number;
+  readonly messageDelayMs: number;
   /** If the round state has not changed for this long, our own messages of the round are re-sent. */
   readonly rebroadcastMs: number;
   /** Delay between seeing a message from a higher height and asking the network to catch up. */
@@ -32,9 +39,16 @@ export interface ConsensusConfig {
   readonly futureHeightWindow: number;
   /** Messages for the next height kept until this node gets there. */
   readonly nextHeightBufferSize: number;
+  /** Bytes of next-height messages kept, in total and relayed by one peer. */
+  readonly nextHeightBufferBytes: number;
+  readonly nextHeightBufferBytesPerPeer: number;
+  /** Peer proposals and votes waiting for the event loop; more are ignored until it catches up. */
+  readonly maxQueuedPeerInputs: number;
   /** Duplicate-vote evidence older than this many blocks is dropped (keep <= the chain's limit). */
   readonly evidenceMaxAgeBlocks: number;
   readonly evidenceMaxPending: number;
+  /** Pending evidence one validator may have: one offender cannot fill the pool. */
+  readonly evidenceMaxPerValidator: number;
   readonly evidenceMaxPerBlock: number;
 }
 
@@ -48,14 +62,19 @@ export const defaultConsensusConfig: ConsensusConfig = {
   timeoutCommitMs: 1000,
   createEmptyBlocks: true,
   txPollMs: 100,
-  maxClockDriftMs: 10_000,
+  clockPrecisionMs: 500,
+  messageDelayMs: 5_000,
   rebroadcastMs: 2000,
   catchUpDelayMs: 1000,
   futureRoundsPerValidator: 2,
   futureHeightWindow: 100,
   nextHeightBufferSize: 512,
+  nextHeightBufferBytes: 64 * 1024 * 1024,
+  nextHeightBufferBytesPerPeer: 32 * 1024 * 1024,
+  maxQueuedPeerInputs: 10_000,
   evidenceMaxAgeBlocks: 1000,
   evidenceMaxPending: 1000,
+  evidenceMaxPerValidator: 4,
   evidenceMaxPerBlock: 32,
 };
 

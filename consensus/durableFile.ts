@@ -3,6 +3,27 @@
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
+/**
+ * File-system errors that say nothing about the file and may clear on their own: descriptors or
+ * space exhausted, a busy or interrupted call. Whoever hits one may try again later.
+ */
+const TRANSIENT_IO_CODES: ReadonlySet<string> = new Set([
+  'EMFILE',
+  'ENFILE',
+  'EAGAIN',
+  'EWOULDBLOCK',
+  'EINTR',
+  'EBUSY',
+  'ENOSPC',
+  'EDQUOT',
+  'ENOMEM',
+]);
+
+export function isTransientIoError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && TRANSIENT_IO_CODES.has(code);
+}
+
 export function writeAll(fd: number, bytes: Uint8Array): void {
   let offset = 0;
   while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);

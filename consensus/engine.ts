@@ -14,28 +14,33 @@
 // and messages from higher heights lead to a catch-up request (docs/consensus.md, "Liveness").
 import type { Logger } from 'pino';
 import type { Address } from '../core/address.ts';
-import { type Block, blockHash } from '../core/block.ts';
-import type { Hex } from '../core/bytes.ts';
+import { type Block, blockHash, encodeBlock } from '../core/block.ts';
+import { bytesToHex, type Hex } from '../core/bytes.ts';
 import { ed25519Verify } from '../core/ed25519.ts';
 import { type Evidence, verifyDuplicateVote } from '../core/evidence.ts';
+import { validatorsHash } from '../core/validator.ts';
 import {
   type Commit,
+  encodeVote,
   PRECOMMIT,
   PREVOTE,
   type Vote,
   VoteError,
   verifyCommit,
+  verifyVoteSignature,
   voteSignBytes,
 } from '../core/vote.ts';
-import { aheadSignature } from './aheadSignature.ts';
+import { type AheadMessage, aheadSignature } from './aheadSignature.ts';
 import { type ConsensusConfig, resolveConsensusConfig, timeoutDuration } from './config.ts';
+import { isTransientIoError } from './durableFile.ts';
 import { ConsensusError } from './errors.ts';
 import { EvidencePool } from './evidencePool.ts';
 import { blockProblem, type LastHeight, lastHeightFromCommit } from './lastHeight.ts';
-import { type Action, HeightMachine, type Step, type TimeoutInfo } from './machine.ts';
+import { type Action, HeightMachine, type Step, type TimeoutInfo, type Validity } from './machine.ts';
+import { type EarlyMessage, NextHeightBuffer } from './nextHeightBuffer.ts';
 import { OwnMessages } from './ownMessages.ts';
 import { DoubleSignError, SignStep } from './privval.ts';
-import { type Proposal, proposalSignBytes } from './proposal.ts';
+import { type Proposal, type ProposalHeader, proposalSignBytes } from './proposal.ts';
 import {
   newProposerState,
   nextHeightProposerState,
@@ -58,7 +63,7 @@ import {
   type Verdict,
 } from './types.ts';
 import { ValidatorSet } from './validatorSet.ts';
-import { type VoteSet, verifyVote } from './voteSet.ts';
+import { type BlockKey, blockKey, type VoteSet, verifyVote } from './voteSet.ts';
 import type { Wal } from './wal.ts';
 import { type WalEntry, walEntryHeight } from './walCodec.ts';
 
@@ -87,9 +92,28 @@ export interface ConsensusStatus {
   readonly validRound: number;
   readonly waitingForTxs: boolean;
   readonly pendingEvidence: number;
+  /** Bytes of next-height messages held for when this node gets there. */
+  readonly nextHeightBytes: number;
 }
 
-type Tick = 'rebroadcast' | 'txPoll' | 'catchUp' | 'prebuild';
+type Tick = 'rebroadcast' | 'txPoll' | 'catchUp' | 'prebuild' | 'recheck' | 'signRetry';
+
+/**
+ * A block whose check failed locally (an application error, not a verdict on the block) is checked
+ * again after RECHECK_FIRST_MS, doubling up to RECHECK_MAX_MS, for as long as the height lasts.
+ */
+const RECHECK_FIRST_MS = 100;
+const RECHECK_MAX_MS = 5_000;
+
+/**
+ * When the double-sign guard cannot persist its state for a transient reason (descriptors or disk
+ * space exhausted), nothing is signed and the message is tried again after SIGN_RETRY_FIRST_MS,
+ * doubling up to SIGN_RETRY_MAX_MS, while its round lasts.
+ */
+const SIGN_RETRY_FIRST_MS = 100;
+const SIGN_RETRY_MAX_MS = 5_000;
+
+type OwnAction = Extract<Action, { kind: 'vote' | 'propose' }>;
 
 /**
  * The round-0 proposer of a height builds its block ahead of the round, during timeoutCommit, so
@@ -119,6 +143,8 @@ type Event =
       readonly proposal: Proposal;
       readonly hash: Hex;
       readonly peer: PeerId;
+      /** Local clock when it arrived, before it waited in the queue (for timeliness). */
+      readonly receivedAt: number;
       /** The gossip verdict, given once the block was checked (see onProposal). */
       readonly verdict?: (v: Verdict) => void;
     }
@@ -137,11 +163,14 @@ type Event =
 const VALID = 'valid';
 type BlockCheck = typeof VALID | { readonly why: string; readonly objective: boolean };
 
-type Early =
-  | { readonly kind: 'proposal'; readonly proposal: Proposal; readonly peer: PeerId }
-  | { readonly kind: 'vote'; readonly vote: Vote; readonly peer: PeerId };
+/** What a check means for valid(v): a local failure is no verdict on the block. */
+function validityOf(check: BlockCheck): Validity {
+  return check === VALID ? true : check.objective ? false : null;
+}
 
-function entryEvent(entry: Exclude<WalEntry, { kind: 'endHeight' }>): Event {
+type ReplayedEntry = Extract<WalEntry, { kind: 'proposal' | 'vote' | 'timeout' }>;
+
+function entryEvent(entry: ReplayedEntry): Event {
   switch (entry.kind) {
     case 'proposal':
       return {
@@ -149,6 +178,7 @@ function entryEvent(entry: Exclude<WalEntry, { kind: 'endHeight' }>): Event {
         proposal: entry.proposal,
         hash: blockHash(entry.proposal.block.header),
         peer: 'wal',
+        receivedAt: Number.NaN, // not logged: the replay's clock is used
       };
     case 'vote':
       return { kind: 'vote', vote: entry.vote, peer: 'wal' };
@@ -177,8 +207,13 @@ export class ConsensusEngine {
   #own!: OwnMessages;
   #last: LastHeight | null = null;
   readonly #queue: Event[] = [];
+  /** Peer proposals and votes in the queue (bounded: maxQueuedPeerInputs), and proposals per round. */
+  #queuedPeerInputs = 0;
+  readonly #queuedProposals = new Map<string, number>();
   #loop: Promise<void> | null = null;
-  #nextHeightMessages: Early[] = [];
+  readonly #nextHeight: NextHeightBuffer;
+  /** The proposer schedule of the next height if its validator set is this height's (see #nextProposers). */
+  #nextSchedule: { readonly height: number; readonly schedule: ProposerSchedule } | undefined;
   /** The highest height seen in peer messages, for catch-up. */
   #aheadHeight = 0;
   #rebroadcastMark = '';
@@ -196,6 +231,13 @@ export class ConsensusEngine {
   readonly #arrivingPrecommits = new Map<string, bigint>();
   readonly #arrivedFrom = new Set<string>();
   #quorumAt: number | undefined;
+  /** Verdicts on blocks of the height being replayed, from the WAL (see #replay). */
+  #replayVerdicts = new Map<BlockKey, boolean>();
+  /** The delay before the next re-check of locally failed block checks (see RECHECK_FIRST_MS). */
+  #recheckMs = RECHECK_FIRST_MS;
+  /** Own messages not signed because the guard's write failed transiently, to try again. */
+  #unsigned: { readonly height: number; readonly action: OwnAction }[] = [];
+  #signRetryMs = SIGN_RETRY_FIRST_MS;
 
   constructor(opts: ConsensusEngineOptions) {
     this.#app = opts.app;
@@ -207,9 +249,18 @@ export class ConsensusEngine {
     this.#ticker = new Ticker(opts.timers ?? systemTimers);
     this.#log = opts.logger;
     this.#states = new ConsensusStateStore(opts.store);
-    this.#evidence = new EvidencePool(this.#cfg.evidenceMaxAgeBlocks, this.#cfg.evidenceMaxPending);
+    this.#evidence = new EvidencePool(
+      this.#cfg.evidenceMaxAgeBlocks,
+      this.#cfg.evidenceMaxPending,
+      this.#cfg.evidenceMaxPerValidator,
+    );
     this.#onHalt = opts.onHalt;
     this.#chainId = opts.app.chainId;
+    this.#nextHeight = new NextHeightBuffer({
+      maxMessages: this.#cfg.nextHeightBufferSize,
+      maxBytes: this.#cfg.nextHeightBufferBytes,
+      maxBytesPerPeer: this.#cfg.nextHeightBufferBytesPerPeer,
+    });
   }
 
   // --- lifecycle -------------------------------------------------------------------------------
@@ -288,6 +339,7 @@ export class ConsensusEngine {
       validRound: m.validRound,
       waitingForTxs: m.waitingForTxs,
       pendingEvidence: this.#evidence.size,
+      nextHeightBytes: this.#nextHeight.bytes,
     };
   }
 
@@ -300,45 +352,97 @@ export class ConsensusEngine {
    * after ACCEPT, so honest nodes never pass an invalid block on, and whoever sends one is penalised.
    */
   onProposal(proposal: Proposal, peer: PeerId): Verdict | Promise<Verdict> {
-    if (this.#state !== 'running') return ignore('NOT_RUNNING', `engine is ${this.#state}`);
+    return this.#onProposal(proposal, peer, this.#clock.now());
+  }
+
+  /**
+   * The signed fields of a proposal whose block is announced by hash (too large to gossip inline):
+   * what can be judged before the block is fetched. Returns the verdict to give without fetching it
+   * (a forged signature is rejected), or undefined if the block is worth fetching; it then comes to
+   * onProposal, which checks everything again.
+   */
+  checkProposalHeader(header: ProposalHeader, hash: Hex): Verdict | undefined {
+    const early = this.#precheckProposal(header);
+    if (early) return early;
     const m = this.#machine;
-    if (proposal.height < m.height) return ignore('OLD_HEIGHT', `proposal for height ${proposal.height}`);
-    if (proposal.height > m.height)
-      return this.#fromAhead({ kind: 'proposal', proposal, peer }, proposal.height);
-    if (proposal.polRound < -1 || proposal.polRound >= proposal.round) {
-      return reject('INVALID_POL_ROUND', `polRound ${proposal.polRound} in round ${proposal.round}`);
+    if (header.height === m.height + 1) {
+      if (header.round > 1)
+        return ignore('ROUND_OUT_OF_WINDOW', `next-height proposal for round ${header.round}`);
+      // Signed by the next proposer if the validator set stays; otherwise it cannot be told yet.
+      const proposer = m.validators.get(this.#nextProposers().proposer(header.round))!;
+      const bytes = proposalSignBytes(this.#chainId, header.height, header.round, header.polRound, hash);
+      if (!ed25519Verify(header.signature, bytes, proposer.pubKey)) {
+        return ignore(
+          'UNKNOWN_VALIDATORS',
+          `not signed by the proposer of height ${header.height} under this set`,
+        );
+      }
+      return undefined;
     }
+    // Beyond the next height the proposer is not known without the block: judged when it comes inline.
+    if (header.height > m.height)
+      return ignore('FUTURE_HEIGHT', `announced proposal for height ${header.height}`);
+    return this.#checkCurrentProposal(header, hash);
+  }
+
+  /** Checks that need neither the block nor the height's validator set. */
+  #precheckProposal(p: ProposalHeader): Verdict | undefined {
+    if (this.#state !== 'running') return ignore('NOT_RUNNING', `engine is ${this.#state}`);
+    if (p.height < this.#machine.height) return ignore('OLD_HEIGHT', `proposal for height ${p.height}`);
+    if (p.polRound < -1 || p.polRound >= p.round) {
+      return reject('INVALID_POL_ROUND', `polRound ${p.polRound} in round ${p.round}`);
+    }
+    return undefined;
+  }
+
+  /** A proposal of the current height: round window, room, and the round proposer's signature. */
+  #checkCurrentProposal(p: ProposalHeader, hash: Hex): Verdict | undefined {
+    const m = this.#machine;
+    if (p.round > m.round + 1) {
+      return ignore('ROUND_OUT_OF_WINDOW', `proposal for round ${p.round}, at round ${m.round}`);
+    }
+    if (m.hasProposal(p.round, hash)) return ignore('DUPLICATE', 'proposal already received');
+    const queued = this.#queuedProposals.get(`${p.height}/${p.round}`) ?? 0;
+    if (m.proposalCount(p.round) + queued >= 2)
+      return ignore('TOO_MANY_PROPOSALS', `round ${p.round} has two`);
+    if (this.#peerQueueFull()) return ignore('BUSY', 'the consensus input queue is full');
+    const proposer = m.validators.get(m.proposer(p.round))!;
+    const bytes = proposalSignBytes(this.#chainId, p.height, p.round, p.polRound, hash);
+    if (!ed25519Verify(p.signature, bytes, proposer.pubKey)) {
+      return reject(
+        'BAD_SIGNATURE',
+        `proposal not signed by ${proposer.address}, the proposer of round ${p.round}`,
+      );
+    }
+    return undefined;
+  }
+
+  #onProposal(proposal: Proposal, peer: PeerId, receivedAt: number): Verdict | Promise<Verdict> {
+    const early = this.#precheckProposal(proposal);
+    if (early) return early;
+    const m = this.#machine;
     if (proposal.block.header.height !== proposal.height) {
       return reject(
         'MALFORMED',
         `block of height ${proposal.block.header.height} proposed for ${proposal.height}`,
       );
     }
-    if (proposal.round > m.round + 1) {
-      return ignore('ROUND_OUT_OF_WINDOW', `proposal for round ${proposal.round}, at round ${m.round}`);
-    }
+    if (proposal.height === m.height + 1) return this.#nextHeightProposal(proposal, peer, receivedAt);
+    if (proposal.height > m.height) return this.#farAhead({ kind: 'proposal', proposal }, proposal.height);
     const hash = blockHash(proposal.block.header);
-    if (m.hasProposal(proposal.round, hash)) return ignore('DUPLICATE', 'proposal already received');
-    if (m.proposalCount(proposal.round) >= 2)
-      return ignore('TOO_MANY_PROPOSALS', `round ${proposal.round} has two`);
-    const proposer = m.validators.get(m.proposer(proposal.round))!;
-    const bytes = proposalSignBytes(this.#chainId, proposal.height, proposal.round, proposal.polRound, hash);
-    if (!ed25519Verify(proposal.signature, bytes, proposer.pubKey)) {
-      return reject(
-        'BAD_SIGNATURE',
-        `proposal not signed by ${proposer.address}, the proposer of round ${proposal.round}`,
-      );
-    }
+    const verdict = this.#checkCurrentProposal(proposal, hash);
+    if (verdict) return verdict;
     return new Promise((resolve) =>
-      this.#enqueue({ kind: 'proposal', proposal, hash, peer, verdict: resolve }),
+      this.#enqueue({ kind: 'proposal', proposal, hash, peer, receivedAt, verdict: resolve }),
     );
   }
 
   onVote(vote: Vote, peer: PeerId): Verdict {
     if (this.#state !== 'running') return ignore('NOT_RUNNING', `engine is ${this.#state}`);
     const m = this.#machine;
-    if (vote.height > m.height) return this.#fromAhead({ kind: 'vote', vote, peer }, vote.height);
-    let set: { has(v: Vote): boolean; verify(v: Vote): void };
+    if (vote.height === m.height + 1) return this.#nextHeightVote(vote, peer);
+    if (vote.height > m.height) return this.#farAhead({ kind: 'vote', vote }, vote.height);
+    let set: { has(v: Vote): boolean; isExcess(v: Vote): boolean; verify(v: Vote): void };
     if (vote.height === m.height) {
       if (!m.votes.inWindow(vote)) {
         return ignore('ROUND_OUT_OF_WINDOW', `${vote.validator} already opened its future rounds`);
@@ -352,10 +456,16 @@ export class ConsensusEngine {
       }
       set = {
         has: (v) => last.precommits.has(v),
+        isExcess: (v) => last.precommits.isExcess(v),
         verify: (v) => verifyVote(this.#chainId, v, last.validators),
       };
     }
     if (set.has(vote)) return ignore('DUPLICATE', 'vote already counted');
+    // Checked before the signature: the offence is proven already, this vote adds nothing.
+    if (set.isExcess(vote)) {
+      return ignore('KNOWN_EQUIVOCATION', `${vote.validator} already has evidence for this step`);
+    }
+    if (this.#peerQueueFull()) return ignore('BUSY', 'the consensus input queue is full');
     try {
       set.verify(vote);
     } catch (err) {
@@ -376,6 +486,8 @@ export class ConsensusEngine {
     if (this.#evidence.isExpired(evidence, this.#machine.height)) {
       return ignore('EXPIRED_EVIDENCE', `evidence of height ${height} is too old`);
     }
+    // Before verifying: one offence is one piece of evidence, however its votes are paired.
+    if (this.#evidence.isKnown(evidence)) return ignore('DUPLICATE', 'evidence of this offence is known');
     const validators = await this.#validatorsAt(height);
     if (!validators) return ignore('UNKNOWN_HEIGHT', `no validator set kept for height ${height}`);
     const validator = validators.get(evidence.voteA.validator);
@@ -396,6 +508,8 @@ export class ConsensusEngine {
         return ignore('EXPIRED_EVIDENCE', `evidence of height ${height} is too old`);
       case 'full':
         return ignore('EVIDENCE_POOL_FULL', 'evidence pool is full');
+      case 'offenderLimit':
+        return ignore('EVIDENCE_LIMIT', `${validator.address} already has the most pending evidence allowed`);
     }
   }
 
@@ -459,33 +573,112 @@ export class ConsensusEngine {
     return { verdict: ACCEPT, verified: true };
   }
 
-  // Messages from heights ahead, once a validator we know signed them (aheadSignature.ts): the next
-  // height's are kept for when we get there; any of them means peers are ahead, which starts a
-  // catch-up request unless we get there on our own first. Far ones are not kept but still count: a
-  // node far behind (syncing) must not blame honest peers for being ahead.
-  #fromAhead(message: Early, height: number): Verdict {
+  /**
+   * A proposal for the next height is kept only once its signature is checked against the proposer
+   * of its round. That needs the next height's validator set, known before our commit only when it
+   * is this height's: the block's header names it (validatorsHash), and a block claiming another
+   * set is ignored (a set that changes is rare; the proposer re-sends a round that does not move).
+   */
+  #nextHeightProposal(p: Proposal, peer: PeerId, receivedAt: number): Verdict {
     const m = this.#machine;
-    const signature = aheadSignature(this.#chainId, message, m.validators);
-    if (signature === 'forged')
-      return reject('BAD_SIGNATURE', `${message.kind} for height ${height} not signed by its signer`);
-    if (signature === 'unknown')
-      return ignore('UNKNOWN_VALIDATOR', `${message.kind} for height ${height} by a signer we do not know`);
+    if (p.round > 1) return ignore('ROUND_OUT_OF_WINDOW', `next-height proposal for round ${p.round}`);
+    const ours = bytesToHex(validatorsHash(m.validators.validators)).toLowerCase();
+    if (p.block.header.validatorsHash.toLowerCase() !== ours) {
+      return ignore('UNKNOWN_VALIDATORS', `the validator set of height ${p.height} is not known yet`);
+    }
+    const schedule = this.#nextProposers();
+    const hash = blockHash(p.block.header);
+    const key = `proposal/${p.round}/${hash.toLowerCase()}`;
+    if (this.#nextHeight.has(key)) return ignore('DUPLICATE', 'proposal already kept');
+    if (this.#nextHeight.proposalCount(p.round) >= 2)
+      return ignore('TOO_MANY_PROPOSALS', `round ${p.round} of height ${p.height} has two`);
+    const proposer = m.validators.get(schedule.proposer(p.round))!;
+    const bytes = proposalSignBytes(this.#chainId, p.height, p.round, p.polRound, hash);
+    if (!ed25519Verify(p.signature, bytes, proposer.pubKey)) {
+      return reject(
+        'BAD_SIGNATURE',
+        `proposal not signed by ${proposer.address}, the proposer of height ${p.height} round ${p.round}`,
+      );
+    }
+    const size = encodeBlock(p.block).length + p.signature.length;
+    return this.#fromAhead(p.height, { kind: 'proposal', proposal: p, peer, receivedAt }, size, key);
+  }
+
+  /** A vote for the next height is kept once signed by a validator of this height (its key is fixed). */
+  #nextHeightVote(vote: Vote, peer: PeerId): Verdict {
+    const validator = this.#machine.validators.get(vote.validator);
+    if (!validator)
+      return ignore('UNKNOWN_VALIDATORS', `${vote.validator} is not a validator at this height`);
+    const key = `vote/${vote.type}/${vote.round}/${vote.validator}/${vote.blockHash ?? 'nil'}`.toLowerCase();
+    if (this.#nextHeight.has(key)) return ignore('DUPLICATE', 'vote already kept');
+    if (!verifyVoteSignature(this.#chainId, vote, validator)) {
+      return reject('BAD_SIGNATURE', `vote signature of ${vote.validator} does not verify`);
+    }
+    return this.#fromAhead(vote.height, { kind: 'vote', vote, peer }, encodeVote(vote).length, key);
+  }
+
+  /** The next height's proposer schedule if its validator set is this height's (cached per height). */
+  #nextProposers(): ProposerSchedule {
+    const m = this.#machine;
+    if (this.#nextSchedule?.height !== m.height + 1) {
+      this.#nextSchedule = {
+        height: m.height + 1,
+        schedule: new ProposerSchedule(nextHeightProposerState(this.#proposerState, m.validators.validators)),
+      };
+    }
+    return this.#nextSchedule.schedule;
+  }
+
+  // Messages from heights ahead. The next height's are verified by their callers and kept for when
+  // we get there; farther ones only once a validator we know signed them (#farAhead). Any of them
+  // means peers are ahead, which starts a catch-up request unless we get there on our own first. Far
+  // ones are ignored, not rejected: a node far behind (syncing) must not blame honest peers.
+  #fromAhead(height: number, early?: EarlyMessage, bytes = 0, key = ''): Verdict {
+    const m = this.#machine;
+    if (early) this.#nextHeight.add(early, bytes, key);
     if (height > this.#aheadHeight) this.#aheadHeight = height;
     this.#scheduleTick('catchUp', this.#cfg.catchUpDelayMs);
     if (height > m.height + this.#cfg.futureHeightWindow) {
       return ignore('FAR_FUTURE_HEIGHT', `height ${height} while at ${m.height}`);
     }
-    if (height === m.height + 1 && this.#nextHeightMessages.length < this.#cfg.nextHeightBufferSize) {
-      this.#nextHeightMessages.push(message);
-    }
     return ignore('FUTURE_HEIGHT', `height ${height} while at ${m.height}`);
+  }
+
+  /** A message for a height beyond the next: anyone can make one up, only a validator can sign one. */
+  #farAhead(message: AheadMessage, height: number): Verdict {
+    const signature = aheadSignature(this.#chainId, message, this.#machine.validators);
+    if (signature === 'forged')
+      return reject('BAD_SIGNATURE', `${message.kind} for height ${height} not signed by its signer`);
+    if (signature === 'unknown')
+      return ignore('UNKNOWN_VALIDATOR', `${message.kind} for height ${height} by a signer we do not know`);
+    return this.#fromAhead(height);
   }
 
   // --- the loop ----------------------------------------------------------------------------------
 
   #enqueue(event: Event): void {
+    this.#count(event, 1);
     this.#queue.push(event);
     this.#pump();
+  }
+
+  /**
+   * Peer input waits in the queue while the loop is busy (a block being processed); beyond the bound
+   * it is ignored (gossip does not relay it, and a peer re-sends what matters). Own messages,
+   * timeouts and ticks are never dropped.
+   */
+  #peerQueueFull(): boolean {
+    return this.#queuedPeerInputs >= this.#cfg.maxQueuedPeerInputs;
+  }
+
+  #count(event: Event, delta: 1 | -1): void {
+    if (event.kind !== 'proposal' && event.kind !== 'vote') return;
+    this.#queuedPeerInputs += delta;
+    if (event.kind !== 'proposal') return;
+    const key = `${event.proposal.height}/${event.proposal.round}`;
+    const n = (this.#queuedProposals.get(key) ?? 0) + delta;
+    if (n > 0) this.#queuedProposals.set(key, n);
+    else this.#queuedProposals.delete(key);
   }
 
   #pump(): void {
@@ -493,6 +686,7 @@ export class ConsensusEngine {
     this.#loop = (async () => {
       while (this.#queue.length > 0 && this.#state === 'running') {
         const event = this.#queue.shift()!;
+        this.#count(event, -1);
         try {
           await this.#handle(event, false);
           if (this.#machine.waitingForTxs) this.#scheduleTick('txPoll', this.#cfg.txPollMs);
@@ -520,6 +714,7 @@ export class ConsensusEngine {
   /** Inputs left when the engine stops; applyBlock callers learn that theirs were not applied. */
   #dropQueue(err: Error): void {
     for (const event of this.#queue.splice(0)) {
+      this.#count(event, -1);
       if (event.kind === 'committed') event.settle?.reject(err);
       if (event.kind === 'proposal') event.verdict?.(ignore('NOT_RUNNING', err.message));
     }
@@ -528,7 +723,7 @@ export class ConsensusEngine {
   async #handle(event: Event, replay: boolean): Promise<void> {
     switch (event.kind) {
       case 'proposal':
-        return this.#handleProposal(event.proposal, event.hash, replay, event.verdict);
+        return this.#handleProposal(event, replay);
       case 'vote':
         return this.#handleVote(event.vote, replay);
       case 'timeout':
@@ -540,12 +735,9 @@ export class ConsensusEngine {
     }
   }
 
-  async #handleProposal(
-    proposal: Proposal,
-    hash: Hex,
-    replay: boolean,
-    verdict: (v: Verdict) => void = () => {},
-  ): Promise<void> {
+  async #handleProposal(event: Extract<Event, { kind: 'proposal' }>, replay: boolean): Promise<void> {
+    const { proposal, hash } = event;
+    const verdict = event.verdict ?? (() => {});
     const m = this.#machine;
     if (proposal.height !== m.height || m.decision) {
       return verdict(
@@ -558,7 +750,7 @@ export class ConsensusEngine {
     if (!replay) this.#wal.write({ kind: 'proposal', proposal }, false);
     const known = m.block(hash) !== undefined;
     const started = performance.now();
-    const check = await this.#checkBlock(m, proposal.block, hash);
+    const check = await this.#checkBlock(m, proposal.block, hash, replay);
     const valid = check === VALID;
     const ms = performance.now() - started;
     if (!known && valid) this.#timedBlock(ms);
@@ -573,19 +765,32 @@ export class ConsensusEngine {
       { height: m.height, round: proposal.round, txs: proposal.block.txs.length, valid, ms: Math.round(ms) },
       'proposal processed',
     );
-    const timely = proposal.block.header.time <= this.#clock.now() + this.#cfg.maxClockDriftMs;
-    await this.#perform(m, m.onProposal({ proposal, hash, valid, timely }));
+    const timely = this.#timely(proposal, replay ? this.#clock.now() : event.receivedAt);
+    await this.#perform(m, m.onProposal({ proposal, hash, valid: validityOf(check), timely }));
+    if (validityOf(check) === null) this.#scheduleRecheck();
+  }
+
+  /**
+   * PBTS timeliness (see ConsensusConfig.clockPrecisionMs). The lower bound holds in round 0 only:
+   * a later round may re-propose, fresh, a block built rounds ago (see #propose), which after a
+   * long stall (a partition) no message delay would cover; CometBFT widens the delay per round
+   * instead. Every round 0 with a correct proposer moves chain time up to the clocks again.
+   */
+  #timely(proposal: Proposal, receivedAt: number): boolean {
+    const { clockPrecisionMs: precision, messageDelayMs: delay } = this.#cfg;
+    const time = proposal.block.header.time;
+    if (time > receivedAt + precision) return false;
+    return proposal.round > 0 || time >= receivedAt - precision - delay;
   }
 
   async #handleVote(vote: Vote, replay: boolean): Promise<void> {
     const m = this.#machine;
     if (vote.height === m.height) {
-      if (m.votes.has(vote)) return;
+      // Dropped before the WAL: a duplicate, a further equivocation, or a round that another vote of
+      // the same validator queued meanwhile took out of its window.
+      if (m.votes.has(vote) || m.votes.isExcess(vote) || !m.votes.inWindow(vote)) return;
       if (!replay) this.#wal.write({ kind: 'vote', vote }, false);
-      const { result, actions } = m.onVote(vote, true);
-      if (result.status === 'out-of-window')
-        this.#log.debug({ vote: vote.round }, 'vote outside the round window');
-      await this.#perform(m, actions);
+      await this.#perform(m, m.onVote(vote, true).actions);
       return;
     }
     const last = this.#last;
@@ -651,7 +856,14 @@ export class ConsensusEngine {
         return new ConsensusError('INVALID_COMMIT', `commit of block ${height}: ${(err as Error).message}`);
       }
     }
-    if (!(await this.#validBlock(m, block, commit.blockHash))) {
+    const check = await this.#checkBlock(m, block, commit.blockHash, false);
+    if (check !== VALID && !check.objective) {
+      return new ConsensusError(
+        'BLOCK_NOT_CHECKED',
+        `block ${height} could not be checked here (${check.why}); try again later`,
+      );
+    }
+    if (check !== VALID) {
       throw new ConsensusError(
         'DECIDED_BLOCK_INVALID',
         `block ${m.height} ${commit.blockHash} has a valid commit but is invalid here`,
@@ -688,6 +900,10 @@ export class ConsensusEngine {
           this.#log.warn({ err, height: m.height }, 'could not build a proposal ahead of the round');
         }
         return;
+      case 'recheck':
+        return this.#recheck(m);
+      case 'signRetry':
+        return this.#retrySigning(m);
       case 'catchUp':
         if (this.#aheadHeight > m.height) {
           this.#log.info(
@@ -735,6 +951,13 @@ export class ConsensusEngine {
           );
           this.#net.requestCatchUp(m.height);
           break;
+        case 'uncheckedDecision':
+          this.#log.warn(
+            { height: m.height, ...action },
+            '+2/3 precommitted a block we could not check yet; checking it again',
+          );
+          this.#scheduleRecheck();
+          break;
         case 'invalidDecision':
           throw new ConsensusError(
             'DECIDED_BLOCK_INVALID',
@@ -768,7 +991,7 @@ export class ConsensusEngine {
         validator: this.#signer.address,
       };
       const step = action.type === PREVOTE ? SignStep.prevote : SignStep.precommit;
-      const signature = this.#sign(m.height, action.round, step, voteSignBytes(this.#chainId, unsigned));
+      const signature = this.#sign(m, action, step, voteSignBytes(this.#chainId, unsigned));
       if (!signature) return [];
       vote = { ...unsigned, signature };
       this.#wal.write({ kind: 'vote', vote }, true);
@@ -804,7 +1027,7 @@ export class ConsensusEngine {
       }
       const hash = blockHash(block.header);
       const bytes = proposalSignBytes(this.#chainId, m.height, action.round, action.polRound, hash);
-      const signature = this.#sign(m.height, action.round, SignStep.propose, bytes);
+      const signature = this.#sign(m, action, SignStep.propose, bytes);
       if (!signature) return [];
       proposal = { height: m.height, round: action.round, polRound: action.polRound, block, signature };
       this.#wal.write({ kind: 'proposal', proposal }, true);
@@ -825,19 +1048,48 @@ export class ConsensusEngine {
     }
     const hash = blockHash(proposal.block.header);
     if (m.hasProposal(proposal.round, hash)) return [];
-    const valid = await this.#validBlock(m, proposal.block, hash);
+    const valid = validityOf(await this.#checkBlock(m, proposal.block, hash, false));
+    if (valid === null) this.#scheduleRecheck();
     return m.onProposal({ proposal, hash, valid, timely: true });
   }
 
-  /** Signs through the double-sign guard; a refusal skips this message (logged), anything else is fatal. */
-  #sign(height: number, round: number, step: SignStep, bytes: Uint8Array): Uint8Array | undefined {
+  /**
+   * Signs through the double-sign guard. A refusal skips this message (logged); a transient I/O
+   * failure of the guard's write leaves it unsigned and tries it again later (see
+   * SIGN_RETRY_FIRST_MS); anything else is fatal.
+   */
+  #sign(m: HeightMachine, action: OwnAction, step: SignStep, bytes: Uint8Array): Uint8Array | undefined {
+    const { height } = m;
+    const { round } = action;
     try {
-      return this.#signer!.sign(height, round, step, bytes);
+      const signature = this.#signer!.sign(height, round, step, bytes);
+      this.#signRetryMs = SIGN_RETRY_FIRST_MS;
+      return signature;
     } catch (err) {
+      if (isTransientIoError(err)) {
+        this.#log.warn(
+          { err, height, round, step, retryMs: this.#signRetryMs },
+          'the signer cannot persist its state; not signing, trying again later',
+        );
+        this.#unsigned.push({ height, action });
+        this.#scheduleTick('signRetry', this.#signRetryMs);
+        return undefined;
+      }
       if (!(err instanceof DoubleSignError)) throw err;
       this.#log.error({ err, height, round, step }, 'the signer refused to sign; skipping this message');
       return undefined;
     }
+  }
+
+  /** Own messages of the current round whose signing failed transiently, in their original order. */
+  async #retrySigning(m: HeightMachine): Promise<void> {
+    const due = this.#unsigned.splice(0).filter((u) => u.height === m.height && u.action.round === m.round);
+    if (due.length === 0) return;
+    this.#signRetryMs = Math.min(SIGN_RETRY_MAX_MS, this.#signRetryMs * 2);
+    await this.#perform(
+      m,
+      due.map((u) => u.action),
+    );
   }
 
   async #buildBlock(m: HeightMachine): Promise<Block> {
@@ -898,21 +1150,26 @@ export class ConsensusEngine {
 
   /**
    * valid(v): the block extends our head, its time is after the parent's, its lastCommit verifies
-   * against the previous validator set, and the application accepts it. Cached per block by the
-   * machine; the application is asked once per block.
+   * against the previous validator set, and the application accepts it. Whether `block` may be
+   * decided at this height, and if not why. `objective`: every node at this height finds the same
+   * (the block contradicts the committed parent, the chain rules or itself); otherwise the failure
+   * is ours (an application error), blames nobody and is retried (see RECHECK_FIRST_MS).
+   *
+   * A verdict is known once per block: the machine keeps it, and the WAL too (a `verdict` record
+   * before any vote based on it), so that a replay after a restart reuses the verdict its signed
+   * votes and its lock were based on instead of asking an application that may now fail.
    */
-  async #validBlock(m: HeightMachine, block: Block, hash: Hex): Promise<boolean> {
-    return (await this.#checkBlock(m, block, hash)) === VALID;
+  async #checkBlock(m: HeightMachine, block: Block, hash: Hex, replay: boolean): Promise<BlockCheck> {
+    const known = m.block(hash)?.valid ?? (replay ? this.#replayVerdicts.get(blockKey(hash)) : undefined);
+    if (known === true) return VALID;
+    if (known === false) return { why: 'block found invalid before', objective: true };
+    const check = await this.#askBlock(m, block, hash);
+    if (check === VALID || check.objective)
+      this.#wal.write({ kind: 'verdict', height: m.height, hash, valid: check === VALID }, false);
+    return check;
   }
 
-  /**
-   * Whether `block` may be decided at this height, and if not why. `objective`: every node at this
-   * height finds the same (the block contradicts the committed parent, the chain rules or itself);
-   * otherwise the failure is ours (an application error) and blames nobody.
-   */
-  async #checkBlock(m: HeightMachine, block: Block, hash: Hex): Promise<BlockCheck> {
-    const known = m.block(hash);
-    if (known) return known.valid ? VALID : { why: 'block found invalid before', objective: true };
+  async #askBlock(m: HeightMachine, block: Block, hash: Hex): Promise<BlockCheck> {
     const problem = blockProblem(this.#chainId, m.height, this.#app.head, this.#last, block);
     if (problem) {
       this.#log.info({ height: m.height, hash, problem }, 'invalid proposal');
@@ -980,6 +1237,7 @@ export class ConsensusEngine {
       waitForTxs: () => !this.#cfg.createEmptyBlocks && this.#app.mempool.stats().pending === 0,
     });
     this.#own = new OwnMessages(height);
+    this.#recheckMs = RECHECK_FIRST_MS;
     // timeoutCommit counts from when +2/3 precommits for the block arrived, as in CometBFT (its
     // commit time is when it sees them). Counting from our own commit instead, a validator slow to
     // process the block would start the next height late by its delay, and when it is the next
@@ -996,11 +1254,9 @@ export class ConsensusEngine {
       this.#prebuildHeight = height;
       this.#scheduleTick('prebuild', commitWait - lead);
     }
-    const early = this.#nextHeightMessages;
-    this.#nextHeightMessages = [];
-    for (const message of early) {
+    for (const message of this.#nextHeight.take()) {
       if (message.kind === 'vote') this.onVote(message.vote, message.peer);
-      else void this.onProposal(message.proposal, message.peer);
+      else void this.#onProposal(message.proposal, message.peer, message.receivedAt);
     }
   }
 
@@ -1051,9 +1307,10 @@ export class ConsensusEngine {
   /** Re-applies the WAL records of the current height; own messages come from the log, not the signer. */
   async #replay(records: readonly WalEntry[]): Promise<void> {
     const m = this.#machine;
-    const entries = records.filter(
-      (e): e is Exclude<WalEntry, { kind: 'endHeight' }> =>
-        e.kind !== 'endHeight' && walEntryHeight(e) === m.height,
+    const ofHeight = records.filter((e) => walEntryHeight(e) === m.height);
+    for (const e of ofHeight) if (e.kind === 'verdict') this.#replayVerdicts.set(blockKey(e.hash), e.valid);
+    const entries = ofHeight.filter(
+      (e): e is ReplayedEntry => e.kind !== 'endHeight' && e.kind !== 'verdict',
     );
     if (entries.length === 0) return;
     for (const e of entries) {
@@ -1067,6 +1324,25 @@ export class ConsensusEngine {
       if (this.#machine !== m) break; // decided during replay
       await this.#handle(entryEvent(entry), true);
     }
+    this.#replayVerdicts.clear();
+  }
+
+  /** Checks again the blocks of this height whose check failed locally; backs off while it fails. */
+  async #recheck(m: HeightMachine): Promise<void> {
+    for (const known of m.uncheckedBlocks()) {
+      if (this.#machine !== m) return;
+      const valid = validityOf(await this.#checkBlock(m, known.block, known.hash, false));
+      if (valid === null) continue;
+      this.#log.info({ height: m.height, hash: known.hash, valid }, 'block checked again');
+      await this.#perform(m, m.setValidity(known.hash, valid));
+    }
+    if (this.#machine !== m || m.uncheckedBlocks().length === 0) return;
+    this.#recheckMs = Math.min(RECHECK_MAX_MS, this.#recheckMs * 2);
+    this.#scheduleRecheck();
+  }
+
+  #scheduleRecheck(): void {
+    this.#scheduleTick('recheck', this.#recheckMs);
   }
 
   /** A precommit for a block of the current height, verified, as it arrives (see #quorumAt). */

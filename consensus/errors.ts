@@ -17,6 +17,8 @@ export type ConsensusErrorCode =
   | 'APP_BEHIND'
   /** +2/3 of the validators committed a block this node's application rejects. */
   | 'DECIDED_BLOCK_INVALID'
+  /** The application failed (locally, not a verdict on the block) to check a synced block. */
+  | 'BLOCK_NOT_CHECKED'
   /** A synced block's commit does not prove it (the peer that sent it lied). */
   | 'INVALID_COMMIT'
   /** The write-ahead log cannot be written. */

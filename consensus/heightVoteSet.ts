@@ -58,6 +58,11 @@ export class HeightVoteSet {
     return this.get(vote.type, vote.round)?.has(vote) ?? false;
   }
 
+  /** A further conflicting vote of a validator that already equivocated in that step (VoteSet). */
+  isExcess(vote: Vote): boolean {
+    return this.get(vote.type, vote.round)?.isExcess(vote) ?? false;
+  }
+
   /** Membership and signature check, throws VoteError. */
   verify(vote: Vote): void {
     verifyVote(this.chainId, vote, this.validators);
@@ -83,7 +88,7 @@ export class HeightVoteSet {
     if (!this.inWindow(vote)) return { status: 'out-of-window' };
     const round = this.#roundVotes(vote.round);
     const result = (vote.type === PREVOTE ? round.prevotes : round.precommits).add(vote, true);
-    if (result.status !== 'duplicate' && !round.voters.has(vote.validator)) {
+    if ((result.status === 'added' || result.status === 'conflict') && !round.voters.has(vote.validator)) {
       round.voters.add(vote.validator);
       round.voterPower += this.validators.get(vote.validator)!.power;
       const rounds = this.#roundsOf.get(vote.validator) ?? new Set<number>();

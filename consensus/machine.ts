@@ -8,9 +8,12 @@
 // Deviations from the paper, each safe:
 // - L36/L49 need the block, not the proposal of that round: a block known from any proposal of the
 //   height is identified by its hash, and +2/3 votes for that hash are what safety rests on.
-// - valid(v) for a fresh proposal (L22) also requires its time to be within the clock drift; the
-//   engine reports that as `timely`. Re-proposals (L28), locking and deciding use validity alone, so
+// - valid(v) for a fresh proposal (L22) also requires its time to be timely (CometBFT's
+//   proposer-based timestamps; the engine judges it against when the proposal arrived). Re-proposals (L28), locking and deciding use validity alone, so
 //   a node with a bad clock still follows a quorum.
+// - valid(v) is three-valued: a block whose check failed locally (not a verdict on it) is treated
+//   as invalid for prevoting and locking, and rechecked (setValidity) so it can still be locked on or
+//   decided.
 // - timeoutPropose is also scheduled for the proposer itself, so a proposer that fails to build or
 //   sign its proposal still moves on.
 // - In newHeight (during timeoutCommit) votes are collected but nothing is sent; round 0 starts on
@@ -35,11 +38,18 @@ export interface TimeoutInfo {
   readonly step: TimeoutStep;
 }
 
+/**
+ * valid(v) as far as this node knows: true or false once checked, null while the check could not be
+ * made here (the application failed locally). An unchecked block is treated like an invalid one
+ * for prevoting and locking (nil is always safe) but is never taken for invalid: it is checked again
+ * (setValidity) and can still be locked on or decided.
+ */
+export type Validity = boolean | null;
+
 export interface ReceivedProposal {
   readonly proposal: Proposal;
   readonly hash: Hex;
-  /** The block passed the application's and the engine's checks. */
-  readonly valid: boolean;
+  readonly valid: Validity;
   /** Its time is not too far ahead of the local clock (only consulted for fresh proposals). */
   readonly timely: boolean;
 }
@@ -47,7 +57,7 @@ export interface ReceivedProposal {
 export interface KnownBlock {
   readonly block: Block;
   readonly hash: Hex;
-  readonly valid: boolean;
+  readonly valid: Validity;
 }
 
 export type Action =
@@ -65,6 +75,8 @@ export type Action =
   | { readonly kind: 'missingBlock'; readonly round: number; readonly blockHash: Hex }
   /** +2/3 precommitted a block this node's application rejects. */
   | { readonly kind: 'invalidDecision'; readonly round: number; readonly blockHash: Hex }
+  /** +2/3 precommitted a block this node could not check yet: it has to be checked again. */
+  | { readonly kind: 'uncheckedDecision'; readonly round: number; readonly blockHash: Hex }
   | { readonly kind: 'evidence'; readonly evidence: DuplicateVoteEvidence };
 
 export interface HeightMachineParams {
@@ -168,6 +180,20 @@ export class HeightMachine {
 
   block(hash: Hex): KnownBlock | undefined {
     return this.#blocks.get(blockKey(hash));
+  }
+
+  /** Blocks of this height whose check failed locally (validity null). */
+  uncheckedBlocks(): KnownBlock[] {
+    return [...this.#blocks.values()].filter((b) => b.valid === null);
+  }
+
+  /** The outcome of checking an unchecked block again; the rules that waited for it may now fire. */
+  setValidity(hash: Hex, valid: boolean): Action[] {
+    const key = blockKey(hash);
+    const known = this.#blocks.get(key);
+    if (!known || known.valid !== null) return [];
+    this.#blocks.set(key, { ...known, valid });
+    return this.#run(() => {});
   }
 
   /**
@@ -306,10 +332,11 @@ export class HeightMachine {
     for (const { round, blockHash } of this.votes.committedRounds()) {
       const block = this.#blocks.get(blockKey(blockHash));
       if (!block?.valid) {
-        const report = `${block ? 'invalid' : 'missing'}/${round}/${blockHash}`;
+        const kind = !block ? 'missingBlock' : block.valid === null ? 'uncheckedDecision' : 'invalidDecision';
+        const report = `${kind}/${round}/${blockHash}`;
         if (!this.#reported.has(report)) {
           this.#reported.add(report);
-          a.push({ kind: block ? 'invalidDecision' : 'missingBlock', round, blockHash });
+          a.push({ kind, round, blockHash });
         }
         continue;
       }
@@ -333,14 +360,15 @@ export class HeightMachine {
     if (!p) return false;
     const block = this.#blocks.get(blockKey(p.hash))!;
     const locked = this.#locked;
+    const lockedOnIt = locked !== null && blockKey(locked.block.hash) === blockKey(block.hash);
     const vr = p.proposal.polRound;
     if (vr === -1) {
-      const ok = block.valid && p.timely && (locked === null || locked.block === block);
+      const ok = block.valid === true && p.timely && (locked === null || lockedOnIt);
       this.#vote(a, PREVOTE, ok ? block.hash : null);
       return true;
     }
     if (vr >= 0 && vr < this.#round && this.#majority(PREVOTE, vr) === blockKey(block.hash)) {
-      const ok = block.valid && (locked === null || locked.round <= vr || locked.block === block);
+      const ok = block.valid === true && (locked === null || locked.round <= vr || lockedOnIt);
       this.#vote(a, PREVOTE, ok ? block.hash : null);
       return true;
     }
@@ -363,7 +391,7 @@ export class HeightMachine {
     const key = this.#majority(PREVOTE, this.#round);
     if (key === undefined || key === 'nil') return false;
     const block = this.#blocks.get(key);
-    if (!block?.valid) return false;
+    if (block?.valid !== true) return false;
     this.#polRuleRound = this.#round;
     if (this.#step === 'prevote') {
       this.#locked = { round: this.#round, block };

@@ -5,13 +5,17 @@ import { type Hex, hexToBytes, utf8ToBytes } from '../core/bytes.ts';
 import { ed25519Verify } from '../core/ed25519.ts';
 import { rlpEncode } from '../core/rlp.ts';
 
-export interface Proposal {
+/** The signed fields of a proposal, without its block (only the block's hash is signed). */
+export interface ProposalHeader {
   readonly height: number;
   readonly round: number;
   /** The round of the proof-of-lock this proposal re-proposes under, or -1. */
   readonly polRound: number;
-  readonly block: Block;
   readonly signature: Uint8Array;
+}
+
+export interface Proposal extends ProposalHeader {
+  readonly block: Block;
 }
 
 const PROPOSAL_TAG = utf8ToBytes('openchain/proposal/v1');

@@ -3,8 +3,9 @@
 // A validator voting for two different blocks is equivocating: the pair becomes duplicate-vote
 // evidence, and the second vote still counts for its block (counting an equivocator on both sides
 // cannot create two quorums: their intersection would be more than 1/3 of the power, all byzantine).
-// Later conflicting votes beyond the second are not stored, so a byzantine validator cannot grow
-// a vote set without bound.
+// One offence (validator, height, round, type) is one piece of evidence: later conflicting votes
+// are neither stored nor turned into evidence ('excess'), so a byzantine validator can neither grow
+// a vote set nor flood the evidence pool (and the WAL) by signing more blocks for the same step.
 import type { Address } from '../core/address.ts';
 import type { Hex } from '../core/bytes.ts';
 import { type DuplicateVoteEvidence, duplicateVoteEvidence } from '../core/evidence.ts';
@@ -38,7 +39,9 @@ export type AddVoteResult =
   | { readonly status: 'added' }
   | { readonly status: 'duplicate' }
   /** A second block from the same validator: stored (if within the cap) and proven by the evidence. */
-  | { readonly status: 'conflict'; readonly evidence: DuplicateVoteEvidence };
+  | { readonly status: 'conflict'; readonly evidence: DuplicateVoteEvidence }
+  /** A further block from a validator already proven to equivocate here: dropped. */
+  | { readonly status: 'excess' };
 
 /** Membership and signature check. Throws VoteError (UNKNOWN_VALIDATOR, BAD_SIGNATURE). */
 export function verifyVote(chainId: bigint, vote: Vote, validators: ValidatorSet): Validator {
@@ -76,6 +79,12 @@ export class VoteSet {
     return this.#votes.get(vote.validator)?.some((v) => blockKey(v.blockHash) === key) ?? false;
   }
 
+  /** Whether `vote` is a further conflicting vote from a validator that already equivocated here. */
+  isExcess(vote: Vote): boolean {
+    const existing = this.#votes.get(vote.validator);
+    return existing !== undefined && existing.length >= MAX_VOTES_PER_VALIDATOR && !this.has(vote);
+  }
+
   /**
    * Counts a vote. Throws VoteError if it is for another (height, round, type), from a non-member,
    * or (unless `verified`, i.e. already checked by verifyVote) badly signed.
@@ -100,10 +109,9 @@ export class VoteSet {
       return { status: 'added' };
     }
     if (existing.some((v) => blockKey(v.blockHash) === key)) return { status: 'duplicate' };
-    if (existing.length < MAX_VOTES_PER_VALIDATOR) {
-      existing.push(vote);
-      this.#count(key, validator.power);
-    }
+    if (existing.length >= MAX_VOTES_PER_VALIDATOR) return { status: 'excess' };
+    existing.push(vote);
+    this.#count(key, validator.power);
     return { status: 'conflict', evidence: duplicateVoteEvidence(existing[0]!, vote) };
   }
 

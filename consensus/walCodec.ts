@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import { decodeBlock, encodeBlock } from '../core/block.ts';
+import { bytesToHex, type Hex, hexToBytes } from '../core/bytes.ts';
 import { DecodeError } from '../core/errors.ts';
 import { decodeVote, encodeVote, type Vote } from '../core/vote.ts';
 import type { TimeoutStep } from './config.ts';
@@ -14,6 +15,8 @@ export type WalEntry =
   | { readonly kind: 'proposal'; readonly proposal: Proposal }
   | { readonly kind: 'vote'; readonly vote: Vote }
   | { readonly kind: 'timeout'; readonly timeout: TimeoutInfo }
+  /** A block of `height` was checked: valid, or invalid for every node (never a local failure). */
+  | { readonly kind: 'verdict'; readonly height: number; readonly hash: Hex; readonly valid: boolean }
   /** Everything of this height is committed: replay starts after the last marker. */
   | { readonly kind: 'endHeight'; readonly height: number };
 
@@ -48,16 +51,20 @@ export function encodeWalEntry(entry: WalEntry): Uint8Array {
     case 'endHeight':
       record = { endHeight: { height: entry.height } };
       break;
+    case 'verdict':
+      record = { verdict: { height: entry.height, blockHash: hexToBytes(entry.hash), valid: entry.valid } };
+      break;
   }
   return WalRecord.encode(WalRecord.create(record)).finish();
 }
 
 interface DecodedRecord {
-  record?: 'proposal' | 'vote' | 'timeout' | 'endHeight';
+  record?: 'proposal' | 'vote' | 'timeout' | 'endHeight' | 'verdict';
   proposal?: { height: number; round: number; polRound: number; block: Uint8Array; signature: Uint8Array };
   vote?: { vote: Uint8Array };
   timeout?: { height: number; round: number; step: number };
   endHeight?: { height: number };
+  verdict?: { height: number; blockHash: Uint8Array; valid: boolean };
 }
 
 /** Throws DecodeError (or a core decoding error) for bytes that are not a complete record. */
@@ -95,6 +102,17 @@ export function decodeWalEntry(bytes: Uint8Array): WalEntry {
     }
     case 'endHeight':
       return { kind: 'endHeight', height: r.endHeight!.height };
+    case 'verdict': {
+      const v = r.verdict!;
+      if (v.blockHash.length !== 32)
+        throw new DecodeError(`WAL verdict with a ${v.blockHash.length}-byte hash`);
+      return {
+        kind: 'verdict',
+        height: v.height,
+        hash: bytesToHex(new Uint8Array(v.blockHash)),
+        valid: v.valid,
+      };
+    }
     default:
       throw new DecodeError('WAL record of unknown kind');
   }
@@ -110,6 +128,7 @@ export function walEntryHeight(entry: WalEntry): number {
     case 'timeout':
       return entry.timeout.height;
     case 'endHeight':
+    case 'verdict':
       return entry.height;
   }
 }

@@ -33,6 +33,14 @@ const ed25519Key = z
 
 const safeInt = (min: number, max: number) => z.number().int('expected an integer').min(min).max(max);
 
+/**
+ * The largest maxBlockTxBytes: every proposal is one record of the consensus WAL, which refuses
+ * records above 64 MiB (consensus/wal.ts DEFAULT_MAX_RECORD_BYTES), and a block carries more than its
+ * transactions (their framing, the last commit, evidence). test/consensus/walLimits.test.ts checks
+ * that the largest block allowed here fits.
+ */
+export const MAX_BLOCK_TX_BYTES = 48 * 1024 * 1024;
+
 /** The attribution module's parameters (state/modules/attribution/params.ts, docs/attribution.md). */
 export const attributionParamsSchema = z.strictObject({
   chunkSize: safeInt(16, 65_536),
@@ -51,7 +59,14 @@ export const paramsSchema = z.strictObject({
   ),
   // Gossipsub (17.x) cannot frame messages above 4 MiB; 3 MiB leaves room for the envelope.
   maxTxBytes: safeInt(128, 3 * 1024 * 1024),
-  maxBlockTxBytes: safeInt(1024, 1024 * 1024 * 1024),
+  maxBlockTxBytes: z
+    .number()
+    .int('expected an integer')
+    .min(1024)
+    .max(
+      MAX_BLOCK_TX_BYTES,
+      `must be at most ${MAX_BLOCK_TX_BYTES} (48 MiB): a block must fit one record of the consensus WAL (64 MiB)`,
+    ),
   minBaseFee: uint(MAX_U256, 'minBaseFee'),
   baseFeeChangeDenominator: safeInt(1, 1_000_000),
   elasticityMultiplier: safeInt(1, 1_000),

@@ -63,7 +63,8 @@ export const configSchema = z.strictObject({
       timeoutPrevoteDeltaMs: ms.optional(),
       timeoutPrecommitMs: ms.optional(),
       timeoutPrecommitDeltaMs: ms.optional(),
-      maxClockDriftMs: ms.optional(),
+      clockPrecisionMs: ms.optional(),
+      messageDelayMs: ms.optional(),
       rebroadcastMs: ms.optional(),
     })
     .prefault({}),

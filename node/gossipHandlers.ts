@@ -65,5 +65,6 @@ export function gossipHandlers(chain: Chain, engine: ConsensusEngine, deps: Goss
     onProposal: (proposal, from) => engine.onProposal(proposal, from),
     onVote: (vote, from) => engine.onVote(vote, from),
     onEvidence: (evidence, from) => engine.onEvidence(evidence, from),
+    checkProposalHeader: (a) => engine.checkProposalHeader(a, a.blockHash),
   };
 }

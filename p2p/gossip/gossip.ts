@@ -41,6 +41,11 @@ export interface GossipHandler {
   onProposal(proposal: Proposal, from: string): Result<Verdict>;
   onVote(vote: Vote, from: string): Result<Verdict>;
   onEvidence(evidence: Evidence, from: string): Result<Verdict>;
+  /**
+   * The signed fields of a proposal announced by block hash, judged before its block is fetched: a
+   * verdict stops the fetch (a forged signature, a height or round out of reach); undefined fetches.
+   */
+  checkProposalHeader?(announcement: ProposalAnnouncement, from: string): Verdict | undefined;
 }
 
 /**
@@ -297,6 +302,9 @@ export class Gossip {
    * becomes a REJECT).
    */
   async #announced(a: ProposalAnnouncement, from: string, handler: GossipHandler): Promise<Verdict> {
+    // Up to maxBlockBytes per fetch: only for an announcement whose signature and window check out.
+    const early = handler.checkProposalHeader?.(a, from);
+    if (early) return early;
     let block: Uint8Array;
     try {
       block = await this.#blocks.fetch(from, a.blockHash);

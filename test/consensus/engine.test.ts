@@ -13,9 +13,9 @@ import type { Block } from '../../core/block.ts';
 import { blockHash } from '../../core/block.ts';
 import type { Hex } from '../../core/bytes.ts';
 import { DUPLICATE_VOTE, duplicateVoteEvidence } from '../../core/evidence.ts';
-import { PRECOMMIT, PREVOTE, sortCommitSigs, type Vote, type VoteType } from '../../core/vote.ts';
+import { PRECOMMIT, PREVOTE, sortCommitSigs, type Vote } from '../../core/vote.ts';
 import type { Chain } from '../../state/chain.ts';
-import { Cluster, type ClusterOptions } from './harness/cluster.ts';
+import { Cluster } from './harness/cluster.ts';
 import {
   GENESIS_TIME,
   makeBlock,
@@ -27,51 +27,9 @@ import {
 } from './harness/fixtures.ts';
 import { captureLogger, silentLogger } from './harness/logger.ts';
 import { MemoryStore } from './harness/memoryStore.ts';
+import { single } from './harness/single.ts';
 
 const RANDOM_HASH = `0x${'5a'.repeat(32)}` as Hex;
-
-/** Node `me` runs an engine; the other validators are scripted. */
-async function single(opts: ClusterOptions & { me?: number } = {}) {
-  const c = new Cluster(opts);
-  const vals = c.validators;
-  const order = proposerOrder(vals.map(plain), 4);
-  const me = opts.me ?? vals.findIndex((_, i) => !order.slice(0, 2).includes(i));
-  await c.startNode(me);
-  const node = c.nodes[me]!;
-  const engine = () => node.engine!;
-  const others = vals.map((_, i) => i).filter((i) => i !== me);
-  const own = () =>
-    c.net.sent
-      .filter((s) => s.from === node.id)
-      .map((s) => s.message)
-      .flatMap((m) =>
-        m.kind === 'vote'
-          ? [
-              {
-                type: m.vote.type === PREVOTE ? 'prevote' : 'precommit',
-                height: m.vote.height,
-                round: m.vote.round,
-                hash: m.vote.blockHash,
-              },
-            ]
-          : [],
-      );
-  const buildBlock = (round: number, time = c.time.now(), height = 1): Block =>
-    node.app.build({
-      height,
-      time,
-      proposer: plain(vals[order[round]!]!),
-      lastCommit: height === 1 ? null : node.app.blockAt(height - 1)!.commit,
-      evidence: [],
-    });
-  const propose = (block: Block, round: number, polRound = -1, signer = vals[order[round]!]!) =>
-    engine().onProposal(proposal(signer, block, round, polRound), 'peer');
-  const send = (i: number, type: VoteType, round: number, hash: Hex | null, height = 1) =>
-    engine().onVote(vote(vals[i]!, type, height, round, hash), 'peer');
-  /** Runs until round 0 started (after timeoutCommit). */
-  const toRound0 = () => c.runUntil(() => engine().status().step !== 'newHeight', 5000);
-  return { c, vals, order, me, node, engine, others, own, buildBlock, propose, send, toRound0 };
-}
 
 /** A commit by the scripted validators (all but `me`) for a height-1 block. */
 function commitFor(t: Awaited<ReturnType<typeof single>>, block: Block) {
@@ -175,7 +133,9 @@ describe('verdicts', () => {
     const ev = duplicateVoteEvidence(v1, v2);
     expect(await t.engine().onEvidence(ev, 'p')).toEqual({ result: 'accept' });
     expect(await t.engine().onEvidence(ev, 'p')).toMatchObject({ result: 'ignore', code: 'DUPLICATE' });
-    const same = { kind: DUPLICATE_VOTE, voteA: v1, voteB: v1 } as const;
+    // (An offence already proven is ignored before any check, so this one is of another round.)
+    const v4 = vote(t.vals[a!]!, PREVOTE, 1, 4, RANDOM_HASH);
+    const same = { kind: DUPLICATE_VOTE, voteA: v4, voteB: v4 } as const;
     expect(await t.engine().onEvidence(same, 'p')).toMatchObject({
       result: 'reject',
       code: 'INVALID_EVIDENCE',
@@ -388,26 +348,32 @@ describe('proposals', () => {
     });
   });
 
-  it('prevotes nil for a block more than maxClockDrift ahead of its clock, or not after its parent', async () => {
-    const t = await single();
-    await t.toRound0();
-    t.propose(t.buildBlock(0, t.c.time.now() + 10_001), 0);
-    await t.c.settle();
-    expect(t.own()).toEqual([{ type: 'prevote', height: 1, round: 0, hash: null }]);
-
+  it('prevotes nil for a block not after its parent (valid) or not timely (PBTS)', async () => {
     const u = await single();
     await u.toRound0();
     u.propose(u.buildBlock(0, GENESIS_TIME), 0);
     await u.c.settle();
     expect(u.own()).toEqual([{ type: 'prevote', height: 1, round: 0, hash: null }]);
-
-    const v = await single();
-    await v.toRound0();
-    const block = v.buildBlock(0, v.c.time.now() + 9_999);
-    v.propose(block, 0);
-    await v.c.settle();
-    expect(v.own()).toEqual([{ type: 'prevote', height: 1, round: 0, hash: blockHash(block.header) }]);
   });
+
+  // Timely: time within [received - precision - messageDelay, received + precision] (500 ms, 5 s).
+  for (const [what, offset, timely] of [
+    ['ahead by more than the precision', 501, false],
+    ['ahead within the precision', 500, true],
+    ['behind within precision + message delay', -5_500, true],
+    ['behind by more (a proposer holding chain time back)', -5_501, false],
+  ] as const) {
+    it(`a fresh proposal ${what} is ${timely ? 'prevoted' : 'prevoted nil'}`, async () => {
+      const t = await single();
+      await t.toRound0();
+      const block = t.buildBlock(0, t.c.time.now() + offset);
+      t.propose(block, 0);
+      await t.c.settle();
+      expect(t.own()).toEqual([
+        { type: 'prevote', height: 1, round: 0, hash: timely ? blockHash(block.header) : null },
+      ]);
+    });
+  }
 
   it('re-proposes its valid block with polRound and sends the proof-of-lock prevotes along', async () => {
     const vals = makeValidators([1n, 1n, 1n, 1n], 'node');
@@ -494,7 +460,7 @@ describe('proposals', () => {
     const block2 = makeBlock({
       height: 2,
       parent: { hash: hash1, time: block1.header.time },
-      time: block1.header.time + 1000,
+      time: block1.header.time + 1,
       proposer: proposer2,
       validators: set,
       lastCommit: {

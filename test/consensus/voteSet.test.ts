@@ -83,10 +83,11 @@ describe('VoteSet', () => {
     if (result.status !== 'conflict') return;
     expect(() => verifyDuplicateVote(7n, result.evidence, validators.get(vals[0]!.address)!)).not.toThrow();
     expect(set.anyPower).toBe(1n);
-    // The second vote counts for its block too, and a third block is evidence but not stored.
+    // The second vote counts for its block too; a third block is neither stored nor new evidence.
     expect(set.powerFor(C)).toBe(1n);
-    const third = set.add(vote(vals[0]!, PRECOMMIT, 5, 2, null));
-    expect(third.status).toBe('conflict');
+    const third = vote(vals[0]!, PRECOMMIT, 5, 2, null);
+    expect(set.isExcess(third)).toBe(true);
+    expect(set.add(third).status).toBe('excess');
     expect(set.powerFor(null)).toBe(0n);
     expect(set.voteOf(vals[0]!.address)).toEqual(first);
   });

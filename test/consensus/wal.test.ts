@@ -24,6 +24,8 @@ const entries: WalEntry[] = [
   { kind: 'timeout', timeout: { height: 1, round: 7, step: 'prevote' } },
   { kind: 'timeout', timeout: { height: 1, round: 2, step: 'propose' } },
   { kind: 'timeout', timeout: { height: 1, round: 2, step: 'precommit' } },
+  { kind: 'verdict', height: 1, hash: `0x${'cd'.repeat(32)}`, valid: true },
+  { kind: 'verdict', height: 1, hash: `0x${'ef'.repeat(32)}`, valid: false },
 ];
 
 function tempPath(): string {

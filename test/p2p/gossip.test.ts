@@ -119,6 +119,28 @@ describe('gossip', () => {
     expect(rb.proposals).toHaveLength(1);
   });
 
+  it('judges an announced proposal by its signed header before fetching the block', async () => {
+    const chain = { ...testChain(), maxBlockTxBytes: 16 * 1024 * 1024 };
+    const [a, b] = await Promise.all([1, 2].map(() => hosts.start({ chain })));
+    const rb = recorder();
+    const headers: unknown[] = [];
+    rb.checkProposalHeader = (announcement) => {
+      headers.push(announcement);
+      return reject('BAD_SIGNATURE: forged');
+    };
+    a!.gossip.start(recorder());
+    b!.gossip.start(rb);
+    await connect(a!, b!);
+    await waitForMesh([a!, b!], 'proposal', 1);
+
+    const p = proposal(6 * 1024 * 1024);
+    await a!.gossip.publishProposal(p);
+    await waitFor(() => headers.length === 1, 'the header check');
+    expect(headers[0]).toMatchObject({ height: 1, round: 1, blockHash: blockHash(p.block.header) });
+    // Refused before the fetch: the block never reaches the handler.
+    expect(rb.proposals).toHaveLength(0);
+  });
+
   it('keeps chains with different genesis hashes apart', async () => {
     const a = await hosts.start();
     const b = await hosts.start();
