@@ -12,7 +12,7 @@ import { RequestError } from '../errors.ts';
 import type { PeerAction } from '../scoring.ts';
 import type { PeerHead, SyncClient, VerifiedBlock } from './client.ts';
 import { ProgressMeter, type SyncProgress } from './progress.ts';
-import type { BlockSink, HeadProof } from './types.ts';
+import { type BlockSink, type HeadProof, isLocalFailure } from './types.ts';
 
 export type SyncerOptions = Pick<
   SyncConfig,
@@ -80,6 +80,8 @@ const MAX_FAULT_BACKOFF_MS = 30_000;
  * refuses points at our own state (or store), not at all of them lying.
  */
 const MAX_REJECTIONS_PER_HEIGHT = 5;
+/** Pause before fetching again a block our own side could not check. */
+const LOCAL_FAILURE_RETRY_MS = 200;
 
 const PENALTY_FOR: Partial<Record<RequestError['code'], PeerAction>> = {
   BAD_RESPONSE: 'low',
@@ -418,6 +420,13 @@ export class BlockSyncer {
         try {
           await this.#sink.applyBlock(block, commit);
         } catch (err) {
+          if (isLocalFailure(err)) {
+            // Our side could not check the block: fetch the rest again after a pause, blaming nobody.
+            this.#log.warn({ height: this.#next, err: (err as Error).message }, 'synced block not checked');
+            this.#addBatch(this.#next, end - this.#next);
+            await this.#sleep(LOCAL_FAILURE_RETRY_MS);
+            return;
+          }
           const liar = batch.peer!;
           this.#rejected(liar, err);
           this.#addBatch(this.#next, end - this.#next, [liar]);

@@ -29,7 +29,9 @@ export interface BlockSink {
   height(): number;
   /**
    * Verifies `commit` against the validator set of the block's height (core/vote.ts verifyCommit)
-   * and commits the block. Throws if either is invalid: the peer that sent it lied.
+   * and commits the block. Throws if either is invalid: the peer that sent it lied. Throws an error
+   * with code `BLOCK_NOT_CHECKED` when the block could not be checked on our side (isLocalFailure):
+   * nobody lied, and the block is fetched again later.
    */
   applyBlock(block: Block, commit: Commit): Promise<void>;
   /**
@@ -43,3 +45,8 @@ export interface BlockSink {
 export type HeadProof = 'proven' | 'unproven';
 
 export type { EncodedBlock };
+
+/** A sink's refusal that is our own failure (an application error), not the sending peer's. */
+export function isLocalFailure(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'BLOCK_NOT_CHECKED';
+}

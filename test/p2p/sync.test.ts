@@ -133,6 +133,31 @@ describe('block sync', () => {
     if (progress.length > 0) expect(progress.at(-1)!.target).toBe(N);
   });
 
+  it('fetches again, blaming nobody, a block its own side could not check (BLOCK_NOT_CHECKED)', async () => {
+    const peers = await servers([arraySource(encoded), arraySource(encoded)]);
+    const client = await hosts.start({ config: fast });
+    for (const p of peers) await connect(client, p);
+    const sink = new RecordingSink();
+    let failures = 0;
+    const apply = sink.applyBlock.bind(sink);
+    sink.applyBlock = async (block, commit) => {
+      if (block.header.height === 7 && failures < 3) {
+        failures++;
+        throw Object.assign(new Error('application failed here'), { code: 'BLOCK_NOT_CHECKED' });
+      }
+      return apply(block, commit);
+    };
+
+    const result = await client.createSyncer(sink).run(AbortSignal.timeout(15_000));
+
+    expect(result.height).toBe(N);
+    expect(failures).toBe(3);
+    for (const p of peers) {
+      expect(client.peerManager.score(p.peerId)).toBeGreaterThanOrEqual(0);
+      expect(client.peerManager.isBanned(p.peerId)).toBe(false);
+    }
+  });
+
   it('finishes from the honest peer while liars are penalized and banned', async () => {
     const forked = encodeAll(makeBlocks(N, 1));
     const wrongHeights = arraySource(encoded, (_b, h) => encoded[Math.min(h, N - 1)]!);
