@@ -12,6 +12,7 @@ import { ethModule } from '../../rpc/eth/index.ts';
 import { netModule, web3Module } from '../../rpc/net.ts';
 import { openModule } from '../../rpc/open.ts';
 import { Registry } from '../../rpc/registry.ts';
+import { RPC_DEFAULTS } from '../../rpc/server.ts';
 import { openTestChain, type TestChain } from '../helpers/chain.ts';
 import { budget, TIMEOUT_MS } from './budget.ts';
 
@@ -34,7 +35,11 @@ beforeAll(async () => {
   ];
   methods = modules.flatMap((m) => Object.keys(m.methods));
   const registry = new Registry(modules);
-  dispatcher = new Dispatcher(registry, { maxBatchLength: 20, logger: pino({ level: 'silent' }) });
+  dispatcher = new Dispatcher(registry, {
+    ...RPC_DEFAULTS,
+    maxBatchLength: 20,
+    logger: pino({ level: 'silent' }),
+  });
   const listed = JSON.parse(
     (await dispatcher.handle('{"jsonrpc":"2.0","id":1,"method":"rpc_modules"}', { transport: 'http' }))!,
   );

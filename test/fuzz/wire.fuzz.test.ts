@@ -86,7 +86,13 @@ const decoders: { name: string; decode: (b: Uint8Array) => unknown; seeds: Uint8
     decode: decodeStatusResponse,
     seeds: [
       encodeStatusResponse({
-        status: { genesisHash: new Uint8Array(32), height: 9, headHash: new Uint8Array(32), baseHeight: 1 },
+        status: {
+          genesisHash: new Uint8Array(32),
+          height: 9,
+          headHash: new Uint8Array(32),
+          baseHeight: 1,
+          headCommit: new Uint8Array([0xc0]),
+        },
       }),
       encodeStatusResponse({ error }),
     ],
