@@ -256,13 +256,13 @@ describe('block sync', () => {
     await connect(client, peer!);
     const sink = new RecordingSink();
     sink.head = 10;
-    const started = Date.now();
-    expect(await client.createSyncer(sink).run(AbortSignal.timeout(5_000))).toEqual({
+    // A signal that never aborts: a syncer that waited instead of returning holds the test until its
+    // timeout, so "at once" needs no clock.
+    expect(await client.createSyncer(sink).run(new AbortController().signal)).toEqual({
       height: 10,
       applied: 0,
       peers: 1,
     });
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('rate limits a flooding client on requests and on blocks', async () => {

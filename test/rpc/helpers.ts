@@ -50,6 +50,25 @@ export class DemoEth implements RpcModule {
   }
 }
 
+const arrived: (() => void)[] = [];
+
+function rendezvous(n: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      arrived.splice(arrived.indexOf(release), 1);
+      reject(
+        new RpcError(ErrorCode.ServerError, `only ${arrived.length + 1} of ${n} calls arrived together`),
+      );
+    }, 10_000);
+    const release = () => {
+      clearTimeout(timer);
+      resolve(n);
+    };
+    arrived.push(release);
+    if (arrived.length === n) for (const r of arrived.splice(0)) r();
+  });
+}
+
 /** Methods that exercise each error path of the framework. */
 export const testModule: RpcModule = {
   namespace: 'test',
@@ -62,6 +81,9 @@ export const testModule: RpcModule = {
       await new Promise((resolve) => setTimeout(resolve, ms));
       return ms;
     }),
+    // Returns once `n` calls are in flight together, or fails after a bounded wait: a batch of n of
+    // them succeeds only if its elements run concurrently, which no clock reading could show as well.
+    test_rendezvous: method(z.tuple([z.number()]), ([n]) => rendezvous(n)),
     test_crash: method(z.tuple([]), () => {
       throw new Error('secret internal detail');
     }),

@@ -95,6 +95,9 @@ describe('executeBlock', () => {
   it('rejects a proposal holding an invalid transaction, naming it', () => {
     expect(() => executeBlock(funded(), env, items, 'verify')).toThrow(InvalidBlockError);
     expect(() => executeBlock(funded(), env, items, 'verify')).toThrow(
+      expect.objectContaining({ code: 'INVALID_BLOCK' }),
+    );
+    expect(() => executeBlock(funded(), env, items, 'verify')).toThrow(
       `transaction ${aliceFuture.hash} (#2) is invalid: nonce too high: next nonce 1, tx nonce 5`,
     );
     const valid = items.filter((i) => i.tx !== aliceFuture);
@@ -110,6 +113,9 @@ describe('executeBlock', () => {
     expect(run.skipped).toEqual([]);
     const short = executeBlock(funded(), env, items, 'build', limit - 1);
     expect(short.included.map((i) => i.tx.hash)).toEqual([aliceCall.hash]);
+    // Verifying ignores the limit: the proposal's size was checked as a whole before execution.
+    const verified = executeBlock(funded(), env, [items[0]!, items[1]!], 'verify', limit - 1);
+    expect(verified.included).toHaveLength(2);
     // Skipped transactions do not count against the limit.
     const skipFirst = [items[2]!, items[0]!, items[1]!];
     expect(executeBlock(funded(), env, skipFirst, 'build', limit).included).toHaveLength(2);

@@ -11,6 +11,7 @@ import {
   MODULE,
   moduleCall,
   modules,
+  PLAIN,
   TOPIC,
   testAccount,
 } from './helpers.ts';
@@ -55,6 +56,20 @@ describe('simulateCall', () => {
       logs: [],
       error: 'intrinsic gas too low: needs 21012',
     });
+  });
+
+  it('simulates a plain transfer at 21,000 gas', () => {
+    const state = fundedState([[alice.address, 100n]]);
+    const outcome = simulateCall(state, block, modules, {
+      from: alice.address,
+      to: PLAIN,
+      value: 60n,
+      data: new Uint8Array(),
+      gasLimit: 30_000n,
+      accessList: [],
+    });
+    expect(outcome).toEqual({ status: 1, gasUsed: 21_000n, logs: [], error: '' });
+    expect(balanceOf(state, PLAIN)).toBe(0n);
   });
 
   it('reports a failing call with its reason', () => {

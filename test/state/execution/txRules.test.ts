@@ -38,7 +38,10 @@ describe('checkStatic', () => {
   });
 
   it('refuses contract creation', () => {
-    expect(staticRefusal(tx(alice, { to: null })).code).toBe('CONTRACT_CREATION');
+    expect(staticRefusal(tx(alice, { to: null }))).toEqual({
+      code: 'CONTRACT_CREATION',
+      message: 'contract creation is not supported: this chain has no EVM',
+    });
   });
 
   it('refuses calldata to an address that is not a module', () => {

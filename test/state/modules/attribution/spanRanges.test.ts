@@ -172,16 +172,18 @@ describe('verifySpans: where a span lies among its chunks', () => {
 
   it('refuses chunks of the wrong size, missing paths, and paths that do not lead to the root', () => {
     const s = ofA(8, 16);
-    expect(refusal([{ ...s, chunks: [s.chunks[0]!, s.chunks[1]!.subarray(0, 15)] }]).message).toBe(
-      'span 0: chunk 1 has 15 bytes, expected 16',
-    );
+    expect(refusal([{ ...s, chunks: [s.chunks[0]!, s.chunks[1]!.subarray(0, 15)] }])).toEqual({
+      code: 'BAD_CHUNK',
+      message: 'span 0: chunk 1 has 15 bytes, expected 16',
+    });
     expect(refusal([{ ...s, paths: s.paths.slice(1) }]).message).toBe(
       'span 0: needs at least one chunk and one path per chunk (got 2 chunks, 1 paths)',
     );
     expect(refusal([{ ...s, chunks: [], paths: [] }]).code).toBe('BAD_CHUNK');
-    expect(refusal([{ ...s, paths: [s.paths[0]!, s.paths[0]!] }]).message).toBe(
-      "span 0: chunk 1 and its Merkle path do not hash to contribution 1's registered root",
-    );
+    expect(refusal([{ ...s, paths: [s.paths[0]!, s.paths[0]!] }])).toEqual({
+      code: 'INVALID_PROOF',
+      message: "span 0: chunk 1 and its Merkle path do not hash to contribution 1's registered root",
+    });
   });
 
   it('refuses output bytes that differ from the cited bytes', () => {

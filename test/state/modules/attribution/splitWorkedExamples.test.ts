@@ -32,6 +32,7 @@ describe('apportion', () => {
     expect(apportion(10n, [1n, 1n, 1n])).toEqual([4n, 3n, 3n]); // ties: lower index first
     expect(apportion(2n, [1n, 1n, 1n, 1n])).toEqual([1n, 1n, 0n, 0n]);
     expect(apportion(5n, [1n, 3n])).toEqual([1n, 4n]); // 1.25, 3.75
+    expect(apportion(6n, [2n, 5n])).toEqual([2n, 4n]); // 1.71, 4.29: the larger remainder, not the larger weight
     expect(apportion(9n, [0n, 3n])).toEqual([0n, 9n]);
     expect(apportion(0n, [1n, 2n])).toEqual([0n, 0n]);
     expect(apportion(100n, [25n, 75n])).toEqual([25n, 75n]);
