@@ -50,6 +50,8 @@ export interface LaunchOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Every stdout and stderr line is also appended here. */
   readonly logFile?: string;
+  /** How long to wait for "node running" (default 60 s). */
+  readonly startTimeoutMs?: number;
 }
 
 export function launch(home: string, args: string[], opts: LaunchOptions = {}): Promise<NodeProcess> {
@@ -66,6 +68,7 @@ export function launch(home: string, args: string[], opts: LaunchOptions = {}): 
     child.once('exit', () => log.end());
   }
   const logs: Record<string, unknown>[] = [];
+  const startTimeoutMs = opts.startTimeoutMs ?? 60_000;
   let stderr = '';
   child.stderr!.on('data', (d) => {
     stderr += d;
@@ -74,8 +77,8 @@ export function launch(home: string, args: string[], opts: LaunchOptions = {}): 
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`node did not start within 60 s; stderr: ${stderr}`));
-    }, 60_000);
+      reject(new Error(`node did not start within ${startTimeoutMs / 1000} s; stderr: ${stderr}`));
+    }, startTimeoutMs);
     exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`node exited with ${code} before starting; stderr: ${stderr}`));

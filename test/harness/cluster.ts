@@ -5,9 +5,11 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { loadGenesisFile } from '../../genesis/load.ts';
 import { createDevnet } from '../../node/devnet.ts';
 import { homePaths } from '../../node/home.ts';
-import { cli, launch, type NodeProcess } from '../e2e/cli.ts';
+import { initHome } from '../../node/init.ts';
+import { launch, type NodeProcess } from '../e2e/cli.ts';
 import { freePortRange } from '../e2e/devnet.ts';
 import type { Manifest } from './manifest.ts';
 import { type Host, type Network, UnsupportedFault } from './network.ts';
@@ -112,6 +114,7 @@ export async function createCluster(m: Manifest, dir: string, network: Network):
     hosts: names.slice(0, m.validators).map((n) => hosts.get(n)!.ip),
   });
   const genesisPath = homePaths(devnet.nodes[0]!.home).genesis;
+  const genesis = loadGenesisFile(genesisPath);
   const nodes = new Map<string, ClusterNode>();
   const mounts: string[] = [];
   const twins: ClusterNode[] = [];
@@ -140,29 +143,26 @@ export async function createCluster(m: Manifest, dir: string, network: Network):
   };
   for (const [i, v] of devnet.nodes.entries()) add(v.name, v.home, i, v.p2p, true);
 
-  /** `openchain init --genesis` then the addresses of this host; returns home and multiaddr. */
+  /**
+   * What `openchain init --genesis` does (the same library call, without a process: on a busy
+   * machine a CLI start alone can take a minute), then this host's addresses.
+   */
   const initFollower = async (name: string, i: number, host: Host) => {
     const home = join(dir, name);
-    const out = await cli(
-      'init',
-      '--home',
-      home,
-      '--genesis',
-      genesisPath,
-      '--moniker',
-      name,
-      ...devnet.nodes.flatMap((v) => ['--bootstrap', v.p2p]),
-    );
-    const { peerId } = JSON.parse(out.stdout) as { peerId: string };
     const listen = `/ip4/${host.ip}/tcp/${p2pPort(i)}`;
-    patchConfig(home, (config) => {
-      merge(config, {
+    const { peerId } = await initHome({
+      home,
+      chainId: genesis.chainId,
+      moniker: name,
+      alloc: [],
+      genesis,
+      config: {
         rpc: { host: host.ip, port: rpcPort(i) },
         metrics: { enabled: true, host: host.ip, port: metricsPort(i) },
         block: { intervalMs: m.blockIntervalMs },
-        p2p: { listen: [listen], sync: { peerWaitMs: 2000 } },
+        p2p: { listen: [listen], bootstrap: devnet.nodes.map((v) => v.p2p), sync: { peerWaitMs: 2000 } },
         log: { format: 'json' },
-      });
+      },
     });
     return { home, p2p: `${listen}/p2p/${peerId}` };
   };
@@ -211,6 +211,8 @@ export async function createCluster(m: Manifest, dir: string, network: Network):
         prefix: node.host.prefix,
         env: node.testOnly ? { ...process.env, OPENCHAIN_TEST_ONLY: '1' } : process.env,
         logFile: join(node.home, 'node.log'),
+        // The machine may be busy with much else; a slow start is not what the harness tests.
+        startTimeoutMs: 180_000,
       });
       node.proc = proc;
       node.paused = false;

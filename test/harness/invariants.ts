@@ -50,11 +50,14 @@ interface Block {
 }
 
 export interface ChainFacts {
+  /** The lowest head among the nodes. */
   readonly common: number;
-  /** Transaction hash → the heights holding it (from the first node; all agree or a fork is reported). */
+  /** Transaction hash → the heights of the longest chain holding it. */
   readonly txHeights: Map<string, number[]>;
   readonly blocks: number;
   readonly transactions: number;
+  /** The URL of the node with the longest chain. */
+  readonly reference: string;
 }
 
 /** Waits until every node reaches `target`; the violations name the ones that did not. */
@@ -85,20 +88,26 @@ export async function caughtUp(
   }
 }
 
-/** Same block hash at every common height, and the stored commit of each height is for that block. */
+/**
+ * Every node's blocks against the longest chain (the reference): the same hash at every height both
+ * have, and the stored commit of each height is for that node's block there. A node that is behind
+ * is reported by `caughtUp`, not here.
+ */
 export async function agreement(nodes: readonly NodeView[], violations: string[]): Promise<ChainFacts> {
   const heights = await Promise.all(
-    nodes.map((n) => rpc<string>(n.url, 'eth_blockNumber', [], TIMEOUT_MS).then(Number)),
+    nodes.map((n) => rpc<string>(n.url, 'eth_blockNumber', [], TIMEOUT_MS).then(Number, () => 0)),
   );
   const common = Math.min(...heights);
-  let reference: Block[] | undefined;
-  for (const n of nodes) {
-    const blocks = await perHeight<Block | null>(n.url, common, (h) => ['eth_getBlockByNumber', [h, false]]);
-    const commits = await perHeight<{ blockHash: string; height: string } | null>(n.url, common, (h) => [
+  const order = nodes.map((n, i) => ({ n, h: heights[i]! })).sort((a, b) => b.h - a.h);
+  let reference: { name: string; blocks: Block[] } | undefined;
+  for (const { n, h: head } of order) {
+    const blocks = await perHeight<Block | null>(n.url, head, (h) => ['eth_getBlockByNumber', [h, false]]);
+    const commits = await perHeight<{ blockHash: string; height: string } | null>(n.url, head, (h) => [
       'open_getCommit',
       [h],
     ]);
-    for (let i = 0; i < common; i++) {
+    const own: Block[] = [];
+    for (let i = 0; i < head; i++) {
       const block = blocks[i];
       const commit = commits[i];
       const h = i + 1;
@@ -106,8 +115,10 @@ export async function agreement(nodes: readonly NodeView[], violations: string[]
         violations.push(
           `${n.name} cannot serve block ${h}: ${block instanceof Error ? block.message : 'null'}`,
         );
+        own.push({ hash: '', transactions: [] });
         continue;
       }
+      own.push(block);
       if (
         !commit ||
         commit instanceof Error ||
@@ -117,22 +128,23 @@ export async function agreement(nodes: readonly NodeView[], violations: string[]
         violations.push(
           `${n.name} height ${h}: its commit is for ${commit && !(commit instanceof Error) ? commit.blockHash : 'nothing'}, its block is ${block.hash}`,
         );
-      const ref = reference?.[i];
+      const ref = reference?.blocks[i];
       if (ref && ref.hash !== block.hash)
         violations.push(
-          `fork at height ${h}: ${nodes[0]!.name} has ${ref.hash}, ${n.name} has ${block.hash}`,
+          `fork at height ${h}: ${reference!.name} has ${ref.hash}, ${n.name} has ${block.hash}`,
         );
     }
-    reference ??= blocks.map((b) => (b && !(b instanceof Error) ? b : { hash: '', transactions: [] }));
+    reference ??= { name: n.name, blocks: own };
   }
   const txHeights = new Map<string, number[]>();
   let transactions = 0;
-  for (const [i, b] of (reference ?? []).entries())
+  for (const [i, b] of (reference?.blocks ?? []).entries())
     for (const tx of b.transactions) {
       transactions++;
       txHeights.set(tx, [...(txHeights.get(tx) ?? []), i + 1]);
     }
-  return { common, txHeights, blocks: common, transactions };
+  const blocks = reference?.blocks.length ?? 0;
+  return { common, txHeights, blocks, transactions, reference: order[0]?.n.url ?? '' };
 }
 
 /** Every accepted transaction in exactly one block; no refused one in any; unanswered ones at most once. */

@@ -62,8 +62,11 @@ export class Perturber {
   readonly #cluster: Cluster;
   readonly #abort = new AbortController();
 
-  constructor(cluster: Cluster) {
+  readonly #log: (line: string) => void;
+
+  constructor(cluster: Cluster, log: (line: string) => void) {
     this.#cluster = cluster;
+    this.#log = log;
   }
 
   /**
@@ -96,8 +99,10 @@ export class Perturber {
 
   /** Runs every perturbation at its time (from `t0`); resolves when all have ended. */
   async run(schedule: readonly Perturbation[], t0: number): Promise<void> {
-    for (const p of schedule) {
-      const wait = t0 + p.atS * 1000 - Date.now();
+    // An old-data fault begins at its snapshot.
+    const begins = (p: Perturbation) => (p.kind === 'old-data' ? p.snapshotAtS : p.atS);
+    for (const p of [...schedule].sort((a, b) => begins(a) - begins(b))) {
+      const wait = t0 + begins(p) * 1000 - Date.now();
       if (wait > 0) await sleep(wait, this.#abort.signal);
       if (this.#abort.signal.aborted) break;
       const record: AppliedPerturbation = {
@@ -107,12 +112,12 @@ export class Perturber {
         outcome: 'applied',
       };
       this.applied.push(record);
-      console.log(`[harness] t=${p.atS}s ${p.kind} ${record.target}`);
+      this.#log(`t=${begins(p)}s ${p.kind} ${record.target}`);
       this.#tasks.push(
         this.#apply(p, t0, record).catch((err) => {
           record.outcome = err instanceof UnsupportedFault ? 'skipped' : 'failed';
           record.note = (err as Error).message;
-          console.log(`[harness] ${p.kind} ${record.target} ${record.outcome}: ${record.note}`);
+          this.#log(`${p.kind} ${record.target} ${record.outcome}: ${record.note}`);
         }),
       );
     }

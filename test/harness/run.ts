@@ -118,7 +118,7 @@ export async function runManifest(
       `load: ${m.load.transfersPerSecond} transfers/s, ${m.load.attributionPerMinute} attribution records/min`,
     );
     await load.setup(views[0]!.url);
-    const perturber = new Perturber(c);
+    const perturber = new Perturber(c, log);
     const monitor = new Monitor(
       running,
       () => perturber.quorumConnected(),
@@ -159,7 +159,7 @@ export async function runManifest(
     const expected = new Map<string, string>();
     for (const name of perturber.culprits) expected.set(name, 'ran twice (double-sign)');
     for (const name of m.expect.evidenceAgainst) expected.set(name, 'the manifest names as byzantine');
-    const evidence = await evidenceMatches(views[0]!.url, facts.common, expected, addresses);
+    const evidence = await evidenceMatches(facts.reference, facts.blocks, expected, addresses);
     violations.push(...evidence.violations);
     const stalls = monitor.stalls;
     if (stalls.longestHealthy.seconds > m.expect.maxStallS)
