@@ -1,20 +1,9 @@
 // `npm run e2e -- [MANIFEST...] [--suite short|long|soak] [--keep] [--loopback]`: runs manifests
 // one after another, prints a report for each, exits 1 if any invariant was violated.
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OpenchainError } from '../../core/errors.ts';
-import { loadManifest } from './manifest.ts';
+import { loadManifest, suite } from './manifest.ts';
 import { formatReport, runManifest } from './run.ts';
-
-const MANIFESTS = new URL('./manifests/', import.meta.url).pathname;
-
-/** The manifests of a suite: files named `<suite>-*.json` in manifests/. */
-export function suite(name: string): string[] {
-  const files = readdirSync(MANIFESTS).filter((f) => f.startsWith(`${name}-`) && f.endsWith('.json'));
-  if (files.length === 0) throw new OpenchainError('USAGE', `no manifests for suite ${name} in ${MANIFESTS}`);
-  return files.sort().map((f) => join(MANIFESTS, f));
-}
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -1,7 +1,8 @@
 // The fault harness's manifest: the network (validators, full nodes, per-node settings), the load,
 // the perturbations and when they happen, and how long to run. JSON, validated with zod so that a
 // typo in a manifest is an error naming the field, not a silently skipped fault.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { OpenchainError } from '../../core/errors.ts';
 
@@ -256,4 +257,13 @@ export function schedule(m: Manifest): Perturbation[] {
     }
   }
   return out.sort((a, b) => a.atS - b.atS);
+}
+
+const MANIFESTS = new URL('./manifests/', import.meta.url).pathname;
+
+/** The manifests of a suite: files named `<suite>-*.json` in manifests/. */
+export function suite(name: string): string[] {
+  const files = readdirSync(MANIFESTS).filter((f) => f.startsWith(`${name}-`) && f.endsWith('.json'));
+  if (files.length === 0) throw new OpenchainError('USAGE', `no manifests for suite ${name} in ${MANIFESTS}`);
+  return files.sort().map((f) => join(MANIFESTS, f));
 }

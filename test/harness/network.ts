@@ -88,17 +88,24 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Removes namespaces and bridges left by harness runs whose process is gone (a kill -9'd run). */
+/**
+ * Removes namespaces and bridges left by harness runs whose process is gone (a kill -9'd run), and
+ * any named after this process (an earlier process with the same pid; this process runs one network
+ * at a time).
+ */
 async function removeStale(): Promise<void> {
+  const stale = (pid: number) => pid === process.pid || !alive(pid);
   for (const line of (await sh('ip', 'netns', 'list')).split('\n')) {
     const match = /^ochar-(\d+)-\S+/.exec(line);
-    if (match && !alive(Number(match[1]))) await sh('ip', 'netns', 'del', match[0]).catch(() => {});
+    if (match && stale(Number(match[1]))) await sh('ip', 'netns', 'del', match[0]).catch(() => {});
   }
   for (const line of (await sh('ip', '-o', 'link', 'show', 'type', 'bridge')).split('\n')) {
     const match = /^\d+: (ochb(\d+))[:@]/.exec(line);
-    if (match && !alive(Number(match[2]))) await sh('ip', 'link', 'del', match[1]!).catch(() => {});
+    if (match && stale(Number(match[2]))) await sh('ip', 'link', 'del', match[1]!).catch(() => {});
   }
 }
+
+let active = false;
 
 async function freeSubnet(): Promise<number> {
   const used = new Set<number>();
@@ -113,8 +120,17 @@ async function freeSubnet(): Promise<number> {
 export async function createNetwork(opts: { loopbackOnly?: boolean } = {}): Promise<Network> {
   const blocker = opts.loopbackOnly ? 'loopback requested' : await namespaceBlocker();
   if (blocker) return loopbackNetwork(blocker);
+  if (active) throw new Error('one harness network at a time per process (names carry the pid)');
   await removeStale();
-  return netnsNetwork(process.pid, await freeSubnet());
+  active = true;
+  try {
+    return await netnsNetwork(process.pid, await freeSubnet(), () => {
+      active = false;
+    });
+  } catch (err) {
+    active = false;
+    throw err;
+  }
 }
 
 function loopbackNetwork(reason: string): Network {
@@ -133,7 +149,7 @@ function loopbackNetwork(reason: string): Network {
   };
 }
 
-async function netnsNetwork(pid: number, subnet: number): Promise<Network> {
+async function netnsNetwork(pid: number, subnet: number, onClose: () => void): Promise<Network> {
   const bridge = `ochb${pid}`;
   const gateway = `${SUBNET_PREFIX}.${subnet}.1`;
   const hosts = new Map<string, Host & { ns: string }>();
@@ -282,6 +298,7 @@ async function netnsNetwork(pid: number, subnet: number): Promise<Network> {
       // Deleting a namespace deletes its end of the veth pair, and with it the bridge port.
       for (const ns of namespaces) await sh('ip', 'netns', 'del', ns).catch(() => {});
       await sh('ip', 'link', 'del', bridge).catch(() => {});
+      onClose();
     },
   };
   return network;
