@@ -27,6 +27,8 @@ export interface ClusterNode {
   readonly validator: boolean;
   testOnly: boolean;
   proc: NodeProcess | undefined;
+  /** Set while `openchain start` has not yet said "node running". */
+  starting?: Promise<NodeProcess>;
   paused: boolean;
   restarts: number;
   /** Mount point of its tmpfs data directory, if it has one. */
@@ -206,13 +208,17 @@ export async function createCluster(m: Manifest, dir: string, network: Network):
     genesisPath,
     async start(name) {
       const node = get(name);
-      if (node.proc) throw new Error(`${name} is already running`);
-      const proc = await launch(node.home, [], {
+      if (node.proc || node.starting) throw new Error(`${name} is already running`);
+      const starting = launch(node.home, [], {
         prefix: node.host.prefix,
         env: node.testOnly ? { ...process.env, OPENCHAIN_TEST_ONLY: '1' } : process.env,
         logFile: join(node.home, 'node.log'),
         // The machine may be busy with much else; a slow start is not what the harness tests.
         startTimeoutMs: 180_000,
+      });
+      node.starting = starting;
+      const proc = await starting.finally(() => {
+        node.starting = undefined;
       });
       node.proc = proc;
       node.paused = false;
@@ -224,6 +230,9 @@ export async function createCluster(m: Manifest, dir: string, network: Network):
     },
     async kill(name) {
       const node = get(name);
+      // A node still starting is killed once it runs (killing its launcher would orphan nothing,
+      // but the next start would find the home locked).
+      await node.starting?.catch(() => {});
       if (node.paused) cluster.resume(name);
       await node.proc?.kill();
       node.proc = undefined;

@@ -16,10 +16,13 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { homePaths } from '../../node/home.ts';
+import { rpc } from '../e2e/cli.ts';
 import type { Cluster } from './cluster.ts';
 import type { Perturbation } from './manifest.ts';
 import { UnsupportedFault } from './network.ts';
 import { startDelayProxy } from './proxy.ts';
+
+const CATCH_UP_MS = 300_000;
 
 export interface AppliedPerturbation {
   readonly atS: number;
@@ -158,9 +161,20 @@ export class Perturber {
     if (this.#undo.delete(undo)) await undo();
   }
 
+  /**
+   * Starts the node again and waits (bounded) until it has caught up: a node still syncing takes no
+   * part in consensus, so until then it does not count towards a connected quorum.
+   */
   async #restart(name: string): Promise<void> {
-    await this.#cluster.start(name);
-    this.#cluster.nodes.get(name)!.restarts++;
+    const proc = await this.#cluster.start(name);
+    const node = this.#cluster.nodes.get(name)!;
+    node.restarts++;
+    const deadline = Date.now() + CATCH_UP_MS;
+    while (Date.now() < deadline && !this.#abort.signal.aborted && node.proc === proc) {
+      const syncing = await rpc(node.rpcUrl, 'eth_syncing', [], 2_000).catch(() => true);
+      if (syncing === false) return;
+      await sleep(1_000, this.#abort.signal);
+    }
   }
 
   async #apply(p: Perturbation, t0: number, record: AppliedPerturbation): Promise<void> {
