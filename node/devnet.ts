@@ -41,6 +41,8 @@ export interface DevnetOptions {
   readonly p2pBasePort?: number;
   readonly metricsBasePort?: number;
   readonly blockIntervalMs?: number;
+  /** The address node i listens on for RPC, p2p and metrics (default 127.0.0.1 for all). */
+  readonly hosts?: readonly string[];
 }
 
 const manifestPath = (dir: string) => join(dir, 'devnet.json');
@@ -61,12 +63,13 @@ export async function createDevnet(opts: DevnetOptions): Promise<DevnetManifest>
   // Dev accounts are funded; the next n derived accounts receive the validators' fees.
   const derived = devAccounts(count + n);
   const funded = derived.slice(0, count);
+  const hostOf = (i: number) => opts.hosts?.[i] ?? '127.0.0.1';
   const nodes = Array.from({ length: n }, (_, i) => ({
     name: `node${i}`,
     home: join(dir, `node${i}`),
     key: generateValidatorKey(),
     reward: derived[count + i]!,
-    listen: `/ip4/127.0.0.1/tcp/${p2pBase + i}`,
+    listen: `/ip4/${hostOf(i)}/tcp/${p2pBase + i}`,
   }));
   const genesis = makeGenesis({
     chainId: DEV_CHAIN_ID,
@@ -84,10 +87,10 @@ export async function createDevnet(opts: DevnetOptions): Promise<DevnetManifest>
   for (const [i, v] of nodes.entries()) {
     const config: NodeConfigInput = {
       moniker: v.name,
-      rpc: { port: rpcBase + i },
+      rpc: { host: hostOf(i), port: rpcBase + i },
       block: { intervalMs: opts.blockIntervalMs ?? 1000 },
-      metrics: { enabled: true, port: metricsBase + i },
-      // Every devnet node dials from 127.0.0.1, so the per-IP cap must admit all of them.
+      metrics: { enabled: true, host: hostOf(i), port: metricsBase + i },
+      // Every devnet node on loopback dials from 127.0.0.1, so the per-IP cap must admit all of them.
       p2p: { listen: [v.listen], maxConnectionsPerIp: Math.max(16, 2 * n), sync: { peerWaitMs: 2000 } },
       log: { format: 'json' },
     };
@@ -97,7 +100,7 @@ export async function createDevnet(opts: DevnetOptions): Promise<DevnetManifest>
     manifest.nodes.push({
       name: v.name,
       home: v.home,
-      rpcUrl: `http://127.0.0.1:${rpcBase + i}`,
+      rpcUrl: `http://${hostOf(i)}:${rpcBase + i}`,
       p2p: addresses[i]!,
     });
   }

@@ -1,5 +1,6 @@
 // Driving the real `openchain` command as separate processes, for end-to-end tests.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 
@@ -43,11 +44,31 @@ export function startConfiguredNode(home: string, ...extra: string[]): Promise<N
   return launch(home, extra);
 }
 
-function launch(home: string, args: string[]): Promise<NodeProcess> {
-  const child = spawn(process.execPath, [CLI, 'start', '--home', home, '--log-format', 'json', ...args], {
+export interface LaunchOptions {
+  /** A command the node runs under, e.g. `ip netns exec NS` (it must exec, keeping the pid). */
+  readonly prefix?: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+  /** Every stdout and stderr line is also appended here. */
+  readonly logFile?: string;
+  /** How long to wait for "node running" (default 60 s). */
+  readonly startTimeoutMs?: number;
+}
+
+export function launch(home: string, args: string[], opts: LaunchOptions = {}): Promise<NodeProcess> {
+  const argv = [process.execPath, CLI, 'start', '--home', home, '--log-format', 'json', ...args];
+  const [command, ...rest] = [...(opts.prefix ?? []), ...argv];
+  const child = spawn(command!, rest, {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: opts.env ?? process.env,
   });
+  if (opts.logFile) {
+    const log = createWriteStream(opts.logFile, { flags: 'a' });
+    child.stdout!.pipe(log, { end: false });
+    child.stderr!.pipe(log, { end: false });
+    child.once('exit', () => log.end());
+  }
   const logs: Record<string, unknown>[] = [];
+  const startTimeoutMs = opts.startTimeoutMs ?? 60_000;
   let stderr = '';
   child.stderr!.on('data', (d) => {
     stderr += d;
@@ -56,8 +77,8 @@ function launch(home: string, args: string[]): Promise<NodeProcess> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`node did not start within 60 s; stderr: ${stderr}`));
-    }, 60_000);
+      reject(new Error(`node did not start within ${startTimeoutMs / 1000} s; stderr: ${stderr}`));
+    }, startTimeoutMs);
     exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`node exited with ${code} before starting; stderr: ${stderr}`));
@@ -90,11 +111,17 @@ function launch(home: string, args: string[]): Promise<NodeProcess> {
   });
 }
 
-export async function rpc<T = unknown>(url: string, method: string, params: unknown[] = []): Promise<T> {
+export async function rpc<T = unknown>(
+  url: string,
+  method: string,
+  params: unknown[] = [],
+  timeoutMs?: number,
+): Promise<T> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    ...(timeoutMs !== undefined ? { signal: AbortSignal.timeout(timeoutMs) } : {}),
   });
   const body = (await res.json()) as { result?: T; error?: { message: string } };
   if (body.error) throw new Error(`${method}: ${body.error.message}`);

@@ -1,0 +1,107 @@
+// The harness's own rules, without a network: manifests are checked before anything starts, the
+// random schedule is deterministic and well-formed, stalls are measured only while a quorum was up,
+// and the invariant that accounts for transactions catches lost, doubled and refused-yet-included
+// ones.
+import { describe, expect, it } from 'vitest';
+import { transactionsAccountedFor } from './invariants.ts';
+import type { SentRecord } from './load.ts';
+import { ManifestError, parseManifest, schedule } from './manifest.ts';
+import { StallMeter } from './monitor.ts';
+
+const base = { name: 't', validators: 4, durationS: 60 };
+
+describe('manifest', () => {
+  it('rejects a perturbation naming a node the network does not have, and a partition leaving one out', () => {
+    expect(() =>
+      parseManifest({ ...base, perturbations: [{ kind: 'kill', atS: 1, node: 'node9' }] }),
+    ).toThrow(/no node node9/);
+    expect(() =>
+      parseManifest({
+        ...base,
+        perturbations: [{ kind: 'partition', atS: 1, groups: [['node0'], ['node1', 'node2']] }],
+      }),
+    ).toThrow(/node3 is in no group/);
+    expect(() => parseManifest({ ...base, perturbations: [{ kind: 'explode', atS: 1 }] })).toThrow(
+      ManifestError,
+    );
+    expect(() => parseManifest({ ...base, durationS: 10, typo: 1 })).toThrow(/typo/);
+  });
+
+  it('expands a random schedule deterministically, one fault per interval, each within the run', () => {
+    const m = parseManifest({
+      ...base,
+      durationS: 600,
+      random: { everyS: 60, seed: 7, kinds: ['kill', 'pause', 'partition', 'delay', 'loss', 'wal-truncate'] },
+    });
+    const a = schedule(m);
+    expect(schedule(m)).toEqual(a);
+    expect(a.length).toBe(9);
+    for (const [i, p] of a.entries()) {
+      expect(p.atS).toBe(60 * (i + 1));
+      if (p.kind === 'partition') {
+        expect(new Set(p.groups.flat())).toEqual(new Set(['node0', 'node1', 'node2', 'node3']));
+        expect(p.forS).toBeLessThan(60);
+      }
+    }
+    const other = schedule({ ...m, random: { ...m.random!, seed: 8 } });
+    expect(other).not.toEqual(a);
+  });
+});
+
+describe('stall meter', () => {
+  it('counts a stall with a quorum only from the moment the quorum was back', () => {
+    const s = new StallMeter();
+    s.sample(0, 1, true, 0);
+    s.sample(10_000, 1, false, 0); // quorum lost: 10 s without a block, none of it healthy
+    s.sample(20_000, 1, false, 0);
+    s.sample(22_000, 1, true, 0); // back
+    s.sample(27_000, 1, true, 0);
+    s.sample(28_000, 2, true, 0);
+    expect(s.longest.seconds).toBe(27);
+    expect(s.longestHealthy.seconds).toBe(5);
+    expect(s.longestHealthy.fromS).toBe(22);
+  });
+});
+
+describe('transactions accounted for', () => {
+  const record = (hash: string, outcome: SentRecord['outcome']): SentRecord => ({
+    hash: hash as `0x${string}`,
+    raw: '0x',
+    sender: '0xa',
+    nonce: 0n,
+    kind: 'transfer',
+    outcome,
+    lastSentAt: 0,
+    included: false,
+  });
+  const facts = (entries: [string, number[]][]) => ({
+    common: 10,
+    blocks: 10,
+    transactions: 0,
+    reference: '',
+    txHeights: new Map(entries),
+  });
+
+  it('passes when every accepted transaction is in exactly one block', () => {
+    expect(transactionsAccountedFor([record('0x1', 'accepted')], facts([['0x1', [3]]]))).toEqual([]);
+  });
+
+  it('reports a lost, a doubled and a refused-yet-included transaction', () => {
+    const v = transactionsAccountedFor(
+      [
+        record('0x1', 'accepted'),
+        record('0x2', 'accepted'),
+        record('0x3', 'refused'),
+        record('0x4', 'unknown'),
+      ],
+      facts([
+        ['0x2', [3, 4]],
+        ['0x3', [5]],
+      ]),
+    );
+    expect(v).toHaveLength(3);
+    expect(v[0]).toMatch(/0x1 .*in no block/);
+    expect(v[1]).toMatch(/0x2 is in 2 blocks/);
+    expect(v[2]).toMatch(/0x3 was refused/);
+  });
+});
