@@ -79,6 +79,29 @@ describe('HeightVoteSet: queries', () => {
     expect(h.precommits(2)?.round).toBe(2);
   });
 
+  it('has no vote sets for a round nobody voted in', () => {
+    const h = heightVotes();
+    expect(h.prevotes(9)).toBeUndefined();
+    expect(h.precommits(9)).toBeUndefined();
+    expect(h.get(PRECOMMIT, 9)).toBeUndefined();
+  });
+
+  it('refuses a vote of another height before opening its round', () => {
+    const h = heightVotes();
+    expect(() => h.add(vote(v0, PREVOTE, 2, 1, null))).toThrow(
+      expect.objectContaining({ code: 'MALFORMED', message: 'vote for height 2 added to height 1' }),
+    );
+    expect(h.prevotes(1)).toBeUndefined();
+  });
+
+  it('counts a vote the caller verified without checking its signature again', () => {
+    const h = heightVotes();
+    const unchecked = { ...vote(v0, PRECOMMIT, 1, 0, B), signature: new Uint8Array(64) };
+    expect(h.add(unchecked, true).status).toBe('added');
+    expect(h.precommits(0)?.powerFor(B)).toBe(1n);
+    expect(() => h.add({ ...unchecked, validator: v1.address })).toThrow(VoteError);
+  });
+
   it('verify throws for a forged vote and passes a real one', () => {
     const h = heightVotes();
     expect(() => h.verify(vote(v0, PREVOTE, 1, 0, B))).not.toThrow();
