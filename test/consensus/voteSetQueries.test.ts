@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidatorSet } from '../../consensus/validatorSet.ts';
 import { VoteSet, verifyVote } from '../../consensus/voteSet.ts';
 import type { Hex } from '../../core/bytes.ts';
-import { PRECOMMIT, PREVOTE, VoteError } from '../../core/vote.ts';
+import { PRECOMMIT, PREVOTE } from '../../core/vote.ts';
 import { makeValidators, plain, vote } from './harness/fixtures.ts';
 
 const B = `0x${'bb'.repeat(32)}` as Hex;
@@ -13,15 +13,6 @@ const C = `0x${'cc'.repeat(32)}` as Hex;
 const vals = makeValidators([1n, 1n, 1n, 1n], 'vsq');
 const validators = new ValidatorSet(vals.map(plain));
 const precommits = () => new VoteSet(7n, 5, 2, PRECOMMIT, validators);
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof VoteError ? err.code : 'other';
-  }
-  return undefined;
-}
 
 describe('VoteSet majority under equivocation', () => {
   it('keeps the first block to reach +2/3 when equivocators give a second block +2/3 too', () => {
@@ -67,7 +58,12 @@ describe('VoteSet queries', () => {
     expect(set.add(unchecked, true).status).toBe('added');
     expect(set.powerFor(B)).toBe(1n);
     const outsider = makeValidators([1n], 'vsq-out')[0]!;
-    expect(codeOf(() => set.add(vote(outsider, PRECOMMIT, 5, 2, B), true))).toBe('UNKNOWN_VALIDATOR');
+    expect(() => set.add(vote(outsider, PRECOMMIT, 5, 2, B), true)).toThrow(
+      expect.objectContaining({
+        code: 'UNKNOWN_VALIDATOR',
+        message: `${outsider.address} is not a validator`,
+      }),
+    );
     expect(set.anyPower).toBe(1n);
   });
 
@@ -87,11 +83,31 @@ describe('VoteSet queries', () => {
     const set = new VoteSet(7n, 5, 2, PREVOTE, validators);
     for (const v of vals) set.add(vote(v, PREVOTE, 5, 2, B));
     expect(set.twoThirdsMajority()).toBe(B);
-    expect(codeOf(() => set.makeCommit())).toBe('INSUFFICIENT_POWER');
+    expect(() => set.makeCommit()).toThrow(
+      expect.objectContaining({
+        code: 'INSUFFICIENT_POWER',
+        message: 'no +2/3 precommits for a block at 5/2',
+      }),
+    );
   });
 
-  it('verifyVote returns the signer', () => {
+  it('verifyVote returns the signer, and says which vote it refuses and why', () => {
     const v = vote(vals[2]!, PREVOTE, 5, 2, null);
     expect(verifyVote(7n, v, validators)).toEqual(plain(vals[2]!));
+    const outsider = makeValidators([1n], 'vsq-out')[0]!;
+    expect(() => verifyVote(7n, vote(outsider, PREVOTE, 5, 2, null), validators)).toThrow(
+      `${outsider.address} is not a validator at height 5`,
+    );
+    expect(() => verifyVote(7n, { ...v, blockHash: B }, validators)).toThrow(
+      `vote signature of ${vals[2]!.address} does not verify`,
+    );
+  });
+
+  it('refuses a validly signed vote of another height, round or type, naming both', () => {
+    const set = precommits();
+    expect(() => set.add(vote(vals[0]!, PRECOMMIT, 6, 2, B))).toThrow(
+      'vote for 6/2/2 added to the set of 5/2/2',
+    );
+    expect(set.anyPower).toBe(0n);
   });
 });
