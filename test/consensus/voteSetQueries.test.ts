@@ -32,6 +32,7 @@ describe('VoteSet majority under equivocation', () => {
     set.add(first);
     set.add(second);
     expect(set.add(second)).toEqual({ status: 'duplicate' });
+    expect(set.has(second)).toBe(true);
     const third = set.add(vote(vals[0]!, PRECOMMIT, 5, 2, null));
     if (third.status !== 'conflict') throw new Error(`expected a conflict, got ${third.status}`);
     const pair = [third.evidence.voteA, third.evidence.voteB].map((v) => v.blockHash);
