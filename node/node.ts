@@ -23,6 +23,7 @@ import { Chain } from '../state/chain.ts';
 import { AttributionModule } from '../state/modules/attribution/index.ts';
 import { Database } from '../state/store/database.ts';
 import { blockSource } from './blockSource.ts';
+import { ByzantineFaults } from './byzantine/faults.ts';
 import type { NodeConfig } from './config.ts';
 import { consensusStore } from './consensusStore.ts';
 import { gossipHandlers } from './gossipHandlers.ts';
@@ -31,6 +32,7 @@ import { loadValidatorKey } from './keys.ts';
 import { HomeLock } from './lock.ts';
 import { NodeMetrics } from './metrics.ts';
 import { SyncController } from './sync.ts';
+import { nodeClock } from './testOnly.ts';
 import { CLIENT_VERSION, VERSION } from './version.ts';
 
 export interface NodeOptions {
@@ -99,6 +101,17 @@ export class OpenchainNode {
 
       const signer = existsSync(paths.validatorKey) ? openSigner(paths.validatorKey, paths.data) : undefined;
       if (!signer) log.warn('no validator key in the home: this node follows the chain without signing');
+      if (config.testOnly) {
+        log.warn(
+          { testOnly: config.testOnly },
+          'TEST-ONLY SWITCHES IN FORCE: this node is deliberately faulty; never run it on a real network',
+        );
+      }
+      const faults = new ByzantineFaults(config.testOnly?.byzantine ?? [], {
+        chain,
+        key: signer && loadValidatorKey(paths.validatorKey),
+        log,
+      });
 
       const nodeKey = await loadOrCreateNodeKey(nodeKeyPath(home));
       const host = await P2pHost.start({
@@ -113,7 +126,7 @@ export class OpenchainNode {
         },
       });
       closers.push(() => host.stop());
-      await host.serveBlocks(blockSource(chain));
+      await host.serveBlocks(faults.blockSource(blockSource(chain)));
 
       let sync: SyncController | undefined;
       const publish = (what: string, sent: Promise<number>) =>
@@ -125,11 +138,12 @@ export class OpenchainNode {
         requestCatchUp: () => void sync?.sync(),
       };
       const engine = new ConsensusEngine({
-        app: chain,
-        network,
+        app: faults.app(chain),
+        network: faults.network(network),
         store: consensusStore(db),
         wal: Wal.open(join(paths.data, 'consensus.wal'), log),
         signer,
+        clock: nodeClock(config.testOnly),
         config: {
           ...stripUndefined(config.consensus),
           timeoutCommitMs: config.block.intervalMs,
@@ -153,6 +167,8 @@ export class OpenchainNode {
       let synced = false;
       host.gossip.start(gossipHandlers(chain, engine, () => synced));
       closers.push(() => host.gossip.stop());
+      faults.start(host);
+      closers.push(() => faults.stop());
       chain.onLocalTx((raw) => void publish('transaction', host.gossip.publishTx(raw)));
       // A peer that connects may be ahead even when the network is quiet (a halted chain gossips
       // nothing that would trigger consensus catch-up): ask, at the cost of one status request.
