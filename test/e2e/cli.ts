@@ -5,6 +5,8 @@ import { promisify } from 'node:util';
 
 const CLI = new URL('../../node/bin/openchain.ts', import.meta.url).pathname;
 const run = promisify(execFile);
+/** Generous: on a shared, loaded machine a node's start (module loading included) can take a minute. */
+const START_TIMEOUT_MS = 120_000;
 
 /** Runs a one-shot CLI command to completion; rejects with its stderr on a non-zero exit. */
 export async function cli(...args: string[]): Promise<{ stdout: string; stderr: string }> {
@@ -56,8 +58,8 @@ function launch(home: string, args: string[]): Promise<NodeProcess> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`node did not start within 60 s; stderr: ${stderr}`));
-    }, 60_000);
+      reject(new Error(`node did not start within ${START_TIMEOUT_MS / 1000} s; stderr: ${stderr}`));
+    }, START_TIMEOUT_MS);
     exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`node exited with ${code} before starting; stderr: ${stderr}`));
