@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../node/config.ts';
 import { nodeClock, TEST_ONLY_ENV } from '../../node/testOnly.ts';
+import { startTestNode } from '../helpers/node.ts';
+import { waitFor } from '../p2p/helpers.ts';
 
 const allowed = { [TEST_ONLY_ENV]: '1' };
 
@@ -47,6 +49,23 @@ describe('the node clock', () => {
       const after = Date.now();
       expect(now).toBeGreaterThanOrEqual(before + offset);
       expect(now).toBeLessThanOrEqual(after + offset);
+    }
+  });
+});
+
+describe('a node with a clock offset', () => {
+  it('stamps the blocks it proposes with its shifted clock', { timeout: 60_000 }, async () => {
+    const hour = 3_600_000;
+    process.env[TEST_ONLY_ENV] = '1';
+    const t = await startTestNode({ testOnly: { clockOffsetMs: hour } });
+    try {
+      await waitFor(() => t.node.chain.head.header.height >= 2, 'two blocks', 30_000);
+      const time = t.node.chain.head.header.time;
+      expect(time).toBeGreaterThan(Date.now() + hour - 60_000);
+      expect(time).toBeLessThanOrEqual(Date.now() + hour);
+    } finally {
+      await t.stop();
+      delete process.env[TEST_ONLY_ENV];
     }
   });
 });
