@@ -6,7 +6,7 @@
 // listening to its proposer for a while: node1 falls behind, then catches up by sync), and agree.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ONLY_ENV } from '../../node/testOnly.ts';
-import { type NodeProcess, rpc } from './cli.ts';
+import { cliFails, type NodeProcess, rpc } from './cli.ts';
 import {
   advance,
   assertNoFork,
@@ -45,21 +45,19 @@ describe('byzantine validators among honest ones', () => {
     await devnet?.close();
   });
 
-  it('says loudly that a node runs with test-only switches', () => {
-    for (const i of [0, 1]) {
-      expect(
-        logged(
-          devnet.nodes[i],
-          'TEST-ONLY SWITCHES IN FORCE: this node is deliberately faulty; never run it on a real network',
-        ),
-      ).toHaveLength(1);
+  it('says loudly that a node runs with test-only switches, and refuses them without OPENCHAIN_TEST_ONLY=1', async () => {
+    const warning =
+      'TEST-ONLY SWITCHES IN FORCE: this node is deliberately faulty; never run it on a real network';
+    for (const i of [0, 1]) expect(logged(devnet.nodes[i], warning)).toHaveLength(1);
+    expect(logged(devnet.nodes[2], warning)).toHaveLength(0);
+    delete process.env[TEST_ONLY_ENV];
+    try {
+      const { code, stderr } = await cliFails('start', '--home', devnet.manifest.nodes[1]!.home);
+      expect(code).not.toBe(0);
+      expect(stderr).toMatch(/config\.testOnly: .*OPENCHAIN_TEST_ONLY=1/);
+    } finally {
+      process.env[TEST_ONLY_ENV] = '1';
     }
-    expect(
-      logged(
-        devnet.nodes[2],
-        'TEST-ONLY SWITCHES IN FORCE: this node is deliberately faulty; never run it on a real network',
-      ),
-    ).toHaveLength(0);
   });
 
   it('double-vote: the evidence lands in a block on every node; double-propose: the chain goes on without a fork', {
