@@ -6,6 +6,7 @@ import { OpenchainError } from '../core/errors.ts';
 import { p2pConfigSchema } from '../p2p/config.ts';
 import { SUBSCRIPTION_DEFAULTS } from '../rpc/eth/subscribe.ts';
 import { RPC_DEFAULTS } from '../rpc/server.ts';
+import { testOnlyRefusal, testOnlySchema } from './testOnly.ts';
 
 const port = z.number().int().min(0).max(65_535);
 const ms = z.number().int().min(0).max(600_000);
@@ -92,6 +93,8 @@ export const configSchema = z.strictObject({
       format: z.enum(['json', 'pretty']).default('pretty'),
     })
     .prefault({}),
+  /** Fault-test switches (node/testOnly.ts); refused unless OPENCHAIN_TEST_ONLY=1. */
+  testOnly: testOnlySchema.optional(),
 });
 
 export type NodeConfig = z.output<typeof configSchema>;
@@ -103,12 +106,14 @@ export class ConfigError extends OpenchainError<'INVALID_CONFIG'> {
   }
 }
 
-export function parseConfig(json: unknown, source = 'config'): NodeConfig {
+export function parseConfig(json: unknown, source = 'config', env = process.env): NodeConfig {
   const result = configSchema.safeParse(json);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${['config', ...i.path].join('.')}: ${i.message}`);
     throw new ConfigError(`invalid ${source}:\n  ${problems.join('\n  ')}`);
   }
+  const refusal = result.data.testOnly && testOnlyRefusal(env);
+  if (refusal) throw new ConfigError(`invalid ${source}:\n  ${refusal}`);
   return result.data;
 }
 

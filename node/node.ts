@@ -24,6 +24,7 @@ import { Chain } from '../state/chain.ts';
 import { AttributionModule } from '../state/modules/attribution/index.ts';
 import { Database, StoreCorruptError } from '../state/store/database.ts';
 import { blockSource } from './blockSource.ts';
+import { ByzantineFaults } from './byzantine/faults.ts';
 import type { NodeConfig } from './config.ts';
 import { consensusStore } from './consensusStore.ts';
 import { DataDamagedError, headProblems, walCommittedHeight } from './dataCheck.ts';
@@ -33,6 +34,7 @@ import { loadValidatorKey } from './keys.ts';
 import { HomeLock } from './lock.ts';
 import { NodeMetrics } from './metrics.ts';
 import { proveHead, SyncController } from './sync.ts';
+import { nodeClock } from './testOnly.ts';
 import { TxRelayBudget } from './txRelayBudget.ts';
 import { CLIENT_VERSION, VERSION } from './version.ts';
 
@@ -120,6 +122,17 @@ export class OpenchainNode {
           'new database: this validator signs again once the chain is past the height it last signed',
         );
       }
+      if (config.testOnly) {
+        log.warn(
+          { testOnly: config.testOnly },
+          'TEST-ONLY SWITCHES IN FORCE: this node is deliberately faulty; never run it on a real network',
+        );
+      }
+      const faults = new ByzantineFaults(config.testOnly?.byzantine ?? [], {
+        chain,
+        key: signer && loadValidatorKey(paths.validatorKey),
+        log,
+      });
 
       const nodeKey = await loadOrCreateNodeKey(nodeKeyPath(home));
       const host = await P2pHost.start({
@@ -134,7 +147,7 @@ export class OpenchainNode {
         },
       });
       closers.push(() => host.stop());
-      await host.serveBlocks(blockSource(chain));
+      await host.serveBlocks(faults.blockSource(blockSource(chain)));
 
       let sync: SyncController | undefined;
       const publish = (what: string, sent: Promise<number>) =>
@@ -146,11 +159,12 @@ export class OpenchainNode {
         requestCatchUp: () => void sync?.sync(),
       };
       const engine = new ConsensusEngine({
-        app: chain,
-        network,
+        app: faults.app(chain),
+        network: faults.network(network),
         store: consensusStore(db),
         wal: Wal.open(walPath, log),
         signer,
+        clock: nodeClock(config.testOnly),
         config: {
           ...stripUndefined(config.consensus),
           timeoutCommitMs: config.block.intervalMs,
@@ -183,6 +197,8 @@ export class OpenchainNode {
         gossipHandlers(chain, engine, { syncing: () => controller.status().syncing, txBudget }),
       );
       closers.push(() => host.gossip.stop());
+      faults.start(host);
+      closers.push(() => faults.stop());
       chain.onLocalTx((raw) => void publish('transaction', host.gossip.publishTx(raw)));
       // A peer that connects may be ahead even when the network is quiet (a halted chain gossips
       // nothing that would trigger consensus catch-up): ask, at the cost of one status request.

@@ -6,16 +6,18 @@ import { promisify } from 'node:util';
 
 const CLI = new URL('../../node/bin/openchain.ts', import.meta.url).pathname;
 const run = promisify(execFile);
+/** Generous: on a shared, loaded machine a command or a node's start can take over a minute. */
+const START_TIMEOUT_MS = 120_000;
 
 /** Runs a one-shot CLI command to completion; rejects with its stderr on a non-zero exit. */
 export async function cli(...args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return run(process.execPath, [CLI, ...args], { timeout: 60_000 });
+  return run(process.execPath, [CLI, ...args], { timeout: START_TIMEOUT_MS });
 }
 
 /** Runs a CLI command expected to fail; resolves with its exit code and stderr. */
 export async function cliFails(...args: string[]): Promise<{ code: number; stderr: string }> {
   try {
-    await run(process.execPath, [CLI, ...args], { timeout: 60_000 });
+    await run(process.execPath, [CLI, ...args], { timeout: START_TIMEOUT_MS });
   } catch (err) {
     const e = err as { code: number; stderr: string };
     return { code: e.code, stderr: e.stderr };
@@ -68,7 +70,7 @@ export function launch(home: string, args: string[], opts: LaunchOptions = {}): 
     child.once('exit', () => log.end());
   }
   const logs: Record<string, unknown>[] = [];
-  const startTimeoutMs = opts.startTimeoutMs ?? 60_000;
+  const startTimeoutMs = opts.startTimeoutMs ?? START_TIMEOUT_MS;
   let stderr = '';
   child.stderr!.on('data', (d) => {
     stderr += d;

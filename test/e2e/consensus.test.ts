@@ -10,7 +10,16 @@ import { signTx } from '../../core/tx.ts';
 import { devAccounts } from '../../node/devAccounts.ts';
 import { homePaths } from '../../node/home.ts';
 import { cli, type NodeProcess, rpc, startNode } from './cli.ts';
-import { blockHashAt, height, startDevnet, type TestDevnet, waitFor } from './devnet.ts';
+import {
+  advance,
+  assertNoFork as assertNoForkAt,
+  evidenceAt,
+  height,
+  startDevnet,
+  type TestDevnet,
+  waitFor,
+  waitForEvidence,
+} from './devnet.ts';
 
 const [alice] = devAccounts(1);
 const SINK = '0x000000000000000000000000000000000000beef';
@@ -29,26 +38,7 @@ describe('four validators over libp2p', () => {
   });
 
   const running = () => devnet.nodes.flatMap((n, i) => (n ? [devnet.url(i)] : []));
-
-  /** Every height every running node has agrees across nodes; returns the lowest common height. */
-  async function assertNoFork(urls = running()): Promise<number> {
-    const heights = await Promise.all(urls.map(height));
-    const common = Math.min(...heights);
-    for (let h = 1; h <= common; h++) {
-      const hashes = await Promise.all(urls.map((u) => blockHashAt(u, h)));
-      expect(new Set(hashes).size, `height ${h}: ${hashes.join(' ')}`).toBe(1);
-    }
-    return common;
-  }
-
-  async function advance(urls: string[], blocks: number, timeoutMs = 60_000): Promise<void> {
-    const start = Math.max(...(await Promise.all(urls.map(height))));
-    await waitFor(
-      `${blocks} more blocks on ${urls.join(', ')}`,
-      async () => (await Promise.all(urls.map(height))).every((h) => h >= start + blocks),
-      timeoutMs,
-    );
-  }
+  const assertNoFork = (urls = running()) => assertNoForkAt(urls);
 
   it('agrees on identical blocks, and a transfer sent to one node is final on all', async () => {
     await advance(running(), 3);
@@ -165,31 +155,11 @@ describe('four validators over libp2p', () => {
     const culprit = (await rpc<{ validatorAddress: string }>(devnet.url(3), 'open_nodeInfo'))
       .validatorAddress;
 
-    let found: { height: number; hash: string } | undefined;
-    let scanned = 0;
-    await waitFor(
-      'duplicate-vote evidence in a block',
-      async () => {
-        const head = await height(devnet.url(0));
-        for (; scanned < head; ) {
-          scanned++;
-          const evidence = await rpc<{ validator: string; hash: string }[]>(
-            devnet.url(0),
-            'open_getEvidence',
-            [`0x${scanned.toString(16)}`],
-          );
-          const ev = evidence.find((e) => e.validator === culprit);
-          if (ev) found = { height: scanned, hash: ev.hash };
-        }
-        return found !== undefined;
-      },
-      120_000,
-    );
+    const found = await waitForEvidence(devnet.url(0), culprit);
     for (const url of running()) {
-      const evidence = await rpc<{ validator: string; hash: string }[]>(url, 'open_getEvidence', [
-        `0x${found!.height.toString(16)}`,
-      ]);
-      expect(evidence).toContainEqual(expect.objectContaining({ validator: culprit, hash: found!.hash }));
+      expect(await evidenceAt(url, found.height)).toContainEqual(
+        expect.objectContaining({ validator: culprit, hash: found.hash }),
+      );
     }
     await twin.kill();
     await assertNoFork();

@@ -1,10 +1,13 @@
 // A multi-validator devnet of real processes for end-to-end tests: homes written by the same code
 // as `openchain devnet`, on free loopback ports, each node started, killed and restarted at will.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
+import type { NodeConfigInput } from '../../node/config.ts';
 import { createDevnet, type DevnetManifest } from '../../node/devnet.ts';
+import { homePaths } from '../../node/home.ts';
 import { type NodeProcess, rpc, startConfiguredNode } from './cli.ts';
 
 function portFree(port: number): Promise<boolean> {
@@ -40,6 +43,8 @@ export interface TestDevnet {
 export async function startDevnet(opts: {
   validators: number;
   blockIntervalMs?: number;
+  /** Test-only switches per node index (the test sets OPENCHAIN_TEST_ONLY=1 for its processes). */
+  testOnly?: Readonly<Record<number, NodeConfigInput['testOnly']>>;
 }): Promise<TestDevnet> {
   const dir = mkdtempSync(join(tmpdir(), 'openchain-devnet-'));
   const n = opts.validators;
@@ -53,6 +58,8 @@ export async function startDevnet(opts: {
     metricsBasePort: base + 2 * n,
     blockIntervalMs: opts.blockIntervalMs ?? 500,
   });
+  for (const [i, testOnly] of Object.entries(opts.testOnly ?? {}))
+    setTestOnly(manifest.nodes[Number(i)]!.home, testOnly);
   const nodes: (NodeProcess | undefined)[] = Array.from({ length: n });
   const devnet: TestDevnet = {
     dir,
@@ -113,4 +120,65 @@ export async function blockHashAt(url: string, h: number): Promise<string | unde
     false,
   ]);
   return block?.hash;
+}
+
+/** Writes (or, with undefined, removes) the test-only section of a home's config.json. */
+export function setTestOnly(home: string, testOnly: NodeConfigInput['testOnly']): void {
+  const path = homePaths(home).config;
+  const config = JSON.parse(readFileSync(path, 'utf8')) as NodeConfigInput;
+  writeFileSync(path, `${JSON.stringify({ ...config, testOnly }, null, 2)}\n`);
+}
+
+/** Every height every node at `urls` has agrees across them; returns the lowest common height. */
+export async function assertNoFork(urls: readonly string[]): Promise<number> {
+  const heights = await Promise.all(urls.map(height));
+  const common = Math.min(...heights);
+  for (let h = 1; h <= common; h++) {
+    const hashes = await Promise.all(urls.map((u) => blockHashAt(u, h)));
+    expect(new Set(hashes).size, `height ${h}: ${hashes.join(' ')}`).toBe(1);
+  }
+  return common;
+}
+
+/** Waits until every node at `urls` is `blocks` past the highest of them now. */
+export async function advance(urls: readonly string[], blocks: number, timeoutMs = 60_000): Promise<void> {
+  const start = Math.max(...(await Promise.all(urls.map(height))));
+  await waitFor(
+    `${blocks} more blocks on ${urls.join(', ')}`,
+    async () => (await Promise.all(urls.map(height))).every((h) => h >= start + blocks),
+    timeoutMs,
+  );
+}
+
+export interface EvidenceEntry {
+  readonly validator: string;
+  readonly hash: string;
+}
+
+export function evidenceAt(url: string, h: number): Promise<EvidenceEntry[]> {
+  return rpc<EvidenceEntry[]>(url, 'open_getEvidence', [`0x${h.toString(16)}`]);
+}
+
+/** Scans the chain at `url` from height 1 until a block holds evidence against `validator`. */
+export async function waitForEvidence(
+  url: string,
+  validator: string,
+  timeoutMs = 120_000,
+): Promise<{ height: number; hash: string }> {
+  let found: { height: number; hash: string } | undefined;
+  let scanned = 0;
+  await waitFor(
+    `duplicate-vote evidence against ${validator} in a block`,
+    async () => {
+      const head = await height(url);
+      while (!found && scanned < head) {
+        scanned++;
+        const ev = (await evidenceAt(url, scanned)).find((e) => e.validator === validator);
+        if (ev) found = { height: scanned, hash: ev.hash };
+      }
+      return found !== undefined;
+    },
+    timeoutMs,
+  );
+  return found!;
 }

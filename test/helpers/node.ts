@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { createPublicClient, createWalletClient, defineChain, http, type Chain as ViemChain } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { loadConfigFile } from '../../node/config.ts';
+import { loadConfigFile, type NodeConfigInput } from '../../node/config.ts';
 import { type DevAccount, devAccounts } from '../../node/devAccounts.ts';
 import { homePaths } from '../../node/home.ts';
 import { initHome } from '../../node/init.ts';
@@ -35,7 +35,12 @@ export function viemChainFor(id: number, url: string): ViemChain {
 }
 
 export async function startTestNode(
-  opts: { blockIntervalMs?: number; accounts?: number; rpc?: Record<string, unknown> } = {},
+  opts: {
+    blockIntervalMs?: number;
+    accounts?: number;
+    rpc?: Record<string, unknown>;
+    testOnly?: NodeConfigInput['testOnly'];
+  } = {},
 ): Promise<TestNode> {
   const home = mkdtempSync(join(tmpdir(), 'openchain-node-'));
   const accounts = devAccounts(opts.accounts ?? 4);
@@ -48,6 +53,7 @@ export async function startTestNode(
       rpc: { ...opts.rpc, port: 0 },
       block: { intervalMs: opts.blockIntervalMs ?? 100 },
       p2p: { listen: ['/ip4/127.0.0.1/tcp/0'], sync: { peerWaitMs: 0 } },
+      ...(opts.testOnly ? { testOnly: opts.testOnly } : {}),
     },
   });
   const nodeHome = join(home, 'n');
