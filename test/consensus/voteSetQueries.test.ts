@@ -25,19 +25,22 @@ describe('VoteSet majority under equivocation', () => {
     expect(set.anyPower).toBe(3n);
   });
 
-  it('pairs every later conflicting vote with the validator first vote as evidence', () => {
+  it('pairs the first conflicting vote with the validator first vote as evidence; later ones are excess', () => {
     const set = precommits();
     const first = vote(vals[0]!, PRECOMMIT, 5, 2, B);
     const second = vote(vals[0]!, PRECOMMIT, 5, 2, C);
     set.add(first);
-    set.add(second);
+    const conflict = set.add(second);
+    if (conflict.status !== 'conflict') throw new Error(`expected a conflict, got ${conflict.status}`);
+    const pair = [conflict.evidence.voteA, conflict.evidence.voteB].map((v) => v.blockHash);
+    expect(pair).toContain(B);
+    expect(pair).toContain(C);
     expect(set.add(second)).toEqual({ status: 'duplicate' });
     expect(set.has(second)).toBe(true);
-    const third = set.add(vote(vals[0]!, PRECOMMIT, 5, 2, null));
-    if (third.status !== 'conflict') throw new Error(`expected a conflict, got ${third.status}`);
-    const pair = [third.evidence.voteA, third.evidence.voteB].map((v) => v.blockHash);
-    expect(pair).toContain(B);
-    expect(pair).toContain(null);
+    // One offence is one piece of evidence: a third vote of the same step is neither kept nor paired.
+    const third = vote(vals[0]!, PRECOMMIT, 5, 2, null);
+    expect(set.add(third)).toEqual({ status: 'excess' });
+    expect(set.has(third)).toBe(false);
   });
 });
 
