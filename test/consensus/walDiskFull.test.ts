@@ -3,7 +3,7 @@
 // anything the WAL does not hold; once space is freed it commits again.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConsensusError } from '../../consensus/errors.ts';
 import { readWal, Wal } from '../../consensus/wal.ts';
 import { PREVOTE } from '../../core/vote.ts';
@@ -30,6 +30,7 @@ describe.skipIf(tmpfsUnavailable)(
       const dir = mountTmpfs(128 * 1024);
       const path = join(dir, 'wal');
       const wal = Wal.open(path, silentLogger);
+      onTestFinished(() => wal.close());
       wal.write(small, true);
       const before = statSync(path).size;
       // A record larger than the whole file system: the kernel takes part of it, then says ENOSPC.
