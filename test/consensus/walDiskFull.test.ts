@@ -94,5 +94,35 @@ describe.skipIf(tmpfsUnavailable)(
       // The WAL holds no torn record from the failed appends.
       expect(readWal(join(walDir, 'wal')).problem).toBeUndefined();
     });
+
+    it('with one validator of four on a full disk, the others commit; it acts on no peer input, then catches up', async () => {
+      const walDir = mountTmpfs(1024 * 1024);
+      const { logger, records } = captureLogger('warn');
+      const c = await Cluster.start({ logger }, []);
+      await c.startNode(0, { walDir });
+      for (const i of [1, 2, 3]) await c.startNode(i);
+      const node = c.nodes[0]!;
+      expect(await c.reach(2)).toBe(true);
+
+      const free = fillDisk(walDir);
+      await c.run(20_000); // the WAL file's last page takes its last few records
+      const stuckAt = node.app.height;
+      const sentBefore = new Set(c.net.sent.filter((s) => s.from === 'n0').map((s) => subject(s.message)));
+      const sentCount = c.net.sent.length;
+      // Three of four keep committing without it.
+      expect(await c.reach(stuckAt + 3, 60_000, [1, 2, 3])).toBe(true);
+      expect(node.halted).toBeUndefined();
+      const ownWhileFull = c.net.sent.slice(sentCount).filter((s) => s.from === 'n0');
+      expect(ownWhileFull.map((s) => subject(s.message)).filter((s) => !sentBefore.has(s))).toEqual([]);
+      expect(records.some((r) => r.msg === 'the consensus WAL cannot be written; input not acted on')).toBe(
+        true,
+      );
+
+      free();
+      const top = Math.max(...c.heights());
+      expect(await c.reach(top + 2, 60_000)).toBe(true);
+      expect(node.halted).toBeUndefined();
+      c.expectSafety();
+    });
   },
 );
