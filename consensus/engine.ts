@@ -106,12 +106,16 @@ const RECHECK_FIRST_MS = 100;
 const RECHECK_MAX_MS = 5_000;
 
 /**
- * When the double-sign guard cannot persist its state for a transient reason (descriptors or disk
- * space exhausted), nothing is signed and the message is tried again after SIGN_RETRY_FIRST_MS,
- * doubling up to SIGN_RETRY_MAX_MS, while its round lasts.
+ * When the double-sign guard or the WAL cannot persist an own message for a transient reason
+ * (descriptors or disk space exhausted), nothing is sent and the message is tried again after
+ * SIGN_RETRY_FIRST_MS, doubling up to SIGN_RETRY_MAX_MS, while its round lasts.
  */
 const SIGN_RETRY_FIRST_MS = 100;
 const SIGN_RETRY_MAX_MS = 5_000;
+
+function isWalTransient(err: unknown): boolean {
+  return err instanceof ConsensusError && err.code === 'WAL_WRITE_TRANSIENT';
+}
 
 type OwnAction = Extract<Action, { kind: 'vote' | 'propose' }>;
 
@@ -747,7 +751,8 @@ export class ConsensusEngine {
     if (m.hasProposal(proposal.round, hash)) return verdict(ignore('DUPLICATE', 'proposal already received'));
     if (m.proposalCount(proposal.round) >= 2)
       return verdict(ignore('TOO_MANY_PROPOSALS', `round ${proposal.round} has two`));
-    if (!replay) this.#wal.write({ kind: 'proposal', proposal }, false);
+    if (!replay && !this.#logInput({ kind: 'proposal', proposal }))
+      return verdict(ignore('WAL_UNAVAILABLE', 'the consensus WAL cannot be written for now'));
     const known = m.block(hash) !== undefined;
     const started = performance.now();
     const check = await this.#checkBlock(m, proposal.block, hash, replay);
@@ -789,7 +794,7 @@ export class ConsensusEngine {
       // Dropped before the WAL: a duplicate, a further equivocation, or a round that another vote of
       // the same validator queued meanwhile took out of its window.
       if (m.votes.has(vote) || m.votes.isExcess(vote) || !m.votes.inWindow(vote)) return;
-      if (!replay) this.#wal.write({ kind: 'vote', vote }, false);
+      if (!replay && !this.#logInput({ kind: 'vote', vote })) return;
       await this.#perform(m, m.onVote(vote, true).actions);
       return;
     }
@@ -808,7 +813,11 @@ export class ConsensusEngine {
   async #handleTimeout(timeout: TimeoutInfo, replay: boolean): Promise<void> {
     const m = this.#machine;
     if (!m.isTimeoutRelevant(timeout)) return;
-    if (!replay) this.#wal.write({ kind: 'timeout', timeout }, false);
+    if (!replay && !this.#logInput({ kind: 'timeout', timeout })) {
+      // Nobody re-sends a timeout: armed again, so that the round moves once the WAL takes it.
+      this.#scheduleTimeout(timeout);
+      return;
+    }
     this.#log.debug(timeout, 'timeout');
     await this.#perform(m, m.onTimeout(timeout));
   }
@@ -994,7 +1003,7 @@ export class ConsensusEngine {
       const signature = this.#sign(m, action, step, voteSignBytes(this.#chainId, unsigned));
       if (!signature) return [];
       vote = { ...unsigned, signature };
-      this.#wal.write({ kind: 'vote', vote }, true);
+      if (!this.#logOwn(m.height, action, { kind: 'vote', vote })) return [];
       this.#own.addVote(vote);
       this.#net.broadcastVote(vote);
       this.#notePrecommit(m, vote);
@@ -1030,7 +1039,8 @@ export class ConsensusEngine {
       const signature = this.#sign(m, action, SignStep.propose, bytes);
       if (!signature) return [];
       proposal = { height: m.height, round: action.round, polRound: action.polRound, block, signature };
-      this.#wal.write({ kind: 'proposal', proposal }, true);
+      // Retried with the same block: the guard answers identical sign bytes with its signature.
+      if (!this.#logOwn(m.height, { ...action, block }, { kind: 'proposal', proposal })) return [];
       this.#own.addProposal(proposal);
       this.#sendProposal(m, proposal);
       this.#log.info(
@@ -1062,22 +1072,54 @@ export class ConsensusEngine {
     const { height } = m;
     const { round } = action;
     try {
-      const signature = this.#signer!.sign(height, round, step, bytes);
-      this.#signRetryMs = SIGN_RETRY_FIRST_MS;
-      return signature;
+      return this.#signer!.sign(height, round, step, bytes);
     } catch (err) {
       if (isTransientIoError(err)) {
-        this.#log.warn(
-          { err, height, round, step, retryMs: this.#signRetryMs },
-          'the signer cannot persist its state; not signing, trying again later',
-        );
-        this.#unsigned.push({ height, action });
-        this.#scheduleTick('signRetry', this.#signRetryMs);
+        this.#deferOwn(height, action, err, 'the signer cannot persist its state; not signing');
         return undefined;
       }
       if (!(err instanceof DoubleSignError)) throw err;
       this.#log.error({ err, height, round, step }, 'the signer refused to sign; skipping this message');
       return undefined;
+    }
+  }
+
+  /** Writes an own message to the WAL, durably, before it is sent; false: deferred (see #deferOwn). */
+  #logOwn(height: number, action: OwnAction, entry: WalEntry): boolean {
+    try {
+      this.#wal.write(entry, true);
+    } catch (err) {
+      if (!isWalTransient(err)) throw err;
+      this.#deferOwn(height, action, err, 'the consensus WAL cannot be written; not sending');
+      return false;
+    }
+    this.#signRetryMs = SIGN_RETRY_FIRST_MS;
+    return true;
+  }
+
+  /** An own message that could not be persisted for a transient reason: tried again later. */
+  #deferOwn(height: number, action: OwnAction, err: unknown, why: string): void {
+    const { round } = action;
+    this.#log.warn(
+      { err, height, round, kind: action.kind, retryMs: this.#signRetryMs },
+      `${why}; trying again later`,
+    );
+    this.#unsigned.push({ height, action });
+    this.#scheduleTick('signRetry', this.#signRetryMs);
+  }
+
+  /**
+   * Writes a peer input, a timeout or a verdict to the WAL before it is acted on. False when the
+   * WAL cannot take it for now: it is not acted on (peers re-send theirs, see `rebroadcast`).
+   */
+  #logInput(entry: WalEntry): boolean {
+    try {
+      this.#wal.write(entry, false);
+      return true;
+    } catch (err) {
+      if (!isWalTransient(err)) throw err;
+      this.#log.warn({ err, kind: entry.kind }, 'the consensus WAL cannot be written; input not acted on');
+      return false;
     }
   }
 
@@ -1164,8 +1206,10 @@ export class ConsensusEngine {
     if (known === true) return VALID;
     if (known === false) return { why: 'block found invalid before', objective: true };
     const check = await this.#askBlock(m, block, hash);
-    if (check === VALID || check.objective)
-      this.#wal.write({ kind: 'verdict', height: m.height, hash, valid: check === VALID }, false);
+    const verdict = { kind: 'verdict', height: m.height, hash, valid: check === VALID } as const;
+    // Not recorded, not known: no vote may rest on it, so it counts as unchecked (rechecked later).
+    if ((check === VALID || check.objective) && !this.#logInput(verdict))
+      return { why: 'the consensus WAL cannot record the verdict for now', objective: false };
     return check;
   }
 
@@ -1199,7 +1243,14 @@ export class ConsensusEngine {
     // Validator sets are kept as long as evidence from their height can be verified.
     const expired = height - this.#cfg.evidenceMaxAgeBlocks - 1;
     if (expired >= 1) await this.#states.deleteProposerState(expired);
-    this.#wal.endHeight(height);
+    try {
+      this.#wal.endHeight(height);
+    } catch (err) {
+      // Rotation only bounds the file: replay skips records of other heights, so the next height
+      // appends to this file and rotates it at its end.
+      if (!isWalTransient(err)) throw err;
+      this.#log.warn({ err, height }, 'cannot rotate the consensus WAL for now; keeping it');
+    }
     this.#evidence.onBlockCommitted(height, block.evidence);
     this.#last = precommits
       ? { height, blockHash: commit.blockHash, validators: m.validators, precommits }

@@ -21,8 +21,13 @@ export type ConsensusErrorCode =
   | 'BLOCK_NOT_CHECKED'
   /** A synced block's commit does not prove it (the peer that sent it lied). */
   | 'INVALID_COMMIT'
-  /** The write-ahead log cannot be written. */
+  /** The write-ahead log cannot be written (or was left damaged): the engine halts. */
   | 'WAL_WRITE_FAILED'
+  /**
+   * A WAL write failed for a reason that may clear on its own (disk full, descriptors exhausted)
+   * and the log was left as it was before: the input is not acted on, and tried again later.
+   */
+  | 'WAL_WRITE_TRANSIENT'
   /** A WAL record exceeds the size limit. */
   | 'WAL_RECORD_TOO_LARGE'
   /** The engine is in the wrong lifecycle state for the call. */

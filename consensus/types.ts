@@ -64,6 +64,8 @@ export type PeerId = string;
 
 export type VerdictCode =
   | 'NOT_RUNNING'
+  /** Our WAL cannot take it for now (disk full?): not acted on; re-send it later. */
+  | 'WAL_UNAVAILABLE'
   | 'DUPLICATE'
   | 'OLD_HEIGHT'
   | 'FUTURE_HEIGHT'

@@ -8,13 +8,24 @@
 // process crash keeps them in the page cache; losing them to a power cut only costs liveness); own
 // messages are fsynced before they are sent, so nothing we sent can be missing from the log.
 // A torn or corrupt tail (a crash mid-write) fails the length or CRC check: it is logged and cut off.
+// A write that fails while the process lives (disk full, descriptors exhausted) is cut off at once,
+// so that a later append never follows a torn record (replay stops at the first bad one); its error
+// is WAL_WRITE_TRANSIENT when it may clear on its own and nothing is left half-written.
 //
 // The log holds one height: at each end-height marker it is replaced, atomically, by a file holding
 // only that marker, so it never grows beyond one height's messages.
-import { closeSync, fsyncSync, openSync, readFileSync, truncateSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  truncateSync,
+} from 'node:fs';
 import { crc32 } from 'node:zlib';
 import type { Logger } from 'pino';
-import { replaceFileDurably, writeAll } from './durableFile.ts';
+import { isTransientIoError, replaceFileDurably, writeAll } from './durableFile.ts';
 import { ConsensusError } from './errors.ts';
 import { decodeWalEntry, encodeWalEntry, type WalEntry } from './walCodec.ts';
 
@@ -68,11 +79,22 @@ export function readWal(path: string, maxRecordBytes = DEFAULT_MAX_RECORD_BYTES)
   return { entries, intact: offset, size: buf.length };
 }
 
+/** Transient when the cause may clear on its own (the log itself was left intact). */
+function failureCode(err: unknown): 'WAL_WRITE_TRANSIENT' | 'WAL_WRITE_FAILED' {
+  return isTransientIoError(err) ? 'WAL_WRITE_TRANSIENT' : 'WAL_WRITE_FAILED';
+}
+
+function walError(code: 'WAL_WRITE_TRANSIENT' | 'WAL_WRITE_FAILED', what: string, cause: unknown) {
+  return new ConsensusError(code, `${what}: ${(cause as Error).message}`, { cause });
+}
+
 export class Wal {
   readonly path: string;
   readonly #log: Logger;
   readonly #maxRecordBytes: number;
   #fd: number | undefined;
+  /** Bytes of intact records in the file: where a failed append is cut back to. */
+  #size = 0;
   #recovered: WalEntry[];
 
   /** Opens (creating if needed) the log at `path`, reading its records and cutting a damaged tail. */
@@ -95,6 +117,7 @@ export class Wal {
     this.#recovered = read.entries;
     this.#fd = openSync(path, 'a', 0o600);
     fsyncSync(this.#fd);
+    this.#size = fstatSync(this.#fd).size;
   }
 
   /** The records found when the log was opened, in order (handed out once). */
@@ -114,35 +137,42 @@ export class Wal {
       );
     }
     const fd = this.#openFd();
+    const bytes = frame(payload);
     try {
-      writeAll(fd, frame(payload));
+      writeAll(fd, bytes);
       if (sync) fsyncSync(fd);
     } catch (err) {
-      throw new ConsensusError(
-        'WAL_WRITE_FAILED',
-        `cannot write the consensus WAL ${this.path}: ${(err as Error).message}`,
-        {
-          cause: err,
-        },
-      );
+      try {
+        ftruncateSync(fd, this.#size);
+      } catch (cutErr) {
+        throw walError('WAL_WRITE_FAILED', `cannot cut a failed append off ${this.path}`, cutErr);
+      }
+      throw walError(failureCode(err), `cannot write the consensus WAL ${this.path}`, err);
     }
+    this.#size += bytes.length;
   }
 
   /** Marks `height` committed and starts a fresh log holding only that marker. */
   endHeight(height: number): void {
+    const marker = frame(encodeWalEntry({ kind: 'endHeight', height }));
+    let failure: unknown;
     try {
-      replaceFileDurably(this.path, frame(encodeWalEntry({ kind: 'endHeight', height })));
-      if (this.#fd !== undefined) closeSync(this.#fd);
-      this.#fd = openSync(this.path, 'a', 0o600);
+      replaceFileDurably(this.path, marker);
     } catch (err) {
-      throw new ConsensusError(
-        'WAL_WRITE_FAILED',
-        `cannot rotate the consensus WAL ${this.path}: ${(err as Error).message}`,
-        {
-          cause: err,
-        },
-      );
+      failure = err;
     }
+    // Reopened either way: a failure after the rename leaves `path` a new file, and appends to the
+    // old descriptor would go to an unlinked one.
+    try {
+      if (this.#fd !== undefined) closeSync(this.#fd);
+      this.#fd = undefined;
+      this.#fd = openSync(this.path, 'a', 0o600);
+      this.#size = fstatSync(this.#fd).size;
+    } catch (err) {
+      throw walError('WAL_WRITE_FAILED', `cannot reopen the consensus WAL ${this.path}`, err);
+    }
+    if (failure !== undefined)
+      throw walError(failureCode(failure), `cannot rotate the consensus WAL ${this.path}`, failure);
     this.#log.debug({ height }, 'consensus WAL rotated');
   }
 

@@ -80,6 +80,8 @@ export interface StartOptions {
   readonly config?: Partial<ConsensusConfig>;
   /** Run without the validator key: a full node following consensus. */
   readonly withoutSigner?: boolean;
+  /** Where the WAL file lives (a file system of its own, say); defaults to the node's dir. */
+  readonly walDir?: string;
 }
 
 export interface ClusterNode {
@@ -179,7 +181,7 @@ export class Cluster {
       app: node.app,
       network,
       store: node.store,
-      wal: new FaultyWal(join(node.dir, 'wal'), this.#logger, node.faults),
+      wal: new FaultyWal(join(opts.walDir ?? node.dir, 'wal'), this.#logger, node.faults),
       signer: opts.withoutSigner ? undefined : signer,
       config: { ...this.#config, ...opts.config },
       clock: this.time,
