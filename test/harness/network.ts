@@ -240,45 +240,26 @@ async function netnsNetwork(pid: number, subnet: number, onClose: () => void): P
 
     async redirect({ a, aPort, viaAB, b, bPort, viaBA }) {
       const [ha, hb] = [hostOf(a), hostOf(b)];
+      // Traffic from one end to the other's port goes to the proxy on the gateway instead.
+      const dnat = (to: Host, port: number, via: number) => [
+        '-t',
+        'nat',
+        '%',
+        'OUTPUT',
+        '-p',
+        'tcp',
+        '-d',
+        to.ip,
+        '--dport',
+        `${port}`,
+        '-j',
+        'DNAT',
+        '--to-destination',
+        `${gateway}:${via}`,
+      ];
       const rules: [Host & { ns: string }, string[]][] = [
-        [
-          ha,
-          [
-            '-t',
-            'nat',
-            '%',
-            'OUTPUT',
-            '-p',
-            'tcp',
-            '-d',
-            hb.ip,
-            '--dport',
-            `${bPort}`,
-            '-j',
-            'DNAT',
-            '--to-destination',
-            `${gateway}:${viaAB}`,
-          ],
-        ],
-        [
-          hb,
-          [
-            '-t',
-            'nat',
-            '%',
-            'OUTPUT',
-            '-p',
-            'tcp',
-            '-d',
-            ha.ip,
-            '--dport',
-            `${aPort}`,
-            '-j',
-            'DNAT',
-            '--to-destination',
-            `${gateway}:${viaBA}`,
-          ],
-        ],
+        [ha, dnat(hb, bPort, viaAB)],
+        [hb, dnat(ha, aPort, viaBA)],
         // Connections made before (and only those, the new ones go to the gateway) are reset, so
         // the peers dial again, through the proxy.
         [ha, ['%', 'OC_DELAY', '-p', 'tcp', '-d', hb.ip, '-j', 'REJECT', '--reject-with', 'tcp-reset']],
