@@ -341,6 +341,16 @@ describe('verifyCommit', () => {
       expectCodedError(() => verifyCommitTrusting(CHAIN, commitBy([]), set), 'INSUFFICIENT_POWER');
     });
 
+    it('needs strictly more than a third: exactly a third cannot tell', () => {
+      const thirds = testValidators([30n, 30n, 30n], 'third');
+      expectCodedError(
+        () => verifyCommitTrusting(CHAIN, commitBy([thirds[0]!]), thirds),
+        'INSUFFICIENT_POWER',
+        /power 30 of the 90 known/,
+      );
+      expect(() => verifyCommitTrusting(CHAIN, commitBy([thirds[0]!, thirds[1]!]), thirds)).not.toThrow();
+    });
+
     it('rejects a forged signature of a known validator, and a repeated one', () => {
       const commit = commitBy([v40, v30]);
       const signatures = commit.signatures.map((s, i) =>
