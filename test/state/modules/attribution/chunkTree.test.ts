@@ -128,3 +128,20 @@ describe('chunk tree', () => {
     expect(verifyChunkPath(tree.root, -1, 3, new Uint8Array(32), [])).toBe(false);
   });
 });
+
+describe('chunk tree bounds', () => {
+  it('refuses empty or fractional content sizes and chunk sizes below one byte, naming the value', () => {
+    expect(() => chunkCount(0, 4)).toThrow(/content size must be a positive integer, got 0/);
+    expect(() => chunkCount(2.5, 4)).toThrow(/content size must be a positive integer, got 2.5/);
+    expect(() => chunkCount(10, 0)).toThrow(/chunk size must be positive, got 0/);
+    expect(() => chunkCount(10, 1.5)).toThrow(/chunk size must be positive, got 1.5/);
+    expect(chunkCount(10, 4)).toBe(3);
+  });
+
+  it('gives a path only for an index of one of its chunks', () => {
+    const tree = new ChunkTree(new Uint8Array(16).fill(1), 4);
+    for (const index of [-1, 4, 1.5, Number.NaN])
+      expect(() => tree.path(index)).toThrow(`chunk index ${index} out of range (4 chunks)`);
+    expect(tree.path(3)).toHaveLength(2);
+  });
+});
