@@ -1,6 +1,7 @@
 // A real Chain with the attribution module on a temporary LevelDB, funded accounts, and helpers to
 // send real signed transactions with viem-encoded calldata, read views, and check that a failing
 // call changed nothing but the sender's fee.
+
 import { type Abi, decodeEventLog, decodeFunctionResult, encodeFunctionData } from 'viem';
 import { expect } from 'vitest';
 import { type Address, addressFromPrivateKey } from '../../../../core/address.ts';
@@ -13,6 +14,7 @@ import { executeBlock } from '../../../../state/execution/executeBlock.ts';
 import { nextBaseFee } from '../../../../state/execution/gas.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../../../../state/modules/attribution/abi.ts';
 import { AttributionModule } from '../../../../state/modules/attribution/module.ts';
+import type { AttributionParams } from '../../../../state/modules/attribution/params.ts';
 import { stateKeys } from '../../../../state/stateKeys.ts';
 import type { StoredReceipt } from '../../../../state/store/receipts.ts';
 import { openTestChain, type TestChain } from '../../../helpers/chain.ts';
@@ -55,8 +57,8 @@ export interface Sent {
   readonly time: number;
 }
 
-export const TEST_ATTRIBUTION: GenesisInput['params']['attribution'] = {
-  ...DEFAULT_PARAMS.attribution,
+/** Small attribution parameters, so tests build spans and chunk trees by hand. */
+export const TEST_ATTRIBUTION_PARAMS: AttributionParams = {
   chunkSize: 16,
   minSpanLength: 8,
   maxOutputBytes: 2_048,
@@ -64,6 +66,11 @@ export const TEST_ATTRIBUTION: GenesisInput['params']['attribution'] = {
   maxLoraDepth: 2,
   loraBaseShareBps: 2_000,
   challengeWindowSeconds: 60,
+};
+
+export const TEST_ATTRIBUTION: GenesisInput['params']['attribution'] = {
+  ...DEFAULT_PARAMS.attribution,
+  ...TEST_ATTRIBUTION_PARAMS,
 };
 
 export class AttributionHarness {

@@ -7,23 +7,15 @@ import { describe, expect, it } from 'vitest';
 import type { Address } from '../../../../core/address.ts';
 import { ChunkTree, splitChunks } from '../../../../core/chunkTree.ts';
 import { AttributionError } from '../../../../state/modules/attribution/errors.ts';
-import type { AttributionParams } from '../../../../state/modules/attribution/params.ts';
 import { ProofCache } from '../../../../state/modules/attribution/proofCache.ts';
 import { BondStatus, FlagReason, Status } from '../../../../state/modules/attribution/records.ts';
 import { proofBytes, type SpanProof, verifySpans } from '../../../../state/modules/attribution/spans.ts';
 import { writeContribution } from '../../../../state/modules/attribution/store.ts';
 import { StateOverlay } from '../../../../state/stateDb.ts';
+import { TEST_ATTRIBUTION_PARAMS } from './helpers.ts';
 
-const CHUNK = 16;
-const params: AttributionParams = {
-  chunkSize: CHUNK,
-  minSpanLength: 8,
-  maxOutputBytes: 2_048,
-  maxSpansPerRecord: 8,
-  maxLoraDepth: 2,
-  loraBaseShareBps: 2_000,
-  challengeWindowSeconds: 60,
-};
+const params = TEST_ATTRIBUTION_PARAMS;
+const CHUNK = params.chunkSize;
 const BOB: Address = '0x00000000000000000000000000000000000000b0';
 const CAROL: Address = '0x00000000000000000000000000000000000000c0';
 
