@@ -20,7 +20,7 @@ import { OpenchainNode } from '../../node/node.ts';
 import type { P2pHost } from '../../p2p/host.ts';
 import { encodeProposalMessage, encodeTxMessage, encodeVoteMessage } from '../../p2p/wire.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
-import { Hosts, waitFor } from '../p2p/helpers.ts';
+import { chainOf, Hosts, waitFor } from '../p2p/helpers.ts';
 
 describe('a node facing byzantine peers', () => {
   let honest: TestNode;
@@ -45,12 +45,7 @@ describe('a node facing byzantine peers', () => {
   function peerOfHonestChain(): Promise<P2pHost> {
     const chain = honest.node.chain;
     return hosts.start({
-      chain: {
-        chainId: chain.chainId,
-        genesisHash: chain.genesisHash,
-        maxTxBytes: chain.params().maxTxBytes,
-        maxBlockTxBytes: chain.params().maxBlockTxBytes,
-      },
+      chain: chainOf(chain),
     });
   }
 

@@ -20,7 +20,7 @@ import { OpenchainNode } from '../../node/node.ts';
 import type { P2pHost } from '../../p2p/host.ts';
 import { respond } from '../../p2p/reqresp.ts';
 import { encodeBlocksResponse, RESPONSE_ERROR } from '../../p2p/wire.ts';
-import { Hosts, waitFor } from '../p2p/helpers.ts';
+import { chainOf, Hosts, waitFor } from '../p2p/helpers.ts';
 
 const CLAIM = 1_000_000_000;
 const FAKE_HEAD = `0x${'ab'.repeat(32)}` as Hex;
@@ -53,12 +53,7 @@ describe('a starting validator facing peers that claim height 10^9', () => {
   async function liar(node: OpenchainNode, commit: Commit, refuse: boolean): Promise<P2pHost> {
     const chain = node.chain;
     const host = await hosts.start({
-      chain: {
-        chainId: chain.chainId,
-        genesisHash: chain.genesisHash,
-        maxTxBytes: chain.params().maxTxBytes,
-        maxBlockTxBytes: chain.params().maxBlockTxBytes,
-      },
+      chain: chainOf(chain),
     });
     const status = { height: CLAIM, headHash: FAKE_HEAD, baseHeight: 1, headCommit: encodeCommit(commit) };
     await host.serveBlocks({ status: () => status, blocks: () => [] });

@@ -9,7 +9,7 @@ import { FAILED_TX_BURST, FAILED_TXS_PER_SECOND, TxRelayBudget } from '../../nod
 import type { PeerAction } from '../../p2p/scoring.ts';
 import { encodeTxsMessage } from '../../p2p/wire.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
-import { Hosts, waitFor } from '../p2p/helpers.ts';
+import { chainOf, Hosts, waitFor } from '../p2p/helpers.ts';
 
 const GWEI = 10n ** 9n;
 
@@ -85,12 +85,7 @@ describe('a node relayed transactions of unfunded senders', () => {
   }, async () => {
     const chain = victim.node.chain;
     const spammer = await hosts.start({
-      chain: {
-        chainId: chain.chainId,
-        genesisHash: chain.genesisHash,
-        maxTxBytes: chain.params().maxTxBytes,
-        maxBlockTxBytes: chain.params().maxBlockTxBytes,
-      },
+      chain: chainOf(chain),
     });
     const ignore = () => ({ result: 'ignore' as const });
     spammer.gossip.start({ onTx: ignore, onProposal: ignore, onVote: ignore, onEvidence: ignore });

@@ -36,6 +36,16 @@ export function testChain(genesisHash: Hex = GENESIS): TestChain {
   return { chainId: CHAIN_ID, genesisHash, maxTxBytes: 16 * 1024, maxBlockTxBytes: 1024 * 1024 };
 }
 
+/** The identity and limits of a real node's chain, for a host that joins its network. */
+export function chainOf(chain: {
+  readonly chainId: bigint;
+  readonly genesisHash: Hex;
+  params(): { readonly maxTxBytes: number; readonly maxBlockTxBytes: number };
+}): TestChain {
+  const { maxTxBytes, maxBlockTxBytes } = chain.params();
+  return { chainId: chain.chainId, genesisHash: chain.genesisHash, maxTxBytes, maxBlockTxBytes };
+}
+
 export function tempHome(): string {
   return mkdtempSync(join(tmpdir(), 'openchain-p2p-'));
 }
