@@ -27,11 +27,32 @@ export class StoreCorruptError extends OpenchainError<'STORE_CORRUPT'> {
   }
 }
 
+/**
+ * A write was refused because an earlier one failed. LevelDB appends the next record after the torn
+ * one a failed log write leaves behind, and drops everything after the tear when it next opens
+ * (acknowledged, fsynced writes included): so after one failure this handle writes nothing more.
+ * Reopening (restarting the node) recovers: LevelDB drops the torn tail, and the consensus WAL
+ * replays the block whose commit failed.
+ */
+export class StoreWriteFailedError extends OpenchainError<'STORE_WRITE_FAILED'> {
+  constructor(path: string, first: Error) {
+    super(
+      'STORE_WRITE_FAILED',
+      `the database ${path} refused a write (${first.message}); it accepts no more writes until the node restarts (free disk space or descriptors first)`,
+      { cause: first },
+    );
+  }
+}
+
 export class Database {
   readonly #level: Level<Bytes, Bytes>;
+  readonly #path: string;
+  /** Set by the first failed write: every later write is refused with it. */
+  #failed: StoreWriteFailedError | undefined;
 
-  private constructor(level: Level<Bytes, Bytes>) {
+  private constructor(level: Level<Bytes, Bytes>, path: string) {
     this.#level = level;
+    this.#path = path;
   }
 
   /**
@@ -49,7 +70,7 @@ export class Database {
       if (cause?.code === 'LEVEL_CORRUPTION') throw new StoreCorruptError(path, [cause.message ?? 'corrupt']);
       throw err;
     }
-    return new Database(level);
+    return new Database(level, path);
   }
 
   /** Synchronous point read: block execution is synchronous and deterministic (see docs). */
@@ -62,18 +83,28 @@ export class Database {
   }
 
   /** Single durable writes, for small records outside the block batch (consensus state). */
-  async put(key: Bytes, value: Bytes): Promise<void> {
-    await this.#level.put(key, value, { sync: true });
+  put(key: Bytes, value: Bytes): Promise<void> {
+    return this.#guarded(() => this.#level.put(key, value, { sync: true }));
   }
 
-  async del(key: Bytes): Promise<void> {
-    await this.#level.del(key, { sync: true });
+  del(key: Bytes): Promise<void> {
+    return this.#guarded(() => this.#level.del(key, { sync: true }));
   }
 
   /** Applies the batch atomically; `sync` fsyncs so that a power loss cannot lose a committed block. */
   async write(batch: WriteBatch, sync = true): Promise<void> {
     if (batch.ops.length === 0) return;
-    await this.#level.batch(batch.ops, { sync });
+    await this.#guarded(() => this.#level.batch(batch.ops, { sync }));
+  }
+
+  async #guarded(write: () => Promise<void>): Promise<void> {
+    if (this.#failed) throw this.#failed;
+    try {
+      await write();
+    } catch (err) {
+      this.#failed = new StoreWriteFailedError(this.#path, err as Error);
+      throw this.#failed;
+    }
   }
 
   async *range(
