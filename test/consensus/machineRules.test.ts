@@ -60,6 +60,27 @@ describe('prevoting a re-proposal (L28)', () => {
     ]);
   });
 
+  it('a POL newer than the lock unlocks: another block re-proposed with it is prevoted', () => {
+    const t = setup();
+    t.start();
+    const [b, c] = [t.block(1), t.block(2)];
+    // Round 0: we lock on b; the others precommit nil.
+    t.propose(b, 0);
+    t.votes(t.others.slice(0, 2), PREVOTE, 0, hashOf(b));
+    expect([t.m.lockedRound, t.m.lockedHash]).toEqual([0, hashOf(b)]);
+    t.votes(t.others, PRECOMMIT, 0, null);
+    t.timeout('precommit', 0);
+    // Round 1: we precommit nil on the timeouts; only then do +2/3 prevotes for c arrive (we stay locked on b).
+    t.timeout('propose', 1);
+    t.timeout('prevote', 1);
+    t.votes(t.others, PREVOTE, 1, hashOf(c));
+    t.votes(t.others, PRECOMMIT, 1, null);
+    t.timeout('precommit', 1);
+    expect([t.m.round, t.m.lockedRound, t.m.lockedHash]).toEqual([2, 0, hashOf(b)]);
+    // Round 2: c with its POL of round 1, newer than our lock of round 0.
+    expect(ownVotes(t.propose(c, 2, 1))).toEqual([{ type: 'prevote', round: 2, hash: hashOf(c) }]);
+  });
+
   it('the locked block re-proposed with a POL older than the lock is prevoted', () => {
     const t = setup();
     t.start();
