@@ -248,6 +248,39 @@ describe('flagContribution', () => {
     expect(w.events().at(-1)!.args).toEqual({ contributionId: 1n, datanetId: 1n, reason: 1, bondBurned: 0n });
   });
 
+  it('charges for burning only when there is a bond to burn', () => {
+    const w = acceptedBonded();
+    addContribution(w.call(BOB), contribution(1n, { chunkRoot: root(9) })); // 2, open, no bond
+    w.gas = 0n;
+    flagContribution(w.call(OWNER), 1n, 1n);
+    // The event (1,000), and the module account's read and write (500 + 5,000) for the burn.
+    expect(w.gas).toBe(1_000n + 5_500n);
+    w.gas = 0n;
+    const w2 = new DirectCalls();
+    w2.datanet({ policy: Policy.curated });
+    addContribution(w2.call(BOB), contribution(1n));
+    decideContribution(w2.call(OWNER), 1n, true);
+    w2.gas = 0n;
+    flagContribution(w2.call(OWNER), 1n, 1n);
+    expect(w2.gas).toBe(1_000n);
+  });
+
+  it('never burns a bond already withdrawn, even when a longer window lets the contribution be flagged', () => {
+    const w = acceptedBonded();
+    const end = BLOCK_TIME + WINDOW_MS;
+    withdrawBond(w.call(BOB, 0n, end), 1n);
+    // Another bond the module holds, which a second burn would take.
+    w.fund(ATTRIBUTION_ADDRESS, BOND);
+    w.params = { ...w.params, challengeWindowSeconds: 3_600 };
+    flagContribution(w.call(OWNER, 0n, end), 1n, 2n);
+    expect(readContribution(w.state, 1n)).toMatchObject({
+      status: Status.flagged,
+      bondStatus: BondStatus.withdrawn,
+    });
+    expect(w.balance(ATTRIBUTION_ADDRESS)).toBe(BOND);
+    expect(w.events().at(-1)!.args).toMatchObject({ bondBurned: 0n });
+  });
+
   it('refuses value, a reason other than 1 or 2, anyone but the curator, a pending contribution', () => {
     const w = pendingBonded();
     expect(refusal(() => flagContribution(w.call(OWNER, 3n), 1n, 1n))).toEqual({
@@ -310,10 +343,12 @@ describe('withdrawBond', () => {
     });
   });
 
-  it('pays a rejected contribution’s bond back at once', () => {
+  it('pays a rejected contribution’s bond back at once, whatever the block time', () => {
     const w = pendingBonded();
-    decideContribution(w.call(OWNER), 1n, false);
-    withdrawBond(w.call(BOB), 1n);
+    // A chain whose clock starts at the epoch: the rejected contribution's acceptedAt (0) plus the
+    // window is still ahead, and must not matter.
+    decideContribution(w.call(OWNER, 0n, 1_000), 1n, false);
+    withdrawBond(w.call(BOB, 0n, 1_000), 1n);
     expect(w.balance(BOB)).toBe(BOND);
     expect(readContribution(w.state, 1n)!.bondStatus).toBe(BondStatus.withdrawn);
   });

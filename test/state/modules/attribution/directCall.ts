@@ -10,6 +10,7 @@ import { attributionAbi } from '../../../../state/modules/attribution/abi.ts';
 import type { Call } from '../../../../state/modules/attribution/call.ts';
 import { AttributionError } from '../../../../state/modules/attribution/errors.ts';
 import { Counter } from '../../../../state/modules/attribution/keys.ts';
+import type { AttributionParams } from '../../../../state/modules/attribution/params.ts';
 import { ProofCache } from '../../../../state/modules/attribution/proofCache.ts';
 import { Policy } from '../../../../state/modules/attribution/records.ts';
 import { nextId, writeDatanet } from '../../../../state/modules/attribution/store.ts';
@@ -25,6 +26,8 @@ export class DirectCalls {
   readonly logs: Log[] = [];
   /** Gas charged by all calls so far. */
   gas = 0n;
+  /** The module parameters the next calls see (a test may change them between calls). */
+  params: AttributionParams = TEST_ATTRIBUTION_PARAMS;
 
   /**
    * A call from `from` with `value` attached, in a block at `time`. The value is not moved: a
@@ -43,7 +46,7 @@ export class DirectCalls {
         this.logs.push(log);
       },
     };
-    return { ctx, state: this.state, params: TEST_ATTRIBUTION_PARAMS, proofs: new ProofCache(0) };
+    return { ctx, state: this.state, params: this.params, proofs: new ProofCache(0) };
   }
 
   /** The next Datanet, owned by OWNER (open and without a bond unless told), written directly. */
