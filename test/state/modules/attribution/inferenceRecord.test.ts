@@ -277,6 +277,23 @@ describe('recordInference: a record and everything it pays', () => {
     expect(events).toHaveLength(1 + 8);
   });
 
+  it('lists the Datanets paid in ascending order, whatever order the contribution ids give them', () => {
+    const ids = (list: SpanProof[]) => {
+      const { w } = world();
+      const output = utf8ToBytes(`${Y.slice(0, 20)}${X.slice(0, 20)}${W.slice(14, 34)}`);
+      record(w, 2n, output, list);
+      return readInference(w.state, 1n)!.datanetIds;
+    };
+    const { index } = world();
+    const y = span(index, 2n, 0, 20, 0); // contribution 2, Datanet 1
+    const x = span(index, 1n, 0, 20, 20); // contribution 1, Datanet 2
+    const w4 = span(index, 4n, 14, 20, 40); // contribution 4, Datanet 3
+    // By contribution id: Datanets 2, 1, 3.
+    expect(ids([y, x, w4])).toEqual([1n, 2n, 3n]);
+    // By contribution id: Datanets 1, 3 (already ascending).
+    expect(ids([y, w4])).toEqual([1n, 3n]);
+  });
+
   it('pays the contributors share to the treasury when no span is given', () => {
     const { w } = world();
     const output = utf8ToBytes('x'.repeat(2_048)); // exactly the output cap
