@@ -199,13 +199,17 @@ export class HeightMachine {
   /**
    * The block of the latest proposal from a round before `round` that is valid here, if any. A
    * proposer without a valid value may propose it again (a fresh proposal, polRound -1): any value
-   * is a correct proposal, and this one every validator has most likely processed already.
+   * is a correct proposal, and this one every validator has most likely processed already. Only a
+   * proposal that was timely here: an untimely block is one from the future (which every validator
+   * would refuse again until its time comes, stalling the height for as long as its proposer's clock
+   * is ahead) or one holding chain time back (which a later round, without the lower bound, would
+   * take from us).
    */
   validProposalBefore(round: number): KnownBlock | undefined {
     for (let r = Math.min(round, this.#round + 1) - 1; r >= 0; r--) {
       for (const p of this.#proposals.get(r) ?? []) {
         const block = this.#blocks.get(blockKey(p.hash));
-        if (block?.valid) return block;
+        if (block?.valid && p.timely) return block;
       }
     }
     return undefined;

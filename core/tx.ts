@@ -6,13 +6,7 @@ import { DecodeError, OpenchainError } from './errors.ts';
 import { keccak256, keccak256Concat } from './hash.ts';
 import { asBigint, asBytes, asList, type RlpInput, type RlpItem, rlpDecode, rlpEncode } from './rlp.ts';
 import { rlpListHeader } from './rlpEncode.ts';
-import {
-  type RecoverableSignature,
-  recoverPublicKey,
-  type Secp256k1Backend,
-  secp256k1Backend,
-  signHash,
-} from './secp256k1.ts';
+import { type RecoverableSignature, recoverPublicKey, type Secp256k1Backend, signHash } from './secp256k1.ts';
 
 export type AccessList = { address: Address; storageKeys: Hex[] }[];
 
@@ -52,8 +46,6 @@ export class TxDecodeError extends OpenchainError<'TX_DECODE'> {
     super('TX_DECODE', message);
   }
 }
-
-const MAX_U64 = 2n ** 64n - 1n;
 
 /** Highest fee the sender can be charged per gas unit. */
 export function maxFeePerGas(tx: UnsignedTx): bigint {
@@ -229,7 +221,8 @@ function decodeDynamicFee(raw: Uint8Array): SignedTx {
 
 /**
  * Decodes raw transaction bytes (the payload of eth_sendRawTransaction). Does not check the
- * signature; recoverSender does. Throws TxDecodeError with the offending field.
+ * signature; recoverSender does. Throws TxDecodeError with the offending field. Nonce and gas
+ * limit are read as at most 8 bytes, which is Ethereum's 2^64 - 1 bound.
  */
 export function decodeTx(raw: Uint8Array): SignedTx {
   if (raw.length === 0) throw new TxDecodeError('empty transaction');
@@ -247,12 +240,11 @@ export function decodeTx(raw: Uint8Array): SignedTx {
     if (err instanceof DecodeError) throw new TxDecodeError(err.message);
     throw err;
   }
-  if (tx.nonce > MAX_U64 || tx.gasLimit > MAX_U64) throw new TxDecodeError('nonce or gas limit above 2^64-1');
   decoded.add(tx);
   return tx;
 }
 
 /** Recovers the sender's address; throws SignatureError for invalid signatures. */
 export function recoverSender(tx: SignedTx, backend?: Secp256k1Backend): Address {
-  return addressFromPublicKey(recoverPublicKey(signingHash(tx), tx, backend ?? secp256k1Backend));
+  return addressFromPublicKey(recoverPublicKey(signingHash(tx), tx, backend));
 }

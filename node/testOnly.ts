@@ -12,6 +12,7 @@ export const BYZANTINE_MODES = [
   'double-vote',
   'vote-invalid',
   'propose-invalid-tx',
+  'propose-invalid-attribution',
   'flood-junk',
   'oversized-messages',
   'replay-messages',

@@ -10,17 +10,19 @@ import { ConfigError } from '../config.ts';
 import type { ValidatorKey } from '../keys.ts';
 import type { ByzantineMode } from '../testOnly.ts';
 import { equivocatingNetwork } from './equivocation.ts';
+import { InvalidAttribution } from './invalidAttribution.ts';
 import { invalidBlockApp } from './invalidBlocks.ts';
 import { ReplayingNetwork } from './replay.ts';
 import { GossipSpammer } from './spam.ts';
 import { lyingBlockSource } from './syncLies.ts';
 
-/** Modes that sign consensus messages, so need the validator's key. */
+/** Modes that need the validator's key: they sign consensus messages (and one derives its account from it). */
 const SIGNING: readonly ByzantineMode[] = [
   'double-propose',
   'double-vote',
   'vote-invalid',
   'propose-invalid-tx',
+  'propose-invalid-attribution',
   'replay-messages',
 ];
 
@@ -45,7 +47,7 @@ export class ByzantineFaults {
     const unsigned = SIGNING.filter((m) => this.#on.has(m));
     if (unsigned.length > 0 && !deps.key) {
       throw new ConfigError(
-        `config.testOnly.byzantine: ${unsigned.join(', ')} sign consensus messages; this home has no validator key`,
+        `config.testOnly.byzantine: ${unsigned.join(', ')} need a validator key; this home has none`,
       );
     }
   }
@@ -53,8 +55,11 @@ export class ByzantineFaults {
   app(app: ConsensusApp): ConsensusApp {
     const proposeInvalidTx = this.#on.has('propose-invalid-tx');
     const voteInvalid = this.#on.has('vote-invalid');
-    if (!proposeInvalidTx && !voteInvalid) return app;
-    return invalidBlockApp(app, { proposeInvalidTx, voteInvalid, log: this.#log });
+    const invalidAttribution = this.#on.has('propose-invalid-attribution')
+      ? new InvalidAttribution(this.#deps.chain, this.#deps.key!, this.#log)
+      : undefined;
+    if (!proposeInvalidTx && !voteInvalid && !invalidAttribution) return app;
+    return invalidBlockApp(app, { proposeInvalidTx, voteInvalid, invalidAttribution, log: this.#log });
   }
 
   network(net: ConsensusNetwork): ConsensusNetwork {

@@ -8,10 +8,13 @@ import type { ConsensusApp } from '../../consensus/types.ts';
 import { type Block, blockHash, txRoot } from '../../core/block.ts';
 import { SECP256K1_N } from '../../core/secp256k1.ts';
 import { signTx } from '../../core/tx.ts';
+import type { InvalidAttribution } from './invalidAttribution.ts';
 
 export interface InvalidBlockOptions {
   readonly proposeInvalidTx: boolean;
   readonly voteInvalid: boolean;
+  /** `propose-invalid-attribution`, when on. */
+  readonly invalidAttribution?: InvalidAttribution;
   readonly log: Logger;
 }
 
@@ -29,7 +32,8 @@ export function invalidBlockApp(app: ConsensusApp, opts: InvalidBlockOptions): C
     blocks: app.blocks,
     mempool: app.mempool,
     async prepareProposal(input) {
-      const block = await app.prepareProposal(input);
+      const block = await (opts.invalidAttribution?.prepareProposal(app, input) ??
+        app.prepareProposal(input));
       if (!opts.proposeInvalidTx) return block;
       const bad = invalidTx(app.chainId, block.header.baseFeePerGas);
       const txs = [...block.txs, bad.raw];

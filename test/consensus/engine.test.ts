@@ -611,6 +611,27 @@ describe('under load', () => {
     expect(t.node.app.processCalls).toBe(1);
   });
 
+  it('never proposes again a block that was not timely: a block from the future is not made ours (PBTS)', async () => {
+    const t = await single({ me: ORDER[1]! });
+    await t.toRound0();
+    // Valid, but 30 s ahead of every clock: prevoted nil by all, and it stays in the future for rounds.
+    const future = t.buildBlock(0, t.c.time.now() + 30_000);
+    t.propose(future, 0);
+    await t.c.settle();
+    expect(t.own()).toEqual([{ type: 'prevote', height: 1, round: 0, hash: null }]);
+    for (const i of t.others) t.send(i, PREVOTE, 0, null);
+    for (const i of t.others) t.send(i, PRECOMMIT, 0, null);
+    const proposed = () =>
+      t.c.net.sent.find(
+        (s) => s.from === t.node.id && s.message.kind === 'proposal' && s.message.proposal.round === 1,
+      );
+    await t.c.runUntil(() => proposed() !== undefined, 10_000);
+    const p = proposed()!.message as { proposal: { polRound: number; block: Block } };
+    expect(p.proposal.polRound).toBe(-1);
+    expect(blockHash(p.proposal.block.header)).not.toBe(blockHash(future.header));
+    expect(p.proposal.block.header.time).toBeLessThan(future.header.time);
+  });
+
   it('counts timeoutCommit from the arrival of +2/3 precommits, not from its own late commit', async () => {
     const t = await single();
     await t.toRound0();

@@ -5,7 +5,6 @@
 // there are arbitrary byte strings ("foo"); here they are the same bytes as hex.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConsensusError } from '../../consensus/errors.ts';
 import {
   decodeProposerState,
   encodeProposerState,
@@ -19,54 +18,19 @@ import {
   updateProposerState,
 } from '../../consensus/proposer.ts';
 import type { Address } from '../../core/address.ts';
-import { bytesToHex, utf8ToBytes } from '../../core/bytes.ts';
 import type { Validator } from '../../core/validator.ts';
 import { testValidators } from '../core/helpers.ts';
+import {
+  addr,
+  expectConsensusError,
+  name,
+  priorityOf,
+  raw,
+  spec,
+  val,
+  vs,
+} from './harness/proposerFixtures.ts';
 import { Random } from './harness/random.ts';
-
-const ZERO20 = `0x${'00'.repeat(20)}` as Address;
-
-function addr(name: string | Uint8Array): Address {
-  return bytesToHex(typeof name === 'string' ? utf8ToBytes(name) : name) as Address;
-}
-
-function val(name: string | Uint8Array, power: bigint | number): Validator {
-  return { address: addr(name), pubKey: new Uint8Array(32), power: BigInt(power), rewardAddress: ZERO20 };
-}
-
-function name(address: Address): string {
-  return Buffer.from(address.slice(2), 'hex').toString('utf8');
-}
-
-/** A state built directly, without NewValidatorSet's initial increment (CometBFT's ValidatorSet{...}). */
-function raw(entries: [string | Uint8Array, number, number][]): ProposerState {
-  return {
-    validators: entries.map(([n, power, priority]) => ({
-      validator: val(n, power),
-      priority: BigInt(priority),
-    })),
-    proposer: addr(entries[0]![0]),
-  };
-}
-
-function priorityOf(state: ProposerState, n: string | Uint8Array): bigint {
-  return state.validators.find((v) => v.validator.address === addr(n))!.priority;
-}
-
-/** "name:power name:power" as it reads in the Go tables, sorted by address like our states. */
-function spec(state: ProposerState): string {
-  return state.validators.map((v) => `${name(v.validator.address)}:${v.validator.power}`).join(' ');
-}
-
-function vs(list: string): Validator[] {
-  return list
-    .split(' ')
-    .filter(Boolean)
-    .map((item) => {
-      const [n, power] = item.split(':');
-      return val(n!, BigInt(power!));
-    });
-}
 
 /** CometBFT verifyValidatorSet: priorities centred (|sum| < n) and spread within 2 * total power. */
 function expectScaledAndCentred(state: ProposerState): void {
@@ -83,17 +47,6 @@ function expectScaledAndCentred(state: ProposerState): void {
   }
   expect(sum < n && sum > -n, `total priority ${sum} not in (-${n}, ${n})`).toBe(true);
   expect(max - min <= PRIORITY_WINDOW_SIZE_FACTOR * total).toBe(true);
-}
-
-function expectConsensusError(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConsensusError);
-    expect((err as ConsensusError).code).toBe(code);
-    return;
-  }
-  expect.unreachable(`expected ConsensusError ${code}`);
 }
 
 describe('proposer selection (CometBFT vectors)', () => {

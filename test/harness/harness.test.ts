@@ -2,11 +2,15 @@
 // random schedule is deterministic and well-formed, stalls are measured only while a quorum was up,
 // and the invariant that accounts for transactions catches lost, doubled and refused-yet-included
 // ones.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { transactionsAccountedFor } from './invariants.ts';
 import type { SentRecord } from './load.ts';
 import { ManifestError, parseManifest, schedule } from './manifest.ts';
 import { StallMeter } from './monitor.ts';
+import { INVALID_ATTRIBUTION_PROPOSED, invalidAttributionChecks, proposerChecks } from './proposals.ts';
 
 const base = { name: 't', validators: 4, durationS: 60 };
 
@@ -79,6 +83,8 @@ describe('transactions accounted for', () => {
     blocks: 10,
     transactions: 0,
     reference: '',
+    blockHashes: new Set<string>(),
+    proposers: [],
     txHeights: new Map(entries),
   });
 
@@ -103,5 +109,76 @@ describe('transactions accounted for', () => {
     expect(v[0]).toMatch(/0x1 .*in no block/);
     expect(v[1]).toMatch(/0x2 is in 2 blocks/);
     expect(v[2]).toMatch(/0x3 was refused/);
+  });
+
+  it('does not blame a refusal when the same transaction, signed again for its nonce, was accepted later', () => {
+    // A refused nonce is reused; a transfer's fields follow from its nonce, so the new copy has the same hash.
+    const v = transactionsAccountedFor(
+      [record('0x5', 'refused'), record('0x5', 'accepted')],
+      facts([['0x5', [7]]]),
+    );
+    expect(v).toEqual([]);
+  });
+});
+
+describe('proposals', () => {
+  /** A node whose node.log holds `entries` (one JSON line each, and a line cut by a kill). */
+  const node = (name: string, address: string, entries: Record<string, unknown>[]) => {
+    const home = mkdtempSync(join(tmpdir(), 'harness-test-'));
+    const lines = entries.map((e) => JSON.stringify(e));
+    writeFileSync(join(home, 'node.log'), `${lines.join('\n')}\n{"msg":"proposed bl`);
+    return { name, home, address };
+  };
+  const chain = (proposers: string[], txs: [string, number[]][] = [], hashes: string[] = []) => ({
+    common: proposers.length,
+    blocks: proposers.length,
+    transactions: 0,
+    reference: '',
+    blockHashes: new Set(hashes),
+    proposers,
+    txHeights: new Map(txs),
+  });
+
+  it('a refused proposer must have proposed and have no block; an accepted one must have one', () => {
+    const skewed = node('node3', '0x3', [{ msg: 'proposed block', height: 2 }]);
+    const silent = node('node1', '0x1', []);
+    const small = node('node2', '0x2', []);
+    try {
+      expect(proposerChecks(chain(['0x0', '0x2']), [skewed], [small])).toEqual([]);
+      expect(proposerChecks(chain(['0x0', '0x3']), [skewed, silent], [small])).toEqual([
+        '1 block(s) proposed by node3 were committed; its proposals must be refused',
+        'node1 never proposed, so no refusal of its blocks was shown',
+        'no block proposed by node2 was committed',
+      ]);
+    } finally {
+      for (const n of [skewed, silent, small]) rmSync(n.home, { recursive: true });
+    }
+  });
+
+  it('invalid attribution: proposed at least once, refused by an honest validator, never committed', () => {
+    const proposed = { msg: INVALID_ATTRIBUTION_PROPOSED, tx: '0xt', block: '0xb' };
+    const culprit = node('node3', '0x3', [proposed]);
+    const idle = node('node3', '0x3', []);
+    const refusing = node('node0', '0x0', [{ msg: 'application rejected the proposal', hash: '0xb' }]);
+    const blind = node('node1', '0x1', []);
+    try {
+      expect(invalidAttributionChecks(chain(['0x0']), culprit, [refusing, blind])).toEqual([]);
+      expect(invalidAttributionChecks(chain(['0x0']), idle, [refusing])).toEqual([
+        'node3 never proposed an invalid attribution record (is its account funded, a record committed?)',
+      ]);
+      expect(invalidAttributionChecks(chain(['0x0'], [['0xt', [1]]], ['0xb']), culprit, [blind])).toEqual([
+        "node3's invalid attribution record 0xt is in block 1",
+        "node3's block 0xb with an invalid attribution record was committed",
+        "no honest validator logged node3's invalid attribution blocks as rejected",
+      ]);
+    } finally {
+      for (const n of [culprit, idle, refusing, blind]) rmSync(n.home, { recursive: true });
+    }
+  });
+
+  it('expectations name validators only', () => {
+    expect(() => parseManifest({ ...base, expect: { refusedProposers: ['node7'] } })).toThrow(
+      /expect.refusedProposers: node7 is no validator/,
+    );
   });
 });

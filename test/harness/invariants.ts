@@ -46,6 +46,8 @@ export interface NodeView {
 
 interface Block {
   hash: string;
+  /** The proposer's validator address. */
+  miner: string;
   transactions: string[];
 }
 
@@ -55,6 +57,10 @@ export interface ChainFacts {
   /** Transaction hash → the heights of the longest chain holding it. */
   readonly txHeights: Map<string, number[]>;
   readonly blocks: number;
+  /** Hashes of the longest chain's blocks. */
+  readonly blockHashes: ReadonlySet<string>;
+  /** The proposer of each block of the longest chain (lower case), height 1 first. */
+  readonly proposers: readonly string[];
   readonly transactions: number;
   /** The URL of the node with the longest chain. */
   readonly reference: string;
@@ -115,7 +121,7 @@ export async function agreement(nodes: readonly NodeView[], violations: string[]
         violations.push(
           `${n.name} cannot serve block ${h}: ${block instanceof Error ? block.message : 'null'}`,
         );
-        own.push({ hash: '', transactions: [] });
+        own.push({ hash: '', miner: '', transactions: [] });
         continue;
       }
       own.push(block);
@@ -143,13 +149,24 @@ export async function agreement(nodes: readonly NodeView[], violations: string[]
       transactions++;
       txHeights.set(tx, [...(txHeights.get(tx) ?? []), i + 1]);
     }
-  const blocks = reference?.blocks.length ?? 0;
-  return { common, txHeights, blocks, transactions, reference: order[0]?.n.url ?? '' };
+  const own = reference?.blocks ?? [];
+  return {
+    common,
+    txHeights,
+    blocks: own.length,
+    blockHashes: new Set(own.map((b) => b.hash)),
+    proposers: own.map((b) => b.miner.toLowerCase()),
+    transactions,
+    reference: order[0]?.n.url ?? '',
+  };
 }
 
 /** Every accepted transaction in exactly one block; no refused one in any; unanswered ones at most once. */
 export function transactionsAccountedFor(records: readonly SentRecord[], facts: ChainFacts): string[] {
   const violations: string[] = [];
+  // A refused nonce is signed again later, and a transfer's fields follow from its nonce: the new
+  // copy, accepted, has the refused one's hash. Its inclusion is no fault of the refusal.
+  const acceptedLater = new Set(records.filter((r) => r.outcome !== 'refused').map((r) => r.hash));
   for (const r of records) {
     const at = facts.txHeights.get(r.hash) ?? [];
     if (at.length > 1) violations.push(`${r.kind} ${r.hash} is in ${at.length} blocks (${at.join(', ')})`);
@@ -157,7 +174,7 @@ export function transactionsAccountedFor(records: readonly SentRecord[], facts: 
       violations.push(
         `${r.kind} ${r.hash} (nonce ${r.nonce} of ${r.sender}) was accepted but is in no block`,
       );
-    else if (r.outcome === 'refused' && at.length > 0)
+    else if (r.outcome === 'refused' && at.length > 0 && !acceptedLater.has(r.hash))
       violations.push(`${r.kind} ${r.hash} was refused (${r.error}) yet is in block ${at[0]}`);
   }
   return violations;

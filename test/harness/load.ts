@@ -47,6 +47,8 @@ const fn = (name: AbiFunction.Name<typeof attributionAbi>) => AbiFunction.fromAb
 const SINKS = Array.from({ length: 16 }, (_, i) => `0x${(0xc0de00 + i).toString(16).padStart(40, '0')}`);
 const RESEND_AFTER_MS = 8_000;
 const RPC_TIMEOUT_MS = 5_000;
+const SETUP_TIMEOUT_MS = 120_000;
+const FUNDING = 100n * 10n ** 18n;
 
 /** Deterministic text: the contributions, and outputs quoting them. */
 function text(seed: number, bytes: number): string {
@@ -66,6 +68,8 @@ export interface LoadOptions {
   readonly window: number;
   /** URLs of the nodes that are up now. */
   readonly urls: () => string[];
+  /** Accounts the setup funds with a transfer (byzantine nodes' own accounts). */
+  readonly fund?: readonly string[];
 }
 
 export class Load {
@@ -99,15 +103,55 @@ export class Load {
 
   /** Every address whose balance the load changes. */
   addresses(): string[] {
-    return [...this.#accounts.map((a) => a.address), ...SINKS, ATTRIBUTION_ADDRESS];
+    return [
+      ...this.#accounts.map((a) => a.address),
+      ...SINKS,
+      ATTRIBUTION_ADDRESS,
+      ...(this.#opts.fund ?? []),
+    ];
   }
 
-  /** Reads nonces; creates the Datanet, contributions and model when records are wanted. */
+  /** Reads nonces; funds the accounts to fund; creates the Datanet, contributions and model when records are wanted. */
   async setup(url: string): Promise<void> {
     this.#chainId = BigInt(await rpc<Hex>(url, 'eth_chainId'));
     for (const s of [...this.#transfers, this.#operator])
       s.nonce = BigInt(await rpc<Hex>(url, 'eth_getTransactionCount', [s.address, 'pending']));
+    await this.#fund(url);
     if (this.#opts.attributionPerMinute > 0) await this.#setupAttribution(url);
+  }
+
+  /** One transfer of FUNDING to each account to fund, from the attribution owner, awaited. */
+  async #fund(url: string): Promise<void> {
+    const fund = this.#opts.fund ?? [];
+    if (fund.length === 0) return;
+    const from = this.#accounts.at(-3)!;
+    const key = hexToBytes(from.privateKey as Hex);
+    let nonce = BigInt(await rpc<Hex>(url, 'eth_getTransactionCount', [from.address, 'pending']));
+    for (const to of fund) {
+      const tx = signTx(
+        {
+          type: 2,
+          chainId: this.#chainId,
+          nonce: nonce++,
+          maxFeePerGas: 10n ** 11n,
+          maxPriorityFeePerGas: 1n,
+          gasLimit: 21_000n,
+          to: to as Hex,
+          value: FUNDING,
+          data: new Uint8Array(),
+          accessList: [],
+        },
+        key,
+      );
+      await rpc(url, 'eth_sendRawTransaction', [bytesToHex(tx.raw)], RPC_TIMEOUT_MS);
+    }
+    const deadline = Date.now() + SETUP_TIMEOUT_MS;
+    for (const to of fund) {
+      while (BigInt(await rpc<Hex>(url, 'eth_getBalance', [to, 'latest'])) < FUNDING) {
+        if (Date.now() > deadline) throw new Error(`funding ${to} did not land in a block`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
   }
 
   async #setupAttribution(url: string): Promise<void> {
@@ -119,7 +163,7 @@ export class Load {
       client,
       'params',
     );
-    const timeout = 120_000;
+    const timeout = SETUP_TIMEOUT_MS;
     const [datanet] = await sendAll(
       client,
       owner,

@@ -123,6 +123,10 @@ export const manifestSchema = z.strictObject({
       catchUpS: z.number().min(1).default(90),
       /** Validators (by name) whose double sign the run schedules through byzantine modes. */
       evidenceAgainst: z.array(nodeName).default([]),
+      /** Validators that propose but none of whose blocks may be committed (e.g. a clock far ahead). */
+      refusedProposers: z.array(nodeName).default([]),
+      /** Validators at least one of whose blocks must be committed (e.g. a clock slightly off). */
+      acceptedProposers: z.array(nodeName).default([]),
     })
     .prefault({}),
 });
@@ -158,6 +162,10 @@ export function parseManifest(json: unknown, source = 'manifest'): Manifest {
   const names = new Set(nodeNames(m));
   const problems: string[] = [];
   for (const name of Object.keys(m.nodes)) if (!names.has(name)) problems.push(`nodes.${name}: no such node`);
+  for (const key of ['evidenceAgainst', 'refusedProposers', 'acceptedProposers'] as const)
+    for (const name of m.expect[key])
+      if (!names.has(name) || !name.startsWith('node'))
+        problems.push(`expect.${key}: ${name} is no validator`);
   for (const [i, p] of m.perturbations.entries()) {
     for (const name of touched(p)) if (!names.has(name)) problems.push(`perturbations.${i}: no node ${name}`);
     if (p.kind === 'partition') {

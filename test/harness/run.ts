@@ -5,6 +5,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { byzantineAccount } from '../../node/byzantine/invalidAttribution.ts';
+import { homePaths } from '../../node/home.ts';
+import { loadValidatorKey } from '../../node/keys.ts';
 import { rpc } from '../e2e/cli.ts';
 import { type Cluster, createCluster } from './cluster.ts';
 import {
@@ -20,6 +23,7 @@ import { type Manifest, schedule } from './manifest.ts';
 import { Monitor, type Stall } from './monitor.ts';
 import { createNetwork, type Network } from './network.ts';
 import { type AppliedPerturbation, Perturber } from './perturb.ts';
+import { invalidAttributionChecks, type LoggedNode, proposerChecks } from './proposals.ts';
 
 export interface NodeReport {
   readonly name: string;
@@ -108,11 +112,18 @@ export async function runManifest(
       if (n.validator && info.validatorAddress) addresses.set(n.name, info.validatorAddress);
     }
 
+    // Validators proposing invalid attribution records send them from an account the load funds.
+    const invalidAttribution = [...c.nodes.values()].filter((n) =>
+      m.nodes[n.name]?.testOnly?.byzantine?.includes('propose-invalid-attribution'),
+    );
     const load = new Load(c.accounts, {
       transfersPerSecond: m.load.transfersPerSecond,
       attributionPerMinute: m.load.attributionPerMinute,
       window: m.load.window,
       urls: running,
+      fund: invalidAttribution.map(
+        (n) => byzantineAccount(loadValidatorKey(homePaths(n.home).validatorKey)).address,
+      ),
     });
     log(
       `load: ${m.load.transfersPerSecond} transfers/s, ${m.load.attributionPerMinute} attribution records/min`,
@@ -161,6 +172,18 @@ export async function runManifest(
     for (const name of m.expect.evidenceAgainst) expected.set(name, 'the manifest names as byzantine');
     const evidence = await evidenceMatches(facts.reference, facts.blocks, expected, addresses);
     violations.push(...evidence.violations);
+    const logged = (name: string): LoggedNode => ({
+      name,
+      home: c.nodes.get(name)!.home,
+      address: (addresses.get(name) ?? '').toLowerCase(),
+    });
+    violations.push(
+      ...proposerChecks(facts, m.expect.refusedProposers.map(logged), m.expect.acceptedProposers.map(logged)),
+    );
+    for (const culprit of invalidAttribution) {
+      const honest = [...addresses.keys()].filter((name) => !m.nodes[name]?.testOnly?.byzantine?.length);
+      violations.push(...invalidAttributionChecks(facts, logged(culprit.name), honest.map(logged)));
+    }
     const stalls = monitor.stalls;
     if (stalls.longestHealthy.seconds > m.expect.maxStallS)
       violations.push(

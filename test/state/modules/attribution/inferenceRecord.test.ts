@@ -1,0 +1,366 @@
+// recordInference on a fresh state per test: the checks before any work (output cap, span cap,
+// model, fee) with the gas charged up front, and a record whose every effect is pinned — the
+// stored record, the model's statistics, the events, the payouts and balances, and the earnings
+// per contribution, contributor and Datanet. The record's spans cover contributions of three
+// Datanets out of id order, cite one contribution twice, and include a span wholly covered by an
+// earlier one (attributed nothing), so the per-contribution totals, their id order and the Datanets
+// actually paid all show.
+import { describe, expect, it } from 'vitest';
+import type { Address } from '../../../../core/address.ts';
+import { bytesToHex, utf8ToBytes } from '../../../../core/bytes.ts';
+import { ChunkTree } from '../../../../core/chunkTree.ts';
+import { sha256 } from '../../../../core/hash.ts';
+import { buildIndex, type ContributionFile, proveSpan } from '../../../../prover/index.ts';
+import { ATTRIBUTION_ADDRESS } from '../../../../state/modules/attribution/abi.ts';
+import { recordInference } from '../../../../state/modules/attribution/inferences.ts';
+import { attributionKeys } from '../../../../state/modules/attribution/keys.ts';
+import { registerModel } from '../../../../state/modules/attribution/models.ts';
+import { BondStatus, FlagReason, Role, Status } from '../../../../state/modules/attribution/records.ts';
+import type { SpanProof } from '../../../../state/modules/attribution/spans.ts';
+import {
+  readEarnings,
+  readInference,
+  readModelStats,
+  writeContribution,
+} from '../../../../state/modules/attribution/store.ts';
+import { readValidators, writeValidators } from '../../../../state/validatorSet.ts';
+import { TREASURY } from '../../execution/helpers.ts';
+import { attributionError, BLOCK_TIME, DirectCalls, OWNER } from './directCall.ts';
+
+const BOB: Address = '0x00000000000000000000000000000000000000b0';
+const CAROL: Address = '0x00000000000000000000000000000000000000c0';
+const DAVE: Address = '0x00000000000000000000000000000000000000d0';
+const CALLER: Address = '0x00000000000000000000000000000000000000e0';
+const V1: Address = '0x0000000000000000000000000000000000000f01';
+const V3: Address = '0x0000000000000000000000000000000000000f03';
+const SPLIT = { ownerBps: 5_000n, contributorsBps: 3_000n, validatorsBps: 1_000n, treasuryBps: 1_000n };
+const FEE = 10_000n;
+
+const Y = 'Proof of attribution ties each output span to its source.';
+const X = 'Datanets collect the data that models are trained on.';
+const Z = 'A third contribution quoted twice in the same output.';
+/** Contains Y's bytes [2, 14) at its offset 2. */
+const W = `zz${Y.slice(2, 14)} and then something else entirely.`;
+
+/** Contribution id → datanet, contributor, text. Ids are out of output order on purpose. */
+const CONTRIBUTIONS: [bigint, bigint, Address, string][] = [
+  [1n, 2n, BOB, X],
+  [2n, 1n, CAROL, Y],
+  [3n, 1n, BOB, Z],
+  [4n, 3n, CAROL, W],
+];
+
+/**
+ * Datanets 1–3; the contributions above, accepted; model 1 (a base model of OWNER trained on
+ * Datanets 1 and 3) and model 2 (DAVE's adapter on it, trained on Datanet 2), each charging FEE
+ * per inference; validators of power 1 and 3.
+ */
+function world() {
+  const w = new DirectCalls();
+  w.datanets(3);
+  const files: ContributionFile[] = [];
+  for (const [id, datanetId, contributor, text] of CONTRIBUTIONS) {
+    const content = utf8ToBytes(text);
+    writeContribution(w.state, id, {
+      datanetId,
+      contributor,
+      chunkRoot: new ChunkTree(content, 16).root,
+      size: content.length,
+      chunkSize: 16,
+      uri: '',
+      status: Status.accepted,
+      flagReason: FlagReason.none,
+      bond: 0n,
+      bondStatus: BondStatus.none,
+      submittedAt: 0,
+      acceptedAt: 0,
+    });
+    files.push({ id, content, chunkSize: 16 });
+  }
+  const model = { name: 'm', metadataURI: '', feePerInference: FEE, feePerKiloByte: 0n, split: SPLIT };
+  registerModel(w.call(OWNER), { ...model, datanetIds: [1n, 3n], baseModelId: 0n });
+  registerModel(w.call(DAVE), { ...model, datanetIds: [2n], baseModelId: 0n + 1n });
+  writeValidators(w.state, [
+    { address: V1, pubKey: new Uint8Array(32).fill(1), power: 1n, rewardAddress: V1 },
+    { address: V3, pubKey: new Uint8Array(32).fill(3), power: 3n, rewardAddress: V3 },
+  ]);
+  w.logs.length = 0;
+  w.gas = 0n;
+  return { w, index: buildIndex(files) };
+}
+
+type World = ReturnType<typeof world>;
+
+/** A proof of `length` bytes of contribution `id` from `offset`, quoted at `outputStart`. */
+function span(
+  index: World['index'],
+  id: bigint,
+  offset: number,
+  length: number,
+  outputStart: number,
+): SpanProof {
+  const file = index.files.find((f) => f.id === id)!;
+  const p = proveSpan(index, { file, offset, length, outputStart, attributedBytes: length });
+  return {
+    ...p,
+    outputStart: BigInt(p.outputStart),
+    length: BigInt(p.length),
+    chunkOffset: BigInt(p.chunkOffset),
+  };
+}
+
+const OUTPUT = utf8ToBytes(
+  `${Y.slice(0, 20)}${X.slice(0, 20)}${Z.slice(0, 20)}${'~'.repeat(10)}${Z.slice(0, 20)}`,
+);
+
+function spans(index: World['index']): SpanProof[] {
+  return [
+    span(index, 2n, 0, 20, 0), // Y: 20 bytes
+    span(index, 4n, 2, 12, 2), // W: inside the span before it, attributed nothing
+    span(index, 1n, 0, 20, 20), // X: 20 bytes
+    span(index, 3n, 0, 20, 40), // Z: 20 bytes
+    span(index, 3n, 0, 20, 70), // Z again: 20 more
+  ];
+}
+
+/** Chunk bytes plus 32 per path hash: what the proof makes a validator hash. */
+function proofSize(list: SpanProof[]): number {
+  return list.reduce(
+    (sum, s) =>
+      sum + s.chunks.reduce((n, c) => n + c.length, 0) + s.paths.reduce((n, p) => n + 32 * p.length, 0),
+    0,
+  );
+}
+
+/** Gas charged before any work: 2,000 per span, 6 per proof byte, 2 per output byte. */
+const upfront = (list: SpanProof[], outputBytes: number) =>
+  2_000n * BigInt(list.length) + 6n * BigInt(proofSize(list)) + 2n * BigInt(outputBytes);
+
+/** Sends the record with `value`, after putting the value into the module account as a transaction would. */
+function record(w: DirectCalls, modelId: bigint, output: Uint8Array, list: SpanProof[], value = FEE) {
+  w.fund(ATTRIBUTION_ADDRESS, value);
+  recordInference(w.call(CALLER, value), { modelId, output, spans: list });
+}
+
+function refusal(w: DirectCalls, modelId: bigint, output: Uint8Array, list: SpanProof[], value = FEE) {
+  const err = attributionError(() =>
+    recordInference(w.call(CALLER, value), { modelId, output, spans: list }),
+  );
+  expect(readInference(w.state, 1n)).toBeUndefined();
+  return { code: err.code, message: err.message };
+}
+
+describe('recordInference: a record and everything it pays', () => {
+  it('stores the record: lineage, the Datanets actually paid in ascending order, spans and payouts', () => {
+    const { w, index } = world();
+    const list = spans(index);
+    record(w, 2n, OUTPUT, list);
+    const [first, second] = readValidators(w.state).map((v) => v.rewardAddress);
+    const validatorShare = (a: Address | undefined) => (a === V1 ? 250n : 750n);
+    const payouts = [
+      { role: Role.modelOwner, refId: 2n, recipient: DAVE, amount: 4_000n },
+      { role: Role.baseModelOwner, refId: 1n, recipient: OWNER, amount: 1_000n },
+      { role: Role.contributor, refId: 1n, recipient: BOB, amount: 750n },
+      { role: Role.contributor, refId: 2n, recipient: CAROL, amount: 750n },
+      { role: Role.contributor, refId: 3n, recipient: BOB, amount: 1_500n },
+      { role: Role.validator, refId: 0n, recipient: first, amount: validatorShare(first) },
+      { role: Role.validator, refId: 0n, recipient: second, amount: validatorShare(second) },
+      { role: Role.treasury, refId: 0n, recipient: TREASURY, amount: 1_000n },
+    ];
+    expect(readInference(w.state, 1n)).toEqual({
+      modelId: 2n,
+      caller: CALLER,
+      height: 5,
+      time: BLOCK_TIME,
+      fee: FEE,
+      outputHash: sha256(OUTPUT),
+      outputBytes: 90,
+      attributedBytes: 80,
+      lineage: [2n, 1n],
+      datanetIds: [1n, 2n],
+      spans: [
+        { contributionId: 2n, outputStart: 0, length: 20, attributedBytes: 20 },
+        { contributionId: 4n, outputStart: 2, length: 12, attributedBytes: 0 },
+        { contributionId: 1n, outputStart: 20, length: 20, attributedBytes: 20 },
+        { contributionId: 3n, outputStart: 40, length: 20, attributedBytes: 20 },
+        { contributionId: 3n, outputStart: 70, length: 20, attributedBytes: 20 },
+      ],
+      payouts,
+    });
+    // Charged up front, then one account read and write per payout and for the module, and 1,000
+    // per log (the record's and each payout's).
+    expect(w.gas).toBe(upfront(list, 90) + 5_500n * 9n + 1_000n * 9n);
+  });
+
+  it('pays every recipient and credits earnings per contribution, contributor and Datanet', () => {
+    const { w, index } = world();
+    record(w, 2n, OUTPUT, spans(index));
+    expect(w.balance(ATTRIBUTION_ADDRESS)).toBe(0n);
+    expect(w.balance(CALLER)).toBe(0n);
+    expect(
+      Object.fromEntries([DAVE, OWNER, BOB, CAROL, V1, V3, TREASURY].map((a) => [a, w.balance(a)])),
+    ).toEqual({
+      [DAVE]: 4_000n,
+      [OWNER]: 1_000n,
+      [BOB]: 2_250n,
+      [CAROL]: 750n,
+      [V1]: 250n,
+      [V3]: 750n,
+      [TREASURY]: 1_000n,
+    });
+    const earnings = (key: Uint8Array) => readEarnings(w.state, key);
+    expect([1n, 2n, 3n, 4n].map((id) => earnings(attributionKeys.contributionEarnings(id)))).toEqual([
+      750n,
+      750n,
+      1_500n,
+      0n,
+    ]);
+    expect([BOB, CAROL, DAVE].map((a) => earnings(attributionKeys.contributorEarnings(a)))).toEqual([
+      2_250n,
+      750n,
+      0n,
+    ]);
+    expect([1n, 2n, 3n].map((id) => earnings(attributionKeys.datanetEarnings(id)))).toEqual([
+      2_250n,
+      750n,
+      0n,
+    ]);
+
+    // A second record adds to the same earnings.
+    record(w, 2n, OUTPUT, spans(index));
+    expect(earnings(attributionKeys.contributorEarnings(BOB))).toBe(4_500n);
+    expect(earnings(attributionKeys.datanetEarnings(2n))).toBe(1_500n);
+    expect(earnings(attributionKeys.contributionEarnings(3n))).toBe(3_000n);
+  });
+
+  it('counts the model’s inferences and fees, record after record', () => {
+    const { w, index } = world();
+    expect(readModelStats(w.state, 2n)).toEqual({ inferences: 0n, feesCharged: 0n });
+    record(w, 2n, OUTPUT, spans(index));
+    record(w, 2n, OUTPUT, spans(index));
+    expect(readModelStats(w.state, 2n)).toEqual({ inferences: 2n, feesCharged: 2n * FEE });
+    expect(readModelStats(w.state, 1n)).toEqual({ inferences: 0n, feesCharged: 0n });
+    expect(readInference(w.state, 2n)!.modelId).toBe(2n);
+  });
+
+  it('announces the record, then each payout in order', () => {
+    const { w, index } = world();
+    record(w, 2n, OUTPUT, spans(index));
+    const events = w.events();
+    expect(events[0]).toEqual({
+      eventName: 'InferenceAttributed',
+      args: {
+        inferenceId: 1n,
+        modelId: 2n,
+        caller: expect.stringMatching(/^0x0{38}e0$/i),
+        fee: FEE,
+        outputHash: bytesToHex(sha256(OUTPUT)),
+        outputBytes: 90,
+        attributedBytes: 80,
+        lineage: [2n, 1n],
+        datanetIds: [1n, 2n],
+      },
+    });
+    const payouts = readInference(w.state, 1n)!.payouts;
+    expect(events.slice(1)).toEqual(
+      payouts.map((p) => ({
+        eventName: 'RewardPaid',
+        args: {
+          inferenceId: 1n,
+          recipient: expect.stringMatching(new RegExp(`^${p.recipient}$`, 'i')),
+          role: p.role,
+          refId: p.refId,
+          amount: p.amount,
+        },
+      })),
+    );
+    expect(events).toHaveLength(1 + 8);
+  });
+
+  it('lists the Datanets paid in ascending order, whatever order the contribution ids give them', () => {
+    const ids = (list: SpanProof[]) => {
+      const { w } = world();
+      const output = utf8ToBytes(`${Y.slice(0, 20)}${X.slice(0, 20)}${W.slice(14, 34)}`);
+      record(w, 2n, output, list);
+      return readInference(w.state, 1n)!.datanetIds;
+    };
+    const { index } = world();
+    const y = span(index, 2n, 0, 20, 0); // contribution 2, Datanet 1
+    const x = span(index, 1n, 0, 20, 20); // contribution 1, Datanet 2
+    const w4 = span(index, 4n, 14, 20, 40); // contribution 4, Datanet 3
+    // By contribution id: Datanets 2, 1, 3.
+    expect(ids([y, x, w4])).toEqual([1n, 2n, 3n]);
+    // By contribution id: Datanets 1, 3 (already ascending).
+    expect(ids([y, w4])).toEqual([1n, 3n]);
+  });
+
+  it('pays the contributors share to the treasury when no span is given', () => {
+    const { w } = world();
+    const output = utf8ToBytes('x'.repeat(2_048)); // exactly the output cap
+    record(w, 1n, output, []);
+    expect(readInference(w.state, 1n)).toMatchObject({
+      outputBytes: 2_048,
+      attributedBytes: 0,
+      lineage: [1n],
+      datanetIds: [],
+      spans: [],
+    });
+    expect(w.balance(TREASURY)).toBe(1_000n + 3_000n);
+    expect(w.balance(OWNER)).toBe(5_000n);
+  });
+});
+
+describe('recordInference: refusals, before any work', () => {
+  it('refuses an output over the cap, after charging for it', () => {
+    const { w, index } = world();
+    const output = new Uint8Array(2_049);
+    const list = [span(index, 2n, 0, 20, 0)];
+    expect(refusal(w, 2n, output, list)).toEqual({
+      code: 'OUTPUT_TOO_LARGE',
+      message: 'output is 2049 bytes, limit 2048',
+    });
+    expect(w.gas).toBe(upfront(list, 2_049));
+    expect(w.gas).toBe(2_000n + 6n * BigInt(16 + 16 + 32 * 2 * 2) + 2n * 2_049n);
+  });
+
+  it('refuses more than 8 spans; 8 are checked one by one', () => {
+    const { w, index } = world();
+    const one = span(index, 2n, 0, 20, 0);
+    expect(refusal(w, 2n, OUTPUT, Array(9).fill(one))).toEqual({
+      code: 'TOO_MANY_SPANS',
+      message: '9 spans, limit 8',
+    });
+    // Eight repeats of one span get past the cap and are refused as out of canonical order.
+    expect(refusal(w, 2n, OUTPUT, Array(8).fill(one)).code).toBe('SPANS_NOT_CANONICAL');
+  });
+
+  it('refuses an unknown model and a wrong fee, naming what the model charges', () => {
+    const { w } = world();
+    expect(refusal(w, 9n, OUTPUT, [])).toEqual({ code: 'UNKNOWN_MODEL', message: 'unknown model 9' });
+    expect(refusal(w, 2n, OUTPUT, [], FEE - 1n)).toEqual({
+      code: 'WRONG_FEE',
+      message: 'model 2 charges 10000 for 90 output bytes, but 9999 was sent',
+    });
+    registerModel(w.call(OWNER), {
+      name: 'per-kb',
+      metadataURI: '',
+      datanetIds: [],
+      baseModelId: 0n,
+      feePerInference: 7n,
+      feePerKiloByte: 1_000n,
+      split: SPLIT,
+    });
+    expect(refusal(w, 3n, new Uint8Array(5), [], 7n)).toEqual({
+      code: 'WRONG_FEE',
+      message: 'model 3 charges 12 for 5 output bytes, but 7 was sent',
+    });
+  });
+
+  it('refuses spans on a contribution of a Datanet outside the model’s lineage', () => {
+    const { w, index } = world();
+    // Model 1 is trained on Datanets 1 and 3; contribution 1 is in Datanet 2 (its adapter's).
+    expect(refusal(w, 1n, OUTPUT, [span(index, 1n, 0, 20, 20)]).code).toBe('DATANET_NOT_USED');
+    record(w, 2n, OUTPUT, [span(index, 1n, 0, 20, 20)]);
+    expect(readInference(w.state, 1n)!.datanetIds).toEqual([2n]);
+  });
+});
