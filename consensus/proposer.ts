@@ -291,14 +291,14 @@ export function decodeProposerState(bytes: Uint8Array): ProposerState {
     const validators = asList(list, 'validators').map((item: RlpItem, i) => {
       const f = asList(item, `validators[${i}]`, 5);
       const validator: Validator = {
-        address: bytesToHex(asBytes(f[0], `validators[${i}].address`)) as Address,
+        address: bytesToHex(asBytes(f[0], `validators[${i}].address`, 20)) as Address,
         pubKey: asBytes(f[1], `validators[${i}].pubKey`, 32),
         power: asBigint(f[2], `validators[${i}].power`, 8),
         rewardAddress: bytesToHex(asBytes(f[3], `validators[${i}].rewardAddress`, 20)) as Address,
       };
       return { validator, priority: unzigzag(asBigint(f[4], `validators[${i}].priority`, 9)) };
     });
-    const proposerAddress = bytesToHex(asBytes(proposer, 'proposer')) as Address;
+    const proposerAddress = bytesToHex(asBytes(proposer, 'proposer', 20)) as Address;
     for (let i = 1; i < validators.length; i++) {
       if (byAddress(validators[i - 1]!, validators[i]!) >= 0)
         throw new DecodeError('validators not sorted by address');

@@ -128,6 +128,46 @@ describe('decodeTx: the envelope', () => {
   });
 });
 
+describe('decodeTx: a field that is not a byte string is named', () => {
+  const LEGACY_FIELDS = ['nonce', 'gasPrice', 'gasLimit', 'to', 'value', 'data', 'v', 'r', 's'];
+  const DYNAMIC_FIELDS = [
+    'chainId',
+    'nonce',
+    'maxPriorityFeePerGas',
+    'maxFeePerGas',
+    'gasLimit',
+    'to',
+    'value',
+    'data',
+    'accessList',
+    'yParity',
+    'r',
+    's',
+  ];
+  const legacyRaw = signTx(legacy(), KEY).raw;
+  const dynamicRaw = signTx(dynamic(), KEY).raw;
+
+  it.each(LEGACY_FIELDS.map((name, i) => [name, i] as const))('legacy %s', (name, i) => {
+    expect(refusal(withField(legacyRaw, i, [[]]))).toBe(`${name}: expected a byte string`);
+  });
+
+  it.each(DYNAMIC_FIELDS.map((name, i) => [name, i] as const))('EIP-1559 %s', (name, i) => {
+    // The access list is the one list field: bytes there are the error.
+    const expected =
+      name === 'accessList' ? 'accessList: expected an RLP list' : `${name}: expected a byte string`;
+    expect(refusal(withField(dynamicRaw, i, name === 'accessList' ? Uint8Array.of(1) : [[]]))).toBe(expected);
+  });
+
+  it('names the transaction in RLP errors', () => {
+    expect(refusal(concatBytes(legacyRaw, Uint8Array.of(0)))).toBe(
+      'malformed transaction: trailing bytes after the item',
+    );
+    expect(refusal(concatBytes(dynamicRaw, Uint8Array.of(0)))).toBe(
+      'malformed transaction: trailing bytes after the item',
+    );
+  });
+});
+
 describe('decodeTx: access-list errors name the entry and key', () => {
   const raw = signTx(dynamic(), KEY).raw;
   const address = hexToBytes(TO);

@@ -10,6 +10,7 @@ import { bytesToHex, type Hex, hexToBytes } from '../../core/bytes.ts';
 import {
   type AccessList,
   decodeTx,
+  encodeSignedTx,
   recoverSender,
   signingHash,
   signTx,
@@ -107,6 +108,30 @@ describe('the signing hash of a decoded transaction, read from its raw bytes', (
   it.each(ACCESS_LISTS.map((list, i) => [i, list] as const))('access list %i', (_i, accessList) => {
     expectHashFromRaw(dynamic({ accessList }));
     expectHashFromRaw(dynamic({ accessList, data: data(56), to: null }));
+  });
+
+  it('a transaction short enough for a short-form list (tiny signature values)', () => {
+    // Decoding does not check the signature, so r = s = 1 decodes, and every other field is one
+    // byte: the whole list is under 56 bytes, with a one-byte header.
+    for (const tx of [
+      legacy({ to: null, nonce: 0n, gasPrice: 0n, gasLimit: 0n, value: 0n }),
+      dynamic({
+        to: null,
+        nonce: 0n,
+        gasLimit: 0n,
+        value: 0n,
+        maxFeePerGas: 0n,
+        maxPriorityFeePerGas: 0n,
+        chainId: 1n,
+      }),
+    ]) {
+      const raw = encodeSignedTx(tx.type === 0 ? { ...tx, chainId: 1n } : tx, { r: 1n, s: 1n, yParity: 0 });
+      expect(raw[tx.type === 0 ? 0 : 1]).toBeLessThanOrEqual(0xf7);
+      const decoded = decodeTx(raw);
+      expect(bytesToHex(signingHash(decoded))).toBe(
+        viemSigningHash(tx.type === 0 ? { ...tx, chainId: 1n } : tx),
+      );
+    }
   });
 
   it('contract creation (an empty to) and a chain id over one byte', () => {
