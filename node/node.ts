@@ -158,13 +158,15 @@ export class OpenchainNode {
         broadcastEvidence: (e) => void publish('evidence', host.gossip.publishEvidence(e)),
         requestCatchUp: () => void sync?.sync(),
       };
+      // One clock for consensus and for the block eth_call simulates (test-only offset included).
+      const clock = nodeClock(config.testOnly);
       const engine = new ConsensusEngine({
         app: faults.app(chain),
         network: faults.network(network),
         store: consensusStore(db),
         wal: Wal.open(walPath, log),
         signer,
-        clock: nodeClock(config.testOnly),
+        clock,
         config: {
           ...stripUndefined(config.consensus),
           timeoutCommitMs: config.block.intervalMs,
@@ -235,10 +237,15 @@ export class OpenchainNode {
           syncing: () => controller.status(),
         };
         const registry = new Registry([
-          ethModule(chain, () => controller.status(), {
-            maxSubscriptionsPerConnection: config.rpc.wsMaxSubscriptionsPerConnection,
-            maxSubscriptionsPerIp: config.rpc.wsMaxSubscriptionsPerIp,
-          }),
+          ethModule(
+            chain,
+            () => controller.status(),
+            {
+              maxSubscriptionsPerConnection: config.rpc.wsMaxSubscriptionsPerConnection,
+              maxSubscriptionsPerIp: config.rpc.wsMaxSubscriptionsPerIp,
+            },
+            clock,
+          ),
           netModule(chain.chainId, () => host.peerCount),
           web3Module(CLIENT_VERSION),
           openModule(chain, info),

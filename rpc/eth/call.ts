@@ -2,6 +2,7 @@
 // estimates run the call on a throwaway copy of the latest state. Gas is a fixed schedule per
 // operation, so the gas a call uses is exactly the gas it needs: no binary search.
 import { z } from 'zod';
+import type { Clock } from '../../consensus/types.ts';
 import { ZERO_ADDRESS } from '../../core/address.ts';
 import { bigintToHex, bytesToHex } from '../../core/bytes.ts';
 import { readAccount } from '../../state/accounts.ts';
@@ -14,12 +15,16 @@ import { blockRef, type CallRequest, callRequest } from '../params.ts';
 import { method } from '../registry.ts';
 import { requireHeight } from './blocks.ts';
 
-function pendingBlockInfo(chain: Chain) {
+/**
+ * The block a transaction sent now would join, as this node would propose it: its time is the
+ * node's clock (the one consensus reads, test-only offset included), at least the head's + 1 ms.
+ */
+function pendingBlockInfo(chain: Chain, clock: Clock) {
   const head = chain.head.header;
   return {
     chainId: chain.chainId,
     height: head.height + 1,
-    time: Math.max(Date.now(), head.time + 1),
+    time: Math.max(clock.now(), head.time + 1),
     params: chain.params(),
   };
 }
@@ -53,7 +58,7 @@ function requireFunds(chain: Chain, req: CallRequest): void {
   }
 }
 
-export function callMethods(chain: Chain) {
+export function callMethods(chain: Chain, clock: Clock) {
   return {
     eth_call: method(z.tuple([callRequest, blockRef.optional()]), ([req, ref]) => {
       requireLatest(chain, requireHeight(chain, ref ?? { kind: 'tag', tag: 'latest' }));
@@ -64,7 +69,7 @@ export function callMethods(chain: Chain) {
         return bytesToHex(
           module.view(
             chain.state,
-            pendingBlockInfo(chain),
+            pendingBlockInfo(chain, clock),
             req.input ?? new Uint8Array(),
             req.from ?? ZERO_ADDRESS,
           ),
@@ -90,7 +95,7 @@ export function callMethods(chain: Chain) {
       // As geth: a gas cap below the cost of any transaction is ignored rather than reported.
       const gasLimit =
         req.gas !== undefined && req.gas >= GAS.txBase ? req.gas : chain.params().blockGasLimit;
-      const outcome = simulateCall(chain.state, pendingBlockInfo(chain), chain.modules, {
+      const outcome = simulateCall(chain.state, pendingBlockInfo(chain, clock), chain.modules, {
         from: req.from ?? ZERO_ADDRESS,
         to,
         value: req.value ?? 0n,

@@ -1,5 +1,6 @@
 // The eth_ namespace: one module assembled from files grouped by concern.
 import { z } from 'zod';
+import { type Clock, systemClock } from '../../consensus/types.ts';
 import { bigintToHex } from '../../core/bytes.ts';
 import type { Chain } from '../../state/chain.ts';
 import { method, type RpcModule } from '../registry.ts';
@@ -22,6 +23,8 @@ export function ethModule(
   chain: Chain,
   sync: () => SyncStatus,
   subscriptionLimits?: SubscriptionLimits,
+  /** "Now" for the block eth_call and eth_estimateGas simulate: the node's consensus clock. */
+  clock: Clock = systemClock,
 ): RpcModule {
   return {
     namespace: 'eth',
@@ -42,7 +45,7 @@ export function ethModule(
       ...stateMethods(chain),
       ...transactionMethods(chain),
       ...feeMethods(chain),
-      ...callMethods(chain),
+      ...callMethods(chain, clock),
       ...logMethods(chain),
       ...subscriptionMethods(chain, subscriptionLimits),
     },
