@@ -71,12 +71,12 @@ export async function openStakingChain(o: StakingChainOptions = {}): Promise<Tes
 
 const nonces = new Map<string, bigint>();
 
-/** Submits a staking call signed by `key` to the mempool (the next produce() includes it). */
-export async function stakingCall(
+/** Submits a transaction signed by `key` to the mempool (the next produce() includes it). */
+export async function submit(
   tc: TestChain,
   key: Uint8Array,
-  functionName: string,
-  args: readonly unknown[],
+  to: Address,
+  data: Uint8Array,
   value = 0n,
   tip = 0n,
 ): Promise<void> {
@@ -84,7 +84,6 @@ export async function stakingCall(
   const id = `${tc.dir}:${from}`;
   const nonce = nonces.get(id) ?? readAccount(tc.chain.state, from).nonce;
   nonces.set(id, nonce + 1n);
-  const data = hexToBytes(encodeFunctionData({ abi: stakingAbi, functionName, args } as never));
   const tx = signTx(
     {
       type: 2,
@@ -92,8 +91,8 @@ export async function stakingCall(
       nonce,
       maxFeePerGas: 100n * GWEI,
       maxPriorityFeePerGas: tip,
-      gasLimit: 2_000_000n,
-      to: STAKING_ADDRESS,
+      gasLimit: data.length === 0 ? 21_000n : 2_000_000n,
+      to,
       value,
       data,
       accessList: [],
@@ -101,6 +100,19 @@ export async function stakingCall(
     key,
   );
   await tc.chain.checkTx(tx.raw);
+}
+
+/** Submits a staking call signed by `key`. */
+export function stakingCall(
+  tc: TestChain,
+  key: Uint8Array,
+  functionName: string,
+  args: readonly unknown[],
+  value = 0n,
+  tip = 0n,
+): Promise<void> {
+  const data = hexToBytes(encodeFunctionData({ abi: stakingAbi, functionName, args } as never));
+  return submit(tc, key, STAKING_ADDRESS, data, value, tip);
 }
 
 /** Two conflicting precommits of `key` at `height`: evidence of double signing. */
