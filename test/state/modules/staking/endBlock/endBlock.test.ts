@@ -168,6 +168,19 @@ describe('downtime', () => {
     expect(validatorOf(tc, 4)).toMatchObject({ jailed: false, missedBlocks: 0 });
   });
 
+  it('forgets a miss once the window has moved past it', async () => {
+    const tc = await open();
+    // Validator 4 misses blocks 1-3, then signs: heights 11-13 reuse those slots and clear them
+    // (block h records the signatures of block h - 1).
+    for (let h = 1; h <= 3; h++) await tc.produce({ absent: [consensusAddress(tc, 4)] });
+    for (let h = 4; h <= 11; h++) await tc.produce();
+    expect(validatorOf(tc, 4).missedBlocks).toBe(3);
+    await tc.produce();
+    expect(validatorOf(tc, 4).missedBlocks).toBe(2);
+    for (let h = 13; h <= 14; h++) await tc.produce();
+    expect(validatorOf(tc, 4)).toMatchObject({ missedBlocks: 0, jailed: false });
+  });
+
   it('does not jail a validator that signed enough of its window', async () => {
     const tc = await open();
     // Misses 5 of every 10 blocks: signs 5, the minimum (50%).
