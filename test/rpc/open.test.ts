@@ -123,9 +123,14 @@ describe('open_ namespace', () => {
       expect(genesis.document).toEqual(JSON.parse(readFileSync(homePaths(t.home).genesis, 'utf8')));
       // Anyone can recompute the hash from the document alone.
       expect((await buildGenesisBlock(parseGenesis(genesis.document))).hash).toBe(genesis.hash);
+      // init makes the first account the validator's operator and allocates it the self-bond (power
+      // 10 × 10^18) on top, which genesis moves into the stake.
       expect(genesis.document).toMatchObject({
         chainId: 1337,
-        alloc: t.accounts.map((a) => ({ address: a.address, balance: TEST_BALANCE.toString() })),
+        alloc: t.accounts.map((a, i) => ({
+          address: a.address,
+          balance: (TEST_BALANCE + (i === 0 ? 10n * 10n ** 18n : 0n)).toString(),
+        })),
       });
     });
   });
