@@ -6,6 +6,7 @@ import { method, type RpcModule } from '../registry.ts';
 import { blockMethods } from './blocks.ts';
 import { callMethods } from './call.ts';
 import { feeMethods } from './fees.ts';
+import { type FilterLimits, filterMethods } from './filters.ts';
 import { logMethods } from './logs.ts';
 import { stateMethods } from './state.ts';
 import { type SubscriptionLimits, subscriptionMethods } from './subscribe.ts';
@@ -22,6 +23,7 @@ export function ethModule(
   chain: Chain,
   sync: () => SyncStatus,
   subscriptionLimits?: SubscriptionLimits,
+  filterLimits?: FilterLimits,
 ): RpcModule {
   return {
     namespace: 'eth',
@@ -45,6 +47,7 @@ export function ethModule(
       ...callMethods(chain),
       ...logMethods(chain),
       ...subscriptionMethods(chain, subscriptionLimits),
+      ...filterMethods(chain, filterLimits),
     },
   };
 }
