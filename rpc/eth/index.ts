@@ -3,11 +3,13 @@ import { z } from 'zod';
 import { bigintToHex } from '../../core/bytes.ts';
 import type { Chain } from '../../state/chain.ts';
 import { method, type RpcModule } from '../registry.ts';
+import { accessListMethods } from './accessList.ts';
 import { blockMethods } from './blocks.ts';
 import { callMethods } from './call.ts';
 import { feeMethods } from './fees.ts';
 import { type FilterLimits, filterMethods } from './filters.ts';
 import { logMethods } from './logs.ts';
+import { receiptMethods } from './receipts.ts';
 import { stateMethods } from './state.ts';
 import { type SubscriptionLimits, subscriptionMethods } from './subscribe.ts';
 import { transactionMethods } from './transactions.ts';
@@ -48,6 +50,8 @@ export function ethModule(
       ...logMethods(chain),
       ...subscriptionMethods(chain, subscriptionLimits),
       ...filterMethods(chain, filterLimits),
+      ...receiptMethods(chain),
+      ...accessListMethods(chain),
     },
   };
 }
