@@ -20,6 +20,7 @@ import { netModule, web3Module } from '../rpc/net.ts';
 import { openModule } from '../rpc/open.ts';
 import { Registry } from '../rpc/registry.ts';
 import { RpcServer } from '../rpc/server.ts';
+import { txpoolModule } from '../rpc/txpool.ts';
 import { Chain } from '../state/chain.ts';
 import { AttributionModule } from '../state/modules/attribution/index.ts';
 import { Database, StoreCorruptError } from '../state/store/database.ts';
@@ -242,6 +243,7 @@ export class OpenchainNode {
           netModule(chain.chainId, () => host.peerCount),
           web3Module(CLIENT_VERSION),
           openModule(chain, info),
+          txpoolModule(chain.mempool),
         ]);
         const {
           enabled,

@@ -25,6 +25,7 @@ import { ethModule } from '../../../rpc/eth/index.ts';
 import { netModule, web3Module } from '../../../rpc/net.ts';
 import { Registry } from '../../../rpc/registry.ts';
 import { RpcServer, type RpcServerOptions } from '../../../rpc/server.ts';
+import { txpoolModule } from '../../../rpc/txpool.ts';
 import type { Chain, CommittedBlockInfo } from '../../../state/chain.ts';
 import type { MempoolOptions } from '../../../state/mempool/config.ts';
 import { type Module, ModuleError } from '../../../state/modules/module.ts';
@@ -160,6 +161,7 @@ export async function startRpcChain(opts: RpcChainOptions = {}): Promise<RpcChai
       opts.filters,
     ),
     netModule(chain.chainId, () => 0),
+    txpoolModule(chain.mempool),
     web3Module(CLIENT_VERSION),
   ]);
   const server = new RpcServer(registry, { ...opts.server, host: '127.0.0.1', port: 0 });
