@@ -14,6 +14,7 @@ import { buildGenesisBlock } from '../genesis/build.ts';
 import { genesisToJson, loadGenesisFile } from '../genesis/load.ts';
 import { P2pHost } from '../p2p/host.ts';
 import { loadOrCreateNodeKey, nodeKeyPath } from '../p2p/nodeKey.ts';
+import { FILTER_DEFAULTS } from '../rpc/eth/filters.ts';
 import { ethModule } from '../rpc/eth/index.ts';
 import type { JsonValue } from '../rpc/jsonrpc.ts';
 import { netModule, web3Module } from '../rpc/net.ts';
@@ -236,10 +237,20 @@ export class OpenchainNode {
           syncing: () => controller.status(),
         };
         const registry = new Registry([
-          ethModule(chain, () => controller.status(), {
-            maxSubscriptionsPerConnection: config.rpc.wsMaxSubscriptionsPerConnection,
-            maxSubscriptionsPerIp: config.rpc.wsMaxSubscriptionsPerIp,
-          }),
+          ethModule(
+            chain,
+            () => controller.status(),
+            {
+              maxSubscriptionsPerConnection: config.rpc.wsMaxSubscriptionsPerConnection,
+              maxSubscriptionsPerIp: config.rpc.wsMaxSubscriptionsPerIp,
+            },
+            {
+              ...FILTER_DEFAULTS,
+              maxFiltersPerClient: config.rpc.maxFiltersPerIp,
+              maxFilters: config.rpc.maxFilters,
+              filterTimeoutMs: config.rpc.filterTimeoutMs,
+            },
+          ),
           netModule(chain.chainId, () => host.peerCount),
           web3Module(CLIENT_VERSION),
           openModule(chain, info),
@@ -250,6 +261,9 @@ export class OpenchainNode {
           maxBatchSize,
           wsMaxSubscriptionsPerConnection,
           wsMaxSubscriptionsPerIp,
+          maxFiltersPerIp,
+          maxFilters,
+          filterTimeoutMs,
           ...transport
         } = config.rpc;
         const rpc = new RpcServer(registry, {
