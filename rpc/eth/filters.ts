@@ -138,9 +138,17 @@ export function filterMethods(chain: Chain, limits: FilterLimits = FILTER_DEFAUL
       filter.next = Math.max(filter.next, head + 1);
       return [];
     }
-    const logs = await scanLogs(chain, from, end, filter.matcher, ctx, 'eth_getFilterChanges');
-    filter.next = end === to ? Math.max(end, head) + 1 : end + 1;
-    return logs;
+    // Moved before the scan so that a concurrent poll of the same filter cannot return these logs
+    // again; moved back if the scan fails (over budget, client gone), so that none are lost.
+    const before = filter.next;
+    const after = end === to ? Math.max(end, head) + 1 : end + 1;
+    filter.next = after;
+    try {
+      return await scanLogs(chain, from, end, filter.matcher, ctx, 'eth_getFilterChanges');
+    } catch (err) {
+      if (filter.next === after) filter.next = before;
+      throw err;
+    }
   }
 
   function blockChanges(filter: Extract<Filter, { kind: 'blocks' }>, ctx: RequestContext): Hex[] {

@@ -66,8 +66,17 @@ describe('eth_getFilterChanges', () => {
       hashes.push((await fx.produce()).hash);
     }
     // One address over 8 blocks is 8 units, over the budget of 6: blocks 1–6 first, then 7–8.
-    const first = await fx.call<{ blockNumber: Hex }[]>('eth_getFilterChanges', [logs]);
-    expect(first.map((l) => l.blockNumber)).toEqual(['0x1']);
+    // In one batch the second poll finds the budget spent: an error, and blocks 7–8 are not lost.
+    const batch = await fx.post([
+      { jsonrpc: '2.0', id: 1, method: 'eth_getFilterChanges', params: [logs] },
+      { jsonrpc: '2.0', id: 2, method: 'eth_getFilterChanges', params: [logs] },
+    ]);
+    const [first, refused] = batch.body as unknown as {
+      result?: { blockNumber: Hex }[];
+      error?: { message: string };
+    }[];
+    expect(first!.result!.map((l) => l.blockNumber)).toEqual(['0x1']);
+    expect(refused!.error!.message).toMatch(/^request too expensive: eth_getFilterChanges over 2 blocks/);
     const second = await fx.call<{ blockNumber: Hex }[]>('eth_getFilterChanges', [logs]);
     expect(second.map((l) => l.blockNumber)).toEqual(['0x8']);
     expect(await fx.call('eth_getFilterChanges', [logs])).toEqual([]);
