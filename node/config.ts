@@ -36,6 +36,7 @@ export const configSchema = z.strictObject({
       keepAliveTimeoutMs: count.max(600_000).default(RPC_DEFAULTS.keepAliveTimeoutMs),
       maxResponseBytes: count.default(RPC_DEFAULTS.maxResponseBytes),
       maxRequestWork: count.default(RPC_DEFAULTS.maxRequestWork),
+      maxInFlight: count.default(RPC_DEFAULTS.maxInFlight),
       wsMaxConnections: count.default(RPC_DEFAULTS.wsMaxConnections),
       wsMaxConnectionsPerIp: count.default(RPC_DEFAULTS.wsMaxConnectionsPerIp),
       wsMaxInFlight: count.default(RPC_DEFAULTS.wsMaxInFlight),

@@ -160,13 +160,15 @@ export class OpenchainNode {
         broadcastEvidence: (e) => void publish('evidence', host.gossip.publishEvidence(e)),
         requestCatchUp: () => void sync?.sync(),
       };
+      // One clock for consensus and for the block eth_call simulates (test-only offset included).
+      const clock = nodeClock(config.testOnly);
       const engine = new ConsensusEngine({
         app: faults.app(chain),
         network: faults.network(network),
         store: consensusStore(db),
         wal: Wal.open(walPath, log),
         signer,
-        clock: nodeClock(config.testOnly),
+        clock,
         config: {
           ...stripUndefined(config.consensus),
           timeoutCommitMs: config.block.intervalMs,
@@ -244,6 +246,7 @@ export class OpenchainNode {
               maxSubscriptionsPerConnection: config.rpc.wsMaxSubscriptionsPerConnection,
               maxSubscriptionsPerIp: config.rpc.wsMaxSubscriptionsPerIp,
             },
+            clock,
             {
               ...FILTER_DEFAULTS,
               maxFiltersPerClient: config.rpc.maxFiltersPerIp,

@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { RequestContext, TransportContext } from './context.ts';
 import { ErrorCode, RpcError, toErrorObject } from './errors.ts';
-import { checkEnvelope, serializeError, serializeResult } from './jsonrpc.ts';
+import { checkEnvelope, type ErrorObject, serializeError, serializeResult } from './jsonrpc.ts';
 import type { Registry } from './registry.ts';
 import { pause, WorkBudget } from './work.ts';
 
@@ -23,11 +23,20 @@ export interface DispatcherOptions {
   maxResponseBytes: number;
   /** The WorkBudget of one body or message. */
   maxRequestWork: number;
+  /** HTTP bodies and WebSocket messages handled at once, over every connection; past it -32005. */
+  maxInFlight: number;
   logger: Logger;
   onCall?: ((event: CallEvent) => void) | undefined;
 }
 
 const INTERNAL = { code: ErrorCode.InternalError, message: 'internal error' };
+
+/** `error` addressed to the request's id; undefined for a notification, which is owed nothing. */
+function errorFor(request: unknown, error: ErrorObject): string | undefined {
+  const check = checkEnvelope(request);
+  const id = check.ok ? check.request.id : check.id;
+  return id === undefined ? undefined : serializeError(id, error);
+}
 
 /** Batch elements started together; between groups the batch may yield (work.ts `pause`). */
 const BATCH_SLICE = 32;
@@ -37,6 +46,7 @@ const NO_SIGNAL = new AbortController().signal;
 export class Dispatcher {
   readonly #registry: Registry;
   readonly #options: DispatcherOptions;
+  #inFlight = 0;
 
   constructor(registry: Registry, options: DispatcherOptions) {
     this.#registry = registry;
@@ -69,15 +79,8 @@ export class Dispatcher {
         message: `parse error: ${(err as Error).message}`,
       });
     }
-    if (!Array.isArray(message)) {
-      const response = await this.#handleOne(message, ctx);
-      return response !== undefined && response.length > this.#options.maxResponseBytes
-        ? this.#tooLarge(message)
-        : response;
-    }
-
-    const { maxBatchLength } = this.#options;
-    if (message.length === 0 || message.length > maxBatchLength) {
+    const { maxBatchLength, maxInFlight } = this.#options;
+    if (Array.isArray(message) && (message.length === 0 || message.length > maxBatchLength)) {
       this.#observe(undefined, ctx, start, ErrorCode.InvalidRequest);
       // -32600 rather than EIP-1474's -32005 "limit exceeded": viem retries -32005 with backoff,
       // and resending the same oversized batch cannot succeed.
@@ -87,7 +90,25 @@ export class Dispatcher {
           : `batch of ${message.length} requests exceeds the limit of ${maxBatchLength}`;
       return serializeError(null, { code: ErrorCode.InvalidRequest, message: reason });
     }
-    return this.#handleBatch(message, ctx);
+    // A bound on the work queued behind the time slicing (and the responses held) however many
+    // clients ask at once. -32005, which viem retries with backoff: the same request later can pass.
+    if (this.#inFlight >= maxInFlight) {
+      this.#observe(undefined, ctx, start, ErrorCode.LimitExceeded);
+      return this.#answerEach(message, {
+        code: ErrorCode.LimitExceeded,
+        message: `limit exceeded: this node is handling ${maxInFlight} requests, the most it takes at once; retry shortly`,
+      });
+    }
+    this.#inFlight++;
+    try {
+      if (Array.isArray(message)) return await this.#handleBatch(message, ctx);
+      const response = await this.#handleOne(message, ctx);
+      return response !== undefined && response.length > this.#options.maxResponseBytes
+        ? this.#tooLarge(message)
+        : response;
+    } finally {
+      this.#inFlight--;
+    }
   }
 
   /**
@@ -120,13 +141,17 @@ export class Dispatcher {
 
   /** The -32003 for a request whose response did not fit; notifications are owed nothing. */
   #tooLarge(request: unknown): string | undefined {
-    const check = checkEnvelope(request);
-    const id = check.ok ? check.request.id : check.id;
-    if (id === undefined) return undefined;
-    return serializeError(id, {
+    return errorFor(request, {
       code: ErrorCode.ResponseTooLarge,
       message: `response too large: the responses to one request may total at most ${this.#options.maxResponseBytes} bytes; split the batch`,
     });
+  }
+
+  /** `error` for the request, or for each element of a batch, without running any. */
+  #answerEach(message: unknown, error: ErrorObject): string | undefined {
+    if (!Array.isArray(message)) return errorFor(message, error);
+    const answers = message.map((element) => errorFor(element, error)).filter((a) => a !== undefined);
+    return answers.length === 0 ? undefined : `[${answers.join(',')}]`;
   }
 
   async #handleOne(value: unknown, ctx: RequestContext): Promise<string | undefined> {

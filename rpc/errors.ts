@@ -14,6 +14,8 @@ export const ErrorCode = {
   ServerError: -32000,
   /** geth's code for a batch whose responses exceed its size limit (BatchResponseMaxSize). */
   ResponseTooLarge: -32003,
+  /** EIP-1474 "limit exceeded": the node is handling as many requests as it takes; clients retry later. */
+  LimitExceeded: -32005,
   /** eth_call / eth_estimateGas revert; `data` carries the revert bytes as hex. */
   ExecutionReverted: 3,
 } as const;

@@ -38,6 +38,8 @@ export interface RpcServerSettings {
   maxResponseBytes: number;
   /** Work units (eth_getLogs blocks × terms, eth_feeHistory blocks × percentiles) per body or message. */
   maxRequestWork: number;
+  /** HTTP bodies and WebSocket messages handled at once over all connections; more get -32005. */
+  maxInFlight: number;
   /** Open WebSocket connections (also counted in maxConnections); more upgrades get 503. */
   wsMaxConnections: number;
   /** Open WebSocket connections from one IP address; more upgrades get 429. */
@@ -69,6 +71,8 @@ export const RPC_DEFAULTS: Readonly<RpcServerSettings> = {
   maxResponseBytes: 25 * 1000 * 1000,
   // One eth_getLogs over the widest range (10,000 blocks) with the widest filter (164 terms) fits.
   maxRequestWork: 2_000_000,
+  // Bounds the responses held at once to maxInFlight × maxResponseBytes, far above any honest load.
+  maxInFlight: 256,
   wsMaxConnections: 512,
   wsMaxConnectionsPerIp: 64,
   wsMaxInFlight: 16,
@@ -109,6 +113,7 @@ export class RpcServer {
       maxBatchLength: config.maxBatchLength,
       maxResponseBytes: config.maxResponseBytes,
       maxRequestWork: config.maxRequestWork,
+      maxInFlight: config.maxInFlight,
       logger: this.#logger,
       onCall: options.onCall,
     });

@@ -2,6 +2,7 @@
 // estimates run the call on a throwaway copy of the latest state. Gas is a fixed schedule per
 // operation, so the gas a call uses is exactly the gas it needs: no binary search.
 import { z } from 'zod';
+import type { Clock } from '../../consensus/types.ts';
 import { ZERO_ADDRESS } from '../../core/address.ts';
 import { bigintToHex, bytesToHex } from '../../core/bytes.ts';
 import { readAccount } from '../../state/accounts.ts';
@@ -14,12 +15,16 @@ import { type BlockRef, blockRef, type CallRequest, callRequest } from '../param
 import { method } from '../registry.ts';
 import { requireHeight } from './blocks.ts';
 
-function pendingBlockInfo(chain: Chain) {
+/**
+ * The block a transaction sent now would join, as this node would propose it: its time is the
+ * node's clock (the one consensus reads, test-only offset included), at least the head's + 1 ms.
+ */
+function pendingBlockInfo(chain: Chain, clock: Clock) {
   const head = chain.head.header;
   return {
     chainId: chain.chainId,
     height: head.height + 1,
-    time: Math.max(Date.now(), head.time + 1),
+    time: Math.max(clock.now(), head.time + 1),
     params: chain.params(),
   };
 }
@@ -58,7 +63,7 @@ function requireFunds(chain: Chain, req: CallRequest): void {
  * executing (a target, calldata only for modules, funds for the value); eth_estimateGas and
  * eth_createAccessList read the outcome.
  */
-export function simulate(chain: Chain, req: CallRequest, ref: BlockRef | undefined) {
+export function simulate(chain: Chain, clock: Clock, req: CallRequest, ref: BlockRef | undefined) {
   requireLatest(chain, requireHeight(chain, ref ?? { kind: 'tag', tag: 'latest' }));
   const to = requireTarget(req);
   const data = req.input ?? new Uint8Array();
@@ -71,7 +76,7 @@ export function simulate(chain: Chain, req: CallRequest, ref: BlockRef | undefin
   requireFunds(chain, req);
   // As geth: a gas cap below the cost of any transaction is ignored rather than reported.
   const gasLimit = req.gas !== undefined && req.gas >= GAS.txBase ? req.gas : chain.params().blockGasLimit;
-  const outcome = simulateCall(chain.state, pendingBlockInfo(chain), chain.modules, {
+  const outcome = simulateCall(chain.state, pendingBlockInfo(chain, clock), chain.modules, {
     from: req.from ?? ZERO_ADDRESS,
     to,
     value: req.value ?? 0n,
@@ -82,7 +87,7 @@ export function simulate(chain: Chain, req: CallRequest, ref: BlockRef | undefin
   return { outcome, gasLimit };
 }
 
-export function callMethods(chain: Chain) {
+export function callMethods(chain: Chain, clock: Clock) {
   return {
     eth_call: method(z.tuple([callRequest, blockRef.optional()]), ([req, ref]) => {
       requireLatest(chain, requireHeight(chain, ref ?? { kind: 'tag', tag: 'latest' }));
@@ -93,7 +98,7 @@ export function callMethods(chain: Chain) {
         return bytesToHex(
           module.view(
             chain.state,
-            pendingBlockInfo(chain),
+            pendingBlockInfo(chain, clock),
             req.input ?? new Uint8Array(),
             req.from ?? ZERO_ADDRESS,
           ),
@@ -106,7 +111,7 @@ export function callMethods(chain: Chain) {
     }),
 
     eth_estimateGas: method(z.tuple([callRequest, blockRef.optional()]), ([req, ref]) => {
-      const { outcome, gasLimit } = simulate(chain, req, ref);
+      const { outcome, gasLimit } = simulate(chain, clock, req, ref);
       // Running out of gas (intrinsic or in the module) is not a revert: geth's wording and code.
       if (outcome.status === 0 && outcome.gasUsed >= gasLimit)
         throw new RpcError(

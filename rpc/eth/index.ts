@@ -1,5 +1,6 @@
 // The eth_ namespace: one module assembled from files grouped by concern.
 import { z } from 'zod';
+import { type Clock, systemClock } from '../../consensus/types.ts';
 import { bigintToHex } from '../../core/bytes.ts';
 import type { Chain } from '../../state/chain.ts';
 import { method, type RpcModule } from '../registry.ts';
@@ -25,6 +26,11 @@ export function ethModule(
   chain: Chain,
   sync: () => SyncStatus,
   subscriptionLimits?: SubscriptionLimits,
+  /**
+   * "Now" for the block eth_call, eth_estimateGas and eth_createAccessList simulate: the node's
+   * consensus clock.
+   */
+  clock: Clock = systemClock,
   filterLimits?: FilterLimits,
 ): RpcModule {
   return {
@@ -46,12 +52,12 @@ export function ethModule(
       ...stateMethods(chain),
       ...transactionMethods(chain),
       ...feeMethods(chain),
-      ...callMethods(chain),
+      ...callMethods(chain, clock),
       ...logMethods(chain),
       ...subscriptionMethods(chain, subscriptionLimits),
       ...filterMethods(chain, filterLimits),
       ...receiptMethods(chain),
-      ...accessListMethods(chain),
+      ...accessListMethods(chain, clock),
     },
   };
 }

@@ -8,9 +8,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { transactionsAccountedFor } from './invariants.ts';
 import type { SentRecord } from './load.ts';
+import {
+  bannedChecks,
+  INVALID_ATTRIBUTION_PROPOSED,
+  invalidAttributionChecks,
+  proposerChecks,
+} from './logChecks.ts';
 import { ManifestError, parseManifest, schedule } from './manifest.ts';
 import { StallMeter } from './monitor.ts';
-import { INVALID_ATTRIBUTION_PROPOSED, invalidAttributionChecks, proposerChecks } from './proposals.ts';
 
 const base = { name: 't', validators: 4, durationS: 60 };
 
@@ -173,6 +178,18 @@ describe('proposals', () => {
       ]);
     } finally {
       for (const n of [culprit, idle, refusing, blind]) rmSync(n.home, { recursive: true });
+    }
+  });
+
+  it('a spammer must be banned by every other node', () => {
+    const spammer = { ...node('node3', '0x3', []), peerId: '12D3spam' };
+    const banning = node('node0', '0x0', [{ msg: 'disconnecting peer with low score', peer: '12D3spam' }]);
+    const other = node('node1', '0x1', [{ msg: 'disconnecting peer with low score', peer: '12D3else' }]);
+    try {
+      expect(bannedChecks(spammer, [banning])).toEqual([]);
+      expect(bannedChecks(spammer, [banning, other])).toEqual(['node1 never banned node3']);
+    } finally {
+      for (const n of [spammer, banning, other]) rmSync(n.home, { recursive: true });
     }
   });
 

@@ -127,6 +127,11 @@ export const manifestSchema = z.strictObject({
       refusedProposers: z.array(nodeName).default([]),
       /** Validators at least one of whose blocks must be committed (e.g. a clock slightly off). */
       acceptedProposers: z.array(nodeName).default([]),
+      /**
+       * Nodes every other node must ban (spammers). Cut off, they cannot catch up, so the other
+       * invariants are checked over the rest.
+       */
+      banned: z.array(nodeName).default([]),
     })
     .prefault({}),
 });
@@ -162,6 +167,7 @@ export function parseManifest(json: unknown, source = 'manifest'): Manifest {
   const names = new Set(nodeNames(m));
   const problems: string[] = [];
   for (const name of Object.keys(m.nodes)) if (!names.has(name)) problems.push(`nodes.${name}: no such node`);
+  for (const name of m.expect.banned) if (!names.has(name)) problems.push(`expect.banned: no node ${name}`);
   for (const key of ['evidenceAgainst', 'refusedProposers', 'acceptedProposers'] as const)
     for (const name of m.expect[key])
       if (!names.has(name) || !name.startsWith('node'))

@@ -19,11 +19,11 @@ import {
   transactionsAccountedFor,
 } from './invariants.ts';
 import { Load } from './load.ts';
+import { bannedChecks, invalidAttributionChecks, type LoggedNode, proposerChecks } from './logChecks.ts';
 import { type Manifest, schedule } from './manifest.ts';
 import { Monitor, type Stall } from './monitor.ts';
 import { createNetwork, type Network } from './network.ts';
 import { type AppliedPerturbation, Perturber } from './perturb.ts';
-import { invalidAttributionChecks, type LoggedNode, proposerChecks } from './proposals.ts';
 
 export interface NodeReport {
   readonly name: string;
@@ -101,7 +101,10 @@ export async function runManifest(
     const c = cluster;
     await Promise.all([...c.nodes.keys()].map((name) => c.start(name)));
     const running = () => [...c.nodes.values()].filter((n) => n.proc && !n.paused).map((n) => n.rpcUrl);
-    const views: NodeView[] = [...c.nodes.values()].map((n) => ({ name: n.name, url: n.rpcUrl }));
+    // Banned nodes (spammers) are cut off and cannot follow: the invariants cover the others.
+    const views: NodeView[] = [...c.nodes.values()]
+      .filter((n) => !m.expect.banned.includes(n.name))
+      .map((n) => ({ name: n.name, url: n.rpcUrl }));
     await caughtUp(views, 1, 60_000).then((v) => {
       if (v.length > 0) throw new Error(`the network did not start: ${v.join('; ')}`);
     });
@@ -180,6 +183,15 @@ export async function runManifest(
     violations.push(
       ...proposerChecks(facts, m.expect.refusedProposers.map(logged), m.expect.acceptedProposers.map(logged)),
     );
+    for (const name of m.expect.banned) {
+      const peerId = c.nodes.get(name)!.p2p.split('/p2p/')[1]!;
+      violations.push(
+        ...bannedChecks(
+          { ...logged(name), peerId },
+          views.map((v) => logged(v.name)),
+        ),
+      );
+    }
     for (const culprit of invalidAttribution) {
       const honest = [...addresses.keys()].filter((name) => !m.nodes[name]?.testOnly?.byzantine?.length);
       violations.push(...invalidAttributionChecks(facts, logged(culprit.name), honest.map(logged)));

@@ -21,6 +21,7 @@ describe('rpc limits in config.json', () => {
       keepAliveTimeoutMs: RPC_DEFAULTS.keepAliveTimeoutMs,
       maxResponseBytes: RPC_DEFAULTS.maxResponseBytes,
       maxRequestWork: RPC_DEFAULTS.maxRequestWork,
+      maxInFlight: RPC_DEFAULTS.maxInFlight,
       wsMaxConnections: RPC_DEFAULTS.wsMaxConnections,
       wsMaxConnectionsPerIp: RPC_DEFAULTS.wsMaxConnectionsPerIp,
       wsMaxInFlight: RPC_DEFAULTS.wsMaxInFlight,

@@ -74,6 +74,31 @@ function rendezvous(n: number): Promise<number> {
   });
 }
 
+const held: (() => void)[] = [];
+
+/** How many test_hold calls are waiting. */
+export const heldCalls = (): number => held.length;
+
+/** Answers every waiting test_hold call. */
+export function releaseHeld(): void {
+  for (const release of held.splice(0)) release();
+}
+
+/** Waits until releaseHeld(), or fails after a bounded wait. */
+function hold(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const release = () => {
+      clearTimeout(timer);
+      resolve('released');
+    };
+    const timer = setTimeout(() => {
+      held.splice(held.indexOf(release), 1);
+      reject(new RpcError(ErrorCode.ServerError, 'test_hold was never released'));
+    }, 10_000);
+    held.push(release);
+  });
+}
+
 /** Methods that exercise each error path of the framework. */
 export const testModule: RpcModule = {
   namespace: 'test',
@@ -89,6 +114,8 @@ export const testModule: RpcModule = {
     // Returns once `n` calls are in flight together, or fails after a bounded wait: a batch of n of
     // them succeeds only if its elements run concurrently, which no clock reading could show as well.
     test_rendezvous: method(z.tuple([z.number()]), ([n]) => rendezvous(n)),
+    // Occupies a place among the requests in flight until the test lets it go.
+    test_hold: method(z.tuple([]), () => hold()),
     test_crash: method(z.tuple([]), () => {
       throw new Error('secret internal detail');
     }),

@@ -158,6 +158,7 @@ export async function startRpcChain(opts: RpcChainOptions = {}): Promise<RpcChai
         highestBlock: chain.head.header.height,
       }),
       undefined,
+      undefined,
       opts.filters,
     ),
     netModule(chain.chainId, () => 0),

@@ -1,7 +1,7 @@
-// Invariants about whose proposals the chain took, read from the chain and from the nodes' own logs
-// (node.log in each home, every start of the node appended): a proposer whose clock is far ahead has
-// every block refused while one slightly off is taken, and a proposer of invalid attribution records
-// (`propose-invalid-attribution`) sees them called invalid by honest validators and never committed.
+// Invariants read from the nodes' own logs (node.log in each home, every start of the node appended)
+// and the chain: a proposer whose clock is far ahead has every block refused while one slightly off
+// is taken; a proposer of invalid attribution records (`propose-invalid-attribution`) sees them
+// called invalid by honest validators and never committed; a spammer is cut off by every other node.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChainFacts } from './invariants.ts';
@@ -91,4 +91,16 @@ export function invalidAttributionChecks(
   if (refusedBy.length === 0)
     violations.push(`no honest validator logged ${culprit.name}'s invalid attribution blocks as rejected`);
   return violations;
+}
+
+/** Every other node disconnected (and banned) the spammer for its score. */
+export function bannedChecks(
+  spammer: LoggedNode & { readonly peerId: string },
+  others: readonly LoggedNode[],
+): string[] {
+  return others
+    .filter(
+      (n) => !logged(n.home, 'disconnecting peer with low score').some((e) => e['peer'] === spammer.peerId),
+    )
+    .map((n) => `${n.name} never banned ${spammer.name}`);
 }
