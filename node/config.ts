@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { OpenchainError } from '../core/errors.ts';
 import { p2pConfigSchema } from '../p2p/config.ts';
+import { FILTER_DEFAULTS } from '../rpc/eth/filters.ts';
 import { SUBSCRIPTION_DEFAULTS } from '../rpc/eth/subscribe.ts';
 import { RPC_DEFAULTS } from '../rpc/server.ts';
 import { testOnlyRefusal, testOnlySchema } from './testOnly.ts';
@@ -42,6 +43,9 @@ export const configSchema = z.strictObject({
       wsMaxBufferedBytes: count.default(RPC_DEFAULTS.wsMaxBufferedBytes),
       wsMaxSubscriptionsPerConnection: count.default(SUBSCRIPTION_DEFAULTS.maxSubscriptionsPerConnection),
       wsMaxSubscriptionsPerIp: count.default(SUBSCRIPTION_DEFAULTS.maxSubscriptionsPerIp),
+      maxFiltersPerIp: count.default(FILTER_DEFAULTS.maxFiltersPerClient),
+      maxFilters: count.default(FILTER_DEFAULTS.maxFilters),
+      filterTimeoutMs: count.max(3_600_000).default(FILTER_DEFAULTS.filterTimeoutMs),
     })
     .refine((rpc) => rpc.headersTimeoutMs <= rpc.requestTimeoutMs, {
       message: 'headersTimeoutMs must not exceed requestTimeoutMs',

@@ -14,12 +14,14 @@ import { buildGenesisBlock } from '../genesis/build.ts';
 import { genesisToJson, loadGenesisFile } from '../genesis/load.ts';
 import { P2pHost } from '../p2p/host.ts';
 import { loadOrCreateNodeKey, nodeKeyPath } from '../p2p/nodeKey.ts';
+import { FILTER_DEFAULTS } from '../rpc/eth/filters.ts';
 import { ethModule } from '../rpc/eth/index.ts';
 import type { JsonValue } from '../rpc/jsonrpc.ts';
 import { netModule, web3Module } from '../rpc/net.ts';
 import { openModule } from '../rpc/open.ts';
 import { Registry } from '../rpc/registry.ts';
 import { RpcServer } from '../rpc/server.ts';
+import { txpoolModule } from '../rpc/txpool.ts';
 import { Chain } from '../state/chain.ts';
 import { AttributionModule } from '../state/modules/attribution/index.ts';
 import { stakingModule } from '../state/modules/staking/index.ts';
@@ -246,16 +248,26 @@ export class OpenchainNode {
               maxSubscriptionsPerIp: config.rpc.wsMaxSubscriptionsPerIp,
             },
             clock,
+            {
+              ...FILTER_DEFAULTS,
+              maxFiltersPerClient: config.rpc.maxFiltersPerIp,
+              maxFilters: config.rpc.maxFilters,
+              filterTimeoutMs: config.rpc.filterTimeoutMs,
+            },
           ),
           netModule(chain.chainId, () => host.peerCount),
           web3Module(CLIENT_VERSION),
           openModule(chain, info),
+          txpoolModule(chain.mempool),
         ]);
         const {
           enabled,
           maxBatchSize,
           wsMaxSubscriptionsPerConnection,
           wsMaxSubscriptionsPerIp,
+          maxFiltersPerIp,
+          maxFilters,
+          filterTimeoutMs,
           ...transport
         } = config.rpc;
         const rpc = new RpcServer(registry, {

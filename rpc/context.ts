@@ -24,7 +24,7 @@ export interface Connection {
 
 /** Where a request came from; the dispatcher adds the rest of the RequestContext. */
 export type TransportContext =
-  | { readonly transport: 'http' }
+  | { readonly transport: 'http'; readonly remoteAddress: string }
   | { readonly transport: 'ws'; readonly connection: Connection };
 
 export type RequestContext = TransportContext & {
@@ -35,6 +35,11 @@ export type RequestContext = TransportContext & {
 };
 
 /** For methods that only make sense with a connection to push to (eth_subscribe); geth's error. */
+/** The client's IP address, for per-client limits that hold over HTTP and WebSocket alike. */
+export function clientAddress(ctx: TransportContext): string {
+  return ctx.transport === 'ws' ? ctx.connection.remoteAddress : ctx.remoteAddress;
+}
+
 export function requireConnection(ctx: RequestContext): Connection {
   if (ctx.transport !== 'ws') throw new RpcError(ErrorCode.MethodNotFound, 'notifications not supported');
   return ctx.connection;

@@ -17,8 +17,6 @@ export interface HttpOptions {
   stopping: () => boolean;
 }
 
-const HTTP_CONTEXT = { transport: 'http' } as const;
-
 /** Resolves with the body, or undefined as soon as it is known to exceed `limit` (reading stops there). */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   if (Number(req.headers['content-length']) > limit) return Promise.resolve(undefined);
@@ -201,7 +199,11 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpOptions) 
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();
     });
-    const response = await dispatcher.handle(body.toString('utf8'), HTTP_CONTEXT, abort.signal);
+    const response = await dispatcher.handle(
+      body.toString('utf8'),
+      { transport: 'http', remoteAddress: req.socket.remoteAddress ?? '' },
+      abort.signal,
+    );
     if (abort.signal.aborted) return;
     if (response === undefined) send(res, 204, cors);
     else send(res, 200, cors, response);

@@ -11,7 +11,7 @@ import { GAS } from '../../state/execution/gas.ts';
 import { simulateCall } from '../../state/execution/simulate.ts';
 import { ModuleError } from '../../state/modules/module.ts';
 import { ErrorCode, RpcError } from '../errors.ts';
-import { blockRef, type CallRequest, callRequest } from '../params.ts';
+import { type BlockRef, blockRef, type CallRequest, callRequest } from '../params.ts';
 import { method } from '../registry.ts';
 import { requireHeight } from './blocks.ts';
 
@@ -58,6 +58,35 @@ function requireFunds(chain: Chain, req: CallRequest): void {
   }
 }
 
+/**
+ * Runs a call request on a throwaway copy of the latest state, after the checks geth makes before
+ * executing (a target, calldata only for modules, funds for the value); eth_estimateGas and
+ * eth_createAccessList read the outcome.
+ */
+export function simulate(chain: Chain, clock: Clock, req: CallRequest, ref: BlockRef | undefined) {
+  requireLatest(chain, requireHeight(chain, ref ?? { kind: 'tag', tag: 'latest' }));
+  const to = requireTarget(req);
+  const data = req.input ?? new Uint8Array();
+  if (data.length > 0 && !chain.modules.get(to)) {
+    throw new RpcError(
+      ErrorCode.ServerError,
+      `calldata sent to ${to}, which is not a module address; this chain has no EVM, so plain transfers must have empty data`,
+    );
+  }
+  requireFunds(chain, req);
+  // As geth: a gas cap below the cost of any transaction is ignored rather than reported.
+  const gasLimit = req.gas !== undefined && req.gas >= GAS.txBase ? req.gas : chain.params().blockGasLimit;
+  const outcome = simulateCall(chain.state, pendingBlockInfo(chain, clock), chain.modules, {
+    from: req.from ?? ZERO_ADDRESS,
+    to,
+    value: req.value ?? 0n,
+    data,
+    gasLimit,
+    accessList: req.accessList ?? [],
+  });
+  return { outcome, gasLimit };
+}
+
 export function callMethods(chain: Chain, clock: Clock) {
   return {
     eth_call: method(z.tuple([callRequest, blockRef.optional()]), ([req, ref]) => {
@@ -82,27 +111,7 @@ export function callMethods(chain: Chain, clock: Clock) {
     }),
 
     eth_estimateGas: method(z.tuple([callRequest, blockRef.optional()]), ([req, ref]) => {
-      requireLatest(chain, requireHeight(chain, ref ?? { kind: 'tag', tag: 'latest' }));
-      const to = requireTarget(req);
-      const data = req.input ?? new Uint8Array();
-      if (data.length > 0 && !chain.modules.get(to)) {
-        throw new RpcError(
-          ErrorCode.ServerError,
-          `calldata sent to ${to}, which is not a module address; this chain has no EVM, so plain transfers must have empty data`,
-        );
-      }
-      requireFunds(chain, req);
-      // As geth: a gas cap below the cost of any transaction is ignored rather than reported.
-      const gasLimit =
-        req.gas !== undefined && req.gas >= GAS.txBase ? req.gas : chain.params().blockGasLimit;
-      const outcome = simulateCall(chain.state, pendingBlockInfo(chain, clock), chain.modules, {
-        from: req.from ?? ZERO_ADDRESS,
-        to,
-        value: req.value ?? 0n,
-        data,
-        gasLimit,
-        accessList: req.accessList ?? [],
-      });
+      const { outcome, gasLimit } = simulate(chain, clock, req, ref);
       // Running out of gas (intrinsic or in the module) is not a revert: geth's wording and code.
       if (outcome.status === 0 && outcome.gasUsed >= gasLimit)
         throw new RpcError(

@@ -4,10 +4,13 @@ import { type Clock, systemClock } from '../../consensus/types.ts';
 import { bigintToHex } from '../../core/bytes.ts';
 import type { Chain } from '../../state/chain.ts';
 import { method, type RpcModule } from '../registry.ts';
+import { accessListMethods } from './accessList.ts';
 import { blockMethods } from './blocks.ts';
 import { callMethods } from './call.ts';
 import { feeMethods } from './fees.ts';
+import { type FilterLimits, filterMethods } from './filters.ts';
 import { logMethods } from './logs.ts';
+import { receiptMethods } from './receipts.ts';
 import { stateMethods } from './state.ts';
 import { type SubscriptionLimits, subscriptionMethods } from './subscribe.ts';
 import { transactionMethods } from './transactions.ts';
@@ -23,8 +26,12 @@ export function ethModule(
   chain: Chain,
   sync: () => SyncStatus,
   subscriptionLimits?: SubscriptionLimits,
-  /** "Now" for the block eth_call and eth_estimateGas simulate: the node's consensus clock. */
+  /**
+   * "Now" for the block eth_call, eth_estimateGas and eth_createAccessList simulate: the node's
+   * consensus clock.
+   */
   clock: Clock = systemClock,
+  filterLimits?: FilterLimits,
 ): RpcModule {
   return {
     namespace: 'eth',
@@ -48,6 +55,9 @@ export function ethModule(
       ...callMethods(chain, clock),
       ...logMethods(chain),
       ...subscriptionMethods(chain, subscriptionLimits),
+      ...filterMethods(chain, filterLimits),
+      ...receiptMethods(chain),
+      ...accessListMethods(chain, clock),
     },
   };
 }

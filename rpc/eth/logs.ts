@@ -9,6 +9,7 @@ import { type Hex, hexToBytes } from '../../core/bytes.ts';
 import type { Log } from '../../core/receipt.ts';
 import type { Chain } from '../../state/chain.ts';
 import type { StoredReceipt } from '../../state/store/receipts.ts';
+import type { RequestContext } from '../context.ts';
 import { ErrorCode, RpcError } from '../errors.ts';
 import { formatLog } from '../format.ts';
 import type { JsonValue } from '../jsonrpc.ts';
@@ -127,56 +128,81 @@ export async function blockLogs(chain: Chain, height: number, m: LogMatcher): Pr
   return matchingLogs({ height, hash }, receipts, (i) => chain.blocks.txHashAt(height, i), m);
 }
 
+/** The committed heights a filter's blockHash or fromBlock/toBlock name; null when the range is empty. */
+export function filterRange(chain: Chain, filter: LogFilter): { from: number; to: number } | null {
+  if (filter.blockHash) {
+    if (filter.fromBlock || filter.toBlock) {
+      throw new RpcError(
+        ErrorCode.InvalidParams,
+        'invalid argument 0: cannot specify both blockHash and fromBlock/toBlock',
+      );
+    }
+    const height = chain.blocks.heightOf(filter.blockHash);
+    if (height === undefined) throw new RpcError(ErrorCode.ServerError, 'unknown block');
+    return { from: height, to: height };
+  }
+  const head = chain.head.header.height;
+  const from = filter.fromBlock ? resolveHeight(chain, filter.fromBlock) : head;
+  if (from === undefined) return null;
+  // A range reaching past the head is clipped to it, as geth does.
+  const to = (filter.toBlock ? resolveHeight(chain, filter.toBlock) : head) ?? head;
+  if (from > to)
+    throw new RpcError(ErrorCode.InvalidParams, 'invalid block range: fromBlock is after toBlock');
+  return { from, to };
+}
+
+/**
+ * Matching logs of committed blocks `from`..`to`, charged to the request's budget before it starts
+ * and pausing between blocks; `method` names the caller in the budget's error.
+ */
+export async function scanLogs(
+  chain: Chain,
+  from: number,
+  to: number,
+  matcher: LogMatcher,
+  ctx: RequestContext,
+  method: string,
+): Promise<JsonValue[]> {
+  if (to - from + 1 > MAX_LOG_RANGE) {
+    throw new RpcError(
+      ErrorCode.ServerError,
+      `block range too large: at most ${MAX_LOG_RANGE} blocks per query`,
+    );
+  }
+  const blocks = to - from + 1;
+  // A filter without terms still reads each block's bloom: at least one unit per block.
+  ctx.budget.charge(
+    blocks * Math.max(1, matcher.terms),
+    `${method} over ${blocks} blocks with ${matcher.terms} addresses and topics`,
+  );
+  const out: JsonValue[] = [];
+  for (let h = from; h <= to; h++) {
+    await pause(ctx.signal);
+    out.push(...(await blockLogs(chain, h, matcher)));
+    if (out.length > MAX_LOG_RESULTS) {
+      throw new RpcError(
+        ErrorCode.ServerError,
+        `query returned more than ${MAX_LOG_RESULTS} results; narrow the range`,
+      );
+    }
+  }
+  return out;
+}
+
+/** eth_getLogs for a validated filter (also eth_getFilterLogs). */
+export async function getLogs(
+  chain: Chain,
+  filter: LogFilter,
+  ctx: RequestContext,
+  method: string,
+): Promise<JsonValue[]> {
+  const range = filterRange(chain, filter);
+  if (range === null) return [];
+  return scanLogs(chain, range.from, range.to, toMatcher(filter), ctx, method);
+}
+
 export function logMethods(chain: Chain) {
   return {
-    eth_getLogs: method(z.tuple([logFilter]), async ([filter], ctx) => {
-      let from: number;
-      let to: number;
-      if (filter.blockHash) {
-        if (filter.fromBlock || filter.toBlock) {
-          throw new RpcError(
-            ErrorCode.InvalidParams,
-            'invalid argument 0: cannot specify both blockHash and fromBlock/toBlock',
-          );
-        }
-        const height = chain.blocks.heightOf(filter.blockHash);
-        if (height === undefined) throw new RpcError(ErrorCode.ServerError, 'unknown block');
-        from = to = height;
-      } else {
-        const head = chain.head.header.height;
-        const start = filter.fromBlock ? resolveHeight(chain, filter.fromBlock) : head;
-        if (start === undefined) return [];
-        from = start;
-        // A range reaching past the head is clipped to it, as geth does.
-        to = (filter.toBlock ? resolveHeight(chain, filter.toBlock) : head) ?? head;
-      }
-      if (from > to)
-        throw new RpcError(ErrorCode.InvalidParams, 'invalid block range: fromBlock is after toBlock');
-      if (to - from + 1 > MAX_LOG_RANGE) {
-        throw new RpcError(
-          ErrorCode.ServerError,
-          `block range too large: at most ${MAX_LOG_RANGE} blocks per query`,
-        );
-      }
-      const matcher = toMatcher(filter);
-      const blocks = to - from + 1;
-      // A filter without terms still reads each block's bloom: at least one unit per block.
-      ctx.budget.charge(
-        blocks * Math.max(1, matcher.terms),
-        `eth_getLogs over ${blocks} blocks with ${matcher.terms} addresses and topics`,
-      );
-      const out: JsonValue[] = [];
-      for (let h = from; h <= to; h++) {
-        await pause(ctx.signal);
-        out.push(...(await blockLogs(chain, h, matcher)));
-        if (out.length > MAX_LOG_RESULTS) {
-          throw new RpcError(
-            ErrorCode.ServerError,
-            `query returned more than ${MAX_LOG_RESULTS} results; narrow the range`,
-          );
-        }
-      }
-      return out;
-    }),
+    eth_getLogs: method(z.tuple([logFilter]), ([filter], ctx) => getLogs(chain, filter, ctx, 'eth_getLogs')),
   };
 }

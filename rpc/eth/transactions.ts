@@ -8,7 +8,8 @@ import { blockNumberOrTag, data, hash, uint64 } from '../params.ts';
 import { method } from '../registry.ts';
 import { resolveHeight } from './blocks.ts';
 
-function location(chain: Chain, height: number, index: number): TxLocation {
+/** Where the transaction at `index` of committed block `height` sits, for formatTx/formatReceipt. */
+export function location(chain: Chain, height: number, index: number): TxLocation {
   const { header, hash: blockHash } = chain.blocks.getHeader(height)!;
   return { blockHash, blockNumber: height, index, baseFee: header.baseFeePerGas };
 }

@@ -47,6 +47,7 @@ export class Mempool {
   private seq = 0;
   private epoch = 0;
   private refreshes: Promise<unknown> = Promise.resolve();
+  private readonly addedListeners: ((hash: Hex) => void)[] = [];
 
   constructor(
     options: MempoolOptions,
@@ -195,15 +196,25 @@ export class Mempool {
     }
     for (;;) {
       const known = this.senders.get(sender);
-      if (known) return this.insert(known, tx);
+      if (known) return this.announce(this.insert(known, tx));
       const epoch = this.epoch;
       const account = await this.accounts.getAccount(sender);
       // Meanwhile another add may have pooled a tx of this sender (its view wins), or a block may
       // have committed and made this read stale (read again).
       if (epoch === this.epoch && !this.senders.has(sender)) {
-        return this.insert(new SenderTxs(sender, account), tx);
+        return this.announce(this.insert(new SenderTxs(sender, account), tx));
       }
     }
+  }
+
+  /** Calls `listener` with the hash of each admitted transaction, local or gossiped (pending-tx filters). */
+  onAdded(listener: (hash: Hex) => void): void {
+    this.addedListeners.push(listener);
+  }
+
+  private announce(result: AddResult): AddResult {
+    for (const listener of this.addedListeners) listener(result.hash);
+    return result;
   }
 
   /** All stateful checks and the insertion, in one synchronous step. */

@@ -41,7 +41,10 @@ beforeAll(async () => {
     logger: pino({ level: 'silent' }),
   });
   const listed = JSON.parse(
-    (await dispatcher.handle('{"jsonrpc":"2.0","id":1,"method":"rpc_modules"}', { transport: 'http' }))!,
+    (await dispatcher.handle('{"jsonrpc":"2.0","id":1,"method":"rpc_modules"}', {
+      transport: 'http',
+      remoteAddress: '127.0.0.1',
+    }))!,
   );
   expect(Object.keys(listed.result)).toEqual(expect.arrayContaining(['eth', 'net', 'web3', 'open']));
 }, 60_000);
@@ -109,7 +112,7 @@ describe('fuzz: JSON-RPC dispatch', () => {
   it('arbitrary bodies get a JSON-RPC error, never an exception', { timeout: TIMEOUT_MS }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.string({ maxLength: 200 }), fc.json({ maxDepth: 4 })), async (body) => {
-        const text = await dispatcher.handle(body, { transport: 'http' });
+        const text = await dispatcher.handle(body, { transport: 'http', remoteAddress: '127.0.0.1' });
         if (text !== undefined) JSON.parse(text);
       }),
       budget(100),
@@ -128,7 +131,10 @@ describe('fuzz: JSON-RPC dispatch', () => {
     });
     await fc.assert(
       fc.asyncProperty(fc.oneof(request, fc.array(request, { minLength: 1, maxLength: 5 })), async (body) => {
-        const text = await dispatcher.handle(JSON.stringify(body), { transport: 'http' });
+        const text = await dispatcher.handle(JSON.stringify(body), {
+          transport: 'http',
+          remoteAddress: '127.0.0.1',
+        });
         checkResponse(text, Array.isArray(body) ? body.length : 1);
       }),
       budget(200),

@@ -3,6 +3,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../node/config.ts';
+import { FILTER_DEFAULTS } from '../../rpc/eth/filters.ts';
 import { SUBSCRIPTION_DEFAULTS } from '../../rpc/eth/subscribe.ts';
 import { RPC_DEFAULTS } from '../../rpc/server.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
@@ -27,6 +28,9 @@ describe('rpc limits in config.json', () => {
       wsMaxBufferedBytes: RPC_DEFAULTS.wsMaxBufferedBytes,
       wsMaxSubscriptionsPerConnection: SUBSCRIPTION_DEFAULTS.maxSubscriptionsPerConnection,
       wsMaxSubscriptionsPerIp: SUBSCRIPTION_DEFAULTS.maxSubscriptionsPerIp,
+      maxFiltersPerIp: FILTER_DEFAULTS.maxFiltersPerClient,
+      maxFilters: FILTER_DEFAULTS.maxFilters,
+      filterTimeoutMs: FILTER_DEFAULTS.filterTimeoutMs,
     });
   });
 
@@ -42,7 +46,7 @@ describe('a node started with rpc limits', () => {
   let node: TestNode;
   beforeAll(async () => {
     node = await startTestNode({
-      rpc: { maxConnectionsPerIp: 2, maxRequestWork: 1, wsMaxSubscriptionsPerIp: 1 },
+      rpc: { maxConnectionsPerIp: 2, maxRequestWork: 1, wsMaxSubscriptionsPerIp: 1, maxFiltersPerIp: 1 },
     });
   });
   afterAll(() => node.stop());
@@ -62,6 +66,13 @@ describe('a node started with rpc limits', () => {
       // Two blocks of fee history are two units of work: over the limit of one.
       ws.send({ jsonrpc: '2.0', id: 3, method: 'eth_feeHistory', params: ['0x2', '0x1', []] });
       expect(await ws.next()).toMatchObject({ error: { message: /over the limit of 1 per request/ } });
+      // Filters are counted per address, over WebSocket as over HTTP.
+      ws.send({ jsonrpc: '2.0', id: 4, method: 'eth_newBlockFilter', params: [] });
+      expect(await ws.next()).toHaveProperty('result');
+      ws.send({ jsonrpc: '2.0', id: 5, method: 'eth_newBlockFilter', params: [] });
+      expect(await ws.next()).toMatchObject({
+        error: { message: /too many filters from this client \(max 1\)/ },
+      });
 
       const second = connect({ port: Number(port), host: '127.0.0.1' }); // connection 2 of 2
       await new Promise((resolve) => second.once('connect', resolve));

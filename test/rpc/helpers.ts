@@ -22,7 +22,12 @@ export const CHAIN_ID = '0x539';
 
 /** The context of an HTTP call made directly to a method, without a dispatcher: no limits. */
 export function httpContext(): RequestContext {
-  return { transport: 'http', signal: new AbortController().signal, budget: new WorkBudget(Infinity) };
+  return {
+    transport: 'http',
+    remoteAddress: '127.0.0.1',
+    signal: new AbortController().signal,
+    budget: new WorkBudget(Infinity),
+  };
 }
 
 /** An `eth` module with a constant chain id and newHeads subscriptions, like the real one will have. */

@@ -75,7 +75,7 @@ describe('net_, web3_ and rpc_modules', () => {
   describe('rpc_modules', () => {
     it('every namespace the node serves, with a version', async () => {
       expect(await rpc('rpc_modules')).toMatchObject({
-        result: { rpc: '1.0', eth: '1.0', net: '1.0', web3: '1.0', open: '1.0' },
+        result: { rpc: '1.0', eth: '1.0', net: '1.0', web3: '1.0', open: '1.0', txpool: '1.0' },
       });
     });
   });

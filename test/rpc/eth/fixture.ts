@@ -20,10 +20,12 @@ import { bytesToHex, hexToBytes } from '../../../core/bytes.ts';
 import { keccak256 } from '../../../core/hash.ts';
 import { type DevAccount, devAccounts } from '../../../node/devAccounts.ts';
 import { CLIENT_VERSION } from '../../../node/version.ts';
+import type { FilterLimits } from '../../../rpc/eth/filters.ts';
 import { ethModule } from '../../../rpc/eth/index.ts';
 import { netModule, web3Module } from '../../../rpc/net.ts';
 import { Registry } from '../../../rpc/registry.ts';
 import { RpcServer, type RpcServerOptions } from '../../../rpc/server.ts';
+import { txpoolModule } from '../../../rpc/txpool.ts';
 import type { Chain, CommittedBlockInfo } from '../../../state/chain.ts';
 import type { MempoolOptions } from '../../../state/mempool/config.ts';
 import { type Module, ModuleError } from '../../../state/modules/module.ts';
@@ -126,6 +128,8 @@ export interface RpcChainOptions {
   readonly mempool?: Partial<MempoolOptions>;
   /** Transport settings of the server (limits); host and port are always loopback and free. */
   readonly server?: RpcServerOptions;
+  /** Filter caps and clock (eth_newFilter and friends). */
+  readonly filters?: FilterLimits;
 }
 
 let derived: DevAccount[] = [];
@@ -145,13 +149,20 @@ export async function startRpcChain(opts: RpcChainOptions = {}): Promise<RpcChai
   });
   const chain = test.chain;
   const registry = new Registry([
-    ethModule(chain, () => ({
-      syncing: false,
-      startingBlock: 0,
-      currentBlock: chain.head.header.height,
-      highestBlock: chain.head.header.height,
-    })),
+    ethModule(
+      chain,
+      () => ({
+        syncing: false,
+        startingBlock: 0,
+        currentBlock: chain.head.header.height,
+        highestBlock: chain.head.header.height,
+      }),
+      undefined,
+      undefined,
+      opts.filters,
+    ),
     netModule(chain.chainId, () => 0),
+    txpoolModule(chain.mempool),
     web3Module(CLIENT_VERSION),
   ]);
   const server = new RpcServer(registry, { ...opts.server, host: '127.0.0.1', port: 0 });

@@ -182,6 +182,7 @@ describe('eth_getLogs', () => {
     const request = (filter: unknown) =>
       dispatcher.handle(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_getLogs', params: [filter] }), {
         transport: 'http',
+        remoteAddress: '127.0.0.1',
       });
     const tooLarge = {
       jsonrpc: '2.0',

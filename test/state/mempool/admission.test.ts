@@ -49,6 +49,19 @@ describe('admission', () => {
     expect(pool.stats()).toEqual({ pending: 2, queued: 0, senders: 1, bytes: expect.any(Number) });
   });
 
+  it('tells onAdded listeners of each admission, from RPC and gossip alike, and of no rejection', async () => {
+    const { pool, accounts } = makePool();
+    const key = funded(accounts);
+    const added: string[] = [];
+    pool.onAdded((hash) => added.push(hash));
+    const first = transfer(key, 0);
+    const second = transfer(key, 1);
+    await pool.add(first.raw);
+    await pool.addDecoded(second, key.address);
+    await rejected(pool.add(first.raw)); // already known
+    expect(added).toEqual([first.hash, second.hash]);
+  });
+
   describe('rejects with a code and a message that says what to fix', () => {
     it('oversized data, before decoding', async () => {
       const { pool, accounts } = makePool({ maxTxBytes: 1024 });
