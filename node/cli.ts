@@ -257,7 +257,17 @@ export function buildProgram(): Command {
     .action(async (opts) => {
       const config = applyStartFlags(loadConfigFile(homePaths(opts.home).config), opts);
       const logger = createLogger(config.log, config.moniker);
-      const node = await OpenchainNode.start({ home: opts.home, config, logger });
+      let started: OpenchainNode | undefined;
+      const node = await OpenchainNode.start({
+        home: opts.home,
+        config,
+        logger,
+        // EX_IOERR: the store needs a restart (docs/reliability.md, "disk full").
+        onFatal: () => {
+          void Promise.resolve(started?.stop()).finally(() => process.exit(74));
+        },
+      });
+      started = node;
       logger.info(
         { ...node.endpoints, peerId: node.host.peerId, secp256k1: secp256k1Backend.name },
         'node running',

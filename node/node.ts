@@ -25,7 +25,7 @@ import { txpoolModule } from '../rpc/txpool.ts';
 import { Chain } from '../state/chain.ts';
 import { AttributionModule } from '../state/modules/attribution/index.ts';
 import { stakingModule } from '../state/modules/staking/index.ts';
-import { Database, StoreCorruptError } from '../state/store/database.ts';
+import { Database, StoreCorruptError, StoreWriteFailedError } from '../state/store/database.ts';
 import { blockSource } from './blockSource.ts';
 import { ByzantineFaults } from './byzantine/faults.ts';
 import type { NodeConfig } from './config.ts';
@@ -45,6 +45,12 @@ export interface NodeOptions {
   readonly home: string;
   readonly config: NodeConfig;
   readonly logger: Logger;
+  /**
+   * Called when the node cannot go on without a restart (its store refused a write): `openchain
+   * start` stops and exits so that a supervisor restarts it, instead of serving RPC from a node
+   * that will never commit again.
+   */
+  readonly onFatal?: (err: Error) => void;
 }
 
 export interface RunningEndpoints {
@@ -78,7 +84,7 @@ export class OpenchainNode {
     this.#log = log;
   }
 
-  static async start({ home, config, logger: log }: NodeOptions): Promise<OpenchainNode> {
+  static async start({ home, config, logger: log, onFatal }: NodeOptions): Promise<OpenchainNode> {
     const paths = homePaths(home);
     // Each opened resource registers its closer at once, so a failure part-way closes what is open.
     const closers: Closer[] = [];
@@ -178,7 +184,10 @@ export class OpenchainNode {
         logger: log.child({ module: 'consensus' }),
         // The application disagrees with a quorum, or the node's own files are damaged: stop signing,
         // keep serving RPC so the operator can see why.
-        onHalt: (err) => log.fatal({ err }, 'consensus halted'),
+        onHalt: (err) => {
+          log.fatal({ err }, 'consensus halted');
+          if (err instanceof StoreWriteFailedError) onFatal?.(err);
+        },
       });
       await engine.start();
       closers.push(() => engine.stop());

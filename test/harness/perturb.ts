@@ -17,7 +17,7 @@ import {
 import { join } from 'node:path';
 import { homePaths } from '../../node/home.ts';
 import { rpc } from '../e2e/cli.ts';
-import type { Cluster } from './cluster.ts';
+import type { Cluster, ClusterNode } from './cluster.ts';
 import type { Perturbation } from './manifest.ts';
 import { UnsupportedFault } from './network.ts';
 import { startDelayProxy } from './proxy.ts';
@@ -169,12 +169,18 @@ export class Perturber {
     const proc = await this.#cluster.start(name);
     const node = this.#cluster.nodes.get(name)!;
     node.restarts++;
+    await this.#caughtUp(node, proc);
+  }
+
+  /** Waits (bounded) until `node`, running as `proc`, says it is no longer syncing. */
+  async #caughtUp(node: ClusterNode, proc: ClusterNode['proc']): Promise<boolean> {
     const deadline = Date.now() + CATCH_UP_MS;
     while (Date.now() < deadline && !this.#abort.signal.aborted && node.proc === proc) {
       const syncing = await rpc(node.rpcUrl, 'eth_syncing', [], 2_000).catch(() => true);
-      if (syncing === false) return;
+      if (syncing === false) return true;
       await sleep(1_000, this.#abort.signal);
     }
+    return false;
   }
 
   async #apply(p: Perturbation, t0: number, record: AppliedPerturbation): Promise<void> {
@@ -306,6 +312,9 @@ export class Perturber {
       case 'double-sign': {
         this.culprits.add(p.node);
         const twin = await c.startTwin(p.node);
+        // A twin still syncing signs nothing: its `forS` of double signing start once it has
+        // caught up (a fresh home syncs the whole chain first, which takes a while under load).
+        if (!(await this.#caughtUp(twin, twin.proc))) record.note = 'the twin did not catch up in time';
         await sleep(p.forS * 1000, this.#abort.signal);
         await c.kill(twin.name);
         return;
