@@ -1,9 +1,10 @@
 // Byzantine validators made by the test-only switches (node/byzantine), among honest ones, as real
-// processes: node0 double-votes and double-proposes, node1 proposes blocks holding an invalid
-// transaction and votes for invalid blocks; node2 and node3 are honest. Two of four misbehave, but
-// never together against the chain's rules, so +2/3 still needs an honest vote for every block.
-// Honest nodes put the equivocation on chain as evidence, never commit an invalid block (and stop
-// listening to its proposer for a while: node1 falls behind, then catches up by sync), and agree.
+// processes: node0 double-votes, node1 proposes blocks holding an invalid transaction and votes for
+// invalid blocks, node4 double-proposes (and votes honestly); node2 and node3 are honest. Honest
+// nodes put node0's equivocation on chain as evidence, and staking tombstones node0: it leaves the
+// set, and the four left (node1 among them) still need an honest vote for +2/3 of every block.
+// Honest nodes never commit an invalid block (and stop listening to its proposer for a while: node1
+// falls behind, then catches up by sync), and agree.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ONLY_ENV } from '../../node/testOnly.ts';
 import { cliFails, type NodeProcess, rpc } from './cli.ts';
@@ -27,16 +28,17 @@ function logged(node: NodeProcess | undefined, msg: string): Record<string, unkn
 
 describe('byzantine validators among honest ones', () => {
   let devnet: TestDevnet;
-  const all = () => [0, 1, 2, 3].map((i) => devnet.url(i));
+  const all = () => [0, 1, 2, 3, 4].map((i) => devnet.url(i));
   const honest = () => [2, 3].map((i) => devnet.url(i));
 
   beforeAll(async () => {
     devnet = await startDevnet({
-      validators: 4,
+      validators: 5,
       blockIntervalMs: 300,
       testOnly: {
-        0: { byzantine: ['double-vote', 'double-propose'] },
+        0: { byzantine: ['double-vote'] },
         1: { byzantine: ['propose-invalid-tx', 'vote-invalid'] },
+        4: { byzantine: ['double-propose'] },
       },
     });
   });
@@ -48,7 +50,7 @@ describe('byzantine validators among honest ones', () => {
   it('says loudly that a node runs with test-only switches, and refuses them without OPENCHAIN_TEST_ONLY=1', async () => {
     const warning =
       'TEST-ONLY SWITCHES IN FORCE: this node is deliberately faulty; never run it on a real network';
-    for (const i of [0, 1]) expect(logged(devnet.nodes[i], warning)).toHaveLength(1);
+    for (const i of [0, 1, 4]) expect(logged(devnet.nodes[i], warning)).toHaveLength(1);
     expect(logged(devnet.nodes[2], warning)).toHaveLength(0);
     delete process.env[TEST_ONLY_ENV];
     try {
@@ -60,7 +62,7 @@ describe('byzantine validators among honest ones', () => {
     }
   });
 
-  it('double-vote: the evidence lands in a block on every node; double-propose: the chain goes on without a fork', {
+  it('double-vote: the evidence lands in a block on every node and tombstones the signer; double-propose: the chain goes on without a fork', {
     timeout: 120_000,
   }, async () => {
     const culprit = (await rpc<{ validatorAddress: string }>(devnet.url(0), 'open_nodeInfo'))
@@ -75,11 +77,18 @@ describe('byzantine validators among honest ones', () => {
     expect(
       logged(devnet.nodes[0], 'byzantine: signed and sent a conflicting vote for nil').length,
     ).toBeGreaterThan(0);
+    // Staking tombstones the double signer: it leaves the set on every node.
+    for (const url of honest()) {
+      await waitFor(`node0 out of the validator set on ${url}`, async () => {
+        const { validators } = await rpc<{ validators: { address: string }[] }>(url, 'open_validators');
+        return !validators.some((v) => v.address.toLowerCase() === culprit.toLowerCase());
+      });
+    }
     await waitFor(
-      'node0 to propose twice in a round',
-      async () => logged(devnet.nodes[0], 'byzantine: signed and sent a second proposal').length > 0,
+      'node4 to propose twice in a round',
+      async () => logged(devnet.nodes[4], 'byzantine: signed and sent a second proposal').length > 0,
     );
-    const doubled = logged(devnet.nodes[0], 'byzantine: signed and sent a second proposal');
+    const doubled = logged(devnet.nodes[4], 'byzantine: signed and sent a second proposal');
     await advance(honest(), 2);
     await assertNoFork(all());
     // At most one of the two proposals of a round is the block of its height.
