@@ -22,6 +22,7 @@ import { Registry } from '../rpc/registry.ts';
 import { RpcServer } from '../rpc/server.ts';
 import { Chain } from '../state/chain.ts';
 import { AttributionModule } from '../state/modules/attribution/index.ts';
+import { stakingModule } from '../state/modules/staking/index.ts';
 import { Database, StoreCorruptError } from '../state/store/database.ts';
 import { blockSource } from './blockSource.ts';
 import { ByzantineFaults } from './byzantine/faults.ts';
@@ -96,7 +97,7 @@ export class OpenchainNode {
       closers.push(() => recovery.close());
       const chain = await Chain.open(db, genesisBlock, {
         mempool: config.mempool,
-        modules: [new AttributionModule()],
+        modules: [new AttributionModule(), stakingModule()],
         recovery,
       });
       log.info(
