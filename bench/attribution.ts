@@ -365,7 +365,6 @@ export async function proposal(chain: Chain, items: readonly SenderTx[]): Promis
       baseFee,
       modules: new ModuleRegistry([new AttributionModule({ proofCacheNodes: 0 })]),
       gasLimit: params.blockGasLimit,
-      feeRecipient: proposer.rewardAddress,
     },
     items,
     'build',
@@ -438,7 +437,6 @@ export async function stageTimes(chain: Chain, block: Block): Promise<Stages & {
   const decodeAndRecover = ((cpuMs() - t0) * 1000) / n;
   const parent = chain.head;
   const params = chain.params();
-  const proposer = chain.validators()[0]!;
   t0 = cpuMs();
   const execution = executeBlock(
     chain.state,
@@ -447,7 +445,6 @@ export async function stageTimes(chain: Chain, block: Block): Promise<Stages & {
       baseFee: block.header.baseFeePerGas,
       modules: chain.modules,
       gasLimit: params.blockGasLimit,
-      feeRecipient: proposer.rewardAddress,
     },
     items,
     'verify',

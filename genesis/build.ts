@@ -1,5 +1,5 @@
 // From a validated genesis document to the genesis block (height 0): its state (parameters,
-// validators, allocations) and its header. The genesis hash is that header's hash, so it commits to
+// allocations, the rewards pool, validators as genesis stake) and its header. The genesis hash is that header's hash, so it commits to
 // everything in the file: chain id and time directly, the rest through stateRoot and validatorsHash.
 import { ZERO_ADDRESS } from '../core/address.ts';
 import { blockHash, evidenceListHash, type Header, txRoot, ZERO_HASH } from '../core/block.ts';
@@ -9,8 +9,16 @@ import { sha256 } from '../core/hash.ts';
 import { receiptsRoot } from '../core/receipt.ts';
 import { type Validator, validatorAddress, validatorsHash } from '../core/validator.ts';
 import { commitHash } from '../core/vote.ts';
-import { writeAccount } from '../state/accounts.ts';
+import { credit, writeAccount } from '../state/accounts.ts';
 import { writeAttributionParams } from '../state/modules/attribution/params.ts';
+import {
+  applyActiveSet,
+  createGenesisValidator,
+  readPool,
+  STAKING_ADDRESS,
+  writePool,
+  writeStakingParams,
+} from '../state/modules/staking/index.ts';
 import { type ChainParams, writeParams } from '../state/params.ts';
 import { type StateChange, StateOverlay } from '../state/stateDb.ts';
 import { EMPTY_ROOT, StateTree } from '../state/tree/index.ts';
@@ -47,9 +55,32 @@ export async function buildGenesisBlock(g: Genesis): Promise<GenesisBlock> {
   const params = genesisParams(g);
   const validators = genesisValidators(g);
   writeParams(state, params);
-  writeValidators(state, validators);
   writeAttributionParams(state, g.params.attribution);
+  writeStakingParams(state, g.staking.params);
   for (const a of g.alloc) writeAccount(state, a.address, { nonce: 0n, balance: a.balance });
+  credit(state, STAKING_ADDRESS, g.staking.rewardsPool);
+  writePool(state, { ...readPool(state), rewardsPool: g.staking.rewardsPool });
+  // Each validator's self-bond (power × powerReduction) moves from its operator's allocation into
+  // the module; schema validation made sure the allocation covers it.
+  for (const v of g.validators) {
+    createGenesisValidator(
+      state,
+      {
+        operator: v.rewardAddress,
+        consensusKey: hexToBytes(v.pubKey),
+        selfBond: v.power * g.staking.params.powerReduction,
+        moniker: v.name,
+      },
+      Date.parse(g.genesisTime),
+    );
+  }
+  writeValidators(
+    state,
+    applyActiveSet(
+      state,
+      validators.map((v) => ({ operator: v.rewardAddress, power: v.power })),
+    ),
+  );
   const changes = state.changes();
 
   const tree = new StateTree({ get: async () => undefined });

@@ -3,6 +3,8 @@
 import { ZERO_ADDRESS } from '../core/address.ts';
 import type { GenesisInput } from './schema.ts';
 
+const OPEN_WEI = (10n ** 18n).toString();
+
 export const DEFAULT_PARAMS: GenesisInput['params'] = {
   // About 47,000 plain transfers per block: room for bursts at one-second blocks.
   blockGasLimit: '1000000000',
@@ -24,6 +26,31 @@ export const DEFAULT_PARAMS: GenesisInput['params'] = {
     loraBaseShareBps: 2_000,
     challengeWindowSeconds: 7 * 86_400,
   },
+};
+
+/** The staking section of new files (docs/staking.md explains each parameter). */
+export const DEFAULT_STAKING: GenesisInput['staking'] = {
+  params: {
+    maxValidators: 100,
+    minSelfBond: OPEN_WEI,
+    // 1 OPEN of stake = 1 voting power.
+    powerReduction: OPEN_WEI,
+    // A week of one-second blocks; at least evidenceMaxAgeBlocks, so no offender unbonds before its evidence expires.
+    unbondingBlocks: 604_800,
+    maxEntries: 7,
+    // Jailed after signing fewer than 5% of the last 10,000 blocks (as the Cosmos Hub).
+    signedBlocksWindow: 10_000,
+    minSignedPerWindowBps: 500,
+    downtimeJailBlocks: 600,
+    slashFractionDoubleSignBps: 500,
+    slashFractionDowntimeBps: 100,
+    slashToTreasury: false,
+    feesToStakersBps: 5_000,
+    maxPowerChangeBps: 3_333,
+    blockReward: OPEN_WEI,
+    rewardHalvingBlocks: 0,
+  },
+  rewardsPool: '0',
 };
 
 export const DEV_CHAIN_ID = 1337;

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { isAddress, parseAddress } from '../core/address.ts';
 import { isHex } from '../core/bytes.ts';
+import { stakingSchema } from './staking.ts';
 
 const MAX_U256 = 2n ** 256n - 1n;
 const MAX_U64 = 2n ** 64n - 1n;
@@ -96,6 +97,7 @@ export const genesisSchema = z
     params: paramsSchema,
     alloc: z.array(allocSchema),
     validators: z.array(validatorSchema).min(1, 'at least one validator is required'),
+    staking: stakingSchema,
   })
   // Runs even when fields failed to parse, so a file with a type error still shows every other
   // problem; it therefore reads the partly parsed value defensively (see crossFieldProblems).
@@ -129,20 +131,44 @@ function crossFieldProblems(g: unknown, ctx: Ctx): void {
   if (!isRecord(g)) return;
   const alloc = records(g.alloc);
   duplicates(ctx, 'alloc', alloc, 'address', (first) => `duplicate of alloc[${first}]`);
-  // Balances are 256-bit: with the supply bounded and nothing minted, no credit can overflow.
-  let supply = 0n;
+  const staking = isRecord(g.staking) ? g.staking : {};
+  // Balances are 256-bit: with the supply bounded and nothing minted, no credit can overflow. The
+  // rewards pool is part of the supply (the staking module holds it).
+  let supply = typeof staking.rewardsPool === 'bigint' ? staking.rewardsPool : 0n;
   for (const a of alloc) if (typeof a.balance === 'bigint') supply += a.balance;
   if (supply > MAX_U256) {
     ctx.addIssue({
       code: 'custom',
       path: ['alloc'],
-      message: `the balances sum to ${supply}, above the largest total supply 2^256-1 (${MAX_U256})`,
+      message: `the balances and the rewards pool sum to ${supply}, above the largest total supply 2^256-1 (${MAX_U256})`,
     });
   }
   const validators = records(g.validators);
   duplicates(ctx, 'validators', validators, 'pubKey', (first) => `same key as validators[${first}]`);
   duplicates(ctx, 'validators', validators, 'name', (first) => `same name as validators[${first}]`);
+  duplicates(
+    ctx,
+    'validators',
+    validators,
+    'rewardAddress',
+    (first) => `same rewardAddress (the validator's operator) as validators[${first}]`,
+  );
   const params = isRecord(g.params) ? g.params : {};
+  const stakingParams = isRecord(staking.params) ? staking.params : {};
+  genesisStakeProblems(ctx, alloc, validators, stakingParams);
+  const { evidenceMaxAgeBlocks } = params;
+  const { unbondingBlocks } = stakingParams;
+  if (
+    typeof evidenceMaxAgeBlocks === 'number' &&
+    typeof unbondingBlocks === 'number' &&
+    evidenceMaxAgeBlocks > unbondingBlocks
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['params', 'evidenceMaxAgeBlocks'],
+      message: `must be at most staking.params.unbondingBlocks (${unbondingBlocks}): an offender could escape slashing by unbonding before its evidence expires`,
+    });
+  }
   const { maxBlockTxBytes, maxTxBytes } = params;
   if (typeof maxBlockTxBytes === 'number' && typeof maxTxBytes === 'number' && maxBlockTxBytes < maxTxBytes) {
     ctx.addIssue({
@@ -151,6 +177,50 @@ function crossFieldProblems(g: unknown, ctx: Ctx): void {
       message: 'must be at least maxTxBytes',
     });
   }
+}
+
+/**
+ * Genesis validators become genesis stake: a self-bond of power × powerReduction taken from the
+ * allocation of their operator (rewardAddress), which must cover it; the active set must hold them.
+ */
+function genesisStakeProblems(
+  ctx: Ctx,
+  alloc: Record<string, unknown>[],
+  validators: Record<string, unknown>[],
+  staking: Record<string, unknown>,
+): void {
+  // Values that failed their own bounds are still here (refinements run on every value) but were
+  // reported already; they are not compared against.
+  const { powerReduction, minSelfBond, maxValidators } = staking;
+  if (typeof maxValidators === 'number' && maxValidators >= 1 && validators.length > maxValidators) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['validators'],
+      message: `${validators.length} validators, above staking.params.maxValidators (${maxValidators})`,
+    });
+  }
+  if (typeof powerReduction !== 'bigint' || powerReduction < 1n) return;
+  const balances = new Map<unknown, bigint>();
+  for (const a of alloc) if (typeof a.balance === 'bigint') balances.set(a.address, a.balance);
+  validators.forEach((v, i) => {
+    if (typeof v.power !== 'bigint' || v.power <= 0n) return;
+    const stake = v.power * powerReduction;
+    if (typeof minSelfBond === 'bigint' && stake < minSelfBond) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['validators', i, 'power'],
+        message: `a self-bond of ${stake} (power ${v.power} × powerReduction ${powerReduction}) is below staking.params.minSelfBond (${minSelfBond})`,
+      });
+    }
+    const balance = balances.get(v.rewardAddress) ?? 0n;
+    if (typeof v.rewardAddress === 'string' && balance < stake) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['validators', i, 'rewardAddress'],
+        message: `its operator ${v.rewardAddress} is allocated ${balance}, less than the self-bond ${stake} (power ${v.power} × powerReduction ${powerReduction}) taken from it`,
+      });
+    }
+  });
 }
 
 export type GenesisInput = z.input<typeof genesisSchema>;

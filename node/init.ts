@@ -1,11 +1,11 @@
 // Creating node homes: keys, genesis and config for `openchain init` and `openchain devnet`.
 import { existsSync, readdirSync } from 'node:fs';
-import { type Address, ZERO_ADDRESS } from '../core/address.ts';
+import { type Address, parseAddress, ZERO_ADDRESS } from '../core/address.ts';
 import { bytesToHex } from '../core/bytes.ts';
 import { OpenchainError } from '../core/errors.ts';
 import { ensurePrivateDir } from '../core/privateFile.ts';
 import { validatorAddress } from '../core/validator.ts';
-import { DEFAULT_PARAMS } from '../genesis/defaults.ts';
+import { DEFAULT_PARAMS, DEFAULT_STAKING } from '../genesis/defaults.ts';
 import { genesisToJson, parseGenesis } from '../genesis/load.ts';
 import type { Genesis, GenesisInput } from '../genesis/schema.ts';
 import { loadOrCreateNodeKey, nodeKeyPath } from '../p2p/nodeKey.ts';
@@ -26,23 +26,50 @@ export interface GenesisSpec {
   readonly validators: readonly GenesisValidatorSpec[];
   readonly alloc: readonly { address: Address; balance: bigint }[];
   readonly params?: Partial<GenesisInput['params']>;
+  readonly staking?: {
+    readonly params?: Partial<GenesisInput['staking']['params']>;
+    readonly rewardsPool?: bigint;
+  };
+}
+
+/**
+ * Each validator's operator (its rewardAddress) is allocated its self-bond (power × powerReduction)
+ * on top of what `alloc` gives it: the genesis moves exactly that into the stake, so the operator's
+ * spendable balance is what the spec asked for.
+ */
+function withSelfBonds(spec: GenesisSpec, powerReduction: bigint): { address: Address; balance: bigint }[] {
+  const alloc = new Map<Address, bigint>();
+  for (const a of spec.alloc) alloc.set(parseAddress(a.address), a.balance);
+  for (const v of spec.validators) {
+    const operator = parseAddress(v.rewardAddress);
+    alloc.set(operator, (alloc.get(operator) ?? 0n) + v.power * powerReduction);
+  }
+  return [...alloc].map(([address, balance]) => ({ address, balance }));
 }
 
 /** A validated genesis from a spec (throws GenesisError with every problem if the spec is bad). */
 export function makeGenesis(spec: GenesisSpec): Genesis {
   const time = spec.genesisTime ?? new Date();
+  const stakingParams = { ...DEFAULT_STAKING.params, ...spec.staking?.params };
   const input: GenesisInput = {
     chainId: spec.chainId,
     // Whole seconds: the genesis time is typed by people and compared across machines.
     genesisTime: new Date(Math.floor(time.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
     params: { ...DEFAULT_PARAMS, ...spec.params },
-    alloc: spec.alloc.map((a) => ({ address: a.address, balance: a.balance.toString() })),
+    alloc: withSelfBonds(spec, BigInt(stakingParams.powerReduction)).map((a) => ({
+      address: a.address,
+      balance: a.balance.toString(),
+    })),
     validators: spec.validators.map((v) => ({
       name: v.name,
       pubKey: bytesToHex(v.key.pubKey),
       power: v.power.toString(),
       rewardAddress: v.rewardAddress,
     })),
+    staking: {
+      params: stakingParams,
+      rewardsPool: (spec.staking?.rewardsPool ?? BigInt(DEFAULT_STAKING.rewardsPool)).toString(),
+    },
   };
   return parseGenesis(input, 'generated genesis');
 }

@@ -20,8 +20,9 @@ import { type Validator, validatorsHash } from '../core/validator.ts';
 import { type Commit, commitHash } from '../core/vote.ts';
 import type { GenesisBlock } from '../genesis/build.ts';
 import { readAccount } from './accounts.ts';
-import { checkEvidence, recordEvidence } from './evidence.ts';
-import { type BlockExecution, executeBlock, type SenderTx } from './execution/executeBlock.ts';
+import { type CheckedEvidence, checkEvidence } from './evidence.ts';
+import { type BlockEnd, endBlock } from './execution/endBlock.ts';
+import { type BlockEnv, type BlockExecution, executeBlock, type SenderTx } from './execution/executeBlock.ts';
 import { nextBaseFee } from './execution/gas.ts';
 import { checkStatic } from './execution/txValidity.ts';
 import type { MempoolOptions } from './mempool/config.ts';
@@ -185,15 +186,14 @@ export class Chain {
       gasLimit: params.blockGasLimit,
       maxBytes: params.maxBlockTxBytes,
     });
-    const execution = executeBlock(
-      this.state,
-      this.#blockEnv(input.height, input.time, input.proposer, baseFee, params),
+    const evidence = await this.#includableEvidence(input.evidence, input.height, params);
+    const execution = this.#execute(
+      this.#blockEnv(input.height, input.time, baseFee, params),
       candidates,
       'build',
+      { lastCommit: input.lastCommit, evidence },
       params.maxBlockTxBytes,
     );
-    const evidence = await this.#includableEvidence(input.evidence, input.height, params);
-    recordEvidence(execution.state, evidence, input.height);
     const txs = execution.included.map((i) => i.tx.raw);
     const stateCommit = await this.state.prepare(
       hexToBytes(parent.header.stateRoot),
@@ -213,12 +213,17 @@ export class Chain {
       validatorsHash: bytesToHex(validatorsHash(validators)),
       nextValidatorsHash: bytesToHex(validatorsHash(readValidators(execution.state))),
       lastCommitHash: bytesToHex(commitHash(input.lastCommit)),
-      evidenceHash: evidenceListHash(evidence),
+      evidenceHash: evidenceListHash(evidence.map((c) => c.evidence)),
       gasLimit: params.blockGasLimit,
       gasUsed: execution.gasUsed,
       baseFeePerGas: baseFee,
     };
-    const block: Block = { header, txs, lastCommit: input.lastCommit, evidence };
+    const block: Block = {
+      header,
+      txs,
+      lastCommit: input.lastCommit,
+      evidence: evidence.map((c) => c.evidence),
+    };
     // Skipped senders are re-checked by the mempool after the commit, like every touched account.
     this.#remember(
       block,
@@ -293,23 +298,21 @@ export class Chain {
         expect(false, `transaction ${item.tx.hash}: ${(err as Error).message}`);
       }
     }
+    let evidence: CheckedEvidence[] = [];
     try {
-      await checkEvidence(block.evidence, this.#evidenceContext(h.height, params));
+      evidence = await checkEvidence(block.evidence, this.#evidenceContext(h.height, params));
     } catch (err) {
       expect(false, (err as Error).message);
     }
     let execution: BlockExecution;
     try {
-      execution = executeBlock(
-        this.state,
-        this.#blockEnv(h.height, h.time, proposer!, baseFee, params),
-        items,
-        'verify',
-      );
+      execution = this.#execute(this.#blockEnv(h.height, h.time, baseFee, params), items, 'verify', {
+        lastCommit: block.lastCommit,
+        evidence,
+      });
     } catch (err) {
       throw new InvalidProposalError(`block ${h.height} ${hash}: ${(err as Error).message}`);
     }
-    recordEvidence(execution.state, block.evidence, h.height);
     expect(h.gasUsed === execution.gasUsed, `gasUsed ${h.gasUsed}, execution used ${execution.gasUsed}`);
     expect(h.receiptsRoot === receiptsRoot(execution.receipts), 'receiptsRoot does not match execution');
     expect(equalBytes(h.logsBloom, execution.logsBloom), 'logsBloom does not match execution');
@@ -383,12 +386,11 @@ export class Chain {
     offered: readonly Evidence[],
     height: number,
     params: ChainParams,
-  ): Promise<Evidence[]> {
-    const ok: Evidence[] = [];
+  ): Promise<CheckedEvidence[]> {
+    let ok: CheckedEvidence[] = [];
     for (const ev of offered) {
       try {
-        await checkEvidence([...ok, ev], this.#evidenceContext(height, params));
-        ok.push(ev);
+        ok = await checkEvidence([...ok.map((c) => c.evidence), ev], this.#evidenceContext(height, params));
       } catch {
         // left out; consensus drops it from its pool once it expires
       }
@@ -396,14 +398,29 @@ export class Chain {
     return ok;
   }
 
-  #blockEnv(height: number, time: number, proposer: Validator, baseFee: bigint, params: ChainParams) {
+  #blockEnv(height: number, time: number, baseFee: bigint, params: ChainParams): BlockEnv {
     return {
       block: { chainId: this.chainId, height, time, params },
       baseFee,
       modules: this.modules,
       gasLimit: params.blockGasLimit,
-      feeRecipient: proposer.rewardAddress,
     };
+  }
+
+  /**
+   * A block's transactions and then its end-of-block step, on an overlay of the head state: the one
+   * path of both the proposer (build) and every validator (verify), so both reach the same state.
+   */
+  #execute(
+    env: BlockEnv,
+    txs: readonly SenderTx[],
+    mode: 'build' | 'verify',
+    end: Pick<BlockEnd, 'lastCommit' | 'evidence'>,
+    maxTxBytes?: number,
+  ): BlockExecution {
+    const execution = executeBlock(this.state, env, txs, mode, maxTxBytes);
+    endBlock(execution.state, env.block, { ...end, baseFees: execution.baseFees, tips: execution.tips });
+    return execution;
   }
 
   /** Decodes a block's transactions, reusing senders the mempool already recovered. */

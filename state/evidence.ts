@@ -30,8 +30,18 @@ export function evidenceHeight(ev: Evidence): number {
   return ev.voteA.height;
 }
 
-/** Throws InvalidEvidenceError naming the first problem. */
-export async function checkEvidence(list: readonly Evidence[], ctx: EvidenceContext): Promise<void> {
+/** Evidence that passed checkEvidence, with the offender's voting power at the evidence height. */
+export interface CheckedEvidence {
+  readonly evidence: Evidence;
+  readonly power: bigint;
+}
+
+/** Throws InvalidEvidenceError naming the first problem; returns each evidence with its offender's power. */
+export async function checkEvidence(
+  list: readonly Evidence[],
+  ctx: EvidenceContext,
+): Promise<CheckedEvidence[]> {
+  const checked: CheckedEvidence[] = [];
   const seen = new Set<string>();
   for (const ev of list) {
     const hash = evidenceHash(ev);
@@ -54,7 +64,9 @@ export async function checkEvidence(list: readonly Evidence[], ctx: EvidenceCont
     } catch (err) {
       throw new InvalidEvidenceError(`evidence 0x${id}: ${(err as Error).message}`);
     }
+    checked.push({ evidence: ev, power: validator.power });
   }
+  return checked;
 }
 
 /** Records included evidence: evidence hash → [evidence height, validator, including height]. */

@@ -1,10 +1,9 @@
-// Executes a block's transactions on a fresh overlay of the parent state and settles fees.
-// 'build' mode (the proposer) skips transactions that cannot be included; 'verify' mode (everyone
+// Executes a block's transactions on a fresh overlay of the parent state and totals their fees (the
+// end-of-block step, endBlock.ts, settles them). 'build' mode (the proposer) skips transactions that cannot be included; 'verify' mode (everyone
 // checking a proposal) treats the first such transaction as proof that the block is invalid.
 import type { Address } from '../../core/address.ts';
 import { BLOOM_BYTES, bloomForLogs, orBloom } from '../../core/bloom.ts';
 import type { SignedTx } from '../../core/tx.ts';
-import { credit } from '../accounts.ts';
 import { StateOverlay, type StateReader } from '../stateDb.ts';
 import type { StoredReceipt } from '../store/receipts.ts';
 import { executeTx, type TxEnv } from './executeTx.ts';
@@ -17,8 +16,6 @@ export interface SenderTx {
 
 export interface BlockEnv extends TxEnv {
   readonly gasLimit: bigint;
-  /** Account credited with priority fees. */
-  readonly feeRecipient: Address;
 }
 
 export interface BlockExecution {
@@ -29,6 +26,10 @@ export interface BlockExecution {
   readonly skipped: { item: SenderTx; error: InvalidTxError }[];
   readonly gasUsed: bigint;
   readonly logsBloom: Uint8Array;
+  /** Base fees paid by the included transactions (gas used × base fee), not yet settled. */
+  readonly baseFees: bigint;
+  /** Priority fees paid by the included transactions, not yet settled. */
+  readonly tips: bigint;
 }
 
 export class InvalidBlockError extends Error {
@@ -87,11 +88,5 @@ export function executeBlock(
     included.push(item);
   }
 
-  const { params } = env.block;
-  const burned = (baseFees * BigInt(params.baseFeeBurnBps)) / 10_000n;
-  // Checked credits that cannot fail: the fees were taken from balances in this block, and the
-  // genesis bounds the total supply by MAX_BALANCE.
-  credit(state, params.treasury, baseFees - burned);
-  credit(state, env.feeRecipient, tips);
-  return { state, included, receipts, skipped, gasUsed, logsBloom };
+  return { state, included, receipts, skipped, gasUsed, logsBloom, baseFees, tips };
 }

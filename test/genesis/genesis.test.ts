@@ -126,10 +126,11 @@ describe('genesis', () => {
     const found = problems(g);
     const expected = [
       /^genesis\.chainId: .*expected number/,
-      /^genesis\.alloc\[2\]\.address: duplicate of alloc\[0\]/,
-      /^genesis\.alloc\[3\]\.balance: expected balance as a decimal string/,
+      /^genesis\.alloc\[4\]\.address: duplicate of alloc\[0\]/,
+      /^genesis\.alloc\[5\]\.balance: expected balance as a decimal string/,
       /^genesis\.validators\[2\]\.pubKey: expected a 0x-prefixed/,
       /^genesis\.validators\[2\]\.name: same name as validators\[0\]/,
+      /^genesis\.validators\[2\]\.rewardAddress: same rewardAddress \(the validator's operator\) as validators\[0\]/,
       /^genesis\.params\.maxBlockTxBytes: must be at least maxTxBytes/,
     ];
     for (const re of expected) expect(found).toContainEqual(expect.stringMatching(re));
@@ -140,18 +141,25 @@ describe('genesis', () => {
     }
   });
 
-  it('bounds the total supply by 2^256-1 (each balance fitting is not enough)', () => {
-    const max = (2n ** 256n - 1n).toString();
-    const g = structuredClone(vector.genesis) as { alloc: { balance: string }[] };
-    g.alloc[0]!.balance = max;
-    g.alloc[1]!.balance = '1';
+  it('bounds the total supply, allocations plus rewards pool, by 2^256-1 (each balance fitting is not enough)', () => {
+    const max = 2n ** 256n - 1n;
+    const g = structuredClone(vector.genesis) as {
+      alloc: { balance: string }[];
+      staking: { rewardsPool: string };
+    };
+    const rest = g.alloc.slice(1).reduce((sum, a) => sum + BigInt(a.balance), 0n);
+    const pool = BigInt(g.staking.rewardsPool);
+    g.alloc[0]!.balance = (max - rest - pool).toString();
+    expect(parseGenesis(g).alloc[0]!.balance).toBe(max - rest - pool);
+    g.staking.rewardsPool = (pool + 1n).toString();
     expect(problems(g)).toEqual([
       expect.stringMatching(
-        /^genesis\.alloc: the balances sum to \d+, above the largest total supply 2\^256-1/,
+        /^genesis\.alloc: the balances and the rewards pool sum to \d+, above the largest total supply 2\^256-1/,
       ),
     ]);
-    g.alloc[1]!.balance = '0';
-    expect(parseGenesis(g).alloc[0]!.balance).toBe(2n ** 256n - 1n);
+    g.staking.rewardsPool = pool.toString();
+    g.alloc[1]!.balance = (BigInt(g.alloc[1]!.balance) + 1n).toString();
+    expect(problems(g)).toHaveLength(1);
   });
 
   it('rejects a file that is not JSON with the parser message', () => {

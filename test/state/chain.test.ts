@@ -11,6 +11,7 @@ import { makeGenesis } from '../../node/init.ts';
 import { generateValidatorKey } from '../../node/keys.ts';
 import { readAccount } from '../../state/accounts.ts';
 import { Chain, InvalidProposalError } from '../../state/chain.ts';
+import { readPool, STAKING_ADDRESS } from '../../state/modules/staking/index.ts';
 import { Database } from '../../state/store/database.ts';
 import { openTestChain, type TestChain } from '../helpers/chain.ts';
 
@@ -74,7 +75,7 @@ describe('Chain', () => {
     expect(t.chain.head.header.height).toBe(1);
   });
 
-  it('executes transfers, splits fees between burn, treasury and proposer, and stores receipts', async () => {
+  it('executes transfers, splits fees between burn, treasury and stakers, and stores receipts', async () => {
     const c = await chainWithFunds({ baseFeeBurnBps: 2_500 });
     const txs = [transfer(0, 0n, carol, 5n), transfer(0, 1n, carol, 6n), transfer(1, 0n, carol, 7n, 0n)];
     for (const tx of txs) await c.chain.checkTx(tx.raw);
@@ -90,8 +91,14 @@ describe('Chain', () => {
       balance: FUNDS - 11n - 2n * 21_000n * (baseFee + 2n * GWEI),
     });
     const baseFees = 3n * 21_000n * baseFee;
-    expect(readAccount(c.chain.state, TREASURY).balance).toBe(baseFees - (baseFees * 2_500n) / 10_000n);
-    expect(readAccount(c.chain.state, REWARD).balance).toBe(2n * 21_000n * 2n * GWEI);
+    const unburned = baseFees - (baseFees * 2_500n) / 10_000n;
+    const toStakers = (unburned * 5_000n) / 10_000n; // feesToStakersBps of the default genesis
+    expect(readAccount(c.chain.state, TREASURY).balance).toBe(unburned - toStakers);
+    // Block 1 has no lastCommit to pay: the stakers' share and the tips join the rewards pool.
+    const tips = 2n * 21_000n * 2n * GWEI;
+    expect(readPool(c.chain.state).rewardsPool).toBe(toStakers + tips);
+    expect(readAccount(c.chain.state, STAKING_ADDRESS).balance).toBe(10n * 10n ** 18n + toStakers + tips);
+    expect(readAccount(c.chain.state, REWARD).balance).toBe(0n);
     const loc = c.chain.blocks.txLocation(txs[2]!.hash)!;
     expect(loc).toEqual({ height: 1, index: 2 });
     expect(c.chain.blocks.getReceipt(1, 2)?.from).toBe(bob);

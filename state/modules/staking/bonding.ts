@@ -27,9 +27,9 @@ export function bond(
   amount: bigint,
   pool: Pool,
 ): Bonded {
+  // Tokens per share never exceed 1 (slashes only lower them, bonding rounds shares down, the
+  // last shares take all tokens), so a positive amount always buys at least one share.
   const shares = sharesForTokens(v, amount);
-  if (shares === 0n)
-    throw new StakingError('INVALID_ARGUMENT', `${amount} wei buys no share of validator ${v.operator}`);
   const existing = readDelegation(stake.state, delegator, v.operator);
   let rewards = 0n;
   let d: DelegationRecord = existing ?? { shares: 0n, rewardStart: v.rewardPerShare };

@@ -3,6 +3,7 @@
 import { ModuleError } from '../module.ts';
 
 export type StakingErrorCode =
+  | 'STAKING_NOT_ENABLED'
   | 'BAD_CALLDATA'
   | 'UNKNOWN_FUNCTION'
   | 'NOT_A_TRANSACTION'

@@ -123,6 +123,7 @@ export class StakingModule implements Module {
       if (tx) throw new StakingError('NOT_A_VIEW', `${tx.fn.name} changes state: send it as a transaction`);
       throw unknownSelector(selector);
     }
+    readStakingParams(state);
     return route.run(state, data);
   }
 }

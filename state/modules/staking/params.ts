@@ -4,6 +4,7 @@
 import { bool, param, paramSet, uint16, uint32, uint64, uint256 } from '../../codec/schema.ts';
 import type { StateOverlay, StateReader } from '../../stateDb.ts';
 import { stateKeys } from '../../stateKeys.ts';
+import { StakingError } from './errors.ts';
 
 const MAX_UINT256 = 2n ** 256n - 1n;
 const BPS = 10_000;
@@ -40,9 +41,14 @@ export type StakingParams = ReturnType<typeof stakingParams.decode>;
 
 const KEY = stateKeys.params('staking');
 
+/** The parameters; a chain whose genesis has no staking section refuses every staking call. */
 export function readStakingParams(state: StateReader): StakingParams {
   const bytes = state.get(KEY);
-  if (!bytes) throw new Error('staking parameters missing from state');
+  if (!bytes)
+    throw new StakingError(
+      'STAKING_NOT_ENABLED',
+      'staking is not enabled on this chain: its genesis has no staking parameters',
+    );
   return stakingParams.decode(bytes);
 }
 

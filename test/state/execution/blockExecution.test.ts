@@ -1,6 +1,7 @@
 // A block's transactions executed together (state/execution/executeBlock.ts): what the proposer
 // leaves out and what makes a proposal invalid, the receipts' running totals and log indexes, the
-// block bloom, and where the fees go (base fee split between burn and treasury, tips to the proposer).
+// block bloom, and the fee totals it hands to the end-of-block step (which settles them:
+// test/state/modules/staking/endBlock/).
 import { describe, expect, it } from 'vitest';
 import { BLOOM_BYTES, bloomForLogs } from '../../../core/bloom.ts';
 import { type BlockEnv, executeBlock, InvalidBlockError } from '../../../state/execution/executeBlock.ts';
@@ -22,7 +23,7 @@ import {
 const alice = testAccount(3);
 const bob = testAccount(4);
 const FUNDS = 10n ** 18n;
-const env: BlockEnv = { block, baseFee: 2n * GWEI, modules, gasLimit: 1_000_000n, feeRecipient: PROPOSER };
+const env: BlockEnv = { block, baseFee: 2n * GWEI, modules, gasLimit: 1_000_000n };
 const funded = () =>
   fundedState([
     [alice.address, FUNDS],
@@ -65,25 +66,14 @@ describe('executeBlock', () => {
     expect(run.logsBloom).toEqual(bloomForLogs([...run.receipts[0]!.logs, ...run.receipts[1]!.logs]));
   });
 
-  it('burns the burn share of the base fees, gives the rest to the treasury and the tips to the proposer', () => {
+  it('totals the base fees and the tips it took, crediting them to nobody (the end of the block settles them)', () => {
     const run = executeBlock(funded(), env, items, 'build');
-    const baseFees = TOTAL * 2n * GWEI;
-    expect(balanceOf(run.state, TREASURY)).toBe(baseFees - (baseFees * 2_500n) / 10_000n);
-    expect(balanceOf(run.state, PROPOSER)).toBe(TOTAL * GWEI);
-    expect(balanceOf(run.state, alice.address)).toBe(FUNDS - (GAS[0]! + GAS[2]!) * 3n * GWEI);
-  });
-
-  it('rounds the burned part down, so the treasury never gets less than its share', () => {
-    // 21,000 gas × 3 wei = 63,000 wei of base fees; a 1/3 burn (3,333 bps) is 20,997.9, burned 20,997.
-    const cheap = {
-      ...env,
-      baseFee: 3n,
-      block: { ...block, params: { ...block.params, baseFeeBurnBps: 3_333 } },
-    };
-    const t = tx(alice, { maxFeePerGas: 3n, maxPriorityFeePerGas: 0n });
-    const run = executeBlock(funded(), cheap, [{ tx: t, sender: alice.address }], 'build');
-    expect(balanceOf(run.state, TREASURY)).toBe(63_000n - 20_997n);
+    expect(run.baseFees).toBe(TOTAL * 2n * GWEI);
+    expect(run.tips).toBe(TOTAL * GWEI);
+    expect(balanceOf(run.state, TREASURY)).toBe(0n);
     expect(balanceOf(run.state, PROPOSER)).toBe(0n);
+    expect(balanceOf(run.state, alice.address)).toBe(FUNDS - (GAS[0]! + GAS[2]!) * 3n * GWEI);
+    expect(balanceOf(run.state, bob.address)).toBe(FUNDS - GAS[1]! * 3n * GWEI);
   });
 
   it('has an empty bloom when no transaction logged anything', () => {

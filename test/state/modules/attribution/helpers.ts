@@ -214,7 +214,6 @@ export class AttributionHarness {
         baseFee: nextBaseFee(head, params),
         modules: chain.modules,
         gasLimit: params.blockGasLimit,
-        feeRecipient: REWARD,
       },
       [{ tx, sender: from.address }],
       'verify',

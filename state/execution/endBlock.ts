@@ -1,0 +1,28 @@
+// The end of every block, after its transactions: record the block's evidence, then the staking
+// module's end-block step (fees and rewards, downtime, slashing, unbonding maturity, the next
+// validator set). Chain runs it on the proposer's build and on every validator's verify through the
+// same path, and before nextValidatorsHash is read, so every node switches sets at the same height.
+import type { Commit } from '../../core/vote.ts';
+import { type CheckedEvidence, recordEvidence } from '../evidence.ts';
+import type { BlockInfo } from '../modules/module.ts';
+import { stakingEndBlock } from '../modules/staking/endBlock/index.ts';
+import type { StateOverlay } from '../stateDb.ts';
+
+export interface BlockEnd {
+  /** The commit certificate of the previous block (null at height 1). */
+  readonly lastCommit: Commit | null;
+  /** Duplicate-vote evidence carried by the block, checked (state/evidence.ts), with each offender's power then. */
+  readonly evidence: readonly CheckedEvidence[];
+  /** Fees paid by the block's transactions (executeBlock's totals), not yet credited to anyone. */
+  readonly baseFees: bigint;
+  readonly tips: bigint;
+}
+
+export function endBlock(state: StateOverlay, block: BlockInfo, end: BlockEnd): void {
+  recordEvidence(
+    state,
+    end.evidence.map((c) => c.evidence),
+    block.height,
+  );
+  stakingEndBlock(state, block, end);
+}
