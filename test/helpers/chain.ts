@@ -1,27 +1,47 @@
-// A real Chain on a temporary LevelDB, with a single validator that can commit blocks, for tests
-// of the state layer and anything built on it.
+// A real Chain on a temporary LevelDB, with validators whose keys the test holds (one by default)
+// so it can commit blocks, choose who signs each commit, and sign double votes, for tests of the
+// state layer and anything built on it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Address } from '../../core/address.ts';
 import type { Block } from '../../core/block.ts';
 import { ed25519Sign } from '../../core/ed25519.ts';
+import type { Evidence } from '../../core/evidence.ts';
+import { validatorAddress } from '../../core/validator.ts';
 import { PRECOMMIT, voteSignBytes } from '../../core/vote.ts';
 import { buildGenesisBlock } from '../../genesis/build.ts';
 import type { GenesisInput } from '../../genesis/schema.ts';
-import { makeGenesis } from '../../node/init.ts';
+import { type GenesisSpec, makeGenesis } from '../../node/init.ts';
 import { generateValidatorKey, type ValidatorKey } from '../../node/keys.ts';
 import { Chain, type ChainOptions, type CommittedBlockInfo } from '../../state/chain.ts';
 import { Database } from '../../state/store/database.ts';
 
+export interface ProduceOptions {
+  readonly time?: number;
+  /** Validators (consensus addresses) of the set whose signatures this block's commit leaves out. */
+  readonly absent?: readonly Address[];
+  readonly evidence?: readonly Evidence[];
+}
+
 export interface TestChain {
   readonly chain: Chain;
   readonly dir: string;
+  /** The first genesis validator's key. */
   readonly validatorKey: ValidatorKey;
-  /** Builds the next block from the mempool, commits it with a one-signature commit, returns it. */
-  produce(time?: number): Promise<CommittedBlockInfo>;
+  /** Every genesis validator's key, in genesis order. */
+  readonly validatorKeys: readonly ValidatorKey[];
+  /**
+   * Builds the next block from the mempool (proposer: the set's first validator), commits it with
+   * the signatures of every validator of the set whose key the test holds, returns it.
+   */
+  produce(time?: number | ProduceOptions): Promise<CommittedBlockInfo>;
   /** Commits a block built elsewhere (e.g. a tampered one, to see it rejected). */
-  commit(block: Block): Promise<CommittedBlockInfo>;
+  commit(block: Block, absent?: readonly Address[]): Promise<CommittedBlockInfo>;
+  /** Lets the chain sign with a key that joins the set later (a validator created by a transaction). */
+  addKey(key: ValidatorKey): void;
+  /** Another node's Chain from the same genesis on its own database (closed with this one). */
+  follower(): Promise<Chain>;
   reopen(): Promise<TestChain>;
   close(): Promise<void>;
 }
@@ -30,6 +50,9 @@ export interface TestChainOptions extends ChainOptions {
   readonly alloc?: readonly { address: Address; balance: bigint }[];
   readonly params?: Partial<GenesisInput['params']>;
   readonly rewardAddress?: Address;
+  /** Genesis validators (default one, of power 10, operated by rewardAddress). */
+  readonly validators?: readonly { power: bigint; rewardAddress: Address }[];
+  readonly staking?: GenesisSpec['staking'];
   /** Allocations added after genesis validation, to build states that validation forbids. */
   readonly uncheckedAlloc?: readonly { address: Address; balance: bigint }[];
 }
@@ -38,53 +61,71 @@ const REWARD: Address = '0x00000000000000000000000000000000000fee01';
 
 export async function openTestChain(opts: TestChainOptions = {}): Promise<TestChain> {
   const dir = mkdtempSync(join(tmpdir(), 'openchain-test-'));
-  const validatorKey = generateValidatorKey();
+  const specs = opts.validators ?? [{ power: 10n, rewardAddress: opts.rewardAddress ?? REWARD }];
+  const validatorKeys = specs.map(() => generateValidatorKey());
   const genesis = makeGenesis({
     chainId: 1337,
     genesisTime: new Date('2026-01-01T00:00:00Z'),
     alloc: opts.alloc ?? [],
     params: opts.params,
-    validators: [{ name: 'v0', key: validatorKey, power: 10n, rewardAddress: opts.rewardAddress ?? REWARD }],
+    staking: opts.staking,
+    validators: specs.map((v, i) => ({ name: `v${i}`, key: validatorKeys[i]!, ...v })),
   });
   const genesisBlock = await buildGenesisBlock({
     ...genesis,
     alloc: [...genesis.alloc, ...(opts.uncheckedAlloc ?? [])],
   });
+  const secrets = new Map<Address, Uint8Array>();
+  const addKey = (key: ValidatorKey) => secrets.set(validatorAddress(key.pubKey), key.secretKey);
+  for (const key of validatorKeys) addKey(key);
+  const followers: Database[] = [];
   const open = async (): Promise<TestChain> => {
     const db = await Database.open(join(dir, 'db'));
     const chain = await Chain.open(db, genesisBlock, opts);
-    const commitBlock = async (block: Block) => {
+    const commitBlock = async (block: Block, absent: readonly Address[] = []) => {
+      const signers = chain.validators().filter((v) => secrets.has(v.address) && !absent.includes(v.address));
       const hash = await chain.processProposal(block);
       const vote = { type: PRECOMMIT, height: block.header.height, round: 0, blockHash: hash } as const;
-      const signature = ed25519Sign(voteSignBytes(chain.chainId, vote), validatorKey.secretKey);
-      const [validator] = chain.validators();
+      const signBytes = voteSignBytes(chain.chainId, vote);
       return chain.finalizeBlock(block, {
         ...vote,
-        signatures: [{ validator: validator!.address, signature }],
+        signatures: signers.map((v) => ({
+          validator: v.address,
+          signature: ed25519Sign(signBytes, secrets.get(v.address)!),
+        })),
       });
     };
     return {
       chain,
       dir,
-      validatorKey,
-      async produce(time) {
+      validatorKey: validatorKeys[0]!,
+      validatorKeys,
+      addKey,
+      async produce(arg) {
+        const o: ProduceOptions = typeof arg === 'number' ? { time: arg } : (arg ?? {});
         const parent = chain.head;
         const height = parent.header.height + 1;
         const block = await chain.prepareProposal({
           height,
-          time: time ?? parent.header.time + 1000,
+          time: o.time ?? parent.header.time + 1000,
           proposer: chain.validators()[0]!,
           lastCommit: height === 1 ? null : (chain.blocks.getCommit(height - 1) ?? null),
-          evidence: [],
+          evidence: o.evidence ?? [],
         });
-        return commitBlock(block);
+        return commitBlock(block, o.absent);
       },
       commit: commitBlock,
+      async follower() {
+        const followerDb = await Database.open(join(dir, `follower${followers.length}`));
+        followers.push(followerDb);
+        return Chain.open(followerDb, genesisBlock, opts);
+      },
       async reopen() {
         await db.close();
         return open();
       },
       async close() {
+        for (const f of followers) await f.close();
         await db.close();
         rmSync(dir, { recursive: true, force: true });
       },

@@ -60,9 +60,13 @@ const idOf = (ev: Evidence) => bytesToHex(evidenceHash(ev)).slice(2);
 describe('checkEvidence', () => {
   it('accepts equivocation by a validator of the evidence height, asking for that height’s set', async () => {
     const { ctx, asked } = context(50);
-    await expect(checkEvidence([equivocation(49), equivocation(10)], ctx)).resolves.toBeUndefined();
+    // Each comes back with the offender's power in that height's set (what a slash is measured by).
+    await expect(checkEvidence([equivocation(49), equivocation(10)], ctx)).resolves.toEqual([
+      { evidence: equivocation(49), power: 10n },
+      { evidence: equivocation(10), power: 10n },
+    ]);
     expect(asked).toEqual([49, 10]);
-    await expect(checkEvidence([], ctx)).resolves.toBeUndefined();
+    await expect(checkEvidence([], ctx)).resolves.toEqual([]);
   });
 
   it('refuses evidence of the including height or later', async () => {
@@ -73,7 +77,7 @@ describe('checkEvidence', () => {
 
   it('takes evidence exactly maxAgeBlocks old and refuses one block older', async () => {
     const { ctx } = context(150);
-    await expect(checkEvidence([equivocation(50)], ctx)).resolves.toBeUndefined();
+    await expect(checkEvidence([equivocation(50)], ctx)).resolves.toHaveLength(1);
     expect(await refusal([equivocation(49)], ctx)).toBe('evidence of height 49 is older than 100 blocks');
   });
 
@@ -114,7 +118,7 @@ describe('checkEvidence', () => {
 
     const { ctx } = context(50, state);
     expect(await refusal([ev], ctx)).toBe(`evidence 0x${idOf(ev)} was already included`);
-    await expect(checkEvidence([equivocation(42)], ctx)).resolves.toBeUndefined();
+    await expect(checkEvidence([equivocation(42)], ctx)).resolves.toHaveLength(1);
   });
 
   it('dates evidence by its votes', () => {

@@ -81,7 +81,7 @@ interface IStaking {
         uint256 rewardsPool;             // left to pay as block rewards
         uint256 distributed;             // all rewards ever allocated (fees + block rewards)
         uint256 paid;                    // rewards and commission ever withdrawn
-        uint256 dust;                    // rounding remainders, never lost (tracked, paid to the treasury)
+        uint256 dust;                    // whole wei of rounding remainders, never lost (kept in the module account)
         uint256 slashed;                 // all tokens ever slashed
         uint64 totalPower;
     }

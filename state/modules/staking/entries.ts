@@ -53,11 +53,12 @@ function append(state: StateWriter, key: Uint8Array, ref: EntryRef): void {
   writeEntries(state, key, [...readEntries(state, key), ref]);
 }
 
+/** Entry ids come from one counter for both kinds, so the id alone names an entry. */
 function remove(state: StateWriter, key: Uint8Array, ref: EntryRef): void {
   writeEntries(
     state,
     key,
-    readEntries(state, key).filter((e) => e.kind !== ref.kind || e.id !== ref.id),
+    readEntries(state, key).filter((e) => e.id !== ref.id),
   );
 }
 

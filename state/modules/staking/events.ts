@@ -16,9 +16,14 @@ export type EventArgs<N extends EventName> = AbiEvent.decode.ReturnType<
   AbiEvent.FromAbi<typeof stakingAbi, N>
 >;
 
+// Looked up once per event: ox's fromAbi hashes every signature of the ABI on each lookup, which
+// was a sixth of a delegate call.
+const events = new Map<string, AbiEvent.AbiEvent>(
+  stakingAbi.filter((item) => item.type === 'event').map((e) => [e.name, AbiEvent.from(e)]),
+);
+
 export function encodeLog<N extends EventName>(name: N, args: EventArgs<N>): Log {
-  const eventName: EventName = name;
-  const event: AbiEvent.AbiEvent = AbiEvent.fromAbi(stakingAbi, eventName);
+  const event = events.get(name)!;
   const values = args as Record<string, unknown>;
   const { topics } = AbiEvent.encode(event, values as never);
   const data = event.inputs.filter((p) => !p.indexed);

@@ -1,7 +1,7 @@
 // State keys of the staking module's records: StateSpace.module, then one record-kind byte from the
-// block 0xb0-0xbf reserved for this module, then the record's own key. The state tree cannot be
-// iterated, so every list the module walks is a record of its own (operators, a delegator's
-// validators, entry indexes, the maturity queue).
+// block 0xb0-0xbf reserved for staking (0xbd-0xbf are the end-block records', endBlock/keys.ts), then
+// the record's own key. The state tree cannot be iterated, so every list the module walks is a record
+// of its own (operators, a delegator's validators, entry indexes, the maturity queue).
 import { type Address, addressToBytes } from '../../../core/address.ts';
 import { concatBytes, u64ToBytes } from '../../../core/bytes.ts';
 import { StateSpace } from '../../stateKeys.ts';

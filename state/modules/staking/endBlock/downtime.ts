@@ -20,18 +20,19 @@ export function trackDowntime(
   const window = params.signedBlocksWindow;
   for (const member of signingSet) {
     const operator = member.rewardAddress;
+    const v = requireValidator(state, operator);
+    // A jailed validator can stay in the signing set for a block or more (sets change a block
+    // later, and the power-change cap may hold it): its window starts afresh once it is back.
+    if (v.jailed) continue;
     const { validator, startHeight } = recordSignature(
       state,
-      requireValidator(state, operator),
+      v,
       commitHeight,
       signed.has(member.address),
       window,
     );
     if (!isDowntime(startHeight, validator.missedBlocks, commitHeight, window, params.minSignedPerWindowBps))
       continue;
-    // A jailed validator can stay in the signing set for a block or more (sets change a block
-    // later, and the power-change cap may hold it): it is not punished twice.
-    if (validator.jailed) continue;
     slashValidator(state, {
       operator,
       infractionHeight: commitHeight,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { STAKING_ADDRESS } from '../../../../state/modules/staking/abi.ts';
 import { applyActiveSet } from '../../../../state/modules/staking/activeSet.ts';
+import { stakingKeys } from '../../../../state/modules/staking/keys.ts';
 import { allocateReward } from '../../../../state/modules/staking/rewards.ts';
 import { tombstoneValidator } from '../../../../state/modules/staking/slashing.ts';
 import { account, consensusKey, ETH, StakingBench, TEST_PARAMS } from './helpers.ts';
@@ -145,6 +146,8 @@ describe('undelegate', () => {
     b.send(alice, 'delegate', [opA], 6n * ETH);
     b.send(alice, 'undelegate', [opA, 6n * ETH]);
     expect(b.view('delegations', [alice])).toEqual([]);
+    expect(b.state.get(stakingKeys.delegation(alice, opA))).toBeUndefined();
+    expect(b.state.get(stakingKeys.delegatorValidators(alice))).toBeUndefined();
     expect(b.view('delegation', [alice, opA])).toMatchObject({ shares: 0n, tokens: 0n });
     expect(b.validator(opA)).toMatchObject({ tokens: 10n * ETH, delegatorShares: 10n * ETH });
   });
@@ -320,9 +323,10 @@ describe('withdrawRewards', () => {
     expect(b.validator(opA).commission).toBe(0n);
     expect(b.pool()).toMatchObject({ distributed: 10_000n, paid: 10_000n, dust: 0n });
     b.expectSolvent();
-    // Nothing more to take: a withdrawal of zero is allowed and pays nothing.
-    b.send(alice, 'withdrawRewards', [opA]);
+    // Nothing more to take: a withdrawal of zero is allowed, pays nothing, and saves the transfer's gas.
+    const zero = b.send(alice, 'withdrawRewards', [opA]);
     expect(b.balance(alice)).toBe(a0 + 6_750n);
+    expect(out.gasUsed - zero.gasUsed).toBe(2n * (500n + 5_000n));
   });
 
   it('lets an operator that undelegated its self-bond still withdraw commission', () => {

@@ -239,6 +239,15 @@ describe('editValidator', () => {
     b.fails(op, 'editValidator', [399, 'beta', 'meta'], /at most 100 bps at a time, not 101/);
     b.send(op, 'editValidator', [400, 'beta', 'meta']);
     expect(b.validator(op)).toMatchObject({ commissionBps: 400, commissionChangedAt: b.time });
+    // Editing text only keeps the time of the last commission change.
+    const changedAt = b.time;
+    b.time += 5;
+    b.send(op, 'editValidator', [400, 'gamma', '']);
+    expect(b.validator(op)).toMatchObject({
+      commissionBps: 400,
+      commissionChangedAt: changedAt,
+      moniker: 'gamma',
+    });
     b.time += COMMISSION_CHANGE_INTERVAL_MS;
     b.send(op, 'editValidator', [500, 'beta', 'meta']);
     expect(b.validator(op).commissionBps).toBe(500);
@@ -271,6 +280,8 @@ describe('createGenesisValidator', () => {
       maxCommissionBps: 1_000,
       maxChangeBps: 100,
       commissionChangedAt: 42,
+      metadata: '',
+      moniker: 'g',
       inSet: false,
     });
     expect(b.balance(STAKING_ADDRESS)).toBe(5n * ETH);
