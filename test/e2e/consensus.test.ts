@@ -122,7 +122,7 @@ describe('four validators over libp2p', () => {
   });
 
   it('a validator key run twice equivocates, and the evidence lands on chain on every node', async () => {
-    const twin = await startNode(await initTwinHome(devnet, 3));
+    const twin = await startNode(await initTwinHome(devnet, devnet.manifest.nodes[3]!.home));
     extra.push(twin);
     const culprit = (await rpc<{ validatorAddress: string }>(devnet.url(3), 'open_nodeInfo'))
       .validatorAddress;

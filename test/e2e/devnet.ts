@@ -210,13 +210,14 @@ export async function initJoiningHome(devnet: TestDevnet, name: string, peer = 0
 }
 
 /**
- * A second instance of node `i`'s validator key: same validator, its own node key and sign-state
+ * A second instance of the validator key of the home `of`: same validator, its own node key and sign-state
  * file. Impatient timeouts make the twin prevote nil while the original waits for the proposal and
  * prevotes the block: two different votes from one validator for one height and round.
  */
-export async function initTwinHome(devnet: TestDevnet, i: number, name = 'twin'): Promise<string> {
-  const home = await initJoiningHome(devnet, name, i === 0 ? 1 : 0);
-  copyFileSync(homePaths(devnet.manifest.nodes[i]!.home).validatorKey, homePaths(home).validatorKey);
+export async function initTwinHome(devnet: TestDevnet, of: string, name = 'twin'): Promise<string> {
+  const peer = devnet.manifest.nodes.findIndex((n) => n.home !== of);
+  const home = await initJoiningHome(devnet, name, peer);
+  copyFileSync(homePaths(of).validatorKey, homePaths(home).validatorKey);
   const config = JSON.parse(readFileSync(homePaths(home).config, 'utf8'));
   config.block = { intervalMs: 10 };
   config.consensus = { timeoutProposeMs: 1, timeoutProposeDeltaMs: 0 };
