@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { isAddress, parseAddress } from '../core/address.ts';
 import { isHex } from '../core/bytes.ts';
+import { LIMITS } from '../state/modules/staking/records.ts';
 import { stakingSchema } from './staking.ts';
 
 const MAX_U256 = 2n ** 256n - 1n;
@@ -84,7 +85,15 @@ export const allocSchema = z.strictObject({
 });
 
 export const validatorSchema = z.strictObject({
-  name: z.string().min(1).max(64),
+  // The name becomes the genesis validator's moniker, which the staking record bounds in UTF-8 bytes.
+  name: z
+    .string()
+    .min(1)
+    .max(64)
+    .refine(
+      (s) => Buffer.byteLength(s, 'utf8') <= LIMITS.moniker,
+      `at most ${LIMITS.moniker} bytes of UTF-8 (the validator's moniker)`,
+    ),
   pubKey: ed25519Key,
   power: uint(MAX_U64, 'power').refine((n) => n > 0n, 'power must be positive'),
   rewardAddress: address,

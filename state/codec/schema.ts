@@ -220,9 +220,10 @@ export function paramSet<P extends Params>(name: string, params: P): ParamSet<Pa
     const v = values as Record<string, number | bigint | boolean>;
     for (const [n, p] of Object.entries(specs)) {
       const value = v[n]!;
-      if (p.min !== undefined && value < p.min)
+      // A missing bound compares as the value itself, never outside.
+      if (value < (p.min ?? value))
         throw new ParamError(n, `${name}.${n} is ${value}, below its minimum ${p.min}`);
-      if (p.max !== undefined && value > p.max)
+      if (value > (p.max ?? value))
         throw new ParamError(n, `${name}.${n} is ${value}, above its maximum ${p.max}`);
     }
     return values;

@@ -108,6 +108,15 @@ describe('genesis staking section', () => {
     ]);
   });
 
+  it('refuses a validator name longer than a moniker may be in UTF-8 bytes', () => {
+    const named = (name: string) =>
+      edit((g) => ((g.validators[0] as unknown as { name: string }).name = name));
+    expect(() => parseGenesis(named('é'.repeat(35)))).not.toThrow();
+    expect(problems(named('é'.repeat(36)))).toEqual([
+      "genesis.validators[0].name: at most 70 bytes of UTF-8 (the validator's moniker)",
+    ]);
+  });
+
   it('moves each self-bond from its operator into the module, with the rewards pool, and starts the set', async () => {
     const block = await buildGenesisBlock(parseGenesis(vector));
     const state = new StateOverlay({ get: () => undefined });

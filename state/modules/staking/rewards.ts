@@ -70,7 +70,7 @@ export function settle(
  * a later delegator does not receive rewards from before it delegated.
  */
 export function dropCarryIfEmpty(v: ValidatorRecord, pool: Pool): [ValidatorRecord, Pool] {
-  if (v.delegatorShares !== 0n || v.rewardCarry === 0n) return [v, pool];
+  if (v.delegatorShares !== 0n) return [v, pool];
   return [{ ...v, rewardCarry: 0n }, addDust(pool, v.rewardCarry)];
 }
 
@@ -84,7 +84,6 @@ export function allocateReward(
   amount: bigint,
 ): void {
   if (amount < 0n) throw new StakingError('INVALID_ARGUMENT', `cannot allocate a negative reward ${amount}`);
-  if (amount === 0n) return;
   const [v, pool] = allocate(requireValidator(state, operator), amount, readPool(state));
   writeValidator(state, v);
   writePool(state, pool);

@@ -110,6 +110,8 @@ describe('schema records', () => {
     expect(() => sample.encode({ ...value, name: 'ninebytes' })).toThrow(
       /sample.name: 9 bytes of text, limit 8/,
     );
+    expect(() => sample.encode({ ...value, name: 'ninebytes' })).toThrow(SchemaError);
+    expect(sample.decode(sample.encode({ ...value, name: 'eight8b!' })).name).toBe('eight8b!');
     expect(() => sample.encode({ ...value, ids: [1, 65_536] })).toThrow(/sample.ids\[1\]/);
     expect(() => sample.encode({ ...value, inner: { a: 70_000, b: true } })).toThrow(/sample.inner.a/);
   });
@@ -145,6 +147,7 @@ describe('schema records', () => {
     expect(() => sample.decode(fields({ 7: new Uint8Array(9) }))).toThrow(
       /sample.name: 9 bytes of text, limit 8/,
     );
+    expect(() => sample.decode(fields({ 7: new Uint8Array(9) }))).toThrow(DecodeError);
     expect(() => sample.decode(fields({ 8: [70_000] }))).toThrow(/sample.ids\[0\]/);
     expect(() => sample.decode(fields({ 9: [1] }))).toThrow(/sample.inner: expected 2 items, got 1/);
     expect(() => sample.decode(fields({ 0: new Uint8Array(19) }))).toThrow(/sample.owner/);
@@ -158,7 +161,13 @@ describe('schema records', () => {
     expect(u12.fromRlp(Uint8Array.of(0x0f, 0xff), 'x')).toBe(4095n);
     expect(() => u12.toRlp(4096n, 'x')).toThrow(/x: 4096 does not fit in uint12/);
     expect(() => u12.fromRlp(Uint8Array.of(0x10, 0x00), 'x')).toThrow(/x: 4096 does not fit in uint12/);
+    expect(() => u12.fromRlp(Uint8Array.of(0x01, 0x00, 0x00), 'x')).toThrow(/x: integer longer than 2 bytes/);
+    expect(uint256.toRlp(0n, 'x')).toBe(0n);
+    expect(() => uint256.toRlp(-1n, 'x')).toThrow(expect.objectContaining({ code: 'SCHEMA' }));
     expect(u12.name).toBe('uint12');
+    expect(bool.name).toBe('bool');
+    expect(address.name).toBe('address');
+    expect(text(3).name).toBe('string');
     expect(uint64.name).toBe('uint64');
     expect(bytes(32).name).toBe('bytes32');
     expect(bytes().name).toBe('bytes');

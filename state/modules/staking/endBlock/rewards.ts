@@ -14,8 +14,7 @@ export function blockRewardAt(
   rewardsPool: bigint,
 ): bigint {
   const halvings = halvingBlocks === 0n ? 0n : (height - 1n) / halvingBlocks;
-  // Past 256 halvings every uint256 reward is zero; the bound keeps the shift small.
-  const reward = halvings >= 256n ? 0n : blockReward >> halvings;
+  const reward = blockReward >> halvings;
   return reward < rewardsPool ? reward : rewardsPool;
 }
 

@@ -292,8 +292,10 @@ describe('redelegate', () => {
       [opA, opB, ETH],
       /redelegation from 0x[0-9a-f]+ to 0x[0-9a-f]+ already has 3 maturing entries, the limit is 3/,
     );
-    tombstoneValidator(b.state, opB);
+    // The limit is per (from, to): another target has room.
     b.createValidator(opC, consensusKey(3), 10n * ETH);
+    b.send(alice, 'redelegate', [opA, opC, ETH]);
+    tombstoneValidator(b.state, opB);
     b.fails(alice, 'redelegate', [opA, opB, ETH], /is tombstoned/);
   });
 });

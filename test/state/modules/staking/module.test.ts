@@ -119,7 +119,9 @@ describe('allocateReward', () => {
   it('refuses a negative amount and an unknown validator; zero is a no-op', () => {
     const b = new StakingBench(undefined, [opA]);
     b.createValidator(opA, consensusKey(1), 2n * ETH);
-    expect(() => allocateReward(b.state, opA, -1n)).toThrow(/cannot allocate a negative reward -1/);
+    expect(() => allocateReward(b.state, opA, -1n)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: 'cannot allocate a negative reward -1' }),
+    );
     expect(() => allocateReward(b.state, opB, 1n)).toThrow(/no validator with operator/);
     const before = b.state.changes();
     allocateReward(b.state, opA, 0n);

@@ -47,6 +47,22 @@ describe('splitByPower', () => {
     ]);
   });
 
+  it('gives the remainder to the most powerful signer wherever it is listed', () => {
+    const shares = splitByPower(10n, [
+      { operator: op(1), power: 1n },
+      { operator: op(2), power: 1n },
+      { operator: op(3), power: 4n },
+      { operator: op(4), power: 3n },
+    ]);
+    // 10 × 4/9 = 4.4, 10 × 3/9 = 3.3, 10 × 1/9 = 1.1 (twice): 9 paid, the 1 left to operator 3.
+    expect(shares).toEqual([
+      { operator: op(3), amount: 5n },
+      { operator: op(4), amount: 3n },
+      { operator: op(1), amount: 1n },
+      { operator: op(2), amount: 1n },
+    ]);
+  });
+
   it('breaks power ties by the lower operator address', () => {
     const shares = splitByPower(10n, [
       { operator: op(3), power: 1n },

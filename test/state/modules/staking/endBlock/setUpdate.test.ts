@@ -65,6 +65,49 @@ describe('nextValidatorSet', () => {
     expect(powers(two)).toEqual({ 2: 17n, 3: 50n });
   });
 
+  it('takes a leaving validator before a larger decrease, and a decrease before a larger increase', () => {
+    // total 100, budget 33: 2 leaves (5) although 1's decrease (30) is larger; 1 then drops 28.
+    const leaving = [validator(1, 40n), validator(2, 5n), validator(3, 55n)];
+    expect(powers(nextValidatorSet(leaving, [target(1, 10n), target(3, 55n)], 3_333))).toEqual({
+      1: 12n,
+      3: 55n,
+    });
+    // total 100, budget 33: 2's decrease (10) before 1's larger increase (50), which gets the other 23.
+    const both = [validator(1, 50n), validator(2, 50n)];
+    expect(powers(nextValidatorSet(both, [target(1, 100n), target(2, 40n)], 3_333))).toEqual({
+      1: 73n,
+      2: 40n,
+    });
+    // A newcomer is an increase, not a leaving validator: the decrease goes first.
+    expect(powers(nextValidatorSet(both, [target(1, 50n), target(2, 40n), target(3, 30n)], 3_333))).toEqual({
+      1: 50n,
+      2: 40n,
+      3: 23n,
+    });
+  });
+
+  it('spends the budget on the largest change first, whatever order the validators are listed in', () => {
+    // total 100, budget 33: 2's +30 first, then 3 of 1's +20.
+    const set = [validator(1, 10n), validator(2, 10n), validator(3, 80n)];
+    expect(powers(nextValidatorSet(set, [target(1, 30n), target(2, 40n), target(3, 80n)], 3_333))).toEqual({
+      1: 13n,
+      2: 40n,
+      3: 80n,
+    });
+    expect(
+      powers(nextValidatorSet([...set].reverse(), [target(2, 40n), target(1, 30n), target(3, 80n)], 3_333)),
+    ).toEqual({
+      1: 13n,
+      2: 40n,
+      3: 80n,
+    });
+  });
+
+  it('lets a newcomer in first when the removal alone would empty the set', () => {
+    expect(powers(nextValidatorSet([validator(1, 1n)], [target(2, 1n)], 3_333))).toEqual({ 1: 1n, 2: 1n });
+    expect(powers(nextValidatorSet([validator(2, 1n)], [target(1, 1n)], 3_333))).toEqual({ 1: 1n, 2: 1n });
+  });
+
   it('breaks ties in change size by operator address', () => {
     const set = [validator(1, 10n), validator(2, 10n), validator(3, 10n)];
     // budget 9: both 1 and 2 ask for +10; operator 1 first.
