@@ -12,6 +12,7 @@ import {
 } from './attribution.js';
 import {
   averageBlockTime,
+  formatBps,
   formatGwei,
   formatInteger,
   formatOpen,
@@ -26,6 +27,7 @@ import {
   toBigInt,
 } from './format.js';
 import { HeadFeed, Rpc, RpcError, unwrap } from './rpc.js';
+import { STAKING_ADDRESS, STAKING_CALLS, stakingOf, VALIDATOR_STATUS_KIND } from './staking.js';
 
 const LATEST_BLOCKS = 20;
 const LATEST_TXS = 10;
@@ -212,6 +214,27 @@ function badge(text, kind) {
   return h('span', { class: `badge badge-${kind}` }, text);
 }
 
+// --- staking ---------------------------------------------------------------------------------------
+
+function statusBadge(status) {
+  return badge(status, VALIDATOR_STATUS_KIND[status] ?? 'muted');
+}
+
+/** A staking validator's stake and status, linking to its operator; '—' when there is none. */
+function stakeCell(v) {
+  if (!v) return '—';
+  return h(
+    'div',
+    { class: 'validator' },
+    h('div', { class: 'stack' }, amount(toBigInt(v.tokens)), statusBadge(v.status)),
+    h(
+      'a',
+      { href: `#/address/${v.operator.toLowerCase()}`, class: 'mono', title: `operator ${v.operator}` },
+      shortHex(v.operator, 4),
+    ),
+  );
+}
+
 function errorPanel(err) {
   const message =
     err instanceof RpcError ? `${err.message} (JSON-RPC error ${err.code})` : String(err?.message ?? err);
@@ -254,13 +277,16 @@ function throttle(fn, ms) {
 // --- chain-wide state ----------------------------------------------------------------------------
 
 function setLabels(genesis, validators) {
-  const labels = new Map([[ATTRIBUTION_ADDRESS, { name: 'attribution module', role: 'module' }]]);
+  const labels = new Map([
+    [ATTRIBUTION_ADDRESS, { name: 'attribution module', role: 'module' }],
+    [STAKING_ADDRESS, { name: 'staking module', role: 'module' }],
+  ]);
   const names = new Map(
     (genesis?.document?.validators ?? []).map((v) => [String(v.pubKey).toLowerCase(), v.name]),
   );
   for (const [i, v] of (validators ?? []).entries()) {
     const name = names.get(v.pubKey.toLowerCase()) ?? `validator ${i}`;
-    labels.set(v.rewardAddress.toLowerCase(), { name: `${name} rewards`, role: 'reward' });
+    labels.set(v.rewardAddress.toLowerCase(), { name: `${name} operator`, role: 'reward' });
     labels.set(v.address.toLowerCase(), { name, role: 'validator' });
   }
   state.labels = labels;
@@ -384,7 +410,9 @@ async function overview(_route, alive) {
     ['open_validators'],
     ['open_getCommit', ['latest']],
     ...numbers.map((n) => ['eth_getBlockByNumber', [hex(n), false]]),
+    ...STAKING_CALLS,
   ]);
+  const staking = stakingOf(results.splice(-STAKING_CALLS.length));
   const [info, peerCount, validatorSet, commit, ...blockResults] = unwrap(results);
   const blocks = blockResults.filter(Boolean);
   state.nodeInfo = info;
@@ -401,6 +429,7 @@ async function overview(_route, alive) {
   const sPeers = stat('Peers', '', '');
   const sConsensus = stat('Consensus', '', '');
   const sMempool = stat('Mempool', '', '');
+  const sStake = stat('Bonded stake', '—', '');
 
   const blocksBody = h('tbody');
   const blocksTable = h(
@@ -428,7 +457,7 @@ async function overview(_route, alive) {
   let latest = blocks; // newest first
   let lastTxKey = '';
 
-  function renderStats(info, peers, set) {
+  function renderStats(info, peers, set, staking) {
     const newest = latest[0];
     replace(sHead.valueEl, newest ? blockLink(hexToNumber(newest.number)) : '—');
     replace(sHead.subEl, newest ? ago(hexToNumber(newest.timestamp)) : '');
@@ -439,6 +468,10 @@ async function overview(_route, alive) {
       const total = set.validators.reduce((sum, v) => sum + toBigInt(v.power), 0n);
       replace(sValidators.valueEl, String(set.validators.length));
       replace(sValidators.subEl, `total power ${formatInteger(total)}`);
+    }
+    if (staking?.pool) {
+      replace(sStake.valueEl, amount(toBigInt(staking.pool.bonded)));
+      replace(sStake.subEl, `rewards pool ${formatOpen(toBigInt(staking.pool.rewardsPool))}`);
     }
     if (peers !== undefined) {
       replace(sPeers.valueEl, formatInteger(hexToBigInt(peers)));
@@ -452,44 +485,57 @@ async function overview(_route, alive) {
     }
   }
 
-  function renderValidators(set, info, commit) {
+  function renderValidators(set, info, commit, staking) {
     const total = set.validators.reduce((sum, v) => sum + toBigInt(v.power), 0n);
     const signed = new Set((commit?.signatures ?? []).map((s) => s.validator.toLowerCase()));
     const proposer = info?.consensus?.proposer?.toLowerCase();
     const self = info?.validatorAddress?.toLowerCase();
+    const byConsensus = new Map(
+      (staking?.validators ?? []).map((v) => [v.consensusAddress.toLowerCase(), v]),
+    );
+    const inSet = new Set(set.validators.map((v) => v.address.toLowerCase()));
+    // Staking validators outside the set (inactive, jailed, tombstoned) follow the set's members.
+    const outside = (staking?.validators ?? []).filter((v) => !inSet.has(v.consensusAddress.toLowerCase()));
     replace(
       validatorsBox,
       table(
-        ['Validator', 'Power', 'Rewards to', 'Last commit'],
-        set.validators.map((v) => {
-          const address = v.address.toLowerCase();
-          return [
-            h(
-              'div',
-              { class: 'validator' },
+        ['Validator', 'Power', 'Stake', 'Commission', 'Last commit'],
+        [
+          ...set.validators.map((v) => {
+            const address = v.address.toLowerCase();
+            const staked = byConsensus.get(address);
+            return [
               h(
                 'div',
-                { class: 'stack' },
-                h('b', null, state.labels.get(address)?.name ?? 'validator'),
-                address === proposer ? badge('proposing', 'info') : null,
-                address === self ? badge('this node', 'muted') : null,
+                { class: 'validator' },
+                h(
+                  'div',
+                  { class: 'stack' },
+                  h('b', null, state.labels.get(address)?.name ?? 'validator'),
+                  address === proposer ? badge('proposing', 'info') : null,
+                  address === self ? badge('this node', 'muted') : null,
+                ),
+                h('a', { href: `#/address/${address}`, class: 'mono', title: address }, shortHex(address, 5)),
               ),
-              h('a', { href: `#/address/${address}`, class: 'mono', title: address }, shortHex(address, 5)),
-            ),
-            h(
-              'div',
-              { class: 'validator' },
-              formatInteger(toBigInt(v.power)),
-              h('span', { class: 'muted small' }, percent(toBigInt(v.power), total)),
-            ),
-            h(
-              'a',
-              { href: `#/address/${v.rewardAddress.toLowerCase()}`, class: 'mono', title: v.rewardAddress },
-              shortHex(v.rewardAddress, 4),
-            ),
-            commit ? (signed.has(address) ? badge('signed', 'ok') : badge('absent', 'warn')) : '—',
-          ];
-        }),
+              h(
+                'div',
+                { class: 'validator' },
+                formatInteger(toBigInt(v.power)),
+                h('span', { class: 'muted small' }, percent(toBigInt(v.power), total)),
+              ),
+              stakeCell(staked),
+              staked ? formatBps(staked.commissionBps) : '—',
+              commit ? (signed.has(address) ? badge('signed', 'ok') : badge('absent', 'warn')) : '—',
+            ];
+          }),
+          ...outside.map((v) => [
+            h('div', { class: 'validator' }, h('b', null, v.moniker || 'validator'), addressLink(v.operator)),
+            '—',
+            stakeCell(v),
+            formatBps(v.commissionBps),
+            '—',
+          ]),
+        ],
         { empty: 'No validators.' },
       ),
     );
@@ -554,8 +600,8 @@ async function overview(_route, alive) {
   }
 
   for (const b of latest) blocksBody.append(blockRow(b));
-  renderStats(info, peerCount, validatorSet);
-  renderValidators(validatorSet, info, commit);
+  renderStats(info, peerCount, validatorSet, staking);
+  renderValidators(validatorSet, info, commit, staking);
   renderNode(info);
   renderLatestTxs().catch(() => {});
 
@@ -596,18 +642,19 @@ async function overview(_route, alive) {
 
   const refreshStatus = throttle(async () => {
     try {
-      const [info, peers, set, commit] = unwrap(
-        await rpc.batch([
-          ['open_nodeInfo'],
-          ['net_peerCount'],
-          ['open_validators'],
-          ['open_getCommit', ['latest']],
-        ]),
-      );
+      const results = await rpc.batch([
+        ['open_nodeInfo'],
+        ['net_peerCount'],
+        ['open_validators'],
+        ['open_getCommit', ['latest']],
+        ...STAKING_CALLS,
+      ]);
+      const staking = stakingOf(results.splice(-STAKING_CALLS.length));
+      const [info, peers, set, commit] = unwrap(results);
       if (!alive()) return;
       state.nodeInfo = info;
-      renderStats(info, peers, set);
-      renderValidators(set, info, commit);
+      renderStats(info, peers, set, staking);
+      renderValidators(set, info, commit, staking);
       renderNode(info);
     } catch {
       // Shown as offline by the head feed; the next tick retries.
@@ -624,7 +671,7 @@ async function overview(_route, alive) {
       h(
         'div',
         { class: 'stats' },
-        [sChain, sHead, sBlockTime, sValidators, sPeers, sConsensus, sMempool].map((s) => s.el),
+        [sChain, sHead, sBlockTime, sValidators, sStake, sPeers, sConsensus, sMempool].map((s) => s.el),
       ),
       h(
         'div',
@@ -1064,9 +1111,14 @@ async function addressView(r, alive) {
         'eth_call',
         [{ to: ATTRIBUTION_ADDRESS, input: encodeCall('contributorEarnings', [address]) }, 'latest'],
       ],
+      ['open_getValidator', [address]],
+      ['open_getDelegator', [address]],
+      ['open_getValidators'],
     ]);
   const summary = h('div');
-  const render = ([balance, nonce, pendingNonce, earnings]) => {
+  const stakingBox = h('div');
+  const render = ([balance, nonce, pendingNonce, earnings, ...staking]) => {
+    renderStaking(stakingBox, address, staking);
     unwrap([balance, nonce, pendingNonce]);
     const n = hexToBigInt(nonce);
     const pending = hexToBigInt(pendingNonce);
@@ -1123,10 +1175,93 @@ async function addressView(r, alive) {
         h('p', { class: 'mono wrap' }, address, copyButton(address)),
         summary,
       ),
+      stakingBox,
       panel(`Transactions in the last ${ADDRESS_SCAN_BLOCKS} blocks`, recent),
     ),
     onHead: refresh,
   };
+}
+
+/**
+ * The address's staking: the validator it operates (or whose consensus address it is), and its
+ * delegations with their pending rewards, unbonding entries and redelegations.
+ */
+function renderStaking(box, address, [own, delegator, all]) {
+  const ok = (r) => (r instanceof Error ? null : r);
+  const validator =
+    ok(own) ?? (ok(all) ?? []).find((v) => v.consensusAddress.toLowerCase() === address) ?? null;
+  const d = ok(delegator);
+  const panels = [];
+  if (validator) {
+    const operated = validator.operator.toLowerCase() === address;
+    panels.push(
+      panel(
+        operated ? 'Validator' : 'Consensus key of a validator',
+        fields([
+          ['Status', statusBadge(validator.status)],
+          ['Moniker', validator.moniker || null],
+          ['Operator', operated ? null : addressLink(validator.operator)],
+          ['Stake', amount(toBigInt(validator.tokens))],
+          ['Self-bond', amount(toBigInt(validator.selfBond))],
+          ['Voting power', q(validator.power)],
+          [
+            'Commission',
+            `${formatBps(validator.commissionBps)} (at most ${formatBps(validator.maxCommissionBps)}, moving at most ${formatBps(validator.maxChangeBps)} a day)`,
+          ],
+          ['Commission to withdraw', amount(toBigInt(validator.commission))],
+          ['Missed blocks', `${q(validator.missedBlocks)} in the signing window`],
+          [
+            'Jailed until',
+            validator.status === 'jailed' ? blockLink(hexToNumber(validator.jailedUntil)) : null,
+          ],
+          ['Consensus address', operated ? addressLink(validator.consensusAddress, true) : null],
+          ['Metadata', validator.metadata || null],
+        ]),
+      ),
+    );
+  }
+  if (d && (d.delegations.length > 0 || d.unbondings.length > 0 || d.redelegations.length > 0)) {
+    panels.push(
+      panel(
+        'Staking',
+        fields([
+          ['Staked', amount(d.delegations.reduce((sum, x) => sum + toBigInt(x.tokens), 0n))],
+          ['Pending rewards', amount(toBigInt(d.pendingRewards))],
+        ]),
+        table(
+          ['Validator', 'Stake', 'Pending rewards'],
+          d.delegations.map((x) => [
+            addressLink(x.validator),
+            amount(toBigInt(x.tokens)),
+            amount(toBigInt(x.pendingRewards)),
+          ]),
+          { empty: 'No delegations.' },
+        ),
+        d.unbondings.length > 0
+          ? table(
+              ['Unbonding from', 'Amount', 'Completes at'],
+              d.unbondings.map((u) => [
+                addressLink(u.validator),
+                amount(toBigInt(u.balance)),
+                blockLink(hexToNumber(u.completionHeight)),
+              ]),
+            )
+          : null,
+        d.redelegations.length > 0
+          ? table(
+              ['Redelegated from', 'To', 'Amount', 'Settles at'],
+              d.redelegations.map((r) => [
+                addressLink(r.from),
+                addressLink(r.to),
+                amount(toBigInt(r.initialBalance)),
+                blockLink(hexToNumber(r.completionHeight)),
+              ]),
+            )
+          : null,
+      ),
+    );
+  }
+  replace(box, ...panels);
 }
 
 /** The node keeps no per-address index, so recent transactions come from a scan of the latest blocks. */

@@ -103,6 +103,13 @@ export function percent(part, total) {
   return `${tenths / 10n}.${tenths % 10n}%`;
 }
 
+/** Basis points as an exact percentage: 1000 → "10%", 1050 → "10.5%", 1 → "0.01%". */
+export function formatBps(bps) {
+  const value = toBigInt(bps);
+  const fraction = (value % 100n).toString().padStart(2, '0').replace(/0+$/, '');
+  return `${value / 100n}${fraction ? `.${fraction}` : ''}%`;
+}
+
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 const HASH = /^0x[0-9a-fA-F]{64}$/;
 

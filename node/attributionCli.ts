@@ -1,16 +1,15 @@
 // Proof of Attribution from the command line: `openchain datanet …`, `contribute`, `model …`,
-// `attribute` and `earnings`. Each command talks to a node over JSON-RPC (fetch, no client
-// library), signs EIP-1559 transactions locally with core/tx.ts, waits for the receipt and prints
-// JSON: the ids the module's events carry, the transaction hash and the gas used. A failed
-// transaction prints its receipt's failureReason and exits 1. docs/attribution.md, "Command line".
+// `attribute` and `earnings`. Each command talks to a node over JSON-RPC through moduleClient.ts
+// (signing locally, waiting for the receipt) and prints JSON: the ids the module's events carry,
+// the transaction hash and the gas used. A failed transaction prints its receipt's failureReason
+// and exits 1. docs/attribution.md, "Command line".
 import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { AbiEvent, AbiFunction } from 'ox';
-import { type Address, addressFromPrivateKey, parseAddress } from '../core/address.ts';
-import { bigintToHex, bytesToHex, type Hex, hexToBytes, isHex } from '../core/bytes.ts';
+import type { AbiFunction } from 'ox';
+import type { Address } from '../core/address.ts';
+import type { Hex } from '../core/bytes.ts';
 import { OpenchainError } from '../core/errors.ts';
-import { signTx } from '../core/tx.ts';
 import {
   attribute,
   buildIndex,
@@ -20,295 +19,51 @@ import {
   inferenceCalldata,
 } from '../prover/index.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../state/modules/attribution/abi.ts';
-import { parseAmount } from './amount.ts';
+import {
+  addressArg as address,
+  amountArg as amount,
+  type SignerOptions as Common,
+  calldata,
+  eventArg,
+  finish,
+  type ModuleTarget,
+  moduleView,
+  print,
+  Rpc,
+  type SentTx,
+  type Signer,
+  sendAll as sendToModule,
+  signerFrom,
+  type TxRequest,
+  txSummary,
+  withRpc,
+  withSigner,
+} from './moduleClient.ts';
 
-export const DEFAULT_RPC = 'http://127.0.0.1:8545';
-const KEY_ENV = 'OPENCHAIN_PRIVATE_KEY';
 const ROLE_NAMES = ['modelOwner', 'baseModelOwner', 'contributor', 'validator', 'treasury'] as const;
 const STATUS_NAMES = ['pending', 'accepted', 'rejected', 'flagged'] as const;
 
-// ---------------------------------------------------------------------------------------------
-// JSON-RPC
-
-interface RpcReceipt {
-  readonly transactionHash: Hex;
-  readonly blockNumber: Hex;
-  readonly gasUsed: Hex;
-  readonly effectiveGasPrice: Hex;
-  readonly status: Hex;
-  readonly failureReason?: string;
-  readonly logs: readonly { address: string; topics: Hex[]; data: Hex }[];
-}
-
-export class Rpc {
-  readonly url: string;
-  #id = 0;
-
-  constructor(url: string) {
-    try {
-      new URL(url);
-    } catch {
-      throw new OpenchainError('USAGE', `--rpc: not a URL: ${JSON.stringify(url)}`);
-    }
-    this.url = url;
-  }
-
-  async call<T>(method: string, params: unknown[] = []): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(this.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: ++this.#id, method, params }),
-        signal: AbortSignal.timeout(30_000),
-      });
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new OpenchainError(
-        'RPC_UNREACHABLE',
-        `cannot reach the node's JSON-RPC at ${this.url} (${cause?.code ?? cause?.message ?? (err as Error).message}); is a node running there? (--rpc URL)`,
-      );
-    }
-    let body: { result?: T; error?: { code: number; message: string } };
-    try {
-      body = (await res.json()) as typeof body;
-    } catch {
-      throw new OpenchainError(
-        'RPC_ERROR',
-        `${this.url} answered ${method} with HTTP ${res.status}, not JSON-RPC`,
-      );
-    }
-    if (body.error) throw new RpcCallError(method, body.error.code, body.error.message);
-    return body.result as T;
-  }
-}
-
-export class RpcCallError extends OpenchainError<'RPC_ERROR'> {
-  readonly rpcCode: number;
-  readonly rpcMessage: string;
-
-  constructor(method: string, code: number, message: string) {
-    super('RPC_ERROR', `${method}: ${message}`);
-    this.rpcCode = code;
-    this.rpcMessage = message;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The module: views through eth_call, transactions, events
+const ATTRIBUTION: ModuleTarget = { address: ATTRIBUTION_ADDRESS, abi: attributionAbi };
 
 type FnName = AbiFunction.Name<typeof attributionAbi>;
 
-function fn(name: FnName): AbiFunction.AbiFunction {
-  return AbiFunction.fromAbi(attributionAbi, name);
+/** Calls a view of the attribution module. */
+export function view<T = unknown>(rpc: Rpc, name: FnName, args: readonly unknown[] = []): Promise<T> {
+  return moduleView<T>(rpc, ATTRIBUTION, name, args);
 }
 
-/** Calls a view of the module; a revert becomes an error naming the module's reason. */
-export async function view<T = unknown>(rpc: Rpc, name: FnName, args: readonly unknown[] = []): Promise<T> {
-  const f = fn(name);
-  let result: Hex;
-  try {
-    result = await rpc.call<Hex>('eth_call', [
-      { to: ATTRIBUTION_ADDRESS, data: AbiFunction.encodeData(f, args as never) },
-      'latest',
-    ]);
-  } catch (err) {
-    if (err instanceof RpcCallError) throw new OpenchainError('REVERTED', revertReason(err.rpcMessage));
-    throw err;
-  }
-  return AbiFunction.decodeResult(f, result) as T;
-}
-
-function revertReason(message: string): string {
-  return message.replace(/^execution reverted: /, '');
-}
-
-const events = attributionAbi.filter((item) => item.type === 'event');
-const eventsByTopic = new Map(events.map((e) => [AbiEvent.getSelector(e), e]));
-
-export interface DecodedEvent {
-  readonly event: string;
-  readonly args: Record<string, unknown>;
-}
-
-/** The module's events in a receipt, decoded with the ABI. */
-export function moduleEvents(receipt: RpcReceipt): DecodedEvent[] {
-  const out: DecodedEvent[] = [];
-  for (const log of receipt.logs) {
-    if (log.address.toLowerCase() !== ATTRIBUTION_ADDRESS) continue;
-    const event = eventsByTopic.get(log.topics[0]!);
-    if (!event) continue;
-    const args = AbiEvent.decode(event, { topics: log.topics, data: log.data }) as Record<string, unknown>;
-    out.push({ event: event.name, args });
-  }
-  return out;
-}
-
-export interface Signer {
-  readonly privateKey: Uint8Array;
-  readonly address: Address;
-}
-
-export function signerFrom(privateKey: string | undefined): Signer {
-  const hex = privateKey ?? process.env[KEY_ENV];
-  if (!hex)
-    throw new OpenchainError(
-      'USAGE',
-      `a signing key is needed: --private-key HEX or the ${KEY_ENV} environment variable`,
-    );
-  const normalized = hex.startsWith('0x') ? hex : `0x${hex}`;
-  if (!isHex(normalized) || normalized.length !== 66)
-    throw new OpenchainError('USAGE', 'the private key must be 32 bytes of hex (64 hex digits)');
-  const key = hexToBytes(normalized);
-  try {
-    return { privateKey: key, address: addressFromPrivateKey(key) };
-  } catch {
-    throw new OpenchainError('USAGE', 'the private key is not a valid secp256k1 key');
-  }
-}
-
-export interface SentTx {
-  readonly txHash: Hex;
-  readonly blockNumber: number;
-  readonly gasUsed: string;
-  readonly status: 'success' | 'failed';
-  readonly failureReason?: string;
-  readonly events: DecodedEvent[];
-}
-
-export interface TxRequest {
-  readonly data: Hex;
-  readonly value?: bigint;
-  /** Skip eth_estimateGas and send with this limit (a call that will fail is then mined and fails). */
-  readonly gasLimit?: bigint;
-  /** Used in messages. */
-  readonly what: string;
-}
-
-/**
- * Signs and sends transactions to the module from one account, in order (consecutive nonces from
- * the pending nonce), then waits for every receipt.
- */
-export async function sendAll(
+/** Sends transactions to the attribution module (moduleClient.ts's sendAll). */
+export function sendAll(
   rpc: Rpc,
   signer: Signer,
   requests: readonly TxRequest[],
   timeoutMs: number,
 ): Promise<SentTx[]> {
-  const [chainId, nonce, gasPrice, tip] = await Promise.all([
-    rpc.call<Hex>('eth_chainId'),
-    rpc.call<Hex>('eth_getTransactionCount', [signer.address, 'pending']),
-    rpc.call<Hex>('eth_gasPrice'),
-    rpc.call<Hex>('eth_maxPriorityFeePerGas'),
-  ]);
-  const maxPriorityFeePerGas = BigInt(tip);
-  // Twice the price of the next block leaves room for several blocks of base-fee increases; only
-  // what the block charges is paid.
-  const maxFeePerGas = 2n * BigInt(gasPrice) + maxPriorityFeePerGas;
-  const hashes: Hex[] = [];
-  let next = BigInt(nonce);
-  for (const req of requests) {
-    const value = req.value ?? 0n;
-    let gasLimit = req.gasLimit;
-    if (gasLimit === undefined) {
-      let estimate: Hex;
-      try {
-        estimate = await rpc.call<Hex>('eth_estimateGas', [
-          { from: signer.address, to: ATTRIBUTION_ADDRESS, data: req.data, value: bigintToHex(value) },
-        ]);
-      } catch (err) {
-        if (err instanceof RpcCallError)
-          throw new OpenchainError('REVERTED', `${req.what} would fail: ${revertReason(err.rpcMessage)}`);
-        throw err;
-      }
-      // A margin for state that changes before inclusion; unused gas is refunded.
-      gasLimit = (BigInt(estimate) * 6n) / 5n + 10_000n;
-    }
-    const tx = signTx(
-      {
-        type: 2,
-        chainId: BigInt(chainId),
-        nonce: next++,
-        maxFeePerGas,
-        maxPriorityFeePerGas,
-        gasLimit,
-        to: ATTRIBUTION_ADDRESS,
-        value,
-        data: hexToBytes(req.data),
-        accessList: [],
-      },
-      signer.privateKey,
-    );
-    try {
-      hashes.push(await rpc.call<Hex>('eth_sendRawTransaction', [bytesToHex(tx.raw)]));
-    } catch (err) {
-      if (err instanceof RpcCallError)
-        throw new OpenchainError(
-          'REJECTED',
-          `${req.what}: the node refused the transaction: ${err.rpcMessage}`,
-        );
-      throw err;
-    }
-  }
-  return Promise.all(hashes.map((hash) => waitForReceipt(rpc, hash, timeoutMs)));
+  return sendToModule(rpc, signer, ATTRIBUTION, requests, timeoutMs);
 }
 
-async function waitForReceipt(rpc: Rpc, hash: Hex, timeoutMs: number): Promise<SentTx> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const receipt = await rpc.call<RpcReceipt | null>('eth_getTransactionReceipt', [hash]);
-    if (receipt) {
-      const ok = receipt.status === '0x1';
-      return {
-        txHash: receipt.transactionHash,
-        blockNumber: Number(receipt.blockNumber),
-        gasUsed: BigInt(receipt.gasUsed).toString(),
-        status: ok ? 'success' : 'failed',
-        ...(ok ? {} : { failureReason: receipt.failureReason ?? 'unknown' }),
-        events: moduleEvents(receipt),
-      };
-    }
-    if (Date.now() > deadline)
-      throw new OpenchainError(
-        'TIMEOUT',
-        `transaction ${hash} was sent but not included within ${timeoutMs / 1000} s; it may still be (eth_getTransactionReceipt)`,
-      );
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Output
-
-/** JSON with bigints as decimal strings. */
-export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2);
-}
-
-function print(value: unknown): void {
-  process.stdout.write(`${toJson(value)}\n`);
-}
-
-/** Prints the result; throws (exit 1) if any transaction failed, naming the first reason. */
-function finish(result: unknown, sent: readonly SentTx[]): void {
-  print(result);
-  const failed = sent.find((s) => s.status === 'failed');
-  if (failed)
-    throw new OpenchainError('TX_FAILED', `transaction ${failed.txHash} failed: ${failed.failureReason}`);
-}
-
-function txSummary(s: SentTx) {
-  return {
-    txHash: s.txHash,
-    blockNumber: s.blockNumber,
-    gasUsed: s.gasUsed,
-    status: s.status,
-    ...(s.failureReason !== undefined ? { failureReason: s.failureReason } : {}),
-  };
-}
-
-function eventArg(s: SentTx, event: string, arg: string): unknown {
-  return s.events.find((e) => e.event === event)?.args[arg];
+function fnData(name: FnName, args: readonly unknown[]) {
+  return calldata(ATTRIBUTION, name, args);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -324,14 +79,6 @@ function id(what: string) {
 
 function ids(what: string) {
   return (value: string) => value.split(',').map((v) => id(what)(v.trim()));
-}
-
-function amount(value: string): bigint {
-  try {
-    return parseAmount(value);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
 }
 
 function split(value: string) {
@@ -351,40 +98,6 @@ function split(value: string) {
       `the shares sum to ${ownerBps + contributorsBps + validatorsBps + treasuryBps}, not 10000`,
     );
   return { ownerBps, contributorsBps, validatorsBps, treasuryBps };
-}
-
-function address(value: string): Address {
-  try {
-    return parseAddress(value);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-}
-
-interface Common {
-  rpc: string;
-  privateKey?: string;
-  timeout: number;
-}
-
-/** --rpc, and for commands that send transactions, --private-key and --timeout. */
-function withRpc(cmd: Command): Command {
-  return cmd.option('--rpc <url>', 'JSON-RPC URL of a node', DEFAULT_RPC);
-}
-
-function withSigner(cmd: Command): Command {
-  return withRpc(cmd)
-    .option('--private-key <hex>', `signing key (default: the ${KEY_ENV} environment variable)`)
-    .option(
-      '--timeout <seconds>',
-      'how long to wait for receipts',
-      (v) => {
-        const n = Number(v);
-        if (!(n > 0)) throw new InvalidArgumentError('expected a positive number of seconds');
-        return n;
-      },
-      60,
-    );
 }
 
 function readFile(path: string): Uint8Array {
@@ -487,7 +200,7 @@ export function registerAttributionCommands(program: Command): void {
     ) => {
       const rpc = new Rpc(opts.rpc);
       const signer = signerFrom(opts.privateKey);
-      const data = AbiFunction.encodeData(fn('createDatanet'), [
+      const data = fnData('createDatanet', [
         opts.name,
         opts.metadataUri,
         opts.license,
@@ -521,7 +234,7 @@ export function registerAttributionCommands(program: Command): void {
       const signer = signerFrom(opts.privateKey);
       const list = raw.flatMap((v) => ids('contribution id')(v));
       const requests = list.map((cid) => ({
-        data: AbiFunction.encodeData(fn(approve ? 'approveContribution' : 'rejectContribution'), [cid]),
+        data: fnData(approve ? 'approveContribution' : 'rejectContribution', [cid]),
         what: `${name} contribution ${cid}`,
       }));
       const sent = await sendAll(rpc, signer, requests, opts.timeout * 1000);
@@ -648,7 +361,7 @@ export function registerAttributionCommands(program: Command): void {
     ) => {
       const rpc = new Rpc(opts.rpc);
       const signer = signerFrom(opts.privateKey);
-      const data = AbiFunction.encodeData(fn('registerModel'), [
+      const data = fnData('registerModel', [
         opts.name,
         opts.metadataUri,
         opts.datanets,

@@ -29,6 +29,7 @@ import { describeValidatorKey, loadValidatorKey } from './keys.ts';
 import { createLogger } from './logger.ts';
 import { OpenchainNode } from './node.ts';
 import { resetData } from './resetData.ts';
+import { registerStakeCommands } from './stakeCli.ts';
 import { VERSION } from './version.ts';
 
 function integer(min: number, max: number) {
@@ -367,6 +368,8 @@ export function buildProgram(): Command {
 
   // Proof of Attribution: datanet, contribute, model, attribute, earnings (node/attributionCli.ts).
   registerAttributionCommands(program);
+  // Staking: stake create-validator, delegate, undelegate, ... (node/stakeCli.ts).
+  registerStakeCommands(program);
 
   return program;
 }

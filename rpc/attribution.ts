@@ -3,17 +3,13 @@
 // latest state, so both routes always agree. Quantities are hex as elsewhere in the API; enums
 // carry their names.
 import { z } from 'zod';
-import { bigintToHex, bytesToHex } from '../core/bytes.ts';
 import type { Chain } from '../state/chain.ts';
 import { BondStatus, FlagReason, Policy, Role, Status } from '../state/modules/attribution/index.ts';
 import { views } from '../state/modules/attribution/views.ts';
 import type { JsonValue } from './jsonrpc.ts';
 import { address, uint64 } from './params.ts';
+import { namesOf, recordToJson } from './records.ts';
 import { method } from './registry.ts';
-
-function namesOf(e: Record<string, number>): Record<number, string> {
-  return Object.fromEntries(Object.entries(e).map(([name, value]) => [value, name]));
-}
 
 const ENUMS: Record<string, Record<number, string>> = {
   policy: namesOf(Policy),
@@ -23,17 +19,7 @@ const ENUMS: Record<string, Record<number, string>> = {
   role: namesOf(Role),
 };
 
-/** bigint → hex quantity, bytes → hex, known enum fields → their names, recursively. */
-export function toJson(value: unknown, key = ''): JsonValue {
-  if (typeof value === 'bigint') return bigintToHex(value);
-  if (value instanceof Uint8Array) return bytesToHex(value);
-  if (typeof value === 'number' && ENUMS[key]) return ENUMS[key]![value] ?? value;
-  if (Array.isArray(value)) return value.map((v) => toJson(v));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJson(v, k)]));
-  }
-  return value as JsonValue;
-}
+const toJson = (value: unknown): JsonValue => recordToJson(value, ENUMS);
 
 const earningsOf = z.union([
   z.object({ contributor: address }).strict(),

@@ -51,6 +51,7 @@ const EXPLORER_FILES: Readonly<Record<string, string>> = {
   'rpc.js': 'text/javascript; charset=utf-8',
   'format.js': 'text/javascript; charset=utf-8',
   'attribution.js': 'text/javascript; charset=utf-8',
+  'staking.js': 'text/javascript; charset=utf-8',
   'favicon.svg': 'image/svg+xml',
 };
 

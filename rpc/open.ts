@@ -13,6 +13,7 @@ import { requireHeight } from './eth/blocks.ts';
 import type { JsonValue } from './jsonrpc.ts';
 import { address, blockNumberOrTag, blockRef, data } from './params.ts';
 import { method, type RpcModule } from './registry.ts';
+import { findValidator, stakingMethods, validatorStatusName } from './staking.ts';
 
 export interface NodeInfoSource {
   /** Static identity and status of this node (moniker, version, validator address, peers...). */
@@ -50,6 +51,7 @@ export function openModule(chain: Chain, source: NodeInfoSource): RpcModule {
     methods: {
       open_nodeInfo: method(z.tuple([]), () => source.nodeInfo()),
       ...attributionMethods(chain),
+      ...stakingMethods(chain),
       open_peers: method(z.tuple([]), () => source.peers()),
       open_syncStatus: method(z.tuple([]), () => ({ ...source.syncing() })),
       open_genesis: method(z.tuple([]), () => ({ hash: chain.genesisHash, document: source.genesis() })),
@@ -59,12 +61,19 @@ export function openModule(chain: Chain, source: NodeInfoSource): RpcModule {
         const validators = height === 0 ? await chain.validatorsAt(1) : await chain.validatorsAt(height);
         return {
           height: bigintToHex(BigInt(height)),
-          validators: validators.map((v) => ({
-            address: v.address,
-            pubKey: bytesToHex(v.pubKey),
-            power: bigintToHex(v.power),
-            rewardAddress: v.rewardAddress,
-          })),
+          validators: validators.map((v) => {
+            // The operator is the reward address; its stake and status are the latest block's.
+            const staked = findValidator(chain.state, v.rewardAddress);
+            return {
+              address: v.address,
+              pubKey: bytesToHex(v.pubKey),
+              power: bigintToHex(v.power),
+              rewardAddress: v.rewardAddress,
+              operator: v.rewardAddress,
+              stake: staked ? bigintToHex(staked.tokens) : null,
+              status: staked ? validatorStatusName(staked.status) : null,
+            };
+          }),
         };
       }),
 

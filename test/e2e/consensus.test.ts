@@ -2,19 +2,18 @@
 // fork, resume), a late full node syncing from height 1, and a double signer whose equivocation
 // lands on chain as evidence. Safety is checked throughout: no two nodes ever hold different
 // blocks at one height.
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '../../core/bytes.ts';
 import { signTx } from '../../core/tx.ts';
 import { devAccounts } from '../../node/devAccounts.ts';
-import { homePaths } from '../../node/home.ts';
-import { cli, type NodeProcess, rpc, startNode } from './cli.ts';
+import { type NodeProcess, rpc, startNode } from './cli.ts';
 import {
   advance,
   assertNoFork as assertNoForkAt,
   evidenceAt,
   height,
+  initJoiningHome,
+  initTwinHome,
   startDevnet,
   type TestDevnet,
   waitFor,
@@ -106,16 +105,7 @@ describe('four validators over libp2p', () => {
   });
 
   it('a fresh full node syncs from height 1, verifying commits, then follows the head', async () => {
-    const home = join(devnet.dir, 'full');
-    await cli(
-      'init',
-      '--home',
-      home,
-      '--genesis',
-      homePaths(devnet.manifest.nodes[0]!.home).genesis,
-      '--bootstrap',
-      devnet.manifest.nodes[1]!.p2p,
-    );
+    const home = await initJoiningHome(devnet, 'full', 1);
     const target = await height(devnet.url(0));
     const full = await startNode(home);
     extra.push(full);
@@ -132,25 +122,7 @@ describe('four validators over libp2p', () => {
   });
 
   it('a validator key run twice equivocates, and the evidence lands on chain on every node', async () => {
-    // A second instance of node3's key: same validator, its own node key and sign-state file.
-    const home = join(devnet.dir, 'twin');
-    await cli(
-      'init',
-      '--home',
-      home,
-      '--genesis',
-      homePaths(devnet.manifest.nodes[0]!.home).genesis,
-      '--bootstrap',
-      devnet.manifest.nodes[0]!.p2p,
-    );
-    copyFileSync(homePaths(devnet.manifest.nodes[3]!.home).validatorKey, homePaths(home).validatorKey);
-    // Impatient timeouts make the twin prevote nil while the original waits for the proposal and
-    // prevotes the block: two different votes from one validator for one height and round.
-    const config = JSON.parse(readFileSync(homePaths(home).config, 'utf8'));
-    config.block = { intervalMs: 10 };
-    config.consensus = { timeoutProposeMs: 1, timeoutProposeDeltaMs: 0 };
-    writeFileSync(homePaths(home).config, JSON.stringify(config));
-    const twin = await startNode(home);
+    const twin = await startNode(await initTwinHome(devnet, devnet.manifest.nodes[3]!.home));
     extra.push(twin);
     const culprit = (await rpc<{ validatorAddress: string }>(devnet.url(3), 'open_nodeInfo'))
       .validatorAddress;

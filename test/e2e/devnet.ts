@@ -1,6 +1,6 @@
 // A multi-validator devnet of real processes for end-to-end tests: homes written by the same code
 // as `openchain devnet`, on free loopback ports, each node started, killed and restarted at will.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import type { NodeConfigInput } from '../../node/config.ts';
 import { createDevnet, type DevnetManifest } from '../../node/devnet.ts';
 import { homePaths } from '../../node/home.ts';
-import { type NodeProcess, rpc, startConfiguredNode } from './cli.ts';
+import { cli, type NodeProcess, rpc, startConfiguredNode } from './cli.ts';
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -45,6 +45,8 @@ export async function startDevnet(opts: {
   blockIntervalMs?: number;
   /** Test-only switches per node index (the test sets OPENCHAIN_TEST_ONLY=1 for its processes). */
   testOnly?: Readonly<Record<number, NodeConfigInput['testOnly']>>;
+  /** Edits the genesis (JSON) before any node starts, e.g. short staking windows for a test. */
+  genesis?: (genesis: Record<string, unknown>) => void;
 }): Promise<TestDevnet> {
   const dir = mkdtempSync(join(tmpdir(), 'openchain-devnet-'));
   const n = opts.validators;
@@ -58,6 +60,13 @@ export async function startDevnet(opts: {
     metricsBasePort: base + 2 * n,
     blockIntervalMs: opts.blockIntervalMs ?? 500,
   });
+  if (opts.genesis) {
+    const path = homePaths(manifest.nodes[0]!.home).genesis;
+    const genesis = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    opts.genesis(genesis);
+    for (const node of manifest.nodes)
+      writeFileSync(homePaths(node.home).genesis, `${JSON.stringify(genesis, null, 2)}\n`);
+  }
   for (const [i, testOnly] of Object.entries(opts.testOnly ?? {}))
     setTestOnly(manifest.nodes[Number(i)]!.home, testOnly);
   const nodes: (NodeProcess | undefined)[] = Array.from({ length: n });
@@ -181,4 +190,37 @@ export async function waitForEvidence(
     timeoutMs,
   );
   return found!;
+}
+
+/** A new home in the devnet's directory that joins its chain (its genesis, node `peer` to bootstrap from). */
+export async function initJoiningHome(devnet: TestDevnet, name: string, peer = 0): Promise<string> {
+  const home = join(devnet.dir, name);
+  await cli(
+    'init',
+    '--home',
+    home,
+    '--moniker',
+    name,
+    '--genesis',
+    homePaths(devnet.manifest.nodes[0]!.home).genesis,
+    '--bootstrap',
+    devnet.manifest.nodes[peer]!.p2p,
+  );
+  return home;
+}
+
+/**
+ * A second instance of the validator key of the home `of`: same validator, its own node key and sign-state
+ * file. Impatient timeouts make the twin prevote nil while the original waits for the proposal and
+ * prevotes the block: two different votes from one validator for one height and round.
+ */
+export async function initTwinHome(devnet: TestDevnet, of: string, name = 'twin'): Promise<string> {
+  const peer = devnet.manifest.nodes.findIndex((n) => n.home !== of);
+  const home = await initJoiningHome(devnet, name, peer);
+  copyFileSync(homePaths(of).validatorKey, homePaths(home).validatorKey);
+  const config = JSON.parse(readFileSync(homePaths(home).config, 'utf8'));
+  config.block = { intervalMs: 10 };
+  config.consensus = { timeoutProposeMs: 1, timeoutProposeDeltaMs: 0 };
+  writeFileSync(homePaths(home).config, JSON.stringify(config));
+  return home;
 }

@@ -8,7 +8,8 @@
 import { AbiFunction } from 'ox';
 import { bytesToHex, type Hex, hexToBytes } from '../../core/bytes.ts';
 import { signTx } from '../../core/tx.ts';
-import { Rpc, sendAll, signerFrom, view } from '../../node/attributionCli.ts';
+import { sendAll, view } from '../../node/attributionCli.ts';
+import { Rpc, signerFrom } from '../../node/moduleClient.ts';
 import { attribute, buildIndex, type ContributionFile, contributionCalldata } from '../../prover/index.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../../state/modules/attribution/abi.ts';
 import { rpc } from '../e2e/cli.ts';

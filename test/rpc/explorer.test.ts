@@ -11,6 +11,7 @@ import {
   attributionAbi,
   ATTRIBUTION_ADDRESS as MODULE_ADDRESS,
 } from '../../state/modules/attribution/abi.ts';
+import { STAKING_ADDRESS, ValidatorStatus } from '../../state/modules/staking/index.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
 
 // --- the browser modules, loaded as plain ES modules -------------------------------------------------
@@ -33,6 +34,7 @@ interface FormatModule {
   formatGwei(wei: bigint): string;
   toBigInt(value: Quantity): bigint;
   percent(part: bigint, total: bigint): string;
+  formatBps(bps: bigint | number | string): string;
   averageBlockTime(timestamps: number[]): number | null;
   parseSearch(text: string): { kind: string; id: string } | null;
   parseRoute(hash: string): { view: string; id?: string; text?: string };
@@ -49,11 +51,19 @@ interface AttributionModule {
   encodeCall(name: string, args?: (bigint | string)[]): string;
 }
 
+interface StakingModule {
+  STAKING_ADDRESS: string;
+  VALIDATOR_STATUS_KIND: Record<string, string>;
+  STAKING_CALLS: [string, unknown[]?][];
+  stakingOf(answers: unknown[]): { validators: unknown[] | null; pool: Record<string, string> | null };
+}
+
 const explorerUrl = (file: string) => new URL(`../../explorer/${file}`, import.meta.url);
 // A computed specifier: these are browser files without type declarations.
 const load = (file: string) => import(explorerUrl(file).href);
 const fmt: FormatModule = await load('format.js');
 const abi: AttributionModule = await load('attribution.js');
+const staking: StakingModule = await load('staking.js');
 
 // --- HTTP helpers --------------------------------------------------------------------------------
 
@@ -110,6 +120,7 @@ const ASSETS: Record<string, string> = {
   'rpc.js': 'text/javascript; charset=utf-8',
   'format.js': 'text/javascript; charset=utf-8',
   'attribution.js': 'text/javascript; charset=utf-8',
+  'staking.js': 'text/javascript; charset=utf-8',
   'favicon.svg': 'image/svg+xml',
 };
 
@@ -266,6 +277,14 @@ describe('explorer formatting (format.js)', () => {
     expect(fmt.averageBlockTime([10])).toBeNull();
   });
 
+  it('shows basis points as exact percentages', () => {
+    expect(fmt.formatBps(1000)).toBe('10%');
+    expect(fmt.formatBps('0x41a')).toBe('10.5%');
+    expect(fmt.formatBps(1)).toBe('0.01%');
+    expect(fmt.formatBps(0)).toBe('0%');
+    expect(fmt.formatBps(10_000n)).toBe('100%');
+  });
+
   it('parses search entries', () => {
     const hash = `0x${'Ab'.repeat(32)}`;
     expect(fmt.parseSearch(' 42 ')).toEqual({ kind: 'block', id: '42' });
@@ -295,6 +314,31 @@ describe('explorer formatting (format.js)', () => {
     for (const bad of ['#/tx/0x12', '#/address/<img>', '#/block/-1', '#/block/1e3', '#/unknown']) {
       expect(fmt.parseRoute(bad).view).toBe('invalid');
     }
+  });
+});
+
+// --- staking -------------------------------------------------------------------------------------
+
+describe('explorer staking (staking.js)', () => {
+  it('uses the module address and has a badge for every validator status', () => {
+    expect(staking.STAKING_ADDRESS).toBe(STAKING_ADDRESS);
+    expect(Object.keys(staking.VALIDATOR_STATUS_KIND).sort()).toEqual(Object.keys(ValidatorStatus).sort());
+  });
+
+  it("reads the node's staking the way the overview does; a refused call reads as null", async () => {
+    const answers = await Promise.all(
+      staking.STAKING_CALLS.map(([method, params]) => rpc(method, params ?? [])),
+    );
+    const read = staking.stakingOf(answers);
+    const genesisOperator = t.accounts[0]!.address.toLowerCase();
+    expect(read.validators).toContainEqual(
+      expect.objectContaining({ operator: genesisOperator, status: 'active' }),
+    );
+    expect(BigInt(read.pool!['bonded']!)).toBeGreaterThan(0n);
+    expect(staking.stakingOf([new Error('no staking'), new Error('no staking')])).toEqual({
+      validators: null,
+      pool: null,
+    });
   });
 });
 

@@ -24,7 +24,15 @@ interface RpcError {
 
 interface ValidatorsJson {
   height: Hex;
-  validators: { address: Address; pubKey: Hex; power: Hex; rewardAddress: Address }[];
+  validators: {
+    address: Address;
+    pubKey: Hex;
+    power: Hex;
+    rewardAddress: Address;
+    operator: Address;
+    stake: Hex | null;
+    status: string | null;
+  }[];
 }
 
 interface CommitJson {
@@ -136,15 +144,19 @@ describe('open_ namespace', () => {
   });
 
   describe('open_validators', () => {
-    it('the validator set that signs a block: keys, power and reward address', async () => {
+    it('the validator set that signs a block: keys, power, reward address, and the operator with its stake and status', async () => {
       const set = await call<ValidatorsJson>('open_validators', ['latest']);
       const [v] = t.node.chain.validators();
+      const staked = await call<{ tokens: Hex }>('open_getValidator', [t.accounts[0]!.address]);
       expect(set.validators).toEqual([
         {
           address: v!.address,
           pubKey: `0x${Buffer.from(v!.pubKey).toString('hex')}`,
           power: '0xa',
           rewardAddress: t.accounts[0]!.address,
+          operator: t.accounts[0]!.address,
+          stake: staked.tokens,
+          status: 'active',
         },
       ]);
       // The address is derived from the key (sha256(pubKey)[0..20]), as in CometBFT.
