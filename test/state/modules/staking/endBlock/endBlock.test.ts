@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readAccount } from '../../../../../state/accounts.ts';
 import { readSigningSet } from '../../../../../state/modules/staking/endBlock/signingSet.ts';
-import { readPool, readValidator, STAKING_ADDRESS } from '../../../../../state/modules/staking/index.ts';
+import { readPool, readValidator } from '../../../../../state/modules/staking/index.ts';
 import { pendingRewards } from '../../../../../state/modules/staking/rewards.ts';
 import { readDelegation } from '../../../../../state/modules/staking/store.ts';
 import type { TestChain } from '../../../../helpers/chain.ts';
@@ -141,8 +141,6 @@ describe('downtime', () => {
   it('jails and slashes a validator that misses too much of its window, once, and lets it back after unjail', async () => {
     const tc = await open();
     const absent = [consensusAddress(tc, 4)];
-    const stakeBefore =
-      readAccount(tc.chain.state, STAKING_ADDRESS).balance - readPool(tc.chain.state).rewardsPool;
     // Validator 4 misses every block from 1: its window (10) is full at height 10 with 10 misses > 5.
     for (let h = 1; h <= 10; h++) await tc.produce({ absent });
     expect(validatorOf(tc, 4)).toMatchObject({ jailed: false, missedBlocks: 9 });
