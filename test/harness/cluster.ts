@@ -252,6 +252,21 @@ export async function createCluster(m: Manifest, dir: string, network: Network):
       const host = await network.attach(name);
       const { home, p2p } = await initFollower(name, nextSlot, host);
       copyFileSync(homePaths(original.home).validatorKey, homePaths(home).validatorKey);
+      // The twin starts from the original's data, so it signs at the chain's height at once: a twin
+      // with a fresh home syncs first, and on a loaded machine it can stay behind the chain for the
+      // whole fault. The original is stopped while its files are copied, so they are at rest.
+      const wasPaused = original.paused;
+      if (original.proc && !wasPaused) cluster.pause(of);
+      try {
+        const from = homePaths(original.home);
+        rmSync(homePaths(home).data, { recursive: true, force: true });
+        cpSync(from.data, homePaths(home).data, {
+          recursive: true,
+          filter: (path) => path !== from.lock && !path.endsWith('harness-filler'),
+        });
+      } finally {
+        if (original.proc && !wasPaused) cluster.resume(of);
+      }
       // Impatient timeouts make the twin prevote nil while the original waits for the proposal
       // and prevotes the block: two different votes from one validator for one height and round.
       patchConfig(home, (config) => {

@@ -3,6 +3,7 @@
 // receipts, and check balances, nonces and blocks to the wei, block by block.
 import { type Address, type Hash, parseEther, type TransactionReceipt } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readStakingParams, STAKING_ADDRESS } from '../../../state/modules/staking/index.ts';
 import { startTestNode, TEST_BALANCE, type TestNode } from '../../helpers/node.ts';
 
 describe('viem end to end', () => {
@@ -73,11 +74,17 @@ describe('viem end to end', () => {
 
       expect(await delta(address(from), receipt)).toEqual({ balance: -(value + fee), nonce: 1 });
       expect(await delta(address(to), receipt)).toEqual({ balance: value, nonce: 0 });
-      // The base fee is burned; the tip goes to the proposer's reward address (account 0 here).
-      expect(await delta(address(0), receipt)).toEqual({
-        balance: (price - baseFee) * receipt.gasUsed,
+      // The tip, and feesToStakersBps of the unburned base fee, go to the stakers (held by the
+      // staking module until withdrawn); the proposer's account (0 here) gets nothing directly.
+      const { baseFeeBurnBps } = t.node.chain.params();
+      const { feesToStakersBps } = readStakingParams(t.node.chain.state);
+      const baseFees = baseFee * receipt.gasUsed;
+      const unburned = baseFees - (baseFees * BigInt(baseFeeBurnBps)) / 10_000n;
+      expect(await delta(STAKING_ADDRESS, receipt)).toEqual({
+        balance: (price - baseFee) * receipt.gasUsed + (unburned * BigInt(feesToStakersBps)) / 10_000n,
         nonce: 0,
       });
+      expect(await delta(address(0), receipt)).toEqual({ balance: 0n, nonce: 0 });
 
       // Latest state agrees, for both sides.
       expect(await pub.getBalance({ address: address(from) })).toBe(TEST_BALANCE - value - fee);
