@@ -128,3 +128,57 @@ describe('a redelegation slash too small to take a share', () => {
     b.expectSolvent();
   });
 });
+
+describe('which entries a slash takes from', () => {
+  it('leaves a redelegation created before the infraction alone', () => {
+    const b = bench();
+    b.send(alice, 'delegate', [opA], 10n * ETH);
+    b.send(alice, 'redelegate', [opA, opB, 5n * ETH]); // height 1
+    b.endBlock();
+    // Infraction at height 2: A holds 15 OPEN; 10% is 1.5, all of it bonded.
+    const slashed = slashValidator(b.state, {
+      operator: opA,
+      infractionHeight: 2,
+      fractionBps: 1_000,
+      height: 2,
+    });
+    expect(slashed).toEqual({
+      unbonding: 0n,
+      redelegated: 0n,
+      bonded: 15n * 10n ** 17n,
+      total: 15n * 10n ** 17n,
+    });
+    expect(b.view('delegation', [alice, opB])).toMatchObject({ shares: 5n * ETH });
+    b.expectSolvent();
+  });
+
+  it('takes nothing bonded when the entries already gave more than the stake then', () => {
+    const b = bench();
+    b.send(opA, 'undelegate', [opA, 4n * ETH]);
+    // Power 1 at the infraction: half is 0.5 OPEN, but the 4-OPEN entry gives half of itself, 2 OPEN.
+    const slashed = slashValidator(b.state, {
+      operator: opA,
+      infractionHeight: b.height,
+      fractionBps: 5_000,
+      height: b.height,
+      infractionPower: 1n,
+    });
+    expect(slashed).toEqual({ unbonding: 2n * ETH, redelegated: 0n, bonded: 0n, total: 2n * ETH });
+    expect(b.validator(opA).tokens).toBe(6n * ETH);
+    b.expectSolvent();
+  });
+
+  it('skips an unbonding entry whose share of the slash rounds to nothing', () => {
+    const b = bench();
+    b.send(opA, 'undelegate', [opA, 1n]);
+    const slashed = slashValidator(b.state, {
+      operator: opA,
+      infractionHeight: 1,
+      fractionBps: 1,
+      height: 1,
+    });
+    expect(slashed.unbonding).toBe(0n);
+    expect((b.view('unbondings', [opA]) as { balance: bigint }[])[0]!.balance).toBe(1n);
+    b.expectSolvent();
+  });
+});
