@@ -176,6 +176,34 @@ export class StakingBench {
     return out;
   }
 
+  /**
+   * The code of the StakingError a transaction fails with (a receipt carries only the message):
+   * the call runs straight through the module's execute, unmetered and without moving value, and
+   * everything it wrote is reverted.
+   */
+  codeOf(from: Address, name: FunctionName, args: readonly unknown[], value = 0n): string {
+    const data = hexToBytes(encodeFunctionData({ abi, functionName: name, args }));
+    const snapshot = this.state.snapshot();
+    try {
+      this.modules.get(STAKING_ADDRESS)!.execute(
+        {
+          state: this.state,
+          block: { chainId: CHAIN_ID, height: this.height, time: this.time, params: CHAIN_PARAMS },
+          from,
+          value,
+          useGas: () => {},
+          emit: () => {},
+        },
+        data,
+      );
+    } catch (err) {
+      return (err as { code?: string }).code ?? `not a coded error: ${err}`;
+    } finally {
+      this.state.revert(snapshot);
+    }
+    throw new Error(`${name} did not fail`);
+  }
+
   /** eth_call of a view, decoded with viem. */
   view(name: FunctionName, args: readonly unknown[] = []): unknown {
     const data = encodeFunctionData({ abi, functionName: name, args });
