@@ -383,3 +383,18 @@ export function encodeCall(name, args = []) {
   );
   return selectorOf(name) + words.join('');
 }
+
+// --- log filters ---------------------------------------------------------------------------------
+
+/** An event's topic0, by name. */
+export function eventTopic(name) {
+  const entry = Object.entries(EVENTS).find(([, e]) => e.name === name);
+  if (!entry) throw new Error(`unknown event ${name}`);
+  return entry[0];
+}
+
+/** An indexed uint or address as a topic (left-padded to 32 bytes). */
+export function topicOf(value) {
+  const hex = typeof value === 'string' ? value.slice(2).toLowerCase() : BigInt(value).toString(16);
+  return `0x${hex.padStart(64, '0')}`;
+}

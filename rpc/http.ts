@@ -52,6 +52,12 @@ const EXPLORER_FILES: Readonly<Record<string, string>> = {
   'format.js': 'text/javascript; charset=utf-8',
   'attribution.js': 'text/javascript; charset=utf-8',
   'staking.js': 'text/javascript; charset=utf-8',
+  'dom.js': 'text/javascript; charset=utf-8',
+  'logs.js': 'text/javascript; charset=utf-8',
+  'spans.js': 'text/javascript; charset=utf-8',
+  'inference.js': 'text/javascript; charset=utf-8',
+  'records.js': 'text/javascript; charset=utf-8',
+  'contributors.js': 'text/javascript; charset=utf-8',
   'favicon.svg': 'image/svg+xml',
 };
 

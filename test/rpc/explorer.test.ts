@@ -58,12 +58,25 @@ interface StakingModule {
   stakingOf(answers: unknown[]): { validators: unknown[] | null; pool: Record<string, string> | null };
 }
 
+interface SpansModule {
+  hexToBytes(hex: string): Uint8Array;
+  isText(bytes: Uint8Array): boolean;
+  showBytes(bytes: Uint8Array, text: boolean): string;
+  segments(
+    length: number,
+    spans: { outputStart: number; length: number }[],
+  ): { start: number; end: number; span: number | null }[];
+  huesOf(ids: bigint[]): Map<string, number>;
+  HUES: number;
+}
+
 const explorerUrl = (file: string) => new URL(`../../explorer/${file}`, import.meta.url);
 // A computed specifier: these are browser files without type declarations.
 const load = (file: string) => import(explorerUrl(file).href);
 const fmt: FormatModule = await load('format.js');
 const abi: AttributionModule = await load('attribution.js');
 const staking: StakingModule = await load('staking.js');
+const spans: SpansModule = await load('spans.js');
 
 // --- HTTP helpers --------------------------------------------------------------------------------
 
@@ -121,6 +134,12 @@ const ASSETS: Record<string, string> = {
   'format.js': 'text/javascript; charset=utf-8',
   'attribution.js': 'text/javascript; charset=utf-8',
   'staking.js': 'text/javascript; charset=utf-8',
+  'dom.js': 'text/javascript; charset=utf-8',
+  'logs.js': 'text/javascript; charset=utf-8',
+  'spans.js': 'text/javascript; charset=utf-8',
+  'inference.js': 'text/javascript; charset=utf-8',
+  'records.js': 'text/javascript; charset=utf-8',
+  'contributors.js': 'text/javascript; charset=utf-8',
   'favicon.svg': 'image/svg+xml',
 };
 
@@ -294,7 +313,22 @@ describe('explorer formatting (format.js)', () => {
       id: '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266',
     });
     expect(fmt.parseSearch(hash)).toEqual({ kind: 'hash', id: hash.toLowerCase() });
-    for (const bad of ['', 'latest', '0x123', `${hash}0`, '-1', '1.5', '<script>']) {
+    expect(fmt.parseSearch('inference 3')).toEqual({ kind: 'inference', id: '3' });
+    expect(fmt.parseSearch('Model:02')).toEqual({ kind: 'model', id: '2' });
+    expect(fmt.parseSearch('datanet #1')).toEqual({ kind: 'datanet', id: '1' });
+    expect(fmt.parseSearch('contributions 9')).toEqual({ kind: 'contribution', id: '9' });
+    for (const bad of [
+      '',
+      'latest',
+      '0x123',
+      `${hash}0`,
+      '-1',
+      '1.5',
+      '<script>',
+      'model',
+      'model x',
+      'model -1',
+    ]) {
       expect(fmt.parseSearch(bad)).toBeNull();
     }
   });
@@ -311,9 +345,66 @@ describe('explorer formatting (format.js)', () => {
       id: `0x${'ee'.repeat(20)}`,
     });
     expect(fmt.parseRoute('#/attribution')).toEqual({ view: 'attribution' });
-    for (const bad of ['#/tx/0x12', '#/address/<img>', '#/block/-1', '#/block/1e3', '#/unknown']) {
+    for (const kind of ['datanet', 'contribution', 'model', 'inference']) {
+      expect(fmt.parseRoute(`#/${kind}/007`)).toEqual({ view: kind, id: '7' });
+    }
+    for (const bad of [
+      '#/tx/0x12',
+      '#/address/<img>',
+      '#/block/-1',
+      '#/block/1e3',
+      '#/unknown',
+      '#/model/0',
+      '#/inference/0x1',
+      '#/datanet/1.5',
+      `#/contribution/${'9'.repeat(16)}`,
+    ]) {
       expect(fmt.parseRoute(bad).view).toBe('invalid');
     }
+  });
+});
+
+// --- inference output ----------------------------------------------------------------------------
+
+describe('explorer inference output (spans.js)', () => {
+  it('cuts the output at every span boundary; overlapping bytes belong to the earlier span', () => {
+    expect(spans.segments(10, [])).toEqual([{ start: 0, end: 10, span: null }]);
+    expect(
+      spans.segments(12, [
+        { outputStart: 2, length: 4 },
+        { outputStart: 4, length: 4 },
+        { outputStart: 10, length: 9 },
+      ]),
+    ).toEqual([
+      { start: 0, end: 2, span: null },
+      { start: 2, end: 6, span: 0 },
+      { start: 6, end: 8, span: 1 },
+      { start: 8, end: 10, span: null },
+      { start: 10, end: 12, span: 2 },
+    ]);
+    expect(spans.segments(4, [{ outputStart: 0, length: 4 }])).toEqual([{ start: 0, end: 4, span: 0 }]);
+  });
+
+  it('shows UTF-8 text as text and anything else as hex bytes', () => {
+    const text = new TextEncoder().encode('héllo\tworld\n');
+    expect(spans.isText(text)).toBe(true);
+    expect(spans.showBytes(text, true)).toBe('héllo\tworld\n');
+    for (const binary of ['0xff00', '0x00', '0x61620763', '0xc3']) {
+      expect(spans.isText(spans.hexToBytes(binary)), binary).toBe(false);
+    }
+    expect(spans.showBytes(spans.hexToBytes('0x00ff10'), false)).toBe('00 ff 10');
+    expect(() => spans.hexToBytes('0x123')).toThrow();
+    expect(() => spans.hexToBytes('12')).toThrow();
+  });
+
+  it('gives each contribution one colour, in order of appearance, cycling through the palette', () => {
+    const ids = [5n, 3n, 5n, ...Array.from({ length: spans.HUES }, (_, i) => BigInt(100 + i))];
+    const hues = spans.huesOf(ids);
+    expect(hues.get('5')).toBe(0);
+    expect(hues.get('3')).toBe(1);
+    expect(hues.get('100')).toBe(2);
+    expect(hues.get(String(100 + spans.HUES - 2))).toBe(0);
+    expect(hues.size).toBe(2 + spans.HUES);
   });
 });
 
