@@ -2,7 +2,6 @@
 // HTML), and live updates from the head feed. All data comes from the serving node's JSON-RPC.
 import {
   ATTRIBUTION_ADDRESS,
-  canonicalType,
   decodeCall,
   decodeLog,
   decodeResult,
@@ -719,39 +718,46 @@ function evidencePanel(evidence) {
 
 const OPEN_ARG = /fee|bond|amount|earned|charged|burned/i;
 
-/** A decoded ABI value as nodes: amounts in OPEN, addresses as links, strings quoted. */
-function argValue(name, type, value) {
+/**
+ * A decoded ABI value (ox's: parameters as { name, type, components }) as nodes: amounts in OPEN,
+ * addresses as links, strings quoted, tuples as { name: value }, arrays as [ … ].
+ */
+function argValue(param, value) {
+  const { name, type } = param;
   if (value === null || value === undefined) return '—';
-  if (typeof type === 'object' && type.array !== undefined) {
-    return h(
-      'span',
-      null,
-      '[',
-      value.flatMap((v, i) => [i ? ', ' : '', argValue(name, type.array, v)]),
-      ']',
-    );
-  }
-  if (typeof type === 'object') {
-    return h(
-      'span',
-      null,
-      '{ ',
-      type.tuple.flatMap((c, i) => [i ? ', ' : '', `${c.name}: `, argValue(c.name, c.type, value[c.name])]),
-      ' }',
-    );
-  }
-  if (type === 'address') return addressLink(value);
   // recordInference's output and spans have their own panel below; the proofs would fill the page.
   if (name === 'output' && type === 'bytes')
     return `${formatInteger((value.length - 2) / 2)} bytes, shown below`;
   if (name === 'spans' && Array.isArray(value))
     return `${value.length} spans with their Merkle proofs, summarized below`;
+  const array = /^(.*)\[\d*\]$/.exec(type);
+  if (array) {
+    const element = { ...param, type: array[1] };
+    return h(
+      'span',
+      null,
+      '[',
+      value.flatMap((v, i) => [i ? ', ' : '', argValue(element, v)]),
+      ']',
+    );
+  }
+  if (type === 'tuple') {
+    return h(
+      'span',
+      null,
+      '{ ',
+      param.components.flatMap((c, i) => [i ? ', ' : '', `${c.name}: `, argValue(c, value[c.name])]),
+      ' }',
+    );
+  }
+  if (type === 'address') return addressLink(value);
   if (type === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') {
-    if (type === 'uint256' && OPEN_ARG.test(name)) return amount(value);
-    if (name === 'policy' && POLICY_NAMES[Number(value)]) return `${value} (${POLICY_NAMES[Number(value)]})`;
-    if (name === 'role' && ROLE_NAMES[Number(value)]) return `${value} (${ROLE_NAMES[Number(value)]})`;
-    return formatInteger(value);
+  if (typeof value === 'bigint' || typeof value === 'number') {
+    const n = BigInt(value);
+    if (type === 'uint256' && OPEN_ARG.test(name)) return amount(n);
+    if (name === 'policy' && POLICY_NAMES[Number(n)]) return `${n} (${POLICY_NAMES[Number(n)]})`;
+    if (name === 'role' && ROLE_NAMES[Number(n)]) return `${n} (${ROLE_NAMES[Number(n)]})`;
+    return formatInteger(n);
   }
   const text = String(value);
   return h('span', { class: 'mono wrap', title: text }, text.length > 200 ? `${text.slice(0, 200)}…` : text);
@@ -763,8 +769,8 @@ function decodedTable(decoded) {
     ['Name', 'Type', 'Value'],
     decoded.inputs.map((input) => [
       input.name,
-      h('span', { class: 'mono muted' }, input.type.tuple ? 'tuple' : canonicalType(input.type)),
-      argValue(input.name, input.type, decoded.args[input.name]),
+      h('span', { class: 'mono muted' }, input.type),
+      argValue(input, decoded.args[input.name]),
     ]),
     { className: 'args' },
   );
@@ -819,8 +825,8 @@ async function txView(r, alive) {
     : receipt.status === '0x1'
       ? badge('success', 'ok')
       : badge('failed', 'bad');
-  const toModule = tx.to?.toLowerCase() === ATTRIBUTION_ADDRESS;
-  const call = toModule ? decodeCall(tx.input) : null;
+  const toModule = labels.get(tx.to?.toLowerCase())?.role === 'module';
+  const call = decodeCall(tx.to, tx.input);
 
   const main = panel(
     null,
@@ -870,7 +876,7 @@ async function txView(r, alive) {
         call
           ? h('span', { class: 'mono' }, `${call.name}(…)`)
           : toModule
-            ? 'unknown attribution call'
+            ? 'unknown module call'
             : tx.input === '0x'
               ? 'OPEN transfer'
               : null,
@@ -910,7 +916,7 @@ async function txView(r, alive) {
               'div',
               { class: 'logs' },
               receipt.logs.map((log) => {
-                const decoded = log.address.toLowerCase() === ATTRIBUTION_ADDRESS ? decodeLog(log) : null;
+                const decoded = decodeLog(log);
                 return h(
                   'div',
                   { class: 'log' },

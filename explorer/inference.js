@@ -64,7 +64,7 @@ async function recordingTx(rpc, id, height) {
   const hash = logs[0]?.transactionHash;
   if (!hash) return { hash: null, output: null };
   const tx = await rpc.call('eth_getTransactionByHash', [hash]);
-  const call = tx ? decodeCall(tx.input) : null;
+  const call = tx ? decodeCall(tx.to, tx.input) : null;
   return { hash, output: call?.name === 'recordInference' && call.args ? call.args.output : null };
 }
 
