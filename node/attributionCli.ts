@@ -42,6 +42,7 @@ import {
 
 const ROLE_NAMES = ['modelOwner', 'baseModelOwner', 'contributor', 'validator', 'treasury'] as const;
 const STATUS_NAMES = ['pending', 'accepted', 'rejected', 'flagged'] as const;
+const POLICY_NAMES = ['open', 'curated'] as const;
 
 const ATTRIBUTION: ModuleTarget = { address: ATTRIBUTION_ADDRESS, abi: attributionAbi };
 
@@ -186,7 +187,7 @@ export function registerAttributionCommands(program: Command): void {
       .option('--license <license>', 'license of the contributed data, e.g. CC-BY-4.0', '')
       .addOption(
         new Option('--policy <policy>', 'open: contributions accepted at once; curated: the owner approves')
-          .choices(['open', 'curated'])
+          .choices(POLICY_NAMES)
           .default('open'),
       )
       .addOption(
@@ -204,7 +205,7 @@ export function registerAttributionCommands(program: Command): void {
         opts.name,
         opts.metadataUri,
         opts.license,
-        opts.policy === 'curated' ? 1 : 0,
+        POLICY_NAMES.indexOf(opts.policy as (typeof POLICY_NAMES)[number]),
         opts.bond,
       ]);
       const [sent] = await sendAll(rpc, signer, [{ data, what: 'createDatanet' }], opts.timeout * 1000);
@@ -247,7 +248,8 @@ export function registerAttributionCommands(program: Command): void {
 
   withRpc(datanetCmd.command('show <datanetId>').description('print a Datanet and its earnings')).action(
     async (raw: string, opts: { rpc: string }) => {
-      print(await datanet(new Rpc(opts.rpc), id('datanet id')(raw)));
+      const d = await datanet(new Rpc(opts.rpc), id('datanet id')(raw));
+      print({ ...d, policy: POLICY_NAMES[d.policy] ?? d.policy });
     },
   );
 
@@ -403,13 +405,24 @@ export function registerAttributionCommands(program: Command): void {
         'contribution files you hold (any layout; matched to contributions by their chunk roots)',
       )
       .option('--dry-run', 'print the spans and the calldata, send nothing')
+      .option(
+        '--allow-empty',
+        "record the inference even if no span is attributed (the contributors' share then goes to the treasury)",
+      )
       .option('--gas-limit <gas>', 'send with this gas limit instead of estimating', (v) => {
         if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a whole number of gas');
         return BigInt(v);
       }),
   ).action(
     async (
-      opts: Common & { model: bigint; output: string; data: string; dryRun?: boolean; gasLimit?: bigint },
+      opts: Common & {
+        model: bigint;
+        output: string;
+        data: string;
+        dryRun?: boolean;
+        allowEmpty?: boolean;
+        gasLimit?: bigint;
+      },
     ) => {
       const rpc = new Rpc(opts.rpc);
       const output = readFile(opts.output);
@@ -491,6 +504,12 @@ export function registerAttributionCommands(program: Command): void {
         print({ ...summary, to: ATTRIBUTION_ADDRESS, value: fee, calldata: result.calldata });
         return;
       }
+      if (result.attributedBytes === 0) {
+        const why = `no byte of ${opts.output} is attributed to an accepted contribution of model ${opts.model}'s Datanets in ${opts.data}${skipped.length > 0 ? ` (${skipped.length} file(s) skipped: see --dry-run)` : ''}; the record would pay the whole fee of ${fee} wei and send the contributors' share to the treasury`;
+        if (!opts.allowEmpty)
+          throw new OpenchainError('EMPTY_ATTRIBUTION', `${why}. Pass --allow-empty to record it anyway`);
+        process.stderr.write(`warning: ${why}\n`);
+      }
       const [sent] = await sendAll(
         rpc,
         signer!,
@@ -505,7 +524,7 @@ export function registerAttributionCommands(program: Command): void {
             .filter((e) => e.event === 'RewardPaid')
             .map((e) => ({
               role: ROLE_NAMES[Number(e.args['role'])],
-              recipient: (e.args['recipient'] as string).toLowerCase(),
+              recipient: e.args['recipient'],
               refId: e.args['refId'],
               amount: e.args['amount'],
             })),

@@ -29,6 +29,8 @@ const manifestSchema = z.object({
   mnemonic: z.string(),
   nodes: z.array(z.object({ name: z.string(), home: z.string(), rpcUrl: z.string(), p2p: z.string() })),
   accounts: z.array(z.object({ address: z.string(), privateKey: z.string() })),
+  /** Absent in devnets written before the devnet had a treasury (their treasury is the zero address). */
+  treasury: z.object({ address: z.string(), privateKey: z.string() }).optional(),
 });
 export type DevnetManifest = z.output<typeof manifestSchema>;
 
@@ -60,9 +62,11 @@ export async function createDevnet(opts: DevnetOptions): Promise<DevnetManifest>
   const metricsBase = opts.metricsBasePort ?? DEVNET_DEFAULTS.metricsBasePort;
   if (existsSync(manifestPath(dir)))
     throw new OpenchainError('DEVNET_EXISTS', `${dir} already holds a devnet`);
-  // Dev accounts are funded; the next n derived accounts receive the validators' fees.
-  const derived = devAccounts(count + n);
+  // Dev accounts are funded; the next n derived accounts receive the validators' fees, the one after
+  // is the treasury (a key the user holds, so treasury income is visible and spendable, not burned).
+  const derived = devAccounts(count + n + 1);
   const funded = derived.slice(0, count);
+  const treasury = derived[count + n]!;
   const hostOf = (i: number) => opts.hosts?.[i] ?? '127.0.0.1';
   const nodes = Array.from({ length: n }, (_, i) => ({
     name: `node${i}`,
@@ -74,6 +78,7 @@ export async function createDevnet(opts: DevnetOptions): Promise<DevnetManifest>
   const genesis = makeGenesis({
     chainId: DEV_CHAIN_ID,
     alloc: funded.map((a) => ({ address: a.address, balance: DEVNET_DEFAULTS.balance })),
+    treasury: treasury.address,
     validators: nodes.map((v) => ({ name: v.name, key: v.key, power: 10n, rewardAddress: v.reward.address })),
   });
   const manifest: DevnetManifest = {
@@ -81,6 +86,7 @@ export async function createDevnet(opts: DevnetOptions): Promise<DevnetManifest>
     mnemonic: DEV_MNEMONIC,
     nodes: [],
     accounts: funded,
+    treasury,
   };
   const configs: NodeConfigInput[] = [];
   const addresses: string[] = [];
@@ -223,6 +229,12 @@ export function devnetBanner(manifest: DevnetManifest): string {
       (a, i) => `  (${i}) ${toChecksumAddress(a.address as Address)}  private key ${a.privateKey}`,
     ),
     '',
+    ...(manifest.treasury
+      ? [
+          `Treasury (fee and attribution treasury shares): ${toChecksumAddress(manifest.treasury.address as Address)}  private key ${manifest.treasury.privateKey}`,
+          '',
+        ]
+      : []),
     'Press Ctrl+C to stop. State persists in the devnet directory; use --fresh to start over.',
   ];
   return lines.join('\n');

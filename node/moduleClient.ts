@@ -113,7 +113,19 @@ export async function moduleView<T = unknown>(
     if (err instanceof RpcCallError) throw new OpenchainError('REVERTED', revertReason(err.rpcMessage));
     throw err;
   }
-  return AbiFunction.decodeResult(f, result) as T;
+  return lowercaseAddresses(AbiFunction.decodeResult(f, result)) as T;
+}
+
+/**
+ * The ABI decoder checksums addresses (EIP-55); the chain's JSON (RPC, genesis, CLI output) writes
+ * them lowercase, so decoded values follow suit and a user sees one spelling per address.
+ */
+function lowercaseAddresses(value: unknown): unknown {
+  if (typeof value === 'string') return /^0x[0-9a-fA-F]{40}$/.test(value) ? value.toLowerCase() : value;
+  if (Array.isArray(value)) return value.map(lowercaseAddresses);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, lowercaseAddresses(v)]));
+  return value;
 }
 
 function revertReason(message: string): string {
@@ -145,7 +157,10 @@ export function moduleEvents(module: ModuleTarget, receipt: RpcReceipt): Decoded
     if (log.address.toLowerCase() !== module.address) continue;
     const event = table.get(log.topics[0]!);
     if (!event) continue;
-    const args = AbiEvent.decode(event, { topics: log.topics, data: log.data }) as Record<string, unknown>;
+    const args = lowercaseAddresses(AbiEvent.decode(event, { topics: log.topics, data: log.data })) as Record<
+      string,
+      unknown
+    >;
     out.push({ event: event.name, args });
   }
   return out;
