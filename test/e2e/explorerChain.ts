@@ -1,23 +1,21 @@
-// The chain the explorer's browser test looks at, filled over viem as a user's wallet would (the
-// prover makes the proofs): a Datanet, two contributions from two accounts, a base model and a LoRA
-// adapter on it, an inference quoting both files, and a delegation to the validator.
-import {
-  createPublicClient,
-  createWalletClient,
-  decodeEventLog,
-  encodeFunctionData,
-  type Hex,
-  http,
-} from 'viem';
+// The chain the explorer's browser test looks at, filled through the typed client (openchain/client:
+// viem contracts for the modules, open_ actions, the prover) as a user's program would: a Datanet,
+// two contributions from two accounts, a base model and a LoRA adapter on it, an inference quoting
+// both files, and a delegation to the validator.
+import { createPublicClient, createWalletClient, decodeEventLog, type Hex, http } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { expect } from 'vitest';
+import {
+  ATTRIBUTION_ADDRESS,
+  attributionAbi,
+  attributionContract,
+  openActions,
+  prover,
+  stakingContract,
+} from '../../client/index.ts';
 import { DEV_CHAIN_ID } from '../../genesis/defaults.ts';
 import { devAccounts } from '../../node/devAccounts.ts';
-import { attribute, buildIndex, contributionCalldata } from '../../prover/index.ts';
-import { ATTRIBUTION_ADDRESS, attributionAbi } from '../../state/modules/attribution/abi.ts';
-import { STAKING_ADDRESS, stakingAbi } from '../../state/modules/staking/abi.ts';
 import { viemChainFor } from '../helpers/node.ts';
-import { rpc } from './cli.ts';
 
 type Account = ReturnType<typeof devAccounts>[number];
 const [owner, alice, bob, operator] = devAccounts(4) as [Account, Account, Account, Account];
@@ -54,107 +52,88 @@ export interface Filled {
 /** Fills the devnet at `url` (whose genesis funds the dev accounts). */
 export async function fillChain(url: string): Promise<Filled> {
   const chain = viemChainFor(DEV_CHAIN_ID, url);
-  const reader = createPublicClient({ chain, transport: http(url), pollingInterval: 100 });
-  /** Sends a module call from `who`, waits for it, and returns its receipt's decoded attribution events. */
-  const send = async (who: Account, to: Hex, data: Hex, value = 0n) => {
+  const reader = createPublicClient({ chain, transport: http(url), pollingInterval: 100 }).extend(
+    openActions,
+  );
+  const as = (who: Account) => {
     const wallet = createWalletClient({
       chain,
       transport: http(url),
       account: privateKeyToAccount(who.privateKey),
     });
-    const hash = await wallet.sendTransaction({ to, data, value, gas: 5_000_000n });
+    return {
+      attribution: attributionContract({ public: reader, wallet }),
+      staking: stakingContract({ public: reader, wallet }),
+    };
+  };
+  /** Waits for a transaction; returns its hash and the attribution events it emitted. */
+  const mined = async (sent: Promise<Hex>) => {
+    const hash = await sent;
     const receipt = await reader.waitForTransactionReceipt({ hash, timeout: 60_000 });
     expect(receipt.status).toBe('success');
     const events = receipt.logs
       .filter((l) => l.address.toLowerCase() === ATTRIBUTION_ADDRESS)
       .map((l) => decodeEventLog({ abi: attributionAbi, data: l.data, topics: l.topics }));
-    return { hash, events, block: receipt.blockNumber };
+    return { hash, events };
   };
-  const call = (name: string, args: unknown[]) =>
-    encodeFunctionData({ abi: attributionAbi, functionName: name as never, args: args as never });
   const idOf = (events: { args: unknown }[], key: string) =>
     (events[0]!.args as Record<string, bigint>)[key]!;
 
-  const datanet = idOf(
-    (
-      await send(
-        owner,
-        ATTRIBUTION_ADDRESS,
-        call('createDatanet', ['Protocol notes', '', 'CC-BY-4.0', 0, 0n]),
-      )
-    ).events,
-    'datanetId',
+  const created = await mined(
+    as(owner).attribution.write.createDatanet(['Protocol notes', '', 'CC-BY-4.0', 0, 0n]),
   );
-  const params = await rpc<{ chunkSize: number; minSpanLength: number; maxSpansPerRecord: number }>(
-    url,
-    'open_attributionParams',
-  );
+  const datanet = idOf(created.events, 'datanetId');
+  const params = await reader.attributionParams();
   const files = [
     [alice, FILES.alice],
     [bob, FILES.bob],
   ] as const;
   const contributions = await Promise.all(
     files.map(async ([who, text]) => {
-      const { data } = contributionCalldata({
-        datanetId: datanet,
-        content: new TextEncoder().encode(text),
-        chunkSize: params.chunkSize,
-      });
-      return idOf((await send(who, ATTRIBUTION_ADDRESS, data)).events, 'contributionId');
+      const file = prover.chunkFile(new TextEncoder().encode(text), params.chunkSize);
+      const added = await mined(
+        as(who).attribution.write.addContribution([datanet, file.chunkRoot, BigInt(file.size), '']),
+      );
+      return idOf(added.events, 'contributionId');
     }),
   );
+  const split = { ownerBps: 5000, contributorsBps: 3000, validatorsBps: 1000, treasuryBps: 1000 };
   const register = async (name: string, base: bigint) =>
     idOf(
       (
-        await send(
-          owner,
-          ATTRIBUTION_ADDRESS,
-          call('registerModel', [
-            name,
-            '',
-            [datanet],
-            base,
-            10n ** 18n,
-            0n,
-            { ownerBps: 5000, contributorsBps: 3000, validatorsBps: 1000, treasuryBps: 1000 },
-          ]),
+        await mined(
+          as(owner).attribution.write.registerModel([name, '', [datanet], base, 10n ** 18n, 0n, split]),
         )
       ).events,
       'modelId',
     );
   const base = await register('Base LM', 0n);
   const adapter = await register('Protocol LoRA', base);
-  const index = buildIndex(
+  const index = prover.buildIndex(
     files.map(([, text], i) => ({
       id: contributions[i]!,
       content: new TextEncoder().encode(text),
       chunkSize: params.chunkSize,
     })),
   );
-  const proved = attribute(index, {
+  const proved = prover.attribute(index, {
     modelId: adapter,
     output: new TextEncoder().encode(OUTPUT),
     minSpanLength: params.minSpanLength,
     maxSpans: params.maxSpansPerRecord,
   });
-  const fee = BigInt(
-    await reader.readContract({
-      address: ATTRIBUTION_ADDRESS,
-      abi: attributionAbi,
-      functionName: 'modelFee',
-      args: [adapter, OUTPUT.length],
-    }),
-  );
-  const validators = await rpc<{ operator: string }[]>(url, 'open_getValidators');
-  const operatorAddress = validators[0]!.operator.toLowerCase();
+  const fee = await as(operator).attribution.read.modelFee([adapter, OUTPUT.length]);
+  const operatorAddress = (await reader.getValidators())[0]!.operator.toLowerCase() as Hex;
+  const wallet = createWalletClient({
+    chain,
+    transport: http(url),
+    account: privateKeyToAccount(operator.privateKey),
+  });
   const [recorded] = await Promise.all([
-    send(operator, ATTRIBUTION_ADDRESS, proved.calldata, fee),
-    send(
-      alice,
-      STAKING_ADDRESS,
-      encodeFunctionData({ abi: stakingAbi, functionName: 'delegate', args: [operatorAddress as Hex] }),
-      5n * 10n ** 18n,
+    mined(
+      wallet.sendTransaction({ to: ATTRIBUTION_ADDRESS, data: proved.calldata, value: fee, gas: 5_000_000n }),
     ),
+    mined(as(alice).staking.write.delegate([operatorAddress], { value: 5n * 10n ** 18n })),
   ]);
   const recordedEvent = recorded.events.find((e) => e.eventName === 'InferenceAttributed')!;
   const ids = {
@@ -164,6 +143,6 @@ export async function fillChain(url: string): Promise<Filled> {
     adapter: String(adapter),
     inference: String((recordedEvent.args as { inferenceId: bigint }).inferenceId),
   };
-  const blockHash = (await rpc<{ hash: string }>(url, 'eth_getBlockByNumber', ['0x1', false])).hash;
+  const blockHash = (await reader.getBlock({ blockNumber: 1n })).hash;
   return { ids, txHash: recorded.hash, blockHash, operatorAddress, alice };
 }
