@@ -18,6 +18,7 @@ import {
   blockLink,
   copyButton,
   errorPanel,
+  failedRow,
   fields,
   h,
   labels,
@@ -1197,16 +1198,7 @@ async function attributionView(_r, alive) {
   };
   const datanets = results.slice(0, datanetIds.length).map((v) => decodeOr('getDatanet', v));
   const models = results.slice(datanetIds.length).map((v) => decodeOr('getModel', v));
-  const failed = (id, err) => [
-    `#${id}`,
-    h('span', { class: 'failure' }, String(err.message ?? err)),
-    '',
-    '',
-    '',
-    '',
-    '',
-    '',
-  ];
+  const failed = (id, err) => failedRow(`#${id}`, err, 8);
   const date = (ms) => h('span', { title: formatTimestamp(Number(ms) / 1000) }, ago(Number(ms) / 1000));
 
   const statCards = [
@@ -1321,14 +1313,7 @@ async function attributionView(_r, alive) {
           ['ID', 'Model', 'Caller', 'Output', 'Attributed', 'Fee'],
           inferences.map((x, i) =>
             x instanceof Error
-              ? [
-                  recordLink('inference', inferenceIds[i]),
-                  h('span', { class: 'failure' }, x.message),
-                  '',
-                  '',
-                  '',
-                  '',
-                ]
+              ? failedRow(recordLink('inference', inferenceIds[i]), x, 6)
               : [
                   recordLink('inference', inferenceIds[i]),
                   recordLink('model', x.modelId),

@@ -1,7 +1,7 @@
 // Contributors: an address's contributions and earnings (on its address page), and the leaderboard
 // of top contributors by what inferences paid them (on the attribution page), from the module's logs.
 import { eventTopic, topicOf } from './attribution.js';
-import { addressLink, amount, badge, h, panel, recordLink, table } from './dom.js';
+import { addressLink, amount, contributionBadge, failedRow, h, panel, recordLink, table } from './dom.js';
 import { formatInteger, toBigInt } from './format.js';
 import { moduleLogs } from './logs.js';
 
@@ -9,7 +9,6 @@ const CONTRIBUTION_ROWS = 50;
 const LEADERS = 10;
 const CONTRIBUTOR_ROLE = 2;
 const hex = (n) => `0x${BigInt(n).toString(16)}`;
-const STATUS_KIND = { pending: 'info', accepted: 'ok', rejected: 'bad', flagged: 'warn' };
 
 /** The address's contributions and attribution earnings; null when it has neither. */
 export async function contributorPanel(rpc, address) {
@@ -28,11 +27,11 @@ export async function contributorPanel(rpc, address) {
       ['ID', 'Datanet', 'Status', 'Size', 'Earned'],
       records.map((c, i) =>
         c instanceof Error
-          ? [recordLink('contribution', shown[i]), h('span', { class: 'failure' }, c.message), '', '', '']
+          ? failedRow(recordLink('contribution', shown[i]), c, 5)
           : [
               recordLink('contribution', shown[i]),
               recordLink('datanet', c.datanetId),
-              badge(String(c.status), STATUS_KIND[c.status] ?? 'muted'),
+              contributionBadge(c.status),
               `${formatInteger(toBigInt(c.size))} bytes`,
               amount(toBigInt(c.earned ?? 0)),
             ],

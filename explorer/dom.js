@@ -1,6 +1,6 @@
 // DOM building for the explorer's views: elements whose text always goes in as text (never as
 // HTML), links to routes, tables, fields and badges. Shared by app.js and the attribution views.
-import { formatOpen, formatTimestamp, shortHex, timeAgo } from './format.js';
+import { formatOpen, formatTimestamp, shortHex, timeAgo, toBigInt } from './format.js';
 import { RpcError } from './rpc.js';
 
 /** lowercase address → { name, role: 'validator' | 'reward' | 'module' | 'node' }, filled by app.js. */
@@ -196,6 +196,11 @@ export function recordLink(kind, id, text) {
   return link(`${kind}/${BigInt(id)}`, text ?? `#${BigInt(id)}`, `${kind} ${BigInt(id)}`);
 }
 
+/** A link to a record labelled with its id and, if it has one, its name: "#2 Protocol LoRA". */
+export function namedLink(kind, id, name) {
+  return recordLink(kind, id, name ? `#${BigInt(id)} ${name}` : `#${BigInt(id)}`);
+}
+
 /** Whether a JSON-RPC error is the module saying the record does not exist. */
 export function isUnknownRecord(err) {
   return err instanceof RpcError && /unknown (datanet|contribution|model|inference)/i.test(err.message);
@@ -233,6 +238,23 @@ export function shareBar(parts, total) {
   return bar;
 }
 
+/** The key under a share bar: for each part its colour, its label in bold, then `detail` nodes. */
+export function barLegend(items) {
+  return h(
+    'ul',
+    { class: 'bar-legend' },
+    items.map(([hue, label, ...detail]) =>
+      h(
+        'li',
+        null,
+        h('span', { class: `swatch ${hue}`, 'aria-hidden': 'true' }),
+        h('b', null, label),
+        ...detail,
+      ),
+    ),
+  );
+}
+
 const SVG = 'http://www.w3.org/2000/svg';
 
 /** An SVG element with attributes (no text content: charts carry their numbers in <title>s). */
@@ -241,4 +263,30 @@ export function svg(tag, attrs, ...children) {
   for (const [key, value] of Object.entries(attrs ?? {})) el.setAttribute(key, String(value));
   for (const child of children) el.append(child instanceof Node ? child : String(child));
   return el;
+}
+
+/** A table row for a record that could not be read: its id, the error, and empty cells to `columns`. */
+export function failedRow(first, err, columns) {
+  const cells = [first, h('span', { class: 'failure' }, String(err?.message ?? err))];
+  while (cells.length < columns) cells.push('');
+  return cells;
+}
+
+/** A record page's first panel: its title and badge, then its fields. */
+export function headerPanel(title, badgeEl, pairs, ...more) {
+  return panel(null, h('div', { class: 'title-row' }, h('h1', null, title), badgeEl), fields(pairs), ...more);
+}
+
+/** A record time (block time in milliseconds, as a quantity) with how long ago; null for 0 ("not yet"). */
+export function recordTime(ms) {
+  const n = Number(toBigInt(ms ?? 0));
+  if (n === 0) return null;
+  return h('span', null, formatTimestamp(n / 1000), ' (', ago(n / 1000), ')');
+}
+
+const CONTRIBUTION_STATUS_KIND = { pending: 'info', accepted: 'ok', rejected: 'bad', flagged: 'warn' };
+
+/** A contribution's status (open_getContribution's name for it) as a badge. */
+export function contributionBadge(status) {
+  return badge(String(status), CONTRIBUTION_STATUS_KIND[status] ?? 'muted');
 }

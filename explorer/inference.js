@@ -5,22 +5,24 @@
 import { ATTRIBUTION_ADDRESS, decodeCall, eventTopic, topicOf } from './attribution.js';
 import {
   addressLink,
-  ago,
   amount,
   badge,
+  barLegend,
   blockLink,
   fields,
   h,
   isUnknownRecord,
+  namedLink,
   notFound,
   panel,
   recordLink,
+  recordTime,
   replace,
   shareBar,
   table,
   txLink,
 } from './dom.js';
-import { formatInteger, formatTimestamp, percent, toBigInt } from './format.js';
+import { formatInteger, percent, toBigInt } from './format.js';
 import { moduleLogs } from './logs.js';
 import { HUES, hexToBytes, huesOf, isText, segments, showBytes } from './spans.js';
 
@@ -137,14 +139,7 @@ export async function inferenceView(r, alive, { rpc }) {
           ),
         ),
         fields([
-          [
-            'Model',
-            recordLink(
-              'model',
-              record.modelId,
-              `#${toBigInt(record.modelId)}${model?.name ? ` ${model.name}` : ''}`,
-            ),
-          ],
+          ['Model', namedLink('model', record.modelId, model?.name)],
           ['Caller', addressLink(record.caller, true)],
           ['Fee', amount(fee)],
           [
@@ -156,7 +151,7 @@ export async function inferenceView(r, alive, { rpc }) {
               found.hash ? [' · ', txLink(found.hash)] : null,
             ),
           ],
-          record.time !== undefined ? ['Time', timeOf(Number(toBigInt(record.time)))] : ['Time', null],
+          ['Time', recordTime(record.time)],
           [
             'Output',
             `${formatInteger(outputBytes)} bytes, ${formatInteger(attributed)} attributed in ${spans.length} spans`,
@@ -171,11 +166,6 @@ export async function inferenceView(r, alive, { rpc }) {
       extraPanel(record),
     ),
   };
-}
-
-/** Record times are block times in milliseconds. */
-function timeOf(ms) {
-  return h('span', null, formatTimestamp(ms / 1000), ' (', ago(ms / 1000), ')');
 }
 
 function spanTitle(span, contribution, datanets) {
@@ -335,20 +325,14 @@ function payoutsPanel(payouts, fee) {
     payouts.length === 0
       ? h('p', { class: 'muted' }, 'No payouts recorded for this inference (yet).')
       : shareBar(parts, fee > paid ? fee : paid),
-    h(
-      'ul',
-      { class: 'bar-legend' },
-      parts.map(([label, value, hue]) =>
-        h(
-          'li',
-          null,
-          h('span', { class: `swatch ${hue}`, 'aria-hidden': 'true' }),
-          h('b', null, label),
-          ' ',
-          amount(value),
-          h('span', { class: 'muted' }, ` ${percent(value, fee)}`),
-        ),
-      ),
+    barLegend(
+      parts.map(([label, value, hue]) => [
+        hue,
+        label,
+        ' ',
+        amount(value),
+        h('span', { class: 'muted' }, ` ${percent(value, fee)}`),
+      ]),
     ),
     h(
       'p',
@@ -386,7 +370,7 @@ function lineagePanel(lineage, models) {
         return h(
           'li',
           null,
-          recordLink('model', id, `#${id} ${m?.name ?? ''}`.trim()),
+          namedLink('model', id, m?.name),
           h(
             'span',
             { class: 'muted small' },

@@ -4,23 +4,26 @@
 import { eventTopic, topicOf } from './attribution.js';
 import {
   addressLink,
-  ago,
   amount,
   badge,
+  barLegend,
   blockLink,
-  fields,
+  contributionBadge,
   h,
+  headerPanel,
   isUnknownRecord,
+  namedLink,
   notFound,
   panel,
   recordLink,
+  recordTime,
   replace,
   shareBar,
   svg,
   table,
   txLink,
 } from './dom.js';
-import { formatBps, formatInteger, formatTimestamp, percent, toBigInt } from './format.js';
+import { formatBps, formatInteger, percent, toBigInt } from './format.js';
 import { moduleLogs } from './logs.js';
 
 const PAGE_ROWS = 20;
@@ -37,16 +40,6 @@ async function readRecord(rpc, method, what, id) {
     throw err;
   }
 }
-
-/** Record times are block times in milliseconds; 0 means "not yet". */
-function timeOf(ms) {
-  const n = Number(toBigInt(ms ?? 0));
-  if (n === 0) return null;
-  return h('span', null, formatTimestamp(n / 1000), ' (', ago(n / 1000), ')');
-}
-
-const STATUS_KIND = { pending: 'info', accepted: 'ok', rejected: 'bad', flagged: 'warn' };
-const statusBadge = (status) => badge(String(status), STATUS_KIND[status] ?? 'muted');
 
 /**
  * A paginated table over `ids` (newest first): `load(pageIds)` reads one page's rows. The pager
@@ -117,29 +110,20 @@ export async function datanetView(r, alive, { rpc }) {
     node: h(
       'div',
       null,
-      panel(
-        null,
-        h(
-          'div',
-          { class: 'title-row' },
-          h('h1', null, d.name || `Datanet #${id}`),
-          badge(String(d.policy), 'info'),
-        ),
-        fields([
-          ['ID', `#${id}`],
-          ['Owner', addressLink(d.owner, true)],
-          [
-            'Policy',
-            d.policy === 'curated' ? 'curated: the owner approves each contribution' : String(d.policy),
-          ],
-          ['Bond per contribution', amount(toBigInt(d.bond))],
-          ['License', d.license || '—'],
-          ['Metadata', d.metadataURI ? h('span', { class: 'mono wrap' }, d.metadataURI) : null],
-          ['Created', timeOf(d.createdAt)],
-          ['Earned', amount(toBigInt(d.earned ?? 0))],
-          ['Contributions', formatInteger(contributionIds.length)],
-        ]),
-      ),
+      headerPanel(d.name || `Datanet #${id}`, badge(String(d.policy), 'info'), [
+        ['ID', `#${id}`],
+        ['Owner', addressLink(d.owner, true)],
+        [
+          'Policy',
+          d.policy === 'curated' ? 'curated: the owner approves each contribution' : String(d.policy),
+        ],
+        ['Bond per contribution', amount(toBigInt(d.bond))],
+        ['License', d.license || '—'],
+        ['Metadata', d.metadataURI ? h('span', { class: 'mono wrap' }, d.metadataURI) : null],
+        ['Created', recordTime(d.createdAt)],
+        ['Earned', amount(toBigInt(d.earned ?? 0))],
+        ['Contributions', formatInteger(contributionIds.length)],
+      ]),
       panel('Earnings over time', earningsChart(earnings)),
       panel(
         `Contributions (${contributionIds.length})`,
@@ -149,10 +133,10 @@ export async function datanetView(r, alive, { rpc }) {
           async (ids) =>
             (await rpc.batch(ids.map((c) => ['open_getContribution', [hex(c)]]))).map((c, i) =>
               c instanceof Error
-                ? [recordLink('contribution', ids[i]), h('span', { class: 'failure' }, c.message), '', '', '']
+                ? failedRow(recordLink('contribution', ids[i]), c, 5)
                 : [
                     recordLink('contribution', ids[i]),
-                    statusBadge(c.status),
+                    contributionBadge(c.status),
                     addressLink(c.contributor),
                     `${formatInteger(toBigInt(c.size))} bytes`,
                     amount(toBigInt(c.earned ?? 0)),
@@ -249,15 +233,10 @@ export async function modelView(r, alive, { rpc }) {
     node: h(
       'div',
       null,
-      panel(
-        null,
-        h(
-          'div',
-          { class: 'title-row' },
-          h('h1', null, m.name || `Model #${id}`),
-          badge(base === 0n ? 'base model' : `LoRA adapter, depth ${m.depth}`, 'info'),
-        ),
-        fields([
+      headerPanel(
+        m.name || `Model #${id}`,
+        badge(base === 0n ? 'base model' : `LoRA adapter, depth ${m.depth}`, 'info'),
+        [
           ['ID', `#${id}`],
           ['Owner', addressLink(m.owner, true)],
           ['Fee per inference', amount(toBigInt(m.feePerInference))],
@@ -284,10 +263,10 @@ export async function modelView(r, alive, { rpc }) {
               : 'none',
           ],
           ['Metadata', m.metadataURI ? h('span', { class: 'mono wrap' }, m.metadataURI) : null],
-          ['Created', timeOf(m.createdAt)],
+          ['Created', recordTime(m.createdAt)],
           ['Inferences', formatInteger(toBigInt(m.inferences ?? 0))],
           ['Fees charged', amount(toBigInt(m.feesCharged ?? 0))],
-        ]),
+        ],
       ),
       panel(
         'Fee split',
@@ -299,19 +278,7 @@ export async function modelView(r, alive, { rpc }) {
           ]),
           10_000n,
         ),
-        h(
-          'ul',
-          { class: 'bar-legend' },
-          SPLIT.map(([key, label, hue]) =>
-            h(
-              'li',
-              null,
-              h('span', { class: `swatch ${hue}`, 'aria-hidden': 'true' }),
-              h('b', null, label),
-              ` ${formatBps(split[key] ?? 0)}`,
-            ),
-          ),
-        ),
+        barLegend(SPLIT.map(([key, label, hue]) => [hue, label, ` ${formatBps(split[key] ?? 0)}`])),
       ),
       panel(
         `Inferences (${inferenceIds.length})`,
@@ -321,14 +288,7 @@ export async function modelView(r, alive, { rpc }) {
           async (ids) =>
             (await rpc.batch(ids.map((i) => ['open_getInference', [hex(i)]]))).map((x, i) =>
               x instanceof Error
-                ? [
-                    recordLink('inference', ids[i]),
-                    h('span', { class: 'failure' }, x.message),
-                    '',
-                    '',
-                    '',
-                    '',
-                  ]
+                ? failedRow(recordLink('inference', ids[i]), x, 6)
                 : [
                     recordLink('inference', ids[i]),
                     blockLink(Number(toBigInt(x.height))),
@@ -378,34 +338,23 @@ export async function contributionView(r, alive, { rpc }) {
     node: h(
       'div',
       null,
-      panel(
-        null,
-        h('div', { class: 'title-row' }, h('h1', null, `Contribution #${id}`), statusBadge(c.status)),
-        fields([
-          [
-            'Datanet',
-            recordLink(
-              'datanet',
-              c.datanetId,
-              `#${toBigInt(c.datanetId)}${datanet?.name ? ` ${datanet.name}` : ''}`,
-            ),
-          ],
-          ['Contributor', addressLink(c.contributor, true)],
-          ['Status', String(c.status)],
-          ['Flag reason', c.flagReason && c.flagReason !== 'none' ? String(c.flagReason) : null],
-          [
-            'Size',
-            `${formatInteger(toBigInt(c.size))} bytes in chunks of ${formatInteger(toBigInt(c.chunkSize ?? 0))}`,
-          ],
-          ['Chunk root', h('span', { class: 'mono wrap' }, c.chunkRoot)],
-          ['URI', c.uri ? h('span', { class: 'mono wrap' }, c.uri) : null],
-          ['Bond', h('span', null, amount(toBigInt(c.bond ?? 0)), c.bondStatus ? ` (${c.bondStatus})` : '')],
-          ['Submitted', timeOf(c.submittedAt)],
-          ['Accepted', timeOf(c.acceptedAt)],
-          ['Earned', amount(toBigInt(c.earned ?? 0))],
-          ['Attributed in', `${formatInteger(paid.length)} inferences`],
-        ]),
-      ),
+      headerPanel(`Contribution #${id}`, contributionBadge(c.status), [
+        ['Datanet', namedLink('datanet', c.datanetId, datanet?.name)],
+        ['Contributor', addressLink(c.contributor, true)],
+        ['Status', String(c.status)],
+        ['Flag reason', c.flagReason && c.flagReason !== 'none' ? String(c.flagReason) : null],
+        [
+          'Size',
+          `${formatInteger(toBigInt(c.size))} bytes in chunks of ${formatInteger(toBigInt(c.chunkSize ?? 0))}`,
+        ],
+        ['Chunk root', h('span', { class: 'mono wrap' }, c.chunkRoot)],
+        ['URI', c.uri ? h('span', { class: 'mono wrap' }, c.uri) : null],
+        ['Bond', h('span', null, amount(toBigInt(c.bond ?? 0)), c.bondStatus ? ` (${c.bondStatus})` : '')],
+        ['Submitted', recordTime(c.submittedAt)],
+        ['Accepted', recordTime(c.acceptedAt)],
+        ['Earned', amount(toBigInt(c.earned ?? 0))],
+        ['Attributed in', `${formatInteger(paid.length)} inferences`],
+      ]),
       panel(
         'History',
         table(

@@ -1,10 +1,10 @@
 // The explorer in a real browser: headless Chromium (Debian's package, driven by playwright-core)
 // against a one-validator devnet of real processes, filled through the typed client (openchain/client)
-// as a user's program would: a Datanet, two contributions, a base model and a LoRA adapter on it,
-// an inference quoting both files, a delegation. Every page must render without console errors, search must find each kind of id, the
-// inference page must highlight exactly the spans open_getInference records, a phone-width viewport
-// must not scroll sideways, and garbage or unknown ids must say "not found". The overview and the
-// inference page are photographed for the README.
+// as a user's program would: a Datanet, two contributions, a base model and a LoRA adapter on it, an
+// inference quoting both files, a delegation. Every page must render without console errors, search
+// must find each kind of id, the inference page must highlight exactly the spans open_getInference
+// records, a phone-width viewport must not scroll sideways, and garbage or unknown ids must say "not
+// found". The overview and the inference page are photographed for the README.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
