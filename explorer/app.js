@@ -175,7 +175,7 @@ async function route() {
   const alive = () => current.token === token;
   let content;
   try {
-    content = await VIEWS[r.view](r, alive, { rpc });
+    content = await VIEWS[r.view](r, alive, { rpc, refresh: () => route() });
   } catch (err) {
     // Retried on the next head: a node that was down or still starting comes back by itself.
     content = { node: errorPanel(err), onHead: retryRoute };

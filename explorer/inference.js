@@ -24,6 +24,7 @@ import {
 } from './dom.js';
 import { formatInteger, percent, toBigInt } from './format.js';
 import { moduleLogs } from './logs.js';
+import { watchRecord } from './records.js';
 import { HUES, hexToBytes, huesOf, isText, segments, showBytes } from './spans.js';
 
 const hex = (n) => `0x${BigInt(n).toString(16)}`;
@@ -80,7 +81,7 @@ function plainValue(value) {
   return String(value);
 }
 
-export async function inferenceView(r, alive, { rpc }) {
+export async function inferenceView(r, alive, { rpc, refresh }) {
   const id = BigInt(r.id);
   let record;
   try {
@@ -121,6 +122,8 @@ export async function inferenceView(r, alive, { rpc }) {
 
   return {
     title: `Inference #${id}`,
+    // A record with escrow may still be settled (payouts, status) after it is shown.
+    onHead: watchRecord(rpc, 'open_getInference', id, record, refresh),
     node: h(
       'div',
       { class: 'inference' },

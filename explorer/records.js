@@ -21,6 +21,7 @@ import {
   shareBar,
   svg,
   table,
+  throttle,
   txLink,
 } from './dom.js';
 import { formatBps, formatInteger, percent, toBigInt } from './format.js';
@@ -86,9 +87,24 @@ function pagedTable(ids, headers, load, empty) {
   return box;
 }
 
+/**
+ * A page's live update: on new heads (at most every 3 s) the record is read again, and the page is
+ * drawn again when it changed (new contributions, earnings, inferences, a status).
+ */
+export function watchRecord(rpc, method, id, shown, refresh) {
+  const before = JSON.stringify(shown);
+  return throttle(async () => {
+    try {
+      if (JSON.stringify(await rpc.call(method, [hex(id)])) !== before) refresh();
+    } catch {
+      // the next head retries
+    }
+  }, 3000);
+}
+
 // --- Datanet -------------------------------------------------------------------------------------
 
-export async function datanetView(r, alive, { rpc }) {
+export async function datanetView(r, alive, { rpc, refresh }) {
   const id = BigInt(r.id);
   const { record: d, missing } = await readRecord(rpc, 'open_getDatanet', 'Datanet', id);
   if (missing) return missing;
@@ -107,6 +123,7 @@ export async function datanetView(r, alive, { rpc }) {
   const ofDatanet = models.filter((m) => (m.datanetIds ?? []).some((x) => toBigInt(x) === id));
   return {
     title: `Datanet #${id}`,
+    onHead: watchRecord(rpc, 'open_getDatanet', id, d, refresh),
     node: h(
       'div',
       null,
@@ -216,7 +233,7 @@ const SPLIT = [
   ['treasuryBps', 'Treasury', 'role-treasury'],
 ];
 
-export async function modelView(r, alive, { rpc }) {
+export async function modelView(r, alive, { rpc, refresh }) {
   const id = BigInt(r.id);
   const { record: m, missing } = await readRecord(rpc, 'open_getModel', 'Model', id);
   if (missing) return missing;
@@ -230,6 +247,7 @@ export async function modelView(r, alive, { rpc }) {
   const base = toBigInt(m.baseModelId ?? 0);
   return {
     title: `Model #${id}`,
+    onHead: watchRecord(rpc, 'open_getModel', id, m, refresh),
     node: h(
       'div',
       null,
@@ -322,7 +340,7 @@ const HISTORY_TEXT = {
   BondWithdrawn: 'bond withdrawn',
 };
 
-export async function contributionView(r, alive, { rpc }) {
+export async function contributionView(r, alive, { rpc, refresh }) {
   const id = BigInt(r.id);
   const { record: c, missing } = await readRecord(rpc, 'open_getContribution', 'Contribution', id);
   if (missing) return missing;
@@ -335,6 +353,7 @@ export async function contributionView(r, alive, { rpc }) {
   const paid = rewards.filter((l) => l.args.refId === id).reverse();
   return {
     title: `Contribution #${id}`,
+    onHead: watchRecord(rpc, 'open_getContribution', id, c, refresh),
     node: h(
       'div',
       null,

@@ -30,6 +30,7 @@ describe('the explorer in headless Chromium', () => {
   let blockHash: string;
   let operatorAddress: string;
   let alice: Filled['alice'];
+  let recordAgain: Filled['recordAgain'];
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
@@ -40,7 +41,7 @@ describe('the explorer in headless Chromium', () => {
     devnet = await startDevnet({ validators: 1, blockIntervalMs: 200 });
     url = devnet.url(0);
     await waitFor('the first block', async () => (await height(url)) >= 1);
-    ({ ids, txHash, blockHash, operatorAddress, alice } = await fillChain(url));
+    ({ ids, txHash, blockHash, operatorAddress, alice, recordAgain } = await fillChain(url));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   }, 240_000);
 
@@ -107,6 +108,14 @@ describe('the explorer in headless Chromium', () => {
     expect(await page.locator('#view').innerText()).toContain(QUOTE_A);
     await show(page, `#/model/${ids.adapter}`);
     expect(await page.locator('#view').innerText()).toMatch(/LoRA adapter, depth 1/);
+    // Live: a new inference of the model appears on its page without a reload.
+    expect(await page.locator('#view').innerText()).toContain('Inferences (1)');
+    const second = await recordAgain();
+    await expect
+      .poll(() => page.locator('#view').innerText(), { timeout: 30_000 })
+      .toContain('Inferences (2)');
+    await expect.poll(() => page.locator(`#view a[href="#/inference/${second}"]`).count()).toBe(1);
+    expect(errors).toEqual([]);
     await page.close();
   });
 

@@ -47,6 +47,8 @@ export interface Filled {
   /** The validator's operator, to whom alice delegated. */
   readonly operatorAddress: string;
   readonly alice: Account;
+  /** Records the same inference again (a new record); resolves with its id once mined. */
+  readonly recordAgain: () => Promise<string>;
 }
 
 /** Fills the devnet at `url` (whose genesis funds the dev accounts). */
@@ -129,20 +131,29 @@ export async function fillChain(url: string): Promise<Filled> {
     transport: http(url),
     account: privateKeyToAccount(operator.privateKey),
   });
-  const [recorded] = await Promise.all([
+  const record = () =>
     mined(
       wallet.sendTransaction({ to: ATTRIBUTION_ADDRESS, data: proved.calldata, value: fee, gas: 5_000_000n }),
-    ),
+    );
+  const inferenceOf = (r: Awaited<ReturnType<typeof record>>) =>
+    String(
+      idOf(
+        r.events.filter((e) => e.eventName === 'InferenceAttributed'),
+        'inferenceId',
+      ),
+    );
+  const [recorded] = await Promise.all([
+    record(),
     mined(as(alice).staking.write.delegate([operatorAddress], { value: 5n * 10n ** 18n })),
   ]);
-  const recordedEvent = recorded.events.find((e) => e.eventName === 'InferenceAttributed')!;
   const ids = {
     datanet: String(datanet),
     contributions: contributions.map(String),
     base: String(base),
     adapter: String(adapter),
-    inference: String((recordedEvent.args as { inferenceId: bigint }).inferenceId),
+    inference: inferenceOf(recorded),
   };
   const blockHash = (await reader.getBlock({ blockNumber: 1n })).hash;
-  return { ids, txHash: recorded.hash, blockHash, operatorAddress, alice };
+  const recordAgain = async () => inferenceOf(await record());
+  return { ids, txHash: recorded.hash, blockHash, operatorAddress, alice, recordAgain };
 }
