@@ -33,7 +33,15 @@ const Params = tuple(
   p('maxLoraDepth', 'uint32'),
   p('loraBaseShareBps', 'uint16'),
   p('challengeWindowSeconds', 'uint64'),
+  p('revealWindowBlocks', 'uint32'),
+  p('possessionSamples', 'uint8'),
+  p('reviewWindowBlocks', 'uint64'),
+  p('minContributorsBps', 'uint16'),
+  p('minValidatorsBps', 'uint16'),
+  p('minFeePerInference', 'uint256'),
+  p('maxModelFee', 'uint256'),
 );
+const ChunkSample = tuple(p('chunk', 'bytes'), p('path', array('bytes32')));
 const Datanet = tuple(
   p('id', 'uint64'),
   p('owner', 'address'),
@@ -59,6 +67,7 @@ const Model = tuple(
   p('createdAt', 'uint64'),
   p('inferences', 'uint64'),
   p('feesCharged', 'uint256'),
+  p('baseShareBps', 'uint16'),
 );
 
 /** Functions by selector: name, inputs, outputs. */
@@ -74,9 +83,33 @@ export const FUNCTIONS = {
     ],
     outputs: [],
   },
-  '0x1b39ec5b': {
+  '0x836c89c0': {
     name: 'addContribution',
-    inputs: [p('datanetId', 'uint64'), p('chunkRoot', 'bytes32'), p('size', 'uint64'), p('uri', 'string')],
+    inputs: [
+      p('datanetId', 'uint64'),
+      p('chunkRoot', 'bytes32'),
+      p('size', 'uint64'),
+      p('uri', 'string'),
+      p('salt', 'bytes32'),
+      p('samples', array(ChunkSample)),
+    ],
+    outputs: [],
+  },
+  '0xf745cb47': { name: 'commitContribution', inputs: [p('commitment', 'bytes32')], outputs: [] },
+  '0xa6b7f643': { name: 'withdrawContribution', inputs: [p('contributionId', 'uint64')], outputs: [] },
+  '0x9c3379b4': {
+    name: 'setAdapterPolicy',
+    inputs: [p('modelId', 'uint64'), p('mode', 'uint8'), p('minBaseShareBps', 'uint16')],
+    outputs: [],
+  },
+  '0xd8ffbd19': {
+    name: 'setAdapterAllowed',
+    inputs: [p('modelId', 'uint64'), p('adapterOwner', 'address'), p('allowed', 'bool')],
+    outputs: [],
+  },
+  '0x13970bbb': {
+    name: 'setDatanetModelAllowed',
+    inputs: [p('datanetId', 'uint64'), p('modelOwner', 'address'), p('allowed', 'bool')],
     outputs: [],
   },
   '0x283bd4bc': { name: 'approveContribution', inputs: [p('contributionId', 'uint64')], outputs: [] },
@@ -206,6 +239,30 @@ export const EVENTS = {
       p('refId', 'uint64'),
       p('amount', 'uint256'),
     ],
+  },
+  '0xb40deec47012ff7900cc51ee0a3fe9fcf97efd6a07e25a57209bed3eb1ce9c4d': {
+    name: 'ContributionCommitted',
+    inputs: [p('commitment', 'bytes32', true), p('sender', 'address', true), p('height', 'uint64')],
+  },
+  '0x0b7f6e09eb8e39ded73d77b5dbbc3be662945a234b96b3b5f56b72c75576deea': {
+    name: 'ContributionDisplaced',
+    inputs: [p('contributionId', 'uint64', true), p('byContributionId', 'uint64', true)],
+  },
+  '0xd239be38bb364e1f91ac935cd007a97f6548d9df22d304d90fbaeca5acac395f': {
+    name: 'ContributionWithdrawn',
+    inputs: [p('contributionId', 'uint64', true), p('contributor', 'address', true), p('refund', 'uint256')],
+  },
+  '0x596775b756c62f4caa2fdcffdc1212d95fa32f2f8a7f7e4340e34e21f8b42ff4': {
+    name: 'AdapterPolicySet',
+    inputs: [p('modelId', 'uint64', true), p('mode', 'uint8'), p('minBaseShareBps', 'uint16')],
+  },
+  '0x33cb2873c4efe0639044118cadcaebfc1be2581f318b942da93a468f621a001d': {
+    name: 'AdapterAllowed',
+    inputs: [p('modelId', 'uint64', true), p('adapterOwner', 'address', true), p('allowed', 'bool')],
+  },
+  '0x1eebb0b35541ded27b515400166f646a1c915ab378df36b785ca03f1c962f401': {
+    name: 'DatanetModelAllowed',
+    inputs: [p('datanetId', 'uint64', true), p('modelOwner', 'address', true), p('allowed', 'bool')],
   },
 };
 

@@ -7,14 +7,7 @@ import { AbiFunction } from 'ox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Address, addressFromPrivateKey } from '../../core/address.ts';
 import { hexToBytes, utf8ToBytes } from '../../core/bytes.ts';
-import {
-  buildIndex,
-  contributionCalldata,
-  findSpans,
-  inferenceCalldata,
-  proveSpan,
-  type SpanProof,
-} from '../../prover/index.ts';
+import { buildIndex, findSpans, inferenceCalldata, proveSpan, type SpanProof } from '../../prover/index.ts';
 import { transfer } from '../../state/accounts.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../../state/modules/attribution/abi.ts';
 import { AbiDecodeError, decodeArgs } from '../../state/modules/attribution/calldata.ts';
@@ -37,10 +30,7 @@ beforeAll(async () => {
   h = await AttributionHarness.open();
   await h.send(alice, 'createDatanet', ['open', '', '', Policy.open, 0n]);
   const content = utf8ToBytes(TEXT);
-  const sent = await h.sendData(
-    bob,
-    hexToBytes(contributionCalldata({ datanetId: 1n, content, chunkSize: 16 }).data),
-  );
+  const sent = await h.contribute(bob, 1n, content);
   const id = AttributionHarness.idFrom(sent, 'ContributionAdded', 'contributionId');
   await h.send(alice, 'registerModel', [
     'm',

@@ -415,6 +415,7 @@ describe('explorer attribution ABI (attribution.js)', () => {
       createdAt: 1_700_000_000_000n,
       inferences: 0n,
       feesCharged: 0n,
+      baseShareBps: 2_000,
     } as const;
     const encoded = AbiFunction.encodeResult(AbiFunction.fromAbi(attributionAbi, 'getModel'), model);
     const bigints = (o: object): Record<string, unknown> =>
