@@ -38,6 +38,22 @@ function blockAt(height: number): BlockInfo {
   return { chainId: 1337n, height, time: height * 1000, params: {} as BlockInfo['params'] };
 }
 
+/** The intrinsic gas of a transaction to the module with this calldata. */
+function intrinsic(data: Uint8Array): bigint {
+  return intrinsicGas({
+    type: 2,
+    chainId: 1337n,
+    nonce: 0n,
+    maxFeePerGas: 0n,
+    maxPriorityFeePerGas: 0n,
+    gasLimit: 0n,
+    to: ATTRIBUTION_ADDRESS,
+    value: 0n,
+    data,
+    accessList: [],
+  });
+}
+
 /** Runs one call; returns the gas the module charged and the CPU microseconds it took. */
 function run(state: StateOverlay, height: number, data: Uint8Array): { gas: bigint; cpuUs: number } {
   let gas = 0n;
@@ -65,24 +81,13 @@ function measure(size: number, runs: number) {
   run(base, 1, hexToBytes(datanetCall));
   const call = { datanetId: 1n, content, chunkSize: params.chunkSize };
   const commit = commitCalldata(call, SENDER, new Uint8Array(32).fill(7));
-  run(base, COMMIT_HEIGHT, hexToBytes(commit.data));
+  const commitGas =
+    run(base, COMMIT_HEIGHT, hexToBytes(commit.data)).gas + intrinsic(hexToBytes(commit.data));
   const seed = new Uint8Array(32).fill(0x5e);
   recordParentHash(base, COMMIT_HEIGHT + 2, seed);
   const chunks = Math.ceil(size / params.chunkSize);
   const indices = possessionIndices(seed, hexToBytes(commit.commitment), chunks, params.possessionSamples);
   const data = hexToBytes(revealCalldata(call, commit.salt, indices));
-  const intrinsic = intrinsicGas({
-    type: 2,
-    chainId: 1337n,
-    nonce: 0n,
-    maxFeePerGas: 0n,
-    maxPriorityFeePerGas: 0n,
-    gasLimit: 0n,
-    to: ATTRIBUTION_ADDRESS,
-    value: 0n,
-    data,
-    accessList: [],
-  });
   const cpu: number[] = [];
   let moduleGas = 0n;
   for (let i = 0; i < runs; i++) {
@@ -94,9 +99,10 @@ function measure(size: number, runs: number) {
     sizeBytes: size,
     chunks,
     calldataBytes: data.length,
-    gas: Number(intrinsic + moduleGas),
+    gas: Number(intrinsic(data) + moduleGas),
     moduleGas: Number(moduleGas),
     cpuUsMedian: Math.round(median(cpu)),
+    commitGas: Number(commitGas),
   };
 }
 
