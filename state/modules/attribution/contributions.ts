@@ -263,15 +263,21 @@ export function flagContribution(call: Call, id: bigint, reason: bigint): void {
   });
 }
 
-export function withdrawBond(call: Call, id: bigint): void {
-  requireNoValue(call.ctx, 'withdrawBond');
+/** A contribution, checked to be the sender's own (for what only its contributor may do). */
+function contributorsOwn(call: Call, id: bigint, fn: string): Contribution {
+  requireNoValue(call.ctx, fn);
   const contribution = requireContribution(call.state, id);
   if (call.ctx.from !== contribution.contributor) {
     throw new AttributionError(
       'NOT_AUTHORIZED',
-      `withdrawBond: only the contributor (${contribution.contributor}) may withdraw`,
+      `${fn}: only the contributor (${contribution.contributor}) may withdraw`,
     );
   }
+  return contribution;
+}
+
+export function withdrawBond(call: Call, id: bigint): void {
+  const contribution = contributorsOwn(call, id, 'withdrawBond');
   if (contribution.bondStatus !== BondStatus.held) {
     const why = ['no bond was posted', '', 'the bond was already withdrawn', 'the bond was burned'][
       contribution.bondStatus
@@ -304,14 +310,7 @@ export function withdrawBond(call: Call, id: bigint): void {
 
 /** Takes back a contribution left pending past the review timeout: its full bond, and its root freed. */
 export function withdrawContribution(call: Call, id: bigint): void {
-  requireNoValue(call.ctx, 'withdrawContribution');
-  const contribution = requireContribution(call.state, id);
-  if (call.ctx.from !== contribution.contributor) {
-    throw new AttributionError(
-      'NOT_AUTHORIZED',
-      `withdrawContribution: only the contributor (${contribution.contributor}) may withdraw`,
-    );
-  }
+  const contribution = contributorsOwn(call, id, 'withdrawContribution');
   requireStatus(contribution, id, Status.pending, 'withdrawContribution');
   const timeout = contribution.submittedHeight + call.params.reviewWindowBlocks;
   if (call.ctx.block.height <= timeout) {

@@ -35,6 +35,11 @@ export function isDatanetModelAllowed(state: StateReader, datanetId: bigint, own
   return state.get(keys.datanetModelAllowed(datanetId, owner)) !== undefined;
 }
 
+/** An allow-list entry: a record while allowed, none otherwise. */
+function writeAllowed(call: Call, key: Uint8Array, allowed: boolean): void {
+  call.state.set(key, allowed ? ALLOWED : null);
+}
+
 function requireModelOwner(call: Call, modelId: bigint, fn: string): Model {
   const model = requireModel(call.state, modelId);
   if (call.ctx.from !== model.owner)
@@ -69,7 +74,7 @@ export function setAdapterPolicy(call: Call, modelId: bigint, mode: bigint, minB
 export function setAdapterAllowed(call: Call, modelId: bigint, owner: Address, allowed: boolean): void {
   requireNoValue(call.ctx, 'setAdapterAllowed');
   requireModelOwner(call, modelId, 'setAdapterAllowed');
-  call.state.set(keys.adapterAllowed(modelId, owner), allowed ? ALLOWED : null);
+  writeAllowed(call, keys.adapterAllowed(modelId, owner), allowed);
   emit(call.ctx, 'AdapterAllowed', { modelId, adapterOwner: owner, allowed });
 }
 
@@ -92,7 +97,7 @@ export function setDatanetModelAllowed(
       'NOT_CURATED',
       `setDatanetModelAllowed: datanet ${datanetId} is open to every model`,
     );
-  call.state.set(keys.datanetModelAllowed(datanetId, owner), allowed ? ALLOWED : null);
+  writeAllowed(call, keys.datanetModelAllowed(datanetId, owner), allowed);
   emit(call.ctx, 'DatanetModelAllowed', { datanetId, modelOwner: owner, allowed });
 }
 
