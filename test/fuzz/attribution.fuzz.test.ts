@@ -25,6 +25,8 @@ const OUTPUT = utf8ToBytes(`The model said: ${TEXT.slice(5, 75)} and nothing els
 let h: AttributionHarness;
 let spans: SpanProof[];
 let fee: bigint;
+let reveal: Uint8Array;
+let commitment: Uint8Array;
 
 beforeAll(async () => {
   h = await AttributionHarness.open();
@@ -45,6 +47,12 @@ beforeAll(async () => {
   spans = findSpans(index, OUTPUT, 8).map((s) => proveSpan(index, s));
   expect(spans.length).toBeGreaterThan(0);
   fee = h.view('modelFee', [1n, OUTPUT.length]) as bigint;
+  // A live commitment of erin's (the fuzzed sender), so that mutated reveals reach the samples.
+  const other = utf8ToBytes(`${TEXT} A second file, committed to and never revealed.`);
+  const pending = await h.commit(erin, other);
+  await h.advance(2);
+  reveal = h.revealData(pending, 1n, other);
+  commitment = h.calldata('commitContribution', [pending.commitment]);
 }, 60_000);
 afterAll(() => h.close());
 
@@ -109,6 +117,8 @@ describe('fuzz: attribution calldata', () => {
       ]),
       h.calldata('approveContribution', [1n]),
       h.calldata('withdrawBond', [1n]),
+      reveal,
+      commitment,
     ];
     const selectors = functions.map((fn) => hexToBytes(AbiFunction.getSelector(fn)));
     const withSelector = fc
