@@ -92,9 +92,37 @@ export async function fillChain(url: string): Promise<Filled> {
   ] as const;
   const contributions = await Promise.all(
     files.map(async ([who, text]) => {
-      const file = prover.chunkFile(new TextEncoder().encode(text), params.chunkSize);
+      // Commit, wait for the chain to draw the chunks the reveal must hold, reveal.
+      const call = {
+        datanetId: datanet,
+        content: new TextEncoder().encode(text),
+        chunkSize: params.chunkSize,
+      };
+      const commit = prover.commitCalldata(call, who.address);
+      const wallet = createWalletClient({
+        chain,
+        transport: http(url),
+        account: privateKeyToAccount(who.privateKey),
+      });
+      await mined(wallet.sendTransaction({ to: ATTRIBUTION_ADDRESS, data: commit.data }));
+      let indices: readonly bigint[] | undefined;
+      for (let tries = 0; !indices; tries++) {
+        try {
+          indices = await as(who).attribution.read.possessionIndices([
+            commit.commitment,
+            BigInt(commit.file.size),
+          ]);
+        } catch (err) {
+          // Until the block after the commit is in the state, the draw is not made yet.
+          if (tries > 300) throw err;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
       const added = await mined(
-        as(who).attribution.write.addContribution([datanet, file.chunkRoot, BigInt(file.size), '']),
+        wallet.sendTransaction({
+          to: ATTRIBUTION_ADDRESS,
+          data: prover.revealCalldata(call, commit.salt, indices.map(Number)),
+        }),
       );
       return idOf(added.events, 'contributionId');
     }),

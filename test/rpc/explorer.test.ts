@@ -464,6 +464,7 @@ describe("explorer ABI codec (abi.js, bundled with ox from the modules' ABIs)", 
       createdAt: 1_700_000_000_000n,
       inferences: 0n,
       feesCharged: 0n,
+      baseShareBps: 2_000,
     } as const;
     const encoded = AbiFunction.encodeResult(AbiFunction.fromAbi(attributionAbi, 'getModel'), model);
     expect(abi.decodeResult('getModel', encoded)).toEqual(model);

@@ -64,7 +64,6 @@ export function recordInference(call: Call, args: RecordInference): void {
     fee,
     split: model.split,
     lineage: lineageOwners(models),
-    loraBaseShareBps: params.loraBaseShareBps,
     contributions: byContribution,
     validators: readValidatorSet(state),
     treasury: ctx.block.params.treasury,

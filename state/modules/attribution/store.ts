@@ -127,6 +127,10 @@ export function nextId(state: StateWriter, counter: Counter): bigint {
   return id;
 }
 
+export function setLastId(state: StateWriter, counter: Counter, id: bigint): void {
+  if (id !== lastId(state, counter)) storeAmount(state, keys.counter(counter), id);
+}
+
 export function lastId(state: StateReader, counter: Counter): bigint {
   return read(state, keys.counter(counter), decodeAmount) ?? 0n;
 }
@@ -166,6 +170,11 @@ export function contributionByRoot(state: StateReader, chunkRoot: Uint8Array): b
 
 export function indexRoot(state: StateWriter, chunkRoot: Uint8Array, id: bigint): void {
   storeAmount(state, keys.rootIndex(chunkRoot), id);
+}
+
+/** Frees a root for a new registration (its contribution was rejected, flagged or withdrawn). */
+export function releaseRoot(state: StateWriter, chunkRoot: Uint8Array): void {
+  state.set(keys.rootIndex(chunkRoot), null);
 }
 
 export function readModel(state: StateReader, id: bigint): Model | undefined {

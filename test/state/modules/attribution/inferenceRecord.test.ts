@@ -15,6 +15,7 @@ import { ATTRIBUTION_ADDRESS } from '../../../../state/modules/attribution/abi.t
 import { recordInference } from '../../../../state/modules/attribution/inferences.ts';
 import { attributionKeys } from '../../../../state/modules/attribution/keys.ts';
 import { registerModel } from '../../../../state/modules/attribution/models.ts';
+import { AdapterMode, setAdapterPolicy } from '../../../../state/modules/attribution/policies.ts';
 import { BondStatus, FlagReason, Role, Status } from '../../../../state/modules/attribution/records.ts';
 import type { SpanProof } from '../../../../state/modules/attribution/spans.ts';
 import {
@@ -74,11 +75,15 @@ function world() {
       bondStatus: BondStatus.none,
       submittedAt: 0,
       acceptedAt: 0,
+      commitHeight: 0,
+      submittedHeight: 0,
+      challengeWindowSeconds: 0,
     });
     files.push({ id, content, chunkSize: 16 });
   }
   const model = { name: 'm', metadataURI: '', feePerInference: FEE, feePerKiloByte: 0n, split: SPLIT };
   registerModel(w.call(OWNER), { ...model, datanetIds: [1n, 3n], baseModelId: 0n });
+  setAdapterPolicy(w.call(OWNER), 1n, BigInt(AdapterMode.open), 0n);
   registerModel(w.call(DAVE), { ...model, datanetIds: [2n], baseModelId: 0n + 1n });
   writeValidators(w.state, [
     { address: V1, pubKey: new Uint8Array(32).fill(1), power: 1n, rewardAddress: V1 },
@@ -158,8 +163,9 @@ describe('recordInference: a record and everything it pays', () => {
     const [first, second] = readValidators(w.state).map((v) => v.rewardAddress);
     const validatorShare = (a: Address | undefined) => (a === V1 ? 250n : 750n);
     const payouts = [
-      { role: Role.modelOwner, refId: 2n, recipient: DAVE, amount: 4_000n },
-      { role: Role.baseModelOwner, refId: 1n, recipient: OWNER, amount: 1_000n },
+      // The base takes 20% (loraBaseShareBps) of the whole fee out of the 50% owner share.
+      { role: Role.modelOwner, refId: 2n, recipient: DAVE, amount: 3_000n },
+      { role: Role.baseModelOwner, refId: 1n, recipient: OWNER, amount: 2_000n },
       { role: Role.contributor, refId: 1n, recipient: BOB, amount: 750n },
       { role: Role.contributor, refId: 2n, recipient: CAROL, amount: 750n },
       { role: Role.contributor, refId: 3n, recipient: BOB, amount: 1_500n },
@@ -200,8 +206,8 @@ describe('recordInference: a record and everything it pays', () => {
     expect(
       Object.fromEntries([DAVE, OWNER, BOB, CAROL, V1, V3, TREASURY].map((a) => [a, w.balance(a)])),
     ).toEqual({
-      [DAVE]: 4_000n,
-      [OWNER]: 1_000n,
+      [DAVE]: 3_000n,
+      [OWNER]: 2_000n,
       [BOB]: 2_250n,
       [CAROL]: 750n,
       [V1]: 250n,
