@@ -176,7 +176,7 @@ describe('staking across set changes, five validator processes and a full node',
     );
     expect(code).toBe(1);
     expect(stderr).toMatch(
-      /^error: createValidator would fail: consensus key 0x[0-9a-f]{64} is already bound to validator/m,
+      /^error: createValidator would fail: CONSENSUS_KEY_IN_USE: consensus key 0x[0-9a-f]{64} is already bound to validator/m,
     );
     expect(await stake(devnet.url(0), 'show', other.address)).toMatchObject({ delegations: [] });
   });
@@ -215,7 +215,9 @@ describe('staking across set changes, five validator processes and a full node',
       '--rpc',
       devnet.url(0),
     );
-    expect(stderr).toMatch(/^error: unjail would fail: validator 0x[0-9a-f]{40} is tombstoned for ever/m);
+    expect(stderr).toMatch(
+      /^error: unjail would fail: VALIDATOR_TOMBSTONED: validator 0x[0-9a-f]{40} is tombstoned for ever/m,
+    );
   });
 
   it('a stopped validator is jailed for downtime; restarted, it unjails and signs again', {

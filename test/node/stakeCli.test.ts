@@ -254,13 +254,13 @@ describe('openchain stake', () => {
     expect(out.validators.map((v) => v.operator).sort()).toEqual([operator, genesisOperator].sort());
   });
 
-  // The module's reasons (its error codes are not in receipts or reverts: only the message is).
-  it('refusals name the module reason and send nothing', async () => {
+  // The module's reasons: its stable code, then its message (the revert data of eth_estimateGas).
+  it('refusals name the module code and reason and send nothing', async () => {
     const before = await show(delegator);
     const cases: [string[], RegExp][] = [
       [
         ['undelegate', '--validator', operator, '--amount', '1000OPEN', '--private-key', delegatorKey],
-        /is worth 500000000000000000, cannot undelegate 1000000000000000000000/,
+        /INSUFFICIENT_DELEGATION: .* is worth 500000000000000000, cannot undelegate 1000000000000000000000/,
       ],
       [
         [
@@ -272,17 +272,20 @@ describe('openchain stake', () => {
           '--private-key',
           delegatorKey,
         ],
-        /no validator with operator 0x000000000000000000000000000000000000dead/,
+        /UNKNOWN_VALIDATOR: no validator with operator 0x000000000000000000000000000000000000dead/,
       ],
       [
         ['edit-validator', '--commission', '1600', '--private-key', operatorKey],
-        /commission 1600 bps is above the maximum 1500 bps/,
+        /COMMISSION_ABOVE_MAX: commission 1600 bps is above the maximum 1500 bps/,
       ],
       [
         ['create-validator', '--home', home, '--amount', '1OPEN', '--private-key', delegatorKey],
-        new RegExp(`is already bound to validator ${operator}`),
+        new RegExp(`CONSENSUS_KEY_IN_USE: .* is already bound to validator ${operator}`),
       ],
-      [['unjail', '--private-key', operatorKey], new RegExp(`validator ${operator} is not jailed`)],
+      [
+        ['unjail', '--private-key', operatorKey],
+        new RegExp(`NOT_JAILED: validator ${operator} is not jailed`),
+      ],
     ];
     for (const [args, reason] of cases) {
       const message = await fails(...args);
@@ -307,10 +310,13 @@ describe('openchain stake', () => {
     );
     expect(sent).toMatchObject({
       status: 'failed',
-      failureReason: expect.stringMatching(/cannot undelegate 1000000000000000000000/),
+      errorCode: 'INSUFFICIENT_DELEGATION',
+      failureReason: expect.stringMatching(
+        /^INSUFFICIENT_DELEGATION: .* cannot undelegate 1000000000000000000000/,
+      ),
     });
     expect(() => finish({}, [sent!])).toThrow(
-      /^transaction 0x[0-9a-f]{64} failed: delegation to .* cannot undelegate/,
+      /^transaction 0x[0-9a-f]{64} failed: INSUFFICIENT_DELEGATION: delegation to .* cannot undelegate/,
     );
   });
 
