@@ -6,17 +6,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex } from '../../core/bytes.ts';
 import { validatorAddress } from '../../core/validator.ts';
-import { buildProgram } from '../../node/cli.ts';
 import { homePaths } from '../../node/home.ts';
 import { initHome } from '../../node/init.ts';
 import { loadValidatorKey } from '../../node/keys.ts';
 import { calldata, finish, Rpc, sendAll, signerFrom } from '../../node/moduleClient.ts';
 import { STAKING_ADDRESS, stakingAbi } from '../../state/modules/staking/index.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
+import { runProgram } from '../helpers/program.ts';
 
 const OPEN = 10n ** 18n;
 
@@ -50,28 +49,7 @@ describe('openchain stake', () => {
   let delegator: string;
 
   /** Runs `openchain stake ARGS --rpc URL`; resolves with what it printed and the error it ended with. */
-  const run = async (...args: string[]): Promise<{ stdout: string; error?: Error }> => {
-    const program = buildProgram();
-    // Commander's usage errors throw instead of exiting the test process.
-    const quiet = (cmd: Command): void => {
-      cmd.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
-      for (const sub of cmd.commands) quiet(sub);
-    };
-    quiet(program);
-    let stdout = '';
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      stdout += String(chunk);
-      return true;
-    });
-    try {
-      await program.parseAsync(['stake', ...args, '--rpc', t.url], { from: 'user' });
-      return { stdout };
-    } catch (error) {
-      return { stdout, error: error as Error };
-    } finally {
-      write.mockRestore();
-    }
-  };
+  const run = (...args: string[]) => runProgram(['stake', ...args, '--rpc', t.url]);
   const stake = async <T = Record<string, unknown>>(...args: string[]): Promise<T> => {
     const { stdout, error } = await run(...args);
     if (error) throw error;
