@@ -1,9 +1,6 @@
 // Typed reads and writes of the module's records. Transactions go through a metered view of the
 // state (each record read or written is charged by the gas schedule); views read the state directly.
-import type { Validator } from '../../../core/validator.ts';
 import type { StateReader } from '../../stateDb.ts';
-import { stateKeys } from '../../stateKeys.ts';
-import { readValidators } from '../../validatorSet.ts';
 import type { CallContext } from '../module.ts';
 import { AttributionError } from './errors.ts';
 import { GAS } from './gas.ts';
@@ -108,16 +105,6 @@ const modelStatsOf = new RecentRecords<bigint, ModelStats>(decodeModelStats);
 
 function storeAmount(state: StateWriter, key: Uint8Array, amount: bigint): void {
   state.set(key, encodeAmount(amount));
-}
-
-const VALIDATORS_KEY = stateKeys.validators();
-const validatorsOf = memoized((bytes) => readValidators({ get: () => bytes }));
-
-/** The validator set in canonical order, decoded once per stored value (one read). */
-export function readValidatorSet(state: StateReader): readonly Validator[] {
-  const bytes = state.get(VALIDATORS_KEY);
-  if (!bytes) throw new Error('validator set missing from state');
-  return validatorsOf(bytes);
 }
 
 /** Assigns the next id of a counter (ids start at 1). */

@@ -13,6 +13,16 @@ import {
 } from '../../../../prover/index.ts';
 import { ATTRIBUTION_ADDRESS } from '../../../../state/modules/attribution/abi.ts';
 import { FlagReason, Policy, Role } from '../../../../state/modules/attribution/records.ts';
+import { splitFees } from '../../../../state/modules/staking/endBlock/fees.ts';
+import {
+  readBlockIncome,
+  readPool,
+  readStakingParams,
+  readValidator,
+  STAKING_ADDRESS,
+} from '../../../../state/modules/staking/index.ts';
+import { pendingRewards } from '../../../../state/modules/staking/rewards.ts';
+import { readDelegation } from '../../../../state/modules/staking/store.ts';
 import {
   type Account,
   AttributionHarness,
@@ -104,8 +114,31 @@ describe('recordInference', () => {
     const charged = fee(output.length);
     expect(h.view('modelFee', [1n, output.length])).toBe(charged);
     const before = new Map([bob, carol, dave, alice].map((a) => [a.address, h.balance(a.address)]));
+    const poolBefore = readPool(h.chain.state);
     const sent = await h.sendData(erin, hexToBytes(result.calldata), { value: charged });
     expect(sent.receipt.error).toBe('');
+
+    // The validators' share goes to the staking module and, at the end of the block, through the
+    // staking reward allocation with the block's fees and reward: all of it to the one signer of the
+    // last commit, REWARD's validator (no commission: its delegators, i.e. REWARD itself).
+    const toValidators = (charged * 1_000n) / 10_000n;
+    const { header } = h.chain.head;
+    const stakers = splitFees(
+      sent.receipt.gasUsed * header.baseFeePerGas,
+      sent.receipt.gasUsed * (sent.receipt.effectiveGasPrice - header.baseFeePerGas),
+      h.chain.params().baseFeeBurnBps,
+      readStakingParams(h.chain.state).feesToStakersBps,
+    ).stakers;
+    const reward = poolBefore.rewardsPool - readPool(h.chain.state).rewardsPool;
+    expect(readPool(h.chain.state).distributed - poolBefore.distributed).toBe(
+      toValidators + stakers + reward,
+    );
+    expect(readBlockIncome(h.chain.state)).toBe(0n);
+    const validator = readValidator(h.chain.state, REWARD)!;
+    expect(validator.commission).toBe(0n);
+    expect(pendingRewards(validator, readDelegation(h.chain.state, REWARD, REWARD)!)).toBeGreaterThanOrEqual(
+      toValidators,
+    );
 
     // Independent arithmetic: 4-way split, then contributors by bytes (60 : 70), largest remainder.
     const owner = (charged * 5_000n) / 10_000n;
@@ -149,7 +182,7 @@ describe('recordInference', () => {
       ['RewardPaid', Role.modelOwner, 1n, alice.address, owner],
       ['RewardPaid', Role.contributor, 1n, bob.address, paidBob],
       ['RewardPaid', Role.contributor, 2n, carol.address, paidCarol],
-      ['RewardPaid', Role.validator, 0n, REWARD, (charged * 1_000n) / 10_000n],
+      ['RewardPaid', Role.validator, 0n, STAKING_ADDRESS, toValidators],
       [
         'RewardPaid',
         Role.treasury,
