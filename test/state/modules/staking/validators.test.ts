@@ -104,6 +104,18 @@ describe('createValidator', () => {
     expect(starved.error).toMatch(/out of gas/);
   });
 
+  it('charges the key check even when the binding does not verify', () => {
+    const b = new StakingBench(undefined, [op]);
+    const out = b.call(
+      op,
+      'createValidator',
+      createArgs(key, op, { 1: bytesToHex(bindingSignature(key, other)) }),
+    );
+    expect(out.error).toMatch(/keySignature is not the consensus key's signature/);
+    // Dispatch, the parameters read, then the ed25519 check that refused it (docs/staking.md "Gas").
+    expect(out.gasUsed).toBe(2_000n + 500n + 20_000n);
+  });
+
   it('refuses a binding signature that does not verify, or binds another operator or chain', () => {
     const b = new StakingBench(undefined, [op, other]);
     b.fails(
