@@ -33,6 +33,7 @@ describe('a chain without staking parameters', () => {
     const b = new StakingBench(null, [op]);
     b.fails(op, 'createValidator', createArgs(), /staking is not enabled on this chain/, 10n * ETH);
     expect(() => b.view('pool')).toThrow(/staking is not enabled on this chain/);
+    expect(b.codeOf(op, 'createValidator', createArgs(), 10n * ETH)).toBe('STAKING_NOT_ENABLED');
   });
 });
 
@@ -102,6 +103,15 @@ describe('createValidator', () => {
     );
     expect(starved.status).toBe(0);
     expect(starved.error).toMatch(/out of gas/);
+  });
+
+  it('charges an edit its dispatch, reads, write and log, exactly', () => {
+    const b = new StakingBench(undefined, [op]);
+    b.send(op, 'createValidator', createArgs(), 10n * ETH);
+    const out = b.send(op, 'editValidator', [500, 'beta', '']);
+    expect(out.logs).toHaveLength(1);
+    // Dispatch 2,000; parameters and validator read 2 × 500; validator written 5,000; one log 1,000.
+    expect(out.gasUsed).toBe(2_000n + 2n * 500n + 5_000n + 1_000n);
   });
 
   it('charges the key check even when the binding does not verify', () => {
