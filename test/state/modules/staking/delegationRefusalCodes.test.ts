@@ -34,9 +34,12 @@ describe('delegation refusal codes', () => {
   it('limits maturing entries per pair, and names the limit', () => {
     const b = bench();
     b.send(D, 'delegate', [A], 10n * ETH);
-    // TEST_PARAMS.maxEntries is 3: three redelegations from A to B fill that pair only.
+    // TEST_PARAMS.maxEntries is 3: three redelegations from A to B fill that pair.
     for (let i = 0; i < 3; i++) b.send(D, 'redelegate', [A, B, ETH]);
     expect(b.codeOf(D, 'redelegate', [A, B, ETH])).toBe('TOO_MANY_ENTRIES');
+    // Another source into the same target, or the same source into another target, is another pair.
+    b.send(D, 'delegate', [C], ETH);
+    b.send(D, 'redelegate', [C, B, ETH / 2n]);
     b.send(D, 'redelegate', [A, C, ETH]);
     for (let i = 0; i < 3; i++) b.send(D, 'undelegate', [A, ETH / 10n]);
     expect(b.codeOf(D, 'undelegate', [A, ETH / 10n])).toBe('TOO_MANY_ENTRIES');
