@@ -23,6 +23,12 @@ import {
 const [alice] = devAccounts(1);
 const SINK = '0x000000000000000000000000000000000000beef';
 
+/** The consensus part of open_nodeInfo (the engine's status). */
+interface ConsensusJson {
+  height: number;
+  step: string;
+}
+
 describe('four validators over libp2p', () => {
   let devnet: TestDevnet;
   const extra: NodeProcess[] = [];
@@ -90,9 +96,22 @@ describe('four validators over libp2p', () => {
   it('halts without a fork when two of four are down, and resumes when one returns', async () => {
     await devnet.kill(2);
     await devnet.kill(3);
-    // A block already in flight may still commit; after that nothing can.
-    await new Promise((r) => setTimeout(r, 3_000));
+    // A block already in flight may still commit; once both live validators wait for votes at the
+    // same next height, nothing can (two of four are no quorum).
+    const stuck = async () => {
+      const infos = await Promise.all(
+        running().map((u) => rpc<{ height: number; consensus: ConsensusJson }>(u, 'open_nodeInfo')),
+      );
+      return infos.every(
+        (i) =>
+          i.consensus.height === infos[0]!.consensus.height &&
+          i.consensus.height === i.height + 1 &&
+          (i.consensus.step === 'prevote' || i.consensus.step === 'precommit'),
+      );
+    };
+    await waitFor('both live validators stuck at one height', stuck);
     const stalled = await Promise.all(running().map(height));
+    // Watched for a while: a live chain (300 ms blocks) would have committed several blocks by then.
     await new Promise((r) => setTimeout(r, 4_000));
     expect(await Promise.all(running().map(height))).toEqual(stalled);
     await assertNoFork();
