@@ -17,6 +17,7 @@ import { cli, cliFails, type NodeProcess, rpc, startNode } from './cli.ts';
 import {
   advance,
   assertNoFork,
+  evidenceAt,
   height,
   initJoiningHome,
   initTwinHome,
@@ -187,7 +188,12 @@ describe('staking across set changes, five validator processes and a full node',
     const before = await validatorAt(devnet.url(0), newOperator.address);
     const twin = await startNode(await initTwinHome(devnet, fifth.home));
     extra.push(twin);
-    await waitForEvidence(devnet.url(0), fifth.address);
+    const found = await waitForEvidence(devnet.url(0), fifth.address);
+    for (const url of running()) {
+      expect(await evidenceAt(url, found.height)).toContainEqual(
+        expect.objectContaining({ validator: fifth.address, hash: found.hash }),
+      );
+    }
     await waitFor('node4 tombstoned', async () =>
       (await Promise.all(running().map((u) => validatorAt(u, newOperator.address)))).every(
         (v) => v?.status === 'tombstoned',
@@ -308,12 +314,19 @@ describe('staking across set changes, five validator processes and a full node',
     const target = await height(devnet.url(1));
     const full = await startNode(home);
     extra.push(full);
+    // Synced: past the head it was started at, and following the chain (no longer syncing).
     await waitFor(
       'the full node at the head',
-      async () => (await height(full.rpcUrl)) >= target + 2,
+      async () =>
+        (await height(full.rpcUrl)) >= target + 2 && (await rpc(full.rpcUrl, 'eth_syncing')) === false,
       120_000,
     );
     const common = await assertNoFork([...running(), full.rpcUrl]);
+    // A full node: it never joined the set.
+    const info = await rpc<{ validatorAddress: string }>(full.rpcUrl, 'open_nodeInfo');
+    expect((await setAt(devnet.url(1))).validators.map((v) => v.address)).not.toContain(
+      info.validatorAddress,
+    );
     // The sets it verified commits against are the ones the validators used.
     for (let h = 1; h <= common; h += Math.max(1, Math.floor(common / 20))) {
       const [a, b] = await Promise.all([setAt(devnet.url(1), h), setAt(full.rpcUrl, h)]);
