@@ -14,6 +14,9 @@ export default defineConfig({
           exclude: ['test/e2e/**'],
           maxWorkers: 2,
           testTimeout: 30_000,
+          // A hook that starts a node and waits for blocks gets what a test gets (vitest's default
+          // 10 s failed beforeAll hooks on a loaded machine).
+          hookTimeout: 30_000,
         },
       },
       {
