@@ -189,6 +189,9 @@ describe('staking across set changes, five validator processes and a full node',
     const twin = await startNode(await initTwinHome(devnet, fifth.home));
     extra.push(twin);
     const found = await waitForEvidence(devnet.url(0), fifth.address);
+    await waitFor('every node at the evidence block', async () =>
+      (await Promise.all(running().map(height))).every((h) => h >= found.height),
+    );
     for (const url of running()) {
       expect(await evidenceAt(url, found.height)).toContainEqual(
         expect.objectContaining({ validator: fifth.address, hash: found.hash }),
@@ -308,18 +311,20 @@ describe('staking across set changes, five validator processes and a full node',
   });
 
   it('a new full node syncs from height 1 across every set change and reaches the same head', {
-    timeout: 180_000,
+    timeout: 240_000,
   }, async () => {
     const home = await initJoiningHome(devnet, 'full', 2);
     const target = await height(devnet.url(1));
     const full = await startNode(home);
     extra.push(full);
-    // Synced: past the head it was started at, and following the chain (no longer syncing).
     await waitFor(
       'the full node at the head',
-      async () =>
-        (await height(full.rpcUrl)) >= target + 2 && (await rpc(full.rpcUrl, 'eth_syncing')) === false,
+      async () => (await height(full.rpcUrl)) >= target + 2,
       120_000,
+    );
+    await waitFor(
+      'the full node no longer syncing',
+      async () => (await rpc(full.rpcUrl, 'eth_syncing')) === false,
     );
     const common = await assertNoFork([...running(), full.rpcUrl]);
     // A full node: it never joined the set.
