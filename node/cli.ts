@@ -23,6 +23,7 @@ import {
   removeDevnet,
   runDevnet,
 } from './devnet.ts';
+import { registerGenesisCommands } from './genesisCli.ts';
 import { homePaths } from './home.ts';
 import { initHome } from './init.ts';
 import { describeValidatorKey, loadValidatorKey } from './keys.ts';
@@ -362,24 +363,8 @@ export function buildProgram(): Command {
       );
     });
 
-  const genesis = program.command('genesis').description('check genesis files');
-  genesis
-    .command('validate <file>')
-    .description('validate a genesis file, listing every problem')
-    .action(async (file: string) => {
-      const g = loadGenesisFile(file);
-      const block = await buildGenesisBlock(g);
-      console.log(
-        `valid: chain id ${g.chainId}, ${g.validators.length} validator(s), ${g.alloc.length} allocation(s), genesis hash ${block.hash}`,
-      );
-    });
-  genesis
-    .command('hash <file>')
-    .description('print the genesis hash (every node loading this file computes the same)')
-    .action(async (file: string) => {
-      console.log((await buildGenesisBlock(loadGenesisFile(file))).hash);
-    });
-
+  // Genesis tooling: new, add-account, gentx, add-validator, collect, validate, hash, install (node/genesisCli.ts).
+  registerGenesisCommands(program);
   // Proof of Attribution: datanet, contribute, model, attribute, earnings (node/attributionCli.ts).
   registerAttributionCommands(program);
   // Staking: stake create-validator, delegate, undelegate, ... (node/stakeCli.ts).

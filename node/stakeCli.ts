@@ -7,13 +7,12 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { type Address, parseAddress } from '../core/address.ts';
 import { bytesToHex, type Hex } from '../core/bytes.ts';
-import { ed25519Sign } from '../core/ed25519.ts';
 import { OpenchainError } from '../core/errors.ts';
 import { validatorAddress } from '../core/validator.ts';
 import { namesOf } from '../rpc/records.ts';
 import {
-  keyBindingMessage,
   STAKING_ADDRESS,
+  signKeyBinding,
   stakingAbi,
   ValidatorStatus,
 } from '../state/modules/staking/index.ts';
@@ -225,7 +224,7 @@ export function registerStakeCommands(program: Command): void {
       const rpc = new Rpc(opts.rpc);
       const signer = signerFrom(opts.privateKey);
       const chainId = BigInt(await rpc.call<Hex>('eth_chainId'));
-      const signature = ed25519Sign(keyBindingMessage(chainId, signer.address), key.secretKey);
+      const signature = signKeyBinding(chainId, signer.address, key.secretKey);
       const data = calldata(STAKING, 'createValidator', [
         bytesToHex(key.pubKey),
         bytesToHex(signature),
