@@ -16,6 +16,23 @@ const CHAIN_ID = '4242';
 /** Several CLI processes per test on a loaded machine. */
 const SLOW = 900_000;
 
+/** `openchain genesis gentx` for the operator `op` with the consensus key of `home`. */
+function gentx(home: string, op: { key: string }, amount: string, out: string, ...extra: string[]) {
+  return cli(
+    'genesis',
+    'gentx',
+    '--home',
+    home,
+    '--amount',
+    amount,
+    '--operator-key',
+    op.key,
+    '--out',
+    out,
+    ...extra,
+  );
+}
+
 function operator() {
   const privateKey = randomBytes(32);
   return { key: bytesToHex(privateKey), address: addressFromPrivateKey(privateKey) };
@@ -63,20 +80,7 @@ describe('genesis tooling', () => {
       const peerIds = inits.map((r) => (JSON.parse(r.stdout) as { peerId: string }).peerId);
       await Promise.all(
         homes.map((home, i) =>
-          cli(
-            'genesis',
-            'gentx',
-            '--home',
-            home,
-            '--amount',
-            `${10 + i}OPEN`,
-            '--operator-key',
-            ops[i]!.key,
-            '--commission',
-            '500',
-            '--out',
-            join(gentxDir, `op${i}.json`),
-          ),
+          gentx(home, ops[i]!, `${10 + i}OPEN`, join(gentxDir, `op${i}.json`), '--commission', '500'),
         ),
       );
       const collected = await cli('genesis', 'collect', gentxDir, '--genesis', genesis);
@@ -138,37 +142,12 @@ describe('genesis tooling', () => {
           cli('init', '--home', home, '--chain-id', CHAIN_ID, '--reward-address', a.address),
         ),
       );
-      const gentx = (home: string, op: { key: string }, out: string, ...extra: string[]) =>
-        cli(
-          'genesis',
-          'gentx',
-          '--home',
-          home,
-          '--amount',
-          '10OPEN',
-          '--operator-key',
-          op.key,
-          '--out',
-          join(root, out),
-          ...extra,
-        );
       await Promise.all([
-        gentx(homeA, a, 'a.json', '--moniker', 'alpha'),
-        gentx(homeA, b, 'same-key.json', '--moniker', 'beta'),
-        gentx(homeB, a, 'same-operator.json', '--moniker', 'gamma'),
-        gentx(homeB, b, 'other-chain.json', '--chain-id', '4243'),
-        cli(
-          'genesis',
-          'gentx',
-          '--home',
-          homeB,
-          '--amount',
-          '101OPEN',
-          '--operator-key',
-          b.key,
-          '--out',
-          join(root, 'too-much.json'),
-        ),
+        gentx(homeA, a, '10OPEN', join(root, 'a.json'), '--moniker', 'alpha'),
+        gentx(homeA, b, '10OPEN', join(root, 'same-key.json'), '--moniker', 'beta'),
+        gentx(homeB, a, '10OPEN', join(root, 'same-operator.json'), '--moniker', 'gamma'),
+        gentx(homeB, b, '10OPEN', join(root, 'other-chain.json'), '--chain-id', '4243'),
+        gentx(homeB, b, '101OPEN', join(root, 'too-much.json')),
       ]);
       await cli('genesis', 'add-validator', join(root, 'a.json'), '--genesis', genesis);
 
