@@ -19,7 +19,7 @@ import { homePaths } from './home.ts';
 import { installGenesis } from './homeGenesis.ts';
 import { genesisInput } from './init.ts';
 import { loadValidatorKey } from './keys.ts';
-import { addressArg, amountArg, signerFrom } from './moduleClient.ts';
+import { addressArg, amountArg, bps, signerFrom } from './moduleClient.ts';
 
 const DEFAULT_FILE = 'genesis.json';
 
@@ -27,12 +27,6 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
   return n;
-}
-
-function bps(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 10_000)
-    throw new InvalidArgumentError('expected basis points: an integer from 0 to 10000');
-  return Number(value);
 }
 
 function isoTime(value: string): Date {
@@ -117,7 +111,12 @@ export function registerGenesisCommands(program: Command): void {
     .requiredOption('--home <dir>', 'node home whose consensus key the validator uses')
     .requiredOption('--amount <amount>', 'self-bond, wei or e.g. 100OPEN (a whole number of OPEN)', amountArg)
     .requiredOption('--operator-key <hex>', "the operator account's secp256k1 private key")
-    .option('--commission <bps>', 'commission in basis points (at most 1000 for a genesis validator)', bps, 0)
+    .option(
+      '--commission <bps>',
+      'commission in basis points (at most 1000 for a genesis validator)',
+      bps('--commission'),
+      0,
+    )
     .option('--moniker <name>', "validator name (default: the home's moniker)")
     .option('--chain-id <id>', "chain id (default: the home's genesis)", positiveInt)
     .option('--out <file>', 'where to write the statement (default: HOME/gentx.json)')

@@ -22,6 +22,7 @@ import { loadValidatorKey, type ValidatorKey } from './keys.ts';
 import {
   addressArg,
   amountArg,
+  bps,
   calldata,
   finish,
   type ModuleTarget,
@@ -145,14 +146,6 @@ async function describeDelegator(rpc: Rpc, who: Address) {
 
 // ---------------------------------------------------------------------------------------------
 // Arguments and sending
-
-function bps(what: string) {
-  return (value: string) => {
-    if (!/^\d+$/.test(value) || Number(value) > 10_000)
-      throw new InvalidArgumentError(`${what} is in basis points: an integer from 0 to 10000`);
-    return Number(value);
-  };
-}
 
 function positive(amount: string): bigint {
   const value = amountArg(amount);
