@@ -25,6 +25,15 @@ export const DEFAULT_PARAMS: GenesisInput['params'] = {
     maxLoraDepth: 4,
     loraBaseShareBps: 2_000,
     challengeWindowSeconds: 7 * 86_400,
+    revealWindowBlocks: 64,
+    possessionSamples: 2,
+    // A week of one-second blocks.
+    reviewWindowBlocks: 604_800,
+    minContributorsBps: 1_000,
+    minValidatorsBps: 100,
+    minFeePerInference: '1000000000',
+    // 10^12 OPEN.
+    maxModelFee: (10n ** 30n).toString(),
   },
 };
 

@@ -3,8 +3,10 @@
 import { z } from 'zod';
 import { isAddress, parseAddress } from '../core/address.ts';
 import { isHex } from '../core/bytes.ts';
+import { attributionParams } from '../state/modules/attribution/params.ts';
 import { LIMITS } from '../state/modules/staking/records.ts';
 import { GENESIS_MAX_COMMISSION_BPS } from '../state/modules/staking/validators.ts';
+import { paramSetSchema } from './paramSet.ts';
 import { stakingSchema } from './staking.ts';
 
 const MAX_U256 = 2n ** 256n - 1n;
@@ -45,15 +47,7 @@ const safeInt = (min: number, max: number) => z.number().int('expected an intege
 export const MAX_BLOCK_TX_BYTES = 48 * 1024 * 1024;
 
 /** The attribution module's parameters (state/modules/attribution/params.ts, docs/attribution.md). */
-export const attributionParamsSchema = z.strictObject({
-  chunkSize: safeInt(16, 65_536),
-  minSpanLength: safeInt(1, 65_536),
-  maxOutputBytes: safeInt(1, 16 * 1024 * 1024),
-  maxSpansPerRecord: safeInt(1, 4_096),
-  maxLoraDepth: safeInt(0, 32),
-  loraBaseShareBps: safeInt(0, 10_000),
-  challengeWindowSeconds: safeInt(0, 10 * 365 * 86_400),
-});
+export const attributionParamsSchema = paramSetSchema(attributionParams);
 
 export const paramsSchema = z.strictObject({
   blockGasLimit: uint(MAX_U64, 'blockGasLimit').refine(

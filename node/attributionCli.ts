@@ -15,7 +15,6 @@ import {
   buildIndex,
   type ContributionFile,
   chunkFile,
-  contributionCalldata,
   inferenceCalldata,
 } from '../prover/index.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../state/modules/attribution/abi.ts';
@@ -40,8 +39,10 @@ import {
   withSigner,
 } from './moduleClient.ts';
 
+import { registerContributions } from './register.ts';
+
 const ROLE_NAMES = ['modelOwner', 'baseModelOwner', 'contributor', 'validator', 'treasury'] as const;
-const STATUS_NAMES = ['pending', 'accepted', 'rejected', 'flagged'] as const;
+const STATUS_NAMES = ['pending', 'accepted', 'rejected', 'flagged', 'withdrawn', 'displaced'] as const;
 const POLICY_NAMES = ['open', 'curated'] as const;
 
 const ATTRIBUTION: ModuleTarget = { address: ATTRIBUTION_ADDRESS, abi: attributionAbi };
@@ -257,7 +258,7 @@ export function registerAttributionCommands(program: Command): void {
     program
       .command('contribute <files...>')
       .description(
-        'register files as contributions to a Datanet: each is split into chunks, its chunk root computed locally and registered (with the bond the Datanet asks)',
+        'register files as contributions to a Datanet: each is split into chunks and its chunk root computed locally, committed to, and revealed a few blocks later with the chunks the chain draws as proof of possession (and the bond the Datanet asks)',
       )
       .requiredOption('--datanet <id>', 'Datanet to contribute to', id('datanet id'))
       .option(
@@ -278,28 +279,30 @@ export function registerAttributionCommands(program: Command): void {
         if (content.length === 0)
           throw new OpenchainError('USAGE', `${path} is empty: empty content cannot be registered`);
         const uri = `${opts.uriPrefix}${basename(path)}`;
-        const { data, file } = contributionCalldata({
-          datanetId: opts.datanet,
-          content,
-          chunkSize: p.chunkSize,
-          uri,
-        });
+        const file = chunkFile(content, p.chunkSize);
         const existing = await view<bigint>(rpc, 'contributionByRoot', [file.chunkRoot]);
         if (existing !== 0n)
           throw new OpenchainError(
             'DUPLICATE_CONTENT',
-            `${path} is already registered as contribution ${existing} (the same content is accepted once, from its first submitter)`,
+            `${path} is already registered as contribution ${existing} (the same content is accepted once, from its earliest commit)`,
           );
         const twin = seen.get(file.chunkRoot);
         if (twin) throw new OpenchainError('DUPLICATE_CONTENT', `${path} has the same content as ${twin}`);
         seen.set(file.chunkRoot, path);
-        return { path, uri, data, file };
+        return { path, uri, content, file };
       }),
     );
-    const sent = await sendAll(
+    const { reveals: sent } = await registerContributions(
       rpc,
       signer,
-      prepared.map((f) => ({ data: f.data, value: d.bond, what: `contribution of ${f.path}` })),
+      prepared.map((f) => ({
+        datanetId: opts.datanet,
+        content: f.content,
+        chunkSize: p.chunkSize,
+        uri: f.uri,
+        what: f.path,
+      })),
+      d.bond,
       opts.timeout * 1000,
     );
     finish(

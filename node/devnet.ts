@@ -19,6 +19,8 @@ export const DEVNET_DEFAULTS = {
   validators: 4,
   accounts: 10,
   balance: 10_000n * OPEN,
+  /** Each validator operator's spendable balance besides its self-bond: gas for `openchain stake …`. */
+  operatorBalance: 100n * OPEN,
   basePort: 8545,
   p2pBasePort: 26656,
   metricsBasePort: 9615,
@@ -27,7 +29,16 @@ export const DEVNET_DEFAULTS = {
 const manifestSchema = z.object({
   chainId: z.number(),
   mnemonic: z.string(),
-  nodes: z.array(z.object({ name: z.string(), home: z.string(), rpcUrl: z.string(), p2p: z.string() })),
+  nodes: z.array(
+    z.object({
+      name: z.string(),
+      home: z.string(),
+      rpcUrl: z.string(),
+      p2p: z.string(),
+      /** The account that operates the node's validator (its self-bond, rewards, `stake` commands). */
+      operator: z.object({ address: z.string(), privateKey: z.string() }),
+    }),
+  ),
   accounts: z.array(z.object({ address: z.string(), privateKey: z.string() })),
   /** Absent in devnets written before the devnet had a treasury (their treasury is the zero address). */
   treasury: z.object({ address: z.string(), privateKey: z.string() }).optional(),
@@ -62,8 +73,9 @@ export async function createDevnet(opts: DevnetOptions): Promise<DevnetManifest>
   const metricsBase = opts.metricsBasePort ?? DEVNET_DEFAULTS.metricsBasePort;
   if (existsSync(manifestPath(dir)))
     throw new OpenchainError('DEVNET_EXISTS', `${dir} already holds a devnet`);
-  // Dev accounts are funded; the next n derived accounts receive the validators' fees, the one after
-  // is the treasury (a key the user holds, so treasury income is visible and spendable, not burned).
+  // Dev accounts are funded; the next n derived accounts operate the validators: their self-bond is
+  // staked at genesis, and they hold operatorBalance besides, so they can pay for `stake` commands.
+  // The one after is the treasury (a key the user holds, so treasury income is visible, not burned).
   const derived = devAccounts(count + n + 1);
   const funded = derived.slice(0, count);
   const treasury = derived[count + n]!;
@@ -77,8 +89,11 @@ export async function createDevnet(opts: DevnetOptions): Promise<DevnetManifest>
   }));
   const genesis = makeGenesis({
     chainId: DEV_CHAIN_ID,
-    alloc: funded.map((a) => ({ address: a.address, balance: DEVNET_DEFAULTS.balance })),
     treasury: treasury.address,
+    alloc: [
+      ...funded.map((a) => ({ address: a.address, balance: DEVNET_DEFAULTS.balance })),
+      ...nodes.map((v) => ({ address: v.reward.address, balance: DEVNET_DEFAULTS.operatorBalance })),
+    ],
     validators: nodes.map((v) => ({ name: v.name, key: v.key, power: 10n, rewardAddress: v.reward.address })),
   });
   const manifest: DevnetManifest = {
@@ -108,6 +123,7 @@ export async function createDevnet(opts: DevnetOptions): Promise<DevnetManifest>
       home: v.home,
       rpcUrl: `http://${hostOf(i)}:${rpcBase + i}`,
       p2p: addresses[i]!,
+      operator: v.reward,
     });
   }
   // Every node bootstraps from all the others, which needs every peer id first.
@@ -260,6 +276,12 @@ export function devnetBanner(manifest: DevnetManifest): string {
     `Funded accounts (${DEVNET_DEFAULTS.balance / OPEN} OPEN each; mnemonic "${manifest.mnemonic}"):`,
     ...manifest.accounts.map(
       (a, i) => `  (${i}) ${toChecksumAddress(a.address as Address)}  private key ${a.privateKey}`,
+    ),
+    '',
+    `Validator operators (self-bond staked, ${DEVNET_DEFAULTS.operatorBalance / OPEN} OPEN each for gas; openchain stake … --private-key):`,
+    ...manifest.nodes.map(
+      (n) =>
+        `  ${n.name}  ${toChecksumAddress(n.operator.address as Address)}  private key ${n.operator.privateKey}`,
     ),
     '',
     ...(manifest.treasury

@@ -2,7 +2,7 @@
 // JSON-RPC client (fetch, no client library), the signing account, views through eth_call,
 // EIP-1559 transactions signed locally with core/tx.ts and their receipts with the module's events
 // decoded, JSON output, and the common options (--rpc, --private-key, --timeout). A failed
-// transaction prints its receipt's failureReason and exits 1.
+// transaction prints its receipt's errorCode and failureReason ("CODE: message") and exits 1.
 import { type Command, InvalidArgumentError } from 'commander';
 import { type Abi, AbiEvent, AbiFunction } from 'ox';
 import { type Address, addressFromPrivateKey, parseAddress } from '../core/address.ts';
@@ -30,6 +30,7 @@ interface RpcReceipt {
   readonly effectiveGasPrice: Hex;
   readonly status: Hex;
   readonly failureReason?: string;
+  readonly errorCode?: string;
   readonly logs: readonly { address: string; topics: Hex[]; data: Hex }[];
 }
 
@@ -194,6 +195,7 @@ export interface SentTx {
   readonly blockNumber: number;
   readonly gasUsed: string;
   readonly status: 'success' | 'failed';
+  readonly errorCode?: string;
   readonly failureReason?: string;
   readonly events: DecodedEvent[];
 }
@@ -287,7 +289,12 @@ async function waitForReceipt(rpc: Rpc, module: ModuleTarget, hash: Hex, timeout
         blockNumber: Number(receipt.blockNumber),
         gasUsed: BigInt(receipt.gasUsed).toString(),
         status: ok ? 'success' : 'failed',
-        ...(ok ? {} : { failureReason: receipt.failureReason ?? 'unknown' }),
+        ...(ok
+          ? {}
+          : {
+              errorCode: receipt.errorCode ?? 'UNKNOWN',
+              failureReason: receipt.failureReason ?? 'unknown',
+            }),
         events: moduleEvents(module, receipt),
       };
     }
@@ -326,7 +333,7 @@ export function txSummary(s: SentTx) {
     blockNumber: s.blockNumber,
     gasUsed: s.gasUsed,
     status: s.status,
-    ...(s.failureReason !== undefined ? { failureReason: s.failureReason } : {}),
+    ...(s.status === 'failed' ? { errorCode: s.errorCode, failureReason: s.failureReason } : {}),
   };
 }
 

@@ -13,12 +13,15 @@ import { proveSpan, type SpanProof } from './proofs.ts';
 import { type FoundSpan, findSpans } from './spans.ts';
 
 export { ATTRIBUTION_ADDRESS, attributionAbi } from '../state/modules/attribution/abi.ts';
+export { contributionCommitment, possessionIndices } from '../state/modules/attribution/possession.ts';
 export {
   type ChunkedFile,
   type ContributionCall,
+  type ContributionCommit,
   chunkFile,
-  contributionCalldata,
+  commitCalldata,
   inferenceCalldata,
+  revealCalldata,
 } from './calldata.ts';
 export { buildIndex, type ContributionFile, CorpusIndex, type Occurrence } from './corpus.ts';
 export { proveSpan, type SpanProof } from './proofs.ts';

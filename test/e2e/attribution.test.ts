@@ -263,7 +263,8 @@ describe('Proof of Attribution on a four-validator devnet', () => {
           address: ATTRIBUTION_ADDRESS,
           fromBlock: '0x1',
           toBlock: 'latest',
-          topics: [null, null, topicOf(bob.address)],
+          // RewardPaid only: bob's own ContributionCommitted names him (as sender) in topic 2 too.
+          topics: [REWARD_PAID, null, topicOf(bob.address)],
         },
       ]);
       return {

@@ -7,14 +7,7 @@ import { AbiFunction } from 'ox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Address, addressFromPrivateKey } from '../../core/address.ts';
 import { hexToBytes, utf8ToBytes } from '../../core/bytes.ts';
-import {
-  buildIndex,
-  contributionCalldata,
-  findSpans,
-  inferenceCalldata,
-  proveSpan,
-  type SpanProof,
-} from '../../prover/index.ts';
+import { buildIndex, findSpans, inferenceCalldata, proveSpan, type SpanProof } from '../../prover/index.ts';
 import { transfer } from '../../state/accounts.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../../state/modules/attribution/abi.ts';
 import { AbiDecodeError, decodeArgs } from '../../state/modules/attribution/calldata.ts';
@@ -32,15 +25,14 @@ const OUTPUT = utf8ToBytes(`The model said: ${TEXT.slice(5, 75)} and nothing els
 let h: AttributionHarness;
 let spans: SpanProof[];
 let fee: bigint;
+let reveal: Uint8Array;
+let commitment: Uint8Array;
 
 beforeAll(async () => {
   h = await AttributionHarness.open();
   await h.send(alice, 'createDatanet', ['open', '', '', Policy.open, 0n]);
   const content = utf8ToBytes(TEXT);
-  const sent = await h.sendData(
-    bob,
-    hexToBytes(contributionCalldata({ datanetId: 1n, content, chunkSize: 16 }).data),
-  );
+  const sent = await h.contribute(bob, 1n, content);
   const id = AttributionHarness.idFrom(sent, 'ContributionAdded', 'contributionId');
   await h.send(alice, 'registerModel', [
     'm',
@@ -55,6 +47,12 @@ beforeAll(async () => {
   spans = findSpans(index, OUTPUT, 8).map((s) => proveSpan(index, s));
   expect(spans.length).toBeGreaterThan(0);
   fee = h.view('modelFee', [1n, OUTPUT.length]) as bigint;
+  // A live commitment of erin's (the fuzzed sender), so that mutated reveals reach the samples.
+  const other = utf8ToBytes(`${TEXT} A second file, committed to and never revealed.`);
+  const pending = await h.commit(erin, other);
+  await h.advance(2);
+  reveal = h.revealData(pending, 1n, other);
+  commitment = h.calldata('commitContribution', [pending.commitment]);
 }, 60_000);
 afterAll(() => h.close());
 
@@ -119,6 +117,8 @@ describe('fuzz: attribution calldata', () => {
       ]),
       h.calldata('approveContribution', [1n]),
       h.calldata('withdrawBond', [1n]),
+      reveal,
+      commitment,
     ];
     const selectors = functions.map((fn) => hexToBytes(AbiFunction.getSelector(fn)));
     const withSelector = fc

@@ -3,7 +3,8 @@ import { decodeFunctionResult, encodeFunctionData } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '../../core/bytes.ts';
 import { signTx } from '../../core/tx.ts';
-import { contributionCalldata } from '../../prover/index.ts';
+import { Rpc, signerFrom } from '../../node/moduleClient.ts';
+import { registerContributions } from '../../node/register.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../../state/modules/attribution/abi.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
 
@@ -52,12 +53,10 @@ describe('open_ attribution methods', () => {
         args: ['docs', 'ipfs://d', 'CC-BY', 0, 0n],
       }),
     );
-    const { data } = contributionCalldata({
-      datanetId: 1n,
-      content: new TextEncoder().encode('the quick brown fox '.repeat(20)),
-      chunkSize: 256,
-    });
-    await send(data);
+    const content = new TextEncoder().encode('the quick brown fox '.repeat(20));
+    const signer = signerFrom(t.accounts[0]!.privateKey);
+    const file = { datanetId: 1n, content, chunkSize: 256, what: 'fox' };
+    await registerContributions(new Rpc(t.url), signer, [file], 0n, 60_000);
   });
 
   afterAll(() => t.stop());

@@ -33,7 +33,18 @@ export type AttributionErrorCode =
   | 'DATANET_NOT_USED'
   | 'BAD_CHUNK'
   | 'INVALID_PROOF'
-  | 'OUTPUT_MISMATCH';
+  | 'OUTPUT_MISMATCH'
+  // Registration, floors and consent (docs/attribution.md).
+  | 'NO_COMMITMENT'
+  | 'DUPLICATE_COMMITMENT'
+  | 'REVEAL_TOO_EARLY'
+  | 'REVEAL_WINDOW_CLOSED'
+  | 'BAD_POSSESSION_PROOF'
+  | 'SPLIT_BELOW_FLOOR'
+  | 'FEE_TOO_LOW'
+  | 'FEE_TOO_HIGH'
+  | 'ADAPTER_NOT_ALLOWED'
+  | 'DATANET_NOT_ALLOWED';
 
 export class AttributionError extends ModuleError {
   declare readonly code: AttributionErrorCode;

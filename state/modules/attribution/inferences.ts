@@ -3,6 +3,7 @@
 import type { Address } from '../../../core/address.ts';
 import { bytesToHex } from '../../../core/bytes.ts';
 import { sha256 } from '../../../core/hash.ts';
+import { addBlockIncome, STAKING_ADDRESS } from '../staking/index.ts';
 import type { Call } from './call.ts';
 import { AttributionError } from './errors.ts';
 import { emit } from './events.ts';
@@ -17,11 +18,17 @@ import {
   addEarnings,
   nextId,
   readModelStats,
-  readValidatorSet,
   requireModel,
   writeInference,
   writeModelStats,
 } from './store.ts';
+
+/**
+ * The validators' share goes to the staking module as one recipient, which pays it at the end of
+ * the block with the block's fees: to the signers of its last commit by power, each validator's
+ * commission first, then its delegators pro rata (docs/staking.md "Rewards").
+ */
+const VALIDATORS = [{ rewardAddress: STAKING_ADDRESS, power: 1n }];
 
 export interface RecordInference {
   readonly modelId: bigint;
@@ -64,9 +71,8 @@ export function recordInference(call: Call, args: RecordInference): void {
     fee,
     split: model.split,
     lineage: lineageOwners(models),
-    loraBaseShareBps: params.loraBaseShareBps,
     contributions: byContribution,
-    validators: readValidatorSet(state),
+    validators: VALIDATORS,
     treasury: ctx.block.params.treasury,
   });
   pay(call, payouts, byContribution);
@@ -159,6 +165,11 @@ function pay(call: Call, payouts: readonly Payout[], contributions: readonly Att
     credits.set(p.recipient, (credits.get(p.recipient) ?? 0n) + p.amount);
   }
   payOutOfModule(ctx.state, total, credits);
+  const toValidators = payouts.reduce((sum, p) => (p.role === Role.validator ? sum + p.amount : sum), 0n);
+  if (toValidators > 0n) {
+    ctx.useGas(GAS.read + GAS.write);
+    addBlockIncome(ctx.state, toValidators);
+  }
 
   // One update per contribution, contributor and Datanet, in ascending key order.
   const datanetOf = new Map(contributions.map((c) => [c.id, c.datanetId]));

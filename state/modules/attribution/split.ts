@@ -44,9 +44,16 @@ export function apportion(total: bigint, weights: readonly bigint[]): bigint[] {
 export interface SplitInput {
   readonly fee: bigint;
   readonly split: FeeSplit;
-  /** The model first, then its base model, and so on: each owner passes loraBaseShareBps of what it gets upward. */
-  readonly lineage: readonly { readonly modelId: bigint; readonly owner: Address }[];
-  readonly loraBaseShareBps: number;
+  /**
+   * The model first, then its base model, and so on. The model passes baseShareBps of the whole fee
+   * to its base model (out of its owner share, which registration makes at least that large); each
+   * base model passes its own baseShareBps of what it receives further up.
+   */
+  readonly lineage: readonly {
+    readonly modelId: bigint;
+    readonly owner: Address;
+    readonly baseShareBps: number;
+  }[];
   /** Attributed contributions in ascending id order, each with its attributed output bytes (> 0). */
   readonly contributions: readonly {
     readonly id: bigint;
@@ -61,8 +68,7 @@ export interface SplitInput {
 /**
  * Who is paid what for one inference, in a fixed order (owners up the lineage, contributors,
  * validators, treasury), without zero amounts. The amounts always sum to `fee`: the four shares
- * come from apportion(); the owner share is passed up the lineage with the base model's part
- * rounded down; contributors and validators split theirs with apportion(). A share nobody can
+ * come from apportion(); the base models' part comes out of the owner share, rounded down; contributors and validators split theirs with apportion(). A share nobody can
  * receive (no output byte attributed, no validator power) goes to the treasury.
  */
 export function planPayouts(input: SplitInput): Payout[] {
@@ -81,7 +87,10 @@ export function planPayouts(input: SplitInput): Payout[] {
   let rest = owner;
   input.lineage.forEach((m, depth) => {
     const isRoot = depth === input.lineage.length - 1;
-    const passed = isRoot ? 0n : (rest * BigInt(input.loraBaseShareBps)) / BPS;
+    const from = depth === 0 ? input.fee : rest;
+    // Never more than the owner share, whatever the record says (registration keeps it within).
+    const cut = (from * BigInt(m.baseShareBps)) / BPS;
+    const passed = isRoot ? 0n : cut < rest ? cut : rest;
     pay(depth === 0 ? Role.modelOwner : Role.baseModelOwner, m.modelId, m.owner, rest - passed);
     rest = passed;
   });

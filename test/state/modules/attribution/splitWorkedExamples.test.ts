@@ -50,11 +50,10 @@ describe('planPayouts', () => {
     fee: 1_000n,
     split: { ownerBps: 5_000, contributorsBps: 3_000, validatorsBps: 1_000, treasuryBps: 1_000 },
     lineage: [
-      { modelId: 3n, owner: ADAPTER_OWNER },
-      { modelId: 2n, owner: BASE_OWNER },
-      { modelId: 1n, owner: ROOT_OWNER },
+      { modelId: 3n, owner: ADAPTER_OWNER, baseShareBps: 1_000 },
+      { modelId: 2n, owner: BASE_OWNER, baseShareBps: 2_000 },
+      { modelId: 1n, owner: ROOT_OWNER, baseShareBps: 0 },
     ],
-    loraBaseShareBps: 2_000,
     contributions: [
       { id: 4n, contributor: BOB, bytes: 2 },
       { id: 9n, contributor: CAROL, bytes: 1 },
@@ -68,7 +67,8 @@ describe('planPayouts', () => {
   };
 
   it('pays owners up the lineage, contributors by bytes, validators by power, then the treasury', () => {
-    // Owner share 500: the adapter keeps 400 and passes 100; its base keeps 80, passes 20 to the root.
+    // Owner share 500: the adapter passes 10% of the whole fee (100) and keeps 400; its base keeps 80
+    // and passes 20% of its 100 (20) to the root.
     // Contributors 300 by bytes 2:1; validators 100 by power 1:3:0 (nothing for 0); treasury 100.
     expect(planPayouts(base)).toEqual([
       { role: Role.modelOwner, refId: 3n, recipient: ADAPTER_OWNER, amount: 400n },
@@ -87,14 +87,14 @@ describe('planPayouts', () => {
       { role: Role.modelOwner, refId: 3n, recipient: ADAPTER_OWNER, amount: 500n },
       { role: Role.treasury, refId: 0n, recipient: TREASURY, amount: 500n },
     ]);
-    // 333 owner units: 20% is 66.6, so the base gets 66 and the adapter 267.
+    // A fee of 333: 10% is 33.3, so the base gets 33 and the adapter the other 300.
     const odd = planPayouts({
       ...base,
       fee: 333n,
       split: { ownerBps: 10_000, contributorsBps: 0, validatorsBps: 0, treasuryBps: 0 },
       lineage: base.lineage.slice(0, 2),
     });
-    expect(odd.map((p) => p.amount)).toEqual([267n, 66n]);
+    expect(odd.map((p) => p.amount)).toEqual([300n, 33n]);
   });
 
   it('sends the shares nobody can receive to the treasury', () => {
@@ -111,7 +111,7 @@ describe('planPayouts', () => {
     const payouts = planPayouts({
       ...base,
       split: { ownerBps: 10_000, contributorsBps: 0, validatorsBps: 0, treasuryBps: 0 },
-      loraBaseShareBps: 0,
+      lineage: base.lineage.map((m) => ({ ...m, baseShareBps: 0 })),
     });
     expect(payouts).toEqual([{ role: Role.modelOwner, refId: 3n, recipient: ADAPTER_OWNER, amount: 1_000n }]);
   });
