@@ -70,6 +70,7 @@ export async function buildGenesisBlock(g: Genesis): Promise<GenesisBlock> {
         consensusKey: hexToBytes(v.pubKey),
         selfBond: v.power * g.staking.params.powerReduction,
         moniker: v.name,
+        commissionBps: v.commissionBps,
       },
       Date.parse(g.genesisTime),
     );

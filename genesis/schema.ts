@@ -5,6 +5,7 @@ import { isAddress, parseAddress } from '../core/address.ts';
 import { isHex } from '../core/bytes.ts';
 import { attributionParams } from '../state/modules/attribution/params.ts';
 import { LIMITS } from '../state/modules/staking/records.ts';
+import { GENESIS_MAX_COMMISSION_BPS } from '../state/modules/staking/validators.ts';
 import { paramSetSchema } from './paramSet.ts';
 import { stakingSchema } from './staking.ts';
 
@@ -91,19 +92,34 @@ export const validatorSchema = z.strictObject({
   pubKey: ed25519Key,
   power: uint(MAX_U64, 'power').refine((n) => n > 0n, 'power must be positive'),
   rewardAddress: address,
+  /**
+   * Commission in basis points, from a gentx statement; absent means 0 (files written before
+   * statements carried one hash as they did). At most the genesis validators' maximum, 10%.
+   */
+  commissionBps: safeInt(0, GENESIS_MAX_COMMISSION_BPS).optional(),
 });
 
+const genesisFields = {
+  chainId: safeInt(1, Number.MAX_SAFE_INTEGER),
+  genesisTime: z.iso.datetime({ message: 'expected an ISO-8601 UTC time, e.g. "2026-01-01T00:00:00Z"' }),
+  params: paramsSchema,
+  alloc: z.array(allocSchema),
+  validators: z.array(validatorSchema).min(1, 'at least one validator is required'),
+  staking: stakingSchema,
+};
+
 export const genesisSchema = z
-  .strictObject({
-    chainId: safeInt(1, Number.MAX_SAFE_INTEGER),
-    genesisTime: z.iso.datetime({ message: 'expected an ISO-8601 UTC time, e.g. "2026-01-01T00:00:00Z"' }),
-    params: paramsSchema,
-    alloc: z.array(allocSchema),
-    validators: z.array(validatorSchema).min(1, 'at least one validator is required'),
-    staking: stakingSchema,
-  })
+  .strictObject(genesisFields)
   // Runs even when fields failed to parse, so a file with a type error still shows every other
   // problem; it therefore reads the partly parsed value defensively (see crossFieldProblems).
+  .superRefine((g, ctx) => crossFieldProblems(g, ctx), { when: () => true });
+
+/**
+ * A genesis being written with `openchain genesis new/add-account/add-validator`: every check of a
+ * genesis except that it has a validator yet. A node only ever loads genesisSchema.
+ */
+export const genesisDraftSchema = z
+  .strictObject({ ...genesisFields, validators: z.array(validatorSchema) })
   .superRefine((g, ctx) => crossFieldProblems(g, ctx), { when: () => true });
 
 type Ctx = z.core.$RefinementCtx;

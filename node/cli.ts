@@ -2,6 +2,7 @@
 // tests call directly; user errors (OpenchainError) print one clear message and exit 1.
 
 import { randomBytes } from 'node:crypto';
+import { isIPv4 } from 'node:net';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type Address, addressFromPrivateKey, parseAddress } from '../core/address.ts';
 import { bytesToHex } from '../core/bytes.ts';
@@ -22,7 +23,9 @@ import {
   loadDevnet,
   removeDevnet,
   runDevnet,
+  testnetInstructions,
 } from './devnet.ts';
+import { registerGenesisCommands } from './genesisCli.ts';
 import { homePaths } from './home.ts';
 import { initHome } from './init.ts';
 import { describeValidatorKey, loadValidatorKey } from './keys.ts';
@@ -81,14 +84,24 @@ function untilSignal(stop: () => Promise<void>): void {
   process.on('SIGTERM', onSignal);
 }
 
+function ipv4List(value: string): string[] {
+  const hosts = value.split(',').map((h) => h.trim());
+  const bad = hosts.filter((h) => !isIPv4(h));
+  if (bad.length > 0)
+    throw new InvalidArgumentError(
+      `expected IPv4 addresses (the nodes listen on and dial them): ${bad.map((h) => `"${h}"`).join(', ')}`,
+    );
+  return hosts;
+}
+
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
 /** The options `devnet` and `dev` share: where the homes go, how many, and their ports. */
-function withDevnetOptions(command: Command): Command {
+function withDevnetOptions(command: Command, dir = 'devnet'): Command {
   return command
-    .option('--dir <dir>', 'devnet directory', 'devnet')
+    .option('--dir <dir>', 'directory of the homes', dir)
     .option(
       '--validators <n>',
       'number of validators (when creating)',
@@ -303,6 +316,30 @@ export function buildProgram(): Command {
 
   withDevnetOptions(
     program
+      .command('testnet')
+      .description(
+        'write the homes of a testnet across machines: N validators spread round-robin over --hosts, one genesis, each bootstrapping from the others at their host addresses',
+      ),
+    'testnet',
+  )
+    .requiredOption(
+      '--hosts <list>',
+      'comma-separated IPv4 addresses of the machines, e.g. 10.0.0.1,10.0.0.2',
+      ipv4List,
+    )
+    .action(async (opts) => {
+      const hosts = opts.hosts as string[];
+      const options = devnetOptions(opts);
+      const n = options.validators ?? DEVNET_DEFAULTS.validators;
+      const manifest = await createDevnet({
+        ...options,
+        hosts: Array.from({ length: n }, (_, i) => hosts[i % hosts.length]!),
+      });
+      console.log(testnetInstructions(manifest, options.dir));
+    });
+
+  withDevnetOptions(
+    program
       .command('dev')
       .description(
         'create (if needed) and run a local devnet, each node its own process, printing RPC URLs and funded dev keys',
@@ -362,24 +399,8 @@ export function buildProgram(): Command {
       );
     });
 
-  const genesis = program.command('genesis').description('check genesis files');
-  genesis
-    .command('validate <file>')
-    .description('validate a genesis file, listing every problem')
-    .action(async (file: string) => {
-      const g = loadGenesisFile(file);
-      const block = await buildGenesisBlock(g);
-      console.log(
-        `valid: chain id ${g.chainId}, ${g.validators.length} validator(s), ${g.alloc.length} allocation(s), genesis hash ${block.hash}`,
-      );
-    });
-  genesis
-    .command('hash <file>')
-    .description('print the genesis hash (every node loading this file computes the same)')
-    .action(async (file: string) => {
-      console.log((await buildGenesisBlock(loadGenesisFile(file))).hash);
-    });
-
+  // Genesis tooling: new, add-account, gentx, add-validator, collect, validate, hash, install (node/genesisCli.ts).
+  registerGenesisCommands(program);
   // Proof of Attribution: datanet, contribute, model, attribute, earnings (node/attributionCli.ts).
   registerAttributionCommands(program);
   // Staking: stake create-validator, delegate, undelegate, ... (node/stakeCli.ts).

@@ -2,7 +2,7 @@
 // runs every node as its own process with its log in its home (`npm start`).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { type Address, toChecksumAddress } from '../core/address.ts';
@@ -227,6 +227,39 @@ export function removeDevnet(dir: string): void {
   for (const node of manifest.nodes) rmSync(homePaths(node.home).root, { recursive: true, force: true });
   rmSync(manifestPath(resolved), { force: true });
   mkdirSync(resolved, { recursive: true });
+}
+
+/**
+ * `openchain testnet`: what to copy where. Node i's home goes to its host (the address it listens
+ * on), where `openchain start --home` runs it; its peers dial it at that address.
+ */
+export function testnetInstructions(manifest: DevnetManifest, dir: string): string {
+  const byHost = new Map<string, DevnetManifest['nodes']>();
+  for (const node of manifest.nodes) {
+    const host = new URL(node.rpcUrl).hostname;
+    byHost.set(host, [...(byHost.get(host) ?? []), node]);
+  }
+  const lines = [
+    `testnet written to ${resolve(dir)}: ${manifest.nodes.length} validator(s), chain id ${manifest.chainId}`,
+    '',
+    'Copy each home to its host and start it there (each host needs openchain installed):',
+  ];
+  for (const [host, nodes] of byHost) {
+    lines.push('', `  on ${host}:`);
+    for (const n of nodes) {
+      const name = basename(n.home);
+      const p2pPort = n.p2p.split('/')[4];
+      lines.push(
+        `    rsync -a ${n.home}/ ${host}:openchain/${name}/`,
+        `    ssh ${host} openchain start --home openchain/${name}    # p2p TCP ${p2pPort} must be reachable from the other hosts; RPC ${n.rpcUrl}`,
+      );
+    }
+  }
+  lines.push(
+    '',
+    `Each home holds its validator's private key: copy it only to its own host. The funded accounts are the well-known dev accounts (mnemonic "${manifest.mnemonic}"); see ${manifestPath(resolve(dir))}.`,
+  );
+  return lines.join('\n');
 }
 
 export function devnetBanner(manifest: DevnetManifest): string {

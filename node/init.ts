@@ -6,11 +6,12 @@ import { OpenchainError } from '../core/errors.ts';
 import { ensurePrivateDir } from '../core/privateFile.ts';
 import { validatorAddress } from '../core/validator.ts';
 import { DEFAULT_PARAMS, DEFAULT_STAKING } from '../genesis/defaults.ts';
-import { genesisToJson, parseGenesis } from '../genesis/load.ts';
+import { parseGenesis } from '../genesis/load.ts';
 import type { Genesis, GenesisInput } from '../genesis/schema.ts';
 import { loadOrCreateNodeKey, nodeKeyPath } from '../p2p/nodeKey.ts';
 import { type NodeConfigInput, parseConfig } from './config.ts';
 import { homePaths } from './home.ts';
+import { recordGenesis } from './homeGenesis.ts';
 import { generateValidatorKey, type ValidatorKey, writePrivateJson, writeValidatorKey } from './keys.ts';
 
 export interface GenesisValidatorSpec {
@@ -49,11 +50,11 @@ function withSelfBonds(spec: GenesisSpec, powerReduction: bigint): { address: Ad
   return [...alloc].map(([address, balance]) => ({ address, balance }));
 }
 
-/** A validated genesis from a spec (throws GenesisError with every problem if the spec is bad). */
-export function makeGenesis(spec: GenesisSpec): Genesis {
+/** The genesis file a spec describes, with the defaults filled in. */
+export function genesisInput(spec: GenesisSpec): GenesisInput {
   const time = spec.genesisTime ?? new Date();
   const stakingParams = { ...DEFAULT_STAKING.params, ...spec.staking?.params };
-  const input: GenesisInput = {
+  return {
     chainId: spec.chainId,
     // Whole seconds: the genesis time is typed by people and compared across machines.
     genesisTime: new Date(Math.floor(time.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
@@ -73,7 +74,11 @@ export function makeGenesis(spec: GenesisSpec): Genesis {
       rewardsPool: (spec.staking?.rewardsPool ?? BigInt(DEFAULT_STAKING.rewardsPool)).toString(),
     },
   };
-  return parseGenesis(input, 'generated genesis');
+}
+
+/** A validated genesis from a spec (throws GenesisError with every problem if the spec is bad). */
+export function makeGenesis(spec: GenesisSpec): Genesis {
+  return parseGenesis(genesisInput(spec), 'generated genesis');
 }
 
 /**
@@ -93,7 +98,7 @@ export async function writeHome(
   ensurePrivateDir(root);
   ensurePrivateDir(paths.data);
   writePrivateJson(paths.config, files.config);
-  writePrivateJson(paths.genesis, genesisToJson(files.genesis));
+  await recordGenesis(root, files.genesis);
   if (files.validatorKey) writeValidatorKey(paths.validatorKey, files.validatorKey);
   return (await loadOrCreateNodeKey(nodeKeyPath(root))).peerId;
 }

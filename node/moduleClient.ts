@@ -353,6 +353,15 @@ export function amountArg(value: string): bigint {
   }
 }
 
+/** A basis-points option of `what`: an integer from 0 to 10000. */
+export function bps(what: string) {
+  return (value: string) => {
+    if (!/^\d+$/.test(value) || Number(value) > 10_000)
+      throw new InvalidArgumentError(`${what} is in basis points: an integer from 0 to 10000`);
+    return Number(value);
+  };
+}
+
 export function addressArg(value: string): Address {
   try {
     return parseAddress(value);

@@ -34,6 +34,7 @@ import { consensusStore } from './consensusStore.ts';
 import { DataDamagedError, headProblems, walCommittedHeight } from './dataCheck.ts';
 import { gossipHandlers } from './gossipHandlers.ts';
 import { homePaths } from './home.ts';
+import { requireRecordedGenesis } from './homeGenesis.ts';
 import { loadValidatorKey } from './keys.ts';
 import { HomeLock } from './lock.ts';
 import { NodeMetrics } from './metrics.ts';
@@ -95,6 +96,7 @@ export class OpenchainNode {
 
       const genesis = loadGenesisFile(paths.genesis);
       const genesisBlock = await buildGenesisBlock(genesis);
+      requireRecordedGenesis(home, genesisBlock.hash);
       // A database created now (first start, or after reset-data) has nothing to be behind.
       const fresh = !existsSync(join(paths.db, 'CURRENT'));
       const db = await Database.open(paths.db).catch((err) => {

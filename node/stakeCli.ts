@@ -7,13 +7,12 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { type Address, parseAddress } from '../core/address.ts';
 import { bytesToHex, type Hex } from '../core/bytes.ts';
-import { ed25519Sign } from '../core/ed25519.ts';
 import { OpenchainError } from '../core/errors.ts';
 import { validatorAddress } from '../core/validator.ts';
 import { namesOf } from '../rpc/records.ts';
 import {
-  keyBindingMessage,
   STAKING_ADDRESS,
+  signKeyBinding,
   stakingAbi,
   ValidatorStatus,
 } from '../state/modules/staking/index.ts';
@@ -23,6 +22,7 @@ import { loadValidatorKey, type ValidatorKey } from './keys.ts';
 import {
   addressArg,
   amountArg,
+  bps,
   calldata,
   finish,
   type ModuleTarget,
@@ -147,14 +147,6 @@ async function describeDelegator(rpc: Rpc, who: Address) {
 // ---------------------------------------------------------------------------------------------
 // Arguments and sending
 
-function bps(what: string) {
-  return (value: string) => {
-    if (!/^\d+$/.test(value) || Number(value) > 10_000)
-      throw new InvalidArgumentError(`${what} is in basis points: an integer from 0 to 10000`);
-    return Number(value);
-  };
-}
-
 function positive(amount: string): bigint {
   const value = amountArg(amount);
   if (value === 0n) throw new InvalidArgumentError('the amount must be more than zero');
@@ -225,7 +217,7 @@ export function registerStakeCommands(program: Command): void {
       const rpc = new Rpc(opts.rpc);
       const signer = signerFrom(opts.privateKey);
       const chainId = BigInt(await rpc.call<Hex>('eth_chainId'));
-      const signature = ed25519Sign(keyBindingMessage(chainId, signer.address), key.secretKey);
+      const signature = signKeyBinding(chainId, signer.address, key.secretKey);
       const data = calldata(STAKING, 'createValidator', [
         bytesToHex(key.pubKey),
         bytesToHex(signature),

@@ -5,9 +5,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { parseGenesis } from '../../genesis/load.ts';
 import type { NodeConfigInput } from '../../node/config.ts';
 import { createDevnet, type DevnetManifest } from '../../node/devnet.ts';
 import { homePaths } from '../../node/home.ts';
+import { recordGenesis } from '../../node/homeGenesis.ts';
 import { cli, type NodeProcess, rpc, startConfiguredNode } from './cli.ts';
 
 function portFree(port: number): Promise<boolean> {
@@ -64,8 +66,9 @@ export async function startDevnet(opts: {
     const path = homePaths(manifest.nodes[0]!.home).genesis;
     const genesis = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
     opts.genesis(genesis);
-    for (const node of manifest.nodes)
-      writeFileSync(homePaths(node.home).genesis, `${JSON.stringify(genesis, null, 2)}\n`);
+    // Installed as `openchain genesis install` would, so each home records the edited hash.
+    const edited = parseGenesis(genesis, 'edited test genesis');
+    for (const node of manifest.nodes) await recordGenesis(node.home, edited);
   }
   for (const [i, testOnly] of Object.entries(opts.testOnly ?? {}))
     setTestOnly(manifest.nodes[Number(i)]!.home, testOnly);

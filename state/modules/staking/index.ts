@@ -32,5 +32,11 @@ export {
   writePool,
   writeValidator,
 } from './store.ts';
-export { createGenesisValidator, type GenesisValidator, keyBindingMessage } from './validators.ts';
+export {
+  createGenesisValidator,
+  type GenesisValidator,
+  keyBindingMessage,
+  keyBindingValid,
+  signKeyBinding,
+} from './validators.ts';
 export { statusOf } from './views.ts';

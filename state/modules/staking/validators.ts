@@ -4,7 +4,7 @@
 // tombstoned.
 import { type Address, addressToBytes } from '../../../core/address.ts';
 import { bigintToFixedBytes, bytesToHex, concatBytes, utf8ToBytes } from '../../../core/bytes.ts';
-import { ed25519Verify } from '../../../core/ed25519.ts';
+import { ed25519Sign, ed25519Verify } from '../../../core/ed25519.ts';
 import { keccak256 } from '../../../core/hash.ts';
 import { validatorAddress } from '../../../core/validator.ts';
 import type { StateOverlay } from '../../stateDb.ts';
@@ -37,6 +37,20 @@ const BIND_KEY_DOMAIN = utf8ToBytes('openchain/staking/bind-key');
 /** What the consensus key signs: keccak256("openchain/staking/bind-key" || uint256 chainId || operator). */
 export function keyBindingMessage(chainId: bigint, operator: Address): Uint8Array {
   return keccak256(concatBytes(BIND_KEY_DOMAIN, bigintToFixedBytes(chainId, 32), addressToBytes(operator)));
+}
+
+/** The consensus key's signature binding it to `operator` on `chainId` (createValidator, genesis statements). */
+export function signKeyBinding(chainId: bigint, operator: Address, secretKey: Uint8Array): Uint8Array {
+  return ed25519Sign(keyBindingMessage(chainId, operator), secretKey);
+}
+
+export function keyBindingValid(
+  chainId: bigint,
+  operator: Address,
+  consensusKey: Uint8Array,
+  signature: Uint8Array,
+): boolean {
+  return ed25519Verify(signature, keyBindingMessage(chainId, operator), consensusKey);
 }
 
 function requireText(value: string, field: string, maxBytes: number): void {
@@ -127,7 +141,7 @@ export function createValidator(
   const { ctx } = call;
   const operator = ctx.from;
   ctx.useGas(GAS.keySignature);
-  if (!ed25519Verify(args.keySignature, keyBindingMessage(ctx.block.chainId, operator), args.consensusKey))
+  if (!keyBindingValid(ctx.block.chainId, operator, args.consensusKey, args.keySignature))
     throw new StakingError(
       'BAD_KEY_SIGNATURE',
       `keySignature is not the consensus key's signature of the binding to ${operator} on chain ${ctx.block.chainId}`,
@@ -146,6 +160,9 @@ export function createValidator(
     moniker: v.moniker,
   });
 }
+
+/** A genesis validator's commission ceiling unless it says otherwise (genesis files cannot). */
+export const GENESIS_MAX_COMMISSION_BPS = 1_000;
 
 export interface GenesisValidator {
   readonly operator: Address;
@@ -174,7 +191,7 @@ export function createGenesisValidator(state: StateOverlay, g: GenesisValidator,
       consensusKey: g.consensusKey,
       selfBond: g.selfBond,
       commissionBps: g.commissionBps ?? 0,
-      maxCommissionBps: g.maxCommissionBps ?? 1_000,
+      maxCommissionBps: g.maxCommissionBps ?? GENESIS_MAX_COMMISSION_BPS,
       maxChangeBps: g.maxChangeBps ?? 100,
       moniker: g.moniker,
       metadata: '',
