@@ -33,6 +33,10 @@ const Params = tuple(
   p('maxLoraDepth', 'uint32'),
   p('loraBaseShareBps', 'uint16'),
   p('challengeWindowSeconds', 'uint64'),
+  p('challengeWindowBlocks', 'uint64'),
+  p('minAttributionBond', 'uint256'),
+  p('challengeRewardPerByte', 'uint256'),
+  p('uncoveredToDatanets', 'bool'),
 );
 const Datanet = tuple(
   p('id', 'uint64'),
@@ -105,6 +109,20 @@ export const FUNCTIONS = {
     inputs: [p('modelId', 'uint64'), p('output', 'bytes'), p('spans', array(Span))],
     outputs: [],
   },
+  '0x6bc8133f': {
+    name: 'setOperator',
+    inputs: [p('modelId', 'uint64'), p('operator', 'address'), p('allowed', 'bool')],
+    outputs: [],
+  },
+  '0x685bcf16': { name: 'postAttributionBond', inputs: [p('modelId', 'uint64')], outputs: [] },
+  '0x9f1bbe7a': { name: 'unlockAttributionBond', inputs: [p('modelId', 'uint64')], outputs: [] },
+  '0x682ccbb7': { name: 'withdrawAttributionBond', inputs: [p('modelId', 'uint64')], outputs: [] },
+  '0x695d3979': {
+    name: 'challengeInference',
+    inputs: [p('inferenceId', 'uint64'), p('output', 'bytes'), p('spans', array(Span))],
+    outputs: [],
+  },
+  '0x90806864': { name: 'settleInference', inputs: [p('inferenceId', 'uint64')], outputs: [] },
   '0xcff0ab96': { name: 'params', inputs: [], outputs: [p('', Params)] },
   '0x817cc1ea': {
     name: 'counts',
@@ -207,10 +225,59 @@ export const EVENTS = {
       p('amount', 'uint256'),
     ],
   },
+  '0x7f45bbd009b9c6d5e30c7993cdd5bb734450f0c4b8872e39b07d6977db372bce': {
+    name: 'OperatorSet',
+    inputs: [p('modelId', 'uint64', true), p('operator', 'address', true), p('allowed', 'bool')],
+  },
+  '0x7f5f1110e9313e2ebfeb2fefecb91998d79e4cec39905854b2e2833da771484b': {
+    name: 'AttributionBondPosted',
+    inputs: [
+      p('modelId', 'uint64', true),
+      p('recorder', 'address', true),
+      p('amount', 'uint256'),
+      p('total', 'uint256'),
+    ],
+  },
+  '0x10ac0402e3446b7e3be7792811982b6cda8c87131afac52465ad8efa314be571': {
+    name: 'AttributionBondUnlocked',
+    inputs: [p('modelId', 'uint64', true), p('recorder', 'address', true), p('withdrawableAt', 'uint64')],
+  },
+  '0xbcb4718e455b126601a7020010f8c60eecd2c4f6172a8e4c73d7c262fc6e0085': {
+    name: 'AttributionBondWithdrawn',
+    inputs: [p('modelId', 'uint64', true), p('recorder', 'address', true), p('amount', 'uint256')],
+  },
+  '0x86fefb785bf7bb5fa0ca76f970cff84abbda26c8d3b8291ba6987daac614bda8': {
+    name: 'InferenceChallenged',
+    inputs: [
+      p('inferenceId', 'uint64', true),
+      p('challenger', 'address', true),
+      p('recorder', 'address', true),
+      p('bytesMoved', 'uint32'),
+      p('reward', 'uint256'),
+      p('attributedBytes', 'uint32'),
+    ],
+  },
+  '0x4b9362b51a77067c79f3306bf1ea065aa9b712a65e2c4a23a13e0a520da7c677': {
+    name: 'InferenceSettled',
+    inputs: [
+      p('inferenceId', 'uint64', true),
+      p('attributedBytes', 'uint32'),
+      p('toContributors', 'uint256'),
+      p('uncovered', 'uint256'),
+    ],
+  },
 };
 
 export const POLICY_NAMES = ['open', 'curated'];
-export const ROLE_NAMES = ['model owner', 'base model owner', 'contributor', 'validator', 'treasury'];
+export const ROLE_NAMES = [
+  'model owner',
+  'base model owner',
+  'contributor',
+  'validator',
+  'treasury',
+  'datanet owner',
+  'challenger',
+];
 
 /** The canonical type string, as in a signature: "uint64[]", "(uint16,uint16)". */
 export function canonicalType(type) {

@@ -52,6 +52,10 @@ export const attributionParamsSchema = z.strictObject({
   maxLoraDepth: safeInt(0, 32),
   loraBaseShareBps: safeInt(0, 10_000),
   challengeWindowSeconds: safeInt(0, 10 * 365 * 86_400),
+  challengeWindowBlocks: safeInt(0, 100_000_000),
+  minAttributionBond: uint(MAX_U256, 'minAttributionBond'),
+  challengeRewardPerByte: uint(MAX_U256, 'challengeRewardPerByte'),
+  uncoveredToDatanets: z.boolean(),
 });
 
 export const paramsSchema = z.strictObject({

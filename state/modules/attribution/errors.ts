@@ -33,7 +33,12 @@ export type AttributionErrorCode =
   | 'DATANET_NOT_USED'
   | 'BAD_CHUNK'
   | 'INVALID_PROOF'
-  | 'OUTPUT_MISMATCH';
+  | 'OUTPUT_MISMATCH'
+  | 'BOND_TOO_LOW'
+  | 'OUTPUT_HASH_MISMATCH'
+  | 'ATTRIBUTION_UNCHANGED'
+  | 'CHALLENGE_WINDOW_OPEN'
+  | 'INFERENCE_SETTLED';
 
 export class AttributionError extends ModuleError {
   declare readonly code: AttributionErrorCode;

@@ -4,7 +4,7 @@
 //
 // Encoded here rather than with ox because an inference record emits a dozen logs and ox took
 // about 15 µs per log (through hex strings), more than the rest of a payout. The encoder covers
-// the types the events use (uintN, address, bytes32, string, static tuples, arrays of those);
+// the types the events use (uintN, bool, address, bytes32, string, static tuples, arrays of those);
 // test/state/modules/attribution/events.test.ts checks it against ox for every event.
 import { AbiEvent, type AbiParameters } from 'ox';
 import { concatBytes, type Hex, hexToBytes, utf8ToBytes } from '../../../core/bytes.ts';
@@ -187,6 +187,10 @@ function putWord(out: Uint8Array, at: number, type: string, value: unknown): voi
     // Addresses and hashes reach here as validated 0x-hex strings.
     const bytes = Buffer.from((value as string).slice(2), 'hex');
     out.set(bytes, at + (type === 'address' ? 12 : 0));
+    return;
+  }
+  if (type === 'bool') {
+    out[at + 31] = value ? 1 : 0;
     return;
   }
   if (!type.startsWith('uint')) throw new Error(`event encoder: unsupported type ${type}`);

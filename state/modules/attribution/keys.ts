@@ -15,6 +15,12 @@ const Kind = {
   modelStats: 0xa5,
   inference: 0xa6,
   earnings: 0xa7,
+  /** (model, address) -> 1: the model's authorized operators (operators.ts). */
+  operator: 0xac,
+  /** (model, recorder) -> attribution bond (operators.ts). */
+  attributionBond: 0xad,
+  /** inference id -> its escrow: the contributors' pool and its canonical attribution (escrow.ts). */
+  escrow: 0xae,
 } as const;
 
 /** The sequential id counters; each holds the last id assigned (ids start at 1, 0 means "none"). */
@@ -67,4 +73,9 @@ export const attributionKeys = {
     key(Kind.earnings, Uint8Array.of(EarningsOf.contributor), addressToBytes(address)),
   contributionEarnings: (id: bigint) => idKey(Kind.earnings, id, EarningsOf.contribution),
   datanetEarnings: (id: bigint) => idKey(Kind.earnings, id, EarningsOf.datanet),
+  operator: (modelId: bigint, operator: Address) =>
+    concatBytes(idKey(Kind.operator, modelId), addressToBytes(operator)),
+  attributionBond: (modelId: bigint, recorder: Address) =>
+    concatBytes(idKey(Kind.attributionBond, modelId), addressToBytes(recorder)),
+  escrow: (inferenceId: bigint) => idKey(Kind.escrow, inferenceId),
 };

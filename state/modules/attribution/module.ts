@@ -12,9 +12,16 @@ import type { DecodedArgs } from './calldata.ts';
 import { addContribution, decideContribution, flagContribution, withdrawBond } from './contributions.ts';
 import { createDatanet } from './datanets.ts';
 import { AttributionError } from './errors.ts';
+import { challengeInference, settleInference } from './escrow.ts';
 import { GAS } from './gas.ts';
 import { recordInference } from './inferences.ts';
 import { registerModel } from './models.ts';
+import {
+  postAttributionBond,
+  setOperator,
+  unlockAttributionBond,
+  withdrawAttributionBond,
+} from './operators.ts';
 import { readAttributionParams } from './params.ts';
 import { ProofCache } from './proofCache.ts';
 import { meteredState } from './store.ts';
@@ -48,6 +55,13 @@ const transactions: { [N in TxName]: (call: Call, args: Args<N>) => void } = {
       split,
     }),
   recordInference: (call, [modelId, output, spans]) => recordInference(call, { modelId, output, spans }),
+  setOperator: (call, [modelId, operator, allowed]) => setOperator(call, modelId, operator, allowed),
+  postAttributionBond: (call, [modelId]) => postAttributionBond(call, modelId),
+  unlockAttributionBond: (call, [modelId]) => unlockAttributionBond(call, modelId),
+  withdrawAttributionBond: (call, [modelId]) => withdrawAttributionBond(call, modelId),
+  challengeInference: (call, [inferenceId, output, spans]) =>
+    challengeInference(call, { inferenceId, output, spans }),
+  settleInference: (call, [inferenceId]) => settleInference(call, inferenceId),
 };
 
 const router = new AbiRouter<Call>({

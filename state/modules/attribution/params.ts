@@ -1,6 +1,7 @@
 // The attribution module's parameters. Like the chain parameters they live in the state (so the
 // state root commits to them and governance can change them later) and the genesis file sets them.
-import { asList, asSafeInt, rlpDecode, rlpEncode } from '../../../core/rlp.ts';
+import { DecodeError } from '../../../core/errors.ts';
+import { asBigint, asList, asSafeInt, type RlpItem, rlpDecode, rlpEncode } from '../../../core/rlp.ts';
 import type { StateOverlay, StateReader } from '../../stateDb.ts';
 import { stateKeys } from '../../stateKeys.ts';
 import { memoized } from './store.ts';
@@ -19,6 +20,14 @@ export interface AttributionParams {
   readonly loraBaseShareBps: number;
   /** How long after acceptance a curated Datanet's owner may flag a contribution (and its bond stays locked). */
   readonly challengeWindowSeconds: number;
+  /** Blocks an inference's contributors' pool stays in escrow, open to challenges (0: settled at once). */
+  readonly challengeWindowBlocks: number;
+  /** Least attribution bond a recorder must hold for a model to record its inferences. */
+  readonly minAttributionBond: bigint;
+  /** What a successful challenger is paid per output byte moved, from the recorder's bond (capped by it). */
+  readonly challengeRewardPerByte: bigint;
+  /** The uncovered part of a contributors' pool goes to the lineage's Datanets' owners instead of the treasury. */
+  readonly uncoveredToDatanets: boolean;
 }
 
 const KEY = stateKeys.params('attribution');
@@ -32,11 +41,15 @@ export function encodeAttributionParams(p: AttributionParams): Uint8Array {
     p.maxLoraDepth,
     p.loraBaseShareBps,
     p.challengeWindowSeconds,
+    p.challengeWindowBlocks,
+    p.minAttributionBond,
+    p.challengeRewardPerByte,
+    p.uncoveredToDatanets ? 1 : 0,
   ]);
 }
 
 export function decodeAttributionParams(bytes: Uint8Array): AttributionParams {
-  const f = asList(rlpDecode(bytes, 'attribution params'), 'attribution params', 7);
+  const f = asList(rlpDecode(bytes, 'attribution params'), 'attribution params', 11);
   return {
     chunkSize: asSafeInt(f[0], 'chunkSize'),
     minSpanLength: asSafeInt(f[1], 'minSpanLength'),
@@ -45,7 +58,17 @@ export function decodeAttributionParams(bytes: Uint8Array): AttributionParams {
     maxLoraDepth: asSafeInt(f[4], 'maxLoraDepth'),
     loraBaseShareBps: asSafeInt(f[5], 'loraBaseShareBps'),
     challengeWindowSeconds: asSafeInt(f[6], 'challengeWindowSeconds'),
+    challengeWindowBlocks: asSafeInt(f[7], 'challengeWindowBlocks'),
+    minAttributionBond: asBigint(f[8], 'minAttributionBond'),
+    challengeRewardPerByte: asBigint(f[9], 'challengeRewardPerByte'),
+    uncoveredToDatanets: asFlag(f[10], 'uncoveredToDatanets'),
   };
+}
+
+function asFlag(item: RlpItem | undefined, field: string): boolean {
+  const value = asSafeInt(item, field);
+  if (value > 1) throw new DecodeError(`${field}: ${value} is not a bool (0 or 1)`);
+  return value === 1;
 }
 
 const decodeStored = memoized(decodeAttributionParams);

@@ -6,6 +6,7 @@ import type { StateReader } from '../../stateDb.ts';
 import type { attributionAbi } from './abi.ts';
 import type { DecodedArgs } from './calldata.ts';
 import { AttributionError } from './errors.ts';
+import { isOperator, readAttributionBond, requireEscrow } from './escrowRecords.ts';
 import { Counter, attributionKeys as keys } from './keys.ts';
 import { readAttributionParams } from './params.ts';
 import { inferenceFee } from './split.ts';
@@ -35,7 +36,11 @@ export type ViewHandlers = {
 export const views: ViewHandlers = {
   params: (state) => {
     const p = readAttributionParams(state);
-    return { ...p, challengeWindowSeconds: BigInt(p.challengeWindowSeconds) };
+    return {
+      ...p,
+      challengeWindowSeconds: BigInt(p.challengeWindowSeconds),
+      challengeWindowBlocks: BigInt(p.challengeWindowBlocks),
+    };
   },
 
   counts: (state) => [
@@ -115,5 +120,28 @@ export const views: ViewHandlers = {
   datanetEarnings: (state, [id]) => {
     requireDatanet(state, id);
     return readEarnings(state, keys.datanetEarnings(id));
+  },
+
+  isOperator: (state, [modelId, operator]) => {
+    requireModel(state, modelId);
+    return isOperator(state, modelId, operator);
+  },
+
+  attributionBond: (state, [modelId, recorder]) => {
+    requireModel(state, modelId);
+    const bond = readAttributionBond(state, modelId, recorder);
+    return { amount: bond.amount, withdrawableAt: BigInt(bond.withdrawableAt) };
+  },
+
+  getEscrow: (state, [id]) => {
+    const e = requireEscrow(state, id);
+    return {
+      inferenceId: id,
+      ...e,
+      windowEnd: BigInt(e.windowEnd),
+      segments: [...e.segments],
+      attributedBytes: e.segments.reduce((sum, s) => sum + s.length, 0),
+      payouts: [...e.payouts],
+    };
   },
 };

@@ -31,6 +31,7 @@ function arbitrary(p: Param): fc.Arbitrary<[unknown, unknown]> {
     return fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => [bytesToHex(b), bytesToHex(b)]);
   }
   if (p.type === 'string') return fc.string({ unit: 'grapheme', maxLength: 40 }).map((s) => [s, s]);
+  if (p.type === 'bool') return fc.boolean().map((b) => [b, b]);
   if (p.type === 'bytes') return fc.uint8Array({ maxLength: 300 }).map((b) => [bytesToHex(b), b]);
   if (p.type === 'bytes32')
     return fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => [bytesToHex(b), b]);

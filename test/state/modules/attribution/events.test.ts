@@ -21,6 +21,7 @@ function arbitrary(p: Param): fc.Arbitrary<unknown> {
   if (p.type === 'address') return fc.uint8Array({ minLength: 20, maxLength: 20 }).map(bytesToHex);
   if (p.type === 'bytes32') return fc.uint8Array({ minLength: 32, maxLength: 32 }).map(bytesToHex);
   if (p.type === 'string') return fc.string({ unit: 'grapheme', maxLength: 70 });
+  if (p.type === 'bool') return fc.boolean();
   const bits = Number(p.type.slice(4));
   return fc.bigInt({ min: 0n, max: 2n ** BigInt(bits) - 1n }).map((n) => (bits <= 48 ? Number(n) : n));
 }

@@ -66,11 +66,25 @@ export const TEST_ATTRIBUTION_PARAMS: AttributionParams = {
   maxLoraDepth: 2,
   loraBaseShareBps: 2_000,
   challengeWindowSeconds: 60,
+  // Records settle in their own transaction and need no bond, unless a test asks for escrow.
+  challengeWindowBlocks: 0,
+  minAttributionBond: 0n,
+  challengeRewardPerByte: 10n ** 15n,
+  uncoveredToDatanets: false,
 };
+
+/** Attribution parameters as a genesis file spells them (amounts as decimal strings). */
+export function genesisAttribution(p: AttributionParams): GenesisInput['params']['attribution'] {
+  return {
+    ...p,
+    minAttributionBond: p.minAttributionBond.toString(),
+    challengeRewardPerByte: p.challengeRewardPerByte.toString(),
+  };
+}
 
 export const TEST_ATTRIBUTION: GenesisInput['params']['attribution'] = {
   ...DEFAULT_PARAMS.attribution,
-  ...TEST_ATTRIBUTION_PARAMS,
+  ...genesisAttribution(TEST_ATTRIBUTION_PARAMS),
 };
 
 export class AttributionHarness {

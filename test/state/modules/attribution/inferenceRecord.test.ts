@@ -4,7 +4,8 @@
 // per contribution, contributor and Datanet. The record's spans cover contributions of three
 // Datanets out of id order, cite one contribution twice, and include a span wholly covered by an
 // earlier one (attributed nothing), so the per-contribution totals, their id order and the Datanets
-// actually paid all show.
+// actually paid all show. The test parameters settle the contributors' pool within the record
+// (challengeWindowBlocks 0), by coverage: 80 of the 90 output bytes are attributed.
 import { describe, expect, it } from 'vitest';
 import type { Address } from '../../../../core/address.ts';
 import { bytesToHex, utf8ToBytes } from '../../../../core/bytes.ts';
@@ -12,9 +13,11 @@ import { ChunkTree } from '../../../../core/chunkTree.ts';
 import { sha256 } from '../../../../core/hash.ts';
 import { buildIndex, type ContributionFile, proveSpan } from '../../../../prover/index.ts';
 import { ATTRIBUTION_ADDRESS } from '../../../../state/modules/attribution/abi.ts';
+import { readEscrow } from '../../../../state/modules/attribution/escrowRecords.ts';
 import { recordInference } from '../../../../state/modules/attribution/inferences.ts';
 import { attributionKeys } from '../../../../state/modules/attribution/keys.ts';
 import { registerModel } from '../../../../state/modules/attribution/models.ts';
+import { setOperator } from '../../../../state/modules/attribution/operators.ts';
 import { BondStatus, FlagReason, Role, Status } from '../../../../state/modules/attribution/records.ts';
 import type { SpanProof } from '../../../../state/modules/attribution/spans.ts';
 import {
@@ -80,6 +83,8 @@ function world() {
   const model = { name: 'm', metadataURI: '', feePerInference: FEE, feePerKiloByte: 0n, split: SPLIT };
   registerModel(w.call(OWNER), { ...model, datanetIds: [1n, 3n], baseModelId: 0n });
   registerModel(w.call(DAVE), { ...model, datanetIds: [2n], baseModelId: 0n + 1n });
+  setOperator(w.call(OWNER), 1n, CALLER, true);
+  setOperator(w.call(DAVE), 2n, CALLER, true);
   writeValidators(w.state, [
     { address: V1, pubKey: new Uint8Array(32).fill(1), power: 1n, rewardAddress: V1 },
     { address: V3, pubKey: new Uint8Array(32).fill(3), power: 3n, rewardAddress: V3 },
@@ -160,9 +165,6 @@ describe('recordInference: a record and everything it pays', () => {
     const payouts = [
       { role: Role.modelOwner, refId: 2n, recipient: DAVE, amount: 4_000n },
       { role: Role.baseModelOwner, refId: 1n, recipient: OWNER, amount: 1_000n },
-      { role: Role.contributor, refId: 1n, recipient: BOB, amount: 750n },
-      { role: Role.contributor, refId: 2n, recipient: CAROL, amount: 750n },
-      { role: Role.contributor, refId: 3n, recipient: BOB, amount: 1_500n },
       { role: Role.validator, refId: 0n, recipient: first, amount: validatorShare(first) },
       { role: Role.validator, refId: 0n, recipient: second, amount: validatorShare(second) },
       { role: Role.treasury, refId: 0n, recipient: TREASURY, amount: 1_000n },
@@ -187,9 +189,31 @@ describe('recordInference: a record and everything it pays', () => {
       ],
       payouts,
     });
-    // Charged up front, then one account read and write per payout and for the module, and 1,000
-    // per log (the record's and each payout's).
-    expect(w.gas).toBe(upfront(list, 90) + 5_500n * 9n + 1_000n * 9n);
+    // The pool of 3,000 by coverage: 3,000 × 80 / 90 = 2,666 to contributions 1, 2, 3 by 20 : 20 : 40
+    // (666.5, 666.5, 1,333: the leftover unit to the lower id), 334 uncovered to the treasury.
+    expect(readEscrow(w.state, 1n)).toEqual({
+      recorder: CALLER,
+      pool: 3_000n,
+      windowEnd: 5,
+      segments: [
+        { outputStart: 0, length: 20, contributionId: 2n },
+        { outputStart: 20, length: 20, contributionId: 1n },
+        { outputStart: 40, length: 20, contributionId: 3n },
+        { outputStart: 70, length: 20, contributionId: 3n },
+      ],
+      challenges: 0,
+      slashed: 0n,
+      settled: true,
+      payouts: [
+        { role: Role.contributor, refId: 1n, recipient: BOB, amount: 667n },
+        { role: Role.contributor, refId: 2n, recipient: CAROL, amount: 666n },
+        { role: Role.contributor, refId: 3n, recipient: BOB, amount: 1_333n },
+        { role: Role.treasury, refId: 0n, recipient: TREASURY, amount: 334n },
+      ],
+    });
+    // Charged up front, then one account read and write per payout and for the module (record and
+    // settlement), and 1,000 per log (the record's, each payout's and the settlement's).
+    expect(w.gas).toBe(upfront(list, 90) + 5_500n * 6n + 5_500n * 5n + 1_000n * 11n);
   });
 
   it('pays every recipient and credits earnings per contribution, contributor and Datanet', () => {
@@ -202,35 +226,35 @@ describe('recordInference: a record and everything it pays', () => {
     ).toEqual({
       [DAVE]: 4_000n,
       [OWNER]: 1_000n,
-      [BOB]: 2_250n,
-      [CAROL]: 750n,
+      [BOB]: 2_000n,
+      [CAROL]: 666n,
       [V1]: 250n,
       [V3]: 750n,
-      [TREASURY]: 1_000n,
+      [TREASURY]: 1_334n,
     });
     const earnings = (key: Uint8Array) => readEarnings(w.state, key);
     expect([1n, 2n, 3n, 4n].map((id) => earnings(attributionKeys.contributionEarnings(id)))).toEqual([
-      750n,
-      750n,
-      1_500n,
+      667n,
+      666n,
+      1_333n,
       0n,
     ]);
     expect([BOB, CAROL, DAVE].map((a) => earnings(attributionKeys.contributorEarnings(a)))).toEqual([
-      2_250n,
-      750n,
+      2_000n,
+      666n,
       0n,
     ]);
     expect([1n, 2n, 3n].map((id) => earnings(attributionKeys.datanetEarnings(id)))).toEqual([
-      2_250n,
-      750n,
+      1_999n,
+      667n,
       0n,
     ]);
 
     // A second record adds to the same earnings.
     record(w, 2n, OUTPUT, spans(index));
-    expect(earnings(attributionKeys.contributorEarnings(BOB))).toBe(4_500n);
-    expect(earnings(attributionKeys.datanetEarnings(2n))).toBe(1_500n);
-    expect(earnings(attributionKeys.contributionEarnings(3n))).toBe(3_000n);
+    expect(earnings(attributionKeys.contributorEarnings(BOB))).toBe(4_000n);
+    expect(earnings(attributionKeys.datanetEarnings(2n))).toBe(1_334n);
+    expect(earnings(attributionKeys.contributionEarnings(3n))).toBe(2_666n);
   });
 
   it('counts the model’s inferences and fees, record after record', () => {
@@ -243,7 +267,7 @@ describe('recordInference: a record and everything it pays', () => {
     expect(readInference(w.state, 2n)!.modelId).toBe(2n);
   });
 
-  it('announces the record, then each payout in order', () => {
+  it('announces the record, each payout in order, then the settlement', () => {
     const { w, index } = world();
     record(w, 2n, OUTPUT, spans(index));
     const events = w.events();
@@ -261,8 +285,8 @@ describe('recordInference: a record and everything it pays', () => {
         datanetIds: [1n, 2n],
       },
     });
-    const payouts = readInference(w.state, 1n)!.payouts;
-    expect(events.slice(1)).toEqual(
+    const payouts = [...readInference(w.state, 1n)!.payouts, ...readEscrow(w.state, 1n)!.payouts];
+    expect(events.slice(1, -1)).toEqual(
       payouts.map((p) => ({
         eventName: 'RewardPaid',
         args: {
@@ -274,7 +298,11 @@ describe('recordInference: a record and everything it pays', () => {
         },
       })),
     );
-    expect(events).toHaveLength(1 + 8);
+    expect(events.at(-1)).toEqual({
+      eventName: 'InferenceSettled',
+      args: { inferenceId: 1n, attributedBytes: 80, toContributors: 2_666n, uncovered: 334n },
+    });
+    expect(events).toHaveLength(1 + 9 + 1);
   });
 
   it('lists the Datanets paid in ascending order, whatever order the contribution ids give them', () => {
@@ -350,6 +378,7 @@ describe('recordInference: refusals, before any work', () => {
       feePerKiloByte: 1_000n,
       split: SPLIT,
     });
+    setOperator(w.call(OWNER), 3n, CALLER, true);
     expect(refusal(w, 3n, new Uint8Array(5), [], 7n)).toEqual({
       code: 'WRONG_FEE',
       message: 'model 3 charges 12 for 5 output bytes, but 7 was sent',
