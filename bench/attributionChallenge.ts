@@ -33,7 +33,9 @@ const settle = AbiFunction.fromAbi(attributionAbi, 'settleInference');
 
 const dir = mkdtempSync(join(tmpdir(), 'openchain-challenge-bench-'));
 try {
-  const chains = await setUpChains(dir, { challengeWindowBlocks: WINDOW });
+  // Each round's challenges take 5.12 OPEN from the recorders' 10 OPEN bonds: no minimum here, so
+  // the later rounds can still record.
+  const chains = await setUpChains(dir, { challengeWindowBlocks: WINDOW, minAttributionBond: '0' });
   const { cold, propose, finalize, commit, spread, inferenceSenders, transferSenders } = chains;
   if (COUNT > transferSenders.length) throw new Error(`--count at most ${transferSenders.length}`);
   const figures = {

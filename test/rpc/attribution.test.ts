@@ -23,7 +23,7 @@ describe('open_ attribution methods', () => {
     return (await res.json()) as { result?: T; error?: { code: number; message: string } };
   }
 
-  async function send(data: `0x${string}`, value = 0n): Promise<void> {
+  async function send(data: `0x${string}`, value = 0n) {
     const tx = signTx(
       {
         type: 2,
@@ -40,7 +40,7 @@ describe('open_ attribution methods', () => {
       hexToBytes(t.accounts[0]!.privateKey),
     );
     await call('eth_sendRawTransaction', [bytesToHex(tx.raw)]);
-    await t.publicClient().waitForTransactionReceipt({ hash: tx.hash });
+    return t.publicClient().waitForTransactionReceipt({ hash: tx.hash });
   }
 
   beforeAll(async () => {
@@ -121,24 +121,7 @@ describe('open_ attribution methods', () => {
     await send(fn('registerModel', ['m', '', [1n], 0n, 1_000n, 0n, split]));
     const params = (await call<Record<string, string>>('open_attributionParams', [])).result!;
     await send(fn('postAttributionBond', [1n]), BigInt(params.minAttributionBond!));
-    const fee = 1_000n;
-    const tx = signTx(
-      {
-        type: 2,
-        chainId: 1337n,
-        nonce: nonce++,
-        maxFeePerGas: 10n ** 11n,
-        maxPriorityFeePerGas: 0n,
-        gasLimit: 5_000_000n,
-        to: ATTRIBUTION_ADDRESS,
-        value: fee,
-        data: hexToBytes(fn('recordInference', [1n, '0x6869', []])),
-        accessList: [],
-      },
-      hexToBytes(t.accounts[0]!.privateKey),
-    );
-    await call('eth_sendRawTransaction', [bytesToHex(tx.raw)]);
-    const receipt = await t.publicClient().waitForTransactionReceipt({ hash: tx.hash });
+    const receipt = await send(fn('recordInference', [1n, '0x6869', []]), 1_000n);
     expect(receipt.status).toBe('success');
     const { result } = await call<Record<string, unknown>>('open_getInference', ['0x1']);
     expect(result).toMatchObject({

@@ -25,7 +25,7 @@ import { GAS } from './gas.ts';
 import { payFromModule } from './ledger.ts';
 import { pay } from './payout.ts';
 import { type Inference, type Payout, Role } from './records.ts';
-import { proofBytes, type SpanProof, verifySpans } from './spans.ts';
+import { chargeProofWork, type SpanProof, verifySpans } from './spans.ts';
 import { planPool } from './split.ts';
 import { readInference, requireContribution, requireDatanet, requireModel } from './store.ts';
 
@@ -64,14 +64,7 @@ export function challengeInference(call: Call, args: ChallengeInference): void {
   const { ctx, state, params } = call;
   requireNoValue(ctx, 'challengeInference');
   const { output, spans } = args;
-  ctx.useGas(
-    GAS.span * BigInt(spans.length) +
-      GAS.proofByte * BigInt(proofBytes(spans)) +
-      GAS.outputByte * BigInt(output.length),
-  );
-  if (spans.length > params.maxSpansPerRecord) {
-    throw new AttributionError('TOO_MANY_SPANS', `${spans.length} spans, limit ${params.maxSpansPerRecord}`);
-  }
+  chargeProofWork(ctx, params, output, spans);
   const id = args.inferenceId;
   const { inference, escrow } = openRecord(call, id, 'challengeInference');
   if (ctx.block.height > escrow.windowEnd) {

@@ -10,12 +10,11 @@ import { canonicalSegments, ownedBytes } from './canonical.ts';
 import { AttributionError } from './errors.ts';
 import { openEscrow } from './escrow.ts';
 import { emit } from './events.ts';
-import { GAS } from './gas.ts';
 import { Counter } from './keys.ts';
 import { lineage, lineageOwners } from './models.ts';
 import { requireRecorder } from './operators.ts';
 import { pay } from './payout.ts';
-import { proofBytes, type SpanProof, type VerifiedSpan, verifySpans } from './spans.ts';
+import { chargeProofWork, type SpanProof, type VerifiedSpan, verifySpans } from './spans.ts';
 import { inferenceFee, planPayouts } from './split.ts';
 import {
   nextId,
@@ -35,21 +34,7 @@ export interface RecordInference {
 export function recordInference(call: Call, args: RecordInference): void {
   const { ctx, state, params } = call;
   const { output, spans } = args;
-  // Charged before any hashing, so a record too large for its gas limit fails before the work.
-  ctx.useGas(
-    GAS.span * BigInt(spans.length) +
-      GAS.proofByte * BigInt(proofBytes(spans)) +
-      GAS.outputByte * BigInt(output.length),
-  );
-  if (output.length > params.maxOutputBytes) {
-    throw new AttributionError(
-      'OUTPUT_TOO_LARGE',
-      `output is ${output.length} bytes, limit ${params.maxOutputBytes}`,
-    );
-  }
-  if (spans.length > params.maxSpansPerRecord) {
-    throw new AttributionError('TOO_MANY_SPANS', `${spans.length} spans, limit ${params.maxSpansPerRecord}`);
-  }
+  chargeProofWork(ctx, params, output, spans);
   const model = requireModel(state, args.modelId);
   requireRecorder(call, args.modelId, model);
   const fee = inferenceFee(model.feePerInference, model.feePerKiloByte, output.length);
