@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Unit tests run in parallel; end-to-end tests start real node processes and bind loopback ports,
-// so they run one file at a time to keep the 2-core CI machine from timing them out.
+// Unit tests run two files at a time: on a 2-core machine vitest's default is one worker (cores - 1),
+// and many unit files spend their time waiting on sockets, LevelDB and timers, so a second worker
+// fills the idle core. End-to-end tests start real node processes and bind loopback ports, so they
+// run one file at a time, after the unit tests, to keep the devnets from timing each other out.
 export default defineConfig({
   test: {
     projects: [
@@ -10,7 +12,11 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: ['test/e2e/**'],
+          maxWorkers: 2,
           testTimeout: 30_000,
+          // A hook that starts a node and waits for blocks gets what a test gets (vitest's default
+          // 10 s failed beforeAll hooks on a loaded machine).
+          hookTimeout: 30_000,
         },
       },
       {

@@ -44,8 +44,10 @@ import {
   attribute,
   buildIndex,
   type ContributionFile,
-  contributionCalldata,
+  commitCalldata,
   inferenceCalldata,
+  possessionIndices,
+  revealCalldata,
   type SpanProof,
 } from '../prover/index.ts';
 import { Chain } from '../state/chain.ts';
@@ -356,11 +358,27 @@ export async function setUpChains(
     ),
     chunkSize: CHUNK,
   }));
+  // Registration: every contributor commits, two blocks pass (the next block's hash is the
+  // sampling seed), then each reveals with the chunks drawn for it.
+  const calls = contributors.map((_, i) => ({
+    datanetId: i < SMALL_CONTRIBUTIONS ? 1n : 2n,
+    content: files[i]!.content,
+    chunkSize: CHUNK,
+  }));
+  const commits = calls.map((call, i) => commitCalldata(call, contributors[i]!.address));
   await commit(
-    contributors.map((c, i) => {
-      const datanetId = i < SMALL_CONTRIBUTIONS ? 1n : 2n;
-      const { data } = contributionCalldata({ datanetId, content: files[i]!.content, chunkSize: CHUNK });
-      return tx(c, 0, ATTRIBUTION_ADDRESS, 0n, hexToBytes(data), 1_000_000n);
+    commits.map((c, i) => tx(contributors[i]!, 0, ATTRIBUTION_ADDRESS, 0n, hexToBytes(c.data), 1_000_000n)),
+  );
+  await commit([]);
+  const seed = hexToBytes(warm.head.hash);
+  await commit([]);
+  const samples = DEFAULT_PARAMS.attribution.possessionSamples;
+  await commit(
+    calls.map((call, i) => {
+      const chunks = Math.ceil(call.content.length / CHUNK);
+      const indices = possessionIndices(seed, hexToBytes(commits[i]!.commitment), chunks, samples);
+      const data = revealCalldata(call, commits[i]!.salt, indices);
+      return tx(contributors[i]!, 1, ATTRIBUTION_ADDRESS, 0n, hexToBytes(data), 10_000_000n);
     }),
   );
   return {

@@ -85,7 +85,7 @@ async function buildState(validators: number, delegations: number): Promise<Memo
   endBlock(
     first,
     { chainId: 1337n, height: 1, time: 1, params },
-    { lastCommit: null, evidence: [], baseFees: 0n, tips: 0n },
+    { lastCommit: null, evidence: [], baseFees: 0n, tips: 0n, parentHash: new Uint8Array(32) },
   );
   for (const c of first.changes()) base.set(c.key, c.value);
   return base;
@@ -128,6 +128,7 @@ function measure(base: MemoryState, validators: number, delegations: number, blo
         evidence: [],
         baseFees: OPEN,
         tips: OPEN / 100n,
+        parentHash: new Uint8Array(32).fill(0x11),
       },
     );
     const used = process.cpuUsage(t0);

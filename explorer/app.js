@@ -2,7 +2,6 @@
 // HTML), and live updates from the head feed. All data comes from the serving node's JSON-RPC.
 import {
   ATTRIBUTION_ADDRESS,
-  canonicalType,
   decodeCall,
   decodeLog,
   decodeResult,
@@ -10,6 +9,31 @@ import {
   POLICY_NAMES,
   ROLE_NAMES,
 } from './attribution.js';
+import { contributorPanel, leaderboardPanel } from './contributors.js';
+import {
+  addressLink,
+  ago,
+  amount,
+  badge,
+  blockLink,
+  copyButton,
+  errorPanel,
+  failedRow,
+  fields,
+  h,
+  labels,
+  link,
+  nameLink,
+  panel,
+  recordLink,
+  replace,
+  row,
+  stat,
+  table,
+  throttle,
+  tickAges,
+  txLink,
+} from './dom.js';
 import {
   averageBlockTime,
   formatBps,
@@ -23,10 +47,11 @@ import {
   parseSearch,
   percent,
   shortHex,
-  timeAgo,
   toBigInt,
 } from './format.js';
-import { HeadFeed, Rpc, RpcError, unwrap } from './rpc.js';
+import { inferenceView, recordedOutputPanel } from './inference.js';
+import { contributionView, datanetView, modelView } from './records.js';
+import { HeadFeed, Rpc, unwrap } from './rpc.js';
 import { STAKING_ADDRESS, STAKING_CALLS, stakingOf, VALIDATOR_STATUS_KIND } from './staking.js';
 
 const LATEST_BLOCKS = 20;
@@ -34,6 +59,7 @@ const LATEST_TXS = 10;
 const BLOCK_TX_ROWS = 500;
 const ADDRESS_SCAN_BLOCKS = 50;
 const ATTRIBUTION_ROWS = 25;
+const LATEST_INFERENCES = 10;
 
 const rpc = new Rpc('/');
 const $ = (id) => document.getElementById(id);
@@ -51,168 +77,8 @@ const state = {
   chainId: null,
   head: null,
   nodeInfo: null,
-  /** lowercase address → { name, role: 'validator' | 'reward' | 'module' | 'node' } */
-  labels: new Map(),
   status: 'connecting',
 };
-
-// --- DOM helpers ---------------------------------------------------------------------------------
-
-/** An element; children that are not Nodes are added as text. Attributes are set as attributes. */
-function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs ?? {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === 'class') el.className = value;
-    else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
-    else el.setAttribute(key, value === true ? '' : String(value));
-  }
-  add(el, children);
-  return el;
-}
-
-function add(el, children) {
-  for (const child of children.flat(Number.POSITIVE_INFINITY)) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : String(child));
-  }
-  return el;
-}
-
-function replace(el, ...children) {
-  el.replaceChildren();
-  return add(el, children);
-}
-
-/** Only hash routes built here go into hrefs. */
-const link = (route, text, title) => h('a', { href: `#/${route}`, title }, text);
-
-function blockLink(number) {
-  return link(`block/${number}`, String(number));
-}
-
-function txLink(hash, full = false, keep = 8) {
-  return h('a', { href: `#/tx/${hash}`, class: 'mono', title: hash }, full ? hash : shortHex(hash, keep));
-}
-
-function addressLink(address, full = false) {
-  if (!address) return h('span', { class: 'muted' }, '—');
-  const lower = address.toLowerCase();
-  const label = state.labels.get(lower);
-  return h(
-    'span',
-    { class: 'addr' },
-    h('a', { href: `#/address/${lower}`, class: 'mono', title: lower }, full ? lower : shortHex(lower, 6)),
-    label ? h('span', { class: `tag tag-${label.role}` }, label.name) : null,
-  );
-}
-
-/** A validator's name (its address in the tooltip) where known, else the address. */
-function nameLink(address) {
-  const lower = address?.toLowerCase();
-  const label = state.labels.get(lower);
-  if (label?.role !== 'validator') return addressLink(address);
-  return h('a', { href: `#/address/${lower}`, title: lower }, label.name);
-}
-
-function amount(wei) {
-  return h('span', { class: 'amount', title: `${wei} wei` }, formatOpen(wei));
-}
-
-/** A relative time that the 1-second ticker keeps current. */
-function ago(seconds) {
-  return h('span', { class: 'ago', 'data-time': String(seconds), title: formatTimestamp(seconds) }, '');
-}
-
-function tickAges() {
-  const now = Date.now() / 1000;
-  for (const el of document.querySelectorAll('[data-time]')) {
-    el.textContent = timeAgo(now - Number(el.getAttribute('data-time')));
-  }
-}
-
-function copyButton(text) {
-  return h(
-    'button',
-    {
-      type: 'button',
-      class: 'copy',
-      title: 'Copy',
-      onclick: async (event) => {
-        const button = event.currentTarget;
-        try {
-          await navigator.clipboard.writeText(text);
-          button.textContent = 'copied';
-        } catch {
-          button.textContent = 'copy failed';
-        }
-        setTimeout(() => {
-          button.textContent = 'copy';
-        }, 1200);
-      },
-    },
-    'copy',
-  );
-}
-
-function panel(title, ...children) {
-  return h('section', { class: 'panel' }, title ? h('h2', null, title) : null, ...children);
-}
-
-function table(headers, rows, { empty = 'Nothing here.', className = '' } = {}) {
-  if (rows.length === 0) return h('p', { class: 'muted empty' }, empty);
-  return h(
-    'div',
-    { class: 'table-wrap' },
-    h(
-      'table',
-      { class: className },
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          headers.map((text) => h('th', { scope: 'col' }, text)),
-        ),
-      ),
-      h('tbody', null, rows.map(row)),
-    ),
-  );
-}
-
-function row(cells) {
-  return h(
-    'tr',
-    null,
-    cells.map((c) => h('td', null, c)),
-  );
-}
-
-/** A definition list of label/value pairs; pairs with a null value are left out. */
-function fields(pairs) {
-  return h(
-    'dl',
-    { class: 'fields' },
-    pairs
-      .filter(([, value]) => value !== null && value !== undefined)
-      .map(([label, value]) => [h('dt', null, label), h('dd', null, value)]),
-  );
-}
-
-function stat(label, value, sub) {
-  const valueEl = h('div', { class: 'stat-value' }, value);
-  const subEl = h('div', { class: 'stat-sub' }, sub ?? '');
-  return {
-    el: h('div', { class: 'stat' }, h('div', { class: 'stat-label' }, label), valueEl, subEl),
-    valueEl,
-    subEl,
-  };
-}
-
-function badge(text, kind) {
-  return h('span', { class: `badge badge-${kind}` }, text);
-}
 
 // --- staking ---------------------------------------------------------------------------------------
 
@@ -235,17 +101,6 @@ function stakeCell(v) {
   );
 }
 
-function errorPanel(err) {
-  const message =
-    err instanceof RpcError ? `${err.message} (JSON-RPC error ${err.code})` : String(err?.message ?? err);
-  return h(
-    'section',
-    { class: 'panel error' },
-    h('h2', null, 'Could not load this page'),
-    h('p', null, message),
-  );
-}
-
 function showNotice(text) {
   const notice = $('notice');
   replace(notice, text);
@@ -256,31 +111,12 @@ function showNotice(text) {
   }, 5000);
 }
 
-function throttle(fn, ms) {
-  let last = 0;
-  let timer = null;
-  return () => {
-    const wait = last + ms - Date.now();
-    if (wait <= 0) {
-      last = Date.now();
-      fn();
-    } else if (timer === null) {
-      timer = setTimeout(() => {
-        timer = null;
-        last = Date.now();
-        fn();
-      }, wait);
-    }
-  };
-}
-
 // --- chain-wide state ----------------------------------------------------------------------------
 
 function setLabels(genesis, validators) {
-  const labels = new Map([
-    [ATTRIBUTION_ADDRESS, { name: 'attribution module', role: 'module' }],
-    [STAKING_ADDRESS, { name: 'staking module', role: 'module' }],
-  ]);
+  labels.clear();
+  labels.set(ATTRIBUTION_ADDRESS, { name: 'attribution module', role: 'module' });
+  labels.set(STAKING_ADDRESS, { name: 'staking module', role: 'module' });
   const names = new Map(
     (genesis?.document?.validators ?? []).map((v) => [String(v.pubKey).toLowerCase(), v.name]),
   );
@@ -289,7 +125,6 @@ function setLabels(genesis, validators) {
     labels.set(v.rewardAddress.toLowerCase(), { name: `${name} operator`, role: 'reward' });
     labels.set(v.address.toLowerCase(), { name, role: 'validator' });
   }
-  state.labels = labels;
 }
 
 function renderChainbar() {
@@ -340,7 +175,7 @@ async function route() {
   const alive = () => current.token === token;
   let content;
   try {
-    content = await VIEWS[r.view](r, alive);
+    content = await VIEWS[r.view](r, alive, { rpc, refresh: () => route() });
   } catch (err) {
     // Retried on the next head: a node that was down or still starting comes back by itself.
     content = { node: errorPanel(err), onHead: retryRoute };
@@ -351,6 +186,8 @@ async function route() {
     return;
   }
   replace(main, content.node);
+  // Which route the view shows (the browser tests wait for it).
+  main.setAttribute('data-shown', location.hash || '#/');
   current.onHead = content.onHead ?? null;
   current.dispose = content.dispose ?? null;
   document.title = content.title ? `${content.title} · openchain explorer` : 'openchain explorer';
@@ -511,7 +348,7 @@ async function overview(_route, alive) {
                 h(
                   'div',
                   { class: 'stack' },
-                  h('b', null, state.labels.get(address)?.name ?? 'validator'),
+                  h('b', null, labels.get(address)?.name ?? 'validator'),
                   address === proposer ? badge('proposing', 'info') : null,
                   address === self ? badge('this node', 'muted') : null,
                 ),
@@ -882,34 +719,46 @@ function evidencePanel(evidence) {
 
 const OPEN_ARG = /fee|bond|amount|earned|charged|burned/i;
 
-/** A decoded ABI value as nodes: amounts in OPEN, addresses as links, strings quoted. */
-function argValue(name, type, value) {
+/**
+ * A decoded ABI value (ox's: parameters as { name, type, components }) as nodes: amounts in OPEN,
+ * addresses as links, strings quoted, tuples as { name: value }, arrays as [ … ].
+ */
+function argValue(param, value) {
+  const { name, type } = param;
   if (value === null || value === undefined) return '—';
-  if (typeof type === 'object' && type.array !== undefined) {
+  // recordInference's output and spans have their own panel below; the proofs would fill the page.
+  if (name === 'output' && type === 'bytes')
+    return `${formatInteger((value.length - 2) / 2)} bytes, shown below`;
+  if (name === 'spans' && Array.isArray(value))
+    return `${value.length} spans with their Merkle proofs, summarized below`;
+  const array = /^(.*)\[\d*\]$/.exec(type);
+  if (array) {
+    const element = { ...param, type: array[1] };
     return h(
       'span',
       null,
       '[',
-      value.flatMap((v, i) => [i ? ', ' : '', argValue(name, type.array, v)]),
+      value.flatMap((v, i) => [i ? ', ' : '', argValue(element, v)]),
       ']',
     );
   }
-  if (typeof type === 'object') {
+  if (type === 'tuple') {
     return h(
       'span',
       null,
       '{ ',
-      type.tuple.flatMap((c, i) => [i ? ', ' : '', `${c.name}: `, argValue(c.name, c.type, value[c.name])]),
+      param.components.flatMap((c, i) => [i ? ', ' : '', `${c.name}: `, argValue(c, value[c.name])]),
       ' }',
     );
   }
   if (type === 'address') return addressLink(value);
   if (type === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') {
-    if (type === 'uint256' && OPEN_ARG.test(name)) return amount(value);
-    if (name === 'policy' && POLICY_NAMES[Number(value)]) return `${value} (${POLICY_NAMES[Number(value)]})`;
-    if (name === 'role' && ROLE_NAMES[Number(value)]) return `${value} (${ROLE_NAMES[Number(value)]})`;
-    return formatInteger(value);
+  if (typeof value === 'bigint' || typeof value === 'number') {
+    const n = BigInt(value);
+    if (type === 'uint256' && OPEN_ARG.test(name)) return amount(n);
+    if (name === 'policy' && POLICY_NAMES[Number(n)]) return `${n} (${POLICY_NAMES[Number(n)]})`;
+    if (name === 'role' && ROLE_NAMES[Number(n)]) return `${n} (${ROLE_NAMES[Number(n)]})`;
+    return formatInteger(n);
   }
   const text = String(value);
   return h('span', { class: 'mono wrap', title: text }, text.length > 200 ? `${text.slice(0, 200)}…` : text);
@@ -921,8 +770,8 @@ function decodedTable(decoded) {
     ['Name', 'Type', 'Value'],
     decoded.inputs.map((input) => [
       input.name,
-      h('span', { class: 'mono muted' }, input.type.tuple ? 'tuple' : canonicalType(input.type)),
-      argValue(input.name, input.type, decoded.args[input.name]),
+      h('span', { class: 'mono muted' }, input.type),
+      argValue(input, decoded.args[input.name]),
     ]),
     { className: 'args' },
   );
@@ -977,8 +826,8 @@ async function txView(r, alive) {
     : receipt.status === '0x1'
       ? badge('success', 'ok')
       : badge('failed', 'bad');
-  const toModule = tx.to?.toLowerCase() === ATTRIBUTION_ADDRESS;
-  const call = toModule ? decodeCall(tx.input) : null;
+  const toModule = labels.get(tx.to?.toLowerCase())?.role === 'module';
+  const call = decodeCall(tx.to, tx.input);
 
   const main = panel(
     null,
@@ -1028,7 +877,7 @@ async function txView(r, alive) {
         call
           ? h('span', { class: 'mono' }, `${call.name}(…)`)
           : toModule
-            ? 'unknown attribution call'
+            ? 'unknown module call'
             : tx.input === '0x'
               ? 'OPEN transfer'
               : null,
@@ -1053,6 +902,10 @@ async function txView(r, alive) {
   );
   const sections = [main];
   if (call) sections.push(panel(`Call: ${call.name}`, decodedTable(call)));
+  if (call?.name === 'recordInference' && call.args) {
+    const recorded = (receipt?.logs ?? []).map(decodeLog).find((l) => l?.name === 'InferenceAttributed');
+    sections.push(recordedOutputPanel(call.args, recorded?.args?.inferenceId ?? null));
+  }
   if (tx.input !== '0x') sections.push(panel('Input data', hexBlock(tx.input)));
   if (receipt) {
     sections.push(
@@ -1064,7 +917,7 @@ async function txView(r, alive) {
               'div',
               { class: 'logs' },
               receipt.logs.map((log) => {
-                const decoded = log.address.toLowerCase() === ATTRIBUTION_ADDRESS ? decodeLog(log) : null;
+                const decoded = decodeLog(log);
                 return h(
                   'div',
                   { class: 'log' },
@@ -1146,9 +999,13 @@ async function addressView(r, alive) {
   render(await load());
   if (!alive()) return { node: h('div') };
 
-  const label = state.labels.get(address);
+  const label = labels.get(address);
   const recent = h('div', null, h('p', { class: 'muted' }, 'Scanning recent blocks…'));
   scanRecent(address, recent, alive);
+  const contributorBox = h('div', null, h('p', { class: 'muted loading' }, 'Loading…'));
+  contributorPanel(rpc, address)
+    .then((found) => alive() && replace(contributorBox, found))
+    .catch((err) => alive() && replace(contributorBox, errorPanel(err)));
 
   const refresh = throttle(async () => {
     try {
@@ -1176,6 +1033,7 @@ async function addressView(r, alive) {
         summary,
       ),
       stakingBox,
+      contributorBox,
       panel(`Transactions in the last ${ADDRESS_SCAN_BLOCKS} blocks`, recent),
     ),
     onHead: refresh,
@@ -1318,10 +1176,17 @@ async function attributionView(_r, alive) {
   };
   const datanetIds = ids(counts.datanets);
   const modelIds = ids(counts.models);
+  const inferenceIds = ids(counts.inferences).slice(0, LATEST_INFERENCES);
   const results = await rpc.batch([
     ...datanetIds.map((id) => callView('getDatanet', [id])),
     ...modelIds.map((id) => callView('getModel', [id])),
+    ...inferenceIds.map((id) => ['open_getInference', [hex(id)]]),
   ]);
+  const inferences = results.splice(datanetIds.length + modelIds.length);
+  const leaderboard = h('div', null, h('p', { class: 'muted' }, 'Reading the rewards paid…'));
+  leaderboardPanel(rpc)
+    .then((board) => alive() && replace(leaderboard, board))
+    .catch((err) => alive() && replace(leaderboard, errorPanel(err)));
   if (!alive()) return { node: h('div') };
   const decodeOr = (name, value) => {
     if (value instanceof Error) return value;
@@ -1333,16 +1198,7 @@ async function attributionView(_r, alive) {
   };
   const datanets = results.slice(0, datanetIds.length).map((v) => decodeOr('getDatanet', v));
   const models = results.slice(datanetIds.length).map((v) => decodeOr('getModel', v));
-  const failed = (id, err) => [
-    `#${id}`,
-    h('span', { class: 'failure' }, String(err.message ?? err)),
-    '',
-    '',
-    '',
-    '',
-    '',
-    '',
-  ];
+  const failed = (id, err) => failedRow(`#${id}`, err, 8);
   const date = (ms) => h('span', { title: formatTimestamp(Number(ms) / 1000) }, ago(Number(ms) / 1000));
 
   const statCards = [
@@ -1396,8 +1252,8 @@ async function attributionView(_r, alive) {
             d instanceof Error
               ? failed(datanetIds[i], d)
               : [
-                  `#${d.id}`,
-                  h('span', { title: d.metadataURI || null }, d.name || '(unnamed)'),
+                  recordLink('datanet', d.id),
+                  h('span', { title: d.metadataURI || null }, link(`datanet/${d.id}`, d.name || '(unnamed)')),
                   addressLink(d.owner),
                   POLICY_NAMES[Number(d.policy)] ?? String(d.policy),
                   amount(d.bond),
@@ -1427,11 +1283,19 @@ async function attributionView(_r, alive) {
             m instanceof Error
               ? failed(modelIds[i], m)
               : [
-                  `#${m.id}`,
-                  h('span', { title: m.metadataURI || null }, m.name || '(unnamed)'),
+                  recordLink('model', m.id),
+                  h('span', { title: m.metadataURI || null }, link(`model/${m.id}`, m.name || '(unnamed)')),
                   addressLink(m.owner),
-                  m.datanetIds.length ? m.datanetIds.map((id) => `#${id}`).join(', ') : '—',
-                  m.baseModelId === 0n ? '—' : `#${m.baseModelId} (depth ${m.depth})`,
+                  m.datanetIds.length
+                    ? h(
+                        'span',
+                        null,
+                        m.datanetIds.flatMap((id, i) => [i ? ', ' : '', recordLink('datanet', id)]),
+                      )
+                    : '—',
+                  m.baseModelId === 0n
+                    ? '—'
+                    : h('span', null, recordLink('model', m.baseModelId), ` (depth ${m.depth})`),
                   amount(m.feePerInference),
                   amount(m.feePerKiloByte),
                   formatInteger(m.inferences),
@@ -1442,6 +1306,28 @@ async function attributionView(_r, alive) {
         ),
       ),
       panel(
+        inferenceIds.length < Number(counts.inferences)
+          ? `Latest ${inferenceIds.length} inferences`
+          : 'Inferences',
+        table(
+          ['ID', 'Model', 'Caller', 'Output', 'Attributed', 'Fee'],
+          inferences.map((x, i) =>
+            x instanceof Error
+              ? failedRow(recordLink('inference', inferenceIds[i]), x, 6)
+              : [
+                  recordLink('inference', inferenceIds[i]),
+                  recordLink('model', x.modelId),
+                  addressLink(x.caller),
+                  `${formatInteger(toBigInt(x.outputBytes))} bytes`,
+                  percent(toBigInt(x.attributedBytes), toBigInt(x.outputBytes) || 1n),
+                  amount(toBigInt(x.fee)),
+                ],
+          ),
+          { empty: 'No inferences yet.' },
+        ),
+      ),
+      leaderboard,
+      panel(
         'Module parameters',
         fields([
           ['Chunk size', `${formatInteger(params.chunkSize)} bytes`],
@@ -1449,8 +1335,15 @@ async function attributionView(_r, alive) {
           ['Maximum output', `${formatInteger(params.maxOutputBytes)} bytes`],
           ['Maximum spans per record', formatInteger(params.maxSpansPerRecord)],
           ['Maximum LoRA depth', formatInteger(params.maxLoraDepth)],
-          ['LoRA base model share', `${formatInteger(params.loraBaseShareBps)} bps`],
+          ['LoRA base model share (minimum)', `${formatInteger(params.loraBaseShareBps)} bps`],
           ['Challenge window', `${formatInteger(params.challengeWindowSeconds)} s`],
+          ['Reveal window', `${formatInteger(params.revealWindowBlocks)} blocks`],
+          ['Possession samples', formatInteger(params.possessionSamples)],
+          ['Review timeout', `${formatInteger(params.reviewWindowBlocks)} blocks`],
+          ['Contributors share (minimum)', `${formatInteger(params.minContributorsBps)} bps`],
+          ['Validators share (minimum)', `${formatInteger(params.minValidatorsBps)} bps`],
+          ['Fee per inference (minimum)', amount(params.minFeePerInference)],
+          ['Model fee (maximum)', amount(params.maxModelFee)],
         ]),
       ),
     ),
@@ -1463,7 +1356,7 @@ async function invalidView(r) {
   return {
     title: 'Not found',
     node: panel(
-      'Nothing to show',
+      'Page not found',
       h(
         'p',
         null,
@@ -1481,6 +1374,10 @@ const VIEWS = {
   tx: txView,
   address: addressView,
   attribution: attributionView,
+  datanet: datanetView,
+  contribution: contributionView,
+  model: modelView,
+  inference: inferenceView,
   invalid: invalidView,
 };
 
@@ -1490,12 +1387,11 @@ async function search(event) {
   const q = parseSearch(input.value);
   if (!q) {
     showNotice(
-      'Enter a block number, a block or transaction hash (0x + 64 hex digits) or an address (0x + 40 hex digits).',
+      `Not found: "${input.value.trim().slice(0, 80)}" is not a block number, a block or transaction hash (0x + 64 hex digits), an address (0x + 40 hex digits) or a record such as "datanet 1", "contribution 2", "model 3" or "inference 4".`,
     );
     return;
   }
-  if (q.kind === 'block') go(`#/block/${q.id}`);
-  else if (q.kind === 'address') go(`#/address/${q.id}`);
+  if (q.kind !== 'hash') go(`#/${q.kind}/${q.id}`);
   else {
     try {
       const [tx, block] = await rpc.batch([
@@ -1505,7 +1401,7 @@ async function search(event) {
       if (tx && !(tx instanceof Error)) go(`#/tx/${q.id}`);
       else if (block && !(block instanceof Error)) go(`#/block/${q.id}`);
       else {
-        showNotice(`No transaction or block with hash ${q.id} is known to this node.`);
+        showNotice(`Not found: no transaction or block with hash ${q.id} is known to this node.`);
         return;
       }
     } catch (err) {

@@ -116,12 +116,19 @@ const HASH = /^0x[0-9a-fA-F]{64}$/;
 export const isAddress = (text) => typeof text === 'string' && ADDRESS.test(text);
 export const isHash = (text) => typeof text === 'string' && HASH.test(text);
 
+/** The attribution module's record kinds, each with its own page (`#/datanet/3`). */
+export const RECORD_KINDS = ['datanet', 'contribution', 'model', 'inference'];
+const RECORD_ID = /^\d{1,15}$/;
+
 /**
- * What a search box entry names: a block number, an address, or a 32-byte hash (a transaction or a
- * block: only the node can tell). null if it is none of these.
+ * What a search box entry names: a block number, an address, a 32-byte hash (a transaction or a
+ * block: only the node can tell), or an attribution record ("inference 3", "model:2", "datanet #1").
+ * null if it is none of these.
  */
 export function parseSearch(text) {
   const q = String(text ?? '').trim();
+  const record = /^(datanet|contribution|model|inference)s?\s*[:#]?\s*(\d{1,15})$/i.exec(q);
+  if (record) return { kind: record[1].toLowerCase(), id: String(Number(record[2])) };
   if (/^\d{1,15}$/.test(q)) return { kind: 'block', id: String(Number(q)) };
   if (/^#\d{1,15}$/.test(q)) return { kind: 'block', id: String(Number(q.slice(1))) };
   if (/^0x[0-9a-fA-F]{40}$/i.test(q)) return { kind: 'address', id: `0x${q.slice(2).toLowerCase()}` };
@@ -131,7 +138,7 @@ export function parseSearch(text) {
 
 /**
  * The view a location hash names: "#/block/12", "#/block/0x…", "#/tx/0x…", "#/address/0x…",
- * "#/attribution"; anything else (including "" and "#/") is the overview. Arguments are validated
+ * "#/attribution", "#/datanet/1", "#/contribution/1", "#/model/1", "#/inference/1"; anything else (including "" and "#/") is the overview. Arguments are validated
  * here, so views only ever see well-formed numbers and hex.
  */
 export function parseRoute(hash) {
@@ -150,6 +157,11 @@ export function parseRoute(hash) {
   }
   if (view === 'address' && arg !== undefined) {
     return ADDRESS.test(arg) ? { view: 'address', id: arg.toLowerCase() } : { view: 'invalid', text: arg };
+  }
+  if (RECORD_KINDS.includes(view) && arg !== undefined) {
+    return RECORD_ID.test(arg) && Number(arg) > 0
+      ? { view, id: String(Number(arg)) }
+      : { view: 'invalid', text: parts.join('/') };
   }
   if (view === 'attribution') return { view: 'attribution' };
   if (view === undefined) return { view: 'overview' };

@@ -25,6 +25,15 @@ export const DEFAULT_PARAMS: GenesisInput['params'] = {
     maxLoraDepth: 4,
     loraBaseShareBps: 2_000,
     challengeWindowSeconds: 7 * 86_400,
+    revealWindowBlocks: 64,
+    possessionSamples: 2,
+    // A week of one-second blocks.
+    reviewWindowBlocks: 604_800,
+    minContributorsBps: 1_000,
+    minValidatorsBps: 100,
+    minFeePerInference: '1000000000',
+    // 10^12 OPEN.
+    maxModelFee: (10n ** 30n).toString(),
     // A day of one-second blocks for watchers to prove a better attribution.
     challengeWindowBlocks: 86_400,
     // 10 OPEN per model and recorder; a challenger earns 0.01 OPEN per output byte moved.

@@ -3,7 +3,9 @@
 import { z } from 'zod';
 import { isAddress, parseAddress } from '../core/address.ts';
 import { isHex } from '../core/bytes.ts';
+import { attributionParams } from '../state/modules/attribution/params.ts';
 import { LIMITS } from '../state/modules/staking/records.ts';
+import { paramSetSchema } from './paramSet.ts';
 import { stakingSchema } from './staking.ts';
 
 const MAX_U256 = 2n ** 256n - 1n;
@@ -44,19 +46,7 @@ const safeInt = (min: number, max: number) => z.number().int('expected an intege
 export const MAX_BLOCK_TX_BYTES = 48 * 1024 * 1024;
 
 /** The attribution module's parameters (state/modules/attribution/params.ts, docs/attribution.md). */
-export const attributionParamsSchema = z.strictObject({
-  chunkSize: safeInt(16, 65_536),
-  minSpanLength: safeInt(1, 65_536),
-  maxOutputBytes: safeInt(1, 16 * 1024 * 1024),
-  maxSpansPerRecord: safeInt(1, 4_096),
-  maxLoraDepth: safeInt(0, 32),
-  loraBaseShareBps: safeInt(0, 10_000),
-  challengeWindowSeconds: safeInt(0, 10 * 365 * 86_400),
-  challengeWindowBlocks: safeInt(0, 100_000_000),
-  minAttributionBond: uint(MAX_U256, 'minAttributionBond'),
-  challengeRewardPerByte: uint(MAX_U256, 'challengeRewardPerByte'),
-  uncoveredToDatanets: z.boolean(),
-});
+export const attributionParamsSchema = paramSetSchema(attributionParams);
 
 export const paramsSchema = z.strictObject({
   blockGasLimit: uint(MAX_U64, 'blockGasLimit').refine(

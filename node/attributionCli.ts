@@ -15,7 +15,6 @@ import {
   buildIndex,
   type ContributionFile,
   chunkFile,
-  contributionCalldata,
   inferenceCalldata,
 } from '../prover/index.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../state/modules/attribution/abi.ts';
@@ -40,6 +39,8 @@ import {
   withSigner,
 } from './moduleClient.ts';
 
+import { registerContributions } from './register.ts';
+
 export const ROLE_NAMES = [
   'modelOwner',
   'baseModelOwner',
@@ -49,7 +50,8 @@ export const ROLE_NAMES = [
   'datanetOwner',
   'challenger',
 ] as const;
-const STATUS_NAMES = ['pending', 'accepted', 'rejected', 'flagged'] as const;
+const STATUS_NAMES = ['pending', 'accepted', 'rejected', 'flagged', 'withdrawn', 'displaced'] as const;
+const POLICY_NAMES = ['open', 'curated'] as const;
 
 const ATTRIBUTION: ModuleTarget = { address: ATTRIBUTION_ADDRESS, abi: attributionAbi };
 
@@ -250,7 +252,7 @@ export function registerAttributionCommands(program: Command): void {
       .option('--license <license>', 'license of the contributed data, e.g. CC-BY-4.0', '')
       .addOption(
         new Option('--policy <policy>', 'open: contributions accepted at once; curated: the owner approves')
-          .choices(['open', 'curated'])
+          .choices(POLICY_NAMES)
           .default('open'),
       )
       .addOption(
@@ -268,7 +270,7 @@ export function registerAttributionCommands(program: Command): void {
         opts.name,
         opts.metadataUri,
         opts.license,
-        opts.policy === 'curated' ? 1 : 0,
+        POLICY_NAMES.indexOf(opts.policy as (typeof POLICY_NAMES)[number]),
         opts.bond,
       ]);
       const [sent] = await sendAll(rpc, signer, [{ data, what: 'createDatanet' }], opts.timeout * 1000);
@@ -311,7 +313,8 @@ export function registerAttributionCommands(program: Command): void {
 
   withRpc(datanetCmd.command('show <datanetId>').description('print a Datanet and its earnings')).action(
     async (raw: string, opts: { rpc: string }) => {
-      print(await datanet(new Rpc(opts.rpc), id('datanet id')(raw)));
+      const d = await datanet(new Rpc(opts.rpc), id('datanet id')(raw));
+      print({ ...d, policy: POLICY_NAMES[d.policy] ?? d.policy });
     },
   );
 
@@ -319,7 +322,7 @@ export function registerAttributionCommands(program: Command): void {
     program
       .command('contribute <files...>')
       .description(
-        'register files as contributions to a Datanet: each is split into chunks, its chunk root computed locally and registered (with the bond the Datanet asks)',
+        'register files as contributions to a Datanet: each is split into chunks and its chunk root computed locally, committed to, and revealed a few blocks later with the chunks the chain draws as proof of possession (and the bond the Datanet asks)',
       )
       .requiredOption('--datanet <id>', 'Datanet to contribute to', id('datanet id'))
       .option(
@@ -340,28 +343,30 @@ export function registerAttributionCommands(program: Command): void {
         if (content.length === 0)
           throw new OpenchainError('USAGE', `${path} is empty: empty content cannot be registered`);
         const uri = `${opts.uriPrefix}${basename(path)}`;
-        const { data, file } = contributionCalldata({
-          datanetId: opts.datanet,
-          content,
-          chunkSize: p.chunkSize,
-          uri,
-        });
+        const file = chunkFile(content, p.chunkSize);
         const existing = await view<bigint>(rpc, 'contributionByRoot', [file.chunkRoot]);
         if (existing !== 0n)
           throw new OpenchainError(
             'DUPLICATE_CONTENT',
-            `${path} is already registered as contribution ${existing} (the same content is accepted once, from its first submitter)`,
+            `${path} is already registered as contribution ${existing} (the same content is accepted once, from its earliest commit)`,
           );
         const twin = seen.get(file.chunkRoot);
         if (twin) throw new OpenchainError('DUPLICATE_CONTENT', `${path} has the same content as ${twin}`);
         seen.set(file.chunkRoot, path);
-        return { path, uri, data, file };
+        return { path, uri, content, file };
       }),
     );
-    const sent = await sendAll(
+    const { reveals: sent } = await registerContributions(
       rpc,
       signer,
-      prepared.map((f) => ({ data: f.data, value: d.bond, what: `contribution of ${f.path}` })),
+      prepared.map((f) => ({
+        datanetId: opts.datanet,
+        content: f.content,
+        chunkSize: p.chunkSize,
+        uri: f.uri,
+        what: f.path,
+      })),
+      d.bond,
       opts.timeout * 1000,
     );
     finish(
@@ -467,13 +472,24 @@ export function registerAttributionCommands(program: Command): void {
         'contribution files you hold (any layout; matched to contributions by their chunk roots)',
       )
       .option('--dry-run', 'print the spans and the calldata, send nothing')
+      .option(
+        '--allow-empty',
+        "record the inference even if no span is attributed (the contributors' share then goes to the treasury)",
+      )
       .option('--gas-limit <gas>', 'send with this gas limit instead of estimating', (v) => {
         if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a whole number of gas');
         return BigInt(v);
       }),
   ).action(
     async (
-      opts: Common & { model: bigint; output: string; data: string; dryRun?: boolean; gasLimit?: bigint },
+      opts: Common & {
+        model: bigint;
+        output: string;
+        data: string;
+        dryRun?: boolean;
+        allowEmpty?: boolean;
+        gasLimit?: bigint;
+      },
     ) => {
       const rpc = new Rpc(opts.rpc);
       const output = readFile(opts.output);
@@ -520,6 +536,12 @@ export function registerAttributionCommands(program: Command): void {
         print({ ...summary, to: ATTRIBUTION_ADDRESS, value: fee, calldata: result.calldata });
         return;
       }
+      if (result.attributedBytes === 0) {
+        const why = `no byte of ${opts.output} is attributed to an accepted contribution of model ${opts.model}'s Datanets in ${opts.data}${skipped.length > 0 ? ` (${skipped.length} file(s) skipped: see --dry-run)` : ''}; the record would pay the whole fee of ${fee} wei and send the contributors' share to the treasury`;
+        if (!opts.allowEmpty)
+          throw new OpenchainError('EMPTY_ATTRIBUTION', `${why}. Pass --allow-empty to record it anyway`);
+        process.stderr.write(`warning: ${why}\n`);
+      }
       const [sent] = await sendAll(
         rpc,
         signer!,
@@ -534,7 +556,7 @@ export function registerAttributionCommands(program: Command): void {
             .filter((e) => e.event === 'RewardPaid')
             .map((e) => ({
               role: ROLE_NAMES[Number(e.args['role'])],
-              recipient: (e.args['recipient'] as string).toLowerCase(),
+              recipient: e.args['recipient'],
               refId: e.args['refId'],
               amount: e.args['amount'],
             })),

@@ -151,7 +151,8 @@ export function buildProgram(): Command {
       'openchain node: an AI-attribution app-chain with Tendermint-style BFT and Ethereum JSON-RPC',
     )
     .version(VERSION)
-    .showHelpAfterError();
+    // A hint, not the whole usage text: the error itself says what was wrong.
+    .showHelpAfterError('(add --help for usage)');
 
   program
     .command('init')
@@ -175,7 +176,12 @@ export function buildProgram(): Command {
     )
     .option(
       '--reward-address <address>',
-      "account receiving the validator's fees (default: first allocation)",
+      "the validator's operator account: its self-bond and fees (default: first allocation)",
+      address,
+    )
+    .option(
+      '--treasury <address>',
+      "account receiving the treasury's share of fees and attribution payouts (default: the operator account)",
       address,
     )
     .option('--p2p-port <port>', 'p2p listen port (TCP, all interfaces)', integer(0, 65535))
@@ -185,18 +191,23 @@ export function buildProgram(): Command {
       collect,
     )
     .action(async (opts) => {
+      const dev = devAccounts(opts.devAccounts);
       const alloc = [
         ...(opts.alloc ?? []),
-        ...devAccounts(opts.devAccounts).map((a) => ({
-          address: a.address,
-          balance: DEVNET_DEFAULTS.balance,
-        })),
+        ...dev.map((a) => ({ address: a.address, balance: DEVNET_DEFAULTS.balance })),
       ];
       const joined = opts.genesis ? loadGenesisFile(opts.genesis) : undefined;
-      if (joined && (alloc.length > 0 || opts.rewardAddress)) {
+      if (joined && (alloc.length > 0 || opts.rewardAddress || opts.treasury)) {
         throw new OpenchainError(
           'USAGE',
-          '--alloc, --dev-accounts and --reward-address define a new genesis; they cannot be used with --genesis',
+          '--alloc, --dev-accounts, --reward-address and --treasury define a new genesis; they cannot be used with --genesis',
+        );
+      }
+      const operator: Address | undefined = opts.rewardAddress ?? alloc[0]?.address;
+      if (!joined && !operator) {
+        throw new OpenchainError(
+          'USAGE',
+          "a new chain needs an operator account for its validator's self-bond and fees: give --reward-address, --alloc or --dev-accounts",
         );
       }
       const p2p = {
@@ -208,7 +219,8 @@ export function buildProgram(): Command {
         chainId: opts.chainId,
         moniker: opts.moniker,
         alloc,
-        rewardAddress: opts.rewardAddress,
+        rewardAddress: operator,
+        treasury: opts.treasury ?? operator,
         genesis: joined,
         config: { p2p },
       });
@@ -222,6 +234,8 @@ export function buildProgram(): Command {
             validatorAddress: result.validatorAddress,
             validatorPubKey: result.validatorPubKey,
             peerId: result.peerId,
+            ...(joined ? {} : { operator, treasury: result.genesis.params.treasury }),
+            ...(dev.length > 0 ? { devAccounts: dev } : {}),
           },
           null,
           2,

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { OpenchainError } from '../core/errors.ts';
 import { p2pConfigSchema } from '../p2p/config.ts';
 import { FILTER_DEFAULTS } from '../rpc/eth/filters.ts';
-import { SUBSCRIPTION_DEFAULTS } from '../rpc/eth/subscribe.ts';
 import { RPC_DEFAULTS } from '../rpc/server.ts';
+import { SUBSCRIPTION_DEFAULTS } from '../rpc/subscriptions.ts';
 import { testOnlyRefusal, testOnlySchema } from './testOnly.ts';
 
 const port = z.number().int().min(0).max(65_535);

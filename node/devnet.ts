@@ -19,6 +19,8 @@ export const DEVNET_DEFAULTS = {
   validators: 4,
   accounts: 10,
   balance: 10_000n * OPEN,
+  /** Each validator operator's spendable balance besides its self-bond: gas for `openchain stake …`. */
+  operatorBalance: 100n * OPEN,
   basePort: 8545,
   p2pBasePort: 26656,
   metricsBasePort: 9615,
@@ -27,8 +29,19 @@ export const DEVNET_DEFAULTS = {
 const manifestSchema = z.object({
   chainId: z.number(),
   mnemonic: z.string(),
-  nodes: z.array(z.object({ name: z.string(), home: z.string(), rpcUrl: z.string(), p2p: z.string() })),
+  nodes: z.array(
+    z.object({
+      name: z.string(),
+      home: z.string(),
+      rpcUrl: z.string(),
+      p2p: z.string(),
+      /** The account that operates the node's validator (its self-bond, rewards, `stake` commands). */
+      operator: z.object({ address: z.string(), privateKey: z.string() }),
+    }),
+  ),
   accounts: z.array(z.object({ address: z.string(), privateKey: z.string() })),
+  /** Absent in devnets written before the devnet had a treasury (their treasury is the zero address). */
+  treasury: z.object({ address: z.string(), privateKey: z.string() }).optional(),
 });
 export type DevnetManifest = z.output<typeof manifestSchema>;
 
@@ -60,9 +73,12 @@ export async function createDevnet(opts: DevnetOptions): Promise<DevnetManifest>
   const metricsBase = opts.metricsBasePort ?? DEVNET_DEFAULTS.metricsBasePort;
   if (existsSync(manifestPath(dir)))
     throw new OpenchainError('DEVNET_EXISTS', `${dir} already holds a devnet`);
-  // Dev accounts are funded; the next n derived accounts receive the validators' fees.
-  const derived = devAccounts(count + n);
+  // Dev accounts are funded; the next n derived accounts operate the validators: their self-bond is
+  // staked at genesis, and they hold operatorBalance besides, so they can pay for `stake` commands.
+  // The one after is the treasury (a key the user holds, so treasury income is visible, not burned).
+  const derived = devAccounts(count + n + 1);
   const funded = derived.slice(0, count);
+  const treasury = derived[count + n]!;
   const hostOf = (i: number) => opts.hosts?.[i] ?? '127.0.0.1';
   const nodes = Array.from({ length: n }, (_, i) => ({
     name: `node${i}`,
@@ -73,7 +89,11 @@ export async function createDevnet(opts: DevnetOptions): Promise<DevnetManifest>
   }));
   const genesis = makeGenesis({
     chainId: DEV_CHAIN_ID,
-    alloc: funded.map((a) => ({ address: a.address, balance: DEVNET_DEFAULTS.balance })),
+    treasury: treasury.address,
+    alloc: [
+      ...funded.map((a) => ({ address: a.address, balance: DEVNET_DEFAULTS.balance })),
+      ...nodes.map((v) => ({ address: v.reward.address, balance: DEVNET_DEFAULTS.operatorBalance })),
+    ],
     validators: nodes.map((v) => ({ name: v.name, key: v.key, power: 10n, rewardAddress: v.reward.address })),
   });
   const manifest: DevnetManifest = {
@@ -81,6 +101,7 @@ export async function createDevnet(opts: DevnetOptions): Promise<DevnetManifest>
     mnemonic: DEV_MNEMONIC,
     nodes: [],
     accounts: funded,
+    treasury,
   };
   const configs: NodeConfigInput[] = [];
   const addresses: string[] = [];
@@ -102,6 +123,7 @@ export async function createDevnet(opts: DevnetOptions): Promise<DevnetManifest>
       home: v.home,
       rpcUrl: `http://${hostOf(i)}:${rpcBase + i}`,
       p2p: addresses[i]!,
+      operator: v.reward,
     });
   }
   // Every node bootstraps from all the others, which needs every peer id first.
@@ -223,6 +245,18 @@ export function devnetBanner(manifest: DevnetManifest): string {
       (a, i) => `  (${i}) ${toChecksumAddress(a.address as Address)}  private key ${a.privateKey}`,
     ),
     '',
+    `Validator operators (self-bond staked, ${DEVNET_DEFAULTS.operatorBalance / OPEN} OPEN each for gas; openchain stake … --private-key):`,
+    ...manifest.nodes.map(
+      (n) =>
+        `  ${n.name}  ${toChecksumAddress(n.operator.address as Address)}  private key ${n.operator.privateKey}`,
+    ),
+    '',
+    ...(manifest.treasury
+      ? [
+          `Treasury (fee and attribution treasury shares): ${toChecksumAddress(manifest.treasury.address as Address)}  private key ${manifest.treasury.privateKey}`,
+          '',
+        ]
+      : []),
     'Press Ctrl+C to stop. State persists in the devnet directory; use --fresh to start over.',
   ];
   return lines.join('\n');

@@ -26,6 +26,8 @@ export interface GenesisSpec {
   readonly validators: readonly GenesisValidatorSpec[];
   readonly alloc: readonly { address: Address; balance: bigint }[];
   readonly params?: Partial<GenesisInput['params']>;
+  /** Receives the treasury's share of fees and attribution payouts (default: the zero address, burned). */
+  readonly treasury?: Address;
   readonly staking?: {
     readonly params?: Partial<GenesisInput['staking']['params']>;
     readonly rewardsPool?: bigint;
@@ -55,7 +57,7 @@ export function makeGenesis(spec: GenesisSpec): Genesis {
     chainId: spec.chainId,
     // Whole seconds: the genesis time is typed by people and compared across machines.
     genesisTime: new Date(Math.floor(time.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
-    params: { ...DEFAULT_PARAMS, ...spec.params },
+    params: { ...DEFAULT_PARAMS, ...spec.params, ...(spec.treasury ? { treasury: spec.treasury } : {}) },
     alloc: withSelfBonds(spec, BigInt(stakingParams.powerReduction)).map((a) => ({
       address: a.address,
       balance: a.balance.toString(),
@@ -102,6 +104,7 @@ export interface InitOptions {
   readonly moniker: string;
   readonly alloc: readonly { address: Address; balance: bigint }[];
   readonly rewardAddress?: Address;
+  readonly treasury?: Address;
   readonly genesisTime?: Date;
   readonly config?: NodeConfigInput;
 }
@@ -126,6 +129,7 @@ export async function initHome(opts: InitOptions & { genesis?: Genesis }): Promi
       chainId: opts.chainId,
       genesisTime: opts.genesisTime,
       alloc: opts.alloc,
+      treasury: opts.treasury,
       validators: [
         {
           name: opts.moniker,

@@ -2,7 +2,7 @@
 // JSON-RPC client (fetch, no client library), the signing account, views through eth_call,
 // EIP-1559 transactions signed locally with core/tx.ts and their receipts with the module's events
 // decoded, JSON output, and the common options (--rpc, --private-key, --timeout). A failed
-// transaction prints its receipt's failureReason and exits 1.
+// transaction prints its receipt's errorCode and failureReason ("CODE: message") and exits 1.
 import { type Command, InvalidArgumentError } from 'commander';
 import { type Abi, AbiEvent, AbiFunction } from 'ox';
 import { type Address, addressFromPrivateKey, parseAddress } from '../core/address.ts';
@@ -30,6 +30,7 @@ interface RpcReceipt {
   readonly effectiveGasPrice: Hex;
   readonly status: Hex;
   readonly failureReason?: string;
+  readonly errorCode?: string;
   readonly logs: readonly { address: string; topics: Hex[]; data: Hex }[];
 }
 
@@ -113,7 +114,19 @@ export async function moduleView<T = unknown>(
     if (err instanceof RpcCallError) throw new OpenchainError('REVERTED', revertReason(err.rpcMessage));
     throw err;
   }
-  return AbiFunction.decodeResult(f, result) as T;
+  return lowercaseAddresses(AbiFunction.decodeResult(f, result)) as T;
+}
+
+/**
+ * The ABI decoder checksums addresses (EIP-55); the chain's JSON (RPC, genesis, CLI output) writes
+ * them lowercase, so decoded values follow suit and a user sees one spelling per address.
+ */
+function lowercaseAddresses(value: unknown): unknown {
+  if (typeof value === 'string') return /^0x[0-9a-fA-F]{40}$/.test(value) ? value.toLowerCase() : value;
+  if (Array.isArray(value)) return value.map(lowercaseAddresses);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, lowercaseAddresses(v)]));
+  return value;
 }
 
 function revertReason(message: string): string {
@@ -145,7 +158,10 @@ export function moduleEvents(module: ModuleTarget, receipt: RpcReceipt): Decoded
     if (log.address.toLowerCase() !== module.address) continue;
     const event = table.get(log.topics[0]!);
     if (!event) continue;
-    const args = AbiEvent.decode(event, { topics: log.topics, data: log.data }) as Record<string, unknown>;
+    const args = lowercaseAddresses(AbiEvent.decode(event, { topics: log.topics, data: log.data })) as Record<
+      string,
+      unknown
+    >;
     out.push({ event: event.name, args });
   }
   return out;
@@ -179,6 +195,7 @@ export interface SentTx {
   readonly blockNumber: number;
   readonly gasUsed: string;
   readonly status: 'success' | 'failed';
+  readonly errorCode?: string;
   readonly failureReason?: string;
   readonly events: DecodedEvent[];
 }
@@ -272,7 +289,12 @@ async function waitForReceipt(rpc: Rpc, module: ModuleTarget, hash: Hex, timeout
         blockNumber: Number(receipt.blockNumber),
         gasUsed: BigInt(receipt.gasUsed).toString(),
         status: ok ? 'success' : 'failed',
-        ...(ok ? {} : { failureReason: receipt.failureReason ?? 'unknown' }),
+        ...(ok
+          ? {}
+          : {
+              errorCode: receipt.errorCode ?? 'UNKNOWN',
+              failureReason: receipt.failureReason ?? 'unknown',
+            }),
         events: moduleEvents(module, receipt),
       };
     }
@@ -311,7 +333,7 @@ export function txSummary(s: SentTx) {
     blockNumber: s.blockNumber,
     gasUsed: s.gasUsed,
     status: s.status,
-    ...(s.failureReason !== undefined ? { failureReason: s.failureReason } : {}),
+    ...(s.status === 'failed' ? { errorCode: s.errorCode, failureReason: s.failureReason } : {}),
   };
 }
 

@@ -21,6 +21,7 @@ import { netModule, web3Module } from '../rpc/net.ts';
 import { openModule } from '../rpc/open.ts';
 import { Registry } from '../rpc/registry.ts';
 import { RpcServer } from '../rpc/server.ts';
+import { SubscriptionHub } from '../rpc/subscriptions.ts';
 import { txpoolModule } from '../rpc/txpool.ts';
 import { Chain } from '../state/chain.ts';
 import { AttributionModule } from '../state/modules/attribution/index.ts';
@@ -248,25 +249,20 @@ export class OpenchainNode {
           peers: () => host.peers() as unknown as JsonValue,
           syncing: () => controller.status(),
         };
+        const subscriptions = new SubscriptionHub(chain, {
+          maxSubscriptionsPerConnection: config.rpc.wsMaxSubscriptionsPerConnection,
+          maxSubscriptionsPerIp: config.rpc.wsMaxSubscriptionsPerIp,
+        });
         const registry = new Registry([
-          ethModule(
-            chain,
-            () => controller.status(),
-            {
-              maxSubscriptionsPerConnection: config.rpc.wsMaxSubscriptionsPerConnection,
-              maxSubscriptionsPerIp: config.rpc.wsMaxSubscriptionsPerIp,
-            },
-            clock,
-            {
-              ...FILTER_DEFAULTS,
-              maxFiltersPerClient: config.rpc.maxFiltersPerIp,
-              maxFilters: config.rpc.maxFilters,
-              filterTimeoutMs: config.rpc.filterTimeoutMs,
-            },
-          ),
+          ethModule(chain, () => controller.status(), subscriptions, clock, {
+            ...FILTER_DEFAULTS,
+            maxFiltersPerClient: config.rpc.maxFiltersPerIp,
+            maxFilters: config.rpc.maxFilters,
+            filterTimeoutMs: config.rpc.filterTimeoutMs,
+          }),
           netModule(chain.chainId, () => host.peerCount),
           web3Module(CLIENT_VERSION),
-          openModule(chain, info),
+          openModule(chain, info, subscriptions),
           txpoolModule(chain.mempool),
         ]);
         const {

@@ -77,18 +77,9 @@ interface DelegationView {
   pendingRewards: bigint;
 }
 
-/** A staking view; addresses come back lowercase, as everywhere else in openchain's output. */
-async function view<T>(rpc: Rpc, name: string, args: readonly unknown[] = []): Promise<T> {
-  return lowercaseAddresses(await moduleView(rpc, STAKING, name, args)) as T;
-}
-
-/** The ABI decoder checksums addresses (EIP-55); the chain's JSON writes them lowercase. */
-function lowercaseAddresses(value: unknown): unknown {
-  if (typeof value === 'string') return /^0x[0-9a-fA-F]{40}$/.test(value) ? value.toLowerCase() : value;
-  if (Array.isArray(value)) return value.map(lowercaseAddresses);
-  if (value !== null && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, lowercaseAddresses(v)]));
-  return value;
+/** A staking view. */
+function view<T>(rpc: Rpc, name: string, args: readonly unknown[] = []): Promise<T> {
+  return moduleView<T>(rpc, STAKING, name, args);
 }
 
 /** The validator `operator` runs, or undefined if it has none. */

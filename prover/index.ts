@@ -17,13 +17,16 @@ import { proveSpan, type SpanProof } from './proofs.ts';
 import type { FoundSpan } from './spans.ts';
 
 export { ATTRIBUTION_ADDRESS, attributionAbi } from '../state/modules/attribution/abi.ts';
+export { contributionCommitment, possessionIndices } from '../state/modules/attribution/possession.ts';
 export {
   type ChunkedFile,
   type ContributionCall,
+  type ContributionCommit,
   challengeCalldata,
   chunkFile,
-  contributionCalldata,
+  commitCalldata,
   inferenceCalldata,
+  revealCalldata,
 } from './calldata.ts';
 export { canonicalSpans, improvingSpans } from './canonical.ts';
 export { buildIndex, type ContributionFile, CorpusIndex, type Occurrence } from './corpus.ts';

@@ -11,7 +11,7 @@ import { address, uint64 } from './params.ts';
 import { namesOf, recordToJson } from './records.ts';
 import { method } from './registry.ts';
 
-const ENUMS: Record<string, Record<number, string>> = {
+export const ATTRIBUTION_ENUMS: Record<string, Record<number, string>> = {
   policy: namesOf(Policy),
   status: namesOf(Status),
   bondStatus: namesOf(BondStatus),
@@ -19,7 +19,7 @@ const ENUMS: Record<string, Record<number, string>> = {
   role: namesOf(Role),
 };
 
-const toJson = (value: unknown): JsonValue => recordToJson(value, ENUMS);
+const toJson = (value: unknown): JsonValue => recordToJson(value, ATTRIBUTION_ENUMS);
 
 const earningsOf = z.union([
   z.object({ contributor: address }).strict(),

@@ -50,14 +50,6 @@ export function newSubscriptionId(): string {
   return bytesToHex(randomBytes(16));
 }
 
-/**
- * The `eth_subscription` notification text around an already serialized result, so that one result
- * (a new block's header) is serialized once however many subscriptions it goes to.
- */
-export function subscriptionMessage(subscription: string, resultJson: string): string {
-  return `{"jsonrpc":"2.0","method":"eth_subscription","params":{"subscription":${JSON.stringify(subscription)},"result":${resultJson}}}`;
-}
-
 /** Pushes one `eth_subscription` notification; same return value as `Connection.send`. */
 export function sendSubscription(connection: Connection, subscription: string, result: JsonValue): boolean {
   return connection.send({ jsonrpc: '2.0', method: 'eth_subscription', params: { subscription, result } });

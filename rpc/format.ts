@@ -8,6 +8,7 @@ import type { Log } from '../core/receipt.ts';
 import type { SignedTx } from '../core/tx.ts';
 import { effectiveGasPrice } from '../state/execution/gas.ts';
 import type { StoredReceipt } from '../state/store/receipts.ts';
+import { failureReason } from './failure.ts';
 import type { JsonValue } from './jsonrpc.ts';
 
 const q = (n: bigint | number) => bigintToHex(BigInt(n));
@@ -100,8 +101,12 @@ export function formatReceipt(tx: SignedTx, r: StoredReceipt, at: TxLocation): J
     status: q(r.status),
     type: q(tx.type),
   };
-  // Not an Ethereum field: the reason a failed transaction failed, since there is no revert data.
-  if (r.status === 0) out['failureReason'] = r.error;
+  // Not Ethereum fields: why a failed transaction failed (there is no revert data to replay), as
+  // "CODE: message", and the stable code alone for programs to branch on.
+  if (r.status === 0) {
+    out['failureReason'] = failureReason(r);
+    out['errorCode'] = r.errorCode;
+  }
   return out;
 }
 

@@ -11,9 +11,11 @@ import { proofToJson } from '../state/tree/index.ts';
 import { attributionMethods } from './attribution.ts';
 import { requireHeight } from './eth/blocks.ts';
 import type { JsonValue } from './jsonrpc.ts';
+import { moduleEventMethods } from './moduleEvents.ts';
 import { address, blockNumberOrTag, blockRef, data } from './params.ts';
 import { method, type RpcModule } from './registry.ts';
 import { findValidator, stakingMethods, validatorStatusName } from './staking.ts';
+import { SubscriptionHub } from './subscriptions.ts';
 
 export interface NodeInfoSource {
   /** Static identity and status of this node (moniker, version, validator address, peers...). */
@@ -45,13 +47,19 @@ function commitJson(commit: {
 
 const proofTarget = z.union([z.object({ address }).strict(), z.object({ key: data }).strict()]);
 
-export function openModule(chain: Chain, source: NodeInfoSource): RpcModule {
+export function openModule(
+  chain: Chain,
+  source: NodeInfoSource,
+  /** Shared with eth_subscribe, so the caps hold over both namespaces. */
+  subscriptions: SubscriptionHub = new SubscriptionHub(chain),
+): RpcModule {
   return {
     namespace: 'open',
     methods: {
       open_nodeInfo: method(z.tuple([]), () => source.nodeInfo()),
       ...attributionMethods(chain),
       ...stakingMethods(chain),
+      ...moduleEventMethods(subscriptions),
       open_peers: method(z.tuple([]), () => source.peers()),
       open_syncStatus: method(z.tuple([]), () => ({ ...source.syncing() })),
       open_genesis: method(z.tuple([]), () => ({ hash: chain.genesisHash, document: source.genesis() })),

@@ -13,12 +13,12 @@ import { address } from './params.ts';
 import { namesOf, recordToJson } from './records.ts';
 import { method } from './registry.ts';
 
-const ENUMS = { status: namesOf(ValidatorStatus) };
+export const STAKING_ENUMS = { status: namesOf(ValidatorStatus) };
 
-const toJson = (value: unknown): JsonValue => recordToJson(value, ENUMS);
+const toJson = (value: unknown): JsonValue => recordToJson(value, STAKING_ENUMS);
 
 export function validatorStatusName(status: number): string {
-  return ENUMS.status[status] ?? String(status);
+  return STAKING_ENUMS.status[status] ?? String(status);
 }
 
 /** The validator `operator` runs (the module's view of it), or undefined if there is none. */

@@ -191,7 +191,7 @@ export class Chain {
       this.#blockEnv(input.height, input.time, baseFee, params),
       candidates,
       'build',
-      { lastCommit: input.lastCommit, evidence },
+      { lastCommit: input.lastCommit, evidence, parentHash: hexToBytes(parent.hash) },
       params.maxBlockTxBytes,
     );
     const txs = execution.included.map((i) => i.tx.raw);
@@ -309,6 +309,7 @@ export class Chain {
       execution = this.#execute(this.#blockEnv(h.height, h.time, baseFee, params), items, 'verify', {
         lastCommit: block.lastCommit,
         evidence,
+        parentHash: hexToBytes(parent.hash),
       });
     } catch (err) {
       throw new InvalidProposalError(`block ${h.height} ${hash}: ${(err as Error).message}`);
@@ -415,7 +416,7 @@ export class Chain {
     env: BlockEnv,
     txs: readonly SenderTx[],
     mode: 'build' | 'verify',
-    end: Pick<BlockEnd, 'lastCommit' | 'evidence'>,
+    end: Pick<BlockEnd, 'lastCommit' | 'evidence' | 'parentHash'>,
     maxTxBytes?: number,
   ): BlockExecution {
     const execution = executeBlock(this.state, env, txs, mode, maxTxBytes);

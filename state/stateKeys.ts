@@ -9,6 +9,8 @@ export const StateSpace = {
   validators: 0x03,
   /** Committed duplicate-vote evidence, by evidence hash (for slashing, and against re-inclusion). */
   evidence: 0x04,
+  /** Recent block hashes, a ring by height (state/blockHashes.ts). */
+  blockHashes: 0x05,
   /** Module records: the second byte of the key is the module's own record kind. */
   module: 0x10,
 } as const;

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Clock } from '../../consensus/types.ts';
 import { bigintToHex } from '../../core/bytes.ts';
 import type { Chain } from '../../state/chain.ts';
+import { failureReason } from '../failure.ts';
 import type { JsonValue } from '../jsonrpc.ts';
 import { blockRef, callRequest } from '../params.ts';
 import { method } from '../registry.ts';
@@ -16,7 +17,7 @@ export function accessListMethods(chain: Chain, clock: Clock) {
     eth_createAccessList: method(z.tuple([callRequest, blockRef.optional()]), ([req, ref]) => {
       const { outcome } = simulate(chain, clock, req, ref);
       const result: Record<string, JsonValue> = { accessList: [], gasUsed: bigintToHex(outcome.gasUsed) };
-      if (outcome.status === 0) result['error'] = outcome.error;
+      if (outcome.status === 0) result['error'] = failureReason(outcome);
       return result;
     }),
   };

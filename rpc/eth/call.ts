@@ -11,6 +11,7 @@ import { GAS } from '../../state/execution/gas.ts';
 import { simulateCall } from '../../state/execution/simulate.ts';
 import { ModuleError } from '../../state/modules/module.ts';
 import { ErrorCode, RpcError } from '../errors.ts';
+import { failureReason, revertError } from '../failure.ts';
 import { type BlockRef, blockRef, type CallRequest, callRequest } from '../params.ts';
 import { method } from '../registry.ts';
 import { requireHeight } from './blocks.ts';
@@ -104,8 +105,7 @@ export function callMethods(chain: Chain, clock: Clock) {
           ),
         );
       } catch (err) {
-        if (err instanceof ModuleError)
-          throw new RpcError(ErrorCode.ExecutionReverted, `execution reverted: ${err.message}`, '0x');
+        if (err instanceof ModuleError) throw revertError({ errorCode: err.code, error: err.message });
         throw err;
       }
     }),
@@ -116,10 +116,9 @@ export function callMethods(chain: Chain, clock: Clock) {
       if (outcome.status === 0 && outcome.gasUsed >= gasLimit)
         throw new RpcError(
           ErrorCode.ServerError,
-          `gas required exceeds allowance (${gasLimit}): ${outcome.error}`,
+          `gas required exceeds allowance (${gasLimit}): ${failureReason(outcome)}`,
         );
-      if (outcome.status === 0)
-        throw new RpcError(ErrorCode.ExecutionReverted, `execution reverted: ${outcome.error}`, '0x');
+      if (outcome.status === 0) throw revertError(outcome);
       return bigintToHex(outcome.gasUsed);
     }),
   };

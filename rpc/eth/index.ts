@@ -4,6 +4,7 @@ import { type Clock, systemClock } from '../../consensus/types.ts';
 import { bigintToHex } from '../../core/bytes.ts';
 import type { Chain } from '../../state/chain.ts';
 import { method, type RpcModule } from '../registry.ts';
+import { SubscriptionHub } from '../subscriptions.ts';
 import { accessListMethods } from './accessList.ts';
 import { blockMethods } from './blocks.ts';
 import { callMethods } from './call.ts';
@@ -12,7 +13,7 @@ import { type FilterLimits, filterMethods } from './filters.ts';
 import { logMethods } from './logs.ts';
 import { receiptMethods } from './receipts.ts';
 import { stateMethods } from './state.ts';
-import { type SubscriptionLimits, subscriptionMethods } from './subscribe.ts';
+import { subscriptionMethods } from './subscribe.ts';
 import { transactionMethods } from './transactions.ts';
 
 export interface SyncStatus {
@@ -25,7 +26,8 @@ export interface SyncStatus {
 export function ethModule(
   chain: Chain,
   sync: () => SyncStatus,
-  subscriptionLimits?: SubscriptionLimits,
+  /** Shared with the open_ namespace's subscriptions, so the caps hold over both. */
+  subscriptions: SubscriptionHub = new SubscriptionHub(chain),
   /**
    * "Now" for the block eth_call, eth_estimateGas and eth_createAccessList simulate: the node's
    * consensus clock.
@@ -54,7 +56,7 @@ export function ethModule(
       ...feeMethods(chain),
       ...callMethods(chain, clock),
       ...logMethods(chain),
-      ...subscriptionMethods(chain, subscriptionLimits),
+      ...subscriptionMethods(subscriptions),
       ...filterMethods(chain, filterLimits),
       ...receiptMethods(chain),
       ...accessListMethods(chain, clock),

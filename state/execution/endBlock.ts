@@ -1,8 +1,9 @@
-// The end of every block, after its transactions: record the block's evidence, then the staking
-// module's end-block step (fees and rewards, downtime, slashing, unbonding maturity, the next
+// The end of every block, after its transactions: record the parent block's hash and the block's
+// evidence, then the staking module's end-block step (fees and rewards, downtime, slashing, unbonding maturity, the next
 // validator set). Chain runs it on the proposer's build and on every validator's verify through the
 // same path, and before nextValidatorsHash is read, so every node switches sets at the same height.
 import type { Commit } from '../../core/vote.ts';
+import { recordParentHash } from '../blockHashes.ts';
 import { type CheckedEvidence, recordEvidence } from '../evidence.ts';
 import type { BlockInfo } from '../modules/module.ts';
 import { stakingEndBlock } from '../modules/staking/endBlock/index.ts';
@@ -16,9 +17,12 @@ export interface BlockEnd {
   /** Fees paid by the block's transactions (executeBlock's totals), not yet credited to anyone. */
   readonly baseFees: bigint;
   readonly tips: bigint;
+  /** The hash of the previous block (recorded for modules, state/blockHashes.ts). */
+  readonly parentHash: Uint8Array;
 }
 
 export function endBlock(state: StateOverlay, block: BlockInfo, end: BlockEnd): void {
+  recordParentHash(state, block.height, end.parentHash);
   recordEvidence(
     state,
     end.evidence.map((c) => c.evidence),

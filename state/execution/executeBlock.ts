@@ -83,6 +83,7 @@ export function executeBlock(
       effectiveGasPrice: outcome.effectiveGasPrice,
       firstLogIndex: logCount,
       error: outcome.error,
+      errorCode: outcome.errorCode,
     });
     logCount += outcome.logs.length;
     included.push(item);

@@ -45,6 +45,8 @@ export interface CallOutcome {
   readonly logs: readonly Log[];
   /** Why the call failed; empty on success. */
   readonly error: string;
+  /** The failure's stable code (the thrown error's `code`, e.g. NOT_JAILED); empty on success. */
+  readonly errorCode: string;
 }
 
 export interface TxOutcome extends CallOutcome {
@@ -76,7 +78,7 @@ export function runCall(state: StateOverlay, env: TxEnv, call: Call): CallOutcom
       };
       module.execute(ctx, call.data);
     }
-    return { status: 1, gasUsed, logs, error: '' };
+    return { status: 1, gasUsed, logs, error: '', errorCode: '' };
   } catch (err) {
     if (
       !(
@@ -92,6 +94,7 @@ export function runCall(state: StateOverlay, env: TxEnv, call: Call): CallOutcom
       gasUsed: gasUsed > call.gasLimit ? call.gasLimit : gasUsed,
       logs: [],
       error: err.message,
+      errorCode: err.code,
     };
   }
 }
@@ -121,9 +124,16 @@ export function executeTx(
     } catch (err) {
       if (!(err instanceof BalanceOverflowError)) throw err;
       writeAccount(state, sender, paid);
-      return { status: 0, gasUsed, logs: [], error: err.message, effectiveGasPrice: price };
+      return {
+        status: 0,
+        gasUsed,
+        logs: [],
+        error: err.message,
+        errorCode: err.code,
+        effectiveGasPrice: price,
+      };
     }
-    return { status: 1, gasUsed, logs: [], error: '', effectiveGasPrice: price };
+    return { status: 1, gasUsed, logs: [], error: '', errorCode: '', effectiveGasPrice: price };
   }
   writeAccount(state, sender, { nonce: account.nonce + 1n, balance: account.balance - tx.gasLimit * price });
   const outcome = runCall(state, env, {

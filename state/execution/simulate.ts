@@ -40,6 +40,7 @@ export function simulateCall(
       gasUsed: call.gasLimit,
       logs: [],
       error: `intrinsic gas too low: needs ${gasUsedBefore}`,
+      errorCode: 'INTRINSIC_GAS',
     };
   }
   return runCall(new StateOverlay(state), { block, baseFee: 0n, modules }, { ...call, gasUsedBefore });

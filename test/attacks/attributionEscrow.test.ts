@@ -9,7 +9,6 @@ import {
   buildIndex,
   type ContributionFile,
   challengeCalldata,
-  contributionCalldata,
   inferenceCalldata,
   proveSpan,
   type SpanProof,
@@ -44,10 +43,7 @@ const files = new Map<string, ContributionFile>();
 
 async function contribute(from: Account, datanetId: bigint, text: string): Promise<ContributionFile> {
   const content = utf8ToBytes(text);
-  const sent = await h.sendData(
-    from,
-    hexToBytes(contributionCalldata({ datanetId, content, chunkSize: 16 }).data),
-  );
+  const sent = await h.contribute(from, datanetId, content);
   const file = {
     id: AttributionHarness.idFrom(sent, 'ContributionAdded', 'contributionId'),
     content,

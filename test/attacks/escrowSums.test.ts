@@ -29,13 +29,11 @@ import { BondStatus, FlagReason, Role, Status } from '../../state/modules/attrib
 import type { SpanProof } from '../../state/modules/attribution/spans.ts';
 import { apportion } from '../../state/modules/attribution/split.ts';
 import { writeContribution as storeContribution } from '../../state/modules/attribution/store.ts';
-import { writeValidators } from '../../state/validatorSet.ts';
 import { attributionError, DirectCalls, OWNER } from '../state/modules/attribution/directCall.ts';
 import { TEST_ATTRIBUTION_PARAMS } from '../state/modules/attribution/helpers.ts';
 
 const RECORDER: Address = '0x00000000000000000000000000000000000000e0';
 const CHALLENGER: Address = '0x00000000000000000000000000000000000000c1';
-const VALIDATOR: Address = '0x0000000000000000000000000000000000000f01';
 const CONTRIBUTOR: Address = '0x00000000000000000000000000000000000000b0';
 const BASE = 'Attribution economies need payouts that observers can check byte for byte, always.';
 const TEXTS = [
@@ -73,9 +71,6 @@ function world() {
     split,
   });
   setOperator(w.call(OWNER), 1n, RECORDER, true);
-  writeValidators(w.state, [
-    { address: VALIDATOR, pubKey: new Uint8Array(32).fill(1), power: 1n, rewardAddress: VALIDATOR },
-  ]);
   w.fund(ATTRIBUTION_ADDRESS, BOND);
   postAttributionBond(w.call(RECORDER, BOND), 1n);
   return { w, index: buildIndex(files) };
@@ -96,6 +91,9 @@ function writeContribution(state: DirectCalls['state'], id: bigint, content: Uin
     bondStatus: BondStatus.none,
     submittedAt: 0,
     acceptedAt: 0,
+    commitHeight: 0,
+    submittedHeight: 0,
+    challengeWindowSeconds: 0,
   });
 }
 

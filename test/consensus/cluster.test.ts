@@ -55,6 +55,22 @@ describe('agreement', () => {
     expect(perBlock).toBeLessThan(400);
   });
 
+  it('the next proposer includes the precommits that arrived after its commit, during timeoutCommit', async () => {
+    const c = await Cluster.start({ seed: 5 });
+    // Precommits spread over 40 ms: a node commits on the third and the fourth comes after.
+    c.net.policy = { latencyMs: 2, jitterMs: 40 };
+    expect(await c.reach(9)).toBe(true);
+    let late = 0;
+    for (let h = 1; h <= 8; h++) {
+      const next = c.nodes[0]!.app.blockAt(h + 1)!.block;
+      const proposer = c.nodes.find((n) => n.validator.address === next.header.proposer)!;
+      // Every validator's precommit, though the proposer committed with fewer.
+      expect(next.lastCommit!.signatures, `lastCommit of ${h + 1}`).toHaveLength(4);
+      if (proposer.app.blockAt(h)!.commit!.signatures.length < 4) late++;
+    }
+    expect(late).toBeGreaterThan(0);
+  });
+
   it('survives message loss, duplication and reordering', async () => {
     const c = await Cluster.start({ seed: 3 });
     c.net.policy = { dropRate: 0.25, duplicateRate: 0.2, latencyMs: 2, jitterMs: 40 };

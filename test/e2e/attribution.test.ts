@@ -24,7 +24,7 @@ import { DEV_CHAIN_ID } from '../../genesis/defaults.ts';
 import { devAccounts } from '../../node/devAccounts.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../../state/modules/attribution/abi.ts';
 import { viemChainFor } from '../helpers/node.ts';
-import { cli, rpc } from './cli.ts';
+import { cli, cliFails, rpc } from './cli.ts';
 import { height, startDevnet, type TestDevnet, waitFor } from './devnet.ts';
 
 type Account = ReturnType<typeof devAccounts>[number];
@@ -88,6 +88,8 @@ describe('Proof of Attribution on a four-validator devnet', () => {
   const data = join(dir, 'data');
   let devnet: TestDevnet;
   const urls = () => [0, 1, 2, 3].map((i) => devnet.url(i));
+  /** The model the first test registers; the later tests use it. */
+  let model: { modelId: string };
 
   beforeAll(async () => {
     devnet = await startDevnet({
@@ -187,7 +189,7 @@ describe('Proof of Attribution on a four-validator devnet', () => {
     const [aliceId, bobId, carolId] = contributed as [bigint, bigint, bigint];
     expect(new Set(contributed).size).toBe(3);
 
-    const model = json<{ modelId: string }>(
+    model = json<{ modelId: string }>(
       (
         await cli(
           'model',
@@ -286,7 +288,8 @@ describe('Proof of Attribution on a four-validator devnet', () => {
           address: ATTRIBUTION_ADDRESS,
           fromBlock: '0x1',
           toBlock: 'latest',
-          topics: [null, null, topicOf(bob.address)],
+          // RewardPaid only: bob's own ContributionCommitted names him (as sender) in topic 2 too.
+          topics: [REWARD_PAID, null, topicOf(bob.address)],
         },
       ]);
       return {
@@ -412,5 +415,55 @@ describe('Proof of Attribution on a four-validator devnet', () => {
       expect(node.contributors).toEqual([0n, 0n, 0n]);
       expect(node.earnings).toEqual([toAlice, toCarol]);
     }
+  });
+
+  it('refuses to send a record that attributes nothing unless --allow-empty is given', async () => {
+    expect(model, 'the first test registered the model').toBeDefined();
+    // An output none of whose bytes the data directory attributes would pay the whole fee for
+    // nothing: the CLI refuses to send it unless asked, and sends nothing.
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    const nonce = async () =>
+      rpc<Hex>(devnet.url(0), 'eth_getTransactionCount', [operator.address, 'pending']);
+    const before = await nonce();
+    const refused = await cliFails(
+      'attribute',
+      '--model',
+      model.modelId,
+      '--output',
+      join(dir, 'out.txt'),
+      '--data',
+      empty,
+      '--private-key',
+      operator.privateKey,
+      '--rpc',
+      devnet.url(0),
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('is attributed to an accepted contribution');
+    expect(refused.stderr).toContain('--allow-empty');
+    expect(await nonce()).toBe(before);
+
+    // Asked for, it is recorded with a warning; the contributors' share goes to the treasury.
+    const { stdout, stderr } = await cli(
+      'attribute',
+      '--model',
+      model.modelId,
+      '--output',
+      join(dir, 'out.txt'),
+      '--data',
+      empty,
+      '--allow-empty',
+      '--private-key',
+      operator.privateKey,
+      '--rpc',
+      devnet.url(0),
+    );
+    expect(stderr).toContain('warning: no byte of');
+    const recorded = json<{ status: string; attributedBytes: number; payouts: { role: string }[] }>(stdout);
+    expect(recorded.status).toBe('success');
+    expect(recorded.attributedBytes).toBe(0);
+    expect(recorded.payouts.map((p) => p.role)).not.toContain('contributor');
+    expect(recorded.payouts.map((p) => p.role)).toContain('treasury');
   });
 });

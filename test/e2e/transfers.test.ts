@@ -35,7 +35,16 @@ describe('single validator, real process, viem client', () => {
       '--reward-address',
       REWARD,
     );
-    expect(JSON.parse(stdout)).toMatchObject({ chainId: 4242 });
+    // init prints what a new user needs: the dev accounts' keys and where the treasury share goes.
+    expect(JSON.parse(stdout)).toMatchObject({
+      chainId: 4242,
+      operator: REWARD,
+      treasury: REWARD,
+      devAccounts: [
+        { address: alice!.address, privateKey: alice!.privateKey },
+        { address: bob!.address, privateKey: bob!.privateKey },
+      ],
+    });
     initOutput = stdout;
     node = await startNode(home, '--block-interval', '200', '--log-level', 'debug');
     url = node.rpcUrl;

@@ -10,7 +10,6 @@ import { bytesToHex, hexToBytes, utf8ToBytes } from '../../core/bytes.ts';
 import {
   buildIndex,
   challengeCalldata,
-  contributionCalldata,
   findSpans,
   inferenceCalldata,
   proveSpan,
@@ -33,16 +32,15 @@ const OUTPUT = utf8ToBytes(`The model said: ${TEXT.slice(5, 75)} and nothing els
 let h: AttributionHarness;
 let spans: SpanProof[];
 let fee: bigint;
+let reveal: Uint8Array;
+let commitment: Uint8Array;
 
 beforeAll(async () => {
   // An open challenge window, so challenge seeds reach span verification.
   h = await AttributionHarness.open({ challengeWindowBlocks: 1_000 });
   await h.send(alice, 'createDatanet', ['open', '', '', Policy.open, 0n]);
   const content = utf8ToBytes(TEXT);
-  const sent = await h.sendData(
-    bob,
-    hexToBytes(contributionCalldata({ datanetId: 1n, content, chunkSize: 16 }).data),
-  );
+  const sent = await h.contribute(bob, 1n, content);
   const id = AttributionHarness.idFrom(sent, 'ContributionAdded', 'contributionId');
   await h.send(alice, 'registerModel', [
     'm',
@@ -60,6 +58,12 @@ beforeAll(async () => {
   fee = h.view('modelFee', [1n, OUTPUT.length]) as bigint;
   // Inference 1, recorded without spans: challenges of it carry the real proofs.
   await h.send(erin, 'recordInference', [1n, bytesToHex(OUTPUT), []], { value: fee });
+  // A live commitment of erin's (the fuzzed sender), so that mutated reveals reach the samples.
+  const other = utf8ToBytes(`${TEXT} A second file, committed to and never revealed.`);
+  const pending = await h.commit(erin, other);
+  await h.advance(2);
+  reveal = h.revealData(pending, 1n, other);
+  commitment = h.calldata('commitContribution', [pending.commitment]);
 }, 60_000);
 afterAll(() => h.close());
 
@@ -127,6 +131,8 @@ describe('fuzz: attribution calldata', () => {
       hexToBytes(challengeCalldata(1n, OUTPUT, spans)),
       h.calldata('settleInference', [1n]),
       h.calldata('postAttributionBond', [1n]),
+      reveal,
+      commitment,
     ];
     const selectors = functions.map((fn) => hexToBytes(AbiFunction.getSelector(fn)));
     const withSelector = fc

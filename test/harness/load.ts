@@ -10,7 +10,8 @@ import { bytesToHex, type Hex, hexToBytes } from '../../core/bytes.ts';
 import { signTx } from '../../core/tx.ts';
 import { sendAll, view } from '../../node/attributionCli.ts';
 import { Rpc, signerFrom } from '../../node/moduleClient.ts';
-import { attribute, buildIndex, type ContributionFile, contributionCalldata } from '../../prover/index.ts';
+import { registerContributions } from '../../node/register.ts';
+import { attribute, buildIndex, type ContributionFile } from '../../prover/index.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../../state/modules/attribution/abi.ts';
 import { rpc } from '../e2e/cli.ts';
 
@@ -180,13 +181,17 @@ export class Load {
     // Content unique to this run, so a rerun on the same chain is never a duplicate.
     const salt = Math.floor(Math.random() * 1e9);
     const contents = [text(salt, 3000), text(salt + 1, 3000)].map((t) => new TextEncoder().encode(t));
-    const calls = contents.map((content) =>
-      contributionCalldata({ datanetId, content, chunkSize: p.chunkSize, uri: 'harness' }),
-    );
-    const added = await sendAll(
+    const { reveals: added } = await registerContributions(
       client,
       contributor,
-      calls.map((c) => ({ data: c.data, what: 'contribution' })),
+      contents.map((content) => ({
+        datanetId,
+        content,
+        chunkSize: p.chunkSize,
+        uri: 'harness',
+        what: 'contribution',
+      })),
+      0n,
       timeout,
     );
     const files: ContributionFile[] = added.map((s, i) => ({

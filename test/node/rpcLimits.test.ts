@@ -4,8 +4,8 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../node/config.ts';
 import { FILTER_DEFAULTS } from '../../rpc/eth/filters.ts';
-import { SUBSCRIPTION_DEFAULTS } from '../../rpc/eth/subscribe.ts';
 import { RPC_DEFAULTS } from '../../rpc/server.ts';
+import { SUBSCRIPTION_DEFAULTS } from '../../rpc/subscriptions.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
 import { WsClient } from '../rpc/helpers.ts';
 

@@ -6,17 +6,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex } from '../../core/bytes.ts';
 import { validatorAddress } from '../../core/validator.ts';
-import { buildProgram } from '../../node/cli.ts';
 import { homePaths } from '../../node/home.ts';
 import { initHome } from '../../node/init.ts';
 import { loadValidatorKey } from '../../node/keys.ts';
 import { calldata, finish, Rpc, sendAll, signerFrom } from '../../node/moduleClient.ts';
 import { STAKING_ADDRESS, stakingAbi } from '../../state/modules/staking/index.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
+import { runProgram } from '../helpers/program.ts';
 
 const OPEN = 10n ** 18n;
 
@@ -50,28 +49,7 @@ describe('openchain stake', () => {
   let delegator: string;
 
   /** Runs `openchain stake ARGS --rpc URL`; resolves with what it printed and the error it ended with. */
-  const run = async (...args: string[]): Promise<{ stdout: string; error?: Error }> => {
-    const program = buildProgram();
-    // Commander's usage errors throw instead of exiting the test process.
-    const quiet = (cmd: Command): void => {
-      cmd.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
-      for (const sub of cmd.commands) quiet(sub);
-    };
-    quiet(program);
-    let stdout = '';
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      stdout += String(chunk);
-      return true;
-    });
-    try {
-      await program.parseAsync(['stake', ...args, '--rpc', t.url], { from: 'user' });
-      return { stdout };
-    } catch (error) {
-      return { stdout, error: error as Error };
-    } finally {
-      write.mockRestore();
-    }
-  };
+  const run = (...args: string[]) => runProgram(['stake', ...args, '--rpc', t.url]);
   const stake = async <T = Record<string, unknown>>(...args: string[]): Promise<T> => {
     const { stdout, error } = await run(...args);
     if (error) throw error;
@@ -254,13 +232,13 @@ describe('openchain stake', () => {
     expect(out.validators.map((v) => v.operator).sort()).toEqual([operator, genesisOperator].sort());
   });
 
-  // The module's reasons (its error codes are not in receipts or reverts: only the message is).
-  it('refusals name the module reason and send nothing', async () => {
+  // The module's reasons: its stable code, then its message (the revert data of eth_estimateGas).
+  it('refusals name the module code and reason and send nothing', async () => {
     const before = await show(delegator);
     const cases: [string[], RegExp][] = [
       [
         ['undelegate', '--validator', operator, '--amount', '1000OPEN', '--private-key', delegatorKey],
-        /is worth 500000000000000000, cannot undelegate 1000000000000000000000/,
+        /INSUFFICIENT_DELEGATION: .* is worth 500000000000000000, cannot undelegate 1000000000000000000000/,
       ],
       [
         [
@@ -272,17 +250,20 @@ describe('openchain stake', () => {
           '--private-key',
           delegatorKey,
         ],
-        /no validator with operator 0x000000000000000000000000000000000000dead/,
+        /UNKNOWN_VALIDATOR: no validator with operator 0x000000000000000000000000000000000000dead/,
       ],
       [
         ['edit-validator', '--commission', '1600', '--private-key', operatorKey],
-        /commission 1600 bps is above the maximum 1500 bps/,
+        /COMMISSION_ABOVE_MAX: commission 1600 bps is above the maximum 1500 bps/,
       ],
       [
         ['create-validator', '--home', home, '--amount', '1OPEN', '--private-key', delegatorKey],
-        new RegExp(`is already bound to validator ${operator}`),
+        new RegExp(`CONSENSUS_KEY_IN_USE: .* is already bound to validator ${operator}`),
       ],
-      [['unjail', '--private-key', operatorKey], new RegExp(`validator ${operator} is not jailed`)],
+      [
+        ['unjail', '--private-key', operatorKey],
+        new RegExp(`NOT_JAILED: validator ${operator} is not jailed`),
+      ],
     ];
     for (const [args, reason] of cases) {
       const message = await fails(...args);
@@ -307,10 +288,13 @@ describe('openchain stake', () => {
     );
     expect(sent).toMatchObject({
       status: 'failed',
-      failureReason: expect.stringMatching(/cannot undelegate 1000000000000000000000/),
+      errorCode: 'INSUFFICIENT_DELEGATION',
+      failureReason: expect.stringMatching(
+        /^INSUFFICIENT_DELEGATION: .* cannot undelegate 1000000000000000000000/,
+      ),
     });
     expect(() => finish({}, [sent!])).toThrow(
-      /^transaction 0x[0-9a-f]{64} failed: delegation to .* cannot undelegate/,
+      /^transaction 0x[0-9a-f]{64} failed: INSUFFICIENT_DELEGATION: delegation to .* cannot undelegate/,
     );
   });
 

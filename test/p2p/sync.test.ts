@@ -186,7 +186,9 @@ describe('block sync', () => {
     };
     const liars = await servers([wrongHeights, garbage, forks, silent]);
     const [honest] = await servers([arraySource(encoded)]);
-    const client = await hosts.start({ config: { sync: { ...fast.sync, requestTimeoutMs: 500 } } });
+    // Short enough that the silent peer times out within the run, long enough that the honest one,
+    // answering from the same loaded process, does not (500 ms penalised it on a busy machine).
+    const client = await hosts.start({ config: { sync: { ...fast.sync, requestTimeoutMs: 2_000 } } });
     for (const p of [...liars, honest!]) await connect(client, p);
 
     const sink = new RecordingSink();

@@ -3,7 +3,8 @@ import { decodeFunctionResult, encodeFunctionData } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '../../core/bytes.ts';
 import { signTx } from '../../core/tx.ts';
-import { contributionCalldata } from '../../prover/index.ts';
+import { Rpc, signerFrom } from '../../node/moduleClient.ts';
+import { registerContributions } from '../../node/register.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../../state/modules/attribution/abi.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
 
@@ -52,12 +53,12 @@ describe('open_ attribution methods', () => {
         args: ['docs', 'ipfs://d', 'CC-BY', 0, 0n],
       }),
     );
-    const { data } = contributionCalldata({
-      datanetId: 1n,
-      content: new TextEncoder().encode('the quick brown fox '.repeat(20)),
-      chunkSize: 256,
-    });
-    await send(data);
+    const content = new TextEncoder().encode('the quick brown fox '.repeat(20));
+    const signer = signerFrom(t.accounts[0]!.privateKey);
+    const file = { datanetId: 1n, content, chunkSize: 256, what: 'fox' };
+    await registerContributions(new Rpc(t.url), signer, [file], 0n, 60_000);
+    // The registration sent its own commit and reveal: later sends continue after them.
+    nonce = BigInt(await t.publicClient().getTransactionCount({ address: t.accounts[0]!.address }));
   });
 
   afterAll(() => t.stop());
@@ -118,18 +119,20 @@ describe('open_ attribution methods', () => {
         typeof encodeFunctionData
       >[0]);
     const split = { ownerBps: 5_000, contributorsBps: 3_000, validatorsBps: 1_000, treasuryBps: 1_000 };
-    await send(fn('registerModel', ['m', '', [1n], 0n, 1_000n, 0n, split]));
     const params = (await call<Record<string, string>>('open_attributionParams', [])).result!;
+    // The genesis floor of a model's fee: 1 gwei.
+    const fee = BigInt(params.minFeePerInference!);
+    await send(fn('registerModel', ['m', '', [1n], 0n, fee, 0n, split]));
     await send(fn('postAttributionBond', [1n]), BigInt(params.minAttributionBond!));
-    const receipt = await send(fn('recordInference', [1n, '0x6869', []]), 1_000n);
+    const receipt = await send(fn('recordInference', [1n, '0x6869', []]), fee);
     expect(receipt.status).toBe('success');
     const { result } = await call<Record<string, unknown>>('open_getInference', ['0x1']);
     expect(result).toMatchObject({
       modelId: '0x1',
-      fee: '0x3e8',
+      fee: `0x${fee.toString(16)}`,
       escrow: {
         recorder: t.accounts[0]!.address.toLowerCase(),
-        pool: '0x12c',
+        pool: `0x${((fee * 3_000n) / 10_000n).toString(16)}`,
         windowEnd: `0x${(receipt.blockNumber + BigInt(params.challengeWindowBlocks!)).toString(16)}`,
         segments: [],
         attributedBytes: 0,

@@ -1,30 +1,26 @@
 // The block explorer: served by the RPC server on GET next to JSON-RPC on POST, only from its
 // allow-list of files; and its browser modules (plain JS, imported here as they are served): exact
-// OPEN formatting, search and route parsing, and the attribution ABI table and decoder checked
-// against the module's ABI and a running node.
+// OPEN formatting, search and route parsing, inference outputs, and the ABI codec (the ox bundle
+// that `npm install` builds) against the modules' ABIs and a running node.
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { AbiFunction, AbiItem, AbiParameters } from 'ox';
+import { AbiFunction, AbiItem } from 'ox';
 import { parseEther } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   attributionAbi,
   ATTRIBUTION_ADDRESS as MODULE_ADDRESS,
 } from '../../state/modules/attribution/abi.ts';
+import { stakingAbi } from '../../state/modules/staking/abi.ts';
 import { STAKING_ADDRESS, ValidatorStatus } from '../../state/modules/staking/index.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
 
 // --- the browser modules, loaded as plain ES modules -------------------------------------------------
 
 type Quantity = bigint | number | string;
-type AbiType = string | { tuple: Param[] } | { array: AbiType };
-interface Param {
-  name: string;
-  type: AbiType;
-  indexed?: boolean;
-}
 interface Decoded {
   name: string;
+  inputs: { name: string; type: string }[];
   args: Record<string, unknown> | null;
   error?: string;
 }
@@ -41,14 +37,12 @@ interface FormatModule {
 }
 interface AttributionModule {
   ATTRIBUTION_ADDRESS: string;
-  FUNCTIONS: Record<string, { name: string; inputs: Param[]; outputs: Param[] }>;
-  EVENTS: Record<string, { name: string; inputs: Param[] }>;
-  signature(item: { name: string; inputs: Param[] }): string;
-  decodeParams(params: Param[], hex: string): Record<string, unknown>;
-  decodeCall(input: string): Decoded | null;
-  decodeLog(log: { topics: string[]; data: string }): Decoded | null;
-  decodeResult(name: string, hex: string): Record<string, unknown>;
-  encodeCall(name: string, args?: (bigint | string)[]): string;
+  decodeCall(to: string | null, input: string): Decoded | null;
+  decodeLog(log: { address: string; topics: string[]; data: string }): Decoded | null;
+  decodeResult(name: string, hex: string): unknown;
+  encodeCall(name: string, args?: unknown[]): string;
+  eventTopic(name: string): string;
+  topicOf(value: bigint | number | string): string;
 }
 
 interface StakingModule {
@@ -58,12 +52,25 @@ interface StakingModule {
   stakingOf(answers: unknown[]): { validators: unknown[] | null; pool: Record<string, string> | null };
 }
 
+interface SpansModule {
+  hexToBytes(hex: string): Uint8Array;
+  isText(bytes: Uint8Array): boolean;
+  showBytes(bytes: Uint8Array, text: boolean): string;
+  segments(
+    length: number,
+    spans: { outputStart: number; length: number }[],
+  ): { start: number; end: number; span: number | null }[];
+  huesOf(ids: bigint[]): Map<string, number>;
+  HUES: number;
+}
+
 const explorerUrl = (file: string) => new URL(`../../explorer/${file}`, import.meta.url);
 // A computed specifier: these are browser files without type declarations.
 const load = (file: string) => import(explorerUrl(file).href);
 const fmt: FormatModule = await load('format.js');
 const abi: AttributionModule = await load('attribution.js');
 const staking: StakingModule = await load('staking.js');
+const spans: SpansModule = await load('spans.js');
 
 // --- HTTP helpers --------------------------------------------------------------------------------
 
@@ -120,7 +127,14 @@ const ASSETS: Record<string, string> = {
   'rpc.js': 'text/javascript; charset=utf-8',
   'format.js': 'text/javascript; charset=utf-8',
   'attribution.js': 'text/javascript; charset=utf-8',
+  'abi.js': 'text/javascript; charset=utf-8',
   'staking.js': 'text/javascript; charset=utf-8',
+  'dom.js': 'text/javascript; charset=utf-8',
+  'logs.js': 'text/javascript; charset=utf-8',
+  'spans.js': 'text/javascript; charset=utf-8',
+  'inference.js': 'text/javascript; charset=utf-8',
+  'records.js': 'text/javascript; charset=utf-8',
+  'contributors.js': 'text/javascript; charset=utf-8',
   'favicon.svg': 'image/svg+xml',
 };
 
@@ -294,7 +308,22 @@ describe('explorer formatting (format.js)', () => {
       id: '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266',
     });
     expect(fmt.parseSearch(hash)).toEqual({ kind: 'hash', id: hash.toLowerCase() });
-    for (const bad of ['', 'latest', '0x123', `${hash}0`, '-1', '1.5', '<script>']) {
+    expect(fmt.parseSearch('inference 3')).toEqual({ kind: 'inference', id: '3' });
+    expect(fmt.parseSearch('Model:02')).toEqual({ kind: 'model', id: '2' });
+    expect(fmt.parseSearch('datanet #1')).toEqual({ kind: 'datanet', id: '1' });
+    expect(fmt.parseSearch('contributions 9')).toEqual({ kind: 'contribution', id: '9' });
+    for (const bad of [
+      '',
+      'latest',
+      '0x123',
+      `${hash}0`,
+      '-1',
+      '1.5',
+      '<script>',
+      'model',
+      'model x',
+      'model -1',
+    ]) {
       expect(fmt.parseSearch(bad)).toBeNull();
     }
   });
@@ -311,9 +340,66 @@ describe('explorer formatting (format.js)', () => {
       id: `0x${'ee'.repeat(20)}`,
     });
     expect(fmt.parseRoute('#/attribution')).toEqual({ view: 'attribution' });
-    for (const bad of ['#/tx/0x12', '#/address/<img>', '#/block/-1', '#/block/1e3', '#/unknown']) {
+    for (const kind of ['datanet', 'contribution', 'model', 'inference']) {
+      expect(fmt.parseRoute(`#/${kind}/007`)).toEqual({ view: kind, id: '7' });
+    }
+    for (const bad of [
+      '#/tx/0x12',
+      '#/address/<img>',
+      '#/block/-1',
+      '#/block/1e3',
+      '#/unknown',
+      '#/model/0',
+      '#/inference/0x1',
+      '#/datanet/1.5',
+      `#/contribution/${'9'.repeat(16)}`,
+    ]) {
       expect(fmt.parseRoute(bad).view).toBe('invalid');
     }
+  });
+});
+
+// --- inference output ----------------------------------------------------------------------------
+
+describe('explorer inference output (spans.js)', () => {
+  it('cuts the output at every span boundary; overlapping bytes belong to the earlier span', () => {
+    expect(spans.segments(10, [])).toEqual([{ start: 0, end: 10, span: null }]);
+    expect(
+      spans.segments(12, [
+        { outputStart: 2, length: 4 },
+        { outputStart: 4, length: 4 },
+        { outputStart: 10, length: 9 },
+      ]),
+    ).toEqual([
+      { start: 0, end: 2, span: null },
+      { start: 2, end: 6, span: 0 },
+      { start: 6, end: 8, span: 1 },
+      { start: 8, end: 10, span: null },
+      { start: 10, end: 12, span: 2 },
+    ]);
+    expect(spans.segments(4, [{ outputStart: 0, length: 4 }])).toEqual([{ start: 0, end: 4, span: 0 }]);
+  });
+
+  it('shows UTF-8 text as text and anything else as hex bytes', () => {
+    const text = new TextEncoder().encode('héllo\tworld\n');
+    expect(spans.isText(text)).toBe(true);
+    expect(spans.showBytes(text, true)).toBe('héllo\tworld\n');
+    for (const binary of ['0xff00', '0x00', '0x61620763', '0xc3']) {
+      expect(spans.isText(spans.hexToBytes(binary)), binary).toBe(false);
+    }
+    expect(spans.showBytes(spans.hexToBytes('0x00ff10'), false)).toBe('00 ff 10');
+    expect(() => spans.hexToBytes('0x123')).toThrow();
+    expect(() => spans.hexToBytes('12')).toThrow();
+  });
+
+  it('gives each contribution one colour, in order of appearance, cycling through the palette', () => {
+    const ids = [5n, 3n, 5n, ...Array.from({ length: spans.HUES }, (_, i) => BigInt(100 + i))];
+    const hues = spans.huesOf(ids);
+    expect(hues.get('5')).toBe(0);
+    expect(hues.get('3')).toBe(1);
+    expect(hues.get('100')).toBe(2);
+    expect(hues.get(String(100 + spans.HUES - 2))).toBe(0);
+    expect(hues.size).toBe(2 + spans.HUES);
   });
 });
 
@@ -344,63 +430,26 @@ describe('explorer staking (staking.js)', () => {
 
 // --- attribution ---------------------------------------------------------------------------------
 
-/** "name:type" with tuple components spelled out, from ox's JSON ABI parameters. */
-function describeOx(p: {
-  name?: string;
-  type: string;
-  indexed?: boolean;
-  components?: readonly unknown[];
-}): string {
-  const indexed = p.indexed ? ' indexed' : '';
-  if (!p.type.startsWith('tuple')) return `${p.name ?? ''}:${p.type}${indexed}`;
-  const components = (p.components as Parameters<typeof describeOx>[0][]).map(describeOx).join(',');
-  return `${p.name ?? ''}:(${components})${p.type.slice('tuple'.length)}${indexed}`;
-}
-
-function describeType(type: AbiType): string {
-  if (typeof type === 'string') return type;
-  if ('array' in type) return `${describeType(type.array)}[]`;
-  return `(${type.tuple.map(describeParam).join(',')})`;
-}
-
-function describeParam(p: Param): string {
-  return `${p.name}:${describeType(p.type)}${p.indexed ? ' indexed' : ''}`;
-}
-
-describe('explorer attribution ABI (attribution.js)', () => {
-  it('uses the module address', () => {
+describe("explorer ABI codec (abi.js, bundled with ox from the modules' ABIs)", () => {
+  it("is built, uses the module addresses, and knows the modules' functions and events", () => {
     expect(abi.ATTRIBUTION_ADDRESS).toBe(MODULE_ADDRESS);
-  });
-
-  it('has every function it lists right: selector, name and parameters', () => {
-    for (const [selector, fn] of Object.entries(abi.FUNCTIONS)) {
-      const item = attributionAbi.find(
-        (i): i is Extract<(typeof attributionAbi)[number], { type: 'function' }> =>
-          i.type === 'function' && i.name === fn.name,
-      );
-      if (!item) throw new Error(`${fn.name} is not in the module's ABI`);
-      expect(AbiItem.getSelector(item), fn.name).toBe(selector);
-      expect(abi.signature(fn)).toBe(AbiItem.getSignature(item));
-      expect(fn.inputs.map(describeParam), fn.name).toEqual(item.inputs.map(describeOx));
-      expect(fn.outputs.map(describeParam), fn.name).toEqual(item.outputs.map(describeOx));
+    for (const item of attributionAbi) {
+      if (item.type === 'event') expect(abi.eventTopic(item.name)).toBe(AbiItem.getSignatureHash(item));
     }
+    const delegate = AbiFunction.encodeData(AbiFunction.fromAbi(stakingAbi, 'delegate'), [
+      '0x70997970c51812dc3a010c7d01b50e0d17dc79c8',
+    ]);
+    expect(abi.decodeCall(STAKING_ADDRESS, delegate)).toMatchObject({
+      name: 'delegate',
+      args: { validator: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8' },
+    });
+    expect(abi.topicOf(2)).toBe(`0x${'2'.padStart(64, '0')}`);
+    expect(abi.topicOf('0x70997970C51812dc3A010C7d01b50e0d17dc79C8')).toBe(
+      `0x${'70997970c51812dc3a010c7d01b50e0d17dc79c8'.padStart(64, '0')}`,
+    );
   });
 
-  it('names every transaction and every event the module has', () => {
-    const actions = attributionAbi.filter((i) => i.type === 'function' && i.stateMutability !== 'view');
-    const named = new Set(Object.values(abi.FUNCTIONS).map((f) => f.name));
-    for (const action of actions)
-      expect(named, `explorer/attribution.js lacks ${action.name}`).toContain(action.name);
-    const events = attributionAbi.filter((i) => i.type === 'event');
-    expect(Object.keys(abi.EVENTS)).toHaveLength(events.length);
-    for (const event of events) {
-      const topic = AbiItem.getSignatureHash(event);
-      expect(abi.EVENTS[topic]?.name, `explorer/attribution.js lacks ${event.name}`).toBe(event.name);
-      expect(abi.EVENTS[topic]!.inputs.map(describeParam)).toEqual(event.inputs.map(describeOx));
-    }
-  });
-
-  it('decodes what ox encodes: nested tuples, arrays, strings and bytes', () => {
+  it('decodes what the node encodes: nested tuples, arrays, strings and bytes', () => {
     const model = {
       id: 9n,
       owner: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8',
@@ -415,16 +464,10 @@ describe('explorer attribution ABI (attribution.js)', () => {
       createdAt: 1_700_000_000_000n,
       inferences: 0n,
       feesCharged: 0n,
+      baseShareBps: 2_000,
     } as const;
     const encoded = AbiFunction.encodeResult(AbiFunction.fromAbi(attributionAbi, 'getModel'), model);
-    const bigints = (o: object): Record<string, unknown> =>
-      Object.fromEntries(
-        Object.entries(o).map(([k, v]) => [
-          k,
-          typeof v === 'number' ? BigInt(v) : typeof v === 'object' && !Array.isArray(v) ? bigints(v) : v,
-        ]),
-      );
-    expect(abi.decodeResult('getModel', encoded)).toEqual(bigints(model));
+    expect(abi.decodeResult('getModel', encoded)).toEqual(model);
 
     const recordInference = AbiFunction.fromAbi(attributionAbi, 'recordInference');
     const span = {
@@ -437,33 +480,33 @@ describe('explorer attribution ABI (attribution.js)', () => {
       paths: [[`0x${'11'.repeat(32)}`], [], [`0x${'22'.repeat(32)}`, `0x${'33'.repeat(32)}`]],
     } as const;
     const input = AbiFunction.encodeData(recordInference, [7n, '0xdeadbeef', [span, span]]);
-    const call = abi.decodeCall(input)!;
+    const call = abi.decodeCall(MODULE_ADDRESS, input)!;
     expect(call.name).toBe('recordInference');
-    expect(call.args).toEqual({
-      modelId: 7n,
-      output: '0xdeadbeef',
-      spans: [span, span].map((s) => ({
-        ...s,
-        outputStart: 0n,
-        length: 40n,
-        chunkOffset: 8n,
-        chunks: [...s.chunks],
-        paths: s.paths.map((p) => [...p]),
-      })),
-    });
+    expect(call.inputs.map((p) => `${p.name}:${p.type}`)).toEqual([
+      'modelId:uint64',
+      'output:bytes',
+      'spans:tuple[]',
+    ]);
+    expect(call.args).toEqual({ modelId: 7n, output: '0xdeadbeef', spans: [span, span] });
   });
 
-  it('refuses malformed data instead of reading past it', () => {
-    const params: Param[] = [{ name: 's', type: 'string' }];
-    const good = AbiParameters.encode(AbiParameters.from(['string s']), ['hello']);
-    expect(abi.decodeParams(params, good)).toEqual({ s: 'hello' });
-    expect(() => abi.decodeParams(params, good.slice(0, -64))).toThrow(/past the end|too short/);
-    // A length of 2^255 must not allocate anything.
-    const hugeLength = `0x${'20'.padStart(64, '0')}8${'0'.repeat(63)}`;
-    expect(() => abi.decodeParams(params, hugeLength)).toThrow(/past the end/);
-    expect(() => abi.decodeParams(params, '0x123')).toThrow(/not hex/);
-    expect(abi.decodeCall('0x12345678')).toBeNull();
-    expect(abi.decodeCall(`${abi.encodeCall('getDatanet', [1n]).slice(0, 20)}`)?.error).toMatch(/too short/);
+  it('refuses malformed data with an error instead of throwing or reading past it', () => {
+    const getDatanet = abi.encodeCall('getDatanet', [1n]);
+    expect(abi.decodeCall(MODULE_ADDRESS, '0x12345678')).toBeNull();
+    expect(abi.decodeCall('0x0000000000000000000000000000000000001234', getDatanet)).toBeNull();
+    expect(abi.decodeCall(null, getDatanet)).toBeNull();
+    expect(abi.decodeCall(MODULE_ADDRESS, getDatanet.slice(0, 20))?.error).toMatch(
+      /too small|out of bounds/i,
+    );
+    // A string whose length is 2^255 must not allocate anything.
+    const createDatanet = abi.encodeCall('createDatanet', ['a', 'b', 'c', 0, 0n]);
+    const huge = `${createDatanet.slice(0, 10 + 5 * 64)}8${'0'.repeat(63)}${createDatanet.slice(10 + 6 * 64)}`;
+    expect(abi.decodeCall(MODULE_ADDRESS, huge)?.args).toBeNull();
+    expect(
+      abi.decodeLog({ address: MODULE_ADDRESS, topics: [`0x${'00'.repeat(32)}`], data: '0x' }),
+    ).toBeNull();
+    const reward = abi.eventTopic('RewardPaid');
+    expect(abi.decodeLog({ address: MODULE_ADDRESS, topics: [reward], data: '0x' })?.args).toBeNull();
   });
 
   it("reads the node's module the way the explorer page does", async () => {
@@ -479,26 +522,26 @@ describe('explorer attribution ABI (attribution.js)', () => {
     });
     await t.publicClient().waitForTransactionReceipt({ hash });
 
-    const tx = (await rpc('eth_getTransactionByHash', [hash])) as { input: string };
-    expect(abi.decodeCall(tx.input)).toMatchObject({
+    const tx = (await rpc('eth_getTransactionByHash', [hash])) as { to: string; input: string };
+    expect(abi.decodeCall(tx.to, tx.input)).toMatchObject({
       name: 'createDatanet',
       args: {
         name: 'Medical QA <b>',
         metadataURI: 'ipfs://x',
         license: 'CC-BY-4.0',
-        policy: 1n,
+        policy: 1,
         bond: 5n * 10n ** 17n,
       },
     });
 
     const receipt = (await rpc('eth_getTransactionReceipt', [hash])) as {
-      logs: { topics: string[]; data: string }[];
+      logs: { address: string; topics: string[]; data: string }[];
     };
     const created = receipt.logs.map((log) => abi.decodeLog(log)).find((d) => d?.name === 'DatanetCreated');
     expect(created?.args).toEqual({
       datanetId: 1n,
       owner,
-      policy: 1n,
+      policy: 1,
       bond: 5n * 10n ** 17n,
       name: 'Medical QA <b>',
     });
@@ -514,7 +557,7 @@ describe('explorer attribution ABI (attribution.js)', () => {
     expect(abi.decodeResult('getDatanet', await call(abi.encodeCall('getDatanet', [1n])))).toMatchObject({
       id: 1n,
       owner,
-      policy: 1n,
+      policy: 1,
       bond: 5n * 10n ** 17n,
       name: 'Medical QA <b>',
       license: 'CC-BY-4.0',

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Registry } from '../../rpc/registry.ts';
 import { RpcServer } from '../../rpc/server.ts';
-import { post, startServer, WsClient } from './helpers.ts';
+import { heldCalls, post, releaseHeld, startServer, WsClient } from './helpers.ts';
 
 describe('RpcServer lifecycle', () => {
   it('rejects start() when the port is taken', async () => {
@@ -26,11 +26,21 @@ describe('RpcServer lifecycle', () => {
     const ws = new WsClient(fx.wsUrl);
     await ws.opened();
     const closed = ws.closed();
-    const inFlight = post(fx.url, { jsonrpc: '2.0', id: 2, method: 'test_sleep', params: [150] });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // In flight for as long as the test holds it: stop() begins while it is surely being served.
+    const inFlight = post(fx.url, { jsonrpc: '2.0', id: 2, method: 'test_hold', params: [] });
+    await expect.poll(heldCalls, { timeout: 10_000 }).toBe(1);
 
-    await fx.server.stop();
-    expect((await inFlight).json).toMatchObject({ id: 2, result: 150 });
+    const stopped = fx.server.stop();
+    // Released only once the server refuses new requests: stopping, with this one still in flight.
+    const refused = () =>
+      post(fx.url, { jsonrpc: '2.0', id: 3, method: 'eth_chainId' }).then(
+        () => false,
+        () => true,
+      );
+    await expect.poll(refused, { timeout: 10_000 }).toBe(true);
+    releaseHeld();
+    await stopped;
+    expect((await inFlight).json).toMatchObject({ id: 2, result: 'released' });
     expect(await closed).toBe(1001);
   });
 });

@@ -9,6 +9,7 @@ import { BLOOM_BYTES } from '../../core/bloom.ts';
 import { subscriptionMethods } from '../../rpc/eth/subscribe.ts';
 import { method, Registry, type RpcModule } from '../../rpc/registry.ts';
 import { RpcServer, type RpcServerOptions } from '../../rpc/server.ts';
+import { SubscriptionHub } from '../../rpc/subscriptions.ts';
 import type { Chain, CommittedBlockInfo } from '../../state/chain.ts';
 import { type Fixture, startServer, WsClient } from './helpers.ts';
 
@@ -151,7 +152,9 @@ function commitSource(): { chain: Chain; commit: (info: CommittedBlockInfo) => v
 }
 
 async function subscriptionServer(chain: Chain, options: RpcServerOptions = {}): Promise<string> {
-  const eth = subscriptionMethods(chain, { maxSubscriptionsPerConnection: 2, maxSubscriptionsPerIp: 3 });
+  const eth = subscriptionMethods(
+    new SubscriptionHub(chain, { maxSubscriptionsPerConnection: 2, maxSubscriptionsPerIp: 3 }),
+  );
   server = new RpcServer(new Registry([{ namespace: 'eth', methods: eth }]), {
     ...options,
     host: '127.0.0.1',

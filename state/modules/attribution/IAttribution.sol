@@ -8,7 +8,8 @@ pragma solidity ^0.8.24;
 /// milliseconds. See docs/attribution.md for the rules each call enforces.
 interface IAttribution {
     /// Datanet policy: OPEN = 0 (contributions accepted on submission), CURATED = 1 (owner approves).
-    /// Contribution status: PENDING = 0, ACCEPTED = 1, REJECTED = 2, FLAGGED = 3.
+    /// Contribution status: PENDING = 0, ACCEPTED = 1, REJECTED = 2, FLAGGED = 3, WITHDRAWN = 4, DISPLACED = 5.
+    /// Adapter policy mode: CLOSED = 0 (only the base model's owner), OPEN = 1, ALLOW_LIST = 2.
     /// Bond status: NONE = 0, HELD = 1, WITHDRAWN = 2, BURNED = 3.
     /// Flag reason: REDUNDANT = 1, ADVERSARIAL = 2.
     /// Reward role: MODEL_OWNER = 0, BASE_MODEL_OWNER = 1, CONTRIBUTOR = 2, VALIDATOR = 3, TREASURY = 4,
@@ -42,6 +43,13 @@ interface IAttribution {
         uint32 maxLoraDepth;
         uint16 loraBaseShareBps;
         uint64 challengeWindowSeconds;
+        uint32 revealWindowBlocks;
+        uint8 possessionSamples;
+        uint64 reviewWindowBlocks;
+        uint16 minContributorsBps;
+        uint16 minValidatorsBps;
+        uint256 minFeePerInference;
+        uint256 maxModelFee;
         uint64 challengeWindowBlocks;
         uint256 minAttributionBond;
         uint256 challengeRewardPerByte;
@@ -75,6 +83,9 @@ interface IAttribution {
         uint64 submittedAt;
         uint64 acceptedAt;
         uint256 earned;
+        uint64 commitHeight;
+        uint64 submittedHeight;
+        uint64 challengeWindowSeconds;
     }
 
     struct Model {
@@ -91,6 +102,7 @@ interface IAttribution {
         uint64 createdAt;
         uint64 inferences;
         uint256 feesCharged;
+        uint16 baseShareBps;
     }
 
     struct SpanRecord {
@@ -105,6 +117,12 @@ interface IAttribution {
         uint64 refId;
         address recipient;
         uint256 amount;
+    }
+
+    /// A chunk of a contribution being revealed, at an index the chain draws, with its Merkle path.
+    struct ChunkSample {
+        bytes chunk;
+        bytes32[] path;
     }
 
     struct Inference {
@@ -198,13 +216,29 @@ interface IAttribution {
         uint32 attributedBytes
     );
     event InferenceSettled(uint64 indexed inferenceId, uint32 attributedBytes, uint256 toContributors, uint256 uncovered);
+    event ContributionCommitted(bytes32 indexed commitment, address indexed sender, uint64 height);
+    event ContributionDisplaced(uint64 indexed contributionId, uint64 indexed byContributionId);
+    event ContributionWithdrawn(uint64 indexed contributionId, address indexed contributor, uint256 refund);
+    event AdapterPolicySet(uint64 indexed modelId, uint8 mode, uint16 minBaseShareBps);
+    event AdapterAllowed(uint64 indexed modelId, address indexed adapterOwner, bool allowed);
+    event DatanetModelAllowed(uint64 indexed datanetId, address indexed modelOwner, bool allowed);
 
     /// Creates a Datanet owned by the sender. `bond` is what each contribution must send with it.
     function createDatanet(string calldata name, string calldata metadataURI, string calldata license, uint8 policy, uint256 bond) external;
 
-    /// Registers content by its chunk-tree root and size (chunked with the current params.chunkSize).
-    /// msg.value must equal the Datanet's bond. A root registered before, by anyone, is rejected.
-    function addContribution(uint64 datanetId, bytes32 chunkRoot, uint64 size, string calldata uri) external payable;
+    /// Reveals a commitment (commitContribution) 3 to revealWindowBlocks blocks after it: registers
+    /// content by its chunk-tree root and size (chunked with the current params.chunkSize), proving
+    /// possession with the chunks at possessionIndices(commitment, size). msg.value must equal the
+    /// Datanet's bond. A root held by a registration with an earlier (or the same) commit height is
+    /// refused; one held by a later commit is displaced (docs/attribution.md, "Registration").
+    function addContribution(
+        uint64 datanetId,
+        bytes32 chunkRoot,
+        uint64 size,
+        string calldata uri,
+        bytes32 salt,
+        ChunkSample[] calldata samples
+    ) external payable;
 
     /// Curated Datanets only, by the Datanet owner, for a pending contribution.
     function approveContribution(uint64 contributionId) external;
@@ -214,7 +248,8 @@ interface IAttribution {
     /// challenge window after its acceptance. Burns the bond; the contribution stops earning.
     function flagContribution(uint64 contributionId, uint8 reason) external;
 
-    /// By the contributor: a rejected contribution's bond at once, an accepted one's after the window.
+    /// By the contributor: a rejected, withdrawn or displaced contribution's bond at once, an accepted
+    /// one's after the challenge window in force at its acceptance.
     function withdrawBond(uint64 contributionId) external;
 
     /// Registers a model (or a LoRA adapter when baseModelId != 0) owned by the sender.
@@ -253,6 +288,19 @@ interface IAttribution {
 
     /// By anyone, after the challenge window: pays the escrowed pool by the canonical attribution.
     function settleInference(uint64 inferenceId) external;
+    /// commitment = keccak256(abi.encode(chunkRoot, size, msg.sender, salt)) of the later reveal.
+    function commitContribution(bytes32 commitment) external;
+
+    /// By the contributor, for a contribution pending more than reviewWindowBlocks: refunds the whole
+    /// bond and frees the root.
+    function withdrawContribution(uint64 contributionId) external;
+
+    /// By a model's owner: who may register adapters on it, and the share of the whole fee they pass on.
+    function setAdapterPolicy(uint64 modelId, uint8 mode, uint16 minBaseShareBps) external;
+    function setAdapterAllowed(uint64 modelId, address adapterOwner, bool allowed) external;
+
+    /// By a curated Datanet's owner: whose models may name the Datanet.
+    function setDatanetModelAllowed(uint64 datanetId, address modelOwner, bool allowed) external;
 
     function params() external view returns (Params memory);
     function counts() external view returns (uint64 datanets, uint64 contributions, uint64 models, uint64 inferences);
@@ -269,4 +317,11 @@ interface IAttribution {
     function isOperator(uint64 modelId, address operator) external view returns (bool);
     function attributionBond(uint64 modelId, address recorder) external view returns (AttributionBond memory);
     function getEscrow(uint64 inferenceId) external view returns (Escrow memory);
+    /// The height a live commitment was made at, or 0.
+    function commitmentHeight(bytes32 commitment) external view returns (uint64 height);
+    /// The chunk indices a reveal of the commitment must prove, once block commit+1's hash is known.
+    function possessionIndices(bytes32 commitment, uint64 size) external view returns (uint64[] memory indices);
+    function adapterPolicy(uint64 modelId) external view returns (uint8 mode, uint16 minBaseShareBps);
+    function adapterAllowed(uint64 modelId, address adapterOwner) external view returns (bool);
+    function datanetModelAllowed(uint64 datanetId, address modelOwner) external view returns (bool);
 }

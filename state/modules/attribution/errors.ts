@@ -38,7 +38,18 @@ export type AttributionErrorCode =
   | 'OUTPUT_HASH_MISMATCH'
   | 'ATTRIBUTION_UNCHANGED'
   | 'CHALLENGE_WINDOW_OPEN'
-  | 'INFERENCE_SETTLED';
+  | 'INFERENCE_SETTLED'
+  // Registration, floors and consent (docs/attribution.md).
+  | 'NO_COMMITMENT'
+  | 'DUPLICATE_COMMITMENT'
+  | 'REVEAL_TOO_EARLY'
+  | 'REVEAL_WINDOW_CLOSED'
+  | 'BAD_POSSESSION_PROOF'
+  | 'SPLIT_BELOW_FLOOR'
+  | 'FEE_TOO_LOW'
+  | 'FEE_TOO_HIGH'
+  | 'ADAPTER_NOT_ALLOWED'
+  | 'DATANET_NOT_ALLOWED';
 
 export class AttributionError extends ModuleError {
   declare readonly code: AttributionErrorCode;

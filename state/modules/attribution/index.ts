@@ -5,8 +5,7 @@ export { GAS as ATTRIBUTION_GAS } from './gas.ts';
 export { AttributionModule, type AttributionModuleOptions } from './module.ts';
 export {
   type AttributionParams,
-  decodeAttributionParams,
-  encodeAttributionParams,
+  attributionParams,
   readAttributionParams,
   writeAttributionParams,
 } from './params.ts';

@@ -5,6 +5,7 @@
 // attribution until its challenge window closes (escrow.ts).
 import { bytesToHex } from '../../../core/bytes.ts';
 import { sha256 } from '../../../core/hash.ts';
+import { STAKING_ADDRESS } from '../staking/index.ts';
 import type { Call } from './call.ts';
 import { canonicalSegments, ownedBytes } from './canonical.ts';
 import { AttributionError } from './errors.ts';
@@ -16,14 +17,14 @@ import { requireRecorder } from './operators.ts';
 import { pay } from './payout.ts';
 import { chargeProofWork, type SpanProof, type VerifiedSpan, verifySpans } from './spans.ts';
 import { inferenceFee, planPayouts } from './split.ts';
-import {
-  nextId,
-  readModelStats,
-  readValidatorSet,
-  requireModel,
-  writeInference,
-  writeModelStats,
-} from './store.ts';
+import { nextId, readModelStats, requireModel, writeInference, writeModelStats } from './store.ts';
+
+/**
+ * The validators' share goes to the staking module as one recipient, which pays it at the end of
+ * the block with the block's fees: to the signers of its last commit by power, each validator's
+ * commission first, then its delegators pro rata (docs/staking.md "Rewards").
+ */
+const VALIDATORS = [{ rewardAddress: STAKING_ADDRESS, power: 1n }];
 
 export interface RecordInference {
   readonly modelId: bigint;
@@ -57,8 +58,7 @@ export function recordInference(call: Call, args: RecordInference): void {
     fee,
     split: model.split,
     lineage: lineageOwners(models),
-    loraBaseShareBps: params.loraBaseShareBps,
-    validators: readValidatorSet(state),
+    validators: VALIDATORS,
     treasury: ctx.block.params.treasury,
   });
   pay(call, payouts, new Map());

@@ -15,16 +15,31 @@ const Kind = {
   modelStats: 0xa5,
   inference: 0xa6,
   earnings: 0xa7,
+  /** Registration commitments by hash, and the queue they expire from in commit order. */
+  commitment: 0xa8,
+  commitQueue: 0xa9,
+  /** Per base model: who may build adapters on it; per model owner and Datanet: consent. */
+  adapterPolicy: 0xaa,
+  adapterAllowed: 0xab,
+  datanetModelAllowed: 0xac,
   /** (model, address) -> 1: the model's authorized operators (operators.ts). */
-  operator: 0xac,
+  operator: 0xad,
   /** (model, recorder) -> attribution bond (operators.ts). */
-  attributionBond: 0xad,
+  attributionBond: 0xae,
   /** inference id -> its escrow: the contributors' pool and its canonical attribution (escrow.ts). */
-  escrow: 0xae,
+  escrow: 0xaf,
 } as const;
 
 /** The sequential id counters; each holds the last id assigned (ids start at 1, 0 means "none"). */
-export const Counter = { datanet: 1, contribution: 2, model: 3, inference: 4 } as const;
+export const Counter = {
+  datanet: 1,
+  contribution: 2,
+  model: 3,
+  inference: 4,
+  /** The commitment queue: last entry appended, last entry pruned. */
+  commitQueued: 5,
+  commitPruned: 6,
+} as const;
 export type Counter = (typeof Counter)[keyof typeof Counter];
 
 const EarningsOf = { contributor: 1, contribution: 2, datanet: 3 } as const;
@@ -73,6 +88,13 @@ export const attributionKeys = {
     key(Kind.earnings, Uint8Array.of(EarningsOf.contributor), addressToBytes(address)),
   contributionEarnings: (id: bigint) => idKey(Kind.earnings, id, EarningsOf.contribution),
   datanetEarnings: (id: bigint) => idKey(Kind.earnings, id, EarningsOf.datanet),
+  commitment: (commitment: Uint8Array) => key(Kind.commitment, commitment),
+  commitQueue: (index: bigint) => idKey(Kind.commitQueue, index),
+  adapterPolicy: (modelId: bigint) => idKey(Kind.adapterPolicy, modelId),
+  adapterAllowed: (modelId: bigint, owner: Address) =>
+    concatBytes(idKey(Kind.adapterAllowed, modelId), addressToBytes(owner)),
+  datanetModelAllowed: (datanetId: bigint, owner: Address) =>
+    concatBytes(idKey(Kind.datanetModelAllowed, datanetId), addressToBytes(owner)),
   operator: (modelId: bigint, operator: Address) =>
     concatBytes(idKey(Kind.operator, modelId), addressToBytes(operator)),
   attributionBond: (modelId: bigint, recorder: Address) =>

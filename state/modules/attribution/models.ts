@@ -9,7 +9,9 @@ import { LIMITS, requireNoValue, requireText } from './checks.ts';
 import { AttributionError } from './errors.ts';
 import { emit } from './events.ts';
 import { Counter } from './keys.ts';
+import { adapterBaseShare, requireDatanetConsent } from './policies.ts';
 import type { FeeSplit, Model } from './records.ts';
+import { inferenceFee } from './split.ts';
 import { lastId, nextId, readModel, requireDatanet, requireModel, writeModel } from './store.ts';
 
 export interface RegisterModel {
@@ -29,6 +31,7 @@ export function registerModel(call: Call, args: RegisterModel): void {
   const name = requireText(args.name, 'name', LIMITS.name);
   const metadataURI = requireText(args.metadataURI, 'metadataURI', LIMITS.uri);
   const split = requireSplit(args.split);
+  requireFloors(call, split, args);
 
   if (args.datanetIds.length > LIMITS.datanetsPerModel) {
     throw new AttributionError(
@@ -40,10 +43,11 @@ export function registerModel(call: Call, args: RegisterModel): void {
   datanetIds.forEach((id, i) => {
     if (i > 0 && datanetIds[i - 1] === id)
       throw new AttributionError('INVALID_ARGUMENT', `datanet ${id} is named twice`);
-    requireDatanet(state, id);
+    requireDatanetConsent(state, id, requireDatanet(state, id), ctx.from);
   });
 
   let depth = 0;
+  let baseShareBps = 0;
   if (args.baseModelId !== 0n) {
     if (args.baseModelId === lastId(state, Counter.model) + 1n) {
       throw new AttributionError(
@@ -51,11 +55,19 @@ export function registerModel(call: Call, args: RegisterModel): void {
         `model ${args.baseModelId} cannot be its own base model`,
       );
     }
-    depth = requireModel(state, args.baseModelId).depth + 1;
+    const base = requireModel(state, args.baseModelId);
+    depth = base.depth + 1;
     if (depth > params.maxLoraDepth) {
       throw new AttributionError(
         'LORA_TOO_DEEP',
         `base model ${args.baseModelId} would put this adapter at depth ${depth}, above the limit of ${params.maxLoraDepth}`,
+      );
+    }
+    baseShareBps = adapterBaseShare(call, args.baseModelId, base, ctx.from);
+    if (split.ownerBps < baseShareBps) {
+      throw new AttributionError(
+        'SPLIT_BELOW_FLOOR',
+        `base model ${args.baseModelId} takes ${baseShareBps} basis points of the whole fee, out of the owner share: ownerBps must be at least that, got ${split.ownerBps}`,
       );
     }
   }
@@ -71,6 +83,7 @@ export function registerModel(call: Call, args: RegisterModel): void {
     feePerKiloByte: args.feePerKiloByte,
     split,
     createdAt: ctx.block.time,
+    baseShareBps,
   };
   const id = nextId(state, Counter.model);
   writeModel(state, id, model);
@@ -102,6 +115,30 @@ function requireSplit(s: RegisterModel['split']): FeeSplit {
   };
 }
 
+/** The protocol's floors of a split and a fee, and the fee ceiling that keeps every fee far from overflow. */
+function requireFloors(call: Call, split: FeeSplit, args: RegisterModel): void {
+  const p = call.params;
+  if (split.contributorsBps < p.minContributorsBps || split.validatorsBps < p.minValidatorsBps) {
+    throw new AttributionError(
+      'SPLIT_BELOW_FLOOR',
+      `every split gives contributors at least ${p.minContributorsBps} and validators at least ${p.minValidatorsBps} basis points, got ${split.contributorsBps} and ${split.validatorsBps}`,
+    );
+  }
+  if (args.feePerInference < p.minFeePerInference) {
+    throw new AttributionError(
+      'FEE_TOO_LOW',
+      `feePerInference must be at least ${p.minFeePerInference}, got ${args.feePerInference}`,
+    );
+  }
+  const largest = inferenceFee(args.feePerInference, args.feePerKiloByte, p.maxOutputBytes);
+  if (largest > p.maxModelFee) {
+    throw new AttributionError(
+      'FEE_TOO_HIGH',
+      `the fee of a ${p.maxOutputBytes}-byte output would be ${largest}, above the maximum model fee ${p.maxModelFee}`,
+    );
+  }
+}
+
 export interface LineageEntry {
   readonly modelId: bigint;
   readonly model: Model;
@@ -122,6 +159,12 @@ export function lineage(state: StateReader, modelId: bigint, model: Model): Line
   return out;
 }
 
-export function lineageOwners(entries: readonly LineageEntry[]): { modelId: bigint; owner: Address }[] {
-  return entries.map((e) => ({ modelId: e.modelId, owner: e.model.owner }));
+export function lineageOwners(
+  entries: readonly LineageEntry[],
+): { modelId: bigint; owner: Address; baseShareBps: number }[] {
+  return entries.map((e) => ({
+    modelId: e.modelId,
+    owner: e.model.owner,
+    baseShareBps: e.model.baseShareBps,
+  }));
 }

@@ -9,7 +9,14 @@ import type { BlockInfo, CallContext, Module } from '../module.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from './abi.ts';
 import type { Call } from './call.ts';
 import type { DecodedArgs } from './calldata.ts';
-import { addContribution, decideContribution, flagContribution, withdrawBond } from './contributions.ts';
+import { commitContribution } from './commitments.ts';
+import {
+  addContribution,
+  decideContribution,
+  flagContribution,
+  withdrawBond,
+  withdrawContribution,
+} from './contributions.ts';
 import { createDatanet } from './datanets.ts';
 import { AttributionError } from './errors.ts';
 import { challengeInference, settleInference } from './escrow.ts';
@@ -23,6 +30,7 @@ import {
   withdrawAttributionBond,
 } from './operators.ts';
 import { readAttributionParams } from './params.ts';
+import { setAdapterAllowed, setAdapterPolicy, setDatanetModelAllowed } from './policies.ts';
 import { ProofCache } from './proofCache.ts';
 import { meteredState } from './store.ts';
 import { type ViewHandlers, views } from './views.ts';
@@ -35,8 +43,8 @@ type TxName = Exclude<FunctionName, keyof ViewHandlers>;
 const transactions: { [N in TxName]: (call: Call, args: Args<N>) => void } = {
   createDatanet: (call, [name, metadataURI, license, policy, bond]) =>
     createDatanet(call, { name, metadataURI, license, policy, bond }),
-  addContribution: (call, [datanetId, chunkRoot, size, uri]) =>
-    addContribution(call, { datanetId, chunkRoot, size, uri }),
+  addContribution: (call, [datanetId, chunkRoot, size, uri, salt, samples]) =>
+    addContribution(call, { datanetId, chunkRoot, size, uri, salt, samples }),
   approveContribution: (call, [id]) => decideContribution(call, id, true),
   rejectContribution: (call, [id]) => decideContribution(call, id, false),
   flagContribution: (call, [id, reason]) => flagContribution(call, id, reason),
@@ -62,6 +70,13 @@ const transactions: { [N in TxName]: (call: Call, args: Args<N>) => void } = {
   challengeInference: (call, [inferenceId, output, spans]) =>
     challengeInference(call, { inferenceId, output, spans }),
   settleInference: (call, [inferenceId]) => settleInference(call, inferenceId),
+  commitContribution: (call, [commitment]) => commitContribution(call, commitment),
+  withdrawContribution: (call, [id]) => withdrawContribution(call, id),
+  setAdapterPolicy: (call, [modelId, mode, minBaseShareBps]) =>
+    setAdapterPolicy(call, modelId, mode, minBaseShareBps),
+  setAdapterAllowed: (call, [modelId, owner, allowed]) => setAdapterAllowed(call, modelId, owner, allowed),
+  setDatanetModelAllowed: (call, [datanetId, owner, allowed]) =>
+    setDatanetModelAllowed(call, datanetId, owner, allowed),
 };
 
 const router = new AbiRouter<Call>({

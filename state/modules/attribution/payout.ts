@@ -1,6 +1,7 @@
 // Paying out of the module account: the fee of a record (owners, validators, treasury) at once,
 // and an escrowed contributors' pool at settlement, with the earnings totals of contributors.
 import type { Address } from '../../../core/address.ts';
+import { addBlockIncome } from '../staking/index.ts';
 import type { Call } from './call.ts';
 import { GAS } from './gas.ts';
 import { attributionKeys as keys } from './keys.ts';
@@ -24,6 +25,12 @@ export function pay(call: Call, payouts: readonly Payout[], datanetOf: ReadonlyM
     credits.set(p.recipient, (credits.get(p.recipient) ?? 0n) + p.amount);
   }
   payOutOfModule(ctx.state, total, credits);
+  // The validators' share went to the staking module's account: it pays it with the block's fees.
+  const toValidators = payouts.reduce((sum, p) => (p.role === Role.validator ? sum + p.amount : sum), 0n);
+  if (toValidators > 0n) {
+    ctx.useGas(GAS.read + GAS.write);
+    addBlockIncome(ctx.state, toValidators);
+  }
 
   // One update per contribution, contributor and Datanet, in ascending key order.
   const byContributor = new Map<Address, bigint>();

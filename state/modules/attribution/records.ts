@@ -16,9 +16,20 @@ import {
 export const Policy = { open: 0, curated: 1 } as const;
 export type Policy = (typeof Policy)[keyof typeof Policy];
 
-export const Status = { pending: 0, accepted: 1, rejected: 2, flagged: 3 } as const;
+/**
+ * withdrawn: taken back by its contributor after the review timeout; displaced: an earlier commit
+ * of the same content was revealed (docs/attribution.md, "Registration").
+ */
+export const Status = {
+  pending: 0,
+  accepted: 1,
+  rejected: 2,
+  flagged: 3,
+  withdrawn: 4,
+  displaced: 5,
+} as const;
 export type Status = (typeof Status)[keyof typeof Status];
-export const STATUS_NAMES = ['pending', 'accepted', 'rejected', 'flagged'] as const;
+export const STATUS_NAMES = ['pending', 'accepted', 'rejected', 'flagged', 'withdrawn', 'displaced'] as const;
 
 export const BondStatus = { none: 0, held: 1, withdrawn: 2, burned: 3 } as const;
 export type BondStatus = (typeof BondStatus)[keyof typeof BondStatus];
@@ -64,6 +75,12 @@ export interface Contribution {
   readonly submittedAt: number;
   /** Block time of acceptance (the challenge window starts here); 0 while pending or if rejected. */
   readonly acceptedAt: number;
+  /** Height of the commitment it was revealed from: the earlier commit of a root has priority. */
+  readonly commitHeight: number;
+  /** Height of the reveal (the review timeout counts from here). */
+  readonly submittedHeight: number;
+  /** challengeWindowSeconds in force at acceptance (0 until accepted): a flag's window. */
+  readonly challengeWindowSeconds: number;
 }
 
 export interface FeeSplit {
@@ -87,6 +104,8 @@ export interface Model {
   readonly feePerKiloByte: bigint;
   readonly split: FeeSplit;
   readonly createdAt: number;
+  /** Share of the whole fee passed to the base model (0 for a base model), fixed at registration. */
+  readonly baseShareBps: number;
 }
 
 export interface ModelStats {
@@ -177,11 +196,14 @@ export function encodeContribution(c: Contribution): Uint8Array {
     c.bondStatus,
     c.submittedAt,
     c.acceptedAt,
+    c.commitHeight,
+    c.submittedHeight,
+    c.challengeWindowSeconds,
   ]);
 }
 
 export function decodeContribution(bytes: Uint8Array): Contribution {
-  const f = asList(rlpDecode(bytes, 'contribution'), 'contribution', 12);
+  const f = asList(rlpDecode(bytes, 'contribution'), 'contribution', 15);
   return {
     datanetId: asBigint(f[0], 'contribution.datanetId', 8),
     contributor: asAddress(f[1], 'contribution.contributor'),
@@ -189,12 +211,15 @@ export function decodeContribution(bytes: Uint8Array): Contribution {
     size: asSafeInt(f[3], 'contribution.size'),
     chunkSize: asSafeInt(f[4], 'contribution.chunkSize'),
     uri: asText(f[5], 'contribution.uri'),
-    status: asEnum(f[6], 'contribution.status', Status.flagged),
+    status: asEnum(f[6], 'contribution.status', Status.displaced),
     flagReason: asEnum(f[7], 'contribution.flagReason', FlagReason.adversarial),
     bond: asBigint(f[8], 'contribution.bond'),
     bondStatus: asEnum(f[9], 'contribution.bondStatus', BondStatus.burned),
     submittedAt: asSafeInt(f[10], 'contribution.submittedAt'),
     acceptedAt: asSafeInt(f[11], 'contribution.acceptedAt'),
+    commitHeight: asSafeInt(f[12], 'contribution.commitHeight'),
+    submittedHeight: asSafeInt(f[13], 'contribution.submittedHeight'),
+    challengeWindowSeconds: asSafeInt(f[14], 'contribution.challengeWindowSeconds'),
   };
 }
 
@@ -211,11 +236,12 @@ export function encodeModel(m: Model): Uint8Array {
     m.feePerKiloByte,
     [s.ownerBps, s.contributorsBps, s.validatorsBps, s.treasuryBps],
     m.createdAt,
+    m.baseShareBps,
   ]);
 }
 
 export function decodeModel(bytes: Uint8Array): Model {
-  const f = asList(rlpDecode(bytes, 'model'), 'model', 10);
+  const f = asList(rlpDecode(bytes, 'model'), 'model', 11);
   const s = asList(f[8], 'model.split', 4).map((bps, i) => asSafeInt(bps, `model.split[${i}]`));
   return {
     owner: asAddress(f[0], 'model.owner'),
@@ -228,6 +254,7 @@ export function decodeModel(bytes: Uint8Array): Model {
     feePerKiloByte: asBigint(f[7], 'model.feePerKiloByte'),
     split: { ownerBps: s[0]!, contributorsBps: s[1]!, validatorsBps: s[2]!, treasuryBps: s[3]! },
     createdAt: asSafeInt(f[9], 'model.createdAt'),
+    baseShareBps: asSafeInt(f[10], 'model.baseShareBps'),
   };
 }
 

@@ -44,9 +44,16 @@ export function apportion(total: bigint, weights: readonly bigint[]): bigint[] {
 export interface SplitInput {
   readonly fee: bigint;
   readonly split: FeeSplit;
-  /** The model first, then its base model, and so on: each owner passes loraBaseShareBps of what it gets upward. */
-  readonly lineage: readonly { readonly modelId: bigint; readonly owner: Address }[];
-  readonly loraBaseShareBps: number;
+  /**
+   * The model first, then its base model, and so on. The model passes baseShareBps of the whole fee
+   * to its base model (out of its owner share, which registration makes at least that large); each
+   * base model passes its own baseShareBps of what it receives further up.
+   */
+  readonly lineage: readonly {
+    readonly modelId: bigint;
+    readonly owner: Address;
+    readonly baseShareBps: number;
+  }[];
   /** The validator set in canonical order. */
   readonly validators: readonly { readonly rewardAddress: Address; readonly power: bigint }[];
   readonly treasury: Address;
@@ -61,8 +68,8 @@ export interface PlannedFee {
 
 /**
  * Who is paid what for one inference at once, and the contributors' pool. The payouts and the pool
- * always sum to `fee`: the four shares come from apportion(); the owner share is passed up the
- * lineage with the base model's part rounded down; validators split theirs with apportion(). A
+ * always sum to `fee`: the four shares come from apportion(); the base models' part comes out of
+ * the owner share (each lineage entry's baseShareBps), rounded down; validators split theirs with apportion(). A
  * validators' share nobody can receive (no validator power) goes to the treasury.
  */
 export function planPayouts(input: SplitInput): PlannedFee {
@@ -79,7 +86,10 @@ export function planPayouts(input: SplitInput): PlannedFee {
   let rest = owner;
   input.lineage.forEach((m, depth) => {
     const isRoot = depth === input.lineage.length - 1;
-    const passed = isRoot ? 0n : (rest * BigInt(input.loraBaseShareBps)) / BPS;
+    const from = depth === 0 ? input.fee : rest;
+    // Never more than the owner share, whatever the record says (registration keeps it within).
+    const cut = (from * BigInt(m.baseShareBps)) / BPS;
+    const passed = isRoot ? 0n : cut < rest ? cut : rest;
     pay(depth === 0 ? Role.modelOwner : Role.baseModelOwner, m.modelId, m.owner, rest - passed);
     rest = passed;
   });

@@ -1,9 +1,6 @@
 // Typed reads and writes of the module's records. Transactions go through a metered view of the
 // state (each record read or written is charged by the gas schedule); views read the state directly.
-import type { Validator } from '../../../core/validator.ts';
 import type { StateReader } from '../../stateDb.ts';
-import { stateKeys } from '../../stateKeys.ts';
-import { readValidators } from '../../validatorSet.ts';
 import type { CallContext } from '../module.ts';
 import { AttributionError } from './errors.ts';
 import { GAS } from './gas.ts';
@@ -110,21 +107,15 @@ function storeAmount(state: StateWriter, key: Uint8Array, amount: bigint): void 
   state.set(key, encodeAmount(amount));
 }
 
-const VALIDATORS_KEY = stateKeys.validators();
-const validatorsOf = memoized((bytes) => readValidators({ get: () => bytes }));
-
-/** The validator set in canonical order, decoded once per stored value (one read). */
-export function readValidatorSet(state: StateReader): readonly Validator[] {
-  const bytes = state.get(VALIDATORS_KEY);
-  if (!bytes) throw new Error('validator set missing from state');
-  return validatorsOf(bytes);
-}
-
 /** Assigns the next id of a counter (ids start at 1). */
 export function nextId(state: StateWriter, counter: Counter): bigint {
   const id = lastId(state, counter) + 1n;
   storeAmount(state, keys.counter(counter), id);
   return id;
+}
+
+export function setLastId(state: StateWriter, counter: Counter, id: bigint): void {
+  if (id !== lastId(state, counter)) storeAmount(state, keys.counter(counter), id);
 }
 
 export function lastId(state: StateReader, counter: Counter): bigint {
@@ -166,6 +157,11 @@ export function contributionByRoot(state: StateReader, chunkRoot: Uint8Array): b
 
 export function indexRoot(state: StateWriter, chunkRoot: Uint8Array, id: bigint): void {
   storeAmount(state, keys.rootIndex(chunkRoot), id);
+}
+
+/** Frees a root for a new registration (its contribution was rejected, flagged or withdrawn). */
+export function releaseRoot(state: StateWriter, chunkRoot: Uint8Array): void {
+  state.set(keys.rootIndex(chunkRoot), null);
 }
 
 export function readModel(state: StateReader, id: bigint): Model | undefined {

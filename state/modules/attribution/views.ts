@@ -2,13 +2,17 @@
 // and the fee a model charges for an output size.
 import type { AbiFunction } from 'ox';
 import { bytesToHex } from '../../../core/bytes.ts';
+import { readBlockHash } from '../../blockHashes.ts';
 import type { StateReader } from '../../stateDb.ts';
 import type { attributionAbi } from './abi.ts';
 import type { DecodedArgs } from './calldata.ts';
+import { readCommitmentHeight } from './commitments.ts';
 import { AttributionError } from './errors.ts';
 import { isOperator, readAttributionBond, requireEscrow } from './escrowRecords.ts';
 import { Counter, attributionKeys as keys } from './keys.ts';
 import { readAttributionParams } from './params.ts';
+import { isAdapterAllowed, isDatanetModelAllowed, readAdapterPolicy } from './policies.ts';
+import { possessionIndices } from './possession.ts';
 import { inferenceFee } from './split.ts';
 import {
   contributionByRoot,
@@ -40,6 +44,7 @@ export const views: ViewHandlers = {
       ...p,
       challengeWindowSeconds: BigInt(p.challengeWindowSeconds),
       challengeWindowBlocks: BigInt(p.challengeWindowBlocks),
+      reviewWindowBlocks: BigInt(p.reviewWindowBlocks),
     };
   },
 
@@ -70,6 +75,9 @@ export const views: ViewHandlers = {
       submittedAt: BigInt(c.submittedAt),
       acceptedAt: BigInt(c.acceptedAt),
       earned: readEarnings(state, keys.contributionEarnings(id)),
+      commitHeight: BigInt(c.commitHeight),
+      submittedHeight: BigInt(c.submittedHeight),
+      challengeWindowSeconds: BigInt(c.challengeWindowSeconds),
     };
   },
 
@@ -143,5 +151,44 @@ export const views: ViewHandlers = {
       attributedBytes: e.segments.reduce((sum, s) => sum + s.length, 0),
       payouts: [...e.payouts],
     };
+  },
+
+  commitmentHeight: (state, [commitment]) => BigInt(readCommitmentHeight(state, commitment) ?? 0),
+
+  possessionIndices: (state, [commitment, size]) => {
+    const height = readCommitmentHeight(state, commitment);
+    if (height === undefined)
+      throw new AttributionError('NO_COMMITMENT', `no commitment ${bytesToHex(commitment)}`);
+    const seed = readBlockHash(state, height + 1);
+    if (!seed) {
+      throw new AttributionError(
+        'REVEAL_TOO_EARLY',
+        `the sampling seed of commitment ${bytesToHex(commitment)} (block ${height + 1}'s hash) is not in the state yet`,
+      );
+    }
+    if (size < 1n || size > BigInt(Number.MAX_SAFE_INTEGER))
+      throw new AttributionError(
+        'INVALID_ARGUMENT',
+        `size must be between 1 and ${Number.MAX_SAFE_INTEGER} bytes, got ${size}`,
+      );
+    const p = readAttributionParams(state);
+    const chunks = Math.ceil(Number(size) / p.chunkSize);
+    return possessionIndices(seed, commitment, chunks, p.possessionSamples).map(BigInt);
+  },
+
+  adapterPolicy: (state, [modelId]) => {
+    requireModel(state, modelId);
+    const policy = readAdapterPolicy(state, modelId);
+    return [policy.mode, policy.minBaseShareBps];
+  },
+
+  adapterAllowed: (state, [modelId, owner]) => {
+    requireModel(state, modelId);
+    return isAdapterAllowed(state, modelId, owner);
+  },
+
+  datanetModelAllowed: (state, [datanetId, owner]) => {
+    requireDatanet(state, datanetId);
+    return isDatanetModelAllowed(state, datanetId, owner);
   },
 };

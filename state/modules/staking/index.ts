@@ -9,6 +9,7 @@ export {
   type SetMember,
   validatorCandidates,
 } from './activeSet.ts';
+export { addBlockIncome, readBlockIncome, takeBlockIncome } from './blockIncome.ts';
 export { completeMaturedUnbondings, type Matured } from './entries.ts';
 export { StakingError, type StakingErrorCode } from './errors.ts';
 export { GAS as STAKING_GAS } from './gas.ts';

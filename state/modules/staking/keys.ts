@@ -23,6 +23,8 @@ const Kind = {
   validatorEntries: 0xb9,
   /** Entries completing at a height. */
   maturity: 0xba,
+  /** OPEN received during the current block for its signers; paid and deleted at the block's end. */
+  blockIncome: 0xbb,
 } as const;
 
 const key = (kind: number, ...rest: Uint8Array[]) =>
@@ -41,4 +43,5 @@ export const stakingKeys = {
   delegatorEntries: (delegator: Address) => key(Kind.delegatorEntries, a(delegator)),
   validatorEntries: (operator: Address) => key(Kind.validatorEntries, a(operator)),
   maturity: (height: number) => key(Kind.maturity, u64ToBytes(height)),
+  blockIncome: () => key(Kind.blockIncome),
 };

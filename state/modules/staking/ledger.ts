@@ -1,6 +1,7 @@
 // Moving OPEN in and out of the staking module's account, and a validator's tokens in and out of
 // the pool's bonded/notBonded totals. The module's balance is always
 //   pool.bonded + pool.notBonded + pool.rewardsPool + (pool.distributed - pool.paid)
+//   + the income received in the current block (blockIncome.ts; none between blocks)
 // (docs/staking.md); every function here keeps that true.
 import type { Address } from '../../../core/address.ts';
 import { readAccount, transfer, writeAccount } from '../../accounts.ts';

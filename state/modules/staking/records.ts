@@ -106,6 +106,9 @@ export const entryListRecord = record('entries', { entries: entryList });
 /** The operators of every validator ever created, in creation order. */
 export const addressListRecord = record('addresses', { addresses: list(address) });
 
+/** Income of the current block's signers received during the block (blockIncome.ts). */
+export const blockIncomeRecord = record('block income', { amount: uint256 });
+
 const poolFields = {
   /** Tokens of validators in the active set. */
   bonded: uint256,

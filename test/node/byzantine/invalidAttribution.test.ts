@@ -12,7 +12,7 @@ import {
   InvalidAttribution,
   withInvalidProof,
 } from '../../../node/byzantine/invalidAttribution.ts';
-import { attribute, buildIndex, contributionCalldata } from '../../../prover/index.ts';
+import { attribute, buildIndex } from '../../../prover/index.ts';
 import { simulateCall } from '../../../state/execution/simulate.ts';
 import { ATTRIBUTION_ADDRESS } from '../../../state/modules/attribution/abi.ts';
 import { Policy } from '../../../state/modules/attribution/records.ts';
@@ -77,10 +77,7 @@ describe('propose-invalid-attribution', () => {
       'datanetId',
     );
     const chunkSize = TEST_ATTRIBUTION_PARAMS.chunkSize;
-    const added = await h.sendData(
-      bob,
-      hexToBytes(contributionCalldata({ datanetId: datanet, content: text, chunkSize }).data),
-    );
+    const added = await h.contribute(bob, datanet, text);
     const contributionId = AttributionHarness.idFrom(added, 'ContributionAdded', 'contributionId');
     const modelId = AttributionHarness.idFrom(
       await h.send(alice, 'registerModel', ['m', '', [datanet], 0n, 10n ** 15n, 0n, SPLIT]),

@@ -2,7 +2,7 @@
 // One describe per method (the ethereumjs client's one-spec-per-method layout, grouped by family:
 // each vitest file costs a second or more of module loading, and 28 files took test/rpc far
 // past its time budget).
-import { keccak256 } from 'viem';
+import { encodeErrorResult, keccak256 } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BLOCK_GAS_LIMIT,
@@ -15,6 +15,13 @@ import {
   startRpcChain,
   TEST_BALANCE,
 } from './fixture.ts';
+
+/** Solidity's Error(string) with the ping module's code and reason, as viem encodes it. */
+const PING_FAILED_REVERT = encodeErrorResult({
+  abi: [{ type: 'error', name: 'Error', inputs: [{ type: 'string', name: 'message' }] }],
+  errorName: 'Error',
+  args: ['PING_FAILED: ping refused: dead calldata'],
+});
 
 // eth_call: read-only calls at the latest state. Module addresses answer with their view functions;
 // any other address has no code, so a call to it returns empty data, as on Ethereum.
@@ -45,11 +52,15 @@ describe('eth_call', () => {
     });
   });
 
-  it('a failing module view is a revert: code 3 with data', async () => {
+  it('a failing module view is a revert: code 3 with Error(string) data naming the code and reason', async () => {
     expect(await fx.error('eth_call', [{ to: PING_MODULE, data: PING_FAIL }, 'latest'])).toEqual({
       code: 3,
-      message: 'execution reverted: ping refused: dead calldata',
-      data: '0x',
+      message: 'execution reverted: PING_FAILED: ping refused: dead calldata',
+      data: PING_FAILED_REVERT,
+    });
+    // viem shows the code and reason.
+    await expect(fx.publicClient().call({ to: PING_MODULE, data: PING_FAIL })).rejects.toMatchObject({
+      shortMessage: 'Execution reverted with reason: PING_FAILED: ping refused: dead calldata.',
     });
   });
 
@@ -140,11 +151,11 @@ describe('eth_estimateGas', () => {
     });
   });
 
-  it('a module call that fails is a revert (code 3)', async () => {
+  it('a module call that fails is a revert (code 3) with the code and reason as Error(string)', async () => {
     expect(await fx.error('eth_estimateGas', [{ from, to: PING_MODULE, data: PING_FAIL }])).toEqual({
       code: 3,
-      message: 'execution reverted: ping refused: dead calldata',
-      data: '0x',
+      message: 'execution reverted: PING_FAILED: ping refused: dead calldata',
+      data: PING_FAILED_REVERT,
     });
   });
 

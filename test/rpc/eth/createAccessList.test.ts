@@ -32,7 +32,7 @@ describe('eth_createAccessList', () => {
     expect(result).toEqual({
       accessList: [],
       gasUsed: expect.stringMatching(/^0x[0-9a-f]+$/),
-      error: 'ping refused: dead calldata',
+      error: 'PING_FAILED: ping refused: dead calldata',
     });
   });
 

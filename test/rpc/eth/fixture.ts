@@ -130,6 +130,8 @@ export interface RpcChainOptions {
   readonly server?: RpcServerOptions;
   /** Filter caps and clock (eth_newFilter and friends). */
   readonly filters?: FilterLimits;
+  /** The chain to serve, opened with the dev accounts' allocations (default: one validator and the ping module). */
+  readonly open?: (alloc: { address: Address; balance: bigint }[]) => Promise<TestChain>;
 }
 
 let derived: DevAccount[] = [];
@@ -141,12 +143,15 @@ function someDevAccounts(count: number): DevAccount[] {
 
 export async function startRpcChain(opts: RpcChainOptions = {}): Promise<RpcChain> {
   const dev = someDevAccounts(opts.accounts ?? 4);
-  const test = await openTestChain({
-    alloc: dev.map((a) => ({ address: a.address, balance: TEST_BALANCE })),
-    rewardAddress: FEE_RECIPIENT,
-    modules: [pingModule],
-    ...(opts.mempool && { mempool: opts.mempool }),
-  });
+  const alloc = dev.map((a) => ({ address: a.address, balance: TEST_BALANCE }));
+  const test = opts.open
+    ? await opts.open(alloc)
+    : await openTestChain({
+        alloc,
+        rewardAddress: FEE_RECIPIENT,
+        modules: [pingModule],
+        ...(opts.mempool && { mempool: opts.mempool }),
+      });
   const chain = test.chain;
   const registry = new Registry([
     ethModule(

@@ -320,7 +320,10 @@ describe('eth_getTransactionReceipt', () => {
         status: tx.sender === 4 ? '0x0' : '0x1',
         type: tx.type,
       };
-      if (tx.sender === 4) expected['failureReason'] = 'ping refused: dead calldata';
+      if (tx.sender === 4) {
+        expected['failureReason'] = 'PING_FAILED: ping refused: dead calldata';
+        expected['errorCode'] = 'PING_FAILED';
+      }
       expect(receipt, `tx of account ${tx.sender}`).toEqual(expected);
     }
     expect(cumulative).toBe(5n * 21_000n + 48n + 32n + 2n * PING_GAS);

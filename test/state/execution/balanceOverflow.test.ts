@@ -60,6 +60,7 @@ describe('a credit that would exceed 2^256-1', () => {
     expect(receipts[0]!.error).toMatch(
       /^balance overflow: 0x0+f0111 holds \d+, receiving 1 would exceed 2\^256-1/,
     );
+    expect(receipts[0]!.errorCode).toBe('BALANCE_OVERFLOW');
     expect(readAccount(t.chain.state, full).balance).toBe(MAX_BALANCE);
     expect(readAccount(t.chain.state, other).balance).toBe(5n);
     const paid = receipts.reduce((sum, r) => sum + r.gasUsed * r.effectiveGasPrice, 0n);
@@ -77,7 +78,10 @@ describe('a credit that would exceed 2^256-1', () => {
     await t.chain.checkTx(send(0n, ATTRIBUTION_ADDRESS, 1n, 100_000n).raw);
     const { receipts } = await t.produce();
     expect(receipts[0]!.status).toBe(0);
-    expect(receipts[0]!.error).toMatch(/^balance overflow: /);
+    expect(receipts[0]!).toMatchObject({
+      error: expect.stringMatching(/^balance overflow: /),
+      errorCode: 'BALANCE_OVERFLOW',
+    });
     expect(readAccount(t.chain.state, ATTRIBUTION_ADDRESS).balance).toBe(MAX_BALANCE);
   });
 });

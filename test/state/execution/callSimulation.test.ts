@@ -37,6 +37,7 @@ describe('simulateCall', () => {
       gasUsed: 31_224n,
       logs: [{ address: MODULE, topics: [TOPIC], data: Uint8Array.of(0, 4) }],
       error: '',
+      errorCode: '',
     });
     expect(state.changes()).toEqual(before);
     expect(state.get(MARKER_KEY)).toBeUndefined();
@@ -55,6 +56,7 @@ describe('simulateCall', () => {
       gasUsed: 21_011n,
       logs: [],
       error: 'intrinsic gas too low: needs 21012',
+      errorCode: 'INTRINSIC_GAS',
     });
   });
 
@@ -68,11 +70,11 @@ describe('simulateCall', () => {
       gasLimit: 30_000n,
       accessList: [],
     });
-    expect(outcome).toEqual({ status: 1, gasUsed: 21_000n, logs: [], error: '' });
+    expect(outcome).toEqual({ status: 1, gasUsed: 21_000n, logs: [], error: '', errorCode: '' });
     expect(balanceOf(state, PLAIN)).toBe(0n);
   });
 
-  it('reports a failing call with its reason', () => {
+  it('reports a failing call with its code and reason', () => {
     const state = fundedState([[alice.address, 100n]]);
     const outcome = simulateCall(state, block, modules, {
       from: alice.address,
@@ -87,6 +89,7 @@ describe('simulateCall', () => {
       gasUsed: 23_036n,
       logs: [],
       error: 'the test module was asked to fail',
+      errorCode: 'TEST_FAILURE',
     });
   });
 });

@@ -37,7 +37,14 @@ describe('executeTx', () => {
       alice.address,
       100_000n,
     );
-    expect(outcome).toEqual({ status: 1, gasUsed: 21_000n, logs: [], error: '', effectiveGasPrice: PRICE });
+    expect(outcome).toEqual({
+      status: 1,
+      gasUsed: 21_000n,
+      logs: [],
+      error: '',
+      errorCode: '',
+      effectiveGasPrice: PRICE,
+    });
     expect(balanceOf(state, alice.address)).toBe(FUNDS - 21_000n * PRICE - 1_000n);
     expect(nonceOf(state, alice.address)).toBe(1n);
     expect(balanceOf(state, PLAIN)).toBe(1_000n);
@@ -65,7 +72,7 @@ describe('executeTx', () => {
     const outcome = executeTx(state, env, t, alice.address, 100_000n);
     expect(outcome.status).toBe(1);
     expect(outcome.gasUsed).toBe(26_024n);
-    expect(outcome.error).toBe('');
+    expect(outcome).toMatchObject({ error: '', errorCode: '' });
     expect(outcome.logs).toEqual([{ address: MODULE, topics: [TOPIC], data: Uint8Array.of(0, 5) }]);
     expect(balanceOf(state, alice.address)).toBe(FUNDS - 26_024n * PRICE - 7n);
     expect(balanceOf(state, MODULE)).toBe(7n);
@@ -83,6 +90,7 @@ describe('executeTx', () => {
       gasUsed: 26_036n,
       logs: [],
       error: 'the test module was asked to fail',
+      errorCode: 'TEST_FAILURE',
       effectiveGasPrice: PRICE,
     });
     expect(balanceOf(state, alice.address)).toBe(FUNDS - 26_036n * PRICE);
@@ -98,7 +106,10 @@ describe('executeTx', () => {
     const outcome = executeTx(state, env, t, alice.address, 100_000n);
     expect(outcome.status).toBe(0);
     expect(outcome.gasUsed).toBe(26_023n);
-    expect(outcome.error).toBe('out of gas: gas limit 26023 exhausted');
+    expect(outcome).toMatchObject({
+      error: 'out of gas: gas limit 26023 exhausted',
+      errorCode: 'OUT_OF_GAS',
+    });
     expect(balanceOf(state, alice.address)).toBe(FUNDS - 26_023n * PRICE);
     expect(state.get(MARKER_KEY)).toBeUndefined();
     // Exactly enough gas succeeds, with nothing to refund.
@@ -137,7 +148,10 @@ describe('runCall', () => {
     });
     expect(outcome.status).toBe(0);
     expect(outcome.gasUsed).toBe(21_000n);
-    expect(outcome.error).toMatch(/^insufficient balance/);
+    expect(outcome).toMatchObject({
+      error: expect.stringMatching(/^insufficient balance/),
+      errorCode: 'INSUFFICIENT_BALANCE',
+    });
     expect(balanceOf(state, alice.address)).toBe(5n);
     expect(state.get(MARKER_KEY)).toBeUndefined();
   });

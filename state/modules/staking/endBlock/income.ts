@@ -1,6 +1,7 @@
-// A block's income for stakers: the fee split settled into balances, then the stakers' fees and the
-// block reward allocated to the validators that signed the previous block, by their power in the
-// set that signed it (each validator's commission first, then its delegators: allocateReward).
+// A block's income for stakers: the fee split settled into balances, then the stakers' fees (with
+// the income other modules handed over in the block) and the block reward allocated to the
+// validators that signed the previous block, by their power in the set that signed it (each
+// validator's commission first, then its delegators: allocateReward).
 import type { Validator } from '../../../../core/validator.ts';
 import { credit } from '../../../accounts.ts';
 import type { ChainParams } from '../../../params.ts';
@@ -26,9 +27,10 @@ export function settleFees(
 }
 
 /**
- * Allocates `fees` (already in the module's balance) and the block reward (taken from the rewards
- * pool) to `signers`. Without signers (block 1 has no lastCommit) nothing is paid: the fees join the
- * rewards pool and are paid out with later block rewards.
+ * Allocates `fees` (the stakers' fees and the income other modules handed over in the block, already
+ * in the module's balance) and the block reward (taken from the rewards pool) to `signers`. Without
+ * signers (block 1 has no lastCommit) nothing is paid: the fees join the rewards pool and are paid
+ * out with later block rewards.
  */
 export function payBlockIncome(
   state: StateOverlay,

@@ -8,10 +8,10 @@ import type { Address } from '../../../../core/address.ts';
 import { bytesToHex } from '../../../../core/bytes.ts';
 import { ATTRIBUTION_ADDRESS } from '../../../../state/modules/attribution/abi.ts';
 import {
-  type AddContribution,
-  addContribution,
   decideContribution,
   flagContribution,
+  type Registration,
+  registerContribution,
   withdrawBond,
 } from '../../../../state/modules/attribution/contributions.ts';
 import { BondStatus, FlagReason, Policy, Status } from '../../../../state/modules/attribution/records.ts';
@@ -26,8 +26,9 @@ const WINDOW_MS = 60_000;
 
 const root = (fill: number) => new Uint8Array(32).fill(fill);
 
-function contribution(datanetId: bigint, overrides: Partial<AddContribution> = {}): AddContribution {
-  return { datanetId, chunkRoot: root(7), size: 40n, uri: 'ipfs://data', ...overrides };
+/** A registration whose reveal was checked (addContribution's own checks are in test/attacks/). */
+function contribution(datanetId: bigint, overrides: Partial<Registration> = {}): Registration {
+  return { datanetId, chunkRoot: root(7), size: 40n, uri: 'ipfs://data', commitHeight: 2, ...overrides };
 }
 
 function refusal(run: () => unknown) {
@@ -46,7 +47,7 @@ function world() {
 /** Bob's bonded contribution 1 to the curated Datanet, pending; the module holds the bond. */
 function pendingBonded() {
   const w = world();
-  addContribution(w.call(BOB, BOND), contribution(2n));
+  registerContribution(w.call(BOB, BOND), contribution(2n));
   w.fund(ATTRIBUTION_ADDRESS, BOND);
   return w;
 }
@@ -61,7 +62,7 @@ function acceptedBonded() {
 describe('addContribution', () => {
   it('accepts a contribution to an open Datanet at once, with every field stored and announced', () => {
     const w = world();
-    addContribution(w.call(BOB), contribution(1n));
+    registerContribution(w.call(BOB), contribution(1n));
     expect(readContribution(w.state, 1n)).toEqual({
       datanetId: 1n,
       contributor: BOB,
@@ -75,6 +76,9 @@ describe('addContribution', () => {
       bondStatus: BondStatus.none,
       submittedAt: BLOCK_TIME,
       acceptedAt: BLOCK_TIME,
+      commitHeight: 2,
+      submittedHeight: 5,
+      challengeWindowSeconds: 60,
     });
     expect(contributionByRoot(w.state, root(7))).toBe(1n);
     expect(w.events()).toEqual([
@@ -95,7 +99,7 @@ describe('addContribution', () => {
 
   it('holds a contribution to a curated Datanet pending, with its bond held', () => {
     const w = world();
-    addContribution(w.call(BOB, BOND), contribution(2n));
+    registerContribution(w.call(BOB, BOND), contribution(2n));
     expect(readContribution(w.state, 1n)).toMatchObject({
       status: Status.pending,
       acceptedAt: 0,
@@ -109,33 +113,38 @@ describe('addContribution', () => {
   it('refuses an unknown Datanet, a size outside 1..2^53-1, a wrong bond and a URI over 512 bytes', () => {
     const w = world();
     const max = BigInt(Number.MAX_SAFE_INTEGER);
-    expect(refusal(() => addContribution(w.call(BOB), contribution(3n)))).toEqual({
+    expect(refusal(() => registerContribution(w.call(BOB), contribution(3n)))).toEqual({
       code: 'UNKNOWN_DATANET',
       message: 'unknown datanet 3',
     });
     for (const size of [0n, max + 1n]) {
-      expect(refusal(() => addContribution(w.call(BOB), contribution(1n, { size })))).toEqual({
+      expect(refusal(() => registerContribution(w.call(BOB), contribution(1n, { size })))).toEqual({
         code: 'INVALID_ARGUMENT',
         message: `size must be between 1 and 9007199254740991 bytes, got ${size}`,
       });
     }
-    expect(refusal(() => addContribution(w.call(BOB, BOND - 1n), contribution(2n)))).toEqual({
+    expect(refusal(() => registerContribution(w.call(BOB, BOND - 1n), contribution(2n)))).toEqual({
       code: 'WRONG_BOND',
       message: 'datanet 2 requires a bond of 100, but 99 was sent',
     });
-    expect(refusal(() => addContribution(w.call(BOB, 1n), contribution(1n)))).toEqual({
+    expect(refusal(() => registerContribution(w.call(BOB, 1n), contribution(1n)))).toEqual({
       code: 'WRONG_BOND',
       message: 'datanet 1 requires a bond of 0, but 1 was sent',
     });
-    expect(refusal(() => addContribution(w.call(BOB), contribution(1n, { uri: 'u'.repeat(513) })))).toEqual({
+    expect(
+      refusal(() => registerContribution(w.call(BOB), contribution(1n, { uri: 'u'.repeat(513) }))),
+    ).toEqual({
       code: 'INVALID_ARGUMENT',
       message: 'uri is 513 bytes, limit 512',
     });
     expect(readContribution(w.state, 1n)).toBeUndefined();
     expect(w.logs).toEqual([]);
 
-    addContribution(w.call(BOB), contribution(1n, { size: 1n, chunkRoot: root(1) }));
-    addContribution(w.call(BOB), contribution(1n, { size: max, chunkRoot: root(2), uri: 'u'.repeat(512) }));
+    registerContribution(w.call(BOB), contribution(1n, { size: 1n, chunkRoot: root(1) }));
+    registerContribution(
+      w.call(BOB),
+      contribution(1n, { size: max, chunkRoot: root(2), uri: 'u'.repeat(512) }),
+    );
     expect(readContribution(w.state, 1n)!.size).toBe(1);
     expect(readContribution(w.state, 2n)).toMatchObject({
       size: Number.MAX_SAFE_INTEGER,
@@ -145,10 +154,10 @@ describe('addContribution', () => {
 
   it('refuses content already registered, from anyone and in any Datanet, naming the first id', () => {
     const w = world();
-    addContribution(w.call(BOB), contribution(1n));
-    expect(refusal(() => addContribution(w.call(CAROL, BOND), contribution(2n)))).toEqual({
+    registerContribution(w.call(BOB), contribution(1n));
+    expect(refusal(() => registerContribution(w.call(CAROL, BOND), contribution(2n)))).toEqual({
       code: 'DUPLICATE_CONTENT',
-      message: `content with chunk root ${bytesToHex(root(7))} is already registered as contribution 1`,
+      message: `content with chunk root ${bytesToHex(root(7))} is already registered as contribution 1, committed at height 2 (this commit: 2)`,
     });
     expect(readContribution(w.state, 2n)).toBeUndefined();
   });
@@ -184,7 +193,7 @@ describe('approveContribution and rejectContribution', () => {
 
   it('refuses value, an unknown contribution, an open Datanet, anyone but the curator, a decided one', () => {
     const w = pendingBonded();
-    addContribution(w.call(BOB), contribution(1n, { chunkRoot: root(9) })); // 2, open
+    registerContribution(w.call(BOB), contribution(1n, { chunkRoot: root(9) })); // 2, open
     expect(refusal(() => decideContribution(w.call(OWNER, 1n), 1n, true))).toEqual({
       code: 'UNEXPECTED_VALUE',
       message: 'approveContribution is not payable, but 1 was sent',
@@ -235,7 +244,7 @@ describe('flagContribution', () => {
   it('flags a contribution without a bond as redundant, burning nothing', () => {
     const w = new DirectCalls();
     w.datanet({ policy: Policy.curated });
-    addContribution(w.call(BOB), contribution(1n));
+    registerContribution(w.call(BOB), contribution(1n));
     decideContribution(w.call(OWNER), 1n, true);
     w.fund(ATTRIBUTION_ADDRESS, 5n);
     flagContribution(w.call(OWNER), 1n, 1n);
@@ -250,7 +259,7 @@ describe('flagContribution', () => {
 
   it('charges for burning only when there is a bond to burn', () => {
     const w = acceptedBonded();
-    addContribution(w.call(BOB), contribution(1n, { chunkRoot: root(9) })); // 2, open, no bond
+    registerContribution(w.call(BOB), contribution(1n, { chunkRoot: root(9) })); // 2, open, no bond
     w.gas = 0n;
     flagContribution(w.call(OWNER), 1n, 1n);
     // The event (1,000), and the module account's read and write (500 + 5,000) for the burn.
@@ -258,27 +267,35 @@ describe('flagContribution', () => {
     w.gas = 0n;
     const w2 = new DirectCalls();
     w2.datanet({ policy: Policy.curated });
-    addContribution(w2.call(BOB), contribution(1n));
+    registerContribution(w2.call(BOB), contribution(1n));
     decideContribution(w2.call(OWNER), 1n, true);
     w2.gas = 0n;
     flagContribution(w2.call(OWNER), 1n, 1n);
     expect(w2.gas).toBe(1_000n);
   });
 
-  it('never burns a bond already withdrawn, even when a longer window lets the contribution be flagged', () => {
+  it('keeps the challenge window in force at acceptance: a longer one later cannot reopen it', () => {
     const w = acceptedBonded();
     const end = BLOCK_TIME + WINDOW_MS;
     withdrawBond(w.call(BOB, 0n, end), 1n);
-    // Another bond the module holds, which a second burn would take.
-    w.fund(ATTRIBUTION_ADDRESS, BOND);
     w.params = { ...w.params, challengeWindowSeconds: 3_600 };
-    flagContribution(w.call(OWNER, 0n, end), 1n, 2n);
+    expect(refusal(() => flagContribution(w.call(OWNER, 0n, end), 1n, 2n)).code).toBe(
+      'CHALLENGE_WINDOW_CLOSED',
+    );
     expect(readContribution(w.state, 1n)).toMatchObject({
-      status: Status.flagged,
+      status: Status.accepted,
       bondStatus: BondStatus.withdrawn,
     });
-    expect(w.balance(ATTRIBUTION_ADDRESS)).toBe(BOND);
-    expect(w.events().at(-1)!.args).toMatchObject({ bondBurned: 0n });
+  });
+
+  it('keeps the challenge window in force at acceptance: a shorter one later cannot close it early', () => {
+    const w = acceptedBonded();
+    w.params = { ...w.params, challengeWindowSeconds: 1 };
+    flagContribution(w.call(OWNER, 0n, BLOCK_TIME + WINDOW_MS - 1), 1n, 2n);
+    expect(readContribution(w.state, 1n)).toMatchObject({
+      status: Status.flagged,
+      bondStatus: BondStatus.burned,
+    });
   });
 
   it('refuses value, a reason other than 1 or 2, anyone but the curator, a pending contribution', () => {
@@ -369,14 +386,15 @@ describe('withdrawBond', () => {
     });
     expect(refusal(() => withdrawBond(w.call(BOB), 1n))).toEqual({
       code: 'BOND_LOCKED',
-      message: 'withdrawBond: contribution 1 is still pending review',
+      message:
+        'withdrawBond: contribution 1 is still pending review (withdrawContribution takes it back after the review timeout)',
     });
     expect(w.balance(BOB)).toBe(0n);
   });
 
   it('names why there is no bond: none posted, or burned', () => {
     const w = acceptedBonded();
-    addContribution(w.call(BOB), contribution(1n, { chunkRoot: root(9) })); // 2, no bond
+    registerContribution(w.call(BOB), contribution(1n, { chunkRoot: root(9) })); // 2, no bond
     expect(refusal(() => withdrawBond(w.call(BOB), 2n))).toEqual({
       code: 'WRONG_STATUS',
       message: 'withdrawBond: contribution 2 has no bond to withdraw: no bond was posted',

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bytesToHex, hexToBytes, utf8ToBytes } from '../../../../core/bytes.ts';
-import { chunkFile, contributionCalldata } from '../../../../prover/index.ts';
+import { bytesToHex, utf8ToBytes } from '../../../../core/bytes.ts';
+import { chunkFile } from '../../../../prover/index.ts';
 import { ATTRIBUTION_ADDRESS } from '../../../../state/modules/attribution/abi.ts';
 import { BondStatus, FlagReason, Policy, Status } from '../../../../state/modules/attribution/records.ts';
 import { AttributionHarness, alice, bob, carol, ETH } from './helpers.ts';
@@ -22,9 +22,7 @@ async function datanet(policy: number, bond = 0n) {
 }
 
 async function contribute(from: typeof bob, datanetId: bigint, content: Uint8Array, value = 0n) {
-  const { data } = contributionCalldata({ datanetId, content, chunkSize: 16, uri: 'ipfs://file' });
-  const sent = await h.sendData(from, hexToBytes(data), { value });
-  expect(sent.receipt.error).toBe('');
+  const sent = await h.contribute(from, datanetId, content, { value, uri: 'ipfs://file' });
   return AttributionHarness.idFrom(sent, 'ContributionAdded', 'contributionId');
 }
 
@@ -72,8 +70,7 @@ describe('contributions', () => {
     const id = await datanet(Policy.open);
     const content = text('open data is the best data for open models');
     const file = chunkFile(content, 16);
-    const { data } = contributionCalldata({ datanetId: id, content, chunkSize: 16, uri: 'ipfs://file' });
-    const sent = await h.sendData(bob, hexToBytes(data));
+    const sent = await h.contribute(bob, id, content, { uri: 'ipfs://file' });
     expect(sent.events).toEqual([
       {
         eventName: 'ContributionAdded',
@@ -104,27 +101,34 @@ describe('contributions', () => {
     expect(h.view('contributionByRoot', [bytesToHex(new Uint8Array(32))])).toBe(0n);
   });
 
-  it('rejects the same content from anyone: first submitter wins', async () => {
+  it('rejects the same content from anyone who committed later: the earliest commit wins', async () => {
     const id = await datanet(Policy.open);
     const content = text('a file that two people want to claim as theirs');
     await contribute(bob, id, content);
     const other = await datanet(Policy.open);
-    const { data } = contributionCalldata({ datanetId: other, content, chunkSize: 16 });
-    await h.fails(carol, hexToBytes(data), [], /DUPLICATE|already registered as contribution 1/);
+    const late = await h.commit(carol, content);
+    await h.advance(2);
+    await h.fails(
+      carol,
+      h.revealData(late, other, content),
+      [],
+      /DUPLICATE|already registered as contribution 1/,
+    );
   });
 
   it('refuses unknown datanets, a wrong bond, empty content and undecodable calldata', async () => {
     const id = await datanet(Policy.curated, BOND);
     const content = text('some bonded content for a curated datanet');
-    const call = (datanetId: bigint) =>
-      hexToBytes(contributionCalldata({ datanetId, content, chunkSize: 16 }).data);
+    const c = await h.commit(bob, content);
+    await h.advance(2);
+    const call = (datanetId: bigint) => h.revealData(c, datanetId, content);
     await h.fails(bob, call(99n), [], /unknown datanet 99/);
     await h.fails(bob, call(id), [], /requires a bond of 5000000000000000000, but 0 was sent/);
     await h.fails(bob, call(id), [], /requires a bond of 5000000000000000000, but 1 was sent/, { value: 1n });
     await h.fails(
       bob,
       'addContribution',
-      [id, bytesToHex(new Uint8Array(32)), 0n, ''],
+      [id, bytesToHex(new Uint8Array(32)), 0n, '', bytesToHex(new Uint8Array(32)), []],
       /size must be between 1 and/,
       { value: BOND },
     );

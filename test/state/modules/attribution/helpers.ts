@@ -9,6 +9,7 @@ import { bytesToHex, hexToBytes } from '../../../../core/bytes.ts';
 import { signTx } from '../../../../core/tx.ts';
 import { DEFAULT_PARAMS } from '../../../../genesis/defaults.ts';
 import type { GenesisInput } from '../../../../genesis/schema.ts';
+import { type ContributionCommit, commitCalldata, revealCalldata } from '../../../../prover/index.ts';
 import { readAccount } from '../../../../state/accounts.ts';
 import { executeBlock } from '../../../../state/execution/executeBlock.ts';
 import { nextBaseFee } from '../../../../state/execution/gas.ts';
@@ -66,6 +67,14 @@ export const TEST_ATTRIBUTION_PARAMS: AttributionParams = {
   maxLoraDepth: 2,
   loraBaseShareBps: 2_000,
   challengeWindowSeconds: 60,
+  revealWindowBlocks: 8,
+  possessionSamples: 2,
+  reviewWindowBlocks: 10,
+  minContributorsBps: 1_000,
+  minValidatorsBps: 100,
+  // Tests of other rules register fee-less models; test/attacks/floors.test.ts sets this floor.
+  minFeePerInference: 0n,
+  maxModelFee: 10n ** 30n,
   // Records settle in their own transaction and need no bond, unless a test asks for escrow.
   challengeWindowBlocks: 0,
   minAttributionBond: 0n,
@@ -79,6 +88,8 @@ export function genesisAttribution(p: AttributionParams): GenesisInput['params']
     ...p,
     minAttributionBond: p.minAttributionBond.toString(),
     challengeRewardPerByte: p.challengeRewardPerByte.toString(),
+    minFeePerInference: p.minFeePerInference.toString(),
+    maxModelFee: p.maxModelFee.toString(),
   };
 }
 
@@ -233,6 +244,44 @@ export class AttributionHarness {
       'verify',
     );
     return { receipt: execution.receipts[0]!, changes: execution.state.changes() };
+  }
+
+  /** Produces `blocks` empty blocks. */
+  async advance(blocks: number): Promise<void> {
+    for (let i = 0; i < blocks; i++) await this.t.produce();
+  }
+
+  /** Sends the commitment to `content` (docs/attribution.md, "Registration"); the salt is random unless given. */
+  async commit(from: Account, content: Uint8Array, salt?: Uint8Array): Promise<ContributionCommit> {
+    const call = { datanetId: 0n, content, chunkSize: TEST_ATTRIBUTION_PARAMS.chunkSize };
+    const c = commitCalldata(call, from.address, salt);
+    await this.send(from, 'commitContribution', [c.commitment]);
+    return c;
+  }
+
+  /** The reveal of a commitment, with the chunks the chain drew for it. */
+  revealData(c: ContributionCommit, datanetId: bigint, content: Uint8Array, uri = ''): Uint8Array {
+    const indices = (this.view('possessionIndices', [c.commitment, BigInt(content.length)]) as bigint[]).map(
+      Number,
+    );
+    const call = { datanetId, content, chunkSize: TEST_ATTRIBUTION_PARAMS.chunkSize, uri };
+    return hexToBytes(revealCalldata(call, c.salt, indices));
+  }
+
+  /** Registers `content`: commit, two empty blocks (the seed enters the state), then the reveal, which must succeed. */
+  async contribute(
+    from: Account,
+    datanetId: bigint,
+    content: Uint8Array,
+    opts: { value?: bigint; uri?: string } = {},
+  ): Promise<Sent> {
+    const c = await this.commit(from, content);
+    await this.advance(2);
+    const sent = await this.sendData(from, this.revealData(c, datanetId, content, opts.uri), {
+      value: opts.value,
+    });
+    expect(sent.receipt.error).toBe('');
+    return sent;
   }
 
   /** eth_call of a view, decoded with viem. */

@@ -18,6 +18,7 @@ import { recordInference } from '../../../../state/modules/attribution/inference
 import { attributionKeys } from '../../../../state/modules/attribution/keys.ts';
 import { registerModel } from '../../../../state/modules/attribution/models.ts';
 import { setOperator } from '../../../../state/modules/attribution/operators.ts';
+import { AdapterMode, setAdapterPolicy } from '../../../../state/modules/attribution/policies.ts';
 import { BondStatus, FlagReason, Role, Status } from '../../../../state/modules/attribution/records.ts';
 import type { SpanProof } from '../../../../state/modules/attribution/spans.ts';
 import {
@@ -26,7 +27,7 @@ import {
   readModelStats,
   writeContribution,
 } from '../../../../state/modules/attribution/store.ts';
-import { readValidators, writeValidators } from '../../../../state/validatorSet.ts';
+import { STAKING_ADDRESS, takeBlockIncome } from '../../../../state/modules/staking/index.ts';
 import { TREASURY } from '../../execution/helpers.ts';
 import { attributionError, BLOCK_TIME, DirectCalls, OWNER } from './directCall.ts';
 
@@ -34,8 +35,6 @@ const BOB: Address = '0x00000000000000000000000000000000000000b0';
 const CAROL: Address = '0x00000000000000000000000000000000000000c0';
 const DAVE: Address = '0x00000000000000000000000000000000000000d0';
 const CALLER: Address = '0x00000000000000000000000000000000000000e0';
-const V1: Address = '0x0000000000000000000000000000000000000f01';
-const V3: Address = '0x0000000000000000000000000000000000000f03';
 const SPLIT = { ownerBps: 5_000n, contributorsBps: 3_000n, validatorsBps: 1_000n, treasuryBps: 1_000n };
 const FEE = 10_000n;
 
@@ -56,7 +55,7 @@ const CONTRIBUTIONS: [bigint, bigint, Address, string][] = [
 /**
  * Datanets 1–3; the contributions above, accepted; model 1 (a base model of OWNER trained on
  * Datanets 1 and 3) and model 2 (DAVE's adapter on it, trained on Datanet 2), each charging FEE
- * per inference; validators of power 1 and 3.
+ * per inference. The validators' share goes to the staking module, for the end of the block.
  */
 function world() {
   const w = new DirectCalls();
@@ -77,18 +76,18 @@ function world() {
       bondStatus: BondStatus.none,
       submittedAt: 0,
       acceptedAt: 0,
+      commitHeight: 0,
+      submittedHeight: 0,
+      challengeWindowSeconds: 0,
     });
     files.push({ id, content, chunkSize: 16 });
   }
   const model = { name: 'm', metadataURI: '', feePerInference: FEE, feePerKiloByte: 0n, split: SPLIT };
   registerModel(w.call(OWNER), { ...model, datanetIds: [1n, 3n], baseModelId: 0n });
+  setAdapterPolicy(w.call(OWNER), 1n, BigInt(AdapterMode.open), 0n);
   registerModel(w.call(DAVE), { ...model, datanetIds: [2n], baseModelId: 0n + 1n });
   setOperator(w.call(OWNER), 1n, CALLER, true);
   setOperator(w.call(DAVE), 2n, CALLER, true);
-  writeValidators(w.state, [
-    { address: V1, pubKey: new Uint8Array(32).fill(1), power: 1n, rewardAddress: V1 },
-    { address: V3, pubKey: new Uint8Array(32).fill(3), power: 3n, rewardAddress: V3 },
-  ]);
   w.logs.length = 0;
   w.gas = 0n;
   return { w, index: buildIndex(files) };
@@ -160,13 +159,11 @@ describe('recordInference: a record and everything it pays', () => {
     const { w, index } = world();
     const list = spans(index);
     record(w, 2n, OUTPUT, list);
-    const [first, second] = readValidators(w.state).map((v) => v.rewardAddress);
-    const validatorShare = (a: Address | undefined) => (a === V1 ? 250n : 750n);
     const payouts = [
-      { role: Role.modelOwner, refId: 2n, recipient: DAVE, amount: 4_000n },
-      { role: Role.baseModelOwner, refId: 1n, recipient: OWNER, amount: 1_000n },
-      { role: Role.validator, refId: 0n, recipient: first, amount: validatorShare(first) },
-      { role: Role.validator, refId: 0n, recipient: second, amount: validatorShare(second) },
+      // The base takes 20% (loraBaseShareBps) of the whole fee out of the 50% owner share.
+      { role: Role.modelOwner, refId: 2n, recipient: DAVE, amount: 3_000n },
+      { role: Role.baseModelOwner, refId: 1n, recipient: OWNER, amount: 2_000n },
+      { role: Role.validator, refId: 0n, recipient: STAKING_ADDRESS, amount: 1_000n },
       { role: Role.treasury, refId: 0n, recipient: TREASURY, amount: 1_000n },
     ];
     expect(readInference(w.state, 1n)).toEqual({
@@ -212,8 +209,9 @@ describe('recordInference: a record and everything it pays', () => {
       ],
     });
     // Charged up front, then one account read and write per payout and for the module (record and
-    // settlement), and 1,000 per log (the record's, each payout's and the settlement's).
-    expect(w.gas).toBe(upfront(list, 90) + 5_500n * 6n + 5_500n * 5n + 1_000n * 11n);
+    // settlement), one record read and write for the validators' income, and 1,000 per log (the
+    // record's, each payout's and the settlement's).
+    expect(w.gas).toBe(upfront(list, 90) + 5_500n * (5n + 1n) + 5_500n * 5n + 1_000n * 10n);
   });
 
   it('pays every recipient and credits earnings per contribution, contributor and Datanet', () => {
@@ -222,16 +220,17 @@ describe('recordInference: a record and everything it pays', () => {
     expect(w.balance(ATTRIBUTION_ADDRESS)).toBe(0n);
     expect(w.balance(CALLER)).toBe(0n);
     expect(
-      Object.fromEntries([DAVE, OWNER, BOB, CAROL, V1, V3, TREASURY].map((a) => [a, w.balance(a)])),
+      Object.fromEntries([DAVE, OWNER, BOB, CAROL, STAKING_ADDRESS, TREASURY].map((a) => [a, w.balance(a)])),
     ).toEqual({
-      [DAVE]: 4_000n,
-      [OWNER]: 1_000n,
+      [DAVE]: 3_000n,
+      [OWNER]: 2_000n,
       [BOB]: 2_000n,
       [CAROL]: 666n,
-      [V1]: 250n,
-      [V3]: 750n,
+      [STAKING_ADDRESS]: 1_000n,
       [TREASURY]: 1_334n,
     });
+    // Recorded as this block's income of the validators, which the end of the block allocates.
+    expect(takeBlockIncome(w.state)).toBe(1_000n);
     const earnings = (key: Uint8Array) => readEarnings(w.state, key);
     expect([1n, 2n, 3n, 4n].map((id) => earnings(attributionKeys.contributionEarnings(id)))).toEqual([
       667n,
@@ -302,7 +301,7 @@ describe('recordInference: a record and everything it pays', () => {
       eventName: 'InferenceSettled',
       args: { inferenceId: 1n, attributedBytes: 80, toContributors: 2_666n, uncovered: 334n },
     });
-    expect(events).toHaveLength(1 + 9 + 1);
+    expect(events).toHaveLength(1 + 8 + 1);
   });
 
   it('lists the Datanets paid in ascending order, whatever order the contribution ids give them', () => {

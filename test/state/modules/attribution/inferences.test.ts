@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Address } from '../../../../core/address.ts';
-import { hexToBytes, utf8ToBytes } from '../../../../core/bytes.ts';
+import { bytesToHex, hexToBytes, utf8ToBytes } from '../../../../core/bytes.ts';
 import {
   attribute,
   buildIndex,
   type ContributionFile,
-  contributionCalldata,
+  contributionCommitment,
   findSpans,
   inferenceCalldata,
   proveSpan,
@@ -13,6 +13,16 @@ import {
 } from '../../../../prover/index.ts';
 import { ATTRIBUTION_ADDRESS } from '../../../../state/modules/attribution/abi.ts';
 import { FlagReason, Policy, Role } from '../../../../state/modules/attribution/records.ts';
+import { splitFees } from '../../../../state/modules/staking/endBlock/fees.ts';
+import {
+  readBlockIncome,
+  readPool,
+  readStakingParams,
+  readValidator,
+  STAKING_ADDRESS,
+} from '../../../../state/modules/staking/index.ts';
+import { pendingRewards } from '../../../../state/modules/staking/rewards.ts';
+import { readDelegation } from '../../../../state/modules/staking/store.ts';
 import {
   type Account,
   AttributionHarness,
@@ -44,8 +54,7 @@ const files = new Map<keyof typeof texts, ContributionFile>();
 
 async function contribute(from: Account, datanetId: bigint, key: keyof typeof texts) {
   const content = utf8ToBytes(texts[key]);
-  const { data } = contributionCalldata({ datanetId, content, chunkSize: 16 });
-  const sent = await h.sendData(from, hexToBytes(data));
+  const sent = await h.contribute(from, datanetId, content);
   const id = AttributionHarness.idFrom(sent, 'ContributionAdded', 'contributionId');
   files.set(key, { id, content, chunkSize: 16 });
   return id;
@@ -68,6 +77,7 @@ beforeAll(async () => {
   await h.send(alice, 'flagContribution', [7n, FlagReason.adversarial]);
   // Model 1: a base model on datanets 1 and 2; model 2: erin's LoRA adapter on model 1.
   await h.send(alice, 'registerModel', ['base', '', [1n, 2n], 0n, PER_INFERENCE, PER_KB, SPLIT]);
+  await h.send(alice, 'setAdapterPolicy', [1n, 1, 2_000]); // open to adapters, 20% of their fees
   await h.send(erin, 'registerModel', ['adapter', '', [], 1n, PER_INFERENCE, 0n, SPLIT]);
   // Records come from the owners' operators (no bond needed: minAttributionBond is 0 here).
   for (const operator of [erin, dave, carol])
@@ -113,8 +123,31 @@ describe('recordInference', () => {
     const charged = fee(output.length);
     expect(h.view('modelFee', [1n, output.length])).toBe(charged);
     const before = new Map([bob, carol, dave, alice].map((a) => [a.address, h.balance(a.address)]));
+    const poolBefore = readPool(h.chain.state);
     const sent = await h.sendData(erin, hexToBytes(result.calldata), { value: charged });
     expect(sent.receipt.error).toBe('');
+
+    // The validators' share goes to the staking module and, at the end of the block, through the
+    // staking reward allocation with the block's fees and reward: all of it to the one signer of the
+    // last commit, REWARD's validator (no commission: its delegators, i.e. REWARD itself).
+    const toValidators = (charged * 1_000n) / 10_000n;
+    const { header } = h.chain.head;
+    const stakers = splitFees(
+      sent.receipt.gasUsed * header.baseFeePerGas,
+      sent.receipt.gasUsed * (sent.receipt.effectiveGasPrice - header.baseFeePerGas),
+      h.chain.params().baseFeeBurnBps,
+      readStakingParams(h.chain.state).feesToStakersBps,
+    ).stakers;
+    const reward = poolBefore.rewardsPool - readPool(h.chain.state).rewardsPool;
+    expect(readPool(h.chain.state).distributed - poolBefore.distributed).toBe(
+      toValidators + stakers + reward,
+    );
+    expect(readBlockIncome(h.chain.state)).toBe(0n);
+    const validator = readValidator(h.chain.state, REWARD)!;
+    expect(validator.commission).toBe(0n);
+    expect(pendingRewards(validator, readDelegation(h.chain.state, REWARD, REWARD)!)).toBeGreaterThanOrEqual(
+      toValidators,
+    );
 
     // Independent arithmetic: 4-way split; the contributors' pool paid by coverage (130 of the
     // output's bytes), then by bytes (70 : 60), largest remainder; the uncovered part to the treasury.
@@ -158,11 +191,10 @@ describe('recordInference', () => {
       (e.args.recipient as string).toLowerCase(),
       e.args.amount,
     ]);
-    const validators = (charged * 1_000n) / 10_000n;
     expect(paid).toEqual([
       ['RewardPaid', Role.modelOwner, 1n, alice.address, owner],
-      ['RewardPaid', Role.validator, 0n, REWARD, validators],
-      ['RewardPaid', Role.treasury, 0n, TREASURY, charged - owner - pool - validators],
+      ['RewardPaid', Role.validator, 0n, STAKING_ADDRESS, toValidators],
+      ['RewardPaid', Role.treasury, 0n, TREASURY, charged - owner - pool - toValidators],
       ['RewardPaid', Role.contributor, 1n, bob.address, paidBob],
       ['RewardPaid', Role.contributor, 2n, carol.address, paidCarol],
       ['RewardPaid', Role.treasury, 0n, TREASURY, pool - contributors],
@@ -200,13 +232,13 @@ describe('recordInference', () => {
     expect(h.view('getModel', [1n])).toMatchObject({ inferences: 1n, feesCharged: charged });
   });
 
-  it('pays the base model owner its share of a LoRA adapter’s owner share', async () => {
+  it('pays the base model owner its share of a LoRA adapter’s whole fee, out of the owner share', async () => {
     const out = utf8ToBytes(`adapter says: ${quote('a', 20, 90)}`);
     const charged = fee(out.length, 0n);
     const sent = await h.sendData(bob, call(2n, out, proofs(['a'], out)), { value: charged });
     expect(sent.receipt.error).toBe('');
     const ownerShare = (charged * 5_000n) / 10_000n;
-    const toBase = (ownerShare * 2_000n) / 10_000n;
+    const toBase = (charged * 2_000n) / 10_000n;
     const rewards = sent.events
       .filter((e) => e.eventName === 'RewardPaid')
       .map((e) => [e.args.role, e.args.refId, (e.args.recipient as Address).toLowerCase(), e.args.amount]);
@@ -385,25 +417,18 @@ describe('recordInference refuses', () => {
     await h.fails(erin, 'getInference', [1n], /getInference is a view/);
   });
 
-  it('proofs against a contribution registered with an absurd size, without harm', async () => {
+  it('no contribution of an absurd size: its reveal cannot prove chunks nobody holds', async () => {
     const root = `0x${'5a'.repeat(32)}`;
-    const sent = await h.send(dave, 'addContribution', [1n, root, 2n ** 52n, '']);
-    const id = AttributionHarness.idFrom(sent, 'ContributionAdded', 'contributionId');
-    const chunk = output.slice(0, 16);
-    const fake: SpanProof = {
-      contributionId: id,
-      outputStart: 0,
-      length: 16,
-      chunkIndex: 2n ** 47n,
-      chunkOffset: 0,
-      chunks: [chunk],
-      paths: [Array.from({ length: 48 }, () => new Uint8Array(32).fill(9))],
-    };
-    await refuses(
-      [fake],
-      new RegExp(
-        `span 0: chunk ${2 ** 47} and its Merkle path do not hash to contribution ${id}'s registered root`,
-      ),
+    const salt = `0x${'01'.repeat(32)}`;
+    const commitment = contributionCommitment(hexToBytes(root), 2n ** 52n, dave.address, hexToBytes(salt));
+    await h.send(dave, 'commitContribution', [bytesToHex(commitment)]);
+    await h.advance(2);
+    const fake = { chunk: bytesToHex(output.slice(0, 16)), path: [bytesToHex(new Uint8Array(32).fill(9))] };
+    await h.fails(
+      dave,
+      'addContribution',
+      [1n, root, 2n ** 52n, '', salt, [fake, fake]],
+      /BAD_POSSESSION_PROOF|sample 0 does not prove chunk/,
     );
   });
 

@@ -148,6 +148,7 @@ describe('registerModel: arguments', () => {
       feePerKiloByte: 3n,
       split: { ownerBps: 5_000, contributorsBps: 3_000, validatorsBps: 1_000, treasuryBps: 1_000 },
       createdAt: BLOCK_TIME,
+      baseShareBps: 0,
     });
   });
 });
@@ -188,6 +189,7 @@ describe('lineage', () => {
     feePerKiloByte: 0n,
     split: { ownerBps: 10_000, contributorsBps: 0, validatorsBps: 0, treasuryBps: 0 },
     createdAt: 0,
+    baseShareBps: baseModelId === 0n ? 0 : 1_000,
   });
   const A: Address = '0x00000000000000000000000000000000000000aa';
   const B: Address = '0x00000000000000000000000000000000000000bb';
@@ -201,9 +203,9 @@ describe('lineage', () => {
     const entries = lineage(w.state, 7n, top);
     expect(entries.map((e) => e.modelId)).toEqual([7n, 4n, 1n]);
     expect(lineageOwners(entries)).toEqual([
-      { modelId: 7n, owner: C },
-      { modelId: 4n, owner: B },
-      { modelId: 1n, owner: A },
+      { modelId: 7n, owner: C, baseShareBps: 1_000 },
+      { modelId: 4n, owner: B, baseShareBps: 1_000 },
+      { modelId: 1n, owner: A, baseShareBps: 0 },
     ]);
     expect(lineage(w.state, 1n, readModel(w.state, 1n)!)).toEqual([{ modelId: 1n, model: model(0n, 0, A) }]);
   });

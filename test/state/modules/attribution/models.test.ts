@@ -50,6 +50,7 @@ describe('models', () => {
       createdAt: BigInt(sent.time),
       inferences: 0n,
       feesCharged: 0n,
+      baseShareBps: 0,
     });
     expect(h.view('modelFee', [1n, 0])).toBe(1_000n);
     expect(h.view('modelFee', [1n, 1_001])).toBe(1_000n + 201n);
@@ -80,10 +81,18 @@ describe('models', () => {
 
   it('registers LoRA adapters on a base model up to the depth bound', async () => {
     await register(alice, 0n);
+    await h.send(alice, 'setAdapterPolicy', [1n, 1, 0]);
     const adapter = await register(bob, 1n, [2n]);
+    await h.send(bob, 'setAdapterPolicy', [2n, 1, 0]);
     expect(adapter.events[0]!.args).toMatchObject({ modelId: 2n, baseModelId: 1n });
     await register(carol, 2n, []);
-    expect(h.view('getModel', [3n])).toMatchObject({ baseModelId: 2n, depth: 2, datanetIds: [] });
+    expect(h.view('getModel', [3n])).toMatchObject({
+      baseModelId: 2n,
+      depth: 2,
+      datanetIds: [],
+      baseShareBps: 2_000,
+    });
+    await h.send(carol, 'setAdapterPolicy', [3n, 1, 0]);
     // maxLoraDepth is 2 in these tests.
     await h.fails(
       bob,

@@ -48,6 +48,9 @@ function register(
     bondStatus: BondStatus.none,
     submittedAt: 0,
     acceptedAt: 0,
+    commitHeight: 0,
+    submittedHeight: 0,
+    challengeWindowSeconds: 0,
   });
   return { id, content, tree };
 }

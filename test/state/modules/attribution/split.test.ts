@@ -29,11 +29,14 @@ const split = fc
 const input = fc.record({
   fee: amount,
   split,
-  lineage: fc.array(fc.record({ modelId: fc.bigInt({ min: 1n, max: 1000n }), owner: address }), {
-    minLength: 1,
-    maxLength: 6,
-  }),
-  loraBaseShareBps: fc.integer({ min: 0, max: 10_000 }),
+  lineage: fc.array(
+    fc.record({
+      modelId: fc.bigInt({ min: 1n, max: 1000n }),
+      owner: address,
+      baseShareBps: fc.integer({ min: 0, max: 10_000 }),
+    }),
+    { minLength: 1, maxLength: 6 },
+  ),
   contributions: fc.uniqueArray(fc.bigInt({ min: 1n, max: 10_000n }), { maxLength: 12 }).chain((ids) =>
     fc.tuple(
       ...[...ids]
@@ -99,7 +102,7 @@ describe('planPayouts', () => {
     );
   });
 
-  it('passes loraBaseShareBps of each owner share up the lineage', () => {
+  it('passes the base share of the whole fee to the base model, and each base its share of that up', () => {
     const owners = [
       '0x00000000000000000000000000000000000000a1',
       '0x00000000000000000000000000000000000000b2',
@@ -107,16 +110,17 @@ describe('planPayouts', () => {
     ] as const;
     const { payouts } = planPayouts({
       fee: 10_000n,
-      split: { ownerBps: 10_000, contributorsBps: 0, validatorsBps: 0, treasuryBps: 0 },
-      lineage: owners.map((owner, i) => ({ modelId: BigInt(3 - i), owner })),
-      loraBaseShareBps: 2_500,
+      split: { ownerBps: 5_000, contributorsBps: 0, validatorsBps: 0, treasuryBps: 5_000 },
+      lineage: owners.map((owner, i) => ({ modelId: BigInt(3 - i), owner, baseShareBps: 2_500 })),
       validators: [{ rewardAddress: owners[0], power: 1n }],
       treasury: owners[0],
     });
     expect(payouts).toEqual([
-      { role: Role.modelOwner, refId: 3n, recipient: owners[0], amount: 7_500n },
+      // 2,500 of the 10,000 fee leave the adapter's 5,000 owner share; model 2 keeps 1,875 of them.
+      { role: Role.modelOwner, refId: 3n, recipient: owners[0], amount: 2_500n },
       { role: Role.baseModelOwner, refId: 2n, recipient: owners[1], amount: 1_875n },
       { role: Role.baseModelOwner, refId: 1n, recipient: owners[2], amount: 625n },
+      { role: Role.treasury, refId: 0n, recipient: owners[0], amount: 5_000n },
     ]);
   });
 });

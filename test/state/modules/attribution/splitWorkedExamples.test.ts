@@ -51,11 +51,10 @@ describe('planPayouts', () => {
     fee: 1_000n,
     split: { ownerBps: 5_000, contributorsBps: 3_000, validatorsBps: 1_000, treasuryBps: 1_000 },
     lineage: [
-      { modelId: 3n, owner: ADAPTER_OWNER },
-      { modelId: 2n, owner: BASE_OWNER },
-      { modelId: 1n, owner: ROOT_OWNER },
+      { modelId: 3n, owner: ADAPTER_OWNER, baseShareBps: 1_000 },
+      { modelId: 2n, owner: BASE_OWNER, baseShareBps: 2_000 },
+      { modelId: 1n, owner: ROOT_OWNER, baseShareBps: 0 },
     ],
-    loraBaseShareBps: 2_000,
     validators: [
       { rewardAddress: V1, power: 1n },
       { rewardAddress: V2, power: 3n },
@@ -65,7 +64,8 @@ describe('planPayouts', () => {
   };
 
   it('pays owners up the lineage, validators by power, then the treasury, and escrows the contributors share', () => {
-    // Owner share 500: the adapter keeps 400 and passes 100; its base keeps 80, passes 20 to the root.
+    // Owner share 500: the adapter passes 10% of the whole fee (100) and keeps 400; its base keeps 80
+    // and passes 20% of its 100 (20) to the root.
     // Contributors 300 escrowed; validators 100 by power 1:3:0 (nothing for 0); treasury 100.
     expect(planPayouts(base)).toEqual({
       payouts: [
@@ -101,14 +101,14 @@ describe('planPayouts', () => {
       { role: Role.modelOwner, refId: 3n, recipient: ADAPTER_OWNER, amount: 500n },
       { role: Role.treasury, refId: 0n, recipient: TREASURY, amount: 200n },
     ]);
-    // 333 owner units: 20% is 66.6, so the base gets 66 and the adapter 267.
+    // A fee of 333: 10% is 33.3, so the base gets 33 and the adapter the other 300.
     const odd = planPayouts({
       ...base,
       fee: 333n,
       split: { ownerBps: 10_000, contributorsBps: 0, validatorsBps: 0, treasuryBps: 0 },
       lineage: base.lineage.slice(0, 2),
     });
-    expect(odd.payouts.map((p) => p.amount)).toEqual([267n, 66n]);
+    expect(odd.payouts.map((p) => p.amount)).toEqual([300n, 33n]);
   });
 
   it('sends a validators share nobody can receive to the treasury', () => {
@@ -121,7 +121,7 @@ describe('planPayouts', () => {
     const { payouts } = planPayouts({
       ...base,
       split: { ownerBps: 10_000, contributorsBps: 0, validatorsBps: 0, treasuryBps: 0 },
-      loraBaseShareBps: 0,
+      lineage: base.lineage.map((m) => ({ ...m, baseShareBps: 0 })),
     });
     expect(payouts).toEqual([{ role: Role.modelOwner, refId: 3n, recipient: ADAPTER_OWNER, amount: 1_000n }]);
   });

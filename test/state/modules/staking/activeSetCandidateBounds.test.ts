@@ -20,6 +20,14 @@ describe('validatorCandidates at the edges', () => {
     ]);
   });
 
+  it('leaves out a validator whose tokens are below one unit of power, whatever its self-bond', () => {
+    // A minimum self-bond below powerReduction: half an OPEN satisfies it but gives power 0.
+    const b = new StakingBench({ ...TEST_PARAMS, minSelfBond: 1n }, [opA, opB]);
+    b.createValidator(opA, consensusKey(1), ETH / 2n);
+    b.createValidator(opB, consensusKey(2), ETH);
+    expect(validatorCandidates(b.state).map((c) => [c.operator, c.power])).toEqual([[opB, 1n]]);
+  });
+
   it('reports the current power of a member', () => {
     const b = new StakingBench(TEST_PARAMS, [opA]);
     b.createValidator(opA, consensusKey(1), 3n * ETH);

@@ -33,6 +33,7 @@ describe('a chain without staking parameters', () => {
     const b = new StakingBench(null, [op]);
     b.fails(op, 'createValidator', createArgs(), /staking is not enabled on this chain/, 10n * ETH);
     expect(() => b.view('pool')).toThrow(/staking is not enabled on this chain/);
+    expect(b.codeOf(op, 'createValidator', createArgs(), 10n * ETH)).toBe('STAKING_NOT_ENABLED');
   });
 });
 
@@ -102,6 +103,27 @@ describe('createValidator', () => {
     );
     expect(starved.status).toBe(0);
     expect(starved.error).toMatch(/out of gas/);
+  });
+
+  it('charges an edit its dispatch, reads, write and log, exactly', () => {
+    const b = new StakingBench(undefined, [op]);
+    b.send(op, 'createValidator', createArgs(), 10n * ETH);
+    const out = b.send(op, 'editValidator', [500, 'beta', '']);
+    expect(out.logs).toHaveLength(1);
+    // Dispatch 2,000; parameters and validator read 2 × 500; validator written 5,000; one log 1,000.
+    expect(out.gasUsed).toBe(2_000n + 2n * 500n + 5_000n + 1_000n);
+  });
+
+  it('charges the key check even when the binding does not verify', () => {
+    const b = new StakingBench(undefined, [op]);
+    const out = b.call(
+      op,
+      'createValidator',
+      createArgs(key, op, { 1: bytesToHex(bindingSignature(key, other)) }),
+    );
+    expect(out.error).toMatch(/keySignature is not the consensus key's signature/);
+    // Dispatch, the parameters read, then the ed25519 check that refused it (docs/staking.md "Gas").
+    expect(out.gasUsed).toBe(2_000n + 500n + 20_000n);
   });
 
   it('refuses a binding signature that does not verify, or binds another operator or chain', () => {

@@ -1,0 +1,34 @@
+// openchain's TypeScript client (`import … from 'openchain/client'`), built on viem:
+//   - openActions: every open_ RPC method as a typed action (`client.extend(openActions)`);
+//   - attributionContract / stakingContract: every module function and view, typed from the ABI;
+//   - verifyBlockCommit / verifyAccount: check commit certificates and state proofs yourself;
+//   - the prover's pieces to register contributions and build inference records offline.
+export type { Validator } from '../core/validator.ts';
+/** The off-chain prover (docs/attribution.md): chunk roots for contributions, spans and their proofs for records. */
+export * as prover from '../prover/index.ts';
+export type {
+  AttributionJson,
+  CommitJson,
+  DelegatorJson,
+  ModuleEventJson,
+  OpenJson,
+  ProofJson,
+  StakingJson,
+  ValidatorSetJson,
+} from './json.ts';
+export {
+  ATTRIBUTION_ADDRESS,
+  attributionAbi,
+  attributionContract,
+  STAKING_ADDRESS,
+  stakingAbi,
+  stakingContract,
+} from './modules.ts';
+export { type BlockRef, type OpenActions, openActions } from './open.ts';
+export {
+  commitFromJson,
+  VerificationError,
+  validatorsFromJson,
+  verifyAccount,
+  verifyBlockCommit,
+} from './verify.ts';

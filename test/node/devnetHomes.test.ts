@@ -1,0 +1,36 @@
+// What `openchain devnet` writes before any process runs: the treasury is an account the user holds
+// (printed with its key), not the zero address where its share would be burned.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { addressFromPrivateKey, ZERO_ADDRESS } from '../../core/address.ts';
+import { hexToBytes } from '../../core/bytes.ts';
+import { createDevnet, devnetBanner, loadDevnet } from '../../node/devnet.ts';
+import { homePaths } from '../../node/home.ts';
+
+describe('devnet homes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'openchain-devnet-homes-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('gives the devnet a treasury whose key it prints, distinct from every other account', async () => {
+    const manifest = await createDevnet({ dir, validators: 2, accounts: 3 });
+    const treasury = manifest.treasury!;
+    expect(addressFromPrivateKey(hexToBytes(treasury.privateKey as `0x${string}`))).toBe(treasury.address);
+    expect(treasury.address).not.toBe(ZERO_ADDRESS);
+    expect(manifest.accounts.map((a) => a.address)).not.toContain(treasury.address);
+
+    for (const node of manifest.nodes) {
+      const genesis = JSON.parse(readFileSync(homePaths(node.home).genesis, 'utf8'));
+      expect(genesis.params.treasury).toBe(treasury.address);
+      expect(genesis.validators.map((v: { rewardAddress: string }) => v.rewardAddress)).not.toContain(
+        treasury.address,
+      );
+    }
+    expect(loadDevnet(dir)).toEqual(manifest);
+    // The banner checksums the address; the manifest keeps it lowercase.
+    expect(devnetBanner(manifest).toLowerCase()).toContain(
+      `treasury (fee and attribution treasury shares): ${treasury.address}  private key ${treasury.privateKey}`,
+    );
+  });
+});
