@@ -171,7 +171,7 @@ function key(label: string, i: number): Uint8Array {
   return sha256(utf8ToBytes(`attribution-bench-${label}-${i}`));
 }
 
-interface Signer {
+export interface Signer {
   readonly privateKey: Uint8Array;
   readonly address: Address;
 }
@@ -181,7 +181,7 @@ const signer = (label: string, i: number): Signer => {
   return { privateKey, address: addressFromPrivateKey(privateKey) };
 };
 
-function tx(
+export function tx(
   from: Signer,
   nonce: number,
   to: Address,
@@ -213,6 +213,12 @@ interface BenchChains {
   readonly cold: Chain;
   readonly warm: Chain;
   readonly dbs: Database[];
+  /** The proposer's (warm's) block of these transactions, from its mempool. */
+  readonly propose: (txs: SignedTx[]) => Promise<Block>;
+  /** Commits a proposed block on both chains (every transaction must succeed). */
+  readonly finalize: (block: Block) => Promise<void>;
+  /** propose, then finalize. */
+  readonly commit: (txs: SignedTx[]) => Promise<void>;
   readonly spread: ContributionFile[];
   readonly single: ContributionFile[];
   readonly transferSenders: Signer[];
@@ -224,7 +230,10 @@ interface BenchChains {
  * one of a single 10,000-chunk contribution; and a model trained on both. Four validators, as the
  * devnet runs, so each record pays four validator reward addresses.
  */
-export async function setUpChains(dir: string): Promise<BenchChains> {
+export async function setUpChains(
+  dir: string,
+  attribution: Partial<typeof DEFAULT_PARAMS.attribution> = {},
+): Promise<BenchChains> {
   const owner = signer('owner', 0);
   const contributors = Array.from({ length: SMALL_CONTRIBUTIONS + 1 }, (_, i) => signer('contributor', i));
   const transferSenders = Array.from({ length: SENDERS }, (_, i) => signer('transfer', i));
@@ -239,8 +248,8 @@ export async function setUpChains(dir: string): Promise<BenchChains> {
     })),
     params: {
       blockGasLimit: '100000000000',
-      maxBlockTxBytes: 64 * 1024 * 1024,
-      attribution: { ...DEFAULT_PARAMS.attribution, chunkSize: CHUNK, maxSpansPerRecord: 64 },
+      maxBlockTxBytes: 48 * 1024 * 1024,
+      attribution: { ...DEFAULT_PARAMS.attribution, chunkSize: CHUNK, maxSpansPerRecord: 64, ...attribution },
     },
     validators: validatorKeys.map((key, i) => ({
       name: `v${i}`,
@@ -259,17 +268,21 @@ export async function setUpChains(dir: string): Promise<BenchChains> {
   const cold = await open('cold', new AttributionModule({ proofCacheNodes: 0 }));
   const warm = await open('warm', new AttributionModule());
 
-  const commit = async (txs: SignedTx[]) => {
+  // The chain's own proposal of these transactions (with its end-of-block step).
+  const propose = async (txs: SignedTx[]): Promise<Block> => {
     for (const t of txs) await warm.checkTx(t.raw);
     const parent = warm.head;
     const height = parent.header.height + 1;
-    const block: Block = await warm.prepareProposal({
+    return warm.prepareProposal({
       height,
       time: parent.header.time + 1000,
       proposer: warm.validators()[0]!,
       lastCommit: height === 1 ? null : (warm.blocks.getCommit(height - 1) ?? null),
       evidence: [],
     });
+  };
+  const finalize = async (block: Block) => {
+    const height = block.header.height;
     const hash = await warm.processProposal(block);
     const vote = { type: PRECOMMIT, height, round: 0, blockHash: hash } as const;
     const signatures = sortCommitSigs(
@@ -284,13 +297,16 @@ export async function setUpChains(dir: string): Promise<BenchChains> {
     for (const chain of [warm, cold]) {
       const info = await chain.finalizeBlock(block, { ...vote, signatures });
       const failed = info.receipts.find((r) => r.status !== 1);
-      if (failed || info.receipts.length !== txs.length)
+      if (failed || info.receipts.length !== block.txs.length)
         throw new Error(`bench setup failed: ${failed?.error ?? 'a transaction was left out'}`);
     }
   };
+  const commit = async (txs: SignedTx[]) => finalize(await propose(txs));
 
-  const encode = (name: 'createDatanet' | 'registerModel', args: readonly unknown[]) =>
-    hexToBytes(AbiFunction.encodeData(AbiFunction.fromAbi(attributionAbi, name), args as never));
+  const encode = (
+    name: 'createDatanet' | 'registerModel' | 'setOperator' | 'postAttributionBond',
+    args: readonly unknown[],
+  ) => hexToBytes(AbiFunction.encodeData(AbiFunction.fromAbi(attributionAbi, name), args as never));
   const split = { ownerBps: 5_000, contributorsBps: 3_000, validatorsBps: 1_000, treasuryBps: 1_000 };
   await commit([
     tx(
@@ -318,6 +334,19 @@ export async function setUpChains(dir: string): Promise<BenchChains> {
       1_000_000n,
     ),
   ]);
+  // The senders record as the model's operators, each with the minimum attribution bond (nonce 0,
+  // so their records use nonces from 1).
+  const minBond = BigInt(DEFAULT_PARAMS.attribution.minAttributionBond);
+  await commit(
+    inferenceSenders.map((s, i) =>
+      tx(owner, 3 + i, ATTRIBUTION_ADDRESS, 0n, encode('setOperator', [1n, s.address, true]), 1_000_000n),
+    ),
+  );
+  await commit(
+    inferenceSenders.map((s) =>
+      tx(s, 0, ATTRIBUTION_ADDRESS, minBond, encode('postAttributionBond', [1n]), 1_000_000n),
+    ),
+  );
   const random = rng(7);
   const words = vocabulary(3_000, random);
   const files: ContributionFile[] = contributors.map((_, i) => ({
@@ -356,6 +385,9 @@ export async function setUpChains(dir: string): Promise<BenchChains> {
     cold,
     warm,
     dbs,
+    propose,
+    finalize,
+    commit,
     spread: files.slice(0, SMALL_CONTRIBUTIONS),
     single: files.slice(SMALL_CONTRIBUTIONS),
     transferSenders,
@@ -430,13 +462,13 @@ function cpuMs(): number {
   return (user + system) / 1000;
 }
 
-interface Rate {
+export interface Rate {
   readonly cpu: number;
   readonly wall: number;
 }
 
 /** Transactions per second through processProposal, the validator's whole check of a block. */
-async function verifyRate(chain: Chain, block: Block): Promise<Rate> {
+export async function verifyRate(chain: Chain, block: Block): Promise<Rate> {
   const c0 = cpuMs();
   const t0 = performance.now();
   await chain.processProposal(block);
@@ -480,7 +512,8 @@ export async function stageTimes(chain: Chain, block: Block): Promise<Stages & {
 const trees = new Map<ContributionFile, ChunkTree>();
 
 /**
- * Records of 8 spans of SPAN_BYTES at random places, signed with nonces from 0: over 8 distinct
+ * Records of 8 spans of SPAN_BYTES at random places, signed with nonces from 1 (0 posted the
+ * sender's attribution bond): over 8 distinct
  * files when there are enough, else all over the one file.
  */
 export function inferenceRecords(files: ContributionFile[], senders: Signer[], count: number, seed: number) {
@@ -531,7 +564,7 @@ export function inferenceRecords(files: ContributionFile[], senders: Signer[], c
         p += part.length;
       }
       const data = hexToBytes(inferenceCalldata(1n, output, spans));
-      out.push({ tx: tx(sender, n, ATTRIBUTION_ADDRESS, FEE, data, 3_000_000n), sender: sender.address });
+      out.push({ tx: tx(sender, n + 1, ATTRIBUTION_ADDRESS, FEE, data, 3_000_000n), sender: sender.address });
     }
   }
   return out;

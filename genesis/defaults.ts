@@ -34,6 +34,12 @@ export const DEFAULT_PARAMS: GenesisInput['params'] = {
     minFeePerInference: '1000000000',
     // 10^12 OPEN.
     maxModelFee: (10n ** 30n).toString(),
+    // A day of one-second blocks for watchers to prove a better attribution.
+    challengeWindowBlocks: 86_400,
+    // 10 OPEN per model and recorder; a challenger earns 0.01 OPEN per output byte moved.
+    minAttributionBond: (10n * 10n ** 18n).toString(),
+    challengeRewardPerByte: (10n ** 16n).toString(),
+    uncoveredToDatanets: false,
   },
 };
 

@@ -41,7 +41,15 @@ import {
 
 import { registerContributions } from './register.ts';
 
-const ROLE_NAMES = ['modelOwner', 'baseModelOwner', 'contributor', 'validator', 'treasury'] as const;
+export const ROLE_NAMES = [
+  'modelOwner',
+  'baseModelOwner',
+  'contributor',
+  'validator',
+  'treasury',
+  'datanetOwner',
+  'challenger',
+] as const;
 const STATUS_NAMES = ['pending', 'accepted', 'rejected', 'flagged', 'withdrawn', 'displaced'] as const;
 const POLICY_NAMES = ['open', 'curated'] as const;
 
@@ -71,7 +79,7 @@ function fnData(name: FnName, args: readonly unknown[]) {
 // ---------------------------------------------------------------------------------------------
 // Argument parsing
 
-function id(what: string) {
+export function id(what: string) {
   return (value: string) => {
     if (!/^\d+$/.test(value) || BigInt(value) < 1n || BigInt(value) >= 2n ** 64n)
       throw new InvalidArgumentError(`${what} must be a positive integer id`);
@@ -135,14 +143,14 @@ function filesUnder(dir: string): string[] {
 // ---------------------------------------------------------------------------------------------
 // Reads shared by the commands
 
-interface Params {
+export interface Params {
   chunkSize: number;
   minSpanLength: number;
   maxOutputBytes: number;
   maxSpansPerRecord: number;
 }
 
-async function params(rpc: Rpc): Promise<Params> {
+export async function params(rpc: Rpc): Promise<Params> {
   return view<Params>(rpc, 'params');
 }
 
@@ -171,6 +179,62 @@ interface ContributionView {
   contributor: Address;
   chunkSize: number;
   status: number;
+}
+
+export interface UsableFiles {
+  /** The model, its base model, and so on. */
+  readonly lineage: bigint[];
+  /** Files registered as accepted contributions of the lineage's Datanets. */
+  readonly files: (ContributionFile & { path: string })[];
+  readonly skipped: { file: string; reason: string }[];
+}
+
+/**
+ * The files under `dir` that spans of `modelId` may cite: each matched to its contribution by chunk
+ * root, kept if accepted and in a Datanet of the model's lineage, else listed with the reason.
+ */
+export async function usableFiles(
+  rpc: Rpc,
+  modelId: bigint,
+  dir: string,
+  chunkSize: number,
+): Promise<UsableFiles> {
+  const paths = filesUnder(dir);
+  const lineage: bigint[] = [];
+  const usable = new Set<bigint>();
+  for (let m: bigint = modelId; m !== 0n; ) {
+    const model = await view<ModelView>(rpc, 'getModel', [m]);
+    lineage.push(m);
+    for (const d of model.datanetIds) usable.add(d);
+    m = model.baseModelId;
+  }
+
+  const files: (ContributionFile & { path: string })[] = [];
+  const skipped: { file: string; reason: string }[] = [];
+  for (const path of paths) {
+    const content = new Uint8Array(readFileSync(path));
+    const name = relative(dir, path);
+    if (content.length === 0) continue;
+    const contributionId = await view<bigint>(rpc, 'contributionByRoot', [
+      chunkFile(content, chunkSize).chunkRoot,
+    ]);
+    if (contributionId === 0n) {
+      skipped.push({ file: name, reason: 'not registered' });
+      continue;
+    }
+    const c = await view<ContributionView>(rpc, 'getContribution', [contributionId]);
+    if (c.status !== 1) {
+      skipped.push({ file: name, reason: `contribution ${contributionId} is ${STATUS_NAMES[c.status]}` });
+    } else if (!usable.has(c.datanetId)) {
+      skipped.push({
+        file: name,
+        reason: `contribution ${contributionId} is in datanet ${c.datanetId}, which model ${modelId} does not use`,
+      });
+    } else {
+      files.push({ id: contributionId, content, chunkSize: c.chunkSize, path: name });
+    }
+  }
+  return { lineage, files, skipped };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -429,7 +493,6 @@ export function registerAttributionCommands(program: Command): void {
     ) => {
       const rpc = new Rpc(opts.rpc);
       const output = readFile(opts.output);
-      const paths = filesUnder(opts.data);
       const signer = opts.dryRun ? undefined : signerFrom(opts.privateKey);
       const p = await params(rpc);
       if (output.length > p.maxOutputBytes)
@@ -438,41 +501,7 @@ export function registerAttributionCommands(program: Command): void {
           `${opts.output} is ${output.length} bytes; the chain accepts outputs of at most ${p.maxOutputBytes}`,
         );
 
-      // The Datanets of the model's lineage: spans may cite only accepted contributions of those.
-      const lineage: bigint[] = [];
-      const usable = new Set<bigint>();
-      for (let m: bigint = opts.model; m !== 0n; ) {
-        const model = await view<ModelView>(rpc, 'getModel', [m]);
-        lineage.push(m);
-        for (const d of model.datanetIds) usable.add(d);
-        m = model.baseModelId;
-      }
-
-      const files: (ContributionFile & { path: string })[] = [];
-      const skipped: { file: string; reason: string }[] = [];
-      for (const path of paths) {
-        const content = new Uint8Array(readFileSync(path));
-        const name = relative(opts.data, path);
-        if (content.length === 0) continue;
-        const contributionId = await view<bigint>(rpc, 'contributionByRoot', [
-          chunkFile(content, p.chunkSize).chunkRoot,
-        ]);
-        if (contributionId === 0n) {
-          skipped.push({ file: name, reason: 'not registered' });
-          continue;
-        }
-        const c = await view<ContributionView>(rpc, 'getContribution', [contributionId]);
-        if (c.status !== 1) {
-          skipped.push({ file: name, reason: `contribution ${contributionId} is ${STATUS_NAMES[c.status]}` });
-        } else if (!usable.has(c.datanetId)) {
-          skipped.push({
-            file: name,
-            reason: `contribution ${contributionId} is in datanet ${c.datanetId}, which model ${opts.model} does not use`,
-          });
-        } else {
-          files.push({ id: contributionId, content, chunkSize: c.chunkSize, path: name });
-        }
-      }
+      const { lineage, files, skipped } = await usableFiles(rpc, opts.model, opts.data, p.chunkSize);
 
       const request = {
         modelId: opts.model,

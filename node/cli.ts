@@ -13,6 +13,7 @@ import { DEV_CHAIN_ID } from '../genesis/defaults.ts';
 import { loadGenesisFile } from '../genesis/load.ts';
 import { parseAmount } from './amount.ts';
 import { registerAttributionCommands } from './attributionCli.ts';
+import { registerChallengeCommands } from './challengeCli.ts';
 import { loadConfigFile, type NodeConfig, parseConfig } from './config.ts';
 import { devAccounts } from './devAccounts.ts';
 import {
@@ -403,6 +404,7 @@ export function buildProgram(): Command {
   registerGenesisCommands(program);
   // Proof of Attribution: datanet, contribute, model, attribute, earnings (node/attributionCli.ts).
   registerAttributionCommands(program);
+  registerChallengeCommands(program);
   // Staking: stake create-validator, delegate, undelegate, ... (node/stakeCli.ts).
   registerStakeCommands(program);
 

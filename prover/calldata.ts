@@ -83,14 +83,27 @@ export function inferenceCalldata(modelId: bigint, output: Uint8Array, spans: re
   return AbiFunction.encodeData(AbiFunction.fromAbi(attributionAbi, 'recordInference'), [
     modelId,
     bytesToHex(output),
-    spans.map((s) => ({
-      contributionId: s.contributionId,
-      outputStart: s.outputStart,
-      length: s.length,
-      chunkIndex: s.chunkIndex,
-      chunkOffset: s.chunkOffset,
-      chunks: s.chunks.map(bytesToHex),
-      paths: s.paths.map((path) => path.map(bytesToHex)),
-    })),
+    spanArgs(spans),
   ]);
+}
+
+/** challengeInference calldata: the recorded output and the spans that improve its attribution. */
+export function challengeCalldata(inferenceId: bigint, output: Uint8Array, spans: readonly SpanProof[]): Hex {
+  return AbiFunction.encodeData(AbiFunction.fromAbi(attributionAbi, 'challengeInference'), [
+    inferenceId,
+    bytesToHex(output),
+    spanArgs(spans),
+  ]);
+}
+
+function spanArgs(spans: readonly SpanProof[]) {
+  return spans.map((s) => ({
+    contributionId: s.contributionId,
+    outputStart: s.outputStart,
+    length: s.length,
+    chunkIndex: s.chunkIndex,
+    chunkOffset: s.chunkOffset,
+    chunks: s.chunks.map(bytesToHex),
+    paths: s.paths.map((path) => path.map(bytesToHex)),
+  }));
 }

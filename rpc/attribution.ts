@@ -38,7 +38,12 @@ export function attributionMethods(chain: Chain) {
     open_getDatanet: method(z.tuple([uint64]), ([id]) => toJson(views.getDatanet(state(), [id]))),
     open_getContribution: method(z.tuple([uint64]), ([id]) => toJson(views.getContribution(state(), [id]))),
     open_getModel: method(z.tuple([uint64]), ([id]) => toJson(views.getModel(state(), [id]))),
-    open_getInference: method(z.tuple([uint64]), ([id]) => toJson(views.getInference(state(), [id]))),
+    // The record with its escrow: the pool, the window, the canonical attribution and, once
+    // settled, what settlement paid.
+    open_getInference: method(z.tuple([uint64]), ([id]) => {
+      const { inferenceId: _, ...escrow } = views.getEscrow(state(), [id]);
+      return toJson({ ...views.getInference(state(), [id]), escrow });
+    }),
     open_getEarnings: method(z.tuple([earningsOf]), ([of]) => {
       if ('contributor' in of) return toJson(views.contributorEarnings(state(), [of.contributor]));
       if ('contribution' in of) return toJson(views.contributionEarnings(state(), [of.contribution]));

@@ -133,6 +133,7 @@ describe('LoRA adapters', () => {
     ]);
     const proved = attribute(index, { modelId: 2n, output, minSpanLength: 8, maxSpans: 8 });
     const fee = h.view('modelFee', [2n, output.length]) as bigint;
+    await h.send(bob, 'setOperator', [2n, carol.address, true]); // records come from bonded operators (bond 0 here)
     const sent = await h.sendData(carol, Buffer.from(proved.calldata.slice(2), 'hex'), { value: fee });
     expect(sent.receipt.error).toBe('');
     const paid = sent.events

@@ -1,9 +1,9 @@
 // Proof of Attribution end to end, on a devnet of four validator processes, driven by the real CLI
 // as a user would: a Datanet owner creates a Datanet, three contributors register a text file each,
-// a model owner registers a model, and the operator runs the prover on an output quoting two of the
-// files and submits the record. Every node must then agree, to the wei, that those two contributors
-// were paid their share of the fee by attributed bytes (computed here independently), that the
-// third got nothing, and that the logs are there. A record whose proof has one byte flipped in a
+// a model owner registers a model and authorizes an operator, who runs the prover on an output
+// quoting two of the files and submits the record. Every node must then agree, to the wei, that
+// those two contributors were paid their share of the fee by coverage and attributed bytes
+// (computed here independently), that the third got nothing, and that the logs are there. A record whose proof has one byte flipped in a
 // chunk must fail on every validator with the same reason, changing nothing but the fee.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,7 +92,16 @@ describe('Proof of Attribution on a four-validator devnet', () => {
   let model: { modelId: string };
 
   beforeAll(async () => {
-    devnet = await startDevnet({ validators: 4, blockIntervalMs: 300 });
+    devnet = await startDevnet({
+      validators: 4,
+      blockIntervalMs: 300,
+      // Records settle in their own transaction here (attributionChallenge.test.ts covers escrow).
+      genesis: (g) => {
+        const attribution = (g.params as { attribution: Record<string, unknown> }).attribution;
+        attribution.challengeWindowBlocks = 0;
+        attribution.minAttributionBond = '0';
+      },
+    });
     await waitFor('every node to commit a block', async () =>
       (await Promise.all(urls().map(height))).every((h) => h >= 1),
     );
@@ -202,6 +211,21 @@ describe('Proof of Attribution on a four-validator devnet', () => {
       ).stdout,
     );
 
+    // The owner authorizes the operator to record the model's inferences.
+    const authorized = json<{ status: string }>(
+      (
+        await cli(
+          'operator',
+          model.modelId,
+          operator.address,
+          '--private-key',
+          owner.privateKey,
+          ...rpcFlag(0),
+        )
+      ).stdout,
+    );
+    expect(authorized.status).toBe('success');
+
     // An output quoting Alice's and Carol's files; '|' and capitals occur in no file, so each quote
     // is exactly one maximal match.
     const quoteA = files.alice.slice(200, 350);
@@ -237,8 +261,9 @@ describe('Proof of Attribution on a four-validator devnet', () => {
       [carolId, quoteC.length],
     ]);
 
-    // What each party is owed, from the split and the attributed bytes alone.
-    const [, contributorsShare] = expectedShares(FEE, SPLIT) as [bigint, bigint, bigint, bigint];
+    // What each party is owed, from the split, the coverage and the attributed bytes alone.
+    const [, pool] = expectedShares(FEE, SPLIT) as [bigint, bigint, bigint, bigint];
+    const contributorsShare = (pool * BigInt(quoteA.length + quoteC.length)) / BigInt(output.length);
     const [toAlice, toCarol] = expectedShares(contributorsShare, [
       BigInt(quoteA.length),
       BigInt(quoteC.length),

@@ -38,7 +38,15 @@ describe('the explorer in headless Chromium', () => {
         `Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install -y chromium; .ci/run does) or set OPENCHAIN_CHROMIUM`,
       );
     }
-    devnet = await startDevnet({ validators: 1, blockIntervalMs: 200 });
+    devnet = await startDevnet({
+      validators: 1,
+      blockIntervalMs: 200,
+      // Records settle in their own transaction, so the pages show contributors' earnings at once
+      // (escrow and challenges are tested in test/attacks/attributionEscrow.test.ts).
+      genesis: (g) => {
+        (g.params as { attribution: Record<string, unknown> }).attribution.challengeWindowBlocks = 0;
+      },
+    });
     url = devnet.url(0);
     await waitFor('the first block', async () => (await height(url)) >= 1);
     ({ ids, txHash, blockHash, operatorAddress, alice, recordAgain } = await fillChain(url));

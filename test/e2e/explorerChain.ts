@@ -152,6 +152,13 @@ export async function fillChain(url: string): Promise<Filled> {
     minSpanLength: params.minSpanLength,
     maxSpans: params.maxSpansPerRecord,
   });
+  // Only the owner or an authorized operator with an attribution bond may record.
+  await mined(as(owner).attribution.write.setOperator([adapter, operator.address, true]));
+  await mined(
+    as(operator).attribution.write.postAttributionBond([adapter], {
+      value: BigInt(params.minAttributionBond),
+    }),
+  );
   const fee = await as(operator).attribution.read.modelFee([adapter, OUTPUT.length]);
   const operatorAddress = (await reader.getValidators())[0]!.operator.toLowerCase() as Hex;
   const wallet = createWalletClient({

@@ -6,8 +6,15 @@ import fc from 'fast-check';
 import { AbiFunction } from 'ox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Address, addressFromPrivateKey } from '../../core/address.ts';
-import { hexToBytes, utf8ToBytes } from '../../core/bytes.ts';
-import { buildIndex, findSpans, inferenceCalldata, proveSpan, type SpanProof } from '../../prover/index.ts';
+import { bytesToHex, hexToBytes, utf8ToBytes } from '../../core/bytes.ts';
+import {
+  buildIndex,
+  challengeCalldata,
+  findSpans,
+  inferenceCalldata,
+  proveSpan,
+  type SpanProof,
+} from '../../prover/index.ts';
 import { transfer } from '../../state/accounts.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../../state/modules/attribution/abi.ts';
 import { AbiDecodeError, decodeArgs } from '../../state/modules/attribution/calldata.ts';
@@ -29,7 +36,8 @@ let reveal: Uint8Array;
 let commitment: Uint8Array;
 
 beforeAll(async () => {
-  h = await AttributionHarness.open();
+  // An open challenge window, so challenge seeds reach span verification.
+  h = await AttributionHarness.open({ challengeWindowBlocks: 1_000 });
   await h.send(alice, 'createDatanet', ['open', '', '', Policy.open, 0n]);
   const content = utf8ToBytes(TEXT);
   const sent = await h.contribute(bob, 1n, content);
@@ -43,10 +51,13 @@ beforeAll(async () => {
     0n,
     { ownerBps: 5_000, contributorsBps: 3_000, validatorsBps: 1_000, treasuryBps: 1_000 },
   ]);
+  await h.send(alice, 'setOperator', [1n, addressFromPrivateKey(erin.privateKey), true]);
   const index = buildIndex([{ id, content, chunkSize: 16 }]);
   spans = findSpans(index, OUTPUT, 8).map((s) => proveSpan(index, s));
   expect(spans.length).toBeGreaterThan(0);
   fee = h.view('modelFee', [1n, OUTPUT.length]) as bigint;
+  // Inference 1, recorded without spans: challenges of it carry the real proofs.
+  await h.send(erin, 'recordInference', [1n, bytesToHex(OUTPUT), []], { value: fee });
   // A live commitment of erin's (the fuzzed sender), so that mutated reveals reach the samples.
   const other = utf8ToBytes(`${TEXT} A second file, committed to and never revealed.`);
   const pending = await h.commit(erin, other);
@@ -117,6 +128,9 @@ describe('fuzz: attribution calldata', () => {
       ]),
       h.calldata('approveContribution', [1n]),
       h.calldata('withdrawBond', [1n]),
+      hexToBytes(challengeCalldata(1n, OUTPUT, spans)),
+      h.calldata('settleInference', [1n]),
+      h.calldata('postAttributionBond', [1n]),
       reveal,
       commitment,
     ];

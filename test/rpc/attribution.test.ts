@@ -24,7 +24,7 @@ describe('open_ attribution methods', () => {
     return (await res.json()) as { result?: T; error?: { code: number; message: string } };
   }
 
-  async function send(data: `0x${string}`): Promise<void> {
+  async function send(data: `0x${string}`, value = 0n) {
     const tx = signTx(
       {
         type: 2,
@@ -34,14 +34,14 @@ describe('open_ attribution methods', () => {
         maxPriorityFeePerGas: 0n,
         gasLimit: 5_000_000n,
         to: ATTRIBUTION_ADDRESS,
-        value: 0n,
+        value,
         data: hexToBytes(data),
         accessList: [],
       },
       hexToBytes(t.accounts[0]!.privateKey),
     );
     await call('eth_sendRawTransaction', [bytesToHex(tx.raw)]);
-    await t.publicClient().waitForTransactionReceipt({ hash: tx.hash });
+    return t.publicClient().waitForTransactionReceipt({ hash: tx.hash });
   }
 
   beforeAll(async () => {
@@ -57,6 +57,8 @@ describe('open_ attribution methods', () => {
     const signer = signerFrom(t.accounts[0]!.privateKey);
     const file = { datanetId: 1n, content, chunkSize: 256, what: 'fox' };
     await registerContributions(new Rpc(t.url), signer, [file], 0n, 60_000);
+    // The registration sent its own commit and reveal: later sends continue after them.
+    nonce = BigInt(await t.publicClient().getTransactionCount({ address: t.accounts[0]!.address }));
   });
 
   afterAll(() => t.stop());
@@ -111,14 +113,45 @@ describe('open_ attribution methods', () => {
     expect((await call('open_getEarnings', [{ datanet: '0x1' }])).result).toBe('0x0');
   });
 
+  it('returns an inference with its escrow: pool, window, canonical attribution, settlement', async () => {
+    const fn = (functionName: string, args: readonly unknown[]) =>
+      encodeFunctionData({ abi: attributionAbi, functionName, args } as Parameters<
+        typeof encodeFunctionData
+      >[0]);
+    const split = { ownerBps: 5_000, contributorsBps: 3_000, validatorsBps: 1_000, treasuryBps: 1_000 };
+    const params = (await call<Record<string, string>>('open_attributionParams', [])).result!;
+    // The genesis floor of a model's fee: 1 gwei.
+    const fee = BigInt(params.minFeePerInference!);
+    await send(fn('registerModel', ['m', '', [1n], 0n, fee, 0n, split]));
+    await send(fn('postAttributionBond', [1n]), BigInt(params.minAttributionBond!));
+    const receipt = await send(fn('recordInference', [1n, '0x6869', []]), fee);
+    expect(receipt.status).toBe('success');
+    const { result } = await call<Record<string, unknown>>('open_getInference', ['0x1']);
+    expect(result).toMatchObject({
+      modelId: '0x1',
+      fee: `0x${fee.toString(16)}`,
+      escrow: {
+        recorder: t.accounts[0]!.address.toLowerCase(),
+        pool: `0x${((fee * 3_000n) / 10_000n).toString(16)}`,
+        windowEnd: `0x${(receipt.blockNumber + BigInt(params.challengeWindowBlocks!)).toString(16)}`,
+        segments: [],
+        attributedBytes: 0,
+        challenges: 0,
+        slashed: '0x0',
+        settled: false,
+        payouts: [],
+      },
+    });
+  });
+
   it('names unknown ids and bad parameters', async () => {
     expect((await call('open_getModel', ['0x9'])).error).toMatchObject({
       code: -32000,
       message: expect.stringMatching(/unknown model 9/),
     });
-    expect((await call('open_getInference', ['0x1'])).error).toMatchObject({
+    expect((await call('open_getInference', ['0x9'])).error).toMatchObject({
       code: -32000,
-      message: expect.stringMatching(/unknown inference 1/),
+      message: expect.stringMatching(/unknown inference 9/),
     });
     expect((await call('open_getEarnings', [{ nobody: 1 }])).error).toMatchObject({ code: -32602 });
   });

@@ -12,7 +12,8 @@ interface IAttribution {
     /// Adapter policy mode: CLOSED = 0 (only the base model's owner), OPEN = 1, ALLOW_LIST = 2.
     /// Bond status: NONE = 0, HELD = 1, WITHDRAWN = 2, BURNED = 3.
     /// Flag reason: REDUNDANT = 1, ADVERSARIAL = 2.
-    /// Reward role: MODEL_OWNER = 0, BASE_MODEL_OWNER = 1, CONTRIBUTOR = 2, VALIDATOR = 3, TREASURY = 4.
+    /// Reward role: MODEL_OWNER = 0, BASE_MODEL_OWNER = 1, CONTRIBUTOR = 2, VALIDATOR = 3, TREASURY = 4,
+    /// DATANET_OWNER = 5 (the uncovered pool, when params.uncoveredToDatanets), CHALLENGER = 6.
 
     struct FeeSplit {
         uint16 ownerBps;
@@ -49,6 +50,10 @@ interface IAttribution {
         uint16 minValidatorsBps;
         uint256 minFeePerInference;
         uint256 maxModelFee;
+        uint64 challengeWindowBlocks;
+        uint256 minAttributionBond;
+        uint256 challengeRewardPerByte;
+        bool uncoveredToDatanets;
     }
 
     struct Datanet {
@@ -136,6 +141,32 @@ interface IAttribution {
         Payout[] payouts;
     }
 
+    /// An output range and the contribution the canonical attribution gives it to.
+    struct Segment {
+        uint32 outputStart;
+        uint32 length;
+        uint64 contributionId;
+    }
+
+    /// An inference's contributors' pool: held until block windowEnd, then paid by `segments`.
+    struct Escrow {
+        uint64 inferenceId;
+        address recorder;
+        uint256 pool;
+        uint64 windowEnd;
+        Segment[] segments;
+        uint32 attributedBytes;
+        uint32 challenges;
+        uint256 slashed;
+        bool settled;
+        Payout[] payouts;
+    }
+
+    struct AttributionBond {
+        uint256 amount;
+        uint64 withdrawableAt;
+    }
+
     event DatanetCreated(uint64 indexed datanetId, address indexed owner, uint8 policy, uint256 bond, string name);
     event ContributionAdded(
         uint64 indexed contributionId,
@@ -172,6 +203,19 @@ interface IAttribution {
         uint64[] datanetIds
     );
     event RewardPaid(uint64 indexed inferenceId, address indexed recipient, uint8 indexed role, uint64 refId, uint256 amount);
+    event OperatorSet(uint64 indexed modelId, address indexed operator, bool allowed);
+    event AttributionBondPosted(uint64 indexed modelId, address indexed recorder, uint256 amount, uint256 total);
+    event AttributionBondUnlocked(uint64 indexed modelId, address indexed recorder, uint64 withdrawableAt);
+    event AttributionBondWithdrawn(uint64 indexed modelId, address indexed recorder, uint256 amount);
+    event InferenceChallenged(
+        uint64 indexed inferenceId,
+        address indexed challenger,
+        address indexed recorder,
+        uint32 bytesMoved,
+        uint256 reward,
+        uint32 attributedBytes
+    );
+    event InferenceSettled(uint64 indexed inferenceId, uint32 attributedBytes, uint256 toContributors, uint256 uncovered);
     event ContributionCommitted(bytes32 indexed commitment, address indexed sender, uint64 height);
     event ContributionDisplaced(uint64 indexed contributionId, uint64 indexed byContributionId);
     event ContributionWithdrawn(uint64 indexed contributionId, address indexed contributor, uint256 refund);
@@ -221,8 +265,29 @@ interface IAttribution {
 
     /// Records an inference of `modelId` with span proofs; msg.value must equal modelFee(modelId, output.length).
     /// Spans are in canonical order: outputStart ascending, then length descending, then contributionId ascending.
+    /// Only the model's owner or an operator it authorized, holding an attribution bond of at least
+    /// params.minAttributionBond for the model. The contributors' share is escrowed (getEscrow).
     function recordInference(uint64 modelId, bytes calldata output, Span[] calldata spans) external payable;
 
+    /// By the model's owner: allows or disallows `operator` to record the model's inferences.
+    function setOperator(uint64 modelId, address operator, bool allowed) external;
+
+    /// Adds msg.value to the sender's attribution bond for the model (and cancels an unlock).
+    function postAttributionBond(uint64 modelId) external payable;
+
+    /// Starts withdrawing the sender's bond: no recording from now; withdrawable after the challenge
+    /// window of its last record (at AttributionBond.withdrawableAt); challenges can still take it.
+    function unlockAttributionBond(uint64 modelId) external;
+    function withdrawAttributionBond(uint64 modelId) external;
+
+    /// By anyone, within the inference's challenge window: more span proofs over its output (which
+    /// must hash to the recorded output hash). Fails with ATTRIBUTION_UNCHANGED unless the canonical
+    /// attribution changes; else pays the sender challengeRewardPerByte per byte moved from the
+    /// recorder's attribution bond (at most the bond).
+    function challengeInference(uint64 inferenceId, bytes calldata output, Span[] calldata spans) external;
+
+    /// By anyone, after the challenge window: pays the escrowed pool by the canonical attribution.
+    function settleInference(uint64 inferenceId) external;
     /// commitment = keccak256(abi.encode(chunkRoot, size, msg.sender, salt)) of the later reveal.
     function commitContribution(bytes32 commitment) external;
 
@@ -249,6 +314,9 @@ interface IAttribution {
     function contributorEarnings(address contributor) external view returns (uint256);
     function contributionEarnings(uint64 contributionId) external view returns (uint256);
     function datanetEarnings(uint64 datanetId) external view returns (uint256);
+    function isOperator(uint64 modelId, address operator) external view returns (bool);
+    function attributionBond(uint64 modelId, address recorder) external view returns (AttributionBond memory);
+    function getEscrow(uint64 inferenceId) external view returns (Escrow memory);
     /// The height a live commitment was made at, or 0.
     function commitmentHeight(bytes32 commitment) external view returns (uint64 height);
     /// The chunk indices a reveal of the commitment must prove, once block commit+1's hash is known.

@@ -34,6 +34,11 @@ export type AttributionErrorCode =
   | 'BAD_CHUNK'
   | 'INVALID_PROOF'
   | 'OUTPUT_MISMATCH'
+  | 'BOND_TOO_LOW'
+  | 'OUTPUT_HASH_MISMATCH'
+  | 'ATTRIBUTION_UNCHANGED'
+  | 'CHALLENGE_WINDOW_OPEN'
+  | 'INFERENCE_SETTLED'
   // Registration, floors and consent (docs/attribution.md).
   | 'NO_COMMITMENT'
   | 'DUPLICATE_COMMITMENT'

@@ -1,27 +1,23 @@
 // Inference records: an inference of a model, its output, and span proofs attributing output bytes
-// to registered contributions. The fee sent with the record is split and paid out at once.
-import type { Address } from '../../../core/address.ts';
+// to registered contributions. Only the model's owner and its operators, bonded, may record
+// (operators.ts). The fee sent with the record is split: the owners', validators' and treasury's
+// shares are paid at once, the contributors' pool is escrowed under the record's canonical
+// attribution until its challenge window closes (escrow.ts).
 import { bytesToHex } from '../../../core/bytes.ts';
 import { sha256 } from '../../../core/hash.ts';
-import { addBlockIncome, STAKING_ADDRESS } from '../staking/index.ts';
+import { STAKING_ADDRESS } from '../staking/index.ts';
 import type { Call } from './call.ts';
+import { canonicalSegments, ownedBytes } from './canonical.ts';
 import { AttributionError } from './errors.ts';
+import { openEscrow } from './escrow.ts';
 import { emit } from './events.ts';
-import { GAS } from './gas.ts';
-import { Counter, attributionKeys as keys } from './keys.ts';
-import { payOutOfModule } from './ledger.ts';
+import { Counter } from './keys.ts';
 import { lineage, lineageOwners } from './models.ts';
-import { type Payout, Role } from './records.ts';
-import { proofBytes, type SpanProof, type VerifiedSpan, verifySpans } from './spans.ts';
+import { requireRecorder } from './operators.ts';
+import { pay } from './payout.ts';
+import { chargeProofWork, type SpanProof, type VerifiedSpan, verifySpans } from './spans.ts';
 import { inferenceFee, planPayouts } from './split.ts';
-import {
-  addEarnings,
-  nextId,
-  readModelStats,
-  requireModel,
-  writeInference,
-  writeModelStats,
-} from './store.ts';
+import { nextId, readModelStats, requireModel, writeInference, writeModelStats } from './store.ts';
 
 /**
  * The validators' share goes to the staking module as one recipient, which pays it at the end of
@@ -39,22 +35,9 @@ export interface RecordInference {
 export function recordInference(call: Call, args: RecordInference): void {
   const { ctx, state, params } = call;
   const { output, spans } = args;
-  // Charged before any hashing, so a record too large for its gas limit fails before the work.
-  ctx.useGas(
-    GAS.span * BigInt(spans.length) +
-      GAS.proofByte * BigInt(proofBytes(spans)) +
-      GAS.outputByte * BigInt(output.length),
-  );
-  if (output.length > params.maxOutputBytes) {
-    throw new AttributionError(
-      'OUTPUT_TOO_LARGE',
-      `output is ${output.length} bytes, limit ${params.maxOutputBytes}`,
-    );
-  }
-  if (spans.length > params.maxSpansPerRecord) {
-    throw new AttributionError('TOO_MANY_SPANS', `${spans.length} spans, limit ${params.maxSpansPerRecord}`);
-  }
+  chargeProofWork(ctx, params, output, spans);
   const model = requireModel(state, args.modelId);
+  requireRecorder(call, args.modelId, model);
   const fee = inferenceFee(model.feePerInference, model.feePerKiloByte, output.length);
   if (ctx.value !== fee) {
     throw new AttributionError(
@@ -64,25 +47,28 @@ export function recordInference(call: Call, args: RecordInference): void {
   }
   const models = lineage(state, args.modelId, model);
   const datanets = new Set(models.flatMap((m) => m.model.datanetIds));
-  const verified = verifySpans(state, params, output, spans, datanets, call.proofs);
+  const proven = verifySpans(state, params, output, spans, datanets, call.proofs);
+  // Each span's attributed bytes are what it holds in the canonical attribution.
+  const segments = canonicalSegments(proven);
+  const owned = ownedBytes(proven, segments);
+  const verified = proven.map((s, i) => ({ ...s, attributedBytes: owned[i]! }));
 
   const byContribution = attributedBytes(verified);
-  const payouts = planPayouts({
+  const { payouts, contributorsPool } = planPayouts({
     fee,
     split: model.split,
     lineage: lineageOwners(models),
-    contributions: byContribution,
     validators: VALIDATORS,
     treasury: ctx.block.params.treasury,
   });
-  pay(call, payouts, byContribution);
+  pay(call, payouts, new Map());
 
   const id = nextId(state, Counter.inference);
   const outputHash = sha256(output);
   const attributed = verified.reduce((sum, s) => sum + s.attributedBytes, 0);
   const usedDatanets = [...new Set(byContribution.map((c) => c.datanetId))].sort((a, b) => (a < b ? -1 : 1));
   const lineageIds = models.map((m) => m.modelId);
-  writeInference(state, id, {
+  const inference = {
     modelId: args.modelId,
     caller: ctx.from,
     height: ctx.block.height,
@@ -100,7 +86,8 @@ export function recordInference(call: Call, args: RecordInference): void {
       attributedBytes,
     })),
     payouts,
-  });
+  };
+  writeInference(state, id, inference);
   const stats = readModelStats(state, args.modelId);
   writeModelStats(state, args.modelId, {
     inferences: stats.inferences + 1n,
@@ -127,6 +114,7 @@ export function recordInference(call: Call, args: RecordInference): void {
       amount: p.amount,
     });
   }
+  openEscrow(call, inference, { inferenceId: id, pool: contributorsPool, segments });
 }
 
 interface Attributed {
@@ -150,42 +138,4 @@ function attributedBytes(spans: readonly VerifiedSpan[]): Attributed[] {
     });
   }
   return [...totals.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
-}
-
-/** Pays the fee the module received out to the recipients, and adds the contributors' earnings. */
-function pay(call: Call, payouts: readonly Payout[], contributions: readonly Attributed[]): void {
-  const { ctx, state } = call;
-  // Charged per payout (one account read and write each) and for the module account, even where
-  // one account receives several payouts and is written once.
-  ctx.useGas((GAS.read + GAS.write) * BigInt(payouts.length + 1));
-  let total = 0n;
-  const credits = new Map<Address, bigint>();
-  for (const p of payouts) {
-    total += p.amount;
-    credits.set(p.recipient, (credits.get(p.recipient) ?? 0n) + p.amount);
-  }
-  payOutOfModule(ctx.state, total, credits);
-  const toValidators = payouts.reduce((sum, p) => (p.role === Role.validator ? sum + p.amount : sum), 0n);
-  if (toValidators > 0n) {
-    ctx.useGas(GAS.read + GAS.write);
-    addBlockIncome(ctx.state, toValidators);
-  }
-
-  // One update per contribution, contributor and Datanet, in ascending key order.
-  const datanetOf = new Map(contributions.map((c) => [c.id, c.datanetId]));
-  const byContributor = new Map<Address, bigint>();
-  const byDatanet = new Map<bigint, bigint>();
-  for (const p of payouts) {
-    if (p.role !== Role.contributor) continue;
-    addEarnings(state, keys.contributionEarnings(p.refId), p.amount);
-    const datanetId = datanetOf.get(p.refId)!;
-    byContributor.set(p.recipient, (byContributor.get(p.recipient) ?? 0n) + p.amount);
-    byDatanet.set(datanetId, (byDatanet.get(datanetId) ?? 0n) + p.amount);
-  }
-  for (const address of [...byContributor.keys()].sort()) {
-    addEarnings(state, keys.contributorEarnings(address), byContributor.get(address)!);
-  }
-  for (const id of [...byDatanet.keys()].sort((a, b) => (a < b ? -1 : 1))) {
-    addEarnings(state, keys.datanetEarnings(id), byDatanet.get(id)!);
-  }
 }

@@ -22,6 +22,12 @@ const Kind = {
   adapterPolicy: 0xaa,
   adapterAllowed: 0xab,
   datanetModelAllowed: 0xac,
+  /** (model, address) -> 1: the model's authorized operators (operators.ts). */
+  operator: 0xad,
+  /** (model, recorder) -> attribution bond (operators.ts). */
+  attributionBond: 0xae,
+  /** inference id -> its escrow: the contributors' pool and its canonical attribution (escrow.ts). */
+  escrow: 0xaf,
 } as const;
 
 /** The sequential id counters; each holds the last id assigned (ids start at 1, 0 means "none"). */
@@ -89,4 +95,9 @@ export const attributionKeys = {
     concatBytes(idKey(Kind.adapterAllowed, modelId), addressToBytes(owner)),
   datanetModelAllowed: (datanetId: bigint, owner: Address) =>
     concatBytes(idKey(Kind.datanetModelAllowed, datanetId), addressToBytes(owner)),
+  operator: (modelId: bigint, operator: Address) =>
+    concatBytes(idKey(Kind.operator, modelId), addressToBytes(operator)),
+  attributionBond: (modelId: bigint, recorder: Address) =>
+    concatBytes(idKey(Kind.attributionBond, modelId), addressToBytes(recorder)),
+  escrow: (inferenceId: bigint) => idKey(Kind.escrow, inferenceId),
 };

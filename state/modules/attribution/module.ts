@@ -19,9 +19,16 @@ import {
 } from './contributions.ts';
 import { createDatanet } from './datanets.ts';
 import { AttributionError } from './errors.ts';
+import { challengeInference, settleInference } from './escrow.ts';
 import { GAS } from './gas.ts';
 import { recordInference } from './inferences.ts';
 import { registerModel } from './models.ts';
+import {
+  postAttributionBond,
+  setOperator,
+  unlockAttributionBond,
+  withdrawAttributionBond,
+} from './operators.ts';
 import { readAttributionParams } from './params.ts';
 import { setAdapterAllowed, setAdapterPolicy, setDatanetModelAllowed } from './policies.ts';
 import { ProofCache } from './proofCache.ts';
@@ -56,6 +63,13 @@ const transactions: { [N in TxName]: (call: Call, args: Args<N>) => void } = {
       split,
     }),
   recordInference: (call, [modelId, output, spans]) => recordInference(call, { modelId, output, spans }),
+  setOperator: (call, [modelId, operator, allowed]) => setOperator(call, modelId, operator, allowed),
+  postAttributionBond: (call, [modelId]) => postAttributionBond(call, modelId),
+  unlockAttributionBond: (call, [modelId]) => unlockAttributionBond(call, modelId),
+  withdrawAttributionBond: (call, [modelId]) => withdrawAttributionBond(call, modelId),
+  challengeInference: (call, [inferenceId, output, spans]) =>
+    challengeInference(call, { inferenceId, output, spans }),
+  settleInference: (call, [inferenceId]) => settleInference(call, inferenceId),
   commitContribution: (call, [commitment]) => commitContribution(call, commitment),
   withdrawContribution: (call, [id]) => withdrawContribution(call, id),
   setAdapterPolicy: (call, [modelId, mode, minBaseShareBps]) =>

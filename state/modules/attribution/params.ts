@@ -3,7 +3,7 @@
 // all come from this declaration. Like the chain parameters they live in the state (so the state
 // root commits to them and governance can change them later) and the genesis file sets them.
 import { BLOCK_HASH_RING } from '../../blockHashes.ts';
-import { param, paramSet, uint8, uint16, uint32, uint64, uint256 } from '../../codec/schema.ts';
+import { bool, param, paramSet, uint8, uint16, uint32, uint64, uint256 } from '../../codec/schema.ts';
 import type { StateOverlay, StateReader } from '../../stateDb.ts';
 import { stateKeys } from '../../stateKeys.ts';
 import { memoized } from './store.ts';
@@ -40,6 +40,14 @@ export const attributionParams = paramSet('attribution params', {
   minFeePerInference: param(uint256, { min: 0n, max: FEE_CEILING }),
   /** Largest fee a model may charge for an output of maxOutputBytes. */
   maxModelFee: param(uint256, { min: 1n, max: FEE_CEILING }),
+  /** Blocks an inference's contributors' pool stays in escrow, open to challenges (0: settled at once). */
+  challengeWindowBlocks: param(uint64, { min: 0, max: 100_000_000 }),
+  /** Least attribution bond a recorder must hold for a model to record its inferences. */
+  minAttributionBond: param(uint256, { min: 0n, max: FEE_CEILING }),
+  /** What a successful challenger is paid per output byte moved, from the recorder's bond (capped by it). */
+  challengeRewardPerByte: param(uint256, { min: 0n, max: FEE_CEILING }),
+  /** The uncovered part of a contributors' pool goes to the lineage's Datanets' owners instead of the treasury. */
+  uncoveredToDatanets: param(bool),
 });
 
 export type AttributionParams = ReturnType<typeof attributionParams.decode>;

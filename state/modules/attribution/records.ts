@@ -37,7 +37,17 @@ export type BondStatus = (typeof BondStatus)[keyof typeof BondStatus];
 export const FlagReason = { none: 0, redundant: 1, adversarial: 2 } as const;
 export type FlagReason = (typeof FlagReason)[keyof typeof FlagReason];
 
-export const Role = { modelOwner: 0, baseModelOwner: 1, contributor: 2, validator: 3, treasury: 4 } as const;
+export const Role = {
+  modelOwner: 0,
+  baseModelOwner: 1,
+  contributor: 2,
+  validator: 3,
+  treasury: 4,
+  /** The owner of a Datanet of the lineage, paid the uncovered pool when uncoveredToDatanets is set. */
+  datanetOwner: 5,
+  /** A challenger paid from the recorder's attribution bond. */
+  challenger: 6,
+} as const;
 export type Role = (typeof Role)[keyof typeof Role];
 
 export interface Datanet {
@@ -312,7 +322,7 @@ export function decodeInference(bytes: Uint8Array): Inference {
     payouts: asList(f[11], 'inference.payouts').map((item, i) => {
       const p = asList(item, `inference.payouts[${i}]`, 4);
       return {
-        role: asEnum<Role>(p[0], 'role', Role.treasury),
+        role: asEnum<Role>(p[0], 'role', Role.challenger),
         refId: asBigint(p[1], 'refId', 8),
         recipient: asAddress(p[2], 'recipient'),
         amount: asBigint(p[3], 'amount'),

@@ -4,7 +4,9 @@ import type { Address } from '../../../core/address.ts';
 import { equalBytes } from '../../../core/bytes.ts';
 import { chunkCount, chunkLength } from '../../../core/chunkTree.ts';
 import type { StateReader } from '../../stateDb.ts';
+import type { CallContext } from '../module.ts';
 import { AttributionError, type AttributionErrorCode } from './errors.ts';
+import { GAS } from './gas.ts';
 import type { AttributionParams } from './params.ts';
 import type { ProofCache } from './proofCache.ts';
 import { type Contribution, type SpanRecord, STATUS_NAMES, Status } from './records.ts';
@@ -24,6 +26,33 @@ export interface SpanProof {
 export interface VerifiedSpan extends SpanRecord {
   readonly datanetId: bigint;
   readonly contributor: Address;
+}
+
+/**
+ * Charges the work span proofs over an output make every validator do (before any hashing, so a
+ * call too large for its gas limit fails before the work), then refuses an output or span list
+ * over its cap. Records and challenges alike.
+ */
+export function chargeProofWork(
+  ctx: CallContext,
+  params: AttributionParams,
+  output: Uint8Array,
+  spans: readonly SpanProof[],
+): void {
+  ctx.useGas(
+    GAS.span * BigInt(spans.length) +
+      GAS.proofByte * BigInt(proofBytes(spans)) +
+      GAS.outputByte * BigInt(output.length),
+  );
+  if (output.length > params.maxOutputBytes) {
+    throw new AttributionError(
+      'OUTPUT_TOO_LARGE',
+      `output is ${output.length} bytes, limit ${params.maxOutputBytes}`,
+    );
+  }
+  if (spans.length > params.maxSpansPerRecord) {
+    throw new AttributionError('TOO_MANY_SPANS', `${spans.length} spans, limit ${params.maxSpansPerRecord}`);
+  }
 }
 
 /** Bytes of proof (chunk data and path hashes) in the spans, for gas. */

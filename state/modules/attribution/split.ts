@@ -54,24 +54,25 @@ export interface SplitInput {
     readonly owner: Address;
     readonly baseShareBps: number;
   }[];
-  /** Attributed contributions in ascending id order, each with its attributed output bytes (> 0). */
-  readonly contributions: readonly {
-    readonly id: bigint;
-    readonly contributor: Address;
-    readonly bytes: number;
-  }[];
   /** The validator set in canonical order. */
   readonly validators: readonly { readonly rewardAddress: Address; readonly power: bigint }[];
   readonly treasury: Address;
 }
 
+export interface PlannedFee {
+  /** Paid at once: owners up the lineage, validators, treasury, in that order, without zero amounts. */
+  readonly payouts: Payout[];
+  /** The contributors' share, escrowed until the attribution is final (planPool pays it). */
+  readonly contributorsPool: bigint;
+}
+
 /**
- * Who is paid what for one inference, in a fixed order (owners up the lineage, contributors,
- * validators, treasury), without zero amounts. The amounts always sum to `fee`: the four shares
- * come from apportion(); the base models' part comes out of the owner share, rounded down; contributors and validators split theirs with apportion(). A share nobody can
- * receive (no output byte attributed, no validator power) goes to the treasury.
+ * Who is paid what for one inference at once, and the contributors' pool. The payouts and the pool
+ * always sum to `fee`: the four shares come from apportion(); the base models' part comes out of
+ * the owner share (each lineage entry's baseShareBps), rounded down; validators split theirs with apportion(). A
+ * validators' share nobody can receive (no validator power) goes to the treasury.
  */
-export function planPayouts(input: SplitInput): Payout[] {
+export function planPayouts(input: SplitInput): PlannedFee {
   const { split } = input;
   const [owner, contributors, validators, treasury] = apportion(input.fee, [
     BigInt(split.ownerBps),
@@ -80,9 +81,7 @@ export function planPayouts(input: SplitInput): Payout[] {
     BigInt(split.treasuryBps),
   ]) as [bigint, bigint, bigint, bigint];
   const payouts: Payout[] = [];
-  const pay = (role: Role, refId: bigint, recipient: Address, amount: bigint) => {
-    if (amount > 0n) payouts.push({ role, refId, recipient, amount });
-  };
+  const pay = payoutsInto(payouts);
 
   let rest = owner;
   input.lineage.forEach((m, depth) => {
@@ -94,18 +93,6 @@ export function planPayouts(input: SplitInput): Payout[] {
     pay(depth === 0 ? Role.modelOwner : Role.baseModelOwner, m.modelId, m.owner, rest - passed);
     rest = passed;
   });
-
-  let unattributed = contributors;
-  if (input.contributions.length > 0) {
-    const shares = apportion(
-      contributors,
-      input.contributions.map((c) => BigInt(c.bytes)),
-    );
-    input.contributions.forEach((c, i) => {
-      pay(Role.contributor, c.id, c.contributor, shares[i]!);
-    });
-    unattributed = 0n;
-  }
 
   let unpaidValidators = validators;
   if (input.validators.some((v) => v.power > 0n)) {
@@ -119,6 +106,64 @@ export function planPayouts(input: SplitInput): Payout[] {
     unpaidValidators = 0n;
   }
 
-  pay(Role.treasury, 0n, input.treasury, treasury + unattributed + unpaidValidators);
+  pay(Role.treasury, 0n, input.treasury, treasury + unpaidValidators);
+  return { payouts, contributorsPool: contributors };
+}
+
+function payoutsInto(payouts: Payout[]) {
+  return (role: Role, refId: bigint, recipient: Address, amount: bigint) => {
+    if (amount > 0n) payouts.push({ role, refId, recipient, amount });
+  };
+}
+
+export interface PoolInput {
+  readonly pool: bigint;
+  readonly outputBytes: number;
+  /** Attributed contributions in ascending id order, each with its attributed output bytes (> 0). */
+  readonly contributions: readonly {
+    readonly id: bigint;
+    readonly contributor: Address;
+    readonly bytes: number;
+  }[];
+  /**
+   * Who receives the uncovered part: the treasury (role treasury), or Datanets' owners in equal
+   * parts (role datanetOwner, refId the Datanet).
+   */
+  readonly uncovered: readonly { readonly role: Role; readonly refId: bigint; readonly recipient: Address }[];
+}
+
+/**
+ * The contributors' pool paid by coverage: pool × attributedBytes / outputBytes (rounded down) to
+ * the contributors by their bytes (apportion), the rest to the `uncovered` recipients (apportion,
+ * equal weights). Sums to `pool` exactly; contributor payouts first, in input order.
+ */
+export function planPool(input: PoolInput): Payout[] {
+  const payouts: Payout[] = [];
+  const pay = payoutsInto(payouts);
+  let attributed = 0;
+  for (const c of input.contributions) attributed += c.bytes;
+  if (attributed > input.outputBytes) throw new RangeError('more bytes attributed than output');
+  const covered =
+    input.outputBytes === 0 ? 0n : (input.pool * BigInt(attributed)) / BigInt(input.outputBytes);
+  if (covered > 0n) {
+    const shares = apportion(
+      covered,
+      input.contributions.map((c) => BigInt(c.bytes)),
+    );
+    input.contributions.forEach((c, i) => {
+      pay(Role.contributor, c.id, c.contributor, shares[i]!);
+    });
+  }
+  const rest = input.pool - covered;
+  if (rest > 0n) {
+    if (input.uncovered.length === 0) throw new RangeError('nobody to receive the uncovered pool');
+    const shares = apportion(
+      rest,
+      input.uncovered.map(() => 1n),
+    );
+    input.uncovered.forEach((u, i) => {
+      pay(u.role, u.refId, u.recipient, shares[i]!);
+    });
+  }
   return payouts;
 }

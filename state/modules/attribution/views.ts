@@ -8,6 +8,7 @@ import type { attributionAbi } from './abi.ts';
 import type { DecodedArgs } from './calldata.ts';
 import { readCommitmentHeight } from './commitments.ts';
 import { AttributionError } from './errors.ts';
+import { isOperator, readAttributionBond, requireEscrow } from './escrowRecords.ts';
 import { Counter, attributionKeys as keys } from './keys.ts';
 import { readAttributionParams } from './params.ts';
 import { isAdapterAllowed, isDatanetModelAllowed, readAdapterPolicy } from './policies.ts';
@@ -42,6 +43,7 @@ export const views: ViewHandlers = {
     return {
       ...p,
       challengeWindowSeconds: BigInt(p.challengeWindowSeconds),
+      challengeWindowBlocks: BigInt(p.challengeWindowBlocks),
       reviewWindowBlocks: BigInt(p.reviewWindowBlocks),
     };
   },
@@ -126,6 +128,29 @@ export const views: ViewHandlers = {
   datanetEarnings: (state, [id]) => {
     requireDatanet(state, id);
     return readEarnings(state, keys.datanetEarnings(id));
+  },
+
+  isOperator: (state, [modelId, operator]) => {
+    requireModel(state, modelId);
+    return isOperator(state, modelId, operator);
+  },
+
+  attributionBond: (state, [modelId, recorder]) => {
+    requireModel(state, modelId);
+    const bond = readAttributionBond(state, modelId, recorder);
+    return { amount: bond.amount, withdrawableAt: BigInt(bond.withdrawableAt) };
+  },
+
+  getEscrow: (state, [id]) => {
+    const e = requireEscrow(state, id);
+    return {
+      inferenceId: id,
+      ...e,
+      windowEnd: BigInt(e.windowEnd),
+      segments: [...e.segments],
+      attributedBytes: e.segments.reduce((sum, s) => sum + s.length, 0),
+      payouts: [...e.payouts],
+    };
   },
 
   commitmentHeight: (state, [commitment]) => BigInt(readCommitmentHeight(state, commitment) ?? 0),

@@ -84,6 +84,9 @@ describe('propose-invalid-attribution', () => {
       'ModelRegistered',
       'modelId',
     );
+    // The honest sender and the byzantine proposer's own account may both record for the model.
+    for (const operator of [erin.address, byzantine.address])
+      await h.send(alice, 'setOperator', [modelId, operator, true]);
     const proved = attribute(buildIndex([{ id: contributionId, content: text, chunkSize }]), {
       modelId,
       output,

@@ -75,13 +75,27 @@ export const TEST_ATTRIBUTION_PARAMS: AttributionParams = {
   // Tests of other rules register fee-less models; test/attacks/floors.test.ts sets this floor.
   minFeePerInference: 0n,
   maxModelFee: 10n ** 30n,
+  // Records settle in their own transaction and need no bond, unless a test asks for escrow.
+  challengeWindowBlocks: 0,
+  minAttributionBond: 0n,
+  challengeRewardPerByte: 10n ** 15n,
+  uncoveredToDatanets: false,
 };
+
+/** Attribution parameters as a genesis file spells them (amounts as decimal strings). */
+export function genesisAttribution(p: AttributionParams): GenesisInput['params']['attribution'] {
+  return {
+    ...p,
+    minAttributionBond: p.minAttributionBond.toString(),
+    challengeRewardPerByte: p.challengeRewardPerByte.toString(),
+    minFeePerInference: p.minFeePerInference.toString(),
+    maxModelFee: p.maxModelFee.toString(),
+  };
+}
 
 export const TEST_ATTRIBUTION: GenesisInput['params']['attribution'] = {
   ...DEFAULT_PARAMS.attribution,
-  ...TEST_ATTRIBUTION_PARAMS,
-  minFeePerInference: TEST_ATTRIBUTION_PARAMS.minFeePerInference.toString(),
-  maxModelFee: TEST_ATTRIBUTION_PARAMS.maxModelFee.toString(),
+  ...genesisAttribution(TEST_ATTRIBUTION_PARAMS),
 };
 
 export class AttributionHarness {

@@ -4,7 +4,8 @@
 // per contribution, contributor and Datanet. The record's spans cover contributions of three
 // Datanets out of id order, cite one contribution twice, and include a span wholly covered by an
 // earlier one (attributed nothing), so the per-contribution totals, their id order and the Datanets
-// actually paid all show.
+// actually paid all show. The test parameters settle the contributors' pool within the record
+// (challengeWindowBlocks 0), by coverage: 80 of the 90 output bytes are attributed.
 import { describe, expect, it } from 'vitest';
 import type { Address } from '../../../../core/address.ts';
 import { bytesToHex, utf8ToBytes } from '../../../../core/bytes.ts';
@@ -12,9 +13,11 @@ import { ChunkTree } from '../../../../core/chunkTree.ts';
 import { sha256 } from '../../../../core/hash.ts';
 import { buildIndex, type ContributionFile, proveSpan } from '../../../../prover/index.ts';
 import { ATTRIBUTION_ADDRESS } from '../../../../state/modules/attribution/abi.ts';
+import { readEscrow } from '../../../../state/modules/attribution/escrowRecords.ts';
 import { recordInference } from '../../../../state/modules/attribution/inferences.ts';
 import { attributionKeys } from '../../../../state/modules/attribution/keys.ts';
 import { registerModel } from '../../../../state/modules/attribution/models.ts';
+import { setOperator } from '../../../../state/modules/attribution/operators.ts';
 import { AdapterMode, setAdapterPolicy } from '../../../../state/modules/attribution/policies.ts';
 import { BondStatus, FlagReason, Role, Status } from '../../../../state/modules/attribution/records.ts';
 import type { SpanProof } from '../../../../state/modules/attribution/spans.ts';
@@ -83,6 +86,8 @@ function world() {
   registerModel(w.call(OWNER), { ...model, datanetIds: [1n, 3n], baseModelId: 0n });
   setAdapterPolicy(w.call(OWNER), 1n, BigInt(AdapterMode.open), 0n);
   registerModel(w.call(DAVE), { ...model, datanetIds: [2n], baseModelId: 0n + 1n });
+  setOperator(w.call(OWNER), 1n, CALLER, true);
+  setOperator(w.call(DAVE), 2n, CALLER, true);
   w.logs.length = 0;
   w.gas = 0n;
   return { w, index: buildIndex(files) };
@@ -158,9 +163,6 @@ describe('recordInference: a record and everything it pays', () => {
       // The base takes 20% (loraBaseShareBps) of the whole fee out of the 50% owner share.
       { role: Role.modelOwner, refId: 2n, recipient: DAVE, amount: 3_000n },
       { role: Role.baseModelOwner, refId: 1n, recipient: OWNER, amount: 2_000n },
-      { role: Role.contributor, refId: 1n, recipient: BOB, amount: 750n },
-      { role: Role.contributor, refId: 2n, recipient: CAROL, amount: 750n },
-      { role: Role.contributor, refId: 3n, recipient: BOB, amount: 1_500n },
       { role: Role.validator, refId: 0n, recipient: STAKING_ADDRESS, amount: 1_000n },
       { role: Role.treasury, refId: 0n, recipient: TREASURY, amount: 1_000n },
     ];
@@ -184,9 +186,32 @@ describe('recordInference: a record and everything it pays', () => {
       ],
       payouts,
     });
-    // Charged up front, then one account read and write per payout and for the module, one record
-    // read and write for the validators' income, and 1,000 per log (the record's and each payout's).
-    expect(w.gas).toBe(upfront(list, 90) + 5_500n * (7n + 1n + 1n) + 1_000n * 8n);
+    // The pool of 3,000 by coverage: 3,000 × 80 / 90 = 2,666 to contributions 1, 2, 3 by 20 : 20 : 40
+    // (666.5, 666.5, 1,333: the leftover unit to the lower id), 334 uncovered to the treasury.
+    expect(readEscrow(w.state, 1n)).toEqual({
+      recorder: CALLER,
+      pool: 3_000n,
+      windowEnd: 5,
+      segments: [
+        { outputStart: 0, length: 20, contributionId: 2n },
+        { outputStart: 20, length: 20, contributionId: 1n },
+        { outputStart: 40, length: 20, contributionId: 3n },
+        { outputStart: 70, length: 20, contributionId: 3n },
+      ],
+      challenges: 0,
+      slashed: 0n,
+      settled: true,
+      payouts: [
+        { role: Role.contributor, refId: 1n, recipient: BOB, amount: 667n },
+        { role: Role.contributor, refId: 2n, recipient: CAROL, amount: 666n },
+        { role: Role.contributor, refId: 3n, recipient: BOB, amount: 1_333n },
+        { role: Role.treasury, refId: 0n, recipient: TREASURY, amount: 334n },
+      ],
+    });
+    // Charged up front, then one account read and write per payout and for the module (record and
+    // settlement), one record read and write for the validators' income, and 1,000 per log (the
+    // record's, each payout's and the settlement's).
+    expect(w.gas).toBe(upfront(list, 90) + 5_500n * (5n + 1n) + 5_500n * 5n + 1_000n * 10n);
   });
 
   it('pays every recipient and credits earnings per contribution, contributor and Datanet', () => {
@@ -199,36 +224,36 @@ describe('recordInference: a record and everything it pays', () => {
     ).toEqual({
       [DAVE]: 3_000n,
       [OWNER]: 2_000n,
-      [BOB]: 2_250n,
-      [CAROL]: 750n,
+      [BOB]: 2_000n,
+      [CAROL]: 666n,
       [STAKING_ADDRESS]: 1_000n,
-      [TREASURY]: 1_000n,
+      [TREASURY]: 1_334n,
     });
     // Recorded as this block's income of the validators, which the end of the block allocates.
     expect(takeBlockIncome(w.state)).toBe(1_000n);
     const earnings = (key: Uint8Array) => readEarnings(w.state, key);
     expect([1n, 2n, 3n, 4n].map((id) => earnings(attributionKeys.contributionEarnings(id)))).toEqual([
-      750n,
-      750n,
-      1_500n,
+      667n,
+      666n,
+      1_333n,
       0n,
     ]);
     expect([BOB, CAROL, DAVE].map((a) => earnings(attributionKeys.contributorEarnings(a)))).toEqual([
-      2_250n,
-      750n,
+      2_000n,
+      666n,
       0n,
     ]);
     expect([1n, 2n, 3n].map((id) => earnings(attributionKeys.datanetEarnings(id)))).toEqual([
-      2_250n,
-      750n,
+      1_999n,
+      667n,
       0n,
     ]);
 
     // A second record adds to the same earnings.
     record(w, 2n, OUTPUT, spans(index));
-    expect(earnings(attributionKeys.contributorEarnings(BOB))).toBe(4_500n);
-    expect(earnings(attributionKeys.datanetEarnings(2n))).toBe(1_500n);
-    expect(earnings(attributionKeys.contributionEarnings(3n))).toBe(3_000n);
+    expect(earnings(attributionKeys.contributorEarnings(BOB))).toBe(4_000n);
+    expect(earnings(attributionKeys.datanetEarnings(2n))).toBe(1_334n);
+    expect(earnings(attributionKeys.contributionEarnings(3n))).toBe(2_666n);
   });
 
   it('counts the model’s inferences and fees, record after record', () => {
@@ -241,7 +266,7 @@ describe('recordInference: a record and everything it pays', () => {
     expect(readInference(w.state, 2n)!.modelId).toBe(2n);
   });
 
-  it('announces the record, then each payout in order', () => {
+  it('announces the record, each payout in order, then the settlement', () => {
     const { w, index } = world();
     record(w, 2n, OUTPUT, spans(index));
     const events = w.events();
@@ -259,8 +284,8 @@ describe('recordInference: a record and everything it pays', () => {
         datanetIds: [1n, 2n],
       },
     });
-    const payouts = readInference(w.state, 1n)!.payouts;
-    expect(events.slice(1)).toEqual(
+    const payouts = [...readInference(w.state, 1n)!.payouts, ...readEscrow(w.state, 1n)!.payouts];
+    expect(events.slice(1, -1)).toEqual(
       payouts.map((p) => ({
         eventName: 'RewardPaid',
         args: {
@@ -272,7 +297,11 @@ describe('recordInference: a record and everything it pays', () => {
         },
       })),
     );
-    expect(events).toHaveLength(1 + 7);
+    expect(events.at(-1)).toEqual({
+      eventName: 'InferenceSettled',
+      args: { inferenceId: 1n, attributedBytes: 80, toContributors: 2_666n, uncovered: 334n },
+    });
+    expect(events).toHaveLength(1 + 8 + 1);
   });
 
   it('lists the Datanets paid in ascending order, whatever order the contribution ids give them', () => {
@@ -348,6 +377,7 @@ describe('recordInference: refusals, before any work', () => {
       feePerKiloByte: 1_000n,
       split: SPLIT,
     });
+    setOperator(w.call(OWNER), 3n, CALLER, true);
     expect(refusal(w, 3n, new Uint8Array(5), [], 7n)).toEqual({
       code: 'WRONG_FEE',
       message: 'model 3 charges 12 for 5 output bytes, but 7 was sent',

@@ -79,6 +79,10 @@ beforeAll(async () => {
   await h.send(alice, 'registerModel', ['base', '', [1n, 2n], 0n, PER_INFERENCE, PER_KB, SPLIT]);
   await h.send(alice, 'setAdapterPolicy', [1n, 1, 2_000]); // open to adapters, 20% of their fees
   await h.send(erin, 'registerModel', ['adapter', '', [], 1n, PER_INFERENCE, 0n, SPLIT]);
+  // Records come from the owners' operators (no bond needed: minAttributionBond is 0 here).
+  for (const operator of [erin, dave, carol])
+    await h.send(alice, 'setOperator', [1n, operator.address, true]);
+  await h.send(erin, 'setOperator', [2n, bob.address, true]);
 }, 60_000);
 afterAll(async () => {
   await h.close();
@@ -105,9 +109,14 @@ describe('recordInference', () => {
   it('verifies the spans and pays contributors by attributed bytes, exactly', async () => {
     const index = buildIndex([...files.values()].filter((f) => f.id <= 3n));
     const result = attribute(index, { modelId: 1n, output, minSpanLength: 8, maxSpans: 8 });
-    expect(result.spans.map((s) => [s.file.id, s.length])).toEqual([
-      [1n, 60],
-      [2n, 70],
+    // Canonical attribution: " contribut" (10 bytes) in the quote of b also occurs in a, which was
+    // registered first, so those 10 bytes go to contribution 1: 70 bytes to bob, 60 to carol.
+    const shared = ' contribut';
+    const at = new TextDecoder().decode(output).indexOf(shared, 60);
+    expect(result.spans.map((s) => [s.file.id, s.outputStart, s.length, s.attributedBytes])).toEqual([
+      [1n, result.spans[0]!.outputStart, 60, 60],
+      [2n, result.spans[1]!.outputStart, 70, 60],
+      [1n, at, 10, 10],
     ]);
     expect(result.proofs.some((p) => p.chunks.length > 1)).toBe(true); // spans cross chunk boundaries
 
@@ -140,13 +149,15 @@ describe('recordInference', () => {
       toValidators,
     );
 
-    // Independent arithmetic: 4-way split, then contributors by bytes (60 : 70), largest remainder.
+    // Independent arithmetic: 4-way split; the contributors' pool paid by coverage (130 of the
+    // output's bytes), then by bytes (70 : 60), largest remainder; the uncovered part to the treasury.
     const owner = (charged * 5_000n) / 10_000n;
-    const contributors = (charged * 3_000n) / 10_000n;
-    const toBob = (contributors * 60n) / 130n;
-    const toCarol = (contributors * 70n) / 130n;
+    const pool = (charged * 3_000n) / 10_000n;
+    const contributors = (pool * 130n) / BigInt(output.length);
+    const toBob = (contributors * 70n) / 130n;
+    const toCarol = (contributors * 60n) / 130n;
     const left = contributors - toBob - toCarol;
-    const bobFirst = (contributors * 60n) % 130n >= (contributors * 70n) % 130n;
+    const bobFirst = (contributors * 70n) % 130n >= (contributors * 60n) % 130n;
     const paidBob = toBob + (left === 1n && bobFirst ? 1n : 0n);
     const paidCarol = toCarol + (left === 1n && !bobFirst ? 1n : 0n);
 
@@ -156,7 +167,9 @@ describe('recordInference', () => {
     expect(h.balance(alice.address) - before.get(alice.address)!).toBe(owner);
     expect(h.balance(ATTRIBUTION_ADDRESS)).toBe(0n);
 
-    const [attributed, ...rewards] = sent.events;
+    const [attributed, ...rest] = sent.events;
+    const settledEvent = rest.pop();
+    const rewards = rest;
     expect(attributed).toEqual({
       eventName: 'InferenceAttributed',
       args: {
@@ -180,17 +193,21 @@ describe('recordInference', () => {
     ]);
     expect(paid).toEqual([
       ['RewardPaid', Role.modelOwner, 1n, alice.address, owner],
+      ['RewardPaid', Role.validator, 0n, STAKING_ADDRESS, toValidators],
+      ['RewardPaid', Role.treasury, 0n, TREASURY, charged - owner - pool - toValidators],
       ['RewardPaid', Role.contributor, 1n, bob.address, paidBob],
       ['RewardPaid', Role.contributor, 2n, carol.address, paidCarol],
-      ['RewardPaid', Role.validator, 0n, STAKING_ADDRESS, toValidators],
-      [
-        'RewardPaid',
-        Role.treasury,
-        0n,
-        TREASURY,
-        charged - owner - contributors - (charged * 1_000n) / 10_000n,
-      ],
+      ['RewardPaid', Role.treasury, 0n, TREASURY, pool - contributors],
     ]);
+    expect(settledEvent).toEqual({
+      eventName: 'InferenceSettled',
+      args: {
+        inferenceId: 1n,
+        attributedBytes: 130,
+        toContributors: contributors,
+        uncovered: pool - contributors,
+      },
+    });
     expect(rewards.reduce((sum, e) => sum + (e.args.amount as bigint), 0n)).toBe(charged);
 
     expect(h.view('getInference', [1n])).toMatchObject({
@@ -203,7 +220,8 @@ describe('recordInference', () => {
       datanetIds: [1n],
       spans: [
         { contributionId: 1n, outputStart: result.spans[0]!.outputStart, length: 60, attributedBytes: 60 },
-        { contributionId: 2n, outputStart: result.spans[1]!.outputStart, length: 70, attributedBytes: 70 },
+        { contributionId: 2n, outputStart: result.spans[1]!.outputStart, length: 70, attributedBytes: 60 },
+        { contributionId: 1n, outputStart: at, length: 10, attributedBytes: 10 },
       ],
     });
     expect(h.view('contributorEarnings', [bob.address])).toBe(paidBob);
@@ -260,8 +278,10 @@ describe('recordInference', () => {
     const out = utf8ToBytes('entirely original words with no quotes at all');
     const sent = await h.sendData(carol, call(1n, out, []), { value: fee(out.length) });
     expect(sent.receipt.error).toBe('');
-    const treasury = sent.events.find((e) => e.args.role === Role.treasury)!;
-    expect(treasury.args.amount).toBe(fee(out.length) - (fee(out.length) * 6_000n) / 10_000n);
+    const toTreasury = sent.events
+      .filter((e) => e.args.role === Role.treasury)
+      .reduce((sum, e) => sum + (e.args.amount as bigint), 0n);
+    expect(toTreasury).toBe(fee(out.length) - (fee(out.length) * 6_000n) / 10_000n);
   });
 });
 

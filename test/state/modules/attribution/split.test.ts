@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Address } from '../../../../core/address.ts';
 import { Role } from '../../../../state/modules/attribution/records.ts';
-import { apportion, inferenceFee, planPayouts } from '../../../../state/modules/attribution/split.ts';
+import {
+  apportion,
+  inferenceFee,
+  planPayouts,
+  planPool,
+} from '../../../../state/modules/attribution/split.ts';
 
 const address = fc
   .uint8Array({ minLength: 20, maxLength: 20 })
@@ -85,35 +90,15 @@ describe('apportion', () => {
 });
 
 describe('planPayouts', () => {
-  it('pays out exactly the fee, never a negative or zero amount', () => {
+  it('pays out exactly the fee with the pool, never a negative or zero amount', () => {
     fc.assert(
       fc.property(input, (i) => {
-        const payouts = planPayouts(i);
-        expect(payouts.reduce((sum, p) => sum + p.amount, 0n)).toBe(i.fee);
+        const { payouts, contributorsPool } = planPayouts(i);
+        expect(payouts.reduce((sum, p) => sum + p.amount, 0n) + contributorsPool).toBe(i.fee);
         for (const p of payouts) expect(p.amount > 0n).toBe(true);
+        expect(payouts.some((p) => p.role === Role.contributor)).toBe(false);
       }),
       { numRuns: 500 },
-    );
-  });
-
-  it('splits the contributors share by attributed bytes, within one unit', () => {
-    fc.assert(
-      fc.property(input, (i) => {
-        fc.pre(i.contributions.length > 0);
-        const payouts = planPayouts(i);
-        const share = apportion(
-          i.fee,
-          [i.split.ownerBps, i.split.contributorsBps, i.split.validatorsBps, i.split.treasuryBps].map(BigInt),
-        )[1]!;
-        const totalBytes = BigInt(i.contributions.reduce((s, c) => s + c.bytes, 0));
-        const paid = payouts.filter((p) => p.role === Role.contributor);
-        expect(paid.reduce((s, p) => s + p.amount, 0n)).toBe(share);
-        for (const c of i.contributions) {
-          const exact = (share * BigInt(c.bytes)) / totalBytes;
-          const got = paid.find((p) => p.refId === c.id)?.amount ?? 0n;
-          expect(got - exact >= 0n && got - exact <= 1n).toBe(true);
-        }
-      }),
     );
   });
 
@@ -123,11 +108,10 @@ describe('planPayouts', () => {
       '0x00000000000000000000000000000000000000b2',
       '0x00000000000000000000000000000000000000c3',
     ] as const;
-    const payouts = planPayouts({
+    const { payouts } = planPayouts({
       fee: 10_000n,
-      split: { ownerBps: 5_000, contributorsBps: 5_000, validatorsBps: 0, treasuryBps: 0 },
+      split: { ownerBps: 5_000, contributorsBps: 0, validatorsBps: 0, treasuryBps: 5_000 },
       lineage: owners.map((owner, i) => ({ modelId: BigInt(3 - i), owner, baseShareBps: 2_500 })),
-      contributions: [],
       validators: [{ rewardAddress: owners[0], power: 1n }],
       treasury: owners[0],
     });
@@ -139,23 +123,66 @@ describe('planPayouts', () => {
       { role: Role.treasury, refId: 0n, recipient: owners[0], amount: 5_000n },
     ]);
   });
+});
 
-  it('sends an unattributed contributors share to the treasury', () => {
-    const treasury = '0x0000000000000000000000000000000000007ea5';
-    const payouts = planPayouts({
-      fee: 1_000n,
-      split: { ownerBps: 5_000, contributorsBps: 3_000, validatorsBps: 1_000, treasuryBps: 1_000 },
-      lineage: [{ modelId: 1n, owner: '0x00000000000000000000000000000000000000a1', baseShareBps: 0 }],
-      contributions: [],
-      validators: [{ rewardAddress: '0x00000000000000000000000000000000000000f1', power: 5n }],
-      treasury,
-    });
-    expect(payouts.find((p) => p.role === Role.treasury)).toEqual({
-      role: Role.treasury,
-      refId: 0n,
-      recipient: treasury,
-      amount: 400n,
-    });
+const treasury = {
+  role: Role.treasury,
+  refId: 0n,
+  recipient: '0x0000000000000000000000000000000000007ea5' as Address,
+};
+const pool = fc
+  .record({
+    pool: amount,
+    outputBytes: fc.integer({ min: 1, max: 20_000 }),
+    contributions: input.map((i) => i.contributions),
+  })
+  .filter((p) => p.contributions.reduce((s, c) => s + c.bytes, 0) <= p.outputBytes);
+
+describe('planPool', () => {
+  it('pays out exactly the pool: pool × attributed / output to contributors by bytes, the rest uncovered', () => {
+    fc.assert(
+      fc.property(pool, (p) => {
+        const payouts = planPool({ ...p, uncovered: [treasury] });
+        expect(payouts.reduce((sum, x) => sum + x.amount, 0n)).toBe(p.pool);
+        for (const x of payouts) expect(x.amount > 0n).toBe(true);
+        const attributed = BigInt(p.contributions.reduce((s, c) => s + c.bytes, 0));
+        const covered = (p.pool * attributed) / BigInt(p.outputBytes);
+        const paid = payouts.filter((x) => x.role === Role.contributor);
+        expect(paid.reduce((s, x) => s + x.amount, 0n)).toBe(covered);
+        for (const c of p.contributions) {
+          const exact = (covered * BigInt(c.bytes)) / attributed;
+          const got = paid.find((x) => x.refId === c.id)?.amount ?? 0n;
+          expect(got - exact >= 0n && got - exact <= 1n).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives one short span only its coverage, and splits the uncovered part among Datanet owners', () => {
+    const bob = '0x00000000000000000000000000000000000000b0' as Address;
+    const owners = (
+      ['0x00000000000000000000000000000000000000d1', '0x00000000000000000000000000000000000000d2'] as const
+    ).map((recipient, i) => ({ role: Role.datanetOwner, refId: BigInt(i + 1), recipient }));
+    // 32 of 1,000 bytes: 3.2% of 1,000 units to bob, 968 split 484/484.
+    expect(
+      planPool({
+        pool: 1_000n,
+        outputBytes: 1_000,
+        contributions: [{ id: 5n, contributor: bob, bytes: 32 }],
+        uncovered: owners,
+      }),
+    ).toEqual([
+      { role: Role.contributor, refId: 5n, recipient: bob, amount: 32n },
+      { ...owners[0], amount: 484n },
+      { ...owners[1], amount: 484n },
+    ]);
+    expect(planPool({ pool: 10n, outputBytes: 4, contributions: [], uncovered: [treasury] })).toEqual([
+      { ...treasury, amount: 10n },
+    ]);
+    expect(() => planPool({ pool: 10n, outputBytes: 4, contributions: [], uncovered: [] })).toThrow(
+      RangeError,
+    );
   });
 });
 

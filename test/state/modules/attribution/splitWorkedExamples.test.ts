@@ -7,6 +7,7 @@ import {
   apportion,
   inferenceFee,
   planPayouts,
+  planPool,
   type SplitInput,
 } from '../../../../state/modules/attribution/split.ts';
 
@@ -54,10 +55,6 @@ describe('planPayouts', () => {
       { modelId: 2n, owner: BASE_OWNER, baseShareBps: 2_000 },
       { modelId: 1n, owner: ROOT_OWNER, baseShareBps: 0 },
     ],
-    contributions: [
-      { id: 4n, contributor: BOB, bytes: 2 },
-      { id: 9n, contributor: CAROL, bytes: 1 },
-    ],
     validators: [
       { rewardAddress: V1, power: 1n },
       { rewardAddress: V2, power: 3n },
@@ -66,26 +63,43 @@ describe('planPayouts', () => {
     treasury: TREASURY,
   };
 
-  it('pays owners up the lineage, contributors by bytes, validators by power, then the treasury', () => {
+  it('pays owners up the lineage, validators by power, then the treasury, and escrows the contributors share', () => {
     // Owner share 500: the adapter passes 10% of the whole fee (100) and keeps 400; its base keeps 80
     // and passes 20% of its 100 (20) to the root.
-    // Contributors 300 by bytes 2:1; validators 100 by power 1:3:0 (nothing for 0); treasury 100.
-    expect(planPayouts(base)).toEqual([
-      { role: Role.modelOwner, refId: 3n, recipient: ADAPTER_OWNER, amount: 400n },
-      { role: Role.baseModelOwner, refId: 2n, recipient: BASE_OWNER, amount: 80n },
-      { role: Role.baseModelOwner, refId: 1n, recipient: ROOT_OWNER, amount: 20n },
-      { role: Role.contributor, refId: 4n, recipient: BOB, amount: 200n },
-      { role: Role.contributor, refId: 9n, recipient: CAROL, amount: 100n },
-      { role: Role.validator, refId: 0n, recipient: V1, amount: 25n },
-      { role: Role.validator, refId: 0n, recipient: V2, amount: 75n },
-      { role: Role.treasury, refId: 0n, recipient: TREASURY, amount: 100n },
+    // Contributors 300 escrowed; validators 100 by power 1:3:0 (nothing for 0); treasury 100.
+    expect(planPayouts(base)).toEqual({
+      payouts: [
+        { role: Role.modelOwner, refId: 3n, recipient: ADAPTER_OWNER, amount: 400n },
+        { role: Role.baseModelOwner, refId: 2n, recipient: BASE_OWNER, amount: 80n },
+        { role: Role.baseModelOwner, refId: 1n, recipient: ROOT_OWNER, amount: 20n },
+        { role: Role.validator, refId: 0n, recipient: V1, amount: 25n },
+        { role: Role.validator, refId: 0n, recipient: V2, amount: 75n },
+        { role: Role.treasury, refId: 0n, recipient: TREASURY, amount: 100n },
+      ],
+      contributorsPool: 300n,
+    });
+    // The pool of 300 over a 4-byte output, 2 bytes to bob and 1 to carol: 225 covered (2:1), 75 uncovered.
+    expect(
+      planPool({
+        pool: 300n,
+        outputBytes: 4,
+        contributions: [
+          { id: 4n, contributor: BOB, bytes: 2 },
+          { id: 9n, contributor: CAROL, bytes: 1 },
+        ],
+        uncovered: [{ role: Role.treasury, refId: 0n, recipient: TREASURY }],
+      }),
+    ).toEqual([
+      { role: Role.contributor, refId: 4n, recipient: BOB, amount: 150n },
+      { role: Role.contributor, refId: 9n, recipient: CAROL, amount: 75n },
+      { role: Role.treasury, refId: 0n, recipient: TREASURY, amount: 75n },
     ]);
   });
 
   it('gives a model without a base the whole owner share, rounding what is passed up down', () => {
-    expect(planPayouts({ ...base, lineage: [base.lineage[0]!], contributions: [], validators: [] })).toEqual([
+    expect(planPayouts({ ...base, lineage: [base.lineage[0]!], validators: [] }).payouts).toEqual([
       { role: Role.modelOwner, refId: 3n, recipient: ADAPTER_OWNER, amount: 500n },
-      { role: Role.treasury, refId: 0n, recipient: TREASURY, amount: 500n },
+      { role: Role.treasury, refId: 0n, recipient: TREASURY, amount: 200n },
     ]);
     // A fee of 333: 10% is 33.3, so the base gets 33 and the adapter the other 300.
     const odd = planPayouts({
@@ -94,21 +108,17 @@ describe('planPayouts', () => {
       split: { ownerBps: 10_000, contributorsBps: 0, validatorsBps: 0, treasuryBps: 0 },
       lineage: base.lineage.slice(0, 2),
     });
-    expect(odd.map((p) => p.amount)).toEqual([300n, 33n]);
+    expect(odd.payouts.map((p) => p.amount)).toEqual([300n, 33n]);
   });
 
-  it('sends the shares nobody can receive to the treasury', () => {
-    const payouts = planPayouts({
-      ...base,
-      contributions: [],
-      validators: [{ rewardAddress: V3, power: 0n }],
-    });
-    expect(payouts.at(-1)).toEqual({ role: Role.treasury, refId: 0n, recipient: TREASURY, amount: 500n });
+  it('sends a validators share nobody can receive to the treasury', () => {
+    const { payouts } = planPayouts({ ...base, validators: [{ rewardAddress: V3, power: 0n }] });
+    expect(payouts.at(-1)).toEqual({ role: Role.treasury, refId: 0n, recipient: TREASURY, amount: 200n });
     expect(payouts.filter((p) => p.role === Role.contributor || p.role === Role.validator)).toEqual([]);
   });
 
   it('leaves out zero amounts', () => {
-    const payouts = planPayouts({
+    const { payouts } = planPayouts({
       ...base,
       split: { ownerBps: 10_000, contributorsBps: 0, validatorsBps: 0, treasuryBps: 0 },
       lineage: base.lineage.map((m) => ({ ...m, baseShareBps: 0 })),
