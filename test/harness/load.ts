@@ -161,10 +161,12 @@ export class Load {
     const owner = signerFrom(this.#accounts.at(-3)!.privateKey);
     const contributor = signerFrom(this.#accounts.at(-2)!.privateKey);
     const operator = signerFrom(this.#accounts.at(-1)!.privateKey);
-    const p = await view<{ chunkSize: number; minSpanLength: number; maxSpansPerRecord: number }>(
-      client,
-      'params',
-    );
+    const p = await view<{
+      chunkSize: number;
+      minSpanLength: number;
+      maxSpansPerRecord: number;
+      minAttributionBond: bigint;
+    }>(client, 'params');
     const timeout = SETUP_TIMEOUT_MS;
     const [datanet] = await sendAll(
       client,
@@ -219,6 +221,32 @@ export class Load {
       timeout,
     );
     const modelId = model!.events.find((e) => e.event === 'ModelRegistered')!.args['modelId'] as bigint;
+    // Only the owner or an authorized operator holding an attribution bond may record.
+    const authorized = await sendAll(
+      client,
+      owner,
+      [
+        {
+          data: AbiFunction.encodeData(fn('setOperator'), [modelId, operator.address, true]),
+          what: 'setOperator',
+        },
+      ],
+      timeout,
+    );
+    const bonded = await sendAll(
+      client,
+      operator,
+      [
+        {
+          data: AbiFunction.encodeData(fn('postAttributionBond'), [modelId]),
+          value: p.minAttributionBond,
+          what: 'postAttributionBond',
+        },
+      ],
+      timeout,
+    );
+    for (const s of [...authorized, ...bonded])
+      if (s.status !== 'success') throw new Error(`harness set-up: ${s.failureReason}`);
     const output = new TextEncoder().encode(
       `Q|${new TextDecoder().decode(contents[0]!.slice(100, 400))}|${new TextDecoder().decode(contents[1]!.slice(1000, 1200))}|E`,
     );
