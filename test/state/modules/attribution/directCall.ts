@@ -28,6 +28,8 @@ export class DirectCalls {
   gas = 0n;
   /** The module parameters the next calls see (a test may change them between calls). */
   params: AttributionParams = TEST_ATTRIBUTION_PARAMS;
+  /** The height of the block the next calls run in. */
+  height = block.height;
 
   /**
    * A call from `from` with `value` attached, in a block at `time`. The value is not moved: a
@@ -36,7 +38,7 @@ export class DirectCalls {
   call(from: Address = OWNER, value = 0n, time = BLOCK_TIME): Call {
     const ctx = {
       state: this.state,
-      block: { ...block, time },
+      block: { ...block, height: this.height, time },
       from,
       value,
       useGas: (amount: bigint) => {
