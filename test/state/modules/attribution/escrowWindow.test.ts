@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ATTRIBUTION_ADDRESS } from '../../../../state/modules/attribution/abi.ts';
 import { challengeInference, settleInference } from '../../../../state/modules/attribution/escrow.ts';
 import { readAttributionBond, readEscrow } from '../../../../state/modules/attribution/escrowRecords.ts';
+import { GAS } from '../../../../state/modules/attribution/gas.ts';
 import { recordInference } from '../../../../state/modules/attribution/inferences.ts';
 import { postAttributionBond } from '../../../../state/modules/attribution/operators.ts';
 import type { AttributionParams } from '../../../../state/modules/attribution/params.ts';
@@ -19,11 +20,11 @@ const CHALLENGER = '0x00000000000000000000000000000000000000f0';
 const PER_BYTE = 1_000n;
 const POOL = 3_000n; // contributorsBps 3,000 of FEE
 
-/** The record, with CALLER bonded for `bond`; the calls then run at `height`. */
+/** The record, with CALLER bonded for `bond` (none for 0: the test minimum bond is 0). */
 function recorded(bond: bigint, params: Partial<AttributionParams> = {}) {
   const { w, index } = world({ challengeWindowBlocks: 4, challengeRewardPerByte: PER_BYTE, ...params });
   w.fund(ATTRIBUTION_ADDRESS, bond + FEE);
-  postAttributionBond(w.call(CALLER, bond), 2n);
+  if (bond > 0n) postAttributionBond(w.call(CALLER, bond), 2n);
   recordInference(w.call(CALLER, FEE), { modelId: 2n, output: OUTPUT, spans: [span(index, 4n, 2, 12, 2)] });
   w.logs.length = 0;
   return { w, index };
@@ -81,6 +82,41 @@ describe('challengeInference', () => {
     expect(readEscrow(w.state, 1n)!.slashed).toBe(5n * PER_BYTE);
     // The module account still holds the pool, and nothing else: the bond went to the challenger.
     expect(w.balance(ATTRIBUTION_ADDRESS)).toBe(POOL);
+  });
+
+  it('charges the proof work and one span’s gas per stored segment; a bond of nothing pays nothing', () => {
+    const { w, index } = recorded(0n);
+    const spans = proofOfY(index);
+    const proofBytes =
+      spans[0]!.chunks.reduce((n, c) => n + c.length, 0) + 32 * spans[0]!.paths.flat().length;
+    w.gas = 0n;
+    challengeInference(w.call(CHALLENGER), { inferenceId: 1n, output: OUTPUT, spans });
+    // The attribution is corrected all the same: the bytes are contribution 2's now.
+    expect(readEscrow(w.state, 1n)).toMatchObject({
+      segments: [{ outputStart: 0, length: 20, contributionId: 2n }],
+      slashed: 0n,
+    });
+    expect(w.balance(CHALLENGER)).toBe(0n);
+    // Proof work (one span, its bytes, the output), one stored segment re-merged, one log; no payment.
+    const work = GAS.span + GAS.proofByte * BigInt(proofBytes) + GAS.outputByte * BigInt(OUTPUT.length);
+    expect(w.gas).toBe(work + GAS.span + GAS.log);
+  });
+
+  it('refuses a challenge that moves no byte, and charges it the proof work', () => {
+    const { w, index } = recorded(10n ** 6n);
+    const args = { inferenceId: 1n, output: OUTPUT, spans: proofOfY(index) };
+    challengeInference(w.call(CHALLENGER), args);
+    const paid = w.balance(CHALLENGER);
+    expect(refused(() => challengeInference(w.call(CHALLENGER), args))).toEqual({
+      code: 'ATTRIBUTION_UNCHANGED',
+      message:
+        "challengeInference: the spans do not change inference 1's canonical attribution (no byte moves to an earlier contribution or from nobody to someone)",
+    });
+    // Citing the later copy again cannot move the bytes back either.
+    const copy = { ...args, spans: [span(index, 4n, 2, 12, 2)] };
+    expect(refused(() => challengeInference(w.call(CHALLENGER), copy)).code).toBe('ATTRIBUTION_UNCHANGED');
+    expect(w.balance(CHALLENGER)).toBe(paid);
+    expect(readEscrow(w.state, 1n)!.challenges).toBe(1);
   });
 
   it('refuses after the window, a different output, value, an unknown record, and a settled one', () => {
