@@ -9,7 +9,7 @@ import {
   readCommitmentHeight,
   requireRevealable,
 } from '../../../../state/modules/attribution/commitments.ts';
-import { attributionError, DirectCalls, OWNER } from './directCall.ts';
+import { attributionError, DirectCalls, OWNER, refusal } from './directCall.ts';
 
 const WINDOW = 8; // TEST_ATTRIBUTION_PARAMS.revealWindowBlocks
 const c = (n: number) => new Uint8Array(32).fill(n);
@@ -26,8 +26,7 @@ function revealAt(w: DirectCalls, height: number, commitment: Uint8Array): numbe
 
 function refusedAt(w: DirectCalls, height: number, run: (w: DirectCalls) => unknown) {
   w.height = height;
-  const err = attributionError(() => run(w));
-  return { code: err.code, message: err.message };
+  return refusal(() => run(w));
 }
 
 describe('commitContribution', () => {

@@ -5,7 +5,6 @@
 // name a Datanet that has not consented, or no longer consents.
 import { describe, expect, it } from 'vitest';
 import type { Address } from '../../../../core/address.ts';
-import { registerModel } from '../../../../state/modules/attribution/models.ts';
 import {
   AdapterMode,
   adapterBaseShare,
@@ -17,7 +16,7 @@ import {
 } from '../../../../state/modules/attribution/policies.ts';
 import { Policy } from '../../../../state/modules/attribution/records.ts';
 import { requireDatanet, requireModel } from '../../../../state/modules/attribution/store.ts';
-import { attributionError, DirectCalls, OWNER } from './directCall.ts';
+import { DirectCalls, OWNER, refusal as refused } from './directCall.ts';
 
 const BOB: Address = '0x00000000000000000000000000000000000000b0';
 const CAROL: Address = '0x00000000000000000000000000000000000000c0';
@@ -25,23 +24,10 @@ const CAROL: Address = '0x00000000000000000000000000000000000000c0';
 /** Model 1 of OWNER, no Datanets. */
 function world() {
   const w = new DirectCalls();
-  registerModel(w.call(OWNER), {
-    name: 'base',
-    metadataURI: '',
-    datanetIds: [],
-    baseModelId: 0n,
-    feePerInference: 0n,
-    feePerKiloByte: 0n,
-    split: { ownerBps: 5_000n, contributorsBps: 3_000n, validatorsBps: 1_000n, treasuryBps: 1_000n },
-  });
-  w.logs.length = 0;
+  w.model();
   return w;
 }
 
-const refused = (run: () => unknown) => {
-  const err = attributionError(run);
-  return { code: err.code, message: err.message };
-};
 /** The share an adapter of `owner` on model 1 would pass to it. */
 const shareFor = (w: DirectCalls, owner: Address) =>
   adapterBaseShare(w.call(owner), 1n, requireModel(w.state, 1n), owner);

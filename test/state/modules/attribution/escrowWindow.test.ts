@@ -13,7 +13,7 @@ import { postAttributionBond } from '../../../../state/modules/attribution/opera
 import type { AttributionParams } from '../../../../state/modules/attribution/params.ts';
 import { Role } from '../../../../state/modules/attribution/records.ts';
 import { TREASURY } from '../../execution/helpers.ts';
-import { attributionError, type DirectCalls, OWNER } from './directCall.ts';
+import { type DirectCalls, OWNER, refusal as refused } from './directCall.ts';
 import { CALLER, CAROL, FEE, OUTPUT, span, type World, world } from './recordWorld.ts';
 
 const CHALLENGER = '0x00000000000000000000000000000000000000f0';
@@ -34,10 +34,6 @@ const proofOfY = (index: World['index']) => [span(index, 2n, 0, 20, 0)];
 const at = (w: DirectCalls, height: number) => {
   w.height = height;
   return w;
-};
-const refused = (run: () => unknown) => {
-  const err = attributionError(run);
-  return { code: err.code, message: err.message };
 };
 
 describe('challengeInference', () => {

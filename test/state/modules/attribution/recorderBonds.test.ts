@@ -8,7 +8,6 @@ import type { Address } from '../../../../core/address.ts';
 import { ATTRIBUTION_ADDRESS } from '../../../../state/modules/attribution/abi.ts';
 import { isOperator, readAttributionBond } from '../../../../state/modules/attribution/escrowRecords.ts';
 import { GAS } from '../../../../state/modules/attribution/gas.ts';
-import { registerModel } from '../../../../state/modules/attribution/models.ts';
 import {
   postAttributionBond,
   requireRecorder,
@@ -17,7 +16,7 @@ import {
   withdrawAttributionBond,
 } from '../../../../state/modules/attribution/operators.ts';
 import { requireModel } from '../../../../state/modules/attribution/store.ts';
-import { attributionError, DirectCalls, OWNER } from './directCall.ts';
+import { DirectCalls, OWNER, refusal as refused } from './directCall.ts';
 import { TEST_ATTRIBUTION_PARAMS } from './helpers.ts';
 
 const OPERATOR: Address = '0x00000000000000000000000000000000000000b0';
@@ -29,16 +28,7 @@ const WINDOW = 12;
 function world() {
   const w = new DirectCalls();
   w.params = { ...TEST_ATTRIBUTION_PARAMS, minAttributionBond: MIN, challengeWindowBlocks: WINDOW };
-  registerModel(w.call(OWNER), {
-    name: 'm',
-    metadataURI: '',
-    datanetIds: [],
-    baseModelId: 0n,
-    feePerInference: 0n,
-    feePerKiloByte: 0n,
-    split: { ownerBps: 5_000n, contributorsBps: 3_000n, validatorsBps: 1_000n, treasuryBps: 1_000n },
-  });
-  w.logs.length = 0;
+  w.model();
   return w;
 }
 
@@ -48,10 +38,6 @@ function post(w: DirectCalls, from: Address, amount: bigint): void {
   postAttributionBond(w.call(from, amount), 1n);
 }
 
-const refused = (run: () => unknown) => {
-  const err = attributionError(run);
-  return { code: err.code, message: err.message };
-};
 const bond = (w: DirectCalls, who: Address) => readAttributionBond(w.state, 1n, who);
 const mayRecord = (w: DirectCalls, who: Address) =>
   requireRecorder(w.call(who), 1n, requireModel(w.state, 1n));
