@@ -4,6 +4,8 @@
 // the escrow as it was. The record (model 2, by CALLER at height 5, window 4: open through height 9)
 // cites only W, a later copy of Y's bytes 2–14; the challenger proves Y itself over bytes 0–20.
 import { describe, expect, it } from 'vitest';
+import { bytesToHex } from '../../../../core/bytes.ts';
+import { sha256 } from '../../../../core/hash.ts';
 import { ATTRIBUTION_ADDRESS } from '../../../../state/modules/attribution/abi.ts';
 import { challengeInference, settleInference } from '../../../../state/modules/attribution/escrow.ts';
 import { readAttributionBond, readEscrow } from '../../../../state/modules/attribution/escrowRecords.ts';
@@ -21,11 +23,16 @@ const PER_BYTE = 1_000n;
 const POOL = 3_000n; // contributorsBps 3,000 of FEE
 
 /** The record, with CALLER bonded for `bond` (none for 0: the test minimum bond is 0). */
-function recorded(bond: bigint, params: Partial<AttributionParams> = {}) {
+function recorded(
+  bond: bigint,
+  params: Partial<AttributionParams> = {},
+  quoted: readonly (readonly [bigint, number, number, number])[] = [[4n, 2, 12, 2]],
+) {
   const { w, index } = world({ challengeWindowBlocks: 4, challengeRewardPerByte: PER_BYTE, ...params });
   w.fund(ATTRIBUTION_ADDRESS, bond + FEE);
   if (bond > 0n) postAttributionBond(w.call(CALLER, bond), 2n);
-  recordInference(w.call(CALLER, FEE), { modelId: 2n, output: OUTPUT, spans: [span(index, 4n, 2, 12, 2)] });
+  const spans = quoted.map(([id, offset, length, start]) => span(index, id, offset, length, start));
+  recordInference(w.call(CALLER, FEE), { modelId: 2n, output: OUTPUT, spans });
   w.logs.length = 0;
   return { w, index };
 }
@@ -81,7 +88,11 @@ describe('challengeInference', () => {
   });
 
   it('charges the proof work and one span’s gas per stored segment; a bond of nothing pays nothing', () => {
-    const { w, index } = recorded(0n);
+    // W's bytes and X's (at 20–40): two stored segments.
+    const { w, index } = recorded(0n, {}, [
+      [4n, 2, 12, 2],
+      [1n, 0, 20, 20],
+    ]);
     const spans = proofOfY(index);
     const proofBytes =
       spans[0]!.chunks.reduce((n, c) => n + c.length, 0) + 32 * spans[0]!.paths.flat().length;
@@ -89,13 +100,16 @@ describe('challengeInference', () => {
     challengeInference(w.call(CHALLENGER), { inferenceId: 1n, output: OUTPUT, spans });
     // The attribution is corrected all the same: the bytes are contribution 2's now.
     expect(readEscrow(w.state, 1n)).toMatchObject({
-      segments: [{ outputStart: 0, length: 20, contributionId: 2n }],
+      segments: [
+        { outputStart: 0, length: 20, contributionId: 2n },
+        { outputStart: 20, length: 20, contributionId: 1n },
+      ],
       slashed: 0n,
     });
     expect(w.balance(CHALLENGER)).toBe(0n);
-    // Proof work (one span, its bytes, the output), one stored segment re-merged, one log; no payment.
+    // Proof work (one span, its bytes, the output), two stored segments re-merged, one log; no payment.
     const work = GAS.span + GAS.proofByte * BigInt(proofBytes) + GAS.outputByte * BigInt(OUTPUT.length);
-    expect(w.gas).toBe(work + GAS.span + GAS.log);
+    expect(w.gas).toBe(work + 2n * GAS.span + GAS.log);
   });
 
   it('refuses a challenge that moves no byte, and charges it the proof work', () => {
@@ -124,10 +138,14 @@ describe('challengeInference', () => {
     });
     at(w, 9);
     const shorter = OUTPUT.subarray(0, OUTPUT.length - 1);
-    expect(refused(() => challengeInference(w.call(CHALLENGER), { ...args, output: shorter })).code).toBe(
-      'OUTPUT_HASH_MISMATCH',
-    );
-    expect(refused(() => challengeInference(w.call(CHALLENGER, 1n), args)).code).toBe('UNEXPECTED_VALUE');
+    expect(refused(() => challengeInference(w.call(CHALLENGER), { ...args, output: shorter }))).toEqual({
+      code: 'OUTPUT_HASH_MISMATCH',
+      message: `challengeInference: the output does not hash to inference 1's output hash ${bytesToHex(sha256(OUTPUT))}`,
+    });
+    expect(refused(() => challengeInference(w.call(CHALLENGER, 1n), args))).toEqual({
+      code: 'UNEXPECTED_VALUE',
+      message: 'challengeInference is not payable, but 1 was sent',
+    });
     expect(refused(() => challengeInference(w.call(CHALLENGER), { ...args, inferenceId: 2n }))).toEqual({
       code: 'UNKNOWN_INFERENCE',
       message: 'challengeInference: unknown inference 2',
@@ -149,7 +167,10 @@ describe('settleInference', () => {
       code: 'CHALLENGE_WINDOW_OPEN',
       message: 'settleInference: inference 1 is open to challenges until height 9; settle from height 10',
     });
-    expect(refused(() => settleInference(at(w, 10).call(CHALLENGER, 1n), 1n)).code).toBe('UNEXPECTED_VALUE');
+    expect(refused(() => settleInference(at(w, 10).call(CHALLENGER, 1n), 1n))).toEqual({
+      code: 'UNEXPECTED_VALUE',
+      message: 'settleInference is not payable, but 1 was sent',
+    });
     expect(refused(() => settleInference(w.call(CHALLENGER), 2n)).code).toBe('UNKNOWN_INFERENCE');
     const carol = w.balance(CAROL);
     settleInference(w.call(CHALLENGER), 1n);
