@@ -142,6 +142,12 @@ describe('challengeInference', () => {
       code: 'OUTPUT_HASH_MISMATCH',
       message: `challengeInference: the output does not hash to inference 1's output hash ${bytesToHex(sha256(OUTPUT))}`,
     });
+    // The same length with one byte changed.
+    const altered = OUTPUT.slice();
+    altered[0]! ^= 1;
+    expect(refused(() => challengeInference(w.call(CHALLENGER), { ...args, output: altered })).code).toBe(
+      'OUTPUT_HASH_MISMATCH',
+    );
     expect(refused(() => challengeInference(w.call(CHALLENGER, 1n), args))).toEqual({
       code: 'UNEXPECTED_VALUE',
       message: 'challengeInference is not payable, but 1 was sent',
