@@ -9,7 +9,8 @@ import {
   readCommitmentHeight,
   requireRevealable,
 } from '../../../../state/modules/attribution/commitments.ts';
-import { attributionError, DirectCalls, OWNER, refusal } from './directCall.ts';
+import { attributionKeys } from '../../../../state/modules/attribution/keys.ts';
+import { DirectCalls, OWNER, refusal } from './directCall.ts';
 
 const WINDOW = 8; // TEST_ATTRIBUTION_PARAMS.revealWindowBlocks
 const c = (n: number) => new Uint8Array(32).fill(n);
@@ -44,7 +45,10 @@ describe('commitContribution', () => {
 
   it('refuses value and a commitment still live, up to and including its last reveal block', () => {
     const w = new DirectCalls();
-    expect(attributionError(() => commitContribution(w.call(OWNER, 1n), c(1))).code).toBe('UNEXPECTED_VALUE');
+    expect(refusal(() => commitContribution(w.call(OWNER, 1n), c(1)))).toEqual({
+      code: 'UNEXPECTED_VALUE',
+      message: 'commitContribution is not payable, but 1 was sent',
+    });
     expect(readCommitmentHeight(w.state, c(1))).toBeUndefined();
     commitAt(w, 10, c(1));
     expect(refusedAt(w, 10 + WINDOW, (x) => commitContribution(x.call(), c(1)))).toEqual({
@@ -91,6 +95,9 @@ describe('the commitment queue', () => {
     // At 19, the three of height 10 have expired; the one of height 11 can still be revealed.
     commitAt(w, 19, c(5));
     expect([1, 2, 3].map((n) => readCommitmentHeight(w.state, c(n)))).toEqual([undefined, undefined, 10]);
+    // Their queue entries go with them: the queue keeps only what may still be pruned.
+    const queued = (i: bigint) => w.state.get(attributionKeys.commitQueue(i));
+    expect([1n, 2n, 3n].map((i) => queued(i) === undefined)).toEqual([true, true, false]);
     commitAt(w, 19, c(6));
     expect(readCommitmentHeight(w.state, c(3))).toBeUndefined();
     expect(readCommitmentHeight(w.state, c(4))).toBe(11);
