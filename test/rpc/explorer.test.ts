@@ -2,8 +2,9 @@
 // allow-list of files; and its browser modules (plain JS, imported here as they are served): exact
 // OPEN formatting, search and route parsing, inference outputs, and the ABI codec (the ox bundle
 // that `npm install` builds) against the modules' ABIs and a running node.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { extname } from 'node:path';
 import { AbiFunction, AbiItem } from 'ox';
 import { parseEther } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,23 +121,18 @@ async function rpc(method: string, params: unknown[] = []): Promise<unknown> {
   return reply.result;
 }
 
-const ASSETS: Record<string, string> = {
-  'index.html': 'text/html; charset=utf-8',
-  'explorer.css': 'text/css; charset=utf-8',
-  'app.js': 'text/javascript; charset=utf-8',
-  'rpc.js': 'text/javascript; charset=utf-8',
-  'format.js': 'text/javascript; charset=utf-8',
-  'attribution.js': 'text/javascript; charset=utf-8',
-  'abi.js': 'text/javascript; charset=utf-8',
-  'staking.js': 'text/javascript; charset=utf-8',
-  'dom.js': 'text/javascript; charset=utf-8',
-  'logs.js': 'text/javascript; charset=utf-8',
-  'spans.js': 'text/javascript; charset=utf-8',
-  'inference.js': 'text/javascript; charset=utf-8',
-  'records.js': 'text/javascript; charset=utf-8',
-  'contributors.js': 'text/javascript; charset=utf-8',
-  'favicon.svg': 'image/svg+xml',
+/** Every page file in explorer/ (not its README or the bundle's sources), typed by extension: each must be served. */
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
 };
+const ASSETS: Record<string, string> = Object.fromEntries(
+  readdirSync(explorerUrl(''), { withFileTypes: true })
+    .filter((e) => e.isFile() && TYPES[extname(e.name)] !== undefined)
+    .map((e) => [e.name, TYPES[extname(e.name)]!]),
+);
 
 // --- serving -------------------------------------------------------------------------------------
 
