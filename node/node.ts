@@ -183,6 +183,7 @@ export class OpenchainNode {
           ...stripUndefined(config.consensus),
           timeoutCommitMs: config.block.intervalMs,
           createEmptyBlocks: config.block.createEmptyBlocks,
+          emptyBlocksIntervalMs: config.block.emptyBlocksIntervalMs,
         },
         logger: log.child({ module: 'consensus' }),
         // The application disagrees with a quorum, or the node's own files are damaged: stop signing,

@@ -61,6 +61,7 @@ export async function startDevnet(opts: {
     p2pBasePort: base + n,
     metricsBasePort: base + 2 * n,
     blockIntervalMs: opts.blockIntervalMs ?? 500,
+    emptyBlocks: true,
   });
   if (opts.genesis) {
     const path = homePaths(manifest.nodes[0]!.home).genesis;

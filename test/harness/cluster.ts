@@ -113,6 +113,7 @@ export async function createCluster(m: Manifest, dir: string, network: Network):
     p2pBasePort: p2pPort(0),
     metricsBasePort: metricsPort(0),
     blockIntervalMs: m.blockIntervalMs,
+    emptyBlocks: true,
     hosts: names.slice(0, m.validators).map((n) => hosts.get(n)!.ip),
   });
   const genesisPath = homePaths(devnet.nodes[0]!.home).genesis;
