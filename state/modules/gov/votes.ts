@@ -22,7 +22,7 @@ export function vote(call: Call, id: bigint, option: bigint): void {
   if (p.status !== ProposalStatus.voting)
     throw new GovError('NOT_IN_VOTING_PERIOD', `proposal ${id} is not in its voting period`);
   if (delegatorValidators(state, ctx.from).length === 0)
-    throw new GovError('NO_STAKE', `${ctx.from} has no bonded stake to vote with`);
+    throw new GovError('NO_STAKE', `${ctx.from} has no stake: votes weigh by delegations, and it has none`);
   const chosen = Number(option) as VoteOption;
   const previous = readVote(state, p.id, ctx.from);
   if (previous) {

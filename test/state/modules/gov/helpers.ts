@@ -38,7 +38,9 @@ export function userKey(i: number): Uint8Array {
 }
 export const user = (i: number) => addressFromPrivateKey(userKey(i));
 
-export async function openGovChain(o: StakingChainOptions = {}): Promise<TestChain> {
+export async function openGovChain(
+  o: StakingChainOptions & { govParams?: Partial<typeof GOV> } = {},
+): Promise<TestChain> {
   return openStakingChain({
     ...o,
     modules: [stakingModule(), govModule()],
@@ -48,7 +50,7 @@ export async function openGovChain(o: StakingChainOptions = {}): Promise<TestCha
       { address: TREASURY, balance: 50n * OPEN },
       ...(o.alloc ?? []),
     ],
-    gov: { params: GOV },
+    gov: { params: { ...GOV, ...o.govParams } },
   } as StakingChainOptions);
 }
 
