@@ -18,8 +18,7 @@ import {
   print,
   Rpc,
   type SignerOptions,
-  sendAll,
-  signerFrom,
+  sendOne,
   type TxRequest,
   txSummary,
   withRpc,
@@ -66,12 +65,7 @@ function describe(p: ProposalView) {
   return { ...p, kind: GOV_ENUMS.kind[p.kind] ?? p.kind, status: GOV_ENUMS.status[p.status] ?? p.status };
 }
 
-async function send(opts: SignerOptions, request: TxRequest) {
-  const rpc = new Rpc(opts.rpc);
-  const signer = signerFrom(opts.privateKey);
-  const [sent] = await sendAll(rpc, signer, GOV, [request], opts.timeout * 1000);
-  return { sent: sent!, from: signer.address };
-}
+const send = (opts: SignerOptions, request: TxRequest) => sendOne(opts, GOV, request);
 
 interface SubmitOptions extends SignerOptions {
   title: string;

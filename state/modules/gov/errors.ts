@@ -1,13 +1,11 @@
 // Why a governance call failed. Each code is stable (tests, the CLI and tools branch on it); the
 // message says what was wrong, and becomes the receipt's error and eth_call's revert.
+import type { RouterErrorCode } from '../abiRouter.ts';
 import { ModuleError } from '../module.ts';
 
 export type GovErrorCode =
+  | RouterErrorCode
   | 'GOV_NOT_ENABLED'
-  | 'BAD_CALLDATA'
-  | 'UNKNOWN_FUNCTION'
-  | 'NOT_A_TRANSACTION'
-  | 'NOT_A_VIEW'
   | 'UNEXPECTED_VALUE'
   | 'INVALID_ARGUMENT'
   | 'DEPOSIT_TOO_LOW'

@@ -1,23 +1,15 @@
 // Read-only functions answered through eth_call: the parameters, proposals, their deposits and
 // votes, and a proposal's tally (the live one while it is voting), as IGov's structs.
-import type { AbiFunction } from 'ox';
 import type { StateReader } from '../../stateDb.ts';
-import type { DecodedArgs } from '../attribution/calldata.ts';
+import type { ViewHandlersOf, ViewName, ViewResult } from '../abiRouter.ts';
 import type { govAbi } from './abi.ts';
 import { readGovParams } from './params.ts';
 import { type ProposalRecord, ProposalStatus, type Tally } from './records.ts';
 import { lastProposalId, readDeposit, readDepositors, readVotes, requireProposal } from './store.ts';
 import { currentTally } from './tally.ts';
 
-type Abi = typeof govAbi;
-type ViewName = {
-  [N in AbiFunction.Name<Abi>]: AbiFunction.FromAbi<Abi, N>['stateMutability'] extends 'view' ? N : never;
-}[AbiFunction.Name<Abi>];
-type Result<N extends ViewName> = AbiFunction.decodeResult.ReturnType<AbiFunction.FromAbi<Abi, N>>;
-
-export type ViewHandlers = {
-  [N in ViewName]: (state: StateReader, args: DecodedArgs<AbiFunction.FromAbi<Abi, N>>) => Result<N>;
-};
+export type ViewHandlers = ViewHandlersOf<typeof govAbi>;
+type Result<N extends ViewName<typeof govAbi>> = ViewResult<typeof govAbi, N>;
 
 /** The votes counted so far while voting; the final tally after. */
 export function tallyOf(state: StateReader, p: ProposalRecord): Tally {
