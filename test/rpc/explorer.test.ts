@@ -140,7 +140,6 @@ const ASSETS: Record<string, string> = {
   'attribution.js': 'text/javascript; charset=utf-8',
   'abi.js': 'text/javascript; charset=utf-8',
   'staking.js': 'text/javascript; charset=utf-8',
-  'governance.js': 'text/javascript; charset=utf-8',
   'dom.js': 'text/javascript; charset=utf-8',
   'logs.js': 'text/javascript; charset=utf-8',
   'spans.js': 'text/javascript; charset=utf-8',
