@@ -27,6 +27,7 @@ import {
   testnetInstructions,
 } from './devnet.ts';
 import { registerGenesisCommands } from './genesisCli.ts';
+import { registerGovCommands } from './govCli.ts';
 import { homePaths } from './home.ts';
 import { initHome } from './init.ts';
 import { describeValidatorKey, loadValidatorKey } from './keys.ts';
@@ -413,6 +414,8 @@ export function buildProgram(): Command {
   registerChallengeCommands(program);
   // Staking: stake create-validator, delegate, undelegate, ... (node/stakeCli.ts).
   registerStakeCommands(program);
+  // Governance: gov submit, deposit, vote, show, list (node/govCli.ts).
+  registerGovCommands(program);
 
   return program;
 }

@@ -12,6 +12,7 @@ import {
   attributionAbi,
   ATTRIBUTION_ADDRESS as MODULE_ADDRESS,
 } from '../../state/modules/attribution/abi.ts';
+import { GOV_ADDRESS, ProposalStatus, VoteOption } from '../../state/modules/gov/index.ts';
 import { stakingAbi } from '../../state/modules/staking/abi.ts';
 import { STAKING_ADDRESS, ValidatorStatus } from '../../state/modules/staking/index.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
@@ -65,12 +66,22 @@ interface SpansModule {
   HUES: number;
 }
 
+interface GovernanceModule {
+  GOV_ADDRESS: string;
+  PROPOSAL_STATUS_KIND: Record<string, string>;
+  VOTE_OPTIONS: [string, string, string][];
+  GOV_CALLS: [string, unknown[]?][];
+  governanceOf(answers: unknown[]): { proposals: unknown[] | null; params: Record<string, unknown> | null };
+  tallyParts(tally: Record<string, string>): [string, bigint, string][];
+}
+
 const explorerUrl = (file: string) => new URL(`../../explorer/${file}`, import.meta.url);
 // A computed specifier: these are browser files without type declarations.
 const load = (file: string) => import(explorerUrl(file).href);
 const fmt: FormatModule = await load('format.js');
 const abi: AttributionModule = await load('attribution.js');
 const staking: StakingModule = await load('staking.js');
+const governance: GovernanceModule = await load('governance.js');
 const spans: SpansModule = await load('spans.js');
 
 // --- HTTP helpers --------------------------------------------------------------------------------
@@ -396,6 +407,37 @@ describe('explorer inference output (spans.js)', () => {
     expect(hues.get('100')).toBe(2);
     expect(hues.get(String(100 + spans.HUES - 2))).toBe(0);
     expect(hues.size).toBe(2 + spans.HUES);
+  });
+});
+
+// --- governance ----------------------------------------------------------------------------------
+
+describe('explorer governance (governance.js)', () => {
+  it('uses the module address, a badge for every proposal status, a bar part for every option', () => {
+    expect(governance.GOV_ADDRESS).toBe(GOV_ADDRESS);
+    expect(Object.keys(governance.PROPOSAL_STATUS_KIND).sort()).toEqual(Object.keys(ProposalStatus).sort());
+    expect(governance.VOTE_OPTIONS.map(([field]) => field).sort()).toEqual(Object.keys(VoteOption).sort());
+  });
+
+  it("reads the node's proposals and parameters as the page does; a refused call reads as null", async () => {
+    const answers = await Promise.all(
+      governance.GOV_CALLS.map(([method, params]) => rpc(method, params ?? [])),
+    );
+    const read = governance.governanceOf(answers);
+    expect(read.proposals).toEqual([]);
+    expect(read.params).toMatchObject({ quorumBps: 3_340 });
+    expect(governance.governanceOf([new Error('off'), new Error('off')])).toEqual({
+      proposals: null,
+      params: null,
+    });
+    expect(
+      governance.tallyParts({ yes: '0x3', abstain: '0x0', no: '0x1', noWithVeto: '0x2', bonded: '0x9' }),
+    ).toEqual([
+      ['Yes', 3n, 'hue-2'],
+      ['Abstain', 0n, 'hue-4'],
+      ['No', 1n, 'hue-0'],
+      ['No with veto', 2n, 'hue-3'],
+    ]);
   });
 });
 
