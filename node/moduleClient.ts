@@ -311,12 +311,17 @@ async function waitForReceipt(rpc: Rpc, module: ModuleTarget, hash: Hex, timeout
 // Output
 
 /** JSON with bigints as decimal strings. */
-export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2);
+export function toJson(value: unknown, indent = 2): string {
+  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), indent);
 }
 
 export function print(value: unknown): void {
   process.stdout.write(`${toJson(value)}\n`);
+}
+
+/** One JSON value on one line (JSON Lines), for commands that stream results. */
+export function printLine(value: unknown): void {
+  process.stdout.write(`${toJson(value, 0)}\n`);
 }
 
 /** Prints the result; throws (exit 1) if any transaction failed, naming the first reason. */
