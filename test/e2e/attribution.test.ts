@@ -25,23 +25,25 @@ import { devAccounts } from '../../node/devAccounts.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../../state/modules/attribution/abi.ts';
 import { viemChainFor } from '../helpers/node.ts';
 import {
+  contribute,
   deltaAt,
   expectedShares,
+  FEE,
   json,
+  modelWithOperator,
   onEveryNode as onEvery,
   type Receipt,
+  SPLIT,
+  startAttributionDevnet,
   text,
   topicOf,
 } from './attributionFixtures.ts';
 import { cli, cliFails, rpc } from './cli.ts';
-import { height, startDevnet, type TestDevnet, waitFor } from './devnet.ts';
+import { type TestDevnet, waitFor } from './devnet.ts';
 
 type Account = ReturnType<typeof devAccounts>[number];
 // Funded in the devnet's genesis.
 const [owner, alice, bob, carol, operator] = devAccounts(5) as [Account, Account, Account, Account, Account];
-/** An odd fee, so that every split leaves remainders to hand out. */
-const FEE = 1_000_000_000_000_000_007n;
-const SPLIT = [5_000n, 3_000n, 1_000n, 1_000n] as const;
 const REWARD_PAID = toEventSelector(getAbiItem({ abi: attributionAbi, name: 'RewardPaid' }));
 
 describe('Proof of Attribution on a four-validator devnet', () => {
@@ -53,19 +55,8 @@ describe('Proof of Attribution on a four-validator devnet', () => {
   let model: { modelId: string };
 
   beforeAll(async () => {
-    devnet = await startDevnet({
-      validators: 4,
-      blockIntervalMs: 300,
-      // Records settle in their own transaction here (attributionChallenge.test.ts covers the escrow).
-      genesis: (g) => {
-        const attribution = (g.params as { attribution: Record<string, unknown> }).attribution;
-        attribution.challengeWindowBlocks = 0;
-        attribution.minAttributionBond = '0';
-      },
-    });
-    await waitFor('every node to commit a block', async () =>
-      (await Promise.all(urls().map(height))).every((h) => h >= 1),
-    );
+    // Records settle in their own transaction here (attributionChallenge.test.ts covers the escrow).
+    devnet = await startAttributionDevnet({ challengeWindowBlocks: 0, minAttributionBond: '0' });
   });
 
   afterAll(async () => {
@@ -122,61 +113,23 @@ describe('Proof of Attribution on a four-validator devnet', () => {
       ['carol', carol],
     ] as const;
     const contributed = await Promise.all(
-      contributors.map(async ([name, account], i) => {
-        const out = json<{ contributions: { contributionId: string; contributionStatus: string }[] }>(
-          (
-            await cli(
-              'contribute',
-              '--datanet',
-              datanetId,
-              join(dir, `${name}.txt`),
-              '--private-key',
-              account.privateKey,
-              ...rpcFlag(i + 1),
-            )
-          ).stdout,
-        );
-        expect(out.contributions[0]!.contributionStatus).toBe('accepted');
-        return BigInt(out.contributions[0]!.contributionId);
-      }),
+      contributors.map(([name, account], i) =>
+        contribute(datanetId, join(dir, `${name}.txt`), account.privateKey, devnet.url(i + 1)),
+      ),
     );
     const [aliceId, bobId, carolId] = contributed as [bigint, bigint, bigint];
     expect(new Set(contributed).size).toBe(3);
 
-    model = json<{ modelId: string }>(
-      (
-        await cli(
-          'model',
-          'register',
-          '--name',
-          'e2e model',
-          '--datanets',
-          datanetId,
-          '--fee-per-inference',
-          FEE.toString(),
-          '--split',
-          SPLIT.join(','),
-          '--private-key',
-          owner.privateKey,
-          ...rpcFlag(0),
-        )
-      ).stdout,
-    );
-
-    // The owner authorizes the operator to record the model's inferences.
-    const authorized = json<{ status: string }>(
-      (
-        await cli(
-          'operator',
-          model.modelId,
-          operator.address,
-          '--private-key',
-          owner.privateKey,
-          ...rpcFlag(0),
-        )
-      ).stdout,
-    );
-    expect(authorized.status).toBe('success');
+    // The owner registers a model and authorizes the operator to record its inferences.
+    model = {
+      modelId: await modelWithOperator(
+        'e2e model',
+        datanetId,
+        owner.privateKey,
+        operator.address,
+        devnet.url(0),
+      ),
+    };
 
     // An output quoting Alice's and Carol's files; '|' and capitals occur in no file, so each quote
     // is exactly one maximal match.

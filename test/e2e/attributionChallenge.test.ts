@@ -17,16 +17,22 @@ import { devAccounts } from '../../node/devAccounts.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../../state/modules/attribution/abi.ts';
 import {
   balanceAt,
+  contribute,
   deltaAt,
   expectedShares,
+  FEE,
   json,
+  modelWithOperator,
   onEveryNode,
   type Receipt,
+  cliJson as run,
+  SPLIT,
+  startAttributionDevnet,
   text,
   topicOf,
 } from './attributionFixtures.ts';
 import { cli, cliProcess, rpc } from './cli.ts';
-import { height, startDevnet, type TestDevnet, waitFor } from './devnet.ts';
+import { height, type TestDevnet, waitFor } from './devnet.ts';
 
 type Account = ReturnType<typeof devAccounts>[number];
 // Funded in the devnet's genesis.
@@ -38,15 +44,13 @@ const [owner, alice, bob, carol, operator, watcher] = devAccounts(6) as [
   Account,
   Account,
 ];
-/** An odd fee, so that every split leaves remainders to hand out. */
-const FEE = 1_000_000_000_000_000_007n;
-const SPLIT = [5_000n, 3_000n, 1_000n, 1_000n] as const;
 /**
- * Blocks a pool stays open to challenges: long enough for a CLI process to start and its
- * transaction to be mined on a loaded machine (a few seconds of 300 ms blocks), short enough that
- * the test waits little for settlement.
+ * Blocks a pool stays open to challenges: long enough for two CLI processes to start, read the
+ * chain and have a transaction mined while a loaded machine slows them to tens of seconds (at a
+ * load average of 34, 80 blocks of 300 ms were not), short enough that the test waits little for
+ * settlement on a quiet one.
  */
-const WINDOW = 80;
+const WINDOW = 150;
 /**
  * Twice the genesis default minimum (10 OPEN), so that the operator may still record after the
  * first challenge took its reward (0.01 OPEN per byte moved, the default) from it.
@@ -96,17 +100,7 @@ describe('challenges and settlement on a four-validator devnet', () => {
   const urls = () => [0, 1, 2, 3].map((i) => devnet.url(i));
 
   beforeAll(async () => {
-    devnet = await startDevnet({
-      validators: 4,
-      blockIntervalMs: 300,
-      genesis: (g) => {
-        const attribution = (g.params as { attribution: Record<string, unknown> }).attribution;
-        attribution.challengeWindowBlocks = WINDOW;
-      },
-    });
-    await waitFor('every node to commit a block', async () =>
-      (await Promise.all(urls().map(height))).every((h) => h >= 1),
-    );
+    devnet = await startAttributionDevnet({ challengeWindowBlocks: WINDOW });
   });
 
   afterAll(async () => {
@@ -114,7 +108,6 @@ describe('challenges and settlement on a four-validator devnet', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const run = async <T>(...args: string[]) => json<T>((await cli(...args)).stdout);
   /** A view of the attribution module at the node's head (the RPC serves calls at "latest" only). */
   const view = <T>(url: string, functionName: string, args: readonly unknown[]) =>
     createPublicClient({ transport: http(url) }).readContract({
@@ -152,47 +145,19 @@ describe('challenges and settlement on a four-validator devnet', () => {
       owner.privateKey,
       ...rpcFlag(0),
     );
-    const contribute = async (name: keyof typeof files, account: Account, node: number) => {
-      const out = await run<{ contributions: { contributionId: string; contributionStatus: string }[] }>(
-        'contribute',
-        '--datanet',
-        datanetId,
-        join(full, `${name}.txt`),
-        '--private-key',
-        account.privateKey,
-        ...rpcFlag(node),
-      );
-      expect(out.contributions[0]!.contributionStatus).toBe('accepted');
-      return BigInt(out.contributions[0]!.contributionId);
-    };
-    const aliceId = await contribute('alice', alice, 1);
-    const [bobId, carolId] = await Promise.all([contribute('bob', bob, 2), contribute('carol', carol, 3)]);
+    const register = (name: keyof typeof files, account: Account, node: number) =>
+      contribute(datanetId, join(full, `${name}.txt`), account.privateKey, devnet.url(node));
+    const aliceId = await register('alice', alice, 1);
+    const [bobId, carolId] = await Promise.all([register('bob', bob, 2), register('carol', carol, 3)]);
     expect(aliceId).toBeLessThan(bobId!);
 
-    const { modelId } = await run<{ modelId: string }>(
-      'model',
-      'register',
-      '--name',
+    const modelId = await modelWithOperator(
       'e2e challenged model',
-      '--datanets',
       datanetId,
-      '--fee-per-inference',
-      FEE.toString(),
-      '--split',
-      SPLIT.join(','),
-      '--private-key',
       owner.privateKey,
-      ...rpcFlag(0),
-    );
-    const authorized = await run<{ status: string }>(
-      'operator',
-      modelId,
       operator.address,
-      '--private-key',
-      owner.privateKey,
-      ...rpcFlag(0),
+      devnet.url(0),
     );
-    expect(authorized.status).toBe('success');
     const bonded = await run<{ status: string }>(
       'attribution-bond',
       'post',
@@ -344,7 +309,7 @@ describe('challenges and settlement on a four-validator devnet', () => {
     await waitFor(
       `the challenge window to close at block ${windowEnd2}`,
       async () => BigInt(await height(devnet.url(0))) >= windowEnd2,
-      120_000,
+      300_000,
     );
     const settled = await run<{ inferenceId: string; status: string; blockNumber: number }[]>(
       'settle',
@@ -431,5 +396,5 @@ describe('challenges and settlement on a four-validator devnet', () => {
       expect(node.bond).toBe(BOND - reward1 - reward2);
       expect(node.moduleBalance).toBe(node.bond);
     }
-  }, 600_000);
+  }, 900_000);
 });

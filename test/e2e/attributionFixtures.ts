@@ -1,8 +1,13 @@
 // What the attribution end-to-end tests share: texts to contribute and quote, the fee split written
 // out independently of the module, and reads of one block on every node of a devnet.
 import type { Hex } from 'viem';
-import { rpc } from './cli.ts';
-import { height, waitFor } from './devnet.ts';
+import { expect } from 'vitest';
+import { cli, rpc } from './cli.ts';
+import { height, startDevnet, type TestDevnet, waitFor } from './devnet.ts';
+
+/** An odd fee, so that every split leaves remainders to hand out. */
+export const FEE = 1_000_000_000_000_000_007n;
+export const SPLIT = [5_000n, 3_000n, 1_000n, 1_000n] as const;
 
 /** Largest remainder, written out again here: floors, then one unit each to the largest remainders (ties: earlier). */
 export function expectedShares(total: bigint, weights: readonly bigint[]): bigint[] {
@@ -39,6 +44,52 @@ export function text(seed: number, bytes: number): string {
 
 export const json = <T>(stdout: string) => JSON.parse(stdout) as T;
 
+/** Runs an `openchain` command that prints one JSON value, and parses it. */
+export const cliJson = async <T>(...args: string[]) => json<T>((await cli(...args)).stdout);
+
+/** `openchain contribute` of one file through the node at `url`; resolves with its (accepted) id. */
+export async function contribute(datanetId: string, file: string, key: Hex, url: string): Promise<bigint> {
+  const out = await cliJson<{ contributions: { contributionId: string; contributionStatus: string }[] }>(
+    'contribute',
+    '--datanet',
+    datanetId,
+    file,
+    '--private-key',
+    key,
+    '--rpc',
+    url,
+  );
+  expect(out.contributions[0]!.contributionStatus).toBe('accepted');
+  return BigInt(out.contributions[0]!.contributionId);
+}
+
+/** Registers a model of FEE and SPLIT on one Datanet and authorizes `operator` to record it; resolves with its id. */
+export async function modelWithOperator(
+  name: string,
+  datanetId: string,
+  ownerKey: Hex,
+  operator: Hex,
+  url: string,
+): Promise<string> {
+  const signed = ['--private-key', ownerKey, '--rpc', url];
+  const { modelId } = await cliJson<{ modelId: string }>(
+    'model',
+    'register',
+    '--name',
+    name,
+    '--datanets',
+    datanetId,
+    '--fee-per-inference',
+    FEE.toString(),
+    '--split',
+    SPLIT.join(','),
+    ...signed,
+  );
+  const authorized = await cliJson<{ status: string }>('operator', modelId, operator, ...signed);
+  expect(authorized.status).toBe('success');
+  return modelId;
+}
+
 /** A 32-byte log topic holding a number or an address. */
 export const topicOf = (n: bigint | Hex) =>
   typeof n === 'bigint'
@@ -52,6 +103,25 @@ export interface Receipt {
   effectiveGasPrice: Hex;
   failureReason?: string;
   logs: { address: Hex; topics: Hex[]; data: Hex; logIndex: Hex }[];
+}
+
+/**
+ * Four validator processes with 300 ms blocks and these attribution parameters in their genesis;
+ * resolves once every node has committed a block.
+ */
+export async function startAttributionDevnet(attribution: Record<string, unknown>): Promise<TestDevnet> {
+  const devnet = await startDevnet({
+    validators: 4,
+    blockIntervalMs: 300,
+    genesis: (g) => {
+      Object.assign((g.params as { attribution: Record<string, unknown> }).attribution, attribution);
+    },
+  });
+  const urls = [0, 1, 2, 3].map((i) => devnet.url(i));
+  await waitFor('every node to commit a block', async () =>
+    (await Promise.all(urls.map(height))).every((h) => h >= 1),
+  );
+  return devnet;
 }
 
 /** Waits until every node at `urls` has the block, then returns what `read` gives on each. */
