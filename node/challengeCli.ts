@@ -19,6 +19,7 @@ import {
   calldata,
   finish,
   print,
+  printLine,
   Rpc,
   type Signer,
   signerFrom,
@@ -153,7 +154,8 @@ async function follow(
     let next = opts.from ?? (await view<bigint[]>(rpc, 'counts'))[3]! + 1n;
     while (!stop.signal.aborted) {
       const last = (await view<bigint[]>(rpc, 'counts'))[3]!;
-      for (; next <= last && !stop.signal.aborted; next++) print(await challengeOne(rpc, signer, next, opts));
+      for (; next <= last && !stop.signal.aborted; next++)
+        printLine(await challengeOne(rpc, signer, next, opts));
       await pause(opts.interval * 1000, stop.signal);
     }
   } finally {

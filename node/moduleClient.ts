@@ -310,7 +310,6 @@ async function waitForReceipt(rpc: Rpc, module: ModuleTarget, hash: Hex, timeout
 // ---------------------------------------------------------------------------------------------
 // Output
 
-/** JSON with bigints as decimal strings. */
 /** Signs and sends one call to `module` with the options' key and node, and waits for its receipt. */
 export async function sendOne(
   opts: SignerOptions,
@@ -323,12 +322,18 @@ export async function sendOne(
   return { sent: sent!, from: signer.address };
 }
 
-export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2);
+/** JSON with bigints as decimal strings. */
+export function toJson(value: unknown, indent = 2): string {
+  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), indent);
 }
 
 export function print(value: unknown): void {
   process.stdout.write(`${toJson(value)}\n`);
+}
+
+/** One JSON value on one line (JSON Lines), for commands that stream results. */
+export function printLine(value: unknown): void {
+  process.stdout.write(`${toJson(value, 0)}\n`);
 }
 
 /** Prints the result; throws (exit 1) if any transaction failed, naming the first reason. */
