@@ -9,7 +9,8 @@ import { decimal } from './paramSet.ts';
 
 const time = z.iso
   .datetime({ message: 'expected an ISO-8601 UTC time, e.g. "2027-01-01T00:00:00Z"' })
-  .refine((s) => Date.parse(s) >= 0, 'must not be before 1970-01-01T00:00:00Z');
+  // NaN (not a time at all) is reported by the format check alone.
+  .refine((s) => !(Date.parse(s) < 0), 'must not be before 1970-01-01T00:00:00Z');
 
 const amount = (name: string) => decimal(name, 1n);
 
@@ -28,6 +29,8 @@ const fields = z.strictObject({
 });
 
 export type VestingInput = z.output<typeof fields>;
+/** A schedule as the file spells it (amounts as decimal strings). */
+export type VestingJson = z.input<typeof fields>;
 
 const LINEAR = ['amount', 'start', 'cliff', 'end'] as const;
 
@@ -58,6 +61,8 @@ export function scheduleOf(v: VestingInput): Schedule {
 }
 
 export const vestingSchema = fields.superRefine((v, ctx) => {
+  // A field that failed its own check was reported already; the schedule is judged once all pass.
+  if (ctx.issues.length > 0) return;
   const kind = kindOf(v);
   const problem = typeof kind === 'string' ? kind : scheduleProblem(scheduleOf(v));
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
