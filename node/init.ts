@@ -117,7 +117,7 @@ export interface InitOptions {
   readonly home: string;
   readonly chainId: number;
   readonly moniker: string;
-  readonly alloc: readonly { address: Address; balance: bigint }[];
+  readonly alloc: readonly AllocSpec[];
   readonly rewardAddress?: Address;
   readonly treasury?: Address;
   readonly genesisTime?: Date;
