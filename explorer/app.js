@@ -53,7 +53,7 @@ import { inferenceView, recordedOutputPanel } from './inference.js';
 import { contributionView, datanetView, modelView } from './records.js';
 import { HeadFeed, Rpc, unwrap } from './rpc.js';
 import { STAKING_ADDRESS, STAKING_CALLS, stakingOf, VALIDATOR_STATUS_KIND } from './staking.js';
-import { balanceRows, genesisSupply, unlockPanel } from './vesting.js';
+import { balanceRows, unlockPanel } from './vesting.js';
 
 const LATEST_BLOCKS = 20;
 const LATEST_TXS = 10;
@@ -294,11 +294,8 @@ async function overview(_route, alive) {
   const unlockBox = h('div');
   const renderUnlocks = () =>
     rpc
-      .batch([['open_getUnlockCurve'], ['open_genesis']])
-      .then(([curve, genesis]) => {
-        const supply = genesis instanceof Error ? null : genesisSupply(genesis.document);
-        if (alive()) replace(unlockBox, unlockPanel(curve, supply));
-      })
+      .call('open_getUnlockCurve')
+      .then((curve) => alive() && replace(unlockBox, unlockPanel(curve)))
       .catch(() => {});
 
   let latest = blocks; // newest first

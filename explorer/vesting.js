@@ -43,8 +43,8 @@ function scheduleText(s) {
   return `${total}, linear ${at(s.start)} → ${at(s.end)}, cliff ${at(s.cliff)}`;
 }
 
-/** The overview's panel: the supply at genesis, what schedules hold, and the curve; null without schedules. */
-export function unlockPanel(curve, genesisSupply) {
+/** The overview's panel: the total supply, what schedules hold, and the curve; null without schedules. */
+export function unlockPanel(curve) {
   if (!curve || curve instanceof Error || Number(curve.accounts) === 0) return null;
   const total = toBigInt(curve.total);
   const { d, nowX } = curvePath(curve.points, total, Number(curve.time));
@@ -53,7 +53,7 @@ export function unlockPanel(curve, genesisSupply) {
   return panel(
     'Unlock schedules',
     fields([
-      ['Supply at genesis', genesisSupply === null ? null : amount(genesisSupply)],
+      ['Total supply', amount(toBigInt(curve.supply))],
       ['Under schedules', h('span', null, amount(total), ` in ${curve.accounts} account(s)`)],
       ['Still vesting', amount(toBigInt(curve.vesting))],
     ]),
@@ -73,14 +73,4 @@ export function unlockPanel(curve, genesisSupply) {
       ),
     ),
   );
-}
-
-/** The genesis document's total supply: allocations plus the rewards pool (nothing is minted). */
-export function genesisSupply(document) {
-  try {
-    const alloc = document.alloc.reduce((sum, a) => sum + BigInt(a.balance), 0n);
-    return alloc + BigInt(document.staking?.rewardsPool ?? 0);
-  } catch {
-    return null;
-  }
 }

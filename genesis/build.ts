@@ -21,6 +21,7 @@ import {
 } from '../state/modules/staking/index.ts';
 import { type ChainParams, writeParams } from '../state/params.ts';
 import { type StateChange, StateOverlay } from '../state/stateDb.ts';
+import { writeSupply } from '../state/supply.ts';
 import { EMPTY_ROOT, StateTree } from '../state/tree/index.ts';
 import { writeValidators } from '../state/validatorSet.ts';
 import { createVesting, recordDelegation } from '../state/vesting/store.ts';
@@ -65,6 +66,10 @@ export async function buildGenesisBlock(g: Genesis): Promise<GenesisBlock> {
     if (a.vesting) createVesting(state, a.address, scheduleOf(a.vesting));
   }
   credit(state, STAKING_ADDRESS, g.staking.rewardsPool);
+  writeSupply(
+    state,
+    g.alloc.reduce((sum, a) => sum + a.balance, g.staking.rewardsPool),
+  );
   writePool(state, { ...readPool(state), rewardsPool: g.staking.rewardsPool });
   // Each validator's self-bond (power × powerReduction) moves from its operator's allocation into
   // the module; schema validation made sure the allocation covers it. A vesting operator bonds its

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Address } from '../core/address.ts';
 import type { Chain } from '../state/chain.ts';
 import type { StateReader } from '../state/stateDb.ts';
+import { readSupply } from '../state/supply.ts';
 import { breakpoints, type Schedule, VestingKind, vestedAt, vestingAt } from '../state/vesting/schedule.ts';
 import { balancesAt, readVesting, readVestingAccounts } from '../state/vesting/store.ts';
 import type { JsonValue } from './jsonrpc.ts';
@@ -70,7 +71,8 @@ export function vestingMethods(chain: Chain) {
       toJson(accountBalances(chain.state, who, chain.head.header.time)),
     ),
     /**
-     * The tokens under unlock schedules: how many, how many still vest at the latest block, and the
+     * The total supply (state/supply.ts) and the tokens under unlock schedules: how many, how many
+     * still vest at the latest block, and the
      * curve of what is still vesting over time (at every start, cliff, end and unlock, and the
      * millisecond before it; sampled evenly past MAX_CURVE_POINTS).
      */
@@ -78,7 +80,7 @@ export function vestingMethods(chain: Chain) {
       curve ??= unlockCurve(chain.state);
       const time = chain.head.header.time;
       const vesting = curve.schedules.reduce((sum, s) => sum + vestingAt(s, time), 0n);
-      return toJson({ ...curve.json, time, vesting });
+      return toJson({ supply: readSupply(chain.state), ...curve.json, time, vesting });
     }),
   };
 }

@@ -7,6 +7,7 @@ import type { Address } from '../../core/address.ts';
 import { buildGenesisBlock } from '../../genesis/build.ts';
 import { GenesisError, genesisToJson, parseGenesis } from '../../genesis/load.ts';
 import { StateOverlay } from '../../state/stateDb.ts';
+import { readSupply } from '../../state/supply.ts';
 import { VestingKind } from '../../state/vesting/schedule.ts';
 import { balancesAt, readVesting, readVestingAccounts } from '../../state/vesting/store.ts';
 
@@ -112,8 +113,12 @@ describe('genesis unlock schedules', () => {
     ]);
   });
 
-  it('a file without schedules hashes as the vector pins it', async () => {
+  it('a file without schedules hashes as the vector pins it, and its state holds the total supply', async () => {
     expect((await buildGenesisBlock(parseGenesis(vector))).hash).toBe(file.hash);
+    const { state } = await stateOf(vector);
+    const g = parseGenesis(vector);
+    expect(readSupply(state)).toBe(g.alloc.reduce((sum, a) => sum + a.balance, g.staking.rewardsPool));
+    expect(readVestingAccounts(state)).toEqual([]);
   });
 
   it('writes each schedule to the state, lists the vesting accounts, and a schedule changes the hash', async () => {

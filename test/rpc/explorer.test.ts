@@ -58,7 +58,6 @@ interface VestingModule {
     total: bigint,
     now: number,
   ): { d: string; nowX: number | null };
-  genesisSupply(document: unknown): bigint | null;
 }
 
 interface SpansModule {
@@ -456,15 +455,6 @@ describe('explorer unlock schedules (vesting.js)', () => {
     });
     expect(curvePath(points, 136n, 5000).nowX).toBeNull();
     expect(curvePath([], 0n, 0)).toEqual({ d: '', nowX: null });
-  });
-
-  it('sums the genesis supply from the document exactly, and gives up on a malformed one', async () => {
-    const { genesisSupply } = (await load('vesting.js')) as VestingModule;
-    const big = (2n ** 200n).toString();
-    expect(
-      genesisSupply({ alloc: [{ balance: big }, { balance: '1' }], staking: { rewardsPool: '2' } }),
-    ).toBe(2n ** 200n + 3n);
-    expect(genesisSupply({ alloc: [{ balance: 'lots' }] })).toBeNull();
   });
 });
 

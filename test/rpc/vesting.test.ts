@@ -134,6 +134,11 @@ describe('vesting over JSON-RPC', () => {
     const { result } = await rpc('open_getUnlockCurve');
     const hex = (n: bigint) => `0x${n.toString(16)}`;
     expect(result).toMatchObject({ accounts: 1, total: hex(9_000n * OPEN) });
+    // The total supply from the state: the four dev accounts and the validator's self-bond, less
+    // the base fees burned so far (the default burns them all).
+    const supply = BigInt(result!.supply as string);
+    expect(supply).toBeLessThan(4n * TEST_BALANCE + 10n * OPEN);
+    expect(supply).toBeGreaterThan(4n * TEST_BALANCE + 10n * OPEN - OPEN);
     expect(result!.points).toEqual([
       { time: SOON - 1, vesting: hex(9_000n * OPEN), unlocked: '0x0' },
       { time: SOON, vesting: hex(5_000n * OPEN), unlocked: hex(4_000n * OPEN) },

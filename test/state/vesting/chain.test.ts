@@ -21,9 +21,16 @@ import {
 } from '../../../state/modules/staking/index.ts';
 import { readParams } from '../../../state/params.ts';
 import { StateOverlay } from '../../../state/stateDb.ts';
+import { readSupply } from '../../../state/supply.ts';
 import { balancesAt, readVesting } from '../../../state/vesting/store.ts';
 import type { TestChain } from '../../helpers/chain.ts';
-import { OPEN, openStakingChain, operator, stakingCall } from '../modules/staking/endBlock/helpers.ts';
+import {
+  OPEN,
+  openStakingChain,
+  operator,
+  stakingCall,
+  TREASURY,
+} from '../modules/staking/endBlock/helpers.ts';
 
 const G = Date.parse('2026-01-01T00:00:00Z');
 const aliceKey = new Uint8Array(32).fill(0xa1);
@@ -94,6 +101,7 @@ describe('a vesting account on a chain', () => {
   it('stakes locked tokens (they count as the validator stake), locks returned stake again while the schedule runs, frees all at the end', async () => {
     t = await open();
     const validator = operator(1);
+    const genesisSupply = readSupply(t.chain.state)!;
     const tokensBefore = readValidator(t.chain.state, validator)!.tokens;
     // 900 OPEN: all 800 locked ones and 100 free ones. The mempool takes only the fee from the
     // spendable balance for a stake.
@@ -135,6 +143,11 @@ describe('a vesting account on a chain', () => {
     expect(readAccount(t.chain.state, bob).balance).toBe(back - TRANSFER_FEE);
     const fee = block.receipts[0]!.gasUsed * block.receipts[0]!.effectiveGasPrice;
     expect(readAccount(t.chain.state, alice).balance).toBe(TRANSFER_FEE - fee);
+    // The supply in the state is what every account holds: the burned base fees left it.
+    const holders = [alice, bob, STAKING_ADDRESS, TREASURY, ...[1, 2, 3, 4].map(operator)];
+    const held = holders.reduce((sum, a) => sum + readAccount(t!.chain.state, a).balance, 0n);
+    expect(readSupply(t.chain.state)).toBe(held);
+    expect(held).toBeLessThan(genesisSupply);
   });
 });
 
