@@ -9,8 +9,9 @@ import { sha256 } from '../core/hash.ts';
 import { receiptsRoot } from '../core/receipt.ts';
 import { type Validator, validatorAddress, validatorsHash } from '../core/validator.ts';
 import { commitHash } from '../core/vote.ts';
-import { credit, writeAccount } from '../state/accounts.ts';
+import { credit, MAX_BALANCE, writeAccount } from '../state/accounts.ts';
 import { writeAttributionParams } from '../state/modules/attribution/params.ts';
+import { writeGovParams } from '../state/modules/gov/params.ts';
 import {
   applyActiveSet,
   createGenesisValidator,
@@ -60,16 +61,17 @@ export async function buildGenesisBlock(g: Genesis): Promise<GenesisBlock> {
   writeParams(state, params);
   writeAttributionParams(state, g.params.attribution);
   writeStakingParams(state, g.staking.params);
+  if (g.gov) writeGovParams(state, g.gov.params);
   const genesisTime = Date.parse(g.genesisTime);
   for (const a of g.alloc) {
     writeAccount(state, a.address, { nonce: 0n, balance: a.balance });
     if (a.vesting) createVesting(state, a.address, scheduleOf(a.vesting));
   }
   credit(state, STAKING_ADDRESS, g.staking.rewardsPool);
-  writeSupply(
-    state,
-    g.alloc.reduce((sum, a) => sum + a.balance, g.staking.rewardsPool),
-  );
+  // Validation bounds the supply by MAX_BALANCE; only a genesis built past it (tests of the overflow
+  // guard) exceeds it, and then records the largest supply there can be.
+  const supply = g.alloc.reduce((sum, a) => sum + a.balance, g.staking.rewardsPool);
+  writeSupply(state, supply > MAX_BALANCE ? MAX_BALANCE : supply);
   writePool(state, { ...readPool(state), rewardsPool: g.staking.rewardsPool });
   // Each validator's self-bond (power × powerReduction) moves from its operator's allocation into
   // the module; schema validation made sure the allocation covers it. A vesting operator bonds its

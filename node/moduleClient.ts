@@ -311,6 +311,18 @@ async function waitForReceipt(rpc: Rpc, module: ModuleTarget, hash: Hex, timeout
 // Output
 
 /** JSON with bigints as decimal strings. */
+/** Signs and sends one call to `module` with the options' key and node, and waits for its receipt. */
+export async function sendOne(
+  opts: SignerOptions,
+  module: ModuleTarget,
+  request: TxRequest,
+): Promise<{ sent: SentTx; from: Address }> {
+  const rpc = new Rpc(opts.rpc);
+  const signer = signerFrom(opts.privateKey);
+  const [sent] = await sendAll(rpc, signer, module, [request], opts.timeout * 1000);
+  return { sent: sent!, from: signer.address };
+}
+
 export function toJson(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2);
 }

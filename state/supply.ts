@@ -1,6 +1,7 @@
 // The total supply as state: fixed at genesis (allocations plus the rewards pool; nothing mints) and
 // lowered by every burn (the burned share of base fees, slashes when they are burned, burned
-// attribution bonds), so open_getUnlockCurve and the explorer read it instead of summing accounts.
+// attribution bonds and governance deposits), so open_getUnlockCurve and the explorer read it
+// instead of summing accounts.
 import { record, uint256 } from './codec/schema.ts';
 import type { StateOverlay, StateReader } from './stateDb.ts';
 import { StateSpace } from './stateKeys.ts';
