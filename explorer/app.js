@@ -63,6 +63,7 @@ import { inferenceView, recordedOutputPanel } from './inference.js';
 import { contributionView, datanetView, modelView } from './records.js';
 import { HeadFeed, Rpc, unwrap } from './rpc.js';
 import { STAKING_ADDRESS, STAKING_CALLS, stakingOf, VALIDATOR_STATUS_KIND } from './staking.js';
+import { balanceRows, unlockPanel } from './vesting.js';
 
 const LATEST_BLOCKS = 20;
 const LATEST_TXS = 10;
@@ -301,6 +302,12 @@ async function overview(_route, alive) {
   const validatorsBox = h('div');
   const txsBox = h('div');
   const nodeBox = h('div');
+  const unlockBox = h('div');
+  const renderUnlocks = () =>
+    rpc
+      .call('open_getUnlockCurve')
+      .then((curve) => alive() && replace(unlockBox, unlockPanel(curve)))
+      .catch(() => {});
 
   let latest = blocks; // newest first
   let lastTxKey = '';
@@ -452,6 +459,7 @@ async function overview(_route, alive) {
   renderValidators(validatorSet, info, commit, staking);
   renderNode(info);
   renderLatestTxs().catch(() => {});
+  renderUnlocks();
 
   let fetching = false;
   let wanted = null;
@@ -530,7 +538,13 @@ async function overview(_route, alive) {
           panel('Latest blocks', blocksTable),
           panel('Latest transactions', txsBox),
         ),
-        h('div', { class: 'col-side' }, panel('Validators', validatorsBox), panel('This node', nodeBox)),
+        h(
+          'div',
+          { class: 'col-side' },
+          panel('Validators', validatorsBox),
+          unlockBox,
+          panel('This node', nodeBox),
+        ),
       ),
     ),
     onHead(number) {
@@ -975,13 +989,14 @@ async function addressView(r, alive) {
         'eth_call',
         [{ to: ATTRIBUTION_ADDRESS, input: encodeCall('contributorEarnings', [address]) }, 'latest'],
       ],
+      ['open_getBalances', [address]],
       ['open_getValidator', [address]],
       ['open_getDelegator', [address]],
       ['open_getValidators'],
     ]);
   const summary = h('div');
   const stakingBox = h('div');
-  const render = ([balance, nonce, pendingNonce, earnings, ...staking]) => {
+  const render = ([balance, nonce, pendingNonce, earnings, balances, ...staking]) => {
     renderStaking(stakingBox, address, staking);
     unwrap([balance, nonce, pendingNonce]);
     const n = hexToBigInt(nonce);
@@ -997,6 +1012,7 @@ async function addressView(r, alive) {
       fields([
         ['Balance', h('span', { class: 'big' }, amount(hexToBigInt(balance)))],
         ['Balance in wei', h('span', { class: 'mono' }, hexToBigInt(balance).toString())],
+        ...balanceRows(balances),
         [
           'Nonce',
           pending > n

@@ -61,6 +61,7 @@ const EXPLORER_FILES: Readonly<Record<string, string>> = {
   'inference.js': 'text/javascript; charset=utf-8',
   'records.js': 'text/javascript; charset=utf-8',
   'contributors.js': 'text/javascript; charset=utf-8',
+  'vesting.js': 'text/javascript; charset=utf-8',
   'favicon.svg': 'image/svg+xml',
 };
 

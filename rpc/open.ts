@@ -17,6 +17,7 @@ import { address, blockNumberOrTag, blockRef, data } from './params.ts';
 import { method, type RpcModule } from './registry.ts';
 import { findValidator, stakingMethods, validatorStatusName } from './staking.ts';
 import { SubscriptionHub } from './subscriptions.ts';
+import { vestingMethods } from './vesting.ts';
 
 export interface NodeInfoSource {
   /** Static identity and status of this node (moniker, version, validator address, peers...). */
@@ -60,6 +61,7 @@ export function openModule(
       open_nodeInfo: method(z.tuple([]), () => source.nodeInfo()),
       ...attributionMethods(chain),
       ...stakingMethods(chain),
+      ...vestingMethods(chain),
       ...govMethods(chain),
       ...moduleEventMethods(subscriptions),
       open_peers: method(z.tuple([]), () => source.peers()),

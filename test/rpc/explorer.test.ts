@@ -54,6 +54,14 @@ interface StakingModule {
   stakingOf(answers: unknown[]): { validators: unknown[] | null; pool: Record<string, string> | null };
 }
 
+interface VestingModule {
+  curvePath(
+    points: { time: number; vesting: string }[],
+    total: bigint,
+    now: number,
+  ): { d: string; nowX: number | null };
+}
+
 interface SpansModule {
   hexToBytes(hex: string): Uint8Array;
   isText(bytes: Uint8Array): boolean;
@@ -467,6 +475,25 @@ describe('explorer staking (staking.js)', () => {
 });
 
 // --- attribution ---------------------------------------------------------------------------------
+
+describe('explorer unlock schedules (vesting.js)', () => {
+  it('draws what is still vesting over time, scaled to the total, with the latest block marked', async () => {
+    const { curvePath } = (await load('vesting.js')) as VestingModule;
+    // 136 of 136 vesting until t=999, half at 1000, none from 2000 (the chart is 600 × 140).
+    const points = [
+      { time: 999, vesting: '0x88' },
+      { time: 1000, vesting: '0x44' },
+      { time: 1999, vesting: '0x44' },
+      { time: 2000, vesting: '0x0' },
+    ];
+    expect(curvePath(points, 136n, 1500)).toEqual({
+      d: 'M0.0,4 L0.6,72 L599.4,72 L600.0,140',
+      nowX: (501 / 1001) * 600,
+    });
+    expect(curvePath(points, 136n, 5000).nowX).toBeNull();
+    expect(curvePath([], 0n, 0)).toEqual({ d: '', nowX: null });
+  });
+});
 
 describe("explorer ABI codec (abi.js, bundled with ox from the modules' ABIs)", () => {
   it("is built, uses the module addresses, and knows the modules' functions and events", () => {

@@ -10,6 +10,7 @@
 import { readAccount, transfer, writeAccount } from '../../accounts.ts';
 import { readParams } from '../../params.ts';
 import type { StateOverlay } from '../../stateDb.ts';
+import { burnSupply } from '../../supply.ts';
 import type { BlockInfo } from '../module.ts';
 import { GOV_ADDRESS } from './abi.ts';
 import { GovError } from './errors.ts';
@@ -76,6 +77,7 @@ function refundDeposits(state: StateOverlay, p: ProposalRecord): void {
 function burnDeposits(state: StateOverlay, p: ProposalRecord): void {
   const account = readAccount(state, GOV_ADDRESS);
   writeAccount(state, GOV_ADDRESS, { ...account, balance: account.balance - p.totalDeposit });
+  burnSupply(state, p.totalDeposit);
 }
 
 /** The failure field has a size limit: cut on a character boundary. */

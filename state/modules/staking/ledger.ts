@@ -6,6 +6,7 @@
 import type { Address } from '../../../core/address.ts';
 import { readAccount, transfer, writeAccount } from '../../accounts.ts';
 import { readParams } from '../../params.ts';
+import { burnSupply } from '../../supply.ts';
 import { STAKING_ADDRESS } from './abi.ts';
 import { StakingError } from './errors.ts';
 import { GAS } from './gas.ts';
@@ -43,6 +44,7 @@ export function removeSlashed(stake: Stake, amount: bigint, toTreasury: boolean)
   stake.useGas(GAS.read + GAS.write);
   const account = readAccount(stake.accounts, STAKING_ADDRESS);
   writeAccount(stake.accounts, STAKING_ADDRESS, { ...account, balance: account.balance - amount });
+  burnSupply(stake.accounts, amount);
 }
 
 /** Adds (or with a negative amount removes) tokens of a validator, in the pool total its status counts in. */
