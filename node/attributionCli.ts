@@ -1,5 +1,5 @@
 // Proof of Attribution from the command line: `openchain datanet …`, `contribute`, `model …`,
-// `attribute` and `earnings`. Each command talks to a node over JSON-RPC through moduleClient.ts
+// and `attribute`. Each command talks to a node over JSON-RPC through moduleClient.ts
 // (signing locally, waiting for the receipt) and prints JSON: the ids the module's events carry,
 // the transaction hash and the gas used. A failed transaction prints its receipt's failureReason
 // and exits 1. docs/attribution.md, "Command line".
@@ -564,42 +564,6 @@ export function registerAttributionCommands(program: Command): void {
         },
         [sent!],
       );
-    },
-  );
-
-  withRpc(
-    program
-      .command('earnings [address]')
-      .description(
-        'attribution earnings: of a contributor address (with its balance), or of a contribution or Datanet',
-      )
-      .option('--contribution <id>', 'earnings of one contribution', id('contribution id'))
-      .option('--datanet <id>', 'earnings of one Datanet', id('datanet id')),
-  ).action(
-    async (raw: string | undefined, opts: { rpc: string; contribution?: bigint; datanet?: bigint }) => {
-      const rpc = new Rpc(opts.rpc);
-      if (raw === undefined && opts.contribution === undefined && opts.datanet === undefined)
-        throw new OpenchainError('USAGE', 'earnings: give an ADDRESS, --contribution ID or --datanet ID');
-      const out: Record<string, unknown> = {};
-      if (raw !== undefined) {
-        const who = address(raw);
-        const [earned, balance] = await Promise.all([
-          view<bigint>(rpc, 'contributorEarnings', [who]),
-          rpc.call<Hex>('eth_getBalance', [who, 'latest']),
-        ]);
-        Object.assign(out, { address: who, contributorEarnings: earned, balance: BigInt(balance) });
-      }
-      if (opts.contribution !== undefined)
-        Object.assign(out, {
-          contributionId: opts.contribution,
-          contributionEarnings: await view<bigint>(rpc, 'contributionEarnings', [opts.contribution]),
-        });
-      if (opts.datanet !== undefined)
-        Object.assign(out, {
-          datanetId: opts.datanet,
-          datanetEarnings: await view<bigint>(rpc, 'datanetEarnings', [opts.datanet]),
-        });
-      print(out);
     },
   );
 }

@@ -78,15 +78,15 @@ interface DelegationView {
 }
 
 /** A staking view. */
-function view<T>(rpc: Rpc, name: string, args: readonly unknown[] = []): Promise<T> {
+export function stakingView<T>(rpc: Rpc, name: string, args: readonly unknown[] = []): Promise<T> {
   return moduleView<T>(rpc, STAKING, name, args);
 }
 
 /** The validator `operator` runs, or undefined if it has none. */
-async function findValidator(rpc: Rpc, operator: Address): Promise<ValidatorView | undefined> {
+export async function findValidator(rpc: Rpc, operator: Address): Promise<ValidatorView | undefined> {
   // The module answers an unknown operator with a revert (UNKNOWN_VALIDATOR).
   try {
-    return await view<ValidatorView>(rpc, 'validator', [operator]);
+    return await stakingView<ValidatorView>(rpc, 'validator', [operator]);
   } catch (err) {
     if (err instanceof OpenchainError && err.code === 'REVERTED') return undefined;
     throw err;
@@ -127,9 +127,9 @@ export function describeValidator(v: ValidatorView) {
 /** A delegator's delegations, unbonding entries, redelegations and pending rewards. */
 async function describeDelegator(rpc: Rpc, who: Address) {
   const [delegations, unbondings, redelegations] = await Promise.all([
-    view<readonly DelegationView[]>(rpc, 'delegations', [who]),
-    view<readonly Record<string, unknown>[]>(rpc, 'unbondings', [who]),
-    view<readonly Record<string, unknown>[]>(rpc, 'redelegations', [who]),
+    stakingView<readonly DelegationView[]>(rpc, 'delegations', [who]),
+    stakingView<readonly Record<string, unknown>[]>(rpc, 'unbondings', [who]),
+    stakingView<readonly Record<string, unknown>[]>(rpc, 'redelegations', [who]),
   ]);
   return {
     delegations: delegations.map((d) => ({
@@ -311,7 +311,7 @@ export function registerStakeCommands(program: Command): void {
     let targets: Address[];
     if (opts.validator) targets = [opts.validator];
     else {
-      const delegations = await view<readonly DelegationView[]>(rpc, 'delegations', [signer.address]);
+      const delegations = await stakingView<readonly DelegationView[]>(rpc, 'delegations', [signer.address]);
       targets = delegations.map((d) => d.validator);
       const own = await findValidator(rpc, signer.address);
       if (own && own.commission > 0n && !targets.includes(signer.address)) targets.push(signer.address);
@@ -419,9 +419,9 @@ export function registerStakeCommands(program: Command): void {
     const rpc = new Rpc(opts.rpc);
     if (raw === undefined) {
       const [params, pool, validators] = await Promise.all([
-        view(rpc, 'params'),
-        view(rpc, 'pool'),
-        view<readonly ValidatorView[]>(rpc, 'validators'),
+        stakingView(rpc, 'params'),
+        stakingView(rpc, 'pool'),
+        stakingView<readonly ValidatorView[]>(rpc, 'validators'),
       ]);
       print({ params, pool, validators: validators.map(describeValidator) });
       return;

@@ -9,7 +9,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { loadConfigFile, type NodeConfigInput } from '../../node/config.ts';
 import { type DevAccount, devAccounts } from '../../node/devAccounts.ts';
 import { homePaths } from '../../node/home.ts';
-import { initHome } from '../../node/init.ts';
+import { type InitOptions, initHome } from '../../node/init.ts';
 import { OpenchainNode } from '../../node/node.ts';
 
 export const TEST_BALANCE = 10n ** 22n;
@@ -40,6 +40,9 @@ export async function startTestNode(
     accounts?: number;
     rpc?: Record<string, unknown>;
     testOnly?: NodeConfigInput['testOnly'];
+    /** Chain parameters other than the defaults, and a treasury (default: the zero address). */
+    params?: InitOptions['params'];
+    treasury?: InitOptions['treasury'];
   } = {},
 ): Promise<TestNode> {
   const home = mkdtempSync(join(tmpdir(), 'openchain-node-'));
@@ -49,6 +52,8 @@ export async function startTestNode(
     chainId: 1337,
     moniker: 'test',
     alloc: accounts.map((a) => ({ address: a.address, balance: TEST_BALANCE })),
+    params: opts.params,
+    treasury: opts.treasury,
     config: {
       rpc: { ...opts.rpc, port: 0 },
       block: { intervalMs: opts.blockIntervalMs ?? 100 },

@@ -111,6 +111,15 @@ describe('open_ attribution methods', () => {
     });
     expect((await call('open_getEarnings', [{ contributor: t.accounts[0]!.address }])).result).toBe('0x0');
     expect((await call('open_getEarnings', [{ datanet: '0x1' }])).result).toBe('0x0');
+    expect((await call('open_getEarningsByRole', [t.accounts[0]!.address])).result).toEqual({
+      modelOwner: '0x0',
+      baseModelOwner: '0x0',
+      contributor: '0x0',
+      validator: '0x0',
+      treasury: '0x0',
+      datanetOwner: '0x0',
+      challenger: '0x0',
+    });
   });
 
   it('returns an inference with its escrow: pool, window, canonical attribution, settlement', async () => {
@@ -154,5 +163,6 @@ describe('open_ attribution methods', () => {
       message: expect.stringMatching(/unknown inference 9/),
     });
     expect((await call('open_getEarnings', [{ nobody: 1 }])).error).toMatchObject({ code: -32602 });
+    expect((await call('open_getEarningsByRole', ['alice'])).error).toMatchObject({ code: -32602 });
   });
 });
