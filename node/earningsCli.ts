@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { Address } from '../core/address.ts';
 import { OpenchainError } from '../core/errors.ts';
 import { id, view } from './attributionCli.ts';
-import { addressArg, print, Rpc, withRpc } from './moduleClient.ts';
+import { addressArg, connect, type Node, print, request, withRpc } from './moduleClient.ts';
 import { findValidator, stakingView } from './stakeCli.ts';
 
 type ByRole = Record<string, bigint>;
@@ -17,17 +17,17 @@ interface DelegationView {
 }
 
 /** Every income of `who`, by module and role, with its balance. */
-async function earningsOf(rpc: Rpc, who: Address) {
+async function earningsOf(rpc: Node, who: Address) {
   const [byRole, delegations, [paidRewards, paidCommission], validator, balance] = await Promise.all([
     view<ByRole>(rpc, 'earningsOf', [who]),
     stakingView<readonly DelegationView[]>(rpc, 'delegations', [who]),
     stakingView<readonly [bigint, bigint]>(rpc, 'paid', [who]),
     findValidator(rpc, who),
-    rpc.call<string>('eth_getBalance', [who, 'latest']),
+    request(rpc, (node) => node.getBalance({ address: who })),
   ]);
   return {
     address: who,
-    balance: BigInt(balance),
+    balance,
     attribution: { ...byRole, total: Object.values(byRole).reduce((a, b) => a + b, 0n) },
     staking: {
       // Paid: withdrawn, or settled when a delegation changed. Pending: allocated, not yet withdrawn.
@@ -50,7 +50,7 @@ export function registerEarningsCommand(program: Command): void {
       .option('--datanet <id>', 'earnings of one Datanet', id('datanet id')),
   ).action(
     async (raw: string | undefined, opts: { rpc: string; contribution?: bigint; datanet?: bigint }) => {
-      const rpc = new Rpc(opts.rpc);
+      const rpc = connect(opts.rpc);
       if (raw === undefined && opts.contribution === undefined && opts.datanet === undefined)
         throw new OpenchainError('USAGE', 'earnings: give an ADDRESS, --contribution ID or --datanet ID');
       const out: Record<string, unknown> = {};

@@ -24,11 +24,13 @@ import {
   amountArg,
   bps,
   calldata,
+  connect,
   finish,
   type ModuleTarget,
   moduleView,
+  type Node,
   print,
-  Rpc,
+  request,
   type SentTx,
   type SignerOptions,
   sendAll,
@@ -78,12 +80,12 @@ interface DelegationView {
 }
 
 /** A staking view. */
-export function stakingView<T>(rpc: Rpc, name: string, args: readonly unknown[] = []): Promise<T> {
+export function stakingView<T>(rpc: Node, name: string, args: readonly unknown[] = []): Promise<T> {
   return moduleView<T>(rpc, STAKING, name, args);
 }
 
 /** The validator `operator` runs, or undefined if it has none. */
-export async function findValidator(rpc: Rpc, operator: Address): Promise<ValidatorView | undefined> {
+export async function findValidator(rpc: Node, operator: Address): Promise<ValidatorView | undefined> {
   // The module answers an unknown operator with a revert (UNKNOWN_VALIDATOR).
   try {
     return await stakingView<ValidatorView>(rpc, 'validator', [operator]);
@@ -93,7 +95,7 @@ export async function findValidator(rpc: Rpc, operator: Address): Promise<Valida
   }
 }
 
-async function requireValidator(rpc: Rpc, operator: Address): Promise<ValidatorView> {
+async function requireValidator(rpc: Node, operator: Address): Promise<ValidatorView> {
   const v = await findValidator(rpc, operator);
   if (!v) throw new OpenchainError('UNKNOWN_VALIDATOR', `${operator} is not the operator of a validator`);
   return v;
@@ -125,7 +127,7 @@ export function describeValidator(v: ValidatorView) {
 }
 
 /** A delegator's delegations, unbonding entries, redelegations and pending rewards. */
-async function describeDelegator(rpc: Rpc, who: Address) {
+async function describeDelegator(rpc: Node, who: Address) {
   const [delegations, unbondings, redelegations] = await Promise.all([
     stakingView<readonly DelegationView[]>(rpc, 'delegations', [who]),
     stakingView<readonly Record<string, unknown>[]>(rpc, 'unbondings', [who]),
@@ -158,7 +160,7 @@ function homeKey(home: string): ValidatorKey {
 }
 
 async function sendOne(opts: SignerOptions, request: TxRequest): Promise<{ sent: SentTx; from: Address }> {
-  const rpc = new Rpc(opts.rpc);
+  const rpc = connect(opts.rpc);
   const signer = signerFrom(opts.privateKey);
   const [sent] = await sendAll(rpc, signer, STAKING, [request], opts.timeout * 1000);
   return { sent: sent!, from: signer.address };
@@ -214,9 +216,9 @@ export function registerStakeCommands(program: Command): void {
     ) => {
       const key = homeKey(opts.home);
       const moniker = opts.moniker ?? loadConfigFile(homePaths(opts.home).config).moniker;
-      const rpc = new Rpc(opts.rpc);
+      const rpc = connect(opts.rpc);
       const signer = signerFrom(opts.privateKey);
-      const chainId = BigInt(await rpc.call<Hex>('eth_chainId'));
+      const chainId = BigInt(await request(rpc, (node) => node.getChainId()));
       const signature = signKeyBinding(chainId, signer.address, key.secretKey);
       const data = calldata(STAKING, 'createValidator', [
         bytesToHex(key.pubKey),
@@ -306,7 +308,7 @@ export function registerStakeCommands(program: Command): void {
       )
       .option('--validator <address>', "one validator's operator address", addressArg),
   ).action(async (opts: SignerOptions & { validator?: Address }) => {
-    const rpc = new Rpc(opts.rpc);
+    const rpc = connect(opts.rpc);
     const signer = signerFrom(opts.privateKey);
     let targets: Address[];
     if (opts.validator) targets = [opts.validator];
@@ -355,7 +357,7 @@ export function registerStakeCommands(program: Command): void {
       .description("bring the signing account's jailed validator back once its jail time is over")
       .option('--home <dir>', "the validator's node home: checked to hold the validator's consensus key"),
   ).action(async (opts: SignerOptions & { home?: string }) => {
-    const rpc = new Rpc(opts.rpc);
+    const rpc = connect(opts.rpc);
     const signer = signerFrom(opts.privateKey);
     const v = await requireValidator(rpc, signer.address);
     if (opts.home !== undefined) {
@@ -389,7 +391,7 @@ export function registerStakeCommands(program: Command): void {
   ).action(async (opts: SignerOptions & { commission?: number; moniker?: string; metadata?: string }) => {
     if (opts.commission === undefined && opts.moniker === undefined && opts.metadata === undefined)
       throw new OpenchainError('USAGE', 'edit-validator: give --commission, --moniker or --metadata');
-    const rpc = new Rpc(opts.rpc);
+    const rpc = connect(opts.rpc);
     const signer = signerFrom(opts.privateKey);
     // The module sets all three at once: what is not given stays as it is.
     const v = await requireValidator(rpc, signer.address);
@@ -416,7 +418,7 @@ export function registerStakeCommands(program: Command): void {
         'a validator (status, stake, commission, missed blocks) and/or a delegator (delegations, unbonding entries, pending rewards); without ADDRESS every validator, the pool and the parameters',
       ),
   ).action(async (raw: string | undefined, opts: { rpc: string }) => {
-    const rpc = new Rpc(opts.rpc);
+    const rpc = connect(opts.rpc);
     if (raw === undefined) {
       const [params, pool, validators] = await Promise.all([
         stakingView(rpc, 'params'),

@@ -114,7 +114,7 @@ describe('the explorer in headless Chromium', () => {
     // The validators' share of the inference fees and its staking income, by role and paid.
     expect(operatorText).toMatch(/Rewards paid/);
     await show(page, '#/');
-    await expect.poll(() => page.locator('#view').innerText()).toContain('Uptime');
+    await expect.poll(() => page.locator('#view').innerText()).toMatch(/uptime/i);
     await show(page, '#/attribution');
     const board = await page.locator('table.leaderboard tbody tr').count();
     expect(board).toBe(2);

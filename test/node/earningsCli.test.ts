@@ -4,6 +4,7 @@
 // the RewardPaid logs of the chain, and those must sum to the fee charged; staking income must
 // grow by exactly what a withdrawal reports.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getAbiItem } from 'viem';
@@ -184,11 +185,23 @@ describe('openchain earnings', () => {
     expect(BigInt(after.staking.paidCommission)).toBe(BigInt(before.staking.paidCommission) + commission);
   });
 
-  it('refuses a missing or malformed address with a usage error', async () => {
+  it('refuses a missing or malformed address, and names a node it cannot reach', async () => {
     await expect(runProgram(['earnings', '--rpc', t.url])).resolves.toMatchObject({
       error: expect.objectContaining({ code: 'USAGE' }),
     });
     const bad = await runProgram(['earnings', '0x1234', '--rpc', t.url]);
     expect(bad.error?.message).toMatch(/address/i);
+    // A port nothing listens on (taken, then freed): the error names the URL, not viem's internals.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const away = await runProgram(['earnings', who(0), '--rpc', `http://127.0.0.1:${port}`]);
+    expect(away.error).toMatchObject({ code: 'RPC_UNREACHABLE' });
+    expect(away.error?.message).toBe(
+      `cannot reach the node's JSON-RPC at http://127.0.0.1:${port} (ECONNREFUSED); is a node running there? (--rpc URL)`,
+    );
   });
 });

@@ -3,7 +3,7 @@ import { decodeFunctionResult, encodeFunctionData } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '../../core/bytes.ts';
 import { signTx } from '../../core/tx.ts';
-import { Rpc, signerFrom } from '../../node/moduleClient.ts';
+import { connect, signerFrom } from '../../node/moduleClient.ts';
 import { registerContributions } from '../../node/register.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../../state/modules/attribution/abi.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
@@ -56,7 +56,7 @@ describe('open_ attribution methods', () => {
     const content = new TextEncoder().encode('the quick brown fox '.repeat(20));
     const signer = signerFrom(t.accounts[0]!.privateKey);
     const file = { datanetId: 1n, content, chunkSize: 256, what: 'fox' };
-    await registerContributions(new Rpc(t.url), signer, [file], 0n, 60_000);
+    await registerContributions(connect(t.url), signer, [file], 0n, 60_000);
     // The registration sent its own commit and reveal: later sends continue after them.
     nonce = BigInt(await t.publicClient().getTransactionCount({ address: t.accounts[0]!.address }));
   });
