@@ -28,12 +28,6 @@ import { parseAmount } from './amount.ts';
 export const DEFAULT_RPC = 'http://127.0.0.1:8545';
 const KEY_ENV = 'OPENCHAIN_PRIVATE_KEY';
 
-/** A native module as a client sees it: where it lives and its ABI. */
-export interface ModuleTarget {
-  readonly address: Address;
-  readonly abi: Abi.Abi;
-}
-
 // ---------------------------------------------------------------------------------------------
 // The node
 

@@ -11,6 +11,7 @@ import { getAbiItem } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attributionContract } from '../../client/index.ts';
 import { DEFAULT_PARAMS } from '../../genesis/defaults.ts';
+import { ROLE_NAMES } from '../../node/attributionCli.ts';
 import { devAccounts } from '../../node/devAccounts.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../../state/modules/attribution/abi.ts';
 import { AdapterMode } from '../../state/modules/attribution/policies.ts';
@@ -18,15 +19,8 @@ import { STAKING_ADDRESS } from '../../state/modules/staking/index.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
 import { runProgram } from '../helpers/program.ts';
 
-const ROLES = [
-  'modelOwner',
-  'baseModelOwner',
-  'contributor',
-  'validator',
-  'treasury',
-  'datanetOwner',
-  'challenger',
-] as const;
+/** The payout roles in their ABI order (Payout.role). */
+const ROLES = ROLE_NAMES;
 /** An odd fee, so the split leaves remainders. */
 const FEE = 1_000_000_000_000_000_007n;
 
