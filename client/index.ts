@@ -1,6 +1,6 @@
 // openchain's TypeScript client (`import … from 'openchain/client'`), built on viem:
 //   - openActions: every open_ RPC method as a typed action (`client.extend(openActions)`);
-//   - attributionContract / stakingContract: every module function and view, typed from the ABI;
+//   - attributionContract / stakingContract / govContract: every module function and view, typed from the ABI;
 //   - sendModuleCalls: several module transactions from one local account, with their events decoded;
 //   - verifyBlockCommit / verifyAccount: check commit certificates and state proofs yourself;
 //   - the prover's pieces to register contributions and build inference records offline.
@@ -21,6 +21,9 @@ export {
   ATTRIBUTION_ADDRESS,
   attributionAbi,
   attributionContract,
+  GOV_ADDRESS,
+  govAbi,
+  govContract,
   STAKING_ADDRESS,
   stakingAbi,
   stakingContract,

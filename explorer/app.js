@@ -15,6 +15,7 @@ import {
   ago,
   amount,
   badge,
+  barLegend,
   blockLink,
   copyButton,
   errorPanel,
@@ -28,6 +29,7 @@ import {
   recordLink,
   replace,
   row,
+  shareBar,
   stat,
   table,
   throttle,
@@ -49,6 +51,14 @@ import {
   shortHex,
   toBigInt,
 } from './format.js';
+import {
+  GOV_ADDRESS,
+  GOV_CALLS,
+  governanceOf,
+  PROPOSAL_STATUS_KIND,
+  tallyParts,
+  VOTE_OPTIONS,
+} from './governance.js';
 import { inferenceView, ROLES, recordedOutputPanel } from './inference.js';
 import { contributionView, datanetView, modelView } from './records.js';
 import { HeadFeed, Rpc, unwrap } from './rpc.js';
@@ -123,6 +133,7 @@ function setLabels(genesis, validators) {
   labels.clear();
   labels.set(ATTRIBUTION_ADDRESS, { name: 'attribution module', role: 'module' });
   labels.set(STAKING_ADDRESS, { name: 'staking module', role: 'module' });
+  labels.set(GOV_ADDRESS, { name: 'governance module', role: 'module' });
   const names = new Map(
     (genesis?.document?.validators ?? []).map((v) => [String(v.pubKey).toLowerCase(), v.name]),
   );
@@ -1380,6 +1391,69 @@ async function attributionView(_r, alive) {
   };
 }
 
+// --- governance ----------------------------------------------------------------------------------
+
+/** Proposals, newest first, each with its tally over the bonded stake (live while voting). */
+async function governanceView() {
+  const { proposals, params } = governanceOf(await rpc.batch(GOV_CALLS));
+  if (!proposals || !params)
+    return {
+      title: 'Governance',
+      node: panel(
+        'Governance',
+        h('p', { class: 'muted' }, 'This chain has no governance (its genesis has no gov section).'),
+      ),
+    };
+  const tallyCell = (p) => {
+    const parts = tallyParts(p.tally);
+    const bonded = toBigInt(p.tally.bonded);
+    if (p.status === 'deposit' || p.status === 'expired') return h('span', { class: 'muted' }, 'no vote');
+    return h(
+      'div',
+      null,
+      shareBar(parts, bonded),
+      h('span', { class: 'muted' }, parts.map(([label, v]) => `${label} ${formatOpen(v)}`).join(' · ')),
+    );
+  };
+  const rows = proposals.map((p) => [
+    formatInteger(toBigInt(p.id)),
+    h('span', { title: p.summary }, p.title),
+    p.kind,
+    h('span', { title: p.failure || undefined }, badge(p.status, PROPOSAL_STATUS_KIND[p.status] ?? 'muted')),
+    tallyCell(p),
+    amount(toBigInt(p.totalDeposit)),
+    p.votingEndHeight === '0x0'
+      ? `deposits until block ${formatInteger(toBigInt(p.depositEndHeight))}`
+      : blockLink(hexToNumber(p.votingEndHeight)),
+  ]);
+  return {
+    title: 'Governance',
+    node: h(
+      'div',
+      null,
+      panel(
+        'Proposals',
+        barLegend(VOTE_OPTIONS.map(([, label, hue]) => [hue, label])),
+        table(['#', 'Title', 'Kind', 'Status', 'Tally (of the bonded stake)', 'Deposit', 'Vote ends'], rows, {
+          empty: 'No proposals yet.',
+        }),
+      ),
+      panel(
+        'Parameters',
+        fields([
+          ['Minimum deposit', amount(toBigInt(params.minDeposit))],
+          ['Initial deposit (minimum)', `${formatInteger(params.minInitialDepositBps)} bps of it`],
+          ['Deposit period', `${formatInteger(toBigInt(params.maxDepositPeriodBlocks))} blocks`],
+          ['Voting period', `${formatInteger(toBigInt(params.votingPeriodBlocks))} blocks`],
+          ['Quorum', `${formatInteger(params.quorumBps)} bps of the bonded stake`],
+          ['Threshold', `${formatInteger(params.thresholdBps)} bps of yes + no + veto`],
+          ['Veto threshold', `${formatInteger(params.vetoThresholdBps)} bps of all votes`],
+        ]),
+      ),
+    ),
+  };
+}
+
 // --- other views and search ----------------------------------------------------------------------
 
 async function invalidView(r) {
@@ -1408,6 +1482,7 @@ const VIEWS = {
   contribution: contributionView,
   model: modelView,
   inference: inferenceView,
+  governance: governanceView,
   invalid: invalidView,
 };
 

@@ -11,6 +11,7 @@ import { type Validator, validatorAddress, validatorsHash } from '../core/valida
 import { commitHash } from '../core/vote.ts';
 import { credit, writeAccount } from '../state/accounts.ts';
 import { writeAttributionParams } from '../state/modules/attribution/params.ts';
+import { writeGovParams } from '../state/modules/gov/params.ts';
 import {
   applyActiveSet,
   createGenesisValidator,
@@ -57,6 +58,7 @@ export async function buildGenesisBlock(g: Genesis): Promise<GenesisBlock> {
   writeParams(state, params);
   writeAttributionParams(state, g.params.attribution);
   writeStakingParams(state, g.staking.params);
+  if (g.gov) writeGovParams(state, g.gov.params);
   for (const a of g.alloc) writeAccount(state, a.address, { nonce: 0n, balance: a.balance });
   credit(state, STAKING_ADDRESS, g.staking.rewardsPool);
   writePool(state, { ...readPool(state), rewardsPool: g.staking.rewardsPool });

@@ -6,6 +6,7 @@ import { isHex } from '../core/bytes.ts';
 import { attributionParams } from '../state/modules/attribution/params.ts';
 import { LIMITS } from '../state/modules/staking/records.ts';
 import { GENESIS_MAX_COMMISSION_BPS } from '../state/modules/staking/validators.ts';
+import { govSchema } from './gov.ts';
 import { paramSetSchema } from './paramSet.ts';
 import { stakingSchema } from './staking.ts';
 
@@ -106,6 +107,8 @@ const genesisFields = {
   alloc: z.array(allocSchema),
   validators: z.array(validatorSchema).min(1, 'at least one validator is required'),
   staking: stakingSchema,
+  /** Absent: governance is off on this chain (files written before the module existed). */
+  gov: govSchema.optional(),
 };
 
 export const genesisSchema = z

@@ -28,6 +28,7 @@ import {
 } from './devnet.ts';
 import { registerEarningsCommand } from './earningsCli.ts';
 import { registerGenesisCommands } from './genesisCli.ts';
+import { registerGovCommands } from './govCli.ts';
 import { homePaths } from './home.ts';
 import { initHome } from './init.ts';
 import { describeValidatorKey, loadValidatorKey } from './keys.ts';
@@ -146,6 +147,7 @@ function applyStartFlags(config: NodeConfig, flags: Record<string, unknown>): No
   set('rpc', 'port', flags['rpcPort']);
   set('block', 'intervalMs', flags['blockInterval']);
   if (flags['emptyBlocks'] === false) set('block', 'createEmptyBlocks', false);
+  set('block', 'emptyBlocksIntervalMs', flags['emptyBlocksInterval']);
   set('metrics', 'port', flags['metricsPort']);
   if (flags['metricsPort'] !== undefined) set('metrics', 'enabled', true);
   if (flags['p2pPort'] !== undefined) set('p2p', 'listen', [`/ip4/0.0.0.0/tcp/${flags['p2pPort']}`]);
@@ -271,6 +273,11 @@ export function buildProgram(): Command {
     )
     .option('--block-interval <ms>', 'target block interval (the commit timeout)', integer(10, 600_000))
     .option('--no-empty-blocks', 'do not propose blocks while the mempool is empty')
+    .option(
+      '--empty-blocks-interval <ms>',
+      'with --no-empty-blocks, still make an empty block after this long without transactions (0 = never)',
+      integer(0, 3_600_000),
+    )
     .option('--metrics-port <port>', 'serve Prometheus metrics on this port', integer(0, 65535))
     .addOption(
       new Option('--log-level <level>').choices([
@@ -410,6 +417,8 @@ export function buildProgram(): Command {
   registerEarningsCommand(program);
   // Staking: stake create-validator, delegate, undelegate, ... (node/stakeCli.ts).
   registerStakeCommands(program);
+  // Governance: gov submit, deposit, vote, show, list (node/govCli.ts).
+  registerGovCommands(program);
 
   return program;
 }

@@ -5,7 +5,7 @@ import { bytesToHex } from '../core/bytes.ts';
 import { OpenchainError } from '../core/errors.ts';
 import { ensurePrivateDir } from '../core/privateFile.ts';
 import { validatorAddress } from '../core/validator.ts';
-import { DEFAULT_PARAMS, DEFAULT_STAKING } from '../genesis/defaults.ts';
+import { DEFAULT_GOV, DEFAULT_PARAMS, DEFAULT_STAKING } from '../genesis/defaults.ts';
 import { parseGenesis } from '../genesis/load.ts';
 import type { Genesis, GenesisInput } from '../genesis/schema.ts';
 import { loadOrCreateNodeKey, nodeKeyPath } from '../p2p/nodeKey.ts';
@@ -33,6 +33,7 @@ export interface GenesisSpec {
     readonly params?: Partial<GenesisInput['staking']['params']>;
     readonly rewardsPool?: bigint;
   };
+  readonly gov?: { readonly params?: Partial<NonNullable<GenesisInput['gov']>['params']> };
 }
 
 /**
@@ -73,6 +74,7 @@ export function genesisInput(spec: GenesisSpec): GenesisInput {
       params: stakingParams,
       rewardsPool: (spec.staking?.rewardsPool ?? BigInt(DEFAULT_STAKING.rewardsPool)).toString(),
     },
+    gov: { params: { ...DEFAULT_GOV.params, ...spec.gov?.params } },
   };
 }
 

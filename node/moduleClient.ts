@@ -229,6 +229,17 @@ export async function sendAll(
 // ---------------------------------------------------------------------------------------------
 // Output
 
+/** Signs and sends one call to `module` with the options' key and node, and waits for its receipt. */
+export async function sendOne(
+  opts: SignerOptions,
+  module: ModuleTarget,
+  request: TxRequest,
+): Promise<{ sent: SentTx; from: Address }> {
+  const signer = signerFrom(opts.privateKey);
+  const [sent] = await sendAll(connect(opts.rpc), signer, module, [request], opts.timeout * 1000);
+  return { sent: sent!, from: signer.address };
+}
+
 /** JSON with bigints as decimal strings. */
 export function toJson(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2);

@@ -31,9 +31,9 @@ import {
   type Node,
   print,
   request,
-  type SentTx,
   type SignerOptions,
   sendAll,
+  sendOne as sendModuleCall,
   signerFrom,
   type TxRequest,
   txSummary,
@@ -159,12 +159,7 @@ function homeKey(home: string): ValidatorKey {
   return loadValidatorKey(homePaths(home).validatorKey);
 }
 
-async function sendOne(opts: SignerOptions, request: TxRequest): Promise<{ sent: SentTx; from: Address }> {
-  const rpc = connect(opts.rpc);
-  const signer = signerFrom(opts.privateKey);
-  const [sent] = await sendAll(rpc, signer, STAKING, [request], opts.timeout * 1000);
-  return { sent: sent!, from: signer.address };
-}
+const sendOne = (opts: SignerOptions, request: TxRequest) => sendModuleCall(opts, STAKING, request);
 
 // ---------------------------------------------------------------------------------------------
 // Commands

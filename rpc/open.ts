@@ -10,6 +10,7 @@ import { stateKeys } from '../state/stateKeys.ts';
 import { proofToJson } from '../state/tree/index.ts';
 import { attributionMethods } from './attribution.ts';
 import { requireHeight } from './eth/blocks.ts';
+import { govMethods } from './gov.ts';
 import type { JsonValue } from './jsonrpc.ts';
 import { moduleEventMethods } from './moduleEvents.ts';
 import { address, blockNumberOrTag, blockRef, data } from './params.ts';
@@ -59,6 +60,7 @@ export function openModule(
       open_nodeInfo: method(z.tuple([]), () => source.nodeInfo()),
       ...attributionMethods(chain),
       ...stakingMethods(chain),
+      ...govMethods(chain),
       ...moduleEventMethods(subscriptions),
       open_peers: method(z.tuple([]), () => source.peers()),
       open_syncStatus: method(z.tuple([]), () => ({ ...source.syncing() })),

@@ -53,6 +53,7 @@ export interface TestChainOptions extends ChainOptions {
   /** Genesis validators (default one, of power 10, operated by rewardAddress). */
   readonly validators?: readonly { power: bigint; rewardAddress: Address }[];
   readonly staking?: GenesisSpec['staking'];
+  readonly gov?: GenesisSpec['gov'];
   /** Allocations added after genesis validation, to build states that validation forbids. */
   readonly uncheckedAlloc?: readonly { address: Address; balance: bigint }[];
 }
@@ -69,6 +70,7 @@ export async function openTestChain(opts: TestChainOptions = {}): Promise<TestCh
     alloc: opts.alloc ?? [],
     params: opts.params,
     staking: opts.staking,
+    gov: opts.gov,
     validators: specs.map((v, i) => ({ name: `v${i}`, key: validatorKeys[i]!, ...v })),
   });
   const genesisBlock = await buildGenesisBlock({

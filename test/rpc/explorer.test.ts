@@ -2,8 +2,9 @@
 // allow-list of files; and its browser modules (plain JS, imported here as they are served): exact
 // OPEN formatting, search and route parsing, inference outputs, and the ABI codec (the ox bundle
 // that `npm install` builds) against the modules' ABIs and a running node.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { extname } from 'node:path';
 import { AbiFunction, AbiItem } from 'ox';
 import { parseEther } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import {
   attributionAbi,
   ATTRIBUTION_ADDRESS as MODULE_ADDRESS,
 } from '../../state/modules/attribution/abi.ts';
+import { GOV_ADDRESS, ProposalStatus, VoteOption } from '../../state/modules/gov/index.ts';
 import { stakingAbi } from '../../state/modules/staking/abi.ts';
 import { STAKING_ADDRESS, ValidatorStatus } from '../../state/modules/staking/index.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
@@ -72,12 +74,22 @@ interface SpansModule {
   HUES: number;
 }
 
+interface GovernanceModule {
+  GOV_ADDRESS: string;
+  PROPOSAL_STATUS_KIND: Record<string, string>;
+  VOTE_OPTIONS: [string, string, string][];
+  GOV_CALLS: [string, unknown[]?][];
+  governanceOf(answers: unknown[]): { proposals: unknown[] | null; params: Record<string, unknown> | null };
+  tallyParts(tally: Record<string, string>): [string, bigint, string][];
+}
+
 const explorerUrl = (file: string) => new URL(`../../explorer/${file}`, import.meta.url);
 // A computed specifier: these are browser files without type declarations.
 const load = (file: string) => import(explorerUrl(file).href);
 const fmt: FormatModule = await load('format.js');
 const abi: AttributionModule = await load('attribution.js');
 const staking: StakingModule = await load('staking.js');
+const governance: GovernanceModule = await load('governance.js');
 const spans: SpansModule = await load('spans.js');
 
 // --- HTTP helpers --------------------------------------------------------------------------------
@@ -128,23 +140,18 @@ async function rpc(method: string, params: unknown[] = []): Promise<unknown> {
   return reply.result;
 }
 
-const ASSETS: Record<string, string> = {
-  'index.html': 'text/html; charset=utf-8',
-  'explorer.css': 'text/css; charset=utf-8',
-  'app.js': 'text/javascript; charset=utf-8',
-  'rpc.js': 'text/javascript; charset=utf-8',
-  'format.js': 'text/javascript; charset=utf-8',
-  'attribution.js': 'text/javascript; charset=utf-8',
-  'abi.js': 'text/javascript; charset=utf-8',
-  'staking.js': 'text/javascript; charset=utf-8',
-  'dom.js': 'text/javascript; charset=utf-8',
-  'logs.js': 'text/javascript; charset=utf-8',
-  'spans.js': 'text/javascript; charset=utf-8',
-  'inference.js': 'text/javascript; charset=utf-8',
-  'records.js': 'text/javascript; charset=utf-8',
-  'contributors.js': 'text/javascript; charset=utf-8',
-  'favicon.svg': 'image/svg+xml',
+/** Every page file in explorer/ (not its README or the bundle's sources), typed by extension: each must be served. */
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
 };
+const ASSETS: Record<string, string> = Object.fromEntries(
+  readdirSync(explorerUrl(''), { withFileTypes: true })
+    .filter((e) => e.isFile() && TYPES[extname(e.name)] !== undefined)
+    .map((e) => [e.name, TYPES[extname(e.name)]!]),
+);
 
 // --- serving -------------------------------------------------------------------------------------
 
@@ -408,6 +415,37 @@ describe('explorer inference output (spans.js)', () => {
     expect(hues.get('100')).toBe(2);
     expect(hues.get(String(100 + spans.HUES - 2))).toBe(0);
     expect(hues.size).toBe(2 + spans.HUES);
+  });
+});
+
+// --- governance ----------------------------------------------------------------------------------
+
+describe('explorer governance (governance.js)', () => {
+  it('uses the module address, a badge for every proposal status, a bar part for every option', () => {
+    expect(governance.GOV_ADDRESS).toBe(GOV_ADDRESS);
+    expect(Object.keys(governance.PROPOSAL_STATUS_KIND).sort()).toEqual(Object.keys(ProposalStatus).sort());
+    expect(governance.VOTE_OPTIONS.map(([field]) => field).sort()).toEqual(Object.keys(VoteOption).sort());
+  });
+
+  it("reads the node's proposals and parameters as the page does; a refused call reads as null", async () => {
+    const answers = await Promise.all(
+      governance.GOV_CALLS.map(([method, params]) => rpc(method, params ?? [])),
+    );
+    const read = governance.governanceOf(answers);
+    expect(read.proposals).toEqual([]);
+    expect(read.params).toMatchObject({ quorumBps: 3_340 });
+    expect(governance.governanceOf([new Error('off'), new Error('off')])).toEqual({
+      proposals: null,
+      params: null,
+    });
+    expect(
+      governance.tallyParts({ yes: '0x3', abstain: '0x0', no: '0x1', noWithVeto: '0x2', bonded: '0x9' }),
+    ).toEqual([
+      ['Yes', 3n, 'hue-2'],
+      ['Abstain', 0n, 'hue-4'],
+      ['No', 1n, 'hue-0'],
+      ['No with veto', 2n, 'hue-3'],
+    ]);
   });
 });
 

@@ -73,7 +73,10 @@ export function sharesForTokens(v: ValidatorRecord, amount: bigint): bigint {
 }
 
 /** Tokens that `shares` are worth (rounded down; all of them for all the shares). */
-export function tokensForShares(v: ValidatorRecord, shares: bigint): bigint {
+export function tokensForShares(
+  v: Pick<ValidatorRecord, 'tokens' | 'delegatorShares'>,
+  shares: bigint,
+): bigint {
   if (shares === v.delegatorShares) return v.tokens;
   return (shares * v.tokens) / v.delegatorShares;
 }

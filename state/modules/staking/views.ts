@@ -1,11 +1,10 @@
 // Read-only functions answered through eth_call: the parameters, the pool, validators, a
 // delegator's delegations, entries and pending rewards, as IStaking's structs.
-import type { AbiFunction } from 'ox';
 import type { Address } from '../../../core/address.ts';
 import { bytesToHex } from '../../../core/bytes.ts';
 import { validatorAddress } from '../../../core/validator.ts';
 import type { StateReader } from '../../stateDb.ts';
-import type { DecodedArgs } from '../attribution/calldata.ts';
+import type { ViewHandlersOf, ViewName, ViewResult } from '../abiRouter.ts';
 import type { stakingAbi } from './abi.ts';
 import { byTokensThenOperator, listValidators } from './activeSet.ts';
 import { delegatorRedelegations, delegatorUnbondings } from './entries.ts';
@@ -16,16 +15,9 @@ import { pendingRewards } from './rewards.ts';
 import { selfBondOf } from './slashing.ts';
 import { delegatorValidators, readDelegation, readPaid, readPool, requireValidator } from './store.ts';
 
-type Abi = typeof stakingAbi;
-type ViewName = {
-  [N in AbiFunction.Name<Abi>]: AbiFunction.FromAbi<Abi, N>['stateMutability'] extends 'view' ? N : never;
-}[AbiFunction.Name<Abi>];
-type Result<N extends ViewName> = AbiFunction.decodeResult.ReturnType<AbiFunction.FromAbi<Abi, N>>;
-
 /** A view's answer, computed from its decoded arguments. */
-export type ViewHandlers = {
-  [N in ViewName]: (state: StateReader, args: DecodedArgs<AbiFunction.FromAbi<Abi, N>>) => Result<N>;
-};
+export type ViewHandlers = ViewHandlersOf<typeof stakingAbi>;
+type Result<N extends ViewName<typeof stakingAbi>> = ViewResult<typeof stakingAbi, N>;
 
 export function statusOf(v: ValidatorRecord): ValidatorStatus {
   if (v.tombstoned) return ValidatorStatus.tombstoned;
