@@ -20,7 +20,14 @@ import {
   waitForTransactionReceipt,
 } from 'viem/actions';
 import { OpenchainError } from '../core/errors.ts';
-import { ATTRIBUTION_ADDRESS, attributionAbi, STAKING_ADDRESS, stakingAbi } from './modules.ts';
+import {
+  ATTRIBUTION_ADDRESS,
+  attributionAbi,
+  GOV_ADDRESS,
+  govAbi,
+  STAKING_ADDRESS,
+  stakingAbi,
+} from './modules.ts';
 
 export interface ModuleCall {
   readonly to: Address;
@@ -47,6 +54,7 @@ export interface ModuleReceipt extends TransactionReceipt {
 const MODULES = [
   { address: ATTRIBUTION_ADDRESS, abi: attributionAbi },
   { address: STAKING_ADDRESS, abi: stakingAbi },
+  { address: GOV_ADDRESS, abi: govAbi },
 ] as const;
 
 /** Which call of a batch failed, and at which step: the node refused its estimate or the transaction. */
