@@ -59,10 +59,10 @@ import {
   tallyParts,
   VOTE_OPTIONS,
 } from './governance.js';
-import { inferenceView, recordedOutputPanel } from './inference.js';
+import { inferenceView, ROLES, recordedOutputPanel } from './inference.js';
 import { contributionView, datanetView, modelView } from './records.js';
 import { HeadFeed, Rpc, unwrap } from './rpc.js';
-import { STAKING_ADDRESS, STAKING_CALLS, stakingOf, VALIDATOR_STATUS_KIND } from './staking.js';
+import { STAKING_ADDRESS, STAKING_CALLS, stakingOf, uptimeBps, VALIDATOR_STATUS_KIND } from './staking.js';
 import { balanceRows, unlockPanel } from './vesting.js';
 
 const LATEST_BLOCKS = 20;
@@ -110,6 +110,12 @@ function stakeCell(v) {
       shortHex(v.operator, 4),
     ),
   );
+}
+
+/** A validator's uptime over the signing window; '—' when unknown. */
+function uptimeCell(v, params) {
+  const bps = v ? uptimeBps(v, params) : null;
+  return bps === null ? '—' : formatBps(bps);
 }
 
 function showNotice(text) {
@@ -354,7 +360,7 @@ async function overview(_route, alive) {
     replace(
       validatorsBox,
       table(
-        ['Validator', 'Power', 'Stake', 'Commission', 'Last commit'],
+        ['Validator', 'Power', 'Stake', 'Commission', 'Uptime', 'Last commit'],
         [
           ...set.validators.map((v) => {
             const address = v.address.toLowerCase();
@@ -380,6 +386,7 @@ async function overview(_route, alive) {
               ),
               stakeCell(staked),
               staked ? formatBps(staked.commissionBps) : '—',
+              uptimeCell(staked, staking?.params),
               commit ? (signed.has(address) ? badge('signed', 'ok') : badge('absent', 'warn')) : '—',
             ];
           }),
@@ -388,6 +395,7 @@ async function overview(_route, alive) {
             '—',
             stakeCell(v),
             formatBps(v.commissionBps),
+            uptimeCell(v, staking?.params),
             '—',
           ]),
         ],
@@ -978,6 +986,13 @@ async function txView(r, alive) {
 
 // --- address -------------------------------------------------------------------------------------
 
+/** Payout roles by name (open_getEarningsByRole's keys); the inference page's labels, and the rest. */
+const ROLE_LABEL = new Map([
+  ...ROLES.map(([role, label]) => [role, label]),
+  ['datanetOwner', 'Datanet owner'],
+  ['challenger', 'Challenger'],
+]);
+
 async function addressView(r, alive) {
   const address = r.id;
   const load = () =>
@@ -985,14 +1000,12 @@ async function addressView(r, alive) {
       ['eth_getBalance', [address, 'latest']],
       ['eth_getTransactionCount', [address, 'latest']],
       ['eth_getTransactionCount', [address, 'pending']],
-      [
-        'eth_call',
-        [{ to: ATTRIBUTION_ADDRESS, input: encodeCall('contributorEarnings', [address]) }, 'latest'],
-      ],
+      ['open_getEarningsByRole', [address]],
       ['open_getBalances', [address]],
       ['open_getValidator', [address]],
       ['open_getDelegator', [address]],
       ['open_getValidators'],
+      ['open_stakingParams'],
     ]);
   const summary = h('div');
   const stakingBox = h('div');
@@ -1001,12 +1014,8 @@ async function addressView(r, alive) {
     unwrap([balance, nonce, pendingNonce]);
     const n = hexToBigInt(nonce);
     const pending = hexToBigInt(pendingNonce);
-    let earned = null;
-    try {
-      if (!(earnings instanceof Error)) earned = decodeResult('contributorEarnings', earnings);
-    } catch {
-      earned = null;
-    }
+    const byRole =
+      earnings instanceof Error ? [] : Object.entries(earnings).filter(([, v]) => toBigInt(v) > 0n);
     replace(
       summary,
       fields([
@@ -1019,7 +1028,23 @@ async function addressView(r, alive) {
             ? `${formatInteger(n)} (${formatInteger(pending - n)} pending in the mempool)`
             : formatInteger(n),
         ],
-        ['Attribution earnings', earned !== null ? amount(earned) : null],
+        [
+          'Attribution earnings',
+          byRole.length > 0
+            ? h(
+                'div',
+                { class: 'stack' },
+                amount(byRole.reduce((sum, [, v]) => sum + toBigInt(v), 0n)),
+                h(
+                  'span',
+                  { class: 'muted small' },
+                  byRole
+                    .map(([role, v]) => `${ROLE_LABEL.get(role) ?? role} ${formatOpen(toBigInt(v))}`)
+                    .join(' · '),
+                ),
+              )
+            : null,
+        ],
       ]),
     );
   };
@@ -1071,7 +1096,7 @@ async function addressView(r, alive) {
  * The address's staking: the validator it operates (or whose consensus address it is), and its
  * delegations with their pending rewards, unbonding entries and redelegations.
  */
-function renderStaking(box, address, [own, delegator, all]) {
+function renderStaking(box, address, [own, delegator, all, params]) {
   const ok = (r) => (r instanceof Error ? null : r);
   const validator =
     ok(own) ?? (ok(all) ?? []).find((v) => v.consensusAddress.toLowerCase() === address) ?? null;
@@ -1095,6 +1120,7 @@ function renderStaking(box, address, [own, delegator, all]) {
           ],
           ['Commission to withdraw', amount(toBigInt(validator.commission))],
           ['Missed blocks', `${q(validator.missedBlocks)} in the signing window`],
+          ['Uptime', uptimeCell(validator, ok(params))],
           [
             'Jailed until',
             validator.status === 'jailed' ? blockLink(hexToNumber(validator.jailedUntil)) : null,
@@ -1105,13 +1131,17 @@ function renderStaking(box, address, [own, delegator, all]) {
       ),
     );
   }
-  if (d && (d.delegations.length > 0 || d.unbondings.length > 0 || d.redelegations.length > 0)) {
+  const paid = d?.paid ?? { rewards: '0x0', commission: '0x0' };
+  const wasPaid = toBigInt(paid.rewards) > 0n || toBigInt(paid.commission) > 0n;
+  if (d && (d.delegations.length > 0 || d.unbondings.length > 0 || d.redelegations.length > 0 || wasPaid)) {
     panels.push(
       panel(
         'Staking',
         fields([
           ['Staked', amount(d.delegations.reduce((sum, x) => sum + toBigInt(x.tokens), 0n))],
           ['Pending rewards', amount(toBigInt(d.pendingRewards))],
+          ['Rewards paid', amount(toBigInt(paid.rewards))],
+          ['Commission paid', toBigInt(paid.commission) > 0n ? amount(toBigInt(paid.commission)) : null],
         ]),
         table(
           ['Validator', 'Stake', 'Pending rewards'],

@@ -26,6 +26,7 @@ import {
   runDevnet,
   testnetInstructions,
 } from './devnet.ts';
+import { registerEarningsCommand } from './earningsCli.ts';
 import { registerGenesisCommands } from './genesisCli.ts';
 import { registerGovCommands } from './govCli.ts';
 import { homePaths } from './home.ts';
@@ -409,9 +410,11 @@ export function buildProgram(): Command {
 
   // Genesis tooling: new, add-account, gentx, add-validator, collect, validate, hash, install (node/genesisCli.ts).
   registerGenesisCommands(program);
-  // Proof of Attribution: datanet, contribute, model, attribute, earnings (node/attributionCli.ts).
+  // Proof of Attribution: datanet, contribute, model, attribute (node/attributionCli.ts); earnings
+  // in every role (node/earningsCli.ts).
   registerAttributionCommands(program);
   registerChallengeCommands(program);
+  registerEarningsCommand(program);
   // Staking: stake create-validator, delegate, undelegate, ... (node/stakeCli.ts).
   registerStakeCommands(program);
   // Governance: gov submit, deposit, vote, show, list (node/govCli.ts).

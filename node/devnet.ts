@@ -14,6 +14,7 @@ import { DEV_MNEMONIC, devAccounts } from './devAccounts.ts';
 import { homePaths } from './home.ts';
 import { makeGenesis, writeHome } from './init.ts';
 import { generateValidatorKey } from './keys.ts';
+import { connect } from './moduleClient.ts';
 
 export const DEVNET_DEFAULTS = {
   validators: 4,
@@ -161,15 +162,12 @@ const CLI = fileURLToPath(new URL('./bin/openchain.ts', import.meta.url));
 
 async function waitForRpc(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const node = connect(url);
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
     try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}',
-      });
-      if (res.ok) return;
+      await node.getBlockNumber({ cacheTime: 0 });
+      return;
     } catch {
       // not listening yet
     }

@@ -1,5 +1,5 @@
 // Governance from the command line: `openchain gov submit|deposit|vote|show|list`. Each command
-// talks to a node over JSON-RPC through moduleClient.ts (views through eth_call, transactions signed
+// talks to a node through moduleClient.ts, on the typed client (views through eth_call, transactions signed
 // locally) and prints JSON; amounts are wei or e.g. 100OPEN. The chain checks a proposal's changes
 // at submission: a refused one prints the receipt's reason and exits 1. README, "Governance".
 import { type Command, InvalidArgumentError } from 'commander';
@@ -11,12 +11,12 @@ import {
   addressArg,
   amountArg,
   calldata,
+  connect,
   eventArg,
   finish,
   type ModuleTarget,
   moduleView,
   print,
-  Rpc,
   type SignerOptions,
   sendOne,
   type TxRequest,
@@ -176,7 +176,7 @@ export function registerGovCommands(program: Command): void {
       .command('show <id>')
       .description('a proposal: its changes, deposits, votes and tally (live while voting)'),
   ).action(async (raw: string, opts: { rpc: string }) => {
-    const rpc = new Rpc(opts.rpc);
+    const rpc = connect(opts.rpc);
     let id: bigint;
     try {
       id = proposalId(raw);
@@ -200,7 +200,7 @@ export function registerGovCommands(program: Command): void {
       .command('list')
       .description('the newest proposals first, with their status and tally, and the parameters'),
   ).action(async (opts: { rpc: string }) => {
-    const rpc = new Rpc(opts.rpc);
+    const rpc = connect(opts.rpc);
     const [params, count] = await Promise.all([
       moduleView(rpc, GOV, 'params'),
       moduleView<bigint>(rpc, GOV, 'proposalCount'),

@@ -124,6 +124,8 @@ export interface InitOptions {
   readonly treasury?: Address;
   readonly genesisTime?: Date;
   readonly config?: NodeConfigInput;
+  /** Chain parameters other than the defaults. */
+  readonly params?: GenesisSpec['params'];
 }
 
 export interface InitResult {
@@ -147,6 +149,7 @@ export async function initHome(opts: InitOptions & { genesis?: Genesis }): Promi
       genesisTime: opts.genesisTime,
       alloc: opts.alloc,
       treasury: opts.treasury,
+      params: opts.params,
       validators: [
         {
           name: opts.moniker,

@@ -10,7 +10,7 @@ import type { VestingJson } from '../../genesis/vesting.ts';
 import { loadConfigFile, type NodeConfigInput } from '../../node/config.ts';
 import { type DevAccount, devAccounts } from '../../node/devAccounts.ts';
 import { homePaths } from '../../node/home.ts';
-import { initHome } from '../../node/init.ts';
+import { type InitOptions, initHome } from '../../node/init.ts';
 import { OpenchainNode } from '../../node/node.ts';
 
 export const TEST_BALANCE = 10n ** 22n;
@@ -45,6 +45,9 @@ export async function startTestNode(
     genesisTime?: Date;
     /** Unlock schedules of the dev accounts' allocations, by account index. */
     vesting?: readonly (VestingJson | undefined)[];
+    /** Chain parameters other than the defaults, and a treasury (default: the zero address). */
+    params?: InitOptions['params'];
+    treasury?: InitOptions['treasury'];
   } = {},
 ): Promise<TestNode> {
   const home = mkdtempSync(join(tmpdir(), 'openchain-node-'));
@@ -58,6 +61,8 @@ export async function startTestNode(
       const vesting = opts.vesting?.[i];
       return { address: a.address, balance: TEST_BALANCE, ...(vesting && { vesting }) };
     }),
+    params: opts.params,
+    treasury: opts.treasury,
     config: {
       rpc: { ...opts.rpc, port: 0 },
       block: { intervalMs: opts.blockIntervalMs ?? 100 },

@@ -51,7 +51,15 @@ interface StakingModule {
   STAKING_ADDRESS: string;
   VALIDATOR_STATUS_KIND: Record<string, string>;
   STAKING_CALLS: [string, unknown[]?][];
-  stakingOf(answers: unknown[]): { validators: unknown[] | null; pool: Record<string, string> | null };
+  stakingOf(answers: unknown[]): {
+    validators: unknown[] | null;
+    pool: Record<string, string> | null;
+    params: Record<string, string> | null;
+  };
+  uptimeBps(
+    validator: { missedBlocks: string },
+    params: { signedBlocksWindow: string } | null,
+  ): number | null;
 }
 
 interface VestingModule {
@@ -467,10 +475,21 @@ describe('explorer staking (staking.js)', () => {
       expect.objectContaining({ operator: genesisOperator, status: 'active' }),
     );
     expect(BigInt(read.pool!['bonded']!)).toBeGreaterThan(0n);
-    expect(staking.stakingOf([new Error('no staking'), new Error('no staking')])).toEqual({
+    expect(BigInt(read.params!['signedBlocksWindow']!)).toBeGreaterThan(0n);
+    const refused = new Error('no staking');
+    expect(staking.stakingOf([refused, refused, refused])).toEqual({
       validators: null,
       pool: null,
+      params: null,
     });
+  });
+
+  it('gives uptime as the signed share of the signing window, in basis points', () => {
+    const window = { signedBlocksWindow: '0x64' };
+    expect(staking.uptimeBps({ missedBlocks: '0x0' }, window)).toBe(10_000);
+    expect(staking.uptimeBps({ missedBlocks: '0x3' }, window)).toBe(9_700);
+    expect(staking.uptimeBps({ missedBlocks: '0x64' }, window)).toBe(0);
+    expect(staking.uptimeBps({ missedBlocks: '0x0' }, null)).toBeNull();
   });
 });
 

@@ -10,8 +10,8 @@ import { burnSupply } from '../../supply.ts';
 import { STAKING_ADDRESS } from './abi.ts';
 import { StakingError } from './errors.ts';
 import { GAS } from './gas.ts';
-import type { Pool, ValidatorRecord } from './records.ts';
-import type { Stake } from './store.ts';
+import type { PaidRecord, Pool, ValidatorRecord } from './records.ts';
+import { readPaid, type Stake, writePaid } from './store.ts';
 
 const TRANSFER_GAS = 2n * (GAS.read + GAS.write);
 
@@ -20,6 +20,14 @@ export function payOut(stake: Stake, to: Address, amount: bigint): void {
   if (amount === 0n) return;
   stake.useGas(TRANSFER_GAS);
   transfer(stake.accounts, STAKING_ADDRESS, to, amount);
+}
+
+/** Pays a delegator's rewards or an operator's commission, adding it to what `to` has been paid. */
+export function payIncome(stake: Stake, to: Address, amount: bigint, kind: keyof PaidRecord): void {
+  if (amount === 0n) return;
+  payOut(stake, to, amount);
+  const paid = readPaid(stake.state, to);
+  writePaid(stake.state, to, { ...paid, [kind]: paid[kind] + amount });
 }
 
 /** Takes `amount` from an account into the module (genesis self-bonds). */

@@ -13,7 +13,7 @@ import { readStakingParams } from './params.ts';
 import { type ValidatorRecord, ValidatorStatus } from './records.ts';
 import { pendingRewards } from './rewards.ts';
 import { selfBondOf } from './slashing.ts';
-import { delegatorValidators, readDelegation, readPool, requireValidator } from './store.ts';
+import { delegatorValidators, readDelegation, readPaid, readPool, requireValidator } from './store.ts';
 
 /** A view's answer, computed from its decoded arguments. */
 export type ViewHandlers = ViewHandlersOf<typeof stakingAbi>;
@@ -113,4 +113,9 @@ export const views: ViewHandlers = {
 
   pendingRewards: (state, [delegator, validator]) =>
     delegationView(state, delegator, validator).pendingRewards,
+
+  paid: (state, [recipient]) => {
+    const p = readPaid(state, recipient);
+    return [p.rewards, p.commission];
+  },
 };
