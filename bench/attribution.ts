@@ -16,7 +16,7 @@
 // and the transactions root, its writes go through the state tree) and adds nothing that only one
 // kind pays (no JSON-RPC or consensus timing, which would measure block parameters instead). The
 // same run also times each stage on its own (decode and sender recovery; executeBlock in verify
-// mode; roots), so the table shows where the time goes.
+// mode with the end-of-block step; roots), so the table shows where the time goes.
 // Figures are medians of alternating rounds, so load from other processes hits each alike.
 //
 //   node bench/attribution.ts [--rounds 3] [--records 1000] [--transfers 5000] [--corpus-mb 50] [--json FILE]
@@ -51,7 +51,8 @@ import {
   type SpanProof,
 } from '../prover/index.ts';
 import { Chain } from '../state/chain.ts';
-import { executeBlock, type SenderTx } from '../state/execution/executeBlock.ts';
+import { endBlock } from '../state/execution/endBlock.ts';
+import { type BlockExecution, executeBlock, type SenderTx } from '../state/execution/executeBlock.ts';
 import { nextBaseFee } from '../state/execution/gas.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../state/modules/attribution/abi.ts';
 import { AttributionModule } from '../state/modules/attribution/module.ts';
@@ -78,7 +79,7 @@ export interface AttributionBenchOptions {
 export interface Stages {
   /** decodeTx and recoverSender. */
   readonly decodeAndRecover: number;
-  /** executeBlock in verify mode. */
+  /** executeBlock in verify mode, then the end-of-block step (as Chain runs them). */
   readonly execute: number;
   /** Transactions root, receipts root and state root (state tree update). */
   readonly roots: number;
@@ -396,9 +397,42 @@ export async function setUpChains(
 }
 
 /**
+ * Executes `items` at the chain's next height and then its end-of-block step (fees to the
+ * validators, block income, the parent hash), exactly as Chain's one build/verify path does, with
+ * the bench's own module so that the verifier's proof cache stays untouched.
+ */
+function executeNext(
+  chain: Chain,
+  items: readonly SenderTx[],
+  mode: 'build' | 'verify',
+  modules: ModuleRegistry,
+  time: number,
+): BlockExecution {
+  const parent = chain.head;
+  const params = chain.params();
+  const height = parent.header.height + 1;
+  const block = { chainId: chain.chainId, height, time, params };
+  const execution = executeBlock(
+    chain.state,
+    { block, baseFee: nextBaseFee(parent.header, params), modules, gasLimit: params.blockGasLimit },
+    items,
+    mode,
+    params.maxBlockTxBytes,
+  );
+  endBlock(execution.state, block, {
+    lastCommit: chain.blocks.getCommit(height - 1) ?? null,
+    evidence: [],
+    baseFees: execution.baseFees,
+    tips: execution.tips,
+    parentHash: hexToBytes(parent.hash),
+  });
+  return execution;
+}
+
+/**
  * What another validator would propose at the next height with exactly these transactions: the
  * header prepareProposal computes, built here so that the block holds the bench's transactions and
- * nothing else, and executed with a module of its own so the verifier's proof cache stays untouched.
+ * nothing else.
  */
 export async function proposal(chain: Chain, items: readonly SenderTx[]): Promise<Block> {
   const parent = chain.head;
@@ -408,18 +442,8 @@ export async function proposal(chain: Chain, items: readonly SenderTx[]): Promis
   const validators = chain.validators();
   const proposer = validators[0]!;
   const baseFee = nextBaseFee(parent.header, params);
-  const execution = executeBlock(
-    chain.state,
-    {
-      block: { chainId: chain.chainId, height, time, params },
-      baseFee,
-      modules: new ModuleRegistry([new AttributionModule({ proofCacheNodes: 0 })]),
-      gasLimit: params.blockGasLimit,
-    },
-    items,
-    'build',
-    params.maxBlockTxBytes,
-  );
+  const own = new ModuleRegistry([new AttributionModule({ proofCacheNodes: 0 })]);
+  const execution = executeNext(chain, items, 'build', own, time);
   const failed = execution.receipts.find((r) => r.status !== 1);
   if (failed || execution.included.length !== items.length)
     throw new Error(`bench: a transaction failed: ${failed?.error ?? 'one was left out'}`);
@@ -486,19 +510,8 @@ export async function stageTimes(chain: Chain, block: Block): Promise<Stages & {
   });
   const decodeAndRecover = ((cpuMs() - t0) * 1000) / n;
   const parent = chain.head;
-  const params = chain.params();
   t0 = cpuMs();
-  const execution = executeBlock(
-    chain.state,
-    {
-      block: { chainId: chain.chainId, height: block.header.height, time: block.header.time, params },
-      baseFee: block.header.baseFeePerGas,
-      modules: chain.modules,
-      gasLimit: params.blockGasLimit,
-    },
-    items,
-    'verify',
-  );
+  const execution = executeNext(chain, items, 'verify', chain.modules, block.header.time);
   const execute = ((cpuMs() - t0) * 1000) / n;
   t0 = cpuMs();
   txRoot(block.txs);
@@ -732,7 +745,7 @@ export async function runAttributionBench(
         loadAverage: { start: loadStart, end: loadavg()[0]! },
       },
       pipeline:
-        'Chain.processProposal of a block proposed by another validator holding only that kind of transaction: decode, sender recovery, checks, executeBlock (verify), transactions/receipts/state roots',
+        'Chain.processProposal of a block proposed by another validator holding only that kind of transaction: decode, sender recovery, checks, executeBlock (verify) and the end-of-block step, transactions/receipts/state roots',
       setup: {
         datanetChunks: DATANET_CHUNKS,
         chunkSize: CHUNK,

@@ -26,7 +26,6 @@
 //        [--cpu-prof DIR] [--keep] [--node-args='--log-level debug'] [--no-single] [--json FILE]
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -37,6 +36,7 @@ import { bytesToHex, type Hex, hexToBytes } from '../core/bytes.ts';
 import { signTx } from '../core/tx.ts';
 import { createDevnet, type DevnetManifest } from '../node/devnet.ts';
 import { homePaths } from '../node/home.ts';
+import { cpuMs, freePorts } from './procs.ts';
 import { runThroughputBench, type ThroughputResult } from './throughput.ts';
 
 const CLI = fileURLToPath(new URL('../node/bin/openchain.ts', import.meta.url));
@@ -172,28 +172,6 @@ export interface ConsensusBenchResult {
 
 // --- processes ---------------------------------------------------------------------------------
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const server = createServer();
-    server.once('error', () => done(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
-  });
-}
-
-/**
- * A base port with `count` free ports after it, below Linux's ephemeral range (32768-60999): nodes
- * are restarted on their ports, and an outgoing connection could meanwhile take a port of that
- * range as its local port (the e2e helper's 20000-60000 range allows that).
- */
-async function freePorts(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * (12_700 - count));
-    const checks = await Promise.all(Array.from({ length: count }, (_, i) => portFree(base + i)));
-    if (checks.every(Boolean)) return base;
-  }
-  throw new Error('no free port range found');
-}
-
 interface NodeProc {
   readonly name: string;
   readonly child: ChildProcess;
@@ -269,19 +247,6 @@ function launch(home: string, name: string, args: string[], cpuProfDir?: string)
       }
     });
   });
-}
-
-/** utime + stime of a process in ms (Linux); null elsewhere. */
-function cpuMs(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is field 3 (state); utime and stime are fields 14 and 15, in clock ticks (100 Hz).
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return null;
-  }
 }
 
 function totalCpuMs(nodes: readonly NodeProc[]): number | null {
@@ -794,6 +759,7 @@ export async function runConsensusBench(options: ConsensusBenchOptions = {}): Pr
     p2pBasePort: base + validators,
     metricsBasePort: base + 2 * validators,
     blockIntervalMs,
+    emptyBlocks: true,
   });
   // Room in every mempool for the whole saturating load (all of it reaches every node by gossip).
   for (const node of manifest.nodes) {

@@ -23,7 +23,7 @@ export interface MempoolBenchRow {
 const CHAIN_ID = 1337n;
 const GWEI = 10n ** 9n;
 const TO: Address = '0x70997970c51812dc3a010c7d01b50e20d17dc79c';
-const rules: TxRules = { check: () => {}, minFeePerGas: () => GWEI };
+const rules: TxRules = { check: () => {}, minFeePerGas: () => GWEI, stakesValue: () => false };
 
 interface Workload {
   readonly txs: SignedTx[];

@@ -17,6 +17,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runAttributionBench } from './attribution.ts';
 import { runConsensusBench } from './consensus.ts';
+import { runIdleBench } from './idle.ts';
 import { benchMempool } from './mempool.ts';
 import { runRecoveryBench } from './recovery.ts';
 import { runThroughputBench } from './throughput.ts';
@@ -238,6 +239,27 @@ export const BENCHES: readonly BenchEntry[] = [
         },
       );
       return lines;
+    },
+  },
+  {
+    name: 'idle',
+    about: "npm start's devnet at rest: CPU of its 4 validator processes over a minute (issue 10)",
+    run: () => runIdleBench(),
+    headlines: (r) => {
+      const cpu = at(r, 'devnet.cpuPercentOfOneCore');
+      return [
+        {
+          figure: 'idle devnet, 4 validators together',
+          value: cpu,
+          unit: '% of one core',
+          reference: {
+            name: 'same devnet, a block every interval',
+            value: at(r, 'reference.cpuPercentOfOneCore'),
+          },
+          ratio: at(r, 'ratio'),
+          target: { text: '< 5% of one core (issue 10)', met: cpu === null ? null : cpu < 5 },
+        },
+      ];
     },
   },
 ];

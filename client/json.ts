@@ -67,6 +67,8 @@ export interface ProofJson {
 export interface DelegatorJson {
   address: Hex;
   pendingRewards: Hex;
+  /** Rewards and commission paid to the address so far. */
+  paid: { rewards: Hex; commission: Hex };
   delegations: StakingJson<'delegations'>;
   unbondings: StakingJson<'unbondings'>;
   redelegations: StakingJson<'redelegations'>;

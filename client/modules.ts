@@ -3,6 +3,7 @@
 // Pass a public client, a wallet client, or both as `{ public, wallet }`, as to viem's getContract.
 import { type GetContractParameters, type GetContractReturnType, getContract } from 'viem';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../state/modules/attribution/abi.ts';
+import { GOV_ADDRESS, govAbi } from '../state/modules/gov/abi.ts';
 import { STAKING_ADDRESS, stakingAbi } from '../state/modules/staking/abi.ts';
 
 type ContractClient = GetContractParameters['client'];
@@ -21,4 +22,11 @@ export function stakingContract<const C extends ContractClient>(
   return getContract({ address: STAKING_ADDRESS, abi: stakingAbi, client }) as never;
 }
 
-export { ATTRIBUTION_ADDRESS, attributionAbi, STAKING_ADDRESS, stakingAbi };
+/** The governance module (proposals, deposits, votes and tallies). */
+export function govContract<const C extends ContractClient>(
+  client: C,
+): GetContractReturnType<typeof govAbi, C> {
+  return getContract({ address: GOV_ADDRESS, abi: govAbi, client }) as never;
+}
+
+export { ATTRIBUTION_ADDRESS, attributionAbi, GOV_ADDRESS, govAbi, STAKING_ADDRESS, stakingAbi };

@@ -63,6 +63,9 @@ export function openActions(client: Client) {
             ? { contribution: quantity(of.contribution) }
             : { datanet: quantity(of.datanet) },
       ]),
+    /** Everything an address was paid by the attribution module, per payout role. */
+    getEarningsByRole: (recipient: Hex) =>
+      call<AttributionJson<'earningsOf'>>('open_getEarningsByRole', [recipient]),
 
     stakingParams: () => call<StakingJson<'params'>>('open_stakingParams'),
     stakingPool: () => call<StakingJson<'pool'>>('open_stakingPool'),

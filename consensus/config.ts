@@ -18,6 +18,13 @@ export interface ConsensusConfig {
   readonly timeoutCommitMs: number;
   /** When false, round 0 of a height waits until the mempool has transactions. */
   readonly createEmptyBlocks: boolean;
+  /**
+   * With createEmptyBlocks off, round 0 stops waiting after this long and the block is made even if
+   * empty (CometBFT's create_empty_blocks_interval), so an idle chain still advances its height and
+   * block time, which windows counted in blocks and proofs drawn from a later block's hash wait for.
+   * 0: wait for transactions however long it takes.
+   */
+  readonly emptyBlocksIntervalMs: number;
   /** How often the mempool is polled while waiting for transactions. */
   readonly txPollMs: number;
   /**
@@ -61,6 +68,7 @@ export const defaultConsensusConfig: ConsensusConfig = {
   timeoutPrecommitDeltaMs: 250,
   timeoutCommitMs: 1000,
   createEmptyBlocks: true,
+  emptyBlocksIntervalMs: 0,
   txPollMs: 100,
   clockPrecisionMs: 500,
   messageDelayMs: 5_000,

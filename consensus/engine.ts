@@ -225,6 +225,8 @@ export class ConsensusEngine {
   #prebuilt: { readonly height: number; readonly block: Block } | undefined;
   /** The height a scheduled prebuild is for. */
   #prebuildHeight = 0;
+  /** When round 0 of `height` began waiting for transactions (createEmptyBlocks off). */
+  #idleSince: { readonly height: number; readonly at: number } | undefined;
   /** Recent time to build or process a block, ms (moving average): what a build is expected to take. */
   #blockMs = 0;
   /**
@@ -693,7 +695,7 @@ export class ConsensusEngine {
         this.#count(event, -1);
         try {
           await this.#handle(event, false);
-          if (this.#machine.waitingForTxs) this.#scheduleTick('txPoll', this.#cfg.txPollMs);
+          if (this.#machine.waitingForTxs) this.#waitForTxs(this.#machine);
         } catch (err) {
           if (event.kind === 'proposal') event.verdict?.(ignore('NOT_RUNNING', (err as Error).message));
           this.#halt(err as Error);
@@ -887,7 +889,7 @@ export class ConsensusEngine {
     const m = this.#machine;
     switch (tick) {
       case 'txPoll':
-        if (m.waitingForTxs && this.#app.mempool.stats().pending > 0)
+        if (m.waitingForTxs && (this.#app.mempool.stats().pending > 0 || this.#emptyBlockDue(m)))
           await this.#perform(m, m.txsAvailable());
         return;
       case 'prebuild':
@@ -1415,6 +1417,19 @@ export class ConsensusEngine {
     if (t.step === 'propose' && this.#blockMs >= PREBUILD_MIN_MS)
       ms += Math.ceil(PROPOSE_SLACK * this.#blockMs);
     this.#ticker.schedule(key, ms, () => this.#enqueue({ kind: 'timeout', timeout: t }));
+  }
+
+  /** Round 0 waits for transactions: poll the mempool, and note when the wait began. */
+  #waitForTxs(m: HeightMachine): void {
+    if (this.#idleSince?.height !== m.height) this.#idleSince = { height: m.height, at: this.#clock.now() };
+    this.#scheduleTick('txPoll', this.#cfg.txPollMs);
+  }
+
+  /** Whether round 0 has waited emptyBlocksIntervalMs without transactions and makes a block anyway. */
+  #emptyBlockDue(m: HeightMachine): boolean {
+    const interval = this.#cfg.emptyBlocksIntervalMs;
+    const since = this.#idleSince;
+    return interval > 0 && since?.height === m.height && this.#clock.now() - since.at >= interval;
   }
 
   #scheduleTick(tick: Tick, delayMs: number): void {

@@ -15,6 +15,7 @@ import {
   ago,
   amount,
   badge,
+  barLegend,
   blockLink,
   copyButton,
   errorPanel,
@@ -28,6 +29,7 @@ import {
   recordLink,
   replace,
   row,
+  shareBar,
   stat,
   table,
   throttle,
@@ -49,10 +51,19 @@ import {
   shortHex,
   toBigInt,
 } from './format.js';
-import { inferenceView, recordedOutputPanel } from './inference.js';
+import {
+  GOV_ADDRESS,
+  GOV_CALLS,
+  governanceOf,
+  PROPOSAL_STATUS_KIND,
+  tallyParts,
+  VOTE_OPTIONS,
+} from './governance.js';
+import { inferenceView, ROLES, recordedOutputPanel } from './inference.js';
 import { contributionView, datanetView, modelView } from './records.js';
 import { HeadFeed, Rpc, unwrap } from './rpc.js';
-import { STAKING_ADDRESS, STAKING_CALLS, stakingOf, VALIDATOR_STATUS_KIND } from './staking.js';
+import { STAKING_ADDRESS, STAKING_CALLS, stakingOf, uptimeBps, VALIDATOR_STATUS_KIND } from './staking.js';
+import { balanceRows, unlockPanel } from './vesting.js';
 
 const LATEST_BLOCKS = 20;
 const LATEST_TXS = 10;
@@ -101,6 +112,12 @@ function stakeCell(v) {
   );
 }
 
+/** A validator's uptime over the signing window; '—' when unknown. */
+function uptimeCell(v, params) {
+  const bps = v ? uptimeBps(v, params) : null;
+  return bps === null ? '—' : formatBps(bps);
+}
+
 function showNotice(text) {
   const notice = $('notice');
   replace(notice, text);
@@ -117,6 +134,7 @@ function setLabels(genesis, validators) {
   labels.clear();
   labels.set(ATTRIBUTION_ADDRESS, { name: 'attribution module', role: 'module' });
   labels.set(STAKING_ADDRESS, { name: 'staking module', role: 'module' });
+  labels.set(GOV_ADDRESS, { name: 'governance module', role: 'module' });
   const names = new Map(
     (genesis?.document?.validators ?? []).map((v) => [String(v.pubKey).toLowerCase(), v.name]),
   );
@@ -290,6 +308,12 @@ async function overview(_route, alive) {
   const validatorsBox = h('div');
   const txsBox = h('div');
   const nodeBox = h('div');
+  const unlockBox = h('div');
+  const renderUnlocks = () =>
+    rpc
+      .call('open_getUnlockCurve')
+      .then((curve) => alive() && replace(unlockBox, unlockPanel(curve)))
+      .catch(() => {});
 
   let latest = blocks; // newest first
   let lastTxKey = '';
@@ -336,7 +360,7 @@ async function overview(_route, alive) {
     replace(
       validatorsBox,
       table(
-        ['Validator', 'Power', 'Stake', 'Commission', 'Last commit'],
+        ['Validator', 'Power', 'Stake', 'Commission', 'Uptime', 'Last commit'],
         [
           ...set.validators.map((v) => {
             const address = v.address.toLowerCase();
@@ -362,6 +386,7 @@ async function overview(_route, alive) {
               ),
               stakeCell(staked),
               staked ? formatBps(staked.commissionBps) : '—',
+              uptimeCell(staked, staking?.params),
               commit ? (signed.has(address) ? badge('signed', 'ok') : badge('absent', 'warn')) : '—',
             ];
           }),
@@ -370,6 +395,7 @@ async function overview(_route, alive) {
             '—',
             stakeCell(v),
             formatBps(v.commissionBps),
+            uptimeCell(v, staking?.params),
             '—',
           ]),
         ],
@@ -441,6 +467,7 @@ async function overview(_route, alive) {
   renderValidators(validatorSet, info, commit, staking);
   renderNode(info);
   renderLatestTxs().catch(() => {});
+  renderUnlocks();
 
   let fetching = false;
   let wanted = null;
@@ -519,7 +546,13 @@ async function overview(_route, alive) {
           panel('Latest blocks', blocksTable),
           panel('Latest transactions', txsBox),
         ),
-        h('div', { class: 'col-side' }, panel('Validators', validatorsBox), panel('This node', nodeBox)),
+        h(
+          'div',
+          { class: 'col-side' },
+          panel('Validators', validatorsBox),
+          unlockBox,
+          panel('This node', nodeBox),
+        ),
       ),
     ),
     onHead(number) {
@@ -953,6 +986,13 @@ async function txView(r, alive) {
 
 // --- address -------------------------------------------------------------------------------------
 
+/** Payout roles by name (open_getEarningsByRole's keys); the inference page's labels, and the rest. */
+const ROLE_LABEL = new Map([
+  ...ROLES.map(([role, label]) => [role, label]),
+  ['datanetOwner', 'Datanet owner'],
+  ['challenger', 'Challenger'],
+]);
+
 async function addressView(r, alive) {
   const address = r.id;
   const load = () =>
@@ -960,39 +1000,51 @@ async function addressView(r, alive) {
       ['eth_getBalance', [address, 'latest']],
       ['eth_getTransactionCount', [address, 'latest']],
       ['eth_getTransactionCount', [address, 'pending']],
-      [
-        'eth_call',
-        [{ to: ATTRIBUTION_ADDRESS, input: encodeCall('contributorEarnings', [address]) }, 'latest'],
-      ],
+      ['open_getEarningsByRole', [address]],
+      ['open_getBalances', [address]],
       ['open_getValidator', [address]],
       ['open_getDelegator', [address]],
       ['open_getValidators'],
+      ['open_stakingParams'],
     ]);
   const summary = h('div');
   const stakingBox = h('div');
-  const render = ([balance, nonce, pendingNonce, earnings, ...staking]) => {
+  const render = ([balance, nonce, pendingNonce, earnings, balances, ...staking]) => {
     renderStaking(stakingBox, address, staking);
     unwrap([balance, nonce, pendingNonce]);
     const n = hexToBigInt(nonce);
     const pending = hexToBigInt(pendingNonce);
-    let earned = null;
-    try {
-      if (!(earnings instanceof Error)) earned = decodeResult('contributorEarnings', earnings);
-    } catch {
-      earned = null;
-    }
+    const byRole =
+      earnings instanceof Error ? [] : Object.entries(earnings).filter(([, v]) => toBigInt(v) > 0n);
     replace(
       summary,
       fields([
         ['Balance', h('span', { class: 'big' }, amount(hexToBigInt(balance)))],
         ['Balance in wei', h('span', { class: 'mono' }, hexToBigInt(balance).toString())],
+        ...balanceRows(balances),
         [
           'Nonce',
           pending > n
             ? `${formatInteger(n)} (${formatInteger(pending - n)} pending in the mempool)`
             : formatInteger(n),
         ],
-        ['Attribution earnings', earned !== null ? amount(earned) : null],
+        [
+          'Attribution earnings',
+          byRole.length > 0
+            ? h(
+                'div',
+                { class: 'stack' },
+                amount(byRole.reduce((sum, [, v]) => sum + toBigInt(v), 0n)),
+                h(
+                  'span',
+                  { class: 'muted small' },
+                  byRole
+                    .map(([role, v]) => `${ROLE_LABEL.get(role) ?? role} ${formatOpen(toBigInt(v))}`)
+                    .join(' · '),
+                ),
+              )
+            : null,
+        ],
       ]),
     );
   };
@@ -1044,7 +1096,7 @@ async function addressView(r, alive) {
  * The address's staking: the validator it operates (or whose consensus address it is), and its
  * delegations with their pending rewards, unbonding entries and redelegations.
  */
-function renderStaking(box, address, [own, delegator, all]) {
+function renderStaking(box, address, [own, delegator, all, params]) {
   const ok = (r) => (r instanceof Error ? null : r);
   const validator =
     ok(own) ?? (ok(all) ?? []).find((v) => v.consensusAddress.toLowerCase() === address) ?? null;
@@ -1068,6 +1120,7 @@ function renderStaking(box, address, [own, delegator, all]) {
           ],
           ['Commission to withdraw', amount(toBigInt(validator.commission))],
           ['Missed blocks', `${q(validator.missedBlocks)} in the signing window`],
+          ['Uptime', uptimeCell(validator, ok(params))],
           [
             'Jailed until',
             validator.status === 'jailed' ? blockLink(hexToNumber(validator.jailedUntil)) : null,
@@ -1078,13 +1131,17 @@ function renderStaking(box, address, [own, delegator, all]) {
       ),
     );
   }
-  if (d && (d.delegations.length > 0 || d.unbondings.length > 0 || d.redelegations.length > 0)) {
+  const paid = d?.paid ?? { rewards: '0x0', commission: '0x0' };
+  const wasPaid = toBigInt(paid.rewards) > 0n || toBigInt(paid.commission) > 0n;
+  if (d && (d.delegations.length > 0 || d.unbondings.length > 0 || d.redelegations.length > 0 || wasPaid)) {
     panels.push(
       panel(
         'Staking',
         fields([
           ['Staked', amount(d.delegations.reduce((sum, x) => sum + toBigInt(x.tokens), 0n))],
           ['Pending rewards', amount(toBigInt(d.pendingRewards))],
+          ['Rewards paid', amount(toBigInt(paid.rewards))],
+          ['Commission paid', toBigInt(paid.commission) > 0n ? amount(toBigInt(paid.commission)) : null],
         ]),
         table(
           ['Validator', 'Stake', 'Pending rewards'],
@@ -1350,6 +1407,69 @@ async function attributionView(_r, alive) {
   };
 }
 
+// --- governance ----------------------------------------------------------------------------------
+
+/** Proposals, newest first, each with its tally over the bonded stake (live while voting). */
+async function governanceView() {
+  const { proposals, params } = governanceOf(await rpc.batch(GOV_CALLS));
+  if (!proposals || !params)
+    return {
+      title: 'Governance',
+      node: panel(
+        'Governance',
+        h('p', { class: 'muted' }, 'This chain has no governance (its genesis has no gov section).'),
+      ),
+    };
+  const tallyCell = (p) => {
+    const parts = tallyParts(p.tally);
+    const bonded = toBigInt(p.tally.bonded);
+    if (p.status === 'deposit' || p.status === 'expired') return h('span', { class: 'muted' }, 'no vote');
+    return h(
+      'div',
+      null,
+      shareBar(parts, bonded),
+      h('span', { class: 'muted' }, parts.map(([label, v]) => `${label} ${formatOpen(v)}`).join(' · ')),
+    );
+  };
+  const rows = proposals.map((p) => [
+    formatInteger(toBigInt(p.id)),
+    h('span', { title: p.summary }, p.title),
+    p.kind,
+    h('span', { title: p.failure || undefined }, badge(p.status, PROPOSAL_STATUS_KIND[p.status] ?? 'muted')),
+    tallyCell(p),
+    amount(toBigInt(p.totalDeposit)),
+    p.votingEndHeight === '0x0'
+      ? `deposits until block ${formatInteger(toBigInt(p.depositEndHeight))}`
+      : blockLink(hexToNumber(p.votingEndHeight)),
+  ]);
+  return {
+    title: 'Governance',
+    node: h(
+      'div',
+      null,
+      panel(
+        'Proposals',
+        barLegend(VOTE_OPTIONS.map(([, label, hue]) => [hue, label])),
+        table(['#', 'Title', 'Kind', 'Status', 'Tally (of the bonded stake)', 'Deposit', 'Vote ends'], rows, {
+          empty: 'No proposals yet.',
+        }),
+      ),
+      panel(
+        'Parameters',
+        fields([
+          ['Minimum deposit', amount(toBigInt(params.minDeposit))],
+          ['Initial deposit (minimum)', `${formatInteger(params.minInitialDepositBps)} bps of it`],
+          ['Deposit period', `${formatInteger(toBigInt(params.maxDepositPeriodBlocks))} blocks`],
+          ['Voting period', `${formatInteger(toBigInt(params.votingPeriodBlocks))} blocks`],
+          ['Quorum', `${formatInteger(params.quorumBps)} bps of the bonded stake`],
+          ['Threshold', `${formatInteger(params.thresholdBps)} bps of yes + no + veto`],
+          ['Veto threshold', `${formatInteger(params.vetoThresholdBps)} bps of all votes`],
+        ]),
+      ),
+    ),
+  };
+}
+
 // --- other views and search ----------------------------------------------------------------------
 
 async function invalidView(r) {
@@ -1378,6 +1498,7 @@ const VIEWS = {
   contribution: contributionView,
   model: modelView,
   inference: inferenceView,
+  governance: governanceView,
   invalid: invalidView,
 };
 

@@ -164,6 +164,7 @@ export function parseRoute(hash) {
       : { view: 'invalid', text: parts.join('/') };
   }
   if (view === 'attribution') return { view: 'attribution' };
+  if (view === 'governance') return { view: 'governance' };
   if (view === undefined) return { view: 'overview' };
   return { view: 'invalid', text: parts.join('/') };
 }

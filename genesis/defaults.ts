@@ -68,4 +68,20 @@ export const DEFAULT_STAKING: GenesisInput['staking'] = {
   rewardsPool: '0',
 };
 
+/** The gov section of new files (docs/governance.md explains each parameter). */
+export const DEFAULT_GOV: NonNullable<GenesisInput['gov']> = {
+  params: {
+    // 100 OPEN to bring a proposal to a vote; the submitter brings at least a quarter of it.
+    minDeposit: (100n * 10n ** 18n).toString(),
+    minInitialDepositBps: 2_500,
+    // Two days, then a week, of one-second blocks.
+    maxDepositPeriodBlocks: 172_800,
+    votingPeriodBlocks: 604_800,
+    // The Cosmos Hub's: a third of the bonded stake votes, more than half of it yes, at most a third vetoes.
+    quorumBps: 3_340,
+    thresholdBps: 5_000,
+    vetoThresholdBps: 3_340,
+  },
+};
+
 export const DEV_CHAIN_ID = 1337;

@@ -6,15 +6,25 @@ import { OpenchainError } from '../core/errors.ts';
 import { genesisToJson, parseGenesis } from './load.ts';
 import type { Genesis } from './schema.ts';
 import type { Statement } from './statement.ts';
+import type { VestingJson } from './vesting.ts';
 
 function recheck(g: Genesis, source: string): Genesis {
   return parseGenesis(genesisToJson(g), source, { draft: true });
 }
 
-export function withAccount(g: Genesis, address: Address, balance: bigint, source: string): Genesis {
+/** Adds an allocation, with its unlock schedule as the file spells it (checked with the rest). */
+export function withAccount(
+  g: Genesis,
+  address: Address,
+  balance: bigint,
+  source: string,
+  vesting?: VestingJson,
+): Genesis {
   if (g.alloc.some((a) => a.address === address))
     throw new OpenchainError('ACCOUNT_EXISTS', `${address} already has an allocation in ${source}`);
-  return recheck({ ...g, alloc: [...g.alloc, { address, balance }] }, source);
+  const json = genesisToJson(g) as { alloc: unknown[] };
+  const entry = { address, balance: balance.toString(), ...(vesting && { vesting }) };
+  return parseGenesis({ ...json, alloc: [...json.alloc, entry] }, source, { draft: true });
 }
 
 /**

@@ -2,7 +2,7 @@
 // (state/codec/schema.ts paramSet), so genesis validation admits exactly the values, within exactly
 // the bounds, that the module reads.
 import { z } from 'zod';
-import type { Param, ParamSet } from '../state/codec/schema.ts';
+import { type Param, type ParamSet, paramKind } from '../state/codec/schema.ts';
 
 const MAX_U256 = 2n ** 256n - 1n;
 
@@ -28,7 +28,7 @@ function numberParam(p: Param<number>) {
 
 /** The JSON form follows the declared type's value kind (the decoding of the empty RLP string: 0n, 0 or false). */
 function paramSchema(name: string, p: Param<number | bigint | boolean>): z.ZodType {
-  const kind = typeof p.type.fromRlp(new Uint8Array(0), name);
+  const kind = paramKind(p);
   if (kind === 'boolean') return z.boolean();
   if (kind === 'bigint') return decimal(name, p.min as bigint | undefined, p.max as bigint | undefined);
   return numberParam(p as Param<number>);

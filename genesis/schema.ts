@@ -6,8 +6,10 @@ import { isHex } from '../core/bytes.ts';
 import { attributionParams } from '../state/modules/attribution/params.ts';
 import { LIMITS } from '../state/modules/staking/records.ts';
 import { GENESIS_MAX_COMMISSION_BPS } from '../state/modules/staking/validators.ts';
+import { govSchema } from './gov.ts';
 import { paramSetSchema } from './paramSet.ts';
 import { stakingSchema } from './staking.ts';
+import { vestingSchema, vestingTotal } from './vesting.ts';
 
 const MAX_U256 = 2n ** 256n - 1n;
 const MAX_U64 = 2n ** 64n - 1n;
@@ -77,6 +79,8 @@ export const paramsSchema = z.strictObject({
 export const allocSchema = z.strictObject({
   address,
   balance: uint(MAX_U256, 'balance'),
+  /** Optional unlock schedule of part or all of the balance (docs/vesting.md). */
+  vesting: vestingSchema.optional(),
 });
 
 export const validatorSchema = z.strictObject({
@@ -106,6 +110,8 @@ const genesisFields = {
   alloc: z.array(allocSchema),
   validators: z.array(validatorSchema).min(1, 'at least one validator is required'),
   staking: stakingSchema,
+  /** Absent: governance is off on this chain (files written before the module existed). */
+  gov: govSchema.optional(),
 };
 
 export const genesisSchema = z
@@ -150,6 +156,15 @@ function crossFieldProblems(g: unknown, ctx: Ctx): void {
   if (!isRecord(g)) return;
   const alloc = records(g.alloc);
   duplicates(ctx, 'alloc', alloc, 'address', (first) => `duplicate of alloc[${first}]`);
+  alloc.forEach((a, i) => {
+    const vesting = isRecord(a.vesting) ? vestingTotal(a.vesting) : undefined;
+    if (vesting !== undefined && typeof a.balance === 'bigint' && vesting > a.balance)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['alloc', i, 'vesting'],
+        message: `the schedule locks ${vesting}, more than the balance ${a.balance}`,
+      });
+  });
   const staking = isRecord(g.staking) ? g.staking : {};
   // Balances are 256-bit: with the supply bounded and nothing minted, no credit can overflow. The
   // rewards pool is part of the supply (the staking module holds it).

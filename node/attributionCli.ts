@@ -1,5 +1,5 @@
 // Proof of Attribution from the command line: `openchain datanet …`, `contribute`, `model …`,
-// `attribute` and `earnings`. Each command talks to a node over JSON-RPC through moduleClient.ts
+// and `attribute`. Each command talks to a node over JSON-RPC through moduleClient.ts
 // (signing locally, waiting for the receipt) and prints JSON: the ids the module's events carry,
 // the transaction hash and the gas used. A failed transaction prints its receipt's failureReason
 // and exits 1. docs/attribution.md, "Command line".
@@ -8,7 +8,6 @@ import { basename, join, relative } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { AbiFunction } from 'ox';
 import type { Address } from '../core/address.ts';
-import type { Hex } from '../core/bytes.ts';
 import { OpenchainError } from '../core/errors.ts';
 import {
   attribute,
@@ -19,16 +18,16 @@ import {
 } from '../prover/index.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../state/modules/attribution/abi.ts';
 import {
-  addressArg as address,
   amountArg as amount,
   type SignerOptions as Common,
   calldata,
+  connect,
   eventArg,
   finish,
   type ModuleTarget,
   moduleView,
+  type Node,
   print,
-  Rpc,
   type SentTx,
   type Signer,
   sendAll as sendToModule,
@@ -58,13 +57,13 @@ const ATTRIBUTION: ModuleTarget = { address: ATTRIBUTION_ADDRESS, abi: attributi
 type FnName = AbiFunction.Name<typeof attributionAbi>;
 
 /** Calls a view of the attribution module. */
-export function view<T = unknown>(rpc: Rpc, name: FnName, args: readonly unknown[] = []): Promise<T> {
+export function view<T = unknown>(rpc: Node, name: FnName, args: readonly unknown[] = []): Promise<T> {
   return moduleView<T>(rpc, ATTRIBUTION, name, args);
 }
 
 /** Sends transactions to the attribution module (moduleClient.ts's sendAll). */
 export function sendAll(
-  rpc: Rpc,
+  rpc: Node,
   signer: Signer,
   requests: readonly TxRequest[],
   timeoutMs: number,
@@ -150,7 +149,7 @@ export interface Params {
   maxSpansPerRecord: number;
 }
 
-export async function params(rpc: Rpc): Promise<Params> {
+export async function params(rpc: Node): Promise<Params> {
   return view<Params>(rpc, 'params');
 }
 
@@ -163,7 +162,7 @@ interface DatanetView {
   earned: bigint;
 }
 
-async function datanet(rpc: Rpc, datanetId: bigint): Promise<DatanetView> {
+async function datanet(rpc: Node, datanetId: bigint): Promise<DatanetView> {
   return view<DatanetView>(rpc, 'getDatanet', [datanetId]);
 }
 
@@ -194,7 +193,7 @@ export interface UsableFiles {
  * root, kept if accepted and in a Datanet of the model's lineage, else listed with the reason.
  */
 export async function usableFiles(
-  rpc: Rpc,
+  rpc: Node,
   modelId: bigint,
   dir: string,
   chunkSize: number,
@@ -264,7 +263,7 @@ export function registerAttributionCommands(program: Command): void {
     async (
       opts: Common & { name: string; metadataUri: string; license: string; policy: string; bond: bigint },
     ) => {
-      const rpc = new Rpc(opts.rpc);
+      const rpc = connect(opts.rpc);
       const signer = signerFrom(opts.privateKey);
       const data = fnData('createDatanet', [
         opts.name,
@@ -296,7 +295,7 @@ export function registerAttributionCommands(program: Command): void {
         .command(`${name} <contributionIds...>`)
         .description(`${name} pending contributions of a curated Datanet you own`),
     ).action(async (raw: string[], opts: Common) => {
-      const rpc = new Rpc(opts.rpc);
+      const rpc = connect(opts.rpc);
       const signer = signerFrom(opts.privateKey);
       const list = raw.flatMap((v) => ids('contribution id')(v));
       const requests = list.map((cid) => ({
@@ -313,7 +312,7 @@ export function registerAttributionCommands(program: Command): void {
 
   withRpc(datanetCmd.command('show <datanetId>').description('print a Datanet and its earnings')).action(
     async (raw: string, opts: { rpc: string }) => {
-      const d = await datanet(new Rpc(opts.rpc), id('datanet id')(raw));
+      const d = await datanet(connect(opts.rpc), id('datanet id')(raw));
       print({ ...d, policy: POLICY_NAMES[d.policy] ?? d.policy });
     },
   );
@@ -331,7 +330,7 @@ export function registerAttributionCommands(program: Command): void {
         '',
       ),
   ).action(async (files: string[], opts: Common & { datanet: bigint; uriPrefix: string }) => {
-    const rpc = new Rpc(opts.rpc);
+    const rpc = connect(opts.rpc);
     const signer = signerFrom(opts.privateKey);
     // Everything is checked before anything is sent, so a bad file sends nothing.
     const contents = files.map((path) => readFile(path));
@@ -428,7 +427,7 @@ export function registerAttributionCommands(program: Command): void {
         split: ReturnType<typeof split>;
       },
     ) => {
-      const rpc = new Rpc(opts.rpc);
+      const rpc = connect(opts.rpc);
       const signer = signerFrom(opts.privateKey);
       const data = fnData('registerModel', [
         opts.name,
@@ -455,7 +454,7 @@ export function registerAttributionCommands(program: Command): void {
 
   withRpc(modelCmd.command('show <modelId>').description('print a model and its statistics')).action(
     async (raw: string, opts: { rpc: string }) => {
-      print(await view(new Rpc(opts.rpc), 'getModel', [id('model id')(raw)]));
+      print(await view(connect(opts.rpc), 'getModel', [id('model id')(raw)]));
     },
   );
 
@@ -491,7 +490,7 @@ export function registerAttributionCommands(program: Command): void {
         gasLimit?: bigint;
       },
     ) => {
-      const rpc = new Rpc(opts.rpc);
+      const rpc = connect(opts.rpc);
       const output = readFile(opts.output);
       const signer = opts.dryRun ? undefined : signerFrom(opts.privateKey);
       const p = await params(rpc);
@@ -564,42 +563,6 @@ export function registerAttributionCommands(program: Command): void {
         },
         [sent!],
       );
-    },
-  );
-
-  withRpc(
-    program
-      .command('earnings [address]')
-      .description(
-        'attribution earnings: of a contributor address (with its balance), or of a contribution or Datanet',
-      )
-      .option('--contribution <id>', 'earnings of one contribution', id('contribution id'))
-      .option('--datanet <id>', 'earnings of one Datanet', id('datanet id')),
-  ).action(
-    async (raw: string | undefined, opts: { rpc: string; contribution?: bigint; datanet?: bigint }) => {
-      const rpc = new Rpc(opts.rpc);
-      if (raw === undefined && opts.contribution === undefined && opts.datanet === undefined)
-        throw new OpenchainError('USAGE', 'earnings: give an ADDRESS, --contribution ID or --datanet ID');
-      const out: Record<string, unknown> = {};
-      if (raw !== undefined) {
-        const who = address(raw);
-        const [earned, balance] = await Promise.all([
-          view<bigint>(rpc, 'contributorEarnings', [who]),
-          rpc.call<Hex>('eth_getBalance', [who, 'latest']),
-        ]);
-        Object.assign(out, { address: who, contributorEarnings: earned, balance: BigInt(balance) });
-      }
-      if (opts.contribution !== undefined)
-        Object.assign(out, {
-          contributionId: opts.contribution,
-          contributionEarnings: await view<bigint>(rpc, 'contributionEarnings', [opts.contribution]),
-        });
-      if (opts.datanet !== undefined)
-        Object.assign(out, {
-          datanetId: opts.datanet,
-          datanetEarnings: await view<bigint>(rpc, 'datanetEarnings', [opts.datanet]),
-        });
-      print(out);
     },
   );
 }

@@ -4,7 +4,7 @@
 // inference until SIGINT/SIGTERM. `openchain settle` pays escrowed pools out after their window;
 // `openchain operator` and `openchain attribution-bond` manage who may record a model.
 import type { Command } from 'commander';
-import { AbiEvent, AbiFunction } from 'ox';
+import { decodeFunctionData } from 'viem';
 import { equalBytes, type Hex, hexToBytes } from '../core/bytes.ts';
 import { OpenchainError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
@@ -17,9 +17,12 @@ import {
   amountArg as amount,
   type SignerOptions as Common,
   calldata,
+  connect,
   finish,
+  type Node,
   print,
-  Rpc,
+  printLine,
+  request,
   type Signer,
   signerFrom,
   txSummary,
@@ -40,24 +43,25 @@ interface EscrowView {
   settled: boolean;
 }
 
-const attributed = AbiEvent.fromAbi(attributionAbi, 'InferenceAttributed');
-const record = AbiFunction.fromAbi(attributionAbi, 'recordInference');
-
 /** The output of an inference, from the calldata of the transaction that recorded it (checked against its hash). */
-async function recordedOutput(rpc: Rpc, inferenceId: bigint, inference: InferenceView): Promise<Uint8Array> {
-  const height = `0x${inference.height.toString(16)}`;
-  const logs = await rpc.call<{ transactionHash: Hex }[]>('eth_getLogs', [
-    {
+async function recordedOutput(rpc: Node, inferenceId: bigint, inference: InferenceView): Promise<Uint8Array> {
+  const logs = await request(rpc, (node) =>
+    node.getContractEvents({
       address: ATTRIBUTION_ADDRESS,
-      fromBlock: height,
-      toBlock: height,
-      topics: [AbiEvent.getSelector(attributed), `0x${inferenceId.toString(16).padStart(64, '0')}`],
-    },
-  ]);
+      abi: attributionAbi,
+      eventName: 'InferenceAttributed',
+      args: { inferenceId },
+      fromBlock: inference.height,
+      toBlock: inference.height,
+    }),
+  );
   if (logs.length !== 1)
     throw new OpenchainError('NOT_FOUND', `no record transaction found for inference ${inferenceId}`);
-  const tx = await rpc.call<{ input: Hex }>('eth_getTransactionByHash', [logs[0]!.transactionHash]);
-  const [, output] = AbiFunction.decodeData(record, tx.input);
+  const tx = await request(rpc, (node) => node.getTransaction({ hash: logs[0]!.transactionHash }));
+  const { args } = decodeFunctionData({ abi: attributionAbi, data: tx.input });
+  if (!args)
+    throw new OpenchainError('NOT_FOUND', `the record transaction of inference ${inferenceId} has no output`);
+  const output = args[1] as Hex;
   const bytes = hexToBytes(output);
   if (!equalBytes(sha256(bytes), hexToBytes(inference.outputHash)))
     throw new OpenchainError(
@@ -74,7 +78,7 @@ interface ChallengeOptions extends Common {
 
 /** Challenges one inference if the prover finds a better attribution; returns what it did. */
 async function challengeOne(
-  rpc: Rpc,
+  rpc: Node,
   signer: Signer | undefined,
   inferenceId: bigint,
   opts: ChallengeOptions,
@@ -83,9 +87,9 @@ async function challengeOne(
     view<InferenceView>(rpc, 'getInference', [inferenceId]),
     view<EscrowView>(rpc, 'getEscrow', [inferenceId]),
     params(rpc),
-    rpc.call<Hex>('eth_blockNumber', []),
+    request(rpc, (node) => node.getBlockNumber({ cacheTime: 0 })),
   ]);
-  if (escrow.settled || BigInt(head) >= escrow.windowEnd)
+  if (escrow.settled || head >= escrow.windowEnd)
     return { inferenceId, challenged: false, reason: escrow.settled ? 'settled' : 'challenge window closed' };
   const output = await recordedOutput(rpc, inferenceId, inference);
   const { files } = await usableFiles(rpc, inference.modelId, opts.data, p.chunkSize);
@@ -141,7 +145,7 @@ function pause(ms: number, stop: AbortSignal): Promise<void> {
 
 /** Checks every new inference until SIGINT/SIGTERM; prints one JSON line per inference. */
 async function follow(
-  rpc: Rpc,
+  rpc: Node,
   signer: Signer | undefined,
   opts: ChallengeOptions & { from?: bigint; interval: number },
 ) {
@@ -153,7 +157,8 @@ async function follow(
     let next = opts.from ?? (await view<bigint[]>(rpc, 'counts'))[3]! + 1n;
     while (!stop.signal.aborted) {
       const last = (await view<bigint[]>(rpc, 'counts'))[3]!;
-      for (; next <= last && !stop.signal.aborted; next++) print(await challengeOne(rpc, signer, next, opts));
+      for (; next <= last && !stop.signal.aborted; next++)
+        printLine(await challengeOne(rpc, signer, next, opts));
       await pause(opts.interval * 1000, stop.signal);
     }
   } finally {
@@ -187,7 +192,7 @@ export function registerChallengeCommands(program: Command): void {
         throw new OpenchainError('USAGE', 'challenge: give either --inference ID or --follow');
       if (!(opts.interval > 0))
         throw new OpenchainError('USAGE', '--interval must be a positive number of seconds');
-      const rpc = new Rpc(opts.rpc);
+      const rpc = connect(opts.rpc);
       const signer = opts.dryRun ? undefined : signerFrom(opts.privateKey);
       if (opts.follow) return follow(rpc, signer, opts);
       const result = await challengeOne(rpc, signer, opts.inference!, opts);
@@ -202,7 +207,7 @@ export function registerChallengeCommands(program: Command): void {
       .command('settle <inferenceIds...>')
       .description("pay out escrowed contributors' pools whose challenge window has closed"),
   ).action(async (raw: string[], opts: Common) => {
-    const rpc = new Rpc(opts.rpc);
+    const rpc = connect(opts.rpc);
     const list = raw.map((v) => id('inference id')(v));
     const sent = await sendAll(
       rpc,
@@ -227,7 +232,7 @@ export function registerChallengeCommands(program: Command): void {
   ).action(async (model: string, who: string, opts: Common & { remove?: boolean }) => {
     const args = [id('model id')(model), address(who), !opts.remove];
     const [sent] = await sendAll(
-      new Rpc(opts.rpc),
+      connect(opts.rpc),
       signerFrom(opts.privateKey),
       [{ data: calldata(ATTRIBUTION, 'setOperator', args), what: 'setOperator' }],
       opts.timeout * 1000,
@@ -255,7 +260,7 @@ export function registerChallengeCommands(program: Command): void {
       throw new OpenchainError('USAGE', 'attribution-bond: --amount goes with post, and only with post');
     const modelId = id('model id')(model);
     const [sent] = await sendAll(
-      new Rpc(opts.rpc),
+      connect(opts.rpc),
       signerFrom(opts.privateKey),
       [{ data: calldata(ATTRIBUTION, fn, [modelId]), value: opts.amount, what: fn }],
       opts.timeout * 1000,

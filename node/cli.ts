@@ -26,7 +26,9 @@ import {
   runDevnet,
   testnetInstructions,
 } from './devnet.ts';
+import { registerEarningsCommand } from './earningsCli.ts';
 import { registerGenesisCommands } from './genesisCli.ts';
+import { registerGovCommands } from './govCli.ts';
 import { homePaths } from './home.ts';
 import { initHome } from './init.ts';
 import { describeValidatorKey, loadValidatorKey } from './keys.ts';
@@ -145,6 +147,7 @@ function applyStartFlags(config: NodeConfig, flags: Record<string, unknown>): No
   set('rpc', 'port', flags['rpcPort']);
   set('block', 'intervalMs', flags['blockInterval']);
   if (flags['emptyBlocks'] === false) set('block', 'createEmptyBlocks', false);
+  set('block', 'emptyBlocksIntervalMs', flags['emptyBlocksInterval']);
   set('metrics', 'port', flags['metricsPort']);
   if (flags['metricsPort'] !== undefined) set('metrics', 'enabled', true);
   if (flags['p2pPort'] !== undefined) set('p2p', 'listen', [`/ip4/0.0.0.0/tcp/${flags['p2pPort']}`]);
@@ -270,6 +273,11 @@ export function buildProgram(): Command {
     )
     .option('--block-interval <ms>', 'target block interval (the commit timeout)', integer(10, 600_000))
     .option('--no-empty-blocks', 'do not propose blocks while the mempool is empty')
+    .option(
+      '--empty-blocks-interval <ms>',
+      'with --no-empty-blocks, still make an empty block after this long without transactions (0 = never)',
+      integer(0, 3_600_000),
+    )
     .option('--metrics-port <port>', 'serve Prometheus metrics on this port', integer(0, 65535))
     .addOption(
       new Option('--log-level <level>').choices([
@@ -402,11 +410,15 @@ export function buildProgram(): Command {
 
   // Genesis tooling: new, add-account, gentx, add-validator, collect, validate, hash, install (node/genesisCli.ts).
   registerGenesisCommands(program);
-  // Proof of Attribution: datanet, contribute, model, attribute, earnings (node/attributionCli.ts).
+  // Proof of Attribution: datanet, contribute, model, attribute (node/attributionCli.ts); earnings
+  // in every role (node/earningsCli.ts).
   registerAttributionCommands(program);
   registerChallengeCommands(program);
+  registerEarningsCommand(program);
   // Staking: stake create-validator, delegate, undelegate, ... (node/stakeCli.ts).
   registerStakeCommands(program);
+  // Governance: gov submit, deposit, vote, show, list (node/govCli.ts).
+  registerGovCommands(program);
 
   return program;
 }

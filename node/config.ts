@@ -56,8 +56,10 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Target interval between blocks. */
       intervalMs: z.number().int().min(10).max(600_000).default(1000),
-      /** When false, no block is proposed while the mempool is empty. */
+      /** When false, no block is proposed while the mempool is empty... */
       createEmptyBlocks: z.boolean().default(true),
+      /** ...except one after this long without transactions (0: none; consensus/config.ts). */
+      emptyBlocksIntervalMs: z.number().int().min(0).max(3_600_000).default(0),
     })
     .prefault({}),
   /** Tendermint timeouts (docs/consensus.md); the commit timeout is block.intervalMs. */

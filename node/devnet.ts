@@ -14,6 +14,7 @@ import { DEV_MNEMONIC, devAccounts } from './devAccounts.ts';
 import { homePaths } from './home.ts';
 import { makeGenesis, writeHome } from './init.ts';
 import { generateValidatorKey } from './keys.ts';
+import { connect } from './moduleClient.ts';
 
 export const DEVNET_DEFAULTS = {
   validators: 4,
@@ -24,6 +25,11 @@ export const DEVNET_DEFAULTS = {
   basePort: 8545,
   p2pBasePort: 26656,
   metricsBasePort: 9615,
+  /**
+   * Blocks are made for transactions, and while idle one empty block this often: four validators
+   * sharing a laptop then cost almost nothing at rest, and the height and block time still advance.
+   */
+  emptyBlocksIntervalMs: 3000,
 } as const;
 
 const manifestSchema = z.object({
@@ -54,6 +60,11 @@ export interface DevnetOptions {
   readonly p2pBasePort?: number;
   readonly metricsBasePort?: number;
   readonly blockIntervalMs?: number;
+  /**
+   * A block every interval even while idle (tests whose windows are counted in blocks); by default
+   * an idle devnet makes an empty block every DEVNET_DEFAULTS.emptyBlocksIntervalMs only.
+   */
+  readonly emptyBlocks?: boolean;
   /** The address node i listens on for RPC, p2p and metrics (default 127.0.0.1 for all). */
   readonly hosts?: readonly string[];
 }
@@ -109,7 +120,12 @@ export async function createDevnet(opts: DevnetOptions): Promise<DevnetManifest>
     const config: NodeConfigInput = {
       moniker: v.name,
       rpc: { host: hostOf(i), port: rpcBase + i },
-      block: { intervalMs: opts.blockIntervalMs ?? 1000 },
+      block: {
+        intervalMs: opts.blockIntervalMs ?? 1000,
+        ...(opts.emptyBlocks
+          ? {}
+          : { createEmptyBlocks: false, emptyBlocksIntervalMs: DEVNET_DEFAULTS.emptyBlocksIntervalMs }),
+      },
       metrics: { enabled: true, host: hostOf(i), port: metricsBase + i },
       // Every devnet node on loopback dials from 127.0.0.1, so the per-IP cap must admit all of them.
       p2p: { listen: [v.listen], maxConnectionsPerIp: Math.max(16, 2 * n), sync: { peerWaitMs: 2000 } },
@@ -146,15 +162,12 @@ const CLI = fileURLToPath(new URL('./bin/openchain.ts', import.meta.url));
 
 async function waitForRpc(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const node = connect(url);
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
     try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}',
-      });
-      if (res.ok) return;
+      await node.getBlockNumber({ cacheTime: 0 });
+      return;
     } catch {
       // not listening yet
     }
@@ -165,6 +178,8 @@ async function waitForRpc(url: string, child: ChildProcess, timeoutMs: number): 
 
 export interface RunningDevnet {
   readonly manifest: DevnetManifest;
+  /** The node processes' ids, in manifest order. */
+  readonly pids: readonly (number | undefined)[];
   stop(): Promise<void>;
 }
 
@@ -216,7 +231,7 @@ export async function runDevnet(
     await stop();
     throw err;
   }
-  return { manifest, stop };
+  return { manifest, pids: children.map(({ child }) => child.pid), stop };
 }
 
 export function removeDevnet(dir: string): void {

@@ -14,6 +14,7 @@ import { withAccount, withValidator } from '../genesis/edit.ts';
 import { genesisToJson, loadGenesisFile, parseGenesis } from '../genesis/load.ts';
 import type { Genesis } from '../genesis/schema.ts';
 import { type Statement, StatementError, signStatement, verifyStatement } from '../genesis/statement.ts';
+import type { VestingJson } from '../genesis/vesting.ts';
 import { loadConfigFile } from './config.ts';
 import { homePaths } from './home.ts';
 import { installGenesis } from './homeGenesis.ts';
@@ -34,6 +35,53 @@ function isoTime(value: string): Date {
   if (!/^\d{4}-\d\d-\d\dT/.test(value) || Number.isNaN(t.getTime()))
     throw new InvalidArgumentError('expected an ISO-8601 time, e.g. 2026-06-01T12:00:00Z');
   return t;
+}
+
+/** As people write it: no milliseconds when there are none. */
+const isoText = (d: Date) => d.toISOString().replace('.000Z', 'Z');
+
+/** `--unlock 2027-01-01T00:00:00Z=100OPEN` */
+function unlockArg(value: string): { time: Date; amount: bigint } {
+  const at = value.lastIndexOf('=');
+  if (at < 0) throw new InvalidArgumentError('expected TIME=AMOUNT, e.g. 2027-01-01T00:00:00Z=100OPEN');
+  return { time: isoTime(value.slice(0, at)), amount: amountArg(value.slice(at + 1)) };
+}
+
+interface VestingOptions {
+  vestingStart?: Date;
+  cliff?: Date;
+  end?: Date;
+  unlock?: { time: Date; amount: bigint }[];
+  vestingAmount?: bigint;
+}
+
+/** The schedule the add-account options describe, if any; the genesis checks judge it. */
+function vestingFromOptions(o: VestingOptions, balance: bigint): VestingJson | undefined {
+  const linear = o.vestingStart !== undefined || o.cliff !== undefined || o.end !== undefined;
+  if (o.unlock) {
+    if (linear || o.vestingAmount !== undefined)
+      throw new OpenchainError(
+        'USAGE',
+        '--unlock (periodic unlocks) cannot be combined with --vesting-start, --cliff, --end or --vesting-amount (linear vesting)',
+      );
+    return { unlocks: o.unlock.map((u) => ({ time: isoText(u.time), amount: u.amount.toString() })) };
+  }
+  if (!linear) {
+    if (o.vestingAmount !== undefined)
+      throw new OpenchainError('USAGE', '--vesting-amount needs --vesting-start and --end');
+    return undefined;
+  }
+  if (!o.vestingStart || !o.end)
+    throw new OpenchainError(
+      'USAGE',
+      'linear vesting needs --vesting-start and --end (and optionally --cliff)',
+    );
+  return {
+    amount: (o.vestingAmount ?? balance).toString(),
+    start: isoText(o.vestingStart),
+    cliff: isoText(o.cliff ?? o.vestingStart),
+    end: isoText(o.end),
+  };
 }
 
 function writeGenesis(path: string, g: Genesis, flag: 'w' | 'wx' = 'w'): void {
@@ -89,15 +137,28 @@ export function registerGenesisCommands(program: Command): void {
 
   genesis
     .command('add-account <address> <amount>')
-    .description('allocate AMOUNT (wei, or e.g. 1000OPEN) to ADDRESS')
+    .description(
+      'allocate AMOUNT (wei, or e.g. 1000OPEN) to ADDRESS, optionally under an unlock schedule (docs/vesting.md)',
+    )
     .option('--genesis <file>', 'genesis file', DEFAULT_FILE)
-    .action((who: string, amount: string, opts: { genesis: string }) => {
+    .option('--vesting-start <time>', 'linear vesting: its start, ISO-8601 UTC', isoTime)
+    .option('--cliff <time>', 'linear vesting: nothing vests before it (default: the start)', isoTime)
+    .option('--end <time>', 'linear vesting: everything has vested from it', isoTime)
+    .option(
+      '--unlock <time=amount>',
+      'periodic unlocks instead: AMOUNT unlocks at TIME (repeat for each unlock)',
+      (value: string, list: { time: Date; amount: bigint }[] = []) => [...list, unlockArg(value)],
+    )
+    .option('--vesting-amount <amount>', 'how much of AMOUNT vests linearly (default: all of it)', amountArg)
+    .action((who: string, amount: string, opts: { genesis: string } & VestingOptions) => {
       const address: Address = addressArg(who);
+      const balance = amountArg(amount);
       const g = withAccount(
         loadGenesisFile(opts.genesis, { draft: true }),
         address,
-        amountArg(amount),
+        balance,
         opts.genesis,
+        vestingFromOptions(opts, balance),
       );
       writeGenesis(opts.genesis, g);
       console.log(summary(g, opts.genesis));

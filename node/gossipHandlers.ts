@@ -33,6 +33,7 @@ const WASTED_TX_CODES: ReadonlySet<string> = new Set([
   'NONCE_TOO_LOW',
   'INSUFFICIENT_FUNDS',
   'OVERDRAFT',
+  'LOCKED_FUNDS',
   'UNDERPRICED',
   'GAS_LIMIT_ABOVE_BLOCK',
 ]);

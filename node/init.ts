@@ -5,9 +5,10 @@ import { bytesToHex } from '../core/bytes.ts';
 import { OpenchainError } from '../core/errors.ts';
 import { ensurePrivateDir } from '../core/privateFile.ts';
 import { validatorAddress } from '../core/validator.ts';
-import { DEFAULT_PARAMS, DEFAULT_STAKING } from '../genesis/defaults.ts';
+import { DEFAULT_GOV, DEFAULT_PARAMS, DEFAULT_STAKING } from '../genesis/defaults.ts';
 import { parseGenesis } from '../genesis/load.ts';
 import type { Genesis, GenesisInput } from '../genesis/schema.ts';
+import type { VestingJson } from '../genesis/vesting.ts';
 import { loadOrCreateNodeKey, nodeKeyPath } from '../p2p/nodeKey.ts';
 import { type NodeConfigInput, parseConfig } from './config.ts';
 import { homePaths } from './home.ts';
@@ -21,11 +22,18 @@ export interface GenesisValidatorSpec {
   readonly rewardAddress: Address;
 }
 
+/** An allocation, with its unlock schedule as the file spells it (docs/vesting.md). */
+export interface AllocSpec {
+  readonly address: Address;
+  readonly balance: bigint;
+  readonly vesting?: VestingJson;
+}
+
 export interface GenesisSpec {
   readonly chainId: number;
   readonly genesisTime?: Date;
   readonly validators: readonly GenesisValidatorSpec[];
-  readonly alloc: readonly { address: Address; balance: bigint }[];
+  readonly alloc: readonly AllocSpec[];
   readonly params?: Partial<GenesisInput['params']>;
   /** Receives the treasury's share of fees and attribution payouts (default: the zero address, burned). */
   readonly treasury?: Address;
@@ -33,6 +41,7 @@ export interface GenesisSpec {
     readonly params?: Partial<GenesisInput['staking']['params']>;
     readonly rewardsPool?: bigint;
   };
+  readonly gov?: { readonly params?: Partial<NonNullable<GenesisInput['gov']>['params']> };
 }
 
 /**
@@ -40,14 +49,15 @@ export interface GenesisSpec {
  * on top of what `alloc` gives it: the genesis moves exactly that into the stake, so the operator's
  * spendable balance is what the spec asked for.
  */
-function withSelfBonds(spec: GenesisSpec, powerReduction: bigint): { address: Address; balance: bigint }[] {
-  const alloc = new Map<Address, bigint>();
-  for (const a of spec.alloc) alloc.set(parseAddress(a.address), a.balance);
+function withSelfBonds(spec: GenesisSpec, powerReduction: bigint): AllocSpec[] {
+  const alloc = new Map<Address, AllocSpec>();
+  for (const a of spec.alloc) alloc.set(parseAddress(a.address), { ...a, address: parseAddress(a.address) });
   for (const v of spec.validators) {
-    const operator = parseAddress(v.rewardAddress);
-    alloc.set(operator, (alloc.get(operator) ?? 0n) + v.power * powerReduction);
+    const address = parseAddress(v.rewardAddress);
+    const a = alloc.get(address) ?? { address, balance: 0n };
+    alloc.set(address, { ...a, balance: a.balance + v.power * powerReduction });
   }
-  return [...alloc].map(([address, balance]) => ({ address, balance }));
+  return [...alloc.values()];
 }
 
 /** The genesis file a spec describes, with the defaults filled in. */
@@ -62,6 +72,7 @@ export function genesisInput(spec: GenesisSpec): GenesisInput {
     alloc: withSelfBonds(spec, BigInt(stakingParams.powerReduction)).map((a) => ({
       address: a.address,
       balance: a.balance.toString(),
+      ...(a.vesting && { vesting: a.vesting }),
     })),
     validators: spec.validators.map((v) => ({
       name: v.name,
@@ -73,6 +84,7 @@ export function genesisInput(spec: GenesisSpec): GenesisInput {
       params: stakingParams,
       rewardsPool: (spec.staking?.rewardsPool ?? BigInt(DEFAULT_STAKING.rewardsPool)).toString(),
     },
+    gov: { params: { ...DEFAULT_GOV.params, ...spec.gov?.params } },
   };
 }
 
@@ -107,11 +119,13 @@ export interface InitOptions {
   readonly home: string;
   readonly chainId: number;
   readonly moniker: string;
-  readonly alloc: readonly { address: Address; balance: bigint }[];
+  readonly alloc: readonly AllocSpec[];
   readonly rewardAddress?: Address;
   readonly treasury?: Address;
   readonly genesisTime?: Date;
   readonly config?: NodeConfigInput;
+  /** Chain parameters other than the defaults. */
+  readonly params?: GenesisSpec['params'];
 }
 
 export interface InitResult {
@@ -135,6 +149,7 @@ export async function initHome(opts: InitOptions & { genesis?: Genesis }): Promi
       genesisTime: opts.genesisTime,
       alloc: opts.alloc,
       treasury: opts.treasury,
+      params: opts.params,
       validators: [
         {
           name: opts.moniker,

@@ -1,18 +1,84 @@
-// What every command that talks to a native module shares (`openchain datanet …`, `stake …`): a
-// JSON-RPC client (fetch, no client library), the signing account, views through eth_call,
-// EIP-1559 transactions signed locally with core/tx.ts and their receipts with the module's events
-// decoded, JSON output, and the common options (--rpc, --private-key, --timeout). A failed
-// transaction prints its receipt's errorCode and failureReason ("CODE: message") and exits 1.
+// What every command that talks to a node shares (`openchain datanet …`, `stake …`, `earnings`): the
+// typed client (client/: a viem public client with the open_ actions), the signing account, module
+// views, transactions to the modules (client/send.ts) with their events decoded, JSON output, and
+// the common options (--rpc, --private-key, --timeout). Errors become the CLI's: an unreachable node,
+// a view or an estimate the module refuses ("CODE: message"), a transaction the node refuses; a
+// failed transaction prints its receipt's errorCode and failureReason and exits 1.
 import { type Command, InvalidArgumentError } from 'commander';
-import { type Abi, AbiEvent, AbiFunction } from 'ox';
-import { type Address, addressFromPrivateKey, parseAddress } from '../core/address.ts';
-import { bigintToHex, bytesToHex, type Hex, hexToBytes, isHex } from '../core/bytes.ts';
+import type { Abi } from 'ox';
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  createPublicClient,
+  encodeFunctionData,
+  HttpRequestError,
+  http,
+  RpcRequestError,
+  WaitForTransactionReceiptTimeoutError,
+} from 'viem';
+import { type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts';
+import { readContract } from 'viem/actions';
+import { openActions } from '../client/open.ts';
+import { ModuleCallError, type ModuleReceipt, sendModuleCalls } from '../client/send.ts';
+import { type Address, parseAddress } from '../core/address.ts';
+import { type Hex, hexToBytes, isHex } from '../core/bytes.ts';
 import { OpenchainError } from '../core/errors.ts';
-import { signTx } from '../core/tx.ts';
 import { parseAmount } from './amount.ts';
 
 export const DEFAULT_RPC = 'http://127.0.0.1:8545';
 const KEY_ENV = 'OPENCHAIN_PRIVATE_KEY';
+
+// ---------------------------------------------------------------------------------------------
+// The node
+
+/** A node as the commands see it: viem's public actions and the open_ actions (client/open.ts). */
+export function connect(url: string) {
+  try {
+    new URL(url);
+  } catch {
+    throw new OpenchainError('USAGE', `--rpc: not a URL: ${JSON.stringify(url)}`);
+  }
+  return createPublicClient({ transport: http(url, { retryCount: 0, timeout: 30_000 }) }).extend(openActions);
+}
+
+export type Node = ReturnType<typeof connect>;
+
+/**
+ * What a failed request means for a user: the node cannot be reached, or answered something that
+ * is not JSON-RPC, or refused (`refused(reason)` makes that error, from the module's "CODE: message").
+ */
+function explain(node: Node, err: unknown, refused: (reason: string) => OpenchainError): Error {
+  if (!(err instanceof BaseError)) return err as Error;
+  const http = err.walk((e) => e instanceof HttpRequestError) as HttpRequestError | null;
+  if (http && http.status === undefined) {
+    const cause = (http.cause as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+    return new OpenchainError(
+      'RPC_UNREACHABLE',
+      `cannot reach the node's JSON-RPC at ${node.transport.url} (${cause?.code ?? cause?.message ?? http.details}); is a node running there? (--rpc URL)`,
+    );
+  }
+  if (http)
+    return new OpenchainError(
+      'RPC_ERROR',
+      `${node.transport.url} answered with HTTP ${http.status}, not JSON-RPC`,
+    );
+  const reverted = err.walk(
+    (e) => e instanceof ContractFunctionRevertedError,
+  ) as ContractFunctionRevertedError | null;
+  if (reverted?.reason) return refused(reverted.reason);
+  const rpc = err.walk((e) => e instanceof RpcRequestError) as RpcRequestError | null;
+  if (rpc) return refused(rpc.details.replace(/^execution reverted: /, ''));
+  return err;
+}
+
+/** A JSON-RPC request the commands make, with the CLI's errors. */
+export async function request<T>(node: Node, run: (node: Node) => Promise<T>): Promise<T> {
+  try {
+    return await run(node);
+  } catch (err) {
+    throw explain(node, err, (reason) => new OpenchainError('RPC_ERROR', reason));
+  }
+}
 
 /** A native module as a client sees it: where it lives and its ABI. */
 export interface ModuleTarget {
@@ -20,101 +86,29 @@ export interface ModuleTarget {
   readonly abi: Abi.Abi;
 }
 
-// ---------------------------------------------------------------------------------------------
-// JSON-RPC
-
-interface RpcReceipt {
-  readonly transactionHash: Hex;
-  readonly blockNumber: Hex;
-  readonly gasUsed: Hex;
-  readonly effectiveGasPrice: Hex;
-  readonly status: Hex;
-  readonly failureReason?: string;
-  readonly errorCode?: string;
-  readonly logs: readonly { address: string; topics: Hex[]; data: Hex }[];
-}
-
-export class Rpc {
-  readonly url: string;
-  #id = 0;
-
-  constructor(url: string) {
-    try {
-      new URL(url);
-    } catch {
-      throw new OpenchainError('USAGE', `--rpc: not a URL: ${JSON.stringify(url)}`);
-    }
-    this.url = url;
-  }
-
-  async call<T>(method: string, params: unknown[] = []): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(this.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: ++this.#id, method, params }),
-        signal: AbortSignal.timeout(30_000),
-      });
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new OpenchainError(
-        'RPC_UNREACHABLE',
-        `cannot reach the node's JSON-RPC at ${this.url} (${cause?.code ?? cause?.message ?? (err as Error).message}); is a node running there? (--rpc URL)`,
-      );
-    }
-    let body: { result?: T; error?: { code: number; message: string } };
-    try {
-      body = (await res.json()) as typeof body;
-    } catch {
-      throw new OpenchainError(
-        'RPC_ERROR',
-        `${this.url} answered ${method} with HTTP ${res.status}, not JSON-RPC`,
-      );
-    }
-    if (body.error) throw new RpcCallError(method, body.error.code, body.error.message);
-    return body.result as T;
-  }
-}
-
-export class RpcCallError extends OpenchainError<'RPC_ERROR'> {
-  readonly rpcCode: number;
-  readonly rpcMessage: string;
-
-  constructor(method: string, code: number, message: string) {
-    super('RPC_ERROR', `${method}: ${message}`);
-    this.rpcCode = code;
-    this.rpcMessage = message;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The module: views through eth_call, transactions, events
-
 /** Calldata of one of the module's functions. */
 export function calldata(module: ModuleTarget, name: string, args: readonly unknown[] = []): Hex {
-  return AbiFunction.encodeData(AbiFunction.fromAbi(module.abi, name), args as never);
+  return encodeFunctionData({ abi: module.abi, functionName: name, args } as never);
 }
 
 /** Calls a view of the module; a revert becomes an error naming the module's reason. */
 export async function moduleView<T = unknown>(
-  rpc: Rpc,
+  node: Node,
   module: ModuleTarget,
   name: string,
   args: readonly unknown[] = [],
 ): Promise<T> {
-  const f = AbiFunction.fromAbi(module.abi, name);
-  let result: Hex;
   try {
-    result = await rpc.call<Hex>('eth_call', [
-      { to: module.address, data: AbiFunction.encodeData(f, args as never) },
-      'latest',
-    ]);
+    const result = await readContract(node, {
+      address: module.address,
+      abi: module.abi,
+      functionName: name,
+      args,
+    } as never);
+    return lowercaseAddresses(result) as T;
   } catch (err) {
-    if (err instanceof RpcCallError) throw new OpenchainError('REVERTED', revertReason(err.rpcMessage));
-    throw err;
+    throw explain(node, err, (reason) => new OpenchainError('REVERTED', reason));
   }
-  return lowercaseAddresses(AbiFunction.decodeResult(f, result)) as T;
 }
 
 /**
@@ -129,47 +123,15 @@ function lowercaseAddresses(value: unknown): unknown {
   return value;
 }
 
-function revertReason(message: string): string {
-  return message.replace(/^execution reverted: /, '');
-}
-
 export interface DecodedEvent {
   readonly event: string;
   readonly args: Record<string, unknown>;
 }
 
-const eventTables = new WeakMap<Abi.Abi, Map<Hex, AbiEvent.AbiEvent>>();
-
-function eventsByTopic(abi: Abi.Abi): Map<Hex, AbiEvent.AbiEvent> {
-  let table = eventTables.get(abi);
-  if (!table) {
-    const events = abi.filter((item): item is AbiEvent.AbiEvent => item.type === 'event');
-    table = new Map(events.map((e) => [AbiEvent.getSelector(e), e]));
-    eventTables.set(abi, table);
-  }
-  return table;
-}
-
-/** The module's events in a receipt, decoded with the ABI. */
-export function moduleEvents(module: ModuleTarget, receipt: RpcReceipt): DecodedEvent[] {
-  const out: DecodedEvent[] = [];
-  const table = eventsByTopic(module.abi);
-  for (const log of receipt.logs) {
-    if (log.address.toLowerCase() !== module.address) continue;
-    const event = table.get(log.topics[0]!);
-    if (!event) continue;
-    const args = lowercaseAddresses(AbiEvent.decode(event, { topics: log.topics, data: log.data })) as Record<
-      string,
-      unknown
-    >;
-    out.push({ event: event.name, args });
-  }
-  return out;
-}
-
 export interface Signer {
   readonly privateKey: Uint8Array;
   readonly address: Address;
+  readonly account: PrivateKeyAccount;
 }
 
 export function signerFrom(privateKey: string | undefined): Signer {
@@ -182,12 +144,13 @@ export function signerFrom(privateKey: string | undefined): Signer {
   const normalized = hex.startsWith('0x') ? hex : `0x${hex}`;
   if (!isHex(normalized) || normalized.length !== 66)
     throw new OpenchainError('USAGE', 'the private key must be 32 bytes of hex (64 hex digits)');
-  const key = hexToBytes(normalized);
+  let account: PrivateKeyAccount;
   try {
-    return { privateKey: key, address: addressFromPrivateKey(key) };
+    account = privateKeyToAccount(normalized);
   } catch {
     throw new OpenchainError('USAGE', 'the private key is not a valid secp256k1 key');
   }
+  return { privateKey: hexToBytes(normalized), address: parseAddress(account.address), account };
 }
 
 export interface SentTx {
@@ -214,109 +177,81 @@ export interface TxRequest {
  * the pending nonce), then waits for every receipt.
  */
 export async function sendAll(
-  rpc: Rpc,
+  node: Node,
   signer: Signer,
   module: ModuleTarget,
   requests: readonly TxRequest[],
   timeoutMs: number,
 ): Promise<SentTx[]> {
-  const [chainId, nonce, gasPrice, tip] = await Promise.all([
-    rpc.call<Hex>('eth_chainId'),
-    rpc.call<Hex>('eth_getTransactionCount', [signer.address, 'pending']),
-    rpc.call<Hex>('eth_gasPrice'),
-    rpc.call<Hex>('eth_maxPriorityFeePerGas'),
-  ]);
-  const maxPriorityFeePerGas = BigInt(tip);
-  // Twice the price of the next block leaves room for several blocks of base-fee increases; only
-  // what the block charges is paid.
-  const maxFeePerGas = 2n * BigInt(gasPrice) + maxPriorityFeePerGas;
-  const hashes: Hex[] = [];
-  let next = BigInt(nonce);
-  for (const req of requests) {
-    const value = req.value ?? 0n;
-    let gasLimit = req.gasLimit;
-    if (gasLimit === undefined) {
-      let estimate: Hex;
-      try {
-        estimate = await rpc.call<Hex>('eth_estimateGas', [
-          { from: signer.address, to: module.address, data: req.data, value: bigintToHex(value) },
-        ]);
-      } catch (err) {
-        if (err instanceof RpcCallError)
-          throw new OpenchainError('REVERTED', `${req.what} would fail: ${revertReason(err.rpcMessage)}`);
-        throw err;
-      }
-      // A margin for state that changes before inclusion; unused gas is refunded.
-      gasLimit = (BigInt(estimate) * 6n) / 5n + 10_000n;
-    }
-    const tx = signTx(
-      {
-        type: 2,
-        chainId: BigInt(chainId),
-        nonce: next++,
-        maxFeePerGas,
-        maxPriorityFeePerGas,
-        gasLimit,
-        to: module.address,
-        value,
-        data: hexToBytes(req.data),
-        accessList: [],
-      },
-      signer.privateKey,
+  let receipts: ModuleReceipt[];
+  try {
+    receipts = await sendModuleCalls(
+      node,
+      signer.account,
+      requests.map((r) => ({ to: module.address, data: r.data, value: r.value, gas: r.gasLimit })),
+      { timeoutMs },
     );
-    try {
-      hashes.push(await rpc.call<Hex>('eth_sendRawTransaction', [bytesToHex(tx.raw)]));
-    } catch (err) {
-      if (err instanceof RpcCallError)
-        throw new OpenchainError(
-          'REJECTED',
-          `${req.what}: the node refused the transaction: ${err.rpcMessage}`,
-        );
-      throw err;
-    }
-  }
-  return Promise.all(hashes.map((hash) => waitForReceipt(rpc, module, hash, timeoutMs)));
-}
-
-async function waitForReceipt(rpc: Rpc, module: ModuleTarget, hash: Hex, timeoutMs: number): Promise<SentTx> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const receipt = await rpc.call<RpcReceipt | null>('eth_getTransactionReceipt', [hash]);
-    if (receipt) {
-      const ok = receipt.status === '0x1';
-      return {
-        txHash: receipt.transactionHash,
-        blockNumber: Number(receipt.blockNumber),
-        gasUsed: BigInt(receipt.gasUsed).toString(),
-        status: ok ? 'success' : 'failed',
-        ...(ok
-          ? {}
-          : {
-              errorCode: receipt.errorCode ?? 'UNKNOWN',
-              failureReason: receipt.failureReason ?? 'unknown',
-            }),
-        events: moduleEvents(module, receipt),
-      };
-    }
-    if (Date.now() > deadline)
+  } catch (err) {
+    if (err instanceof WaitForTransactionReceiptTimeoutError) {
+      const hash = /0x[0-9a-f]{64}/i.exec(err.message)?.[0] ?? 'a transaction';
       throw new OpenchainError(
         'TIMEOUT',
         `transaction ${hash} was sent but not included within ${timeoutMs / 1000} s; it may still be (eth_getTransactionReceipt)`,
       );
-    await new Promise((r) => setTimeout(r, 250));
+    }
+    if (!(err instanceof ModuleCallError))
+      throw explain(node, err, (reason) => new OpenchainError('RPC_ERROR', reason));
+    const what = requests[err.index]!.what;
+    throw explain(node, err.cause, (reason) =>
+      err.code === 'ESTIMATE_FAILED'
+        ? new OpenchainError('REVERTED', `${what} would fail: ${reason}`)
+        : new OpenchainError('REJECTED', `${what}: the node refused the transaction: ${reason}`),
+    );
   }
+  return receipts.map((r) => {
+    const ok = r.status === 'success';
+    return {
+      txHash: r.transactionHash,
+      blockNumber: Number(r.blockNumber),
+      gasUsed: r.gasUsed.toString(),
+      status: ok ? 'success' : 'failed',
+      ...(ok ? {} : { errorCode: r.errorCode ?? 'UNKNOWN', failureReason: r.failureReason ?? 'unknown' }),
+      events: r.events
+        .filter((e) => e.address === module.address)
+        .map((e) => ({
+          event: e.eventName,
+          args: lowercaseAddresses(e.args) as Record<string, unknown>,
+        })),
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Output
 
+/** Signs and sends one call to `module` with the options' key and node, and waits for its receipt. */
+export async function sendOne(
+  opts: SignerOptions,
+  module: ModuleTarget,
+  request: TxRequest,
+): Promise<{ sent: SentTx; from: Address }> {
+  const signer = signerFrom(opts.privateKey);
+  const [sent] = await sendAll(connect(opts.rpc), signer, module, [request], opts.timeout * 1000);
+  return { sent: sent!, from: signer.address };
+}
+
 /** JSON with bigints as decimal strings. */
-export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2);
+export function toJson(value: unknown, indent = 2): string {
+  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), indent);
 }
 
 export function print(value: unknown): void {
   process.stdout.write(`${toJson(value)}\n`);
+}
+
+/** One JSON value on one line (JSON Lines), for commands that stream results. */
+export function printLine(value: unknown): void {
+  process.stdout.write(`${toJson(value, 0)}\n`);
 }
 
 /** Prints the result; throws (exit 1) if any transaction failed, naming the first reason. */

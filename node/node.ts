@@ -25,6 +25,7 @@ import { SubscriptionHub } from '../rpc/subscriptions.ts';
 import { txpoolModule } from '../rpc/txpool.ts';
 import { Chain } from '../state/chain.ts';
 import { AttributionModule } from '../state/modules/attribution/index.ts';
+import { govModule } from '../state/modules/gov/index.ts';
 import { stakingModule } from '../state/modules/staking/index.ts';
 import { Database, StoreCorruptError, StoreWriteFailedError } from '../state/store/database.ts';
 import { blockSource } from './blockSource.ts';
@@ -108,7 +109,7 @@ export class OpenchainNode {
       closers.push(() => recovery.close());
       const chain = await Chain.open(db, genesisBlock, {
         mempool: config.mempool,
-        modules: [new AttributionModule(), stakingModule()],
+        modules: [new AttributionModule(), stakingModule(), govModule()],
         recovery,
       });
       log.info(
@@ -183,6 +184,7 @@ export class OpenchainNode {
           ...stripUndefined(config.consensus),
           timeoutCommitMs: config.block.intervalMs,
           createEmptyBlocks: config.block.createEmptyBlocks,
+          emptyBlocksIntervalMs: config.block.emptyBlocksIntervalMs,
         },
         logger: log.child({ module: 'consensus' }),
         // The application disagrees with a quorum, or the node's own files are damaged: stop signing,

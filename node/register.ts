@@ -10,7 +10,7 @@ import {
   revealCalldata,
 } from '../prover/index.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../state/modules/attribution/abi.ts';
-import { moduleView, type Rpc, type SentTx, type Signer, sendAll } from './moduleClient.ts';
+import { moduleView, type Node, type SentTx, type Signer, sendAll } from './moduleClient.ts';
 
 const ATTRIBUTION = { address: ATTRIBUTION_ADDRESS, abi: attributionAbi };
 const POLL_MS = 200;
@@ -24,7 +24,7 @@ export interface Registered {
 
 /** Commits to and then reveals each file (value of each reveal: `bond`). A failed commit stops before any reveal. */
 export async function registerContributions(
-  rpc: Rpc,
+  rpc: Node,
   signer: Signer,
   files: readonly (ContributionCall & { readonly what: string })[],
   bond: bigint,
@@ -63,7 +63,7 @@ export async function registerContributions(
 }
 
 /** The chunk indices the chain drew for a commitment, waiting (bounded) for the seed block. */
-async function drawnIndices(rpc: Rpc, c: ContributionCommit, deadline: number): Promise<number[]> {
+async function drawnIndices(rpc: Node, c: ContributionCommit, deadline: number): Promise<number[]> {
   for (;;) {
     try {
       const drawn = await moduleView<readonly bigint[]>(rpc, ATTRIBUTION, 'possessionIndices', [

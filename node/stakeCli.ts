@@ -24,14 +24,16 @@ import {
   amountArg,
   bps,
   calldata,
+  connect,
   finish,
   type ModuleTarget,
   moduleView,
+  type Node,
   print,
-  Rpc,
-  type SentTx,
+  request,
   type SignerOptions,
   sendAll,
+  sendOne as sendModuleCall,
   signerFrom,
   type TxRequest,
   txSummary,
@@ -78,22 +80,22 @@ interface DelegationView {
 }
 
 /** A staking view. */
-function view<T>(rpc: Rpc, name: string, args: readonly unknown[] = []): Promise<T> {
+export function stakingView<T>(rpc: Node, name: string, args: readonly unknown[] = []): Promise<T> {
   return moduleView<T>(rpc, STAKING, name, args);
 }
 
 /** The validator `operator` runs, or undefined if it has none. */
-async function findValidator(rpc: Rpc, operator: Address): Promise<ValidatorView | undefined> {
+export async function findValidator(rpc: Node, operator: Address): Promise<ValidatorView | undefined> {
   // The module answers an unknown operator with a revert (UNKNOWN_VALIDATOR).
   try {
-    return await view<ValidatorView>(rpc, 'validator', [operator]);
+    return await stakingView<ValidatorView>(rpc, 'validator', [operator]);
   } catch (err) {
     if (err instanceof OpenchainError && err.code === 'REVERTED') return undefined;
     throw err;
   }
 }
 
-async function requireValidator(rpc: Rpc, operator: Address): Promise<ValidatorView> {
+async function requireValidator(rpc: Node, operator: Address): Promise<ValidatorView> {
   const v = await findValidator(rpc, operator);
   if (!v) throw new OpenchainError('UNKNOWN_VALIDATOR', `${operator} is not the operator of a validator`);
   return v;
@@ -125,11 +127,11 @@ export function describeValidator(v: ValidatorView) {
 }
 
 /** A delegator's delegations, unbonding entries, redelegations and pending rewards. */
-async function describeDelegator(rpc: Rpc, who: Address) {
+async function describeDelegator(rpc: Node, who: Address) {
   const [delegations, unbondings, redelegations] = await Promise.all([
-    view<readonly DelegationView[]>(rpc, 'delegations', [who]),
-    view<readonly Record<string, unknown>[]>(rpc, 'unbondings', [who]),
-    view<readonly Record<string, unknown>[]>(rpc, 'redelegations', [who]),
+    stakingView<readonly DelegationView[]>(rpc, 'delegations', [who]),
+    stakingView<readonly Record<string, unknown>[]>(rpc, 'unbondings', [who]),
+    stakingView<readonly Record<string, unknown>[]>(rpc, 'redelegations', [who]),
   ]);
   return {
     delegations: delegations.map((d) => ({
@@ -157,12 +159,7 @@ function homeKey(home: string): ValidatorKey {
   return loadValidatorKey(homePaths(home).validatorKey);
 }
 
-async function sendOne(opts: SignerOptions, request: TxRequest): Promise<{ sent: SentTx; from: Address }> {
-  const rpc = new Rpc(opts.rpc);
-  const signer = signerFrom(opts.privateKey);
-  const [sent] = await sendAll(rpc, signer, STAKING, [request], opts.timeout * 1000);
-  return { sent: sent!, from: signer.address };
-}
+const sendOne = (opts: SignerOptions, request: TxRequest) => sendModuleCall(opts, STAKING, request);
 
 // ---------------------------------------------------------------------------------------------
 // Commands
@@ -214,9 +211,9 @@ export function registerStakeCommands(program: Command): void {
     ) => {
       const key = homeKey(opts.home);
       const moniker = opts.moniker ?? loadConfigFile(homePaths(opts.home).config).moniker;
-      const rpc = new Rpc(opts.rpc);
+      const rpc = connect(opts.rpc);
       const signer = signerFrom(opts.privateKey);
-      const chainId = BigInt(await rpc.call<Hex>('eth_chainId'));
+      const chainId = BigInt(await request(rpc, (node) => node.getChainId()));
       const signature = signKeyBinding(chainId, signer.address, key.secretKey);
       const data = calldata(STAKING, 'createValidator', [
         bytesToHex(key.pubKey),
@@ -306,12 +303,12 @@ export function registerStakeCommands(program: Command): void {
       )
       .option('--validator <address>', "one validator's operator address", addressArg),
   ).action(async (opts: SignerOptions & { validator?: Address }) => {
-    const rpc = new Rpc(opts.rpc);
+    const rpc = connect(opts.rpc);
     const signer = signerFrom(opts.privateKey);
     let targets: Address[];
     if (opts.validator) targets = [opts.validator];
     else {
-      const delegations = await view<readonly DelegationView[]>(rpc, 'delegations', [signer.address]);
+      const delegations = await stakingView<readonly DelegationView[]>(rpc, 'delegations', [signer.address]);
       targets = delegations.map((d) => d.validator);
       const own = await findValidator(rpc, signer.address);
       if (own && own.commission > 0n && !targets.includes(signer.address)) targets.push(signer.address);
@@ -355,7 +352,7 @@ export function registerStakeCommands(program: Command): void {
       .description("bring the signing account's jailed validator back once its jail time is over")
       .option('--home <dir>', "the validator's node home: checked to hold the validator's consensus key"),
   ).action(async (opts: SignerOptions & { home?: string }) => {
-    const rpc = new Rpc(opts.rpc);
+    const rpc = connect(opts.rpc);
     const signer = signerFrom(opts.privateKey);
     const v = await requireValidator(rpc, signer.address);
     if (opts.home !== undefined) {
@@ -389,7 +386,7 @@ export function registerStakeCommands(program: Command): void {
   ).action(async (opts: SignerOptions & { commission?: number; moniker?: string; metadata?: string }) => {
     if (opts.commission === undefined && opts.moniker === undefined && opts.metadata === undefined)
       throw new OpenchainError('USAGE', 'edit-validator: give --commission, --moniker or --metadata');
-    const rpc = new Rpc(opts.rpc);
+    const rpc = connect(opts.rpc);
     const signer = signerFrom(opts.privateKey);
     // The module sets all three at once: what is not given stays as it is.
     const v = await requireValidator(rpc, signer.address);
@@ -416,12 +413,12 @@ export function registerStakeCommands(program: Command): void {
         'a validator (status, stake, commission, missed blocks) and/or a delegator (delegations, unbonding entries, pending rewards); without ADDRESS every validator, the pool and the parameters',
       ),
   ).action(async (raw: string | undefined, opts: { rpc: string }) => {
-    const rpc = new Rpc(opts.rpc);
+    const rpc = connect(opts.rpc);
     if (raw === undefined) {
       const [params, pool, validators] = await Promise.all([
-        view(rpc, 'params'),
-        view(rpc, 'pool'),
-        view<readonly ValidatorView[]>(rpc, 'validators'),
+        stakingView(rpc, 'params'),
+        stakingView(rpc, 'pool'),
+        stakingView<readonly ValidatorView[]>(rpc, 'validators'),
       ]);
       print({ params, pool, validators: validators.map(describeValidator) });
       return;

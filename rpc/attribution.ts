@@ -49,5 +49,9 @@ export function attributionMethods(chain: Chain) {
       if ('contribution' in of) return toJson(views.contributionEarnings(state(), [of.contribution]));
       return toJson(views.datanetEarnings(state(), [of.datanet]));
     }),
+    // Everything an address was paid by the module, per role (the struct of earningsOf).
+    open_getEarningsByRole: method(z.tuple([address]), ([recipient]) =>
+      toJson(views.earningsOf(state(), [recipient])),
+    ),
   };
 }

@@ -8,12 +8,14 @@ import { z } from 'zod';
 import { bigintToHex, bytesToHex, type Hex } from '../core/bytes.ts';
 import type { Log } from '../core/receipt.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../state/modules/attribution/index.ts';
+import { GOV_ADDRESS, govAbi } from '../state/modules/gov/index.ts';
 import { STAKING_ADDRESS, stakingAbi } from '../state/modules/staking/index.ts';
 import { ATTRIBUTION_ENUMS } from './attribution.ts';
 import { requireConnection } from './context.ts';
 import { ErrorCode, RpcError } from './errors.ts';
 import { toMatcher } from './eth/logs.ts';
 import type { LogLocation } from './format.ts';
+import { GOV_ENUMS } from './gov.ts';
 import { recordToJson } from './records.ts';
 import { method } from './registry.ts';
 import { STAKING_ENUMS } from './staking.ts';
@@ -35,6 +37,7 @@ function eventModule(address: `0x${string}`, abi: Abi.Abi, enums: EventModule['e
 const MODULES = {
   attribution: eventModule(ATTRIBUTION_ADDRESS, attributionAbi, ATTRIBUTION_ENUMS),
   staking: eventModule(STAKING_ADDRESS, stakingAbi, STAKING_ENUMS),
+  gov: eventModule(GOV_ADDRESS, govAbi, GOV_ENUMS),
 } as const;
 type ModuleName = keyof typeof MODULES;
 
@@ -65,6 +68,7 @@ function decodeEvent(name: ModuleName, log: Log, at: LogLocation): unknown {
 const RENDERERS: Record<ModuleName, LogRenderer> = {
   attribution: { name: 'attribution', render: (log, at) => decodeEvent('attribution', log, at) },
   staking: { name: 'staking', render: (log, at) => decodeEvent('staking', log, at) },
+  gov: { name: 'gov', render: (log, at) => decodeEvent('gov', log, at) },
 };
 
 const options = z.object({ events: z.array(z.string()).min(1).max(64) }).strict();

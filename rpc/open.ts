@@ -10,12 +10,14 @@ import { stateKeys } from '../state/stateKeys.ts';
 import { proofToJson } from '../state/tree/index.ts';
 import { attributionMethods } from './attribution.ts';
 import { requireHeight } from './eth/blocks.ts';
+import { govMethods } from './gov.ts';
 import type { JsonValue } from './jsonrpc.ts';
 import { moduleEventMethods } from './moduleEvents.ts';
 import { address, blockNumberOrTag, blockRef, data } from './params.ts';
 import { method, type RpcModule } from './registry.ts';
 import { findValidator, stakingMethods, validatorStatusName } from './staking.ts';
 import { SubscriptionHub } from './subscriptions.ts';
+import { vestingMethods } from './vesting.ts';
 
 export interface NodeInfoSource {
   /** Static identity and status of this node (moniker, version, validator address, peers...). */
@@ -59,6 +61,8 @@ export function openModule(
       open_nodeInfo: method(z.tuple([]), () => source.nodeInfo()),
       ...attributionMethods(chain),
       ...stakingMethods(chain),
+      ...vestingMethods(chain),
+      ...govMethods(chain),
       ...moduleEventMethods(subscriptions),
       open_peers: method(z.tuple([]), () => source.peers()),
       open_syncStatus: method(z.tuple([]), () => ({ ...source.syncing() })),

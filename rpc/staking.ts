@@ -40,9 +40,11 @@ export function stakingMethods(chain: Chain) {
     /** A delegator's delegations (each with its pending rewards), unbonding entries and redelegations. */
     open_getDelegator: method(z.tuple([address]), ([delegator]) => {
       const delegations = views.delegations(state(), [delegator]);
+      const [rewards, commission] = views.paid(state(), [delegator]);
       return toJson({
         address: delegator,
         pendingRewards: delegations.reduce((sum, d) => sum + d.pendingRewards, 0n),
+        paid: { rewards, commission },
         delegations,
         unbondings: views.unbondings(state(), [delegator]),
         redelegations: views.redelegations(state(), [delegator]),

@@ -27,7 +27,7 @@ import { nextBaseFee } from './execution/gas.ts';
 import { checkStatic } from './execution/txValidity.ts';
 import type { MempoolOptions } from './mempool/config.ts';
 import { Mempool } from './mempool/index.ts';
-import type { AddResult } from './mempool/types.ts';
+import type { AccountState, AddResult } from './mempool/types.ts';
 import { type Module, ModuleRegistry } from './modules/module.ts';
 import { type ChainParams, readParams } from './params.ts';
 import { StateSpace, stateKeys } from './stateKeys.ts';
@@ -37,6 +37,7 @@ import { type Database, WriteBatch } from './store/database.ts';
 import { keys } from './store/keys.ts';
 import type { StoredReceipt } from './store/receipts.ts';
 import { readValidators } from './validatorSet.ts';
+import { balancesAt } from './vesting/store.ts';
 
 export class InvalidProposalError extends OpenchainError<'INVALID_PROPOSAL'> {
   constructor(message: string) {
@@ -102,10 +103,11 @@ export class Chain {
         maxTxBytes: params.maxTxBytes,
         ...opts.mempool,
       },
-      { getAccount: (address) => readAccount(this.state, address) },
+      { getAccount: (address) => this.#accountForPool(address) },
       {
         check: (tx) => checkStatic(tx, this.chainId, this.params(), this.modules),
         minFeePerGas: () => this.params().minBaseFee,
+        stakesValue: (to) => this.modules.get(to)?.stakesValue === true,
       },
       this.#recovery,
     );
@@ -147,6 +149,16 @@ export class Chain {
 
   get head(): HeaderWithHash {
     return this.blocks.headHeader();
+  }
+
+  /**
+   * The mempool's view of an account: its spendable balance at the head's time, which only grows
+   * until the account changes (and a changed account is re-read), so it is safe for the next block.
+   */
+  #accountForPool(address: Address): AccountState {
+    const { nonce } = readAccount(this.state, address);
+    const { balance, spendable } = balancesAt(this.state, address, this.head.header.time);
+    return { nonce, balance, spendable };
   }
 
   /** Parameters of the latest state, decoded once per committed block. */

@@ -11,6 +11,10 @@ export const StateSpace = {
   evidence: 0x04,
   /** Recent block hashes, a ring by height (state/blockHashes.ts). */
   blockHashes: 0x05,
+  /** Unlock schedules of genesis allocations, by account, and the list of those accounts (state/vesting/). */
+  vesting: 0x06,
+  /** The total supply: genesis supply minus burns (state/supply.ts). */
+  supply: 0x07,
   /** Module records: the second byte of the key is the module's own record kind. */
   module: 0x10,
 } as const;

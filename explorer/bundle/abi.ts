@@ -3,6 +3,7 @@
 // encodes them. esbuild bundles this file into explorer/abi.js (build.ts), which the page imports.
 import { type Abi, AbiEvent, AbiFunction, AbiParameters, Hex } from 'ox';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../../state/modules/attribution/abi.ts';
+import { GOV_ADDRESS, govAbi } from '../../state/modules/gov/abi.ts';
 import { STAKING_ADDRESS, stakingAbi } from '../../state/modules/staking/abi.ts';
 
 export { ATTRIBUTION_ADDRESS, STAKING_ADDRESS };
@@ -18,6 +19,7 @@ export interface Decoded {
 const MODULES: ReadonlyMap<string, Abi.Abi> = new Map<string, Abi.Abi>([
   [ATTRIBUTION_ADDRESS, attributionAbi],
   [STAKING_ADDRESS, stakingAbi],
+  [GOV_ADDRESS, govAbi],
 ]);
 
 const message = (err: unknown) => String((err as Error)?.message ?? err).split('\n')[0]!;

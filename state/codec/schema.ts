@@ -190,6 +190,11 @@ export function param<T extends number | bigint | boolean>(
   return { type, ...bounds };
 }
 
+/** A parameter's value kind: what the empty RLP string decodes to under its type (0n, 0 or false). */
+export function paramKind(p: Param<number | bigint | boolean>): 'bigint' | 'number' | 'boolean' {
+  return typeof p.type.fromRlp(new Uint8Array(0), 'kind') as 'bigint' | 'number' | 'boolean';
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: any parameter type; each keeps its own through ParamsOf
 type Params = Record<string, Param<any>>;
 export type ParamsOf<P extends Params> = {

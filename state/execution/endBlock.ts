@@ -1,10 +1,11 @@
 // The end of every block, after its transactions: record the parent block's hash and the block's
-// evidence, then the staking module's end-block step (fees and rewards, downtime, slashing, unbonding maturity, the next
+// evidence, then governance's (proposals whose periods end here), then the staking module's end-block step (fees and rewards, downtime, slashing, unbonding maturity, the next
 // validator set). Chain runs it on the proposer's build and on every validator's verify through the
 // same path, and before nextValidatorsHash is read, so every node switches sets at the same height.
 import type { Commit } from '../../core/vote.ts';
 import { recordParentHash } from '../blockHashes.ts';
 import { type CheckedEvidence, recordEvidence } from '../evidence.ts';
+import { govEndBlock } from '../modules/gov/endBlock.ts';
 import type { BlockInfo } from '../modules/module.ts';
 import { stakingEndBlock } from '../modules/staking/endBlock/index.ts';
 import type { StateOverlay } from '../stateDb.ts';
@@ -28,5 +29,8 @@ export function endBlock(state: StateOverlay, block: BlockInfo, end: BlockEnd): 
     end.evidence.map((c) => c.evidence),
     block.height,
   );
+  // Governance first: a passed change of the staking parameters already applies to this block's
+  // staking step, and its tally sees the stake as the block's transactions left it.
+  govEndBlock(state, block);
   stakingEndBlock(state, block, end);
 }

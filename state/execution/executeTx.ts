@@ -20,6 +20,14 @@ import {
   OutOfGasError,
 } from '../modules/module.ts';
 import type { StateOverlay } from '../stateDb.ts';
+import { spendableOf } from '../vesting/schedule.ts';
+import {
+  LockedTokensError,
+  lockedTokensError,
+  readVesting,
+  recordDelegation,
+  requireSpendable,
+} from '../vesting/store.ts';
 import { effectiveGasPrice, intrinsicGas } from './gas.ts';
 import { checkAgainstState } from './txValidity.ts';
 
@@ -62,8 +70,11 @@ export function runCall(state: StateOverlay, env: TxEnv, call: Call): CallOutcom
   const logs: Log[] = [];
   const snapshot = state.snapshot();
   try {
-    transfer(state, call.from, call.to, call.value);
     const module = env.modules.get(call.to);
+    // Locked tokens may be staked, and may not move anywhere else (docs/vesting.md).
+    if (!module?.stakesValue) requireSpendable(state, call.from, call.value, env.block.time);
+    transfer(state, call.from, call.to, call.value);
+    if (module?.stakesValue) recordDelegation(state, call.from, call.value, env.block.time);
     if (module) {
       const ctx: CallContext = {
         state,
@@ -108,21 +119,27 @@ export function executeTx(
   gasLeftInBlock: bigint,
 ): TxOutcome {
   const account = readAccount(state, sender);
-  checkAgainstState(tx, sender, account, env.baseFee, gasLeftInBlock);
+  const vesting = readVesting(state, sender);
+  const spendable = spendableOf(account.balance, vesting, env.block.time);
+  checkAgainstState(tx, sender, account, spendable, env.baseFee, gasLeftInBlock);
 
   const price = effectiveGasPrice(tx, env.baseFee);
   const to = tx.to!; // checkStatic rejected contract creation
   if (!env.modules.get(to)) {
     // A plain transfer uses exactly its intrinsic gas: one write per account instead of the general
-    // path's three. The checks passed cover value + max fee, so it fails only when the recipient's
-    // balance would overflow; then it pays its fee and moves nothing.
+    // path's three. The checks passed cover value + max fee, so it fails only when the value is
+    // locked by an unlock schedule or the recipient's balance would overflow; then it pays its fee
+    // and moves nothing.
     const gasUsed = intrinsicGas(tx);
-    const paid = { nonce: account.nonce + 1n, balance: account.balance - gasUsed * price };
+    const fee = gasUsed * price;
+    const paid = { nonce: account.nonce + 1n, balance: account.balance - fee };
     writeAccount(state, sender, { ...paid, balance: paid.balance - tx.value });
     try {
+      if (tx.value > spendable - fee)
+        throw lockedTokensError(sender, paid.balance, spendable - fee, tx.value);
       credit(state, to, tx.value);
     } catch (err) {
-      if (!(err instanceof BalanceOverflowError)) throw err;
+      if (!(err instanceof BalanceOverflowError || err instanceof LockedTokensError)) throw err;
       writeAccount(state, sender, paid);
       return {
         status: 0,

@@ -21,6 +21,7 @@ export type InvalidTxCode =
   | 'NONCE_TOO_LOW'
   | 'NONCE_TOO_HIGH'
   | 'INSUFFICIENT_FUNDS'
+  | 'LOCKED_FUNDS'
   | 'BLOCK_GAS_EXHAUSTED';
 
 export class InvalidTxError extends OpenchainError<InvalidTxCode> {}
@@ -80,11 +81,16 @@ export function checkStatic(
   }
 }
 
-/** Checks against the sender's account and the block being built, right before execution. */
+/**
+ * Checks against the sender's account and the block being built, right before execution.
+ * `spendable` is the part of the balance no unlock schedule locks (docs/vesting.md): fees come out
+ * of it alone.
+ */
 export function checkAgainstState(
   tx: SignedTx,
   sender: Address,
   account: Account,
+  spendable: bigint,
   baseFee: bigint,
   gasLeftInBlock: bigint,
 ): void {
@@ -112,6 +118,13 @@ export function checkAgainstState(
     throw new InvalidTxError(
       'INSUFFICIENT_FUNDS',
       `insufficient funds for gas * price + value: address ${sender} have ${account.balance} want ${cost}`,
+    );
+  }
+  const fee = tx.gasLimit * maxFee;
+  if (fee > spendable) {
+    throw new InvalidTxError(
+      'LOCKED_FUNDS',
+      `insufficient spendable funds for gas * price: address ${sender} have ${account.balance}, of which ${spendable} is spendable (the rest is locked by an unlock schedule and cannot pay fees), want ${fee}`,
     );
   }
   if (tx.gasLimit > gasLeftInBlock) {

@@ -19,6 +19,7 @@ export type PoolErrorCode =
   | 'REPLACEMENT_UNDERPRICED'
   | 'INSUFFICIENT_FUNDS'
   | 'OVERDRAFT'
+  | 'LOCKED_FUNDS'
   | 'POOL_FULL';
 
 /**
@@ -77,6 +78,17 @@ export const rejection = {
     reject(
       'OVERDRAFT',
       `insufficient funds for gas * price + value: balance ${balance}, tx cost ${cost}, plus ${pooledCost} reserved by ${pooledCount} other pooled transactions of this sender, overshot ${cost + pooledCost - balance}`,
+    ),
+  lockedFunds: (
+    balance: bigint,
+    spendable: bigint,
+    spend: bigint,
+    pooledSpend: bigint,
+    pooledCount: number,
+  ) =>
+    reject(
+      'LOCKED_FUNDS',
+      `insufficient spendable funds for gas * price + value: balance ${balance}, of which ${spendable} is spendable (the rest is locked by an unlock schedule: it can be staked, not transferred or spent on fees), tx needs ${spend}${pooledCount > 0 ? `, plus ${pooledSpend} reserved by ${pooledCount} other pooled transactions of this sender` : ''}`,
     ),
   poolFull: (worth: bigint, cheapest: bigint) =>
     reject(

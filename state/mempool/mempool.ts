@@ -222,7 +222,7 @@ export class Mempool {
     const cfg = this.config;
     if (this.byHash.has(tx.hash)) throw rejection.alreadyKnown();
     if (tx.nonce < from.nonce) throw rejection.nonceTooLow(from.nonce, tx.nonce);
-    const ptx = toPoolTx(tx, from.address, this.seq++);
+    const ptx = toPoolTx(tx, from.address, this.seq++, tx.to !== null && this.rules.stakesValue(tx.to));
     let index = from.search(tx.nonce);
     const old = index >= 0 ? from.at(index) : undefined;
     if (old) {
@@ -254,13 +254,18 @@ export class Mempool {
     };
   }
 
-  /** Every pooled tx of the sender, this one included, must be payable from the balance at once. */
+  /**
+   * Every pooled tx of the sender, this one included, must be payable from the balance at once, and
+   * what they would transfer or pay in fees from the spendable balance (docs/vesting.md).
+   */
   private checkFunds(from: SenderTxs, ptx: PoolTx, replacing: PoolTx | undefined): void {
     if (ptx.cost > from.balance) throw rejection.insufficientFunds(from.balance, ptx.cost);
+    const count = from.size - (replacing ? 1 : 0);
     const others = from.totalCost - (replacing?.cost ?? 0n);
-    if (others + ptx.cost > from.balance) {
-      throw rejection.overdraft(from.balance, ptx.cost, others, from.size - (replacing ? 1 : 0));
-    }
+    if (others + ptx.cost > from.balance) throw rejection.overdraft(from.balance, ptx.cost, others, count);
+    const othersSpend = from.totalSpend - (replacing?.spend ?? 0n);
+    if (othersSpend + ptx.spend > from.spendable)
+      throw rejection.lockedFunds(from.balance, from.spendable, ptx.spend, othersSpend, count);
   }
 
   /**

@@ -14,18 +14,25 @@ export interface PoolTx extends PooledTx {
   readonly tipCap: bigint;
   /** value + gasLimit * maxFee: the most the tx can take from the balance. */
   readonly cost: bigint;
+  /**
+   * The most it can take from the spendable balance (docs/vesting.md): its cost, or only its fee if
+   * its value is staked (staking may use locked tokens).
+   */
+  readonly spend: bigint;
   readonly size: number;
 }
 
-export function toPoolTx(tx: SignedTx, sender: Address, seq: number): PoolTx {
+export function toPoolTx(tx: SignedTx, sender: Address, seq: number, stakesValue: boolean): PoolTx {
   const maxFee = maxFeePerGas(tx);
+  const cost = tx.value + tx.gasLimit * maxFee;
   return {
     tx,
     sender,
     seq,
     maxFee,
     tipCap: tx.type === 0 ? tx.gasPrice : tx.maxPriorityFeePerGas,
-    cost: tx.value + tx.gasLimit * maxFee,
+    cost,
+    spend: stakesValue ? cost - tx.value : cost,
     size: tx.raw.length,
   };
 }
@@ -33,11 +40,14 @@ export function toPoolTx(tx: SignedTx, sender: Address, seq: number): PoolTx {
 export class SenderTxs implements HeapItem {
   heapIndex = -1;
   readonly address: Address;
-  /** Account nonce and balance in the latest committed state the pool has seen. */
+  /** Account nonce, balance and spendable balance in the latest committed state the pool has seen. */
   nonce: bigint;
   balance: bigint;
+  spendable: bigint;
   /** Sum of `cost` over all pooled txs. Kept <= balance, so every one of them can pay its worst case. */
   totalCost = 0n;
+  /** Sum of `spend` over all pooled txs, kept <= spendable likewise. */
+  totalSpend = 0n;
   pendingCount = 0;
   private readonly txs: PoolTx[] = [];
   /**
@@ -50,6 +60,7 @@ export class SenderTxs implements HeapItem {
     this.address = address;
     this.nonce = account.nonce;
     this.balance = account.balance;
+    this.spendable = account.spendable ?? account.balance;
   }
 
   get size(): number {
@@ -112,6 +123,7 @@ export class SenderTxs implements HeapItem {
     this.worths.splice(index, 0, 0n);
     this.recomputeWorths(index);
     this.totalCost += ptx.cost;
+    this.totalSpend += ptx.spend;
     if (index === this.pendingCount) this.extendPending();
   }
 
@@ -121,6 +133,7 @@ export class SenderTxs implements HeapItem {
     this.txs[index] = ptx;
     this.recomputeWorths(index);
     this.totalCost += ptx.cost - old.cost;
+    this.totalSpend += ptx.spend - old.spend;
     return old;
   }
 
@@ -129,6 +142,7 @@ export class SenderTxs implements HeapItem {
     this.worths.splice(index, 1);
     this.recomputeWorths(index);
     this.totalCost -= old!.cost;
+    this.totalSpend -= old!.spend;
     if (index < this.pendingCount) this.pendingCount = index;
     return old!;
   }
@@ -143,7 +157,11 @@ export class SenderTxs implements HeapItem {
    */
   includedThrough(nonce: bigint): PoolTx[] {
     const gone = this.advance(nonce + 1n);
-    for (const ptx of gone) this.balance -= ptx.cost;
+    for (const ptx of gone) {
+      this.balance -= ptx.cost;
+      // A stake beyond the locked tokens takes spendable ones too: the whole cost is the safe bound.
+      this.spendable = this.spendable > ptx.cost ? this.spendable - ptx.cost : 0n;
+    }
     return gone;
   }
 
@@ -155,8 +173,9 @@ export class SenderTxs implements HeapItem {
   refresh(account: AccountState): { stale: PoolTx[]; unfunded: PoolTx[] } {
     const stale = this.advance(account.nonce);
     this.balance = account.balance;
+    this.spendable = account.spendable ?? account.balance;
     const unfunded: PoolTx[] = [];
-    while (this.totalCost > this.balance) unfunded.push(this.popTail());
+    while (this.totalCost > this.balance || this.totalSpend > this.spendable) unfunded.push(this.popTail());
     return { stale, unfunded };
   }
 
@@ -167,7 +186,10 @@ export class SenderTxs implements HeapItem {
     const gone = this.txs.splice(0, k);
     this.worths.splice(0, k);
     this.recomputeWorths(0);
-    for (const ptx of gone) this.totalCost -= ptx.cost;
+    for (const ptx of gone) {
+      this.totalCost -= ptx.cost;
+      this.totalSpend -= ptx.spend;
+    }
     // Moving forward within the pending run keeps the rest of the run; past it, start over.
     this.pendingCount = nonce - this.nonce <= BigInt(this.pendingCount) ? this.pendingCount - k : 0;
     this.nonce = nonce;

@@ -6,6 +6,11 @@ import type { SignedTx } from '../../core/tx.ts';
 export interface AccountState {
   readonly nonce: bigint;
   readonly balance: bigint;
+  /**
+   * What an unlock schedule leaves free to transfer or pay fees with, at the latest block's time
+   * (it only grows with time: a safe bound for the next block). Absent: the whole balance.
+   */
+  readonly spendable?: bigint;
 }
 
 /** The latest committed state, supplied by the node. */
@@ -22,6 +27,8 @@ export interface TxRules {
   check(tx: SignedTx, sender: Address): void;
   /** Lowest max fee per gas the chain can ever accept (the base-fee floor or minimum gas price). */
   minFeePerGas(): bigint;
+  /** Whether value sent to `to` is staked, and so may be tokens an unlock schedule locks. */
+  stakesValue(to: Address): boolean;
 }
 
 export interface PooledTx {

@@ -4,14 +4,29 @@
 import { type Abi, AbiFunction } from 'ox';
 import { bytesToHex, hexToBytes } from '../../core/bytes.ts';
 import type { StateReader } from '../stateDb.ts';
-import { AbiDecodeError, decodeArgs } from './attribution/calldata.ts';
+import { AbiDecodeError, type DecodedArgs, decodeArgs } from './attribution/calldata.ts';
 import type { ModuleError } from './module.ts';
 
+/** The failures every module's router answers alike (each module lists them among its codes). */
+export type RouterErrorCode = 'BAD_CALLDATA' | 'UNKNOWN_FUNCTION' | 'NOT_A_TRANSACTION' | 'NOT_A_VIEW';
+
 /** The module's own error class, so its codes stay its own. */
-type Fail = (
-  code: 'BAD_CALLDATA' | 'UNKNOWN_FUNCTION' | 'NOT_A_TRANSACTION' | 'NOT_A_VIEW',
-  message: string,
-) => ModuleError;
+type Fail = (code: RouterErrorCode, message: string) => ModuleError;
+
+/** The names of an ABI's view functions. */
+export type ViewName<A extends Abi.Abi> = {
+  [N in AbiFunction.Name<A>]: AbiFunction.FromAbi<A, N>['stateMutability'] extends 'view' ? N : never;
+}[AbiFunction.Name<A>];
+
+/** What view N returns, as ox decodes it. */
+export type ViewResult<A extends Abi.Abi, N extends ViewName<A>> = AbiFunction.decodeResult.ReturnType<
+  AbiFunction.FromAbi<A, N>
+>;
+
+/** A module's views: each answers from its decoded arguments. */
+export type ViewHandlersOf<A extends Abi.Abi> = {
+  [N in ViewName<A>]: (state: StateReader, args: DecodedArgs<AbiFunction.FromAbi<A, N>>) => ViewResult<A, N>;
+};
 
 interface Route<R> {
   readonly fn: AbiFunction.AbiFunction;

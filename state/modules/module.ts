@@ -27,6 +27,11 @@ export interface CallContext {
 export interface Module {
   readonly name: string;
   readonly address: Address;
+  /**
+   * Value sent to this module is staked, so it may be tokens an unlock schedule still locks
+   * (docs/vesting.md); value sent anywhere else must be spendable.
+   */
+  readonly stakesValue?: boolean;
   /** Runs a transaction's call. Throwing ModuleError fails the transaction (state reverted, fee kept). */
   execute(ctx: CallContext, data: Uint8Array): void;
   /** Answers a read-only eth_call with ABI-encoded return data. */

@@ -199,6 +199,7 @@ describe('challenges', () => {
     const gasPaid = sent.receipt.gasUsed * sent.receipt.effectiveGasPrice;
     expect(h.balance(erin.address) - erinBefore).toBe(reward - gasPaid);
     expect(bondOf(dave)).toBe(bond - reward);
+    expect(h.view('earningsOf', [erin.address])).toMatchObject({ challenger: reward });
     expect(escrowOf(id)).toMatchObject({
       segments: [{ outputStart: 10, length: n, contributionId: 1n }],
       challenges: 1,

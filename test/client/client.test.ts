@@ -3,6 +3,7 @@
 
 import {
   attributionContract,
+  govContract,
   openActions,
   STAKING_ADDRESS,
   stakingContract,
@@ -66,6 +67,17 @@ describe('openchain/client', () => {
     ]);
     expect((await pub().getValidator(operator))?.status).toBe('active');
     expect(await pub().getValidator(STAKING_ADDRESS)).toBeNull();
+  });
+
+  it('submits and votes through the governance contract; the live tally counts the vote', async () => {
+    const gov = govContract({ public: pub(), wallet: wallet(1) });
+    const submitted = await gov.write.submitText(['a signal', ''], { value: parseEther('100') });
+    expect((await pub().waitForTransactionReceipt({ hash: submitted })).status).toBe('success');
+    const id = await gov.read.proposalCount();
+    const voted = await govContract({ public: pub(), wallet: wallet(0) }).write.vote([id, 1]);
+    expect((await pub().waitForTransactionReceipt({ hash: voted })).status).toBe('success');
+    // The operator's 10 OPEN, and the 3 OPEN delegated to it above, which follow its vote.
+    expect(await gov.read.tally([id])).toMatchObject({ yes: parseEther('13'), no: 0n });
   });
 
   it('verifies a commit certificate and an account proof from the node', async () => {

@@ -265,4 +265,22 @@ describe('application verdicts', () => {
     await c.run(10_000);
     expect(c.heights()).toEqual([1, 1, 1, 1]);
   });
+
+  it('createEmptyBlocks off with emptyBlocksIntervalMs: an idle chain makes an empty block per interval, a transaction does not wait for it', async () => {
+    const c = await Cluster.start({ config: { createEmptyBlocks: false, emptyBlocksIntervalMs: 5_000 } });
+    // 1 s commit timeout + 5 s idle per height: three heights in 20 s (with empty blocks on, about 19).
+    await c.run(20_000);
+    const idle = c.heights();
+    expect(Math.min(...idle)).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...idle)).toBeLessThanOrEqual(4);
+    for (let h = 1; h <= Math.min(...idle); h++)
+      expect(c.nodes[0]!.app.blockAt(h)!.block.txs).toHaveLength(0);
+    const top = Math.max(...idle);
+    for (const n of c.nodes) n.app.txs.push(new Uint8Array([1, 2, 3]));
+    // Well inside one idle interval: the transaction ends the wait.
+    expect(await c.reach(top + 1, 2_500)).toBe(true);
+    const withTx = [...Array(top + 1).keys()].map((i) => c.nodes[0]!.app.blockAt(i + 1)!.block.txs.length);
+    expect(withTx.reduce((a, b) => a + b, 0)).toBe(1);
+    c.expectSafety();
+  });
 });

@@ -24,64 +24,27 @@ import { DEV_CHAIN_ID } from '../../genesis/defaults.ts';
 import { devAccounts } from '../../node/devAccounts.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../../state/modules/attribution/abi.ts';
 import { viemChainFor } from '../helpers/node.ts';
+import {
+  contribute,
+  deltaAt,
+  expectedShares,
+  FEE,
+  json,
+  modelWithOperator,
+  onEveryNode as onEvery,
+  type Receipt,
+  SPLIT,
+  startAttributionDevnet,
+  text,
+  topicOf,
+} from './attributionFixtures.ts';
 import { cli, cliFails, rpc } from './cli.ts';
-import { height, startDevnet, type TestDevnet, waitFor } from './devnet.ts';
+import { type TestDevnet, waitFor } from './devnet.ts';
 
 type Account = ReturnType<typeof devAccounts>[number];
 // Funded in the devnet's genesis.
 const [owner, alice, bob, carol, operator] = devAccounts(5) as [Account, Account, Account, Account, Account];
-/** An odd fee, so that every split leaves remainders to hand out. */
-const FEE = 1_000_000_000_000_000_007n;
-const SPLIT = [5_000n, 3_000n, 1_000n, 1_000n] as const;
 const REWARD_PAID = toEventSelector(getAbiItem({ abi: attributionAbi, name: 'RewardPaid' }));
-
-/** Largest remainder, written out again here: floors, then one unit each to the largest remainders (ties: earlier). */
-function expectedShares(total: bigint, weights: readonly bigint[]): bigint[] {
-  const sum = weights.reduce((a, b) => a + b, 0n);
-  const shares = weights.map((w) => (total * w) / sum);
-  let left = total - shares.reduce((a, b) => a + b, 0n);
-  const order = weights
-    .map((w, i) => ({ i, r: (total * w) % sum }))
-    .sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1));
-  for (const { i } of order) {
-    if (left === 0n) break;
-    shares[i]! += 1n;
-    left -= 1n;
-  }
-  return shares;
-}
-
-/** Text of random lowercase words: no '|' and no capitals, which the output uses around its quotes. */
-function text(seed: number, bytes: number): string {
-  let x = seed;
-  const next = () => {
-    x = (x * 1_103_515_245 + 12_345) % 2 ** 31;
-    return x / 2 ** 31;
-  };
-  let out = '';
-  while (out.length < bytes) {
-    const word = Array.from({ length: 2 + Math.floor(next() * 8) }, () =>
-      String.fromCharCode(97 + Math.floor(next() * 26)),
-    ).join('');
-    out += `${word}${next() < 0.1 ? '. ' : ' '}`;
-  }
-  return out.slice(0, bytes);
-}
-
-const json = <T>(stdout: string) => JSON.parse(stdout) as T;
-const topicOf = (n: bigint | Hex) =>
-  typeof n === 'bigint'
-    ? (`0x${n.toString(16).padStart(64, '0')}` as Hex)
-    : (`0x${n.slice(2).toLowerCase().padStart(64, '0')}` as Hex);
-
-interface Receipt {
-  status: Hex;
-  blockNumber: Hex;
-  gasUsed: Hex;
-  effectiveGasPrice: Hex;
-  failureReason?: string;
-  logs: { address: Hex; topics: Hex[]; data: Hex; logIndex: Hex }[];
-}
 
 describe('Proof of Attribution on a four-validator devnet', () => {
   const dir = mkdtempSync(join(tmpdir(), 'openchain-attribution-e2e-'));
@@ -92,19 +55,8 @@ describe('Proof of Attribution on a four-validator devnet', () => {
   let model: { modelId: string };
 
   beforeAll(async () => {
-    devnet = await startDevnet({
-      validators: 4,
-      blockIntervalMs: 300,
-      // Records settle in their own transaction here (attributionChallenge.test.ts covers escrow).
-      genesis: (g) => {
-        const attribution = (g.params as { attribution: Record<string, unknown> }).attribution;
-        attribution.challengeWindowBlocks = 0;
-        attribution.minAttributionBond = '0';
-      },
-    });
-    await waitFor('every node to commit a block', async () =>
-      (await Promise.all(urls().map(height))).every((h) => h >= 1),
-    );
+    // Records settle in their own transaction here (attributionChallenge.test.ts covers the escrow).
+    devnet = await startAttributionDevnet({ challengeWindowBlocks: 0, minAttributionBond: '0' });
   });
 
   afterAll(async () => {
@@ -112,16 +64,7 @@ describe('Proof of Attribution on a four-validator devnet', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Waits until every node has the block, then returns what `read` gives on each. */
-  async function onEveryNode<T>(block: number, read: (url: string) => Promise<T>): Promise<T[]> {
-    await waitFor(`every node to reach block ${block}`, async () =>
-      (await Promise.all(urls().map(height))).every((h) => h >= block),
-    );
-    return Promise.all(urls().map(read));
-  }
-
-  const balanceAt = async (url: string, who: Hex, block: number) =>
-    BigInt(await rpc<Hex>(url, 'eth_getBalance', [who, `0x${block.toString(16)}`]));
+  const onEveryNode = <T>(block: number, read: (url: string) => Promise<T>) => onEvery(urls(), block, read);
 
   const earnings = async (url: string, who: Hex) =>
     BigInt(
@@ -170,61 +113,23 @@ describe('Proof of Attribution on a four-validator devnet', () => {
       ['carol', carol],
     ] as const;
     const contributed = await Promise.all(
-      contributors.map(async ([name, account], i) => {
-        const out = json<{ contributions: { contributionId: string; contributionStatus: string }[] }>(
-          (
-            await cli(
-              'contribute',
-              '--datanet',
-              datanetId,
-              join(dir, `${name}.txt`),
-              '--private-key',
-              account.privateKey,
-              ...rpcFlag(i + 1),
-            )
-          ).stdout,
-        );
-        expect(out.contributions[0]!.contributionStatus).toBe('accepted');
-        return BigInt(out.contributions[0]!.contributionId);
-      }),
+      contributors.map(([name, account], i) =>
+        contribute(datanetId, join(dir, `${name}.txt`), account.privateKey, devnet.url(i + 1)),
+      ),
     );
     const [aliceId, bobId, carolId] = contributed as [bigint, bigint, bigint];
     expect(new Set(contributed).size).toBe(3);
 
-    model = json<{ modelId: string }>(
-      (
-        await cli(
-          'model',
-          'register',
-          '--name',
-          'e2e model',
-          '--datanets',
-          datanetId,
-          '--fee-per-inference',
-          FEE.toString(),
-          '--split',
-          SPLIT.join(','),
-          '--private-key',
-          owner.privateKey,
-          ...rpcFlag(0),
-        )
-      ).stdout,
-    );
-
-    // The owner authorizes the operator to record the model's inferences.
-    const authorized = json<{ status: string }>(
-      (
-        await cli(
-          'operator',
-          model.modelId,
-          operator.address,
-          '--private-key',
-          owner.privateKey,
-          ...rpcFlag(0),
-        )
-      ).stdout,
-    );
-    expect(authorized.status).toBe('success');
+    // The owner registers a model and authorizes the operator to record its inferences.
+    model = {
+      modelId: await modelWithOperator(
+        'e2e model',
+        datanetId,
+        owner.privateKey,
+        operator.address,
+        devnet.url(0),
+      ),
+    };
 
     // An output quoting Alice's and Carol's files; '|' and capitals occur in no file, so each quote
     // is exactly one maximal match.
@@ -274,8 +179,7 @@ describe('Proof of Attribution on a four-validator devnet', () => {
 
     const seen = await onEveryNode(block, async (url) => {
       const receipt = (await rpc<Receipt>(url, 'eth_getTransactionReceipt', [attributed.txHash]))!;
-      const delta = async (who: Hex) =>
-        (await balanceAt(url, who, block)) - (await balanceAt(url, who, block - 1));
+      const delta = (who: Hex) => deltaAt(url, who, block);
       // RewardPaid logs of this inference, by address and topic filters.
       const paid = await rpc<Receipt['logs']>(url, 'eth_getLogs', [
         {
@@ -393,8 +297,7 @@ describe('Proof of Attribution on a four-validator devnet', () => {
     });
     const rejected = await onEveryNode(failedBlock, async (url) => {
       const r = (await rpc<Receipt>(url, 'eth_getTransactionReceipt', [hash]))!;
-      const delta = async (who: Hex) =>
-        (await balanceAt(url, who, failedBlock)) - (await balanceAt(url, who, failedBlock - 1));
+      const delta = (who: Hex) => deltaAt(url, who, failedBlock);
       return {
         status: r.status,
         reason: r.failureReason,

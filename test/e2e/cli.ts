@@ -25,6 +25,11 @@ export async function cliFails(...args: string[]): Promise<{ code: number; stder
   throw new Error(`expected openchain ${args.join(' ')} to fail`);
 }
 
+/** Starts a long-running CLI command (e.g. `challenge --follow`); the caller reads its output and ends it. */
+export function cliProcess(...args: string[]): ChildProcess {
+  return spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
 export interface NodeProcess {
   readonly child: ChildProcess;
   readonly rpcUrl: string;

@@ -1,6 +1,6 @@
 // A multi-validator devnet of real processes for end-to-end tests: homes written by the same code
 // as `openchain devnet`, on free loopback ports, each node started, killed and restarted at will.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +61,7 @@ export async function startDevnet(opts: {
     p2pBasePort: base + n,
     metricsBasePort: base + 2 * n,
     blockIntervalMs: opts.blockIntervalMs ?? 500,
+    emptyBlocks: true,
   });
   if (opts.genesis) {
     const path = homePaths(manifest.nodes[0]!.home).genesis;
@@ -216,14 +217,41 @@ export async function initJoiningHome(devnet: TestDevnet, name: string, peer = 0
 }
 
 /**
- * A second instance of the validator key of the home `of`: same validator, its own node key and sign-state
- * file. Impatient timeouts make the twin prevote nil while the original waits for the proposal and
- * prevotes the block: two different votes from one validator for one height and round.
+ * Copies a node's data into another home while the original is stopped (SIGSTOP), so the files are
+ * at rest; its pid lock stays behind. A copy starts at the chain's height: a fresh home would sync
+ * first, and on a loaded machine it can stay behind the chain for minutes.
  */
-export async function initTwinHome(devnet: TestDevnet, of: string, name = 'twin'): Promise<string> {
+export function copyDataAtRest(
+  original: { pid: number | undefined },
+  from: string,
+  to: string,
+  exclude: (path: string) => boolean = () => false,
+): void {
+  const src = homePaths(from);
+  const paused = original.pid !== undefined && process.kill(original.pid, 'SIGSTOP');
+  try {
+    rmSync(homePaths(to).data, { recursive: true, force: true });
+    cpSync(src.data, homePaths(to).data, { recursive: true, filter: (p) => p !== src.lock && !exclude(p) });
+  } finally {
+    if (paused) process.kill(original.pid!, 'SIGCONT');
+  }
+}
+
+/**
+ * A second home for the validator whose home is `of`, running as `original`: the same key and the
+ * same data, joined to another node. Impatient timeouts make the twin prevote nil while the
+ * original waits for the proposal and prevotes the block: two votes for one height and round.
+ */
+export async function initTwinHome(
+  devnet: TestDevnet,
+  of: string,
+  original: NodeProcess,
+  name = 'twin',
+): Promise<string> {
   const peer = devnet.manifest.nodes.findIndex((n) => n.home !== of);
   const home = await initJoiningHome(devnet, name, peer);
   copyFileSync(homePaths(of).validatorKey, homePaths(home).validatorKey);
+  copyDataAtRest({ pid: original.child.pid }, of, home);
   const config = JSON.parse(readFileSync(homePaths(home).config, 'utf8'));
   config.block = { intervalMs: 10 };
   config.consensus = { timeoutProposeMs: 1, timeoutProposeDeltaMs: 0 };

@@ -108,7 +108,13 @@ describe('the explorer in headless Chromium', () => {
     expect(aliceText).toContain('Staking');
     expect(aliceText).toMatch(/Contributions \(1\) · earned 0\.[1-9]/);
     await show(page, `#/address/${operatorAddress}`);
-    expect(await page.locator('#view').innerText()).toContain('Validator');
+    const operatorText = await page.locator('#view').innerText();
+    expect(operatorText).toContain('Validator');
+    expect(operatorText).toMatch(/Uptime\s+\d+(\.\d+)?%/);
+    // The validators' share of the inference fees and its staking income, by role and paid.
+    expect(operatorText).toMatch(/Rewards paid/);
+    await show(page, '#/');
+    await expect.poll(() => page.locator('#view').innerText()).toMatch(/uptime/i);
     await show(page, '#/attribution');
     const board = await page.locator('table.leaderboard tbody tr').count();
     expect(board).toBe(2);

@@ -1,16 +1,22 @@
 // Genesis tooling for operators, through the real CLI: a coordinator assembles a 4-validator genesis
 // from `genesis new`, `add-account` and the operators' gentx statements alone, and the chain it
 // defines runs; bad statements are refused with their reason and leave the file unchanged; a node
-// refuses a genesis file that no longer hashes to the one its home recorded.
+// refuses a genesis file that no longer hashes to the one its home recorded. The genesis carries a
+// vesting account, whose locked tokens the devnet refuses to move, stakes, and frees at the unlock.
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createPublicClient, createWalletClient, http } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addressFromPrivateKey } from '../../core/address.ts';
 import { bytesToHex } from '../../core/bytes.ts';
+import { viemChainFor } from '../helpers/node.ts';
 import { cli, cliFails, type NodeProcess, rpc, startConfiguredNode } from './cli.ts';
 import { assertNoFork, freePortRange, height, waitFor } from './devnet.ts';
+
+const OPEN = 10n ** 18n;
 
 const CHAIN_ID = '4242';
 /** Several CLI processes per test on a loaded machine. */
@@ -38,6 +44,61 @@ function operator() {
   return { key: bytesToHex(privateKey), address: addressFromPrivateKey(privateKey) };
 }
 
+const holder = operator();
+
+/**
+ * The vesting account of the genesis above, on the running devnet (docs/vesting.md): its locked
+ * tokens cannot be sent (eth_sendRawTransaction refuses, saying why), can be staked (with `openchain
+ * stake delegate`), and the part unlocking 30 s after genesis moves once a block's time reaches it.
+ */
+async function vestingOnDevnet(urls: string[], unlockAt: number, validator: string): Promise<void> {
+  const url = urls[0]!;
+  const chain = viemChainFor(Number(CHAIN_ID), url);
+  const wallet = createWalletClient({
+    chain,
+    transport: http(url),
+    account: privateKeyToAccount(holder.key),
+  });
+  const client = createPublicClient({ chain, transport: http(url), pollingInterval: 200 });
+  expect(await client.getBalance({ address: holder.address })).toBe(1_000n * OPEN);
+  // 600 OPEN is more than is spendable before 2100 (gas and fees given: viem sends without estimating).
+  const send = (value: bigint, fees = {}) =>
+    wallet.sendTransaction({ to: validator as `0x${string}`, value, ...fees });
+  await expect(
+    send(600n * OPEN, { gas: 21_000n, maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 0n }),
+  ).rejects.toThrow(
+    /insufficient spendable funds for gas \* price \+ value: .*locked by an unlock schedule/s,
+  );
+  // The 500 OPEN that unlock only in 2100 are staked.
+  await cli(
+    'stake',
+    'delegate',
+    '--validator',
+    validator,
+    '--amount',
+    '500OPEN',
+    '--private-key',
+    holder.key,
+    '--rpc',
+    url,
+  );
+  const staked = await rpc<{ delegatedVesting: string }>(url, 'open_getBalances', [holder.address]);
+  expect(BigInt(staked.delegatedVesting)).toBe(500n * OPEN);
+  // Once a block's time reaches the unlock, its 400 OPEN move (block time, not this test's clock).
+  await waitFor(
+    'a block at or after the unlock',
+    async () => (await rpc<{ time: number }>(url, 'open_getBalances', [holder.address])).time >= unlockAt,
+    300_000,
+  );
+  const hash = await send(400n * OPEN);
+  expect((await client.waitForTransactionReceipt({ hash, timeout: 120_000 })).status).toBe('success');
+  // Every node agrees on what is left: nothing locked in the balance, 500 still vesting at stake.
+  const views = await Promise.all(
+    urls.map((u) => rpc<Record<string, string>>(u, 'open_getBalances', [holder.address])),
+  );
+  for (const v of views) expect([v.locked, v.vesting]).toEqual(['0x0', `0x${(500n * OPEN).toString(16)}`]);
+}
+
 describe('genesis tooling', () => {
   const dir = mkdtempSync(join(tmpdir(), 'openchain-genesis-tools-'));
   const nodes: NodeProcess[] = [];
@@ -59,6 +120,23 @@ describe('genesis tooling', () => {
 
       await cli('genesis', 'new', '--chain-id', CHAIN_ID, '--out', genesis);
       for (const op of ops) await cli('genesis', 'add-account', op.address, '100OPEN', '--genesis', genesis);
+      // A vesting account: 100 OPEN free, 400 unlocking 30 s after genesis, 500 in 2100.
+      const genesisTime = Date.parse(
+        (JSON.parse(readFileSync(genesis, 'utf8')) as { genesisTime: string }).genesisTime,
+      );
+      const unlockAt = genesisTime + 30_000;
+      await cli(
+        'genesis',
+        'add-account',
+        holder.address,
+        '1000OPEN',
+        '--unlock',
+        `${new Date(unlockAt).toISOString()}=400OPEN`,
+        '--unlock',
+        '2100-01-01T00:00:00Z=500OPEN',
+        '--genesis',
+        genesis,
+      );
       // Each operator, on its own machine: a home (its consensus key), then a statement.
       const inits = await Promise.all(
         homes.map((home, i) =>
@@ -84,7 +162,7 @@ describe('genesis tooling', () => {
         ),
       );
       const collected = await cli('genesis', 'collect', gentxDir, '--genesis', genesis);
-      expect(collected.stdout).toContain('4 allocation(s), 4 validator(s)');
+      expect(collected.stdout).toContain('5 allocation(s), 4 validator(s)');
       const validated = await cli('genesis', 'validate', genesis);
       const hash = (await cli('genesis', 'hash', genesis)).stdout.trim();
       expect(validated.stdout).toContain(`valid: chain id ${CHAIN_ID}, 4 validator(s)`);
@@ -122,6 +200,8 @@ describe('genesis tooling', () => {
       const block0 = await rpc<{ hash: string }>(urls[0]!, 'eth_getBlockByNumber', ['0x0', false]);
       expect(block0.hash).toBe(hash);
       expect(Number(await rpc<string>(urls[0]!, 'eth_chainId'))).toBe(Number(CHAIN_ID));
+
+      await vestingOnDevnet(urls, unlockAt, ops[0]!.address);
     },
     SLOW,
   );

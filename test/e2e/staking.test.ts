@@ -172,7 +172,7 @@ describe('staking across set changes, five validator processes and a full node',
     timeout: 180_000,
   }, async () => {
     const before = await validatorAt(devnet.url(0), newOperator.address);
-    const twin = await startNode(await initTwinHome(devnet, fifth.home));
+    const twin = await startNode(await initTwinHome(devnet, fifth.home, fifth.node));
     extra.push(twin);
     const found = await waitForEvidence(devnet.url(0), fifth.address);
     await waitFor('every node at the evidence block', async () =>

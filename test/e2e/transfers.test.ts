@@ -135,6 +135,26 @@ describe('single validator, real process, viem client', () => {
     );
   });
 
+  it('with --no-empty-blocks and --empty-blocks-interval, an idle node makes one block per interval', async () => {
+    expect(await node.stop()).toBe(0);
+    node = await startNode(
+      home,
+      '--block-interval',
+      '50',
+      '--no-empty-blocks',
+      '--empty-blocks-interval',
+      '2000',
+    );
+    url = node.rpcUrl;
+    const height = async () => BigInt(await rpc<string>(url, 'eth_blockNumber'));
+    const idleFrom = await height();
+    // A block every 50 ms would make about 30 in this time; idle, at most one interval passes.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await height()).toBeLessThanOrEqual(idleFrom + 1n);
+    // Without --empty-blocks-interval the height would stay where it is for ever.
+    await expect.poll(height, { timeout: 20_000, interval: 200 }).toBeGreaterThan(idleFrom + 1n);
+  });
+
   it('never prints its secret keys, at debug level either (docs/security.md)', () => {
     const secrets = [
       JSON.parse(readFileSync(homePaths(home).validatorKey, 'utf8')).secretKey,

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Address } from '../../core/address.ts';
 import { buildGenesisBlock } from '../../genesis/build.ts';
-import { GenesisError, parseGenesis } from '../../genesis/load.ts';
+import { parseGenesis } from '../../genesis/load.ts';
 import { readAccount } from '../../state/accounts.ts';
 import {
   readPool,
@@ -15,6 +15,7 @@ import {
 } from '../../state/modules/staking/index.ts';
 import { StateOverlay } from '../../state/stateDb.ts';
 import { readValidators } from '../../state/validatorSet.ts';
+import { genesisProblems } from './problems.ts';
 
 type Doc = {
   params: Record<string, unknown>;
@@ -28,16 +29,6 @@ const ALPHA = '0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc' as Address;
 const BETA = '0x90f79bf6eb2c4f870365e785982e1f101e93b906' as Address;
 const OPEN = 10n ** 18n;
 
-function problems(g: Doc): string[] {
-  try {
-    parseGenesis(g);
-  } catch (err) {
-    expect(err).toBeInstanceOf(GenesisError);
-    return [...(err as GenesisError).problems];
-  }
-  throw new Error('expected the genesis to be rejected');
-}
-
 const edit = (change: (g: Doc) => void): Doc => {
   const g = structuredClone(vector);
   change(g);
@@ -46,26 +37,26 @@ const edit = (change: (g: Doc) => void): Doc => {
 
 describe('genesis staking section', () => {
   it('admits every parameter within its declared bounds and refuses one outside, naming it', () => {
-    expect(problems(edit((g) => (g.staking.params.maxPowerChangeBps = 3_334)))).toEqual([
+    expect(genesisProblems(edit((g) => (g.staking.params.maxPowerChangeBps = 3_334)))).toEqual([
       expect.stringMatching(/^genesis\.staking\.params\.maxPowerChangeBps: .*3333/),
     ]);
-    expect(problems(edit((g) => (g.staking.params.powerReduction = '0')))).toEqual([
+    expect(genesisProblems(edit((g) => (g.staking.params.powerReduction = '0')))).toEqual([
       expect.stringMatching(
         /^genesis\.staking\.params\.powerReduction: powerReduction must be between 1 and /,
       ),
     ]);
-    expect(problems(edit((g) => (g.staking.params.blockReward = 5)))).toEqual([
+    expect(genesisProblems(edit((g) => (g.staking.params.blockReward = 5)))).toEqual([
       expect.stringMatching(
         /^genesis\.staking\.params\.blockReward: expected blockReward as a decimal string/,
       ),
     ]);
-    expect(problems(edit((g) => (g.staking.params.slashToTreasury = 'no')))).toEqual([
+    expect(genesisProblems(edit((g) => (g.staking.params.slashToTreasury = 'no')))).toEqual([
       expect.stringMatching(/^genesis\.staking\.params\.slashToTreasury: .*boolean/),
     ]);
-    expect(problems(edit((g) => (g.staking.params.extra = 1)))).toEqual([
+    expect(genesisProblems(edit((g) => (g.staking.params.extra = 1)))).toEqual([
       expect.stringMatching(/^genesis\.staking\.params: Unrecognized key: "extra"/),
     ]);
-    expect(problems(edit((g) => delete (g as Partial<Doc>).staking))).toEqual([
+    expect(genesisProblems(edit((g) => delete (g as Partial<Doc>).staking))).toEqual([
       expect.stringMatching(/^genesis\.staking: /),
     ]);
     // Every declared parameter is in the file's schema, and nothing else.
@@ -73,7 +64,7 @@ describe('genesis staking section', () => {
   });
 
   it('refuses evidence that outlives the unbonding period', () => {
-    expect(problems(edit((g) => (g.staking.params.unbondingBlocks = 9_999)))).toEqual([
+    expect(genesisProblems(edit((g) => (g.staking.params.unbondingBlocks = 9_999)))).toEqual([
       expect.stringMatching(
         /^genesis\.params\.evidenceMaxAgeBlocks: must be at most staking\.params\.unbondingBlocks \(9999\)/,
       ),
@@ -82,28 +73,30 @@ describe('genesis staking section', () => {
   });
 
   it("refuses a validator whose operator's allocation cannot cover its self-bond", () => {
-    const found = problems(edit((g) => (g.alloc[2]!.balance = (10n * OPEN - 1n).toString())));
+    const found = genesisProblems(edit((g) => (g.alloc[2]!.balance = (10n * OPEN - 1n).toString())));
     expect(found).toEqual([
       `genesis.validators[0].rewardAddress: its operator ${ALPHA} is allocated ${10n * OPEN - 1n}, less than the self-bond ${10n * OPEN} (power 10 × powerReduction ${OPEN}) taken from it`,
     ]);
-    const unfunded = problems(edit((g) => g.alloc.splice(3, 1)));
+    const unfunded = genesisProblems(edit((g) => g.alloc.splice(3, 1)));
     expect(unfunded).toEqual([
       expect.stringMatching(/^genesis\.validators\[1\]\.rewardAddress: its operator .* is allocated 0,/),
     ]);
   });
 
   it('refuses a self-bond below minSelfBond, two validators of one operator, more validators than the set holds', () => {
-    expect(problems(edit((g) => (g.staking.params.minSelfBond = (10n * OPEN + 1n).toString())))).toEqual([
+    expect(
+      genesisProblems(edit((g) => (g.staking.params.minSelfBond = (10n * OPEN + 1n).toString()))),
+    ).toEqual([
       expect.stringMatching(
         /^genesis\.validators\[0\]\.power: a self-bond of 10000000000000000000 .* below staking\.params\.minSelfBond/,
       ),
     ]);
-    expect(problems(edit((g) => (g.validators[1]!.rewardAddress = ALPHA)))).toEqual(
+    expect(genesisProblems(edit((g) => (g.validators[1]!.rewardAddress = ALPHA)))).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^genesis\.validators\[1\]\.rewardAddress: same rewardAddress/),
       ]),
     );
-    expect(problems(edit((g) => (g.staking.params.maxValidators = 1)))).toEqual([
+    expect(genesisProblems(edit((g) => (g.staking.params.maxValidators = 1)))).toEqual([
       'genesis.validators: 2 validators, above staking.params.maxValidators (1)',
     ]);
   });
@@ -112,7 +105,7 @@ describe('genesis staking section', () => {
     const named = (name: string) =>
       edit((g) => ((g.validators[0] as unknown as { name: string }).name = name));
     expect(() => parseGenesis(named('é'.repeat(35)))).not.toThrow();
-    expect(problems(named('é'.repeat(36)))).toEqual([
+    expect(genesisProblems(named('é'.repeat(36)))).toEqual([
       "genesis.validators[0].name: at most 70 bytes of UTF-8 (the validator's moniker)",
     ]);
   });

@@ -10,7 +10,7 @@ import { createDevnet } from '../../node/devnet.ts';
 import { homePaths } from '../../node/home.ts';
 import { initHome } from '../../node/init.ts';
 import { launch, type NodeProcess } from '../e2e/cli.ts';
-import { freePortRange } from '../e2e/devnet.ts';
+import { copyDataAtRest, freePortRange } from '../e2e/devnet.ts';
 import type { Manifest } from './manifest.ts';
 import { type Host, type Network, UnsupportedFault } from './network.ts';
 
@@ -113,6 +113,7 @@ export async function createCluster(m: Manifest, dir: string, network: Network):
     p2pBasePort: p2pPort(0),
     metricsBasePort: metricsPort(0),
     blockIntervalMs: m.blockIntervalMs,
+    emptyBlocks: true,
     hosts: names.slice(0, m.validators).map((n) => hosts.get(n)!.ip),
   });
   const genesisPath = homePaths(devnet.nodes[0]!.home).genesis;
@@ -252,21 +253,13 @@ export async function createCluster(m: Manifest, dir: string, network: Network):
       const host = await network.attach(name);
       const { home, p2p } = await initFollower(name, nextSlot, host);
       copyFileSync(homePaths(original.home).validatorKey, homePaths(home).validatorKey);
-      // The twin starts from the original's data, so it signs at the chain's height at once: a twin
-      // with a fresh home syncs first, and on a loaded machine it can stay behind the chain for the
-      // whole fault. The original is stopped while its files are copied, so they are at rest.
-      const wasPaused = original.paused;
-      if (original.proc && !wasPaused) cluster.pause(of);
-      try {
-        const from = homePaths(original.home);
-        rmSync(homePaths(home).data, { recursive: true, force: true });
-        cpSync(from.data, homePaths(home).data, {
-          recursive: true,
-          filter: (path) => path !== from.lock && !path.endsWith('harness-filler'),
-        });
-      } finally {
-        if (original.proc && !wasPaused) cluster.resume(of);
-      }
+      // The twin starts from the original's data, so it signs at the chain's height at once.
+      copyDataAtRest(
+        { pid: original.paused ? undefined : original.proc?.child.pid },
+        original.home,
+        home,
+        (path) => path.endsWith('harness-filler'),
+      );
       // Impatient timeouts make the twin prevote nil while the original waits for the proposal
       // and prevotes the block: two different votes from one validator for one height and round.
       patchConfig(home, (config) => {

@@ -9,7 +9,7 @@ import { AbiFunction } from 'ox';
 import { bytesToHex, type Hex, hexToBytes } from '../../core/bytes.ts';
 import { signTx } from '../../core/tx.ts';
 import { sendAll, view } from '../../node/attributionCli.ts';
-import { Rpc, signerFrom } from '../../node/moduleClient.ts';
+import { connect, signerFrom } from '../../node/moduleClient.ts';
 import { registerContributions } from '../../node/register.ts';
 import { attribute, buildIndex, type ContributionFile } from '../../prover/index.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../../state/modules/attribution/abi.ts';
@@ -157,7 +157,7 @@ export class Load {
   }
 
   async #setupAttribution(url: string): Promise<void> {
-    const client = new Rpc(url);
+    const client = connect(url);
     const owner = signerFrom(this.#accounts.at(-3)!.privateKey);
     const contributor = signerFrom(this.#accounts.at(-2)!.privateKey);
     const operator = signerFrom(this.#accounts.at(-1)!.privateKey);
@@ -257,16 +257,12 @@ export class Load {
       maxSpans: p.maxSpansPerRecord,
     });
     const value = await view<bigint>(client, 'modelFee', [modelId, output.length]);
-    const estimate = BigInt(
-      await client.call<Hex>('eth_estimateGas', [
-        {
-          from: operator.address,
-          to: ATTRIBUTION_ADDRESS,
-          data: proved.calldata,
-          value: `0x${value.toString(16)}`,
-        },
-      ]),
-    );
+    const estimate = await client.estimateGas({
+      account: operator.address,
+      to: ATTRIBUTION_ADDRESS,
+      data: proved.calldata,
+      value,
+    });
     this.#attribution = { data: hexToBytes(proved.calldata), value, gas: (estimate * 3n) / 2n };
     this.#operator.nonce = BigInt(
       await rpc<Hex>(url, 'eth_getTransactionCount', [operator.address, 'pending']),

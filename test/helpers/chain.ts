@@ -12,7 +12,7 @@ import { validatorAddress } from '../../core/validator.ts';
 import { PRECOMMIT, voteSignBytes } from '../../core/vote.ts';
 import { buildGenesisBlock } from '../../genesis/build.ts';
 import type { GenesisInput } from '../../genesis/schema.ts';
-import { type GenesisSpec, makeGenesis } from '../../node/init.ts';
+import { type AllocSpec, type GenesisSpec, makeGenesis } from '../../node/init.ts';
 import { generateValidatorKey, type ValidatorKey } from '../../node/keys.ts';
 import { Chain, type ChainOptions, type CommittedBlockInfo } from '../../state/chain.ts';
 import { Database } from '../../state/store/database.ts';
@@ -47,12 +47,15 @@ export interface TestChain {
 }
 
 export interface TestChainOptions extends ChainOptions {
-  readonly alloc?: readonly { address: Address; balance: bigint }[];
+  readonly alloc?: readonly AllocSpec[];
+  /** Time of block 0 (default 2026-01-01T00:00:00Z). */
+  readonly genesisTime?: Date;
   readonly params?: Partial<GenesisInput['params']>;
   readonly rewardAddress?: Address;
   /** Genesis validators (default one, of power 10, operated by rewardAddress). */
   readonly validators?: readonly { power: bigint; rewardAddress: Address }[];
   readonly staking?: GenesisSpec['staking'];
+  readonly gov?: GenesisSpec['gov'];
   /** Allocations added after genesis validation, to build states that validation forbids. */
   readonly uncheckedAlloc?: readonly { address: Address; balance: bigint }[];
 }
@@ -65,10 +68,11 @@ export async function openTestChain(opts: TestChainOptions = {}): Promise<TestCh
   const validatorKeys = specs.map(() => generateValidatorKey());
   const genesis = makeGenesis({
     chainId: 1337,
-    genesisTime: new Date('2026-01-01T00:00:00Z'),
+    genesisTime: opts.genesisTime ?? new Date('2026-01-01T00:00:00Z'),
     alloc: opts.alloc ?? [],
     params: opts.params,
     staking: opts.staking,
+    gov: opts.gov,
     validators: specs.map((v, i) => ({ name: `v${i}`, key: validatorKeys[i]!, ...v })),
   });
   const genesisBlock = await buildGenesisBlock({

@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { createPublicClient, createWalletClient, defineChain, http, type Chain as ViemChain } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import type { VestingJson } from '../../genesis/vesting.ts';
 import { loadConfigFile, type NodeConfigInput } from '../../node/config.ts';
 import { type DevAccount, devAccounts } from '../../node/devAccounts.ts';
 import { homePaths } from '../../node/home.ts';
-import { initHome } from '../../node/init.ts';
+import { type InitOptions, initHome } from '../../node/init.ts';
 import { OpenchainNode } from '../../node/node.ts';
 
 export const TEST_BALANCE = 10n ** 22n;
@@ -40,6 +41,13 @@ export async function startTestNode(
     accounts?: number;
     rpc?: Record<string, unknown>;
     testOnly?: NodeConfigInput['testOnly'];
+    /** Time of block 0 (default: now, in whole seconds). */
+    genesisTime?: Date;
+    /** Unlock schedules of the dev accounts' allocations, by account index. */
+    vesting?: readonly (VestingJson | undefined)[];
+    /** Chain parameters other than the defaults, and a treasury (default: the zero address). */
+    params?: InitOptions['params'];
+    treasury?: InitOptions['treasury'];
   } = {},
 ): Promise<TestNode> {
   const home = mkdtempSync(join(tmpdir(), 'openchain-node-'));
@@ -48,7 +56,13 @@ export async function startTestNode(
     home: join(home, 'n'),
     chainId: 1337,
     moniker: 'test',
-    alloc: accounts.map((a) => ({ address: a.address, balance: TEST_BALANCE })),
+    genesisTime: opts.genesisTime,
+    alloc: accounts.map((a, i) => {
+      const vesting = opts.vesting?.[i];
+      return { address: a.address, balance: TEST_BALANCE, ...(vesting && { vesting }) };
+    }),
+    params: opts.params,
+    treasury: opts.treasury,
     config: {
       rpc: { ...opts.rpc, port: 0 },
       block: { intervalMs: opts.blockIntervalMs ?? 100 },

@@ -5,7 +5,7 @@ describe('node config', () => {
   it('fills defaults for an empty file', () => {
     const c = parseConfig({});
     expect(c.rpc).toMatchObject({ host: '127.0.0.1', port: 8545, enabled: true });
-    expect(c.block).toEqual({ intervalMs: 1000, createEmptyBlocks: true });
+    expect(c.block).toEqual({ intervalMs: 1000, createEmptyBlocks: true, emptyBlocksIntervalMs: 0 });
   });
 
   it('names unknown keys and bad values', () => {

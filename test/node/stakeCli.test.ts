@@ -12,7 +12,7 @@ import { validatorAddress } from '../../core/validator.ts';
 import { homePaths } from '../../node/home.ts';
 import { initHome } from '../../node/init.ts';
 import { loadValidatorKey } from '../../node/keys.ts';
-import { calldata, finish, Rpc, sendAll, signerFrom } from '../../node/moduleClient.ts';
+import { calldata, connect, finish, sendAll, signerFrom } from '../../node/moduleClient.ts';
 import { STAKING_ADDRESS, stakingAbi } from '../../state/modules/staking/index.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
 import { runProgram } from '../helpers/program.ts';
@@ -275,7 +275,7 @@ describe('openchain stake', () => {
   });
 
   it('a transaction that fails when mined is an error carrying the reason in its receipt', async () => {
-    const rpc = new Rpc(t.url);
+    const rpc = connect(t.url);
     const STAKING = { address: STAKING_ADDRESS, abi: stakingAbi };
     const data = calldata(STAKING, 'undelegate', [operator, 1000n * OPEN]);
     // A gas limit skips the estimate that would refuse it, so the failure comes from the block.

@@ -77,6 +77,7 @@ describe('a starting validator facing peers that claim height 10^9', () => {
       basePort: 1,
       p2pBasePort: 1,
       metricsBasePort: 1,
+      emptyBlocks: true,
     });
     const [home0, home1] = manifest.nodes.map((n) => n.home) as [string, string];
     const other = await start(home1, []);

@@ -3,7 +3,7 @@ import { decodeFunctionResult, encodeFunctionData } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '../../core/bytes.ts';
 import { signTx } from '../../core/tx.ts';
-import { Rpc, signerFrom } from '../../node/moduleClient.ts';
+import { connect, signerFrom } from '../../node/moduleClient.ts';
 import { registerContributions } from '../../node/register.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../../state/modules/attribution/abi.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
@@ -56,7 +56,7 @@ describe('open_ attribution methods', () => {
     const content = new TextEncoder().encode('the quick brown fox '.repeat(20));
     const signer = signerFrom(t.accounts[0]!.privateKey);
     const file = { datanetId: 1n, content, chunkSize: 256, what: 'fox' };
-    await registerContributions(new Rpc(t.url), signer, [file], 0n, 60_000);
+    await registerContributions(connect(t.url), signer, [file], 0n, 60_000);
     // The registration sent its own commit and reveal: later sends continue after them.
     nonce = BigInt(await t.publicClient().getTransactionCount({ address: t.accounts[0]!.address }));
   });
@@ -111,6 +111,15 @@ describe('open_ attribution methods', () => {
     });
     expect((await call('open_getEarnings', [{ contributor: t.accounts[0]!.address }])).result).toBe('0x0');
     expect((await call('open_getEarnings', [{ datanet: '0x1' }])).result).toBe('0x0');
+    expect((await call('open_getEarningsByRole', [t.accounts[0]!.address])).result).toEqual({
+      modelOwner: '0x0',
+      baseModelOwner: '0x0',
+      contributor: '0x0',
+      validator: '0x0',
+      treasury: '0x0',
+      datanetOwner: '0x0',
+      challenger: '0x0',
+    });
   });
 
   it('returns an inference with its escrow: pool, window, canonical attribution, settlement', async () => {
@@ -154,5 +163,6 @@ describe('open_ attribution methods', () => {
       message: expect.stringMatching(/unknown inference 9/),
     });
     expect((await call('open_getEarnings', [{ nobody: 1 }])).error).toMatchObject({ code: -32602 });
+    expect((await call('open_getEarningsByRole', ['alice'])).error).toMatchObject({ code: -32602 });
   });
 });

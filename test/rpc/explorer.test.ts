@@ -2,8 +2,9 @@
 // allow-list of files; and its browser modules (plain JS, imported here as they are served): exact
 // OPEN formatting, search and route parsing, inference outputs, and the ABI codec (the ox bundle
 // that `npm install` builds) against the modules' ABIs and a running node.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { extname } from 'node:path';
 import { AbiFunction, AbiItem } from 'ox';
 import { parseEther } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import {
   attributionAbi,
   ATTRIBUTION_ADDRESS as MODULE_ADDRESS,
 } from '../../state/modules/attribution/abi.ts';
+import { GOV_ADDRESS, ProposalStatus, VoteOption } from '../../state/modules/gov/index.ts';
 import { stakingAbi } from '../../state/modules/staking/abi.ts';
 import { STAKING_ADDRESS, ValidatorStatus } from '../../state/modules/staking/index.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
@@ -49,7 +51,23 @@ interface StakingModule {
   STAKING_ADDRESS: string;
   VALIDATOR_STATUS_KIND: Record<string, string>;
   STAKING_CALLS: [string, unknown[]?][];
-  stakingOf(answers: unknown[]): { validators: unknown[] | null; pool: Record<string, string> | null };
+  stakingOf(answers: unknown[]): {
+    validators: unknown[] | null;
+    pool: Record<string, string> | null;
+    params: Record<string, string> | null;
+  };
+  uptimeBps(
+    validator: { missedBlocks: string },
+    params: { signedBlocksWindow: string } | null,
+  ): number | null;
+}
+
+interface VestingModule {
+  curvePath(
+    points: { time: number; vesting: string }[],
+    total: bigint,
+    now: number,
+  ): { d: string; nowX: number | null };
 }
 
 interface SpansModule {
@@ -64,12 +82,22 @@ interface SpansModule {
   HUES: number;
 }
 
+interface GovernanceModule {
+  GOV_ADDRESS: string;
+  PROPOSAL_STATUS_KIND: Record<string, string>;
+  VOTE_OPTIONS: [string, string, string][];
+  GOV_CALLS: [string, unknown[]?][];
+  governanceOf(answers: unknown[]): { proposals: unknown[] | null; params: Record<string, unknown> | null };
+  tallyParts(tally: Record<string, string>): [string, bigint, string][];
+}
+
 const explorerUrl = (file: string) => new URL(`../../explorer/${file}`, import.meta.url);
 // A computed specifier: these are browser files without type declarations.
 const load = (file: string) => import(explorerUrl(file).href);
 const fmt: FormatModule = await load('format.js');
 const abi: AttributionModule = await load('attribution.js');
 const staking: StakingModule = await load('staking.js');
+const governance: GovernanceModule = await load('governance.js');
 const spans: SpansModule = await load('spans.js');
 
 // --- HTTP helpers --------------------------------------------------------------------------------
@@ -120,23 +148,18 @@ async function rpc(method: string, params: unknown[] = []): Promise<unknown> {
   return reply.result;
 }
 
-const ASSETS: Record<string, string> = {
-  'index.html': 'text/html; charset=utf-8',
-  'explorer.css': 'text/css; charset=utf-8',
-  'app.js': 'text/javascript; charset=utf-8',
-  'rpc.js': 'text/javascript; charset=utf-8',
-  'format.js': 'text/javascript; charset=utf-8',
-  'attribution.js': 'text/javascript; charset=utf-8',
-  'abi.js': 'text/javascript; charset=utf-8',
-  'staking.js': 'text/javascript; charset=utf-8',
-  'dom.js': 'text/javascript; charset=utf-8',
-  'logs.js': 'text/javascript; charset=utf-8',
-  'spans.js': 'text/javascript; charset=utf-8',
-  'inference.js': 'text/javascript; charset=utf-8',
-  'records.js': 'text/javascript; charset=utf-8',
-  'contributors.js': 'text/javascript; charset=utf-8',
-  'favicon.svg': 'image/svg+xml',
+/** Every page file in explorer/ (not its README or the bundle's sources), typed by extension: each must be served. */
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
 };
+const ASSETS: Record<string, string> = Object.fromEntries(
+  readdirSync(explorerUrl(''), { withFileTypes: true })
+    .filter((e) => e.isFile() && TYPES[extname(e.name)] !== undefined)
+    .map((e) => [e.name, TYPES[extname(e.name)]!]),
+);
 
 // --- serving -------------------------------------------------------------------------------------
 
@@ -403,6 +426,37 @@ describe('explorer inference output (spans.js)', () => {
   });
 });
 
+// --- governance ----------------------------------------------------------------------------------
+
+describe('explorer governance (governance.js)', () => {
+  it('uses the module address, a badge for every proposal status, a bar part for every option', () => {
+    expect(governance.GOV_ADDRESS).toBe(GOV_ADDRESS);
+    expect(Object.keys(governance.PROPOSAL_STATUS_KIND).sort()).toEqual(Object.keys(ProposalStatus).sort());
+    expect(governance.VOTE_OPTIONS.map(([field]) => field).sort()).toEqual(Object.keys(VoteOption).sort());
+  });
+
+  it("reads the node's proposals and parameters as the page does; a refused call reads as null", async () => {
+    const answers = await Promise.all(
+      governance.GOV_CALLS.map(([method, params]) => rpc(method, params ?? [])),
+    );
+    const read = governance.governanceOf(answers);
+    expect(read.proposals).toEqual([]);
+    expect(read.params).toMatchObject({ quorumBps: 3_340 });
+    expect(governance.governanceOf([new Error('off'), new Error('off')])).toEqual({
+      proposals: null,
+      params: null,
+    });
+    expect(
+      governance.tallyParts({ yes: '0x3', abstain: '0x0', no: '0x1', noWithVeto: '0x2', bonded: '0x9' }),
+    ).toEqual([
+      ['Yes', 3n, 'hue-2'],
+      ['Abstain', 0n, 'hue-4'],
+      ['No', 1n, 'hue-0'],
+      ['No with veto', 2n, 'hue-3'],
+    ]);
+  });
+});
+
 // --- staking -------------------------------------------------------------------------------------
 
 describe('explorer staking (staking.js)', () => {
@@ -421,14 +475,44 @@ describe('explorer staking (staking.js)', () => {
       expect.objectContaining({ operator: genesisOperator, status: 'active' }),
     );
     expect(BigInt(read.pool!['bonded']!)).toBeGreaterThan(0n);
-    expect(staking.stakingOf([new Error('no staking'), new Error('no staking')])).toEqual({
+    expect(BigInt(read.params!['signedBlocksWindow']!)).toBeGreaterThan(0n);
+    const refused = new Error('no staking');
+    expect(staking.stakingOf([refused, refused, refused])).toEqual({
       validators: null,
       pool: null,
+      params: null,
     });
+  });
+
+  it('gives uptime as the signed share of the signing window, in basis points', () => {
+    const window = { signedBlocksWindow: '0x64' };
+    expect(staking.uptimeBps({ missedBlocks: '0x0' }, window)).toBe(10_000);
+    expect(staking.uptimeBps({ missedBlocks: '0x3' }, window)).toBe(9_700);
+    expect(staking.uptimeBps({ missedBlocks: '0x64' }, window)).toBe(0);
+    expect(staking.uptimeBps({ missedBlocks: '0x0' }, null)).toBeNull();
   });
 });
 
 // --- attribution ---------------------------------------------------------------------------------
+
+describe('explorer unlock schedules (vesting.js)', () => {
+  it('draws what is still vesting over time, scaled to the total, with the latest block marked', async () => {
+    const { curvePath } = (await load('vesting.js')) as VestingModule;
+    // 136 of 136 vesting until t=999, half at 1000, none from 2000 (the chart is 600 × 140).
+    const points = [
+      { time: 999, vesting: '0x88' },
+      { time: 1000, vesting: '0x44' },
+      { time: 1999, vesting: '0x44' },
+      { time: 2000, vesting: '0x0' },
+    ];
+    expect(curvePath(points, 136n, 1500)).toEqual({
+      d: 'M0.0,4 L0.6,72 L599.4,72 L600.0,140',
+      nowX: (501 / 1001) * 600,
+    });
+    expect(curvePath(points, 136n, 5000).nowX).toBeNull();
+    expect(curvePath([], 0n, 0)).toEqual({ d: '', nowX: null });
+  });
+});
 
 describe("explorer ABI codec (abi.js, bundled with ox from the modules' ABIs)", () => {
   it("is built, uses the module addresses, and knows the modules' functions and events", () => {

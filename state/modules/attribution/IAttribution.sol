@@ -167,6 +167,17 @@ interface IAttribution {
         uint64 withdrawableAt;
     }
 
+    /// A recipient's payouts by role (Payout.role), in total.
+    struct Earnings {
+        uint256 modelOwner;
+        uint256 baseModelOwner;
+        uint256 contributor;
+        uint256 validator;
+        uint256 treasury;
+        uint256 datanetOwner;
+        uint256 challenger;
+    }
+
     event DatanetCreated(uint64 indexed datanetId, address indexed owner, uint8 policy, uint256 bond, string name);
     event ContributionAdded(
         uint64 indexed contributionId,
@@ -314,6 +325,9 @@ interface IAttribution {
     function contributorEarnings(address contributor) external view returns (uint256);
     function contributionEarnings(uint64 contributionId) external view returns (uint256);
     function datanetEarnings(uint64 datanetId) external view returns (uint256);
+    /// What `recipient` has been paid in each role, in total (validator: the staking module's
+    /// account, which pays the validators' share with its block income).
+    function earningsOf(address recipient) external view returns (Earnings memory);
     function isOperator(uint64 modelId, address operator) external view returns (bool);
     function attributionBond(uint64 modelId, address recorder) external view returns (AttributionBond memory);
     function getEscrow(uint64 inferenceId) external view returns (Escrow memory);

@@ -22,6 +22,7 @@ export const attributionSignatures = [
   'struct Segment { uint32 outputStart; uint32 length; uint64 contributionId; }',
   'struct Escrow { uint64 inferenceId; address recorder; uint256 pool; uint64 windowEnd; Segment[] segments; uint32 attributedBytes; uint32 challenges; uint256 slashed; bool settled; Payout[] payouts; }',
   'struct AttributionBond { uint256 amount; uint64 withdrawableAt; }',
+  'struct Earnings { uint256 modelOwner; uint256 baseModelOwner; uint256 contributor; uint256 validator; uint256 treasury; uint256 datanetOwner; uint256 challenger; }',
 
   'event DatanetCreated(uint64 indexed datanetId, address indexed owner, uint8 policy, uint256 bond, string name)',
   'event ContributionAdded(uint64 indexed contributionId, uint64 indexed datanetId, address indexed contributor, bytes32 chunkRoot, uint64 size, uint8 status, uint256 bond)',
@@ -76,6 +77,7 @@ export const attributionSignatures = [
   'function contributorEarnings(address contributor) external view returns (uint256)',
   'function contributionEarnings(uint64 contributionId) external view returns (uint256)',
   'function datanetEarnings(uint64 datanetId) external view returns (uint256)',
+  'function earningsOf(address recipient) external view returns (Earnings)',
   'function isOperator(uint64 modelId, address operator) external view returns (bool)',
   'function attributionBond(uint64 modelId, address recorder) external view returns (AttributionBond)',
   'function getEscrow(uint64 inferenceId) external view returns (Escrow)',

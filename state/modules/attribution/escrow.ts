@@ -22,12 +22,13 @@ import {
 } from './escrowRecords.ts';
 import { emit } from './events.ts';
 import { GAS } from './gas.ts';
+import { attributionKeys as keys } from './keys.ts';
 import { payFromModule } from './ledger.ts';
 import { pay } from './payout.ts';
 import { type Inference, type Payout, Role } from './records.ts';
 import { chargeProofWork, type SpanProof, verifySpans } from './spans.ts';
 import { planPool } from './split.ts';
-import { readInference, requireContribution, requireDatanet, requireModel } from './store.ts';
+import { addEarnings, readInference, requireContribution, requireDatanet, requireModel } from './store.ts';
 
 export interface OpenEscrow {
   readonly inferenceId: bigint;
@@ -95,7 +96,11 @@ export function challengeInference(call: Call, args: ChallengeInference): void {
   const owed = params.challengeRewardPerByte * BigInt(moved);
   const reward = owed < bond.amount ? owed : bond.amount;
   writeAttributionBond(state, inference.modelId, escrow.recorder, { ...bond, amount: bond.amount - reward });
-  if (reward > 0n) payFromModule(call, ctx.from, reward);
+  if (reward > 0n) {
+    payFromModule(call, ctx.from, reward);
+    ctx.useGas(GAS.read + GAS.write);
+    addEarnings(state, keys.recipientEarnings(ctx.from, Role.challenger), reward);
+  }
   writeEscrow(state, id, {
     ...escrow,
     segments,

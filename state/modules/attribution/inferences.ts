@@ -16,7 +16,7 @@ import { lineage, lineageOwners } from './models.ts';
 import { requireRecorder } from './operators.ts';
 import { pay } from './payout.ts';
 import { chargeProofWork, type SpanProof, type VerifiedSpan, verifySpans } from './spans.ts';
-import { inferenceFee, planPayouts } from './split.ts';
+import { inferenceFee, planPayouts, withFloors } from './split.ts';
 import { nextId, readModelStats, requireModel, writeInference, writeModelStats } from './store.ts';
 
 /**
@@ -56,7 +56,7 @@ export function recordInference(call: Call, args: RecordInference): void {
   const byContribution = attributedBytes(verified);
   const { payouts, contributorsPool } = planPayouts({
     fee,
-    split: model.split,
+    split: withFloors(model.split, params),
     lineage: lineageOwners(models),
     validators: VALIDATORS,
     treasury: ctx.block.params.treasury,

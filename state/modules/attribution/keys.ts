@@ -3,6 +3,7 @@
 import { type Address, addressToBytes } from '../../../core/address.ts';
 import { concatBytes, u64ToBytes } from '../../../core/bytes.ts';
 import { StateSpace } from '../../stateKeys.ts';
+import { Role } from './records.ts';
 
 const Kind = {
   counter: 0xa0,
@@ -42,7 +43,7 @@ export const Counter = {
 } as const;
 export type Counter = (typeof Counter)[keyof typeof Counter];
 
-const EarningsOf = { contributor: 1, contribution: 2, datanet: 3 } as const;
+const EarningsOf = { contributor: 1, contribution: 2, datanet: 3, recipient: 4 } as const;
 
 const key = (kind: number, ...rest: Uint8Array[]) =>
   concatBytes(Uint8Array.of(StateSpace.module, kind), ...rest);
@@ -86,6 +87,12 @@ export const attributionKeys = {
   inference: (id: bigint) => idKey(Kind.inference, id),
   contributorEarnings: (address: Address) =>
     key(Kind.earnings, Uint8Array.of(EarningsOf.contributor), addressToBytes(address)),
+  /** What `address` has received in one payout role (records.ts Role), in total. */
+  recipientEarnings: (address: Address, role: number) =>
+    // A contributor's total keeps its own key (contributorEarnings), so it is not stored twice.
+    role === Role.contributor
+      ? attributionKeys.contributorEarnings(address)
+      : key(Kind.earnings, Uint8Array.of(EarningsOf.recipient, role), addressToBytes(address)),
   contributionEarnings: (id: bigint) => idKey(Kind.earnings, id, EarningsOf.contribution),
   datanetEarnings: (id: bigint) => idKey(Kind.earnings, id, EarningsOf.datanet),
   commitment: (commitment: Uint8Array) => key(Kind.commitment, commitment),

@@ -19,6 +19,7 @@ import {
 } from '../../accounts.ts';
 import type { StateOverlay } from '../../stateDb.ts';
 import { stateKeys } from '../../stateKeys.ts';
+import { burnSupply } from '../../supply.ts';
 import { ATTRIBUTION_ADDRESS } from './abi.ts';
 import type { Call } from './call.ts';
 import { GAS } from './gas.ts';
@@ -36,6 +37,7 @@ export function burnFromModule(call: Call, amount: bigint): void {
   if (account.balance < amount)
     throw new Error(`attribution module holds ${account.balance}, cannot burn ${amount}`);
   writeAccount(call.ctx.state, ATTRIBUTION_ADDRESS, { ...account, balance: account.balance - amount });
+  burnSupply(call.ctx.state, amount);
 }
 
 const accounts = new RecentRecords<Address, Account>(decodeAccount);

@@ -1,5 +1,5 @@
 // Paying out of the module account: the fee of a record (owners, validators, treasury) at once,
-// and an escrowed contributors' pool at settlement, with the earnings totals of contributors.
+// and an escrowed contributors' pool at settlement, with the earnings totals by recipient and role.
 import type { Address } from '../../../core/address.ts';
 import { addBlockIncome } from '../staking/index.ts';
 import type { Call } from './call.ts';
@@ -10,8 +10,9 @@ import { type Payout, Role } from './records.ts';
 import { addEarnings } from './store.ts';
 
 /**
- * Pays the payouts out of the module account, and adds the contributors' earnings (per
- * contribution, contributor and Datanet; `datanetOf` names each paid contribution's Datanet).
+ * Pays the payouts out of the module account, and adds them to the earnings totals: every
+ * recipient's per role, and the contributors' per contribution and Datanet (`datanetOf` names each
+ * paid contribution's Datanet).
  */
 export function pay(call: Call, payouts: readonly Payout[], datanetOf: ReadonlyMap<bigint, bigint>): void {
   const { ctx, state } = call;
@@ -32,20 +33,30 @@ export function pay(call: Call, payouts: readonly Payout[], datanetOf: ReadonlyM
     addBlockIncome(ctx.state, toValidators);
   }
 
-  // One update per contribution, contributor and Datanet, in ascending key order.
-  const byContributor = new Map<Address, bigint>();
+  // One update per contribution, recipient and role, and Datanet, in ascending key order.
+  const byContribution = new Map<bigint, bigint>();
+  const byRecipient = new Map<Role, Map<Address, bigint>>();
   const byDatanet = new Map<bigint, bigint>();
   for (const p of payouts) {
+    const ofRole = byRecipient.get(p.role) ?? new Map<Address, bigint>();
+    byRecipient.set(p.role, ofRole);
+    ofRole.set(p.recipient, (ofRole.get(p.recipient) ?? 0n) + p.amount);
     if (p.role !== Role.contributor) continue;
-    addEarnings(state, keys.contributionEarnings(p.refId), p.amount);
+    byContribution.set(p.refId, (byContribution.get(p.refId) ?? 0n) + p.amount);
     const datanetId = datanetOf.get(p.refId)!;
-    byContributor.set(p.recipient, (byContributor.get(p.recipient) ?? 0n) + p.amount);
     byDatanet.set(datanetId, (byDatanet.get(datanetId) ?? 0n) + p.amount);
   }
-  for (const address of [...byContributor.keys()].sort()) {
-    addEarnings(state, keys.contributorEarnings(address), byContributor.get(address)!);
+  for (const [id, amount] of sortedByKey(byContribution))
+    addEarnings(state, keys.contributionEarnings(id), amount);
+  for (const [role, ofRole] of sortedByKey(byRecipient)) {
+    // The contributors' totals were always written here; the other roles' are charged like a record.
+    if (role !== Role.contributor) ctx.useGas((GAS.read + GAS.write) * BigInt(ofRole.size));
+    for (const [address, amount] of sortedByKey(ofRole))
+      addEarnings(state, keys.recipientEarnings(address, role), amount);
   }
-  for (const id of [...byDatanet.keys()].sort((a, b) => (a < b ? -1 : 1))) {
-    addEarnings(state, keys.datanetEarnings(id), byDatanet.get(id)!);
-  }
+  for (const [id, amount] of sortedByKey(byDatanet)) addEarnings(state, keys.datanetEarnings(id), amount);
+}
+
+function sortedByKey<K extends bigint | number | string, V>(map: ReadonlyMap<K, V>): [K, V][] {
+  return [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }

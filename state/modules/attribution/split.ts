@@ -59,6 +59,32 @@ export interface SplitInput {
   readonly treasury: Address;
 }
 
+/**
+ * A model's split as the protocol's current floors allow it: a share below its floor is raised to
+ * it, the difference taken from the owner's share, then the treasury's, then the other floored
+ * share's excess (the floors are at most half each, so they always fit). Models keep the split they
+ * registered; inferences pay by this one, so a floor governance raises applies to the next inference.
+ */
+export function withFloors(
+  split: FeeSplit,
+  floors: { minContributorsBps: number; minValidatorsBps: number },
+): FeeSplit {
+  const contributorsBps = Math.max(split.contributorsBps, floors.minContributorsBps);
+  const validatorsBps = Math.max(split.validatorsBps, floors.minValidatorsBps);
+  let need = contributorsBps - split.contributorsBps + validatorsBps - split.validatorsBps;
+  if (need === 0) return split;
+  const take = (have: number) => {
+    const taken = Math.min(have, need);
+    need -= taken;
+    return have - taken;
+  };
+  const ownerBps = take(split.ownerBps);
+  const treasuryBps = take(split.treasuryBps);
+  const contributorsAfter = floors.minContributorsBps + take(contributorsBps - floors.minContributorsBps);
+  const validatorsAfter = floors.minValidatorsBps + take(validatorsBps - floors.minValidatorsBps);
+  return { ownerBps, contributorsBps: contributorsAfter, validatorsBps: validatorsAfter, treasuryBps };
+}
+
 export interface PlannedFee {
   /** Paid at once: owners up the lineage, validators, treasury, in that order, without zero amounts. */
   readonly payouts: Payout[];

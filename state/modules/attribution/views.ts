@@ -13,6 +13,7 @@ import { Counter, attributionKeys as keys } from './keys.ts';
 import { readAttributionParams } from './params.ts';
 import { isAdapterAllowed, isDatanetModelAllowed, readAdapterPolicy } from './policies.ts';
 import { possessionIndices } from './possession.ts';
+import { Role } from './records.ts';
 import { inferenceFee } from './split.ts';
 import {
   contributionByRoot,
@@ -118,6 +119,19 @@ export const views: ViewHandlers = {
   },
 
   contributorEarnings: (state, [address]) => readEarnings(state, keys.contributorEarnings(address)),
+
+  earningsOf: (state, [address]) => {
+    const of = (role: Role) => readEarnings(state, keys.recipientEarnings(address, role));
+    return {
+      modelOwner: of(Role.modelOwner),
+      baseModelOwner: of(Role.baseModelOwner),
+      contributor: of(Role.contributor),
+      validator: of(Role.validator),
+      treasury: of(Role.treasury),
+      datanetOwner: of(Role.datanetOwner),
+      challenger: of(Role.challenger),
+    };
+  },
 
   contributionEarnings: (state, [id]) => {
     if (!readContribution(state, id))

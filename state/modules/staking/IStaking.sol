@@ -116,4 +116,7 @@ interface IStaking {
     function unbondings(address delegator) external view returns (Unbonding[] memory);
     function redelegations(address delegator) external view returns (Redelegation[] memory);
     function pendingRewards(address delegator, address validator) external view returns (uint256);
+    /// What `recipient` has been paid, in total: delegation rewards (withdrawn, or settled when its
+    /// delegation changed) and commission withdrawn.
+    function paid(address recipient) external view returns (uint256 rewards, uint256 commission);
 }

@@ -41,6 +41,7 @@ export const stakingSignatures = [
   'function unbondings(address delegator) external view returns (Unbonding[])',
   'function redelegations(address delegator) external view returns (Redelegation[])',
   'function pendingRewards(address delegator, address validator) external view returns (uint256)',
+  'function paid(address recipient) external view returns (uint256 rewards, uint256 commission)',
 ] as const;
 
 export const stakingAbi = Abi.from(stakingSignatures);

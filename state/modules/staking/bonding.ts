@@ -3,7 +3,7 @@
 // SDK, touching a delegation withdraws its rewards to the delegator).
 import type { Address } from '../../../core/address.ts';
 import { StakingError } from './errors.ts';
-import { moveTokens, payOut, sharesForTokens, tokensForShares } from './ledger.ts';
+import { moveTokens, payIncome, sharesForTokens, tokensForShares } from './ledger.ts';
 import type { DelegationRecord, Pool, ValidatorRecord } from './records.ts';
 import { dropCarryIfEmpty, settle } from './rewards.ts';
 import { readDelegation, type Stake, writeDelegation } from './store.ts';
@@ -38,7 +38,7 @@ export function bond(
   [validator, pool] = moveTokens(v, amount, pool);
   validator = { ...validator, delegatorShares: validator.delegatorShares + shares };
   writeDelegation(stake.state, delegator, v.operator, { ...d, shares: d.shares + shares });
-  payOut(stake, delegator, rewards);
+  payIncome(stake, delegator, rewards, 'rewards');
   return { validator, pool, shares, tokens: amount, rewards };
 }
 
@@ -75,6 +75,6 @@ export function unbond(
   [validator, p] = dropCarryIfEmpty({ ...validator, delegatorShares: validator.delegatorShares - shares }, p);
   settled = { ...settled, shares: settled.shares - shares };
   writeDelegation(stake.state, delegator, v.operator, settled);
-  payOut(stake, delegator, rewards);
+  payIncome(stake, delegator, rewards, 'rewards');
   return { validator, pool: p, shares, tokens, rewards };
 }

@@ -7,7 +7,7 @@ import { type Call, requireNoValue } from './call.ts';
 import { addRedelegation, addUnbonding, hasIncomingRedelegation } from './entries.ts';
 import { StakingError } from './errors.ts';
 import { emit } from './events.ts';
-import { payOut } from './ledger.ts';
+import { payIncome } from './ledger.ts';
 import type { DelegationRecord, Pool, ValidatorRecord } from './records.ts';
 import { settle } from './rewards.ts';
 import {
@@ -145,7 +145,7 @@ export function withdrawRewards(call: Call, validator: Address): void {
     let settled: DelegationRecord;
     [amount, settled, pool] = settle(v, d, pool);
     writeDelegation(stake.state, ctx.from, validator, settled);
-    payOut(stake, ctx.from, amount);
+    payIncome(stake, ctx.from, amount, 'rewards');
     emit(ctx, 'RewardsWithdrawn', { delegator: ctx.from, validator, amount });
   }
   if (isOperator) {
@@ -153,7 +153,7 @@ export function withdrawRewards(call: Call, validator: Address): void {
     pool = { ...pool, paid: pool.paid + commission };
     v = { ...v, commission: 0n };
     writeValidator(stake.state, v);
-    payOut(stake, ctx.from, commission);
+    payIncome(stake, ctx.from, commission, 'commission');
     emit(ctx, 'CommissionWithdrawn', { operator: ctx.from, amount: commission });
   }
   writePool(stake.state, pool);

@@ -3,6 +3,7 @@
 // keeps an index of its own), and completed from a maturity queue keyed by completion height.
 import type { Address } from '../../../core/address.ts';
 import type { StateOverlay, StateReader } from '../../stateDb.ts';
+import { recordUndelegation } from '../../vesting/store.ts';
 import { StakingError } from './errors.ts';
 import { stakingKeys as keys } from './keys.ts';
 import { payOut } from './ledger.ts';
@@ -119,7 +120,8 @@ export interface Matured {
 
 /**
  * End-of-block seam: completes every entry maturing at a height up to `height` not yet completed
- * (normally just `height`). An unbonding pays its balance (after slashes) to its delegator; a
+ * (normally just `height`). An unbonding pays its balance (after slashes) to its delegator (whose
+ * unlock schedule, if any, counts it as returned stake: docs/vesting.md); a
  * redelegation stops being slashable for its source's offences.
  */
 export function completeMaturedUnbondings(state: StateOverlay, height: number): Matured {
@@ -136,6 +138,7 @@ export function completeMaturedUnbondings(state: StateOverlay, height: number): 
         const u = readUnbonding(state, ref.id)!;
         pool = { ...pool, notBonded: pool.notBonded - u.balance };
         payOut(stake, u.delegator, u.balance);
+        recordUndelegation(state, u.delegator, u.balance);
         writeUnbonding(state, ref.id, null);
         dropEntry(state, ref, u.delegator, u.validator);
         unbondings++;

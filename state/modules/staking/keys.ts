@@ -25,6 +25,8 @@ const Kind = {
   maturity: 0xba,
   /** OPEN received during the current block for its signers; paid and deleted at the block's end. */
   blockIncome: 0xbb,
+  /** What an address has been paid in rewards and commission, in total. */
+  paid: 0xbc,
 } as const;
 
 const key = (kind: number, ...rest: Uint8Array[]) =>
@@ -44,4 +46,5 @@ export const stakingKeys = {
   validatorEntries: (operator: Address) => key(Kind.validatorEntries, a(operator)),
   maturity: (height: number) => key(Kind.maturity, u64ToBytes(height)),
   blockIncome: () => key(Kind.blockIncome),
+  paid: (recipient: Address) => key(Kind.paid, a(recipient)),
 };

@@ -6,11 +6,12 @@
 import type { Address } from '../../../core/address.ts';
 import { readAccount, transfer, writeAccount } from '../../accounts.ts';
 import { readParams } from '../../params.ts';
+import { burnSupply } from '../../supply.ts';
 import { STAKING_ADDRESS } from './abi.ts';
 import { StakingError } from './errors.ts';
 import { GAS } from './gas.ts';
-import type { Pool, ValidatorRecord } from './records.ts';
-import type { Stake } from './store.ts';
+import type { PaidRecord, Pool, ValidatorRecord } from './records.ts';
+import { readPaid, type Stake, writePaid } from './store.ts';
 
 const TRANSFER_GAS = 2n * (GAS.read + GAS.write);
 
@@ -19,6 +20,14 @@ export function payOut(stake: Stake, to: Address, amount: bigint): void {
   if (amount === 0n) return;
   stake.useGas(TRANSFER_GAS);
   transfer(stake.accounts, STAKING_ADDRESS, to, amount);
+}
+
+/** Pays a delegator's rewards or an operator's commission, adding it to what `to` has been paid. */
+export function payIncome(stake: Stake, to: Address, amount: bigint, kind: keyof PaidRecord): void {
+  if (amount === 0n) return;
+  payOut(stake, to, amount);
+  const paid = readPaid(stake.state, to);
+  writePaid(stake.state, to, { ...paid, [kind]: paid[kind] + amount });
 }
 
 /** Takes `amount` from an account into the module (genesis self-bonds). */
@@ -43,6 +52,7 @@ export function removeSlashed(stake: Stake, amount: bigint, toTreasury: boolean)
   stake.useGas(GAS.read + GAS.write);
   const account = readAccount(stake.accounts, STAKING_ADDRESS);
   writeAccount(stake.accounts, STAKING_ADDRESS, { ...account, balance: account.balance - amount });
+  burnSupply(stake.accounts, amount);
 }
 
 /** Adds (or with a negative amount removes) tokens of a validator, in the pool total its status counts in. */
@@ -65,7 +75,10 @@ export function sharesForTokens(v: ValidatorRecord, amount: bigint): bigint {
 }
 
 /** Tokens that `shares` are worth (rounded down; all of them for all the shares). */
-export function tokensForShares(v: ValidatorRecord, shares: bigint): bigint {
+export function tokensForShares(
+  v: Pick<ValidatorRecord, 'tokens' | 'delegatorShares'>,
+  shares: bigint,
+): bigint {
   if (shares === v.delegatorShares) return v.tokens;
   return (shares * v.tokens) / v.delegatorShares;
 }

@@ -58,6 +58,8 @@ const router = new AbiRouter<Call>({
 export class StakingModule implements Module {
   readonly name = 'staking';
   readonly address: Address = STAKING_ADDRESS;
+  /** Value sent with createValidator and delegate is bonded: locked tokens may be (docs/vesting.md). */
+  readonly stakesValue = true;
 
   execute(ctx: CallContext, data: Uint8Array): void {
     ctx.useGas(GAS.call);

@@ -106,6 +106,11 @@ export const entryListRecord = record('entries', { entries: entryList });
 /** The operators of every validator ever created, in creation order. */
 export const addressListRecord = record('addresses', { addresses: list(address) });
 
+/** What an address has withdrawn from the module as delegation rewards and as commission (ledger.ts payIncome). */
+const paidFields = { rewards: uint256, commission: uint256 };
+export const paidRecord = record('rewards paid', paidFields);
+export type PaidRecord = RecordOf<typeof paidFields>;
+
 /** Income of the current block's signers received during the block (blockIncome.ts). */
 export const blockIncomeRecord = record('block income', { amount: uint256 });
 

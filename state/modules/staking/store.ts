@@ -13,7 +13,9 @@ import {
   EMPTY_POOL,
   type EntryRef,
   entryListRecord,
+  type PaidRecord,
   type Pool,
+  paidRecord,
   poolRecord,
   type RedelegationRecord,
   redelegationRecord,
@@ -51,6 +53,14 @@ export function readPool(state: StateReader): Pool {
 
 export function writePool(state: StateWriter, pool: Pool): void {
   state.set(keys.pool(), poolRecord.encode(pool));
+}
+
+export function readPaid(state: StateReader, recipient: Address): PaidRecord {
+  return read(state, keys.paid(recipient), paidRecord.decode) ?? { rewards: 0n, commission: 0n };
+}
+
+export function writePaid(state: StateWriter, recipient: Address, paid: PaidRecord): void {
+  state.set(keys.paid(recipient), paidRecord.encode(paid));
 }
 
 export function readValidator(state: StateReader, operator: Address): ValidatorRecord | undefined {

@@ -1,11 +1,10 @@
 // Read-only functions answered through eth_call: the parameters, the pool, validators, a
 // delegator's delegations, entries and pending rewards, as IStaking's structs.
-import type { AbiFunction } from 'ox';
 import type { Address } from '../../../core/address.ts';
 import { bytesToHex } from '../../../core/bytes.ts';
 import { validatorAddress } from '../../../core/validator.ts';
 import type { StateReader } from '../../stateDb.ts';
-import type { DecodedArgs } from '../attribution/calldata.ts';
+import type { ViewHandlersOf, ViewName, ViewResult } from '../abiRouter.ts';
 import type { stakingAbi } from './abi.ts';
 import { byTokensThenOperator, listValidators } from './activeSet.ts';
 import { delegatorRedelegations, delegatorUnbondings } from './entries.ts';
@@ -14,18 +13,11 @@ import { readStakingParams } from './params.ts';
 import { type ValidatorRecord, ValidatorStatus } from './records.ts';
 import { pendingRewards } from './rewards.ts';
 import { selfBondOf } from './slashing.ts';
-import { delegatorValidators, readDelegation, readPool, requireValidator } from './store.ts';
-
-type Abi = typeof stakingAbi;
-type ViewName = {
-  [N in AbiFunction.Name<Abi>]: AbiFunction.FromAbi<Abi, N>['stateMutability'] extends 'view' ? N : never;
-}[AbiFunction.Name<Abi>];
-type Result<N extends ViewName> = AbiFunction.decodeResult.ReturnType<AbiFunction.FromAbi<Abi, N>>;
+import { delegatorValidators, readDelegation, readPaid, readPool, requireValidator } from './store.ts';
 
 /** A view's answer, computed from its decoded arguments. */
-export type ViewHandlers = {
-  [N in ViewName]: (state: StateReader, args: DecodedArgs<AbiFunction.FromAbi<Abi, N>>) => Result<N>;
-};
+export type ViewHandlers = ViewHandlersOf<typeof stakingAbi>;
+type Result<N extends ViewName<typeof stakingAbi>> = ViewResult<typeof stakingAbi, N>;
 
 export function statusOf(v: ValidatorRecord): ValidatorStatus {
   if (v.tombstoned) return ValidatorStatus.tombstoned;
@@ -121,4 +113,9 @@ export const views: ViewHandlers = {
 
   pendingRewards: (state, [delegator, validator]) =>
     delegationView(state, delegator, validator).pendingRewards,
+
+  paid: (state, [recipient]) => {
+    const p = readPaid(state, recipient);
+    return [p.rewards, p.commission];
+  },
 };

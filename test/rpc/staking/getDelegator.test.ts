@@ -9,6 +9,7 @@ const hex = (n: bigint | number) => `0x${n.toString(16)}`;
 interface DelegatorJson {
   address: string;
   pendingRewards: string;
+  paid: { rewards: string; commission: string };
   delegations: {
     delegator: string;
     validator: string;
@@ -70,6 +71,8 @@ describe('open_getDelegator', () => {
     expect(json.unbondings.map((u) => [u.validator, BigInt(u.initialBalance)])).toEqual(
       unbondings.map((u) => [u.validator.toLowerCase(), u.initialBalance]),
     );
+    const [rewards, commission] = await f.viaCall<[bigint, bigint]>('paid', [f.delegator]);
+    expect(json.paid).toEqual({ rewards: hex(rewards), commission: hex(commission) });
   });
 
   it('an address that never staked: empty lists and nothing pending', async () => {
@@ -77,6 +80,7 @@ describe('open_getDelegator', () => {
     expect(await f.result('open_getDelegator', [none])).toEqual({
       address: none,
       pendingRewards: '0x0',
+      paid: { rewards: '0x0', commission: '0x0' },
       delegations: [],
       unbondings: [],
       redelegations: [],

@@ -107,9 +107,14 @@ describe('checkAgainstState', () => {
   const cost = 21_000n * 3n * GWEI + 5n;
   const account: Account = { nonce: 4n, balance: cost };
 
-  function refusal(a: Account, baseFee: bigint, gasLeft: bigint): { code: string; message: string } {
+  function refusal(
+    a: Account,
+    baseFee: bigint,
+    gasLeft: bigint,
+    spendable = a.balance,
+  ): { code: string; message: string } {
     try {
-      checkAgainstState(t, alice.address, a, baseFee, gasLeft);
+      checkAgainstState(t, alice.address, a, spendable, baseFee, gasLeft);
     } catch (err) {
       if (!(err instanceof InvalidTxError)) throw err;
       return { code: err.code, message: err.message };
@@ -118,7 +123,19 @@ describe('checkAgainstState', () => {
   }
 
   it('accepts the exact nonce, a base fee equal to the max fee, the exact balance and the exact gas left', () => {
-    expect(() => checkAgainstState(t, alice.address, account, 3n * GWEI, 21_000n)).not.toThrow();
+    expect(() =>
+      checkAgainstState(t, alice.address, account, account.balance, 3n * GWEI, 21_000n),
+    ).not.toThrow();
+  });
+
+  it('takes the fee from the spendable balance only, and leaves the value to execution', () => {
+    const fee = 21_000n * 3n * GWEI;
+    // Exactly the fee spendable: valid (a value above what is left fails in the receipt instead).
+    expect(() => checkAgainstState(t, alice.address, account, fee, GWEI, 21_000n)).not.toThrow();
+    expect(refusal(account, GWEI, 21_000n, fee - 1n)).toEqual({
+      code: 'LOCKED_FUNDS',
+      message: `insufficient spendable funds for gas * price: address ${alice.address} have ${cost}, of which ${fee - 1n} is spendable (the rest is locked by an unlock schedule and cannot pay fees), want ${fee}`,
+    });
   });
 
   it('refuses a used or a future nonce', () => {

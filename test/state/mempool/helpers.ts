@@ -14,6 +14,8 @@ export const ETH = 10n ** 18n;
 export const MIN_FEE = 1n * GWEI;
 export const BLOCK_GAS = 30_000_000n;
 export const RECIPIENT: Address = '0x70997970c51812dc3a010c7d01b50e20d17dc79c';
+/** Value sent here counts as staked (TxRules.stakesValue), as the staking module's. */
+export const STAKING: Address = '0x00000000000000000000000000000000000057a4';
 
 export interface Key {
   readonly privateKey: Uint8Array;
@@ -88,6 +90,7 @@ export const testRules: TxRules = {
     }
   },
   minFeePerGas: () => MIN_FEE,
+  stakesValue: (to) => to === STAKING,
 };
 
 export function makePool(options: Partial<MempoolOptions> = {}): { pool: Mempool; accounts: TestAccounts } {

@@ -6,6 +6,7 @@ import type { Validator } from '../../../../core/validator.ts';
 import { credit } from '../../../accounts.ts';
 import type { ChainParams } from '../../../params.ts';
 import type { StateOverlay } from '../../../stateDb.ts';
+import { burnSupply } from '../../../supply.ts';
 import { allocateReward, readPool, STAKING_ADDRESS, type StakingParams, writePool } from '../index.ts';
 import { splitFees } from './fees.ts';
 import { blockRewardAt, splitByPower } from './rewards.ts';
@@ -23,6 +24,7 @@ export function settleFees(
   // genesis bounds the total supply by MAX_BALANCE.
   credit(state, chain.treasury, split.treasury);
   credit(state, STAKING_ADDRESS, split.stakers);
+  burnSupply(state, split.burned);
   return split.stakers;
 }
 

@@ -18,6 +18,7 @@ import { setOperator } from '../../../../state/modules/attribution/operators.ts'
 import { Role } from '../../../../state/modules/attribution/records.ts';
 import type { SpanProof } from '../../../../state/modules/attribution/spans.ts';
 import { readEarnings, readInference, readModelStats } from '../../../../state/modules/attribution/store.ts';
+import { views } from '../../../../state/modules/attribution/views.ts';
 import { STAKING_ADDRESS, takeBlockIncome } from '../../../../state/modules/staking/index.ts';
 import { TREASURY } from '../../execution/helpers.ts';
 import { attributionError, BLOCK_TIME, type DirectCalls, OWNER } from './directCall.ts';
@@ -105,9 +106,10 @@ describe('recordInference: a record and everything it pays', () => {
       ],
     });
     // Charged up front, then one account read and write per payout and for the module (record and
-    // settlement), one record read and write for the validators' income, and 1,000 per log (the
-    // record's, each payout's and the settlement's).
-    expect(w.gas).toBe(upfront(list, 90) + 5_500n * (5n + 1n) + 5_500n * 5n + 1_000n * 10n);
+    // settlement), one record read and write for the validators' income, one per earnings total of
+    // a recipient's role at once (five), and 1,000 per log (the record's, each payout's and the
+    // settlement's).
+    expect(w.gas).toBe(upfront(list, 90) + 5_500n * (5n + 1n) + 5_500n * 5n + 5_500n * 5n + 1_000n * 10n);
   });
 
   it('pays every recipient and credits earnings per contribution, contributor and Datanet', () => {
@@ -145,8 +147,23 @@ describe('recordInference: a record and everything it pays', () => {
       0n,
     ]);
 
+    // Every recipient's total per role: the sum over all of them is what was paid out.
+    const byRole = Object.fromEntries(
+      [DAVE, OWNER, BOB, CAROL, STAKING_ADDRESS, TREASURY].map((a) => [a, views.earningsOf(w.state, [a])]),
+    );
+    const none = { modelOwner: 0n, baseModelOwner: 0n, contributor: 0n, validator: 0n, treasury: 0n };
+    expect(byRole).toEqual({
+      [DAVE]: { ...none, modelOwner: 3_000n, datanetOwner: 0n, challenger: 0n },
+      [OWNER]: { ...none, baseModelOwner: 2_000n, datanetOwner: 0n, challenger: 0n },
+      [BOB]: { ...none, contributor: 2_000n, datanetOwner: 0n, challenger: 0n },
+      [CAROL]: { ...none, contributor: 666n, datanetOwner: 0n, challenger: 0n },
+      [STAKING_ADDRESS]: { ...none, validator: 1_000n, datanetOwner: 0n, challenger: 0n },
+      [TREASURY]: { ...none, treasury: 1_334n, datanetOwner: 0n, challenger: 0n },
+    });
+
     // A second record adds to the same earnings.
     record(w, 2n, OUTPUT, spans(index));
+    expect(views.earningsOf(w.state, [TREASURY])).toMatchObject({ treasury: 2_668n });
     expect(earnings(attributionKeys.contributorEarnings(BOB))).toBe(4_000n);
     expect(earnings(attributionKeys.datanetEarnings(2n))).toBe(1_334n);
     expect(earnings(attributionKeys.contributionEarnings(3n))).toBe(2_666n);

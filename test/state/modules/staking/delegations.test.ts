@@ -325,10 +325,17 @@ describe('withdrawRewards', () => {
     expect(b.validator(opA).commission).toBe(0n);
     expect(b.pool()).toMatchObject({ distributed: 10_000n, paid: 10_000n, dust: 0n });
     b.expectSolvent();
-    // Nothing more to take: a withdrawal of zero is allowed, pays nothing, and saves the transfer's gas.
+    // What each was paid, in total, in rewards and in commission.
+    expect([alice, opA].map((a) => b.view('paid', [a]))).toEqual([
+      [6_750n, 0n],
+      [2_250n, 1_000n],
+    ]);
+    // Nothing more to take: a withdrawal of zero is allowed, pays nothing, and saves the transfer's
+    // gas and the paid total's read and write.
     const zero = b.send(alice, 'withdrawRewards', [opA]);
     expect(b.balance(alice)).toBe(a0 + 6_750n);
-    expect(out.gasUsed - zero.gasUsed).toBe(2n * (500n + 5_000n));
+    expect(b.view('paid', [alice])).toEqual([6_750n, 0n]);
+    expect(out.gasUsed - zero.gasUsed).toBe(3n * (500n + 5_000n));
   });
 
   it('lets an operator that undelegated its self-bond still withdraw commission', () => {

@@ -55,7 +55,7 @@ export async function openStakingChain(o: StakingChainOptions = {}): Promise<Tes
   const powers = o.powers ?? [10n, 10n, 10n, 10n];
   return openTestChain({
     ...o,
-    modules: [stakingModule()],
+    modules: o.modules ?? [stakingModule()],
     alloc: [
       ...powers.map((_, i) => ({ address: operator(i + 1), balance: 1_000n * OPEN })),
       ...(o.alloc ?? []),
