@@ -114,15 +114,27 @@ describe('who may record', () => {
     const output = utf8ToBytes(quote(OTHER));
     const data = hexToBytes(inferenceCalldata(1n, output, [span(OTHER, 0, OTHER.length, 10)]));
     await h.send(carol, 'postAttributionBond', [1n], { value: MIN_BOND });
-    await h.fails(carol, data, [], /is neither the owner of model 1 nor an operator it authorized/, {
-      value: FEE,
-    });
+    await h.fails(
+      carol,
+      data,
+      [],
+      /^NOT_AUTHORIZED: .*is neither the owner of model 1 nor an operator it authorized/,
+      {
+        value: FEE,
+      },
+    );
     await h.send(alice, 'setOperator', [1n, erin.address, true]);
-    await h.fails(erin, data, [], /holds a bond of 0 for model 1, needs at least 5000000000000000000/, {
-      value: FEE,
-    });
+    await h.fails(
+      erin,
+      data,
+      [],
+      /^BOND_TOO_LOW: .*holds a bond of 0 for model 1, needs at least 5000000000000000000/,
+      {
+        value: FEE,
+      },
+    );
     // The owner needs a bond too: a recorder without one could not be made to pay for a bad record.
-    await h.fails(alice, data, [], /holds a bond of 0 for model 1/, { value: FEE });
+    await h.fails(alice, data, [], /^BOND_TOO_LOW: .*holds a bond of 0 for model 1/, { value: FEE });
     await h.send(alice, 'setOperator', [1n, erin.address, false]);
     expect(h.view('isOperator', [1n, erin.address])).toBe(false);
     expect(h.view('isOperator', [1n, dave.address])).toBe(true);
@@ -133,9 +145,9 @@ describe('who may record', () => {
       dave,
       'setOperator',
       [1n, carol.address, true],
-      /only the owner of model 1 .* may authorize operators/,
+      /^NOT_AUTHORIZED: .*only the owner of model 1 .* may authorize operators/,
     );
-    await h.fails(dave, 'setOperator', [9n, carol.address, true], /unknown model 9/);
+    await h.fails(dave, 'setOperator', [9n, carol.address, true], /^UNKNOWN_MODEL: .*unknown model 9/);
   });
 });
 
@@ -146,7 +158,7 @@ describe('coverage', () => {
     const output = utf8ToBytes(text);
     const id = await record(output, [span(OTHER, 0, 16, 0)]);
     expect(escrowOf(id)).toMatchObject({ pool: POOL, settled: false, payouts: [] });
-    await h.fails(erin, 'settleInference', [id], /open to challenges until height/);
+    await h.fails(erin, 'settleInference', [id], /^CHALLENGE_WINDOW_OPEN: .*open to challenges until height/);
     await closeWindow(id);
     const before = h.balance(dave.address);
     const treasury = h.balance(TREASURY);
@@ -195,9 +207,19 @@ describe('challenges', () => {
     });
 
     // The same bytes again: nothing moves, the challenge fails and only costs its gas.
-    await h.fails(erin, challenge(id, output, [span(ORIGINAL, 0, n, 10)]), [], /do not change inference/);
+    await h.fails(
+      erin,
+      challenge(id, output, [span(ORIGINAL, 0, n, 10)]),
+      [],
+      /^ATTRIBUTION_UNCHANGED: .*do not change inference/,
+    );
     // Citing the copy again cannot move bytes back to a later contribution either.
-    await h.fails(erin, challenge(id, output, [span(COPY, 8, n, 10)]), [], /do not change inference/);
+    await h.fails(
+      erin,
+      challenge(id, output, [span(COPY, 8, n, 10)]),
+      [],
+      /^ATTRIBUTION_UNCHANGED: .*do not change inference/,
+    );
 
     await closeWindow(id);
     const bobBefore = h.balance(bob.address);
@@ -231,10 +253,20 @@ describe('challenges', () => {
     await closeWindow(id);
     await h.t.produce();
     const late = challenge(id, output, [span(ORIGINAL, 0, n, 10)]);
-    await h.fails(erin, late, [], /the challenge window of inference \d+ closed at height/);
+    await h.fails(
+      erin,
+      late,
+      [],
+      /^CHALLENGE_WINDOW_CLOSED: .*the challenge window of inference \d+ closed at height/,
+    );
     await h.send(erin, 'settleInference', [id]);
-    await h.fails(erin, late, [], /inference \d+ is settled, its attribution is final/);
-    await h.fails(erin, 'settleInference', [id], /settleInference: inference \d+ is settled/);
+    await h.fails(erin, late, [], /^INFERENCE_SETTLED: .*inference \d+ is settled, its attribution is final/);
+    await h.fails(
+      erin,
+      'settleInference',
+      [id],
+      /^INFERENCE_SETTLED: .*settleInference: inference \d+ is settled/,
+    );
   });
 
   it('refuses invalid proofs, unknown inferences, a different output and spans outside the lineage', async () => {
@@ -247,14 +279,19 @@ describe('challenges', () => {
       [],
       /span 0: chunk \d+ and its Merkle path do not hash/,
     );
-    await h.fails(erin, challenge(999n, output, [good]), [], /challengeInference: unknown inference 999/);
+    await h.fails(
+      erin,
+      challenge(999n, output, [good]),
+      [],
+      /^UNKNOWN_INFERENCE: .*challengeInference: unknown inference 999/,
+    );
     const other = output.slice();
     other[0] = 0x21;
     await h.fails(
       erin,
       challenge(id, other, [good]),
       [],
-      /the output does not hash to inference \d+'s output hash/,
+      /^OUTPUT_HASH_MISMATCH: .*the output does not hash to inference \d+'s output hash/,
     );
     const outside = utf8ToBytes(quote(OUTSIDE));
     const id2 = await record(outside, []);
@@ -264,7 +301,12 @@ describe('challenges', () => {
       [],
       /span 0: contribution 4 belongs to datanet 2, which the model does not use/,
     );
-    await h.fails(erin, 'challengeInference', [id, bytesToHex(output), []], /do not change inference/);
+    await h.fails(
+      erin,
+      'challengeInference',
+      [id, bytesToHex(output), []],
+      /^ATTRIBUTION_UNCHANGED: .*do not change inference/,
+    );
     expect(escrowOf(id).challenges).toBe(0);
   });
 });
@@ -273,15 +315,31 @@ describe('the recorder cannot escape a challenge', () => {
   it('keeps the bond slashable until the window of its last record has closed', async () => {
     const output = utf8ToBytes(quote(ORIGINAL));
     const id = await record(output, [span(COPY, 8, ORIGINAL.length, 10)]);
-    await h.fails(dave, 'withdrawAttributionBond', [1n], /locked: call unlockAttributionBond first/);
+    await h.fails(
+      dave,
+      'withdrawAttributionBond',
+      [1n],
+      /^BOND_LOCKED: .*locked: call unlockAttributionBond first/,
+    );
     const unlocked = await h.send(dave, 'unlockAttributionBond', [1n]);
     const withdrawableAt = unlocked.events[0]!.args.withdrawableAt as bigint;
     expect(withdrawableAt).toBeGreaterThan(escrowOf(id).windowEnd);
-    await h.fails(dave, 'withdrawAttributionBond', [1n], /it may be withdrawn from height \d+/);
+    await h.fails(
+      dave,
+      'withdrawAttributionBond',
+      [1n],
+      /^BOND_LOCKED: .*it may be withdrawn from height \d+/,
+    );
     // No recording while unlocking.
-    await h.fails(dave, hexToBytes(inferenceCalldata(1n, output, [])), [], /holds an unlocking bond/, {
-      value: FEE,
-    });
+    await h.fails(
+      dave,
+      hexToBytes(inferenceCalldata(1n, output, [])),
+      [],
+      /^BOND_TOO_LOW: .*holds an unlocking bond/,
+      {
+        value: FEE,
+      },
+    );
     // The challenge still reaches the bond.
     const bond = bondOf(dave);
     const sent = await h.sendData(erin, challenge(id, output, [span(ORIGINAL, 0, ORIGINAL.length, 10)]));

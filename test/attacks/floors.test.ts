@@ -47,7 +47,7 @@ describe('floors', () => {
       bob,
       'registerModel',
       register([1n], 0n, FEE, starved),
-      /SPLIT_BELOW_FLOOR|every split gives contributors at least 1000 and validators at least 100 basis points, got 10000 and 0/,
+      /^SPLIT_BELOW_FLOOR: .*every split gives contributors at least 1000 and validators at least 100 basis points, got 10000 and 0/,
     );
     const noContributors = { ownerBps: 9_000, contributorsBps: 900, validatorsBps: 100, treasuryBps: 0 };
     await h.fails(bob, 'registerModel', register([1n], 0n, FEE, noContributors), /got 900 and 100/);
@@ -69,7 +69,7 @@ describe('floors', () => {
       bob,
       'registerModel',
       register([1n], 0n, huge, SPLIT),
-      /FEE_TOO_HIGH|above the maximum model fee/,
+      /^FEE_TOO_HIGH: .*above the maximum model fee/,
     );
     await h.fails(
       bob,
@@ -93,19 +93,34 @@ describe('LoRA adapters', () => {
 
   it('refuses an adapter on a model whose owner has not consented, and one outside its allow-list', async () => {
     await h.send(alice, 'registerModel', register([1n], 0n, FEE, SPLIT));
-    await h.fails(bob, 'registerModel', register([], 1n, FEE, SPLIT), /base model 1 takes no adapters/);
+    await h.fails(
+      bob,
+      'registerModel',
+      register([], 1n, FEE, SPLIT),
+      /^ADAPTER_NOT_ALLOWED: .*base model 1 takes no adapters/,
+    );
     await h.send(alice, 'setAdapterPolicy', [1n, 2, 1_500]);
     await h.fails(
       bob,
       'registerModel',
       register([], 1n, FEE, SPLIT),
-      /has not allowed adapters of this owner/,
+      /^ADAPTER_NOT_ALLOWED: .*has not allowed adapters of this owner/,
     );
-    await h.fails(carol, 'setAdapterAllowed', [1n, bob.address, true], /only the owner of model 1/);
+    await h.fails(
+      carol,
+      'setAdapterAllowed',
+      [1n, bob.address, true],
+      /^NOT_AUTHORIZED: .*only the owner of model 1/,
+    );
     await h.send(alice, 'setAdapterAllowed', [1n, bob.address, true]);
     expect(h.view('adapterAllowed', [1n, bob.address])).toBe(true);
     await h.send(bob, 'registerModel', register([], 1n, FEE, SPLIT));
-    await h.fails(carol, 'registerModel', register([], 1n, FEE, SPLIT), /has not allowed adapters/);
+    await h.fails(
+      carol,
+      'registerModel',
+      register([], 1n, FEE, SPLIT),
+      /^ADAPTER_NOT_ALLOWED: .*has not allowed adapters/,
+    );
   });
 
   it('pays the base model its share of the whole fee: an adapter cannot zero it', async () => {
@@ -153,21 +168,31 @@ describe('Datanet consent', () => {
       bob,
       'registerModel',
       register([1n, 2n], 0n, FEE, SPLIT),
-      /datanet 2 is curated and its owner \(0x[0-9a-fA-F]{40}\) has not allowed models of/,
+      /^DATANET_NOT_ALLOWED: .*datanet 2 is curated and its owner \(0x[0-9a-fA-F]{40}\) has not allowed models of/,
     );
-    await h.fails(bob, 'setDatanetModelAllowed', [2n, bob.address, true], /only the owner of datanet 2/);
+    await h.fails(
+      bob,
+      'setDatanetModelAllowed',
+      [2n, bob.address, true],
+      /^NOT_AUTHORIZED: .*only the owner of datanet 2/,
+    );
     await h.fails(
       alice,
       'setDatanetModelAllowed',
       [1n, bob.address, true],
-      /datanet 1 is open to every model/,
+      /^NOT_CURATED: .*datanet 1 is open to every model/,
     );
     await h.send(alice, 'setDatanetModelAllowed', [2n, bob.address, true]);
     expect(h.view('datanetModelAllowed', [2n, bob.address])).toBe(true);
     await h.send(bob, 'registerModel', register([1n, 2n], 0n, FEE, SPLIT));
     // Revoked consent binds later registrations only.
     await h.send(alice, 'setDatanetModelAllowed', [2n, bob.address, false]);
-    await h.fails(bob, 'registerModel', register([2n], 0n, FEE, SPLIT), /has not allowed models of/);
+    await h.fails(
+      bob,
+      'registerModel',
+      register([2n], 0n, FEE, SPLIT),
+      /^DATANET_NOT_ALLOWED: .*has not allowed models of/,
+    );
     expect(h.view('getModel', [1n])).toMatchObject({ datanetIds: [1n, 2n] });
   });
 });

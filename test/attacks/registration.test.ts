@@ -52,7 +52,12 @@ describe('root squatting', () => {
     // The squatter commits to the author's root under its own address, as anyone can.
     const c = await h.commit(carol, TEXT);
     await h.advance(2);
-    await h.fails(carol, withoutData(2n, c.salt), [], /sample 0 does not prove chunk \d+ of chunk root/);
+    await h.fails(
+      carol,
+      withoutData(2n, c.salt),
+      [],
+      /^BAD_POSSESSION_PROOF: .*sample 0 does not prove chunk \d+ of chunk root/,
+    );
     expect(h.view('contributionByRoot', [ROOT])).toBe(0n);
     const author = await h.contribute(bob, 1n, TEXT);
     expect(h.view('contributionByRoot', [ROOT])).toBe(idOf(author));
@@ -142,7 +147,7 @@ describe('malformed reveals', () => {
       bob,
       data,
       [],
-      /NO_COMMITMENT|no commitment 0x[0-9a-f]{64} of \(chunkRoot, size, sender, salt\)/,
+      /^NO_COMMITMENT: no commitment 0x[0-9a-f]{64} of \(chunkRoot, size, sender, salt\)/,
     );
   });
 
@@ -151,8 +156,8 @@ describe('malformed reveals', () => {
     await h.advance(2);
     const call = { datanetId: 1n, content: TEXT, chunkSize: TEST_ATTRIBUTION_PARAMS.chunkSize };
     const wrongSalt = hexToBytes(revealCalldata(call, bytesToHex(new Uint8Array(32).fill(7)), [0, 1]));
-    await h.fails(bob, wrongSalt, [], /no commitment 0x[0-9a-f]{64}/);
-    await h.fails(carol, h.revealData(c, 1n, TEXT), [], /no commitment 0x[0-9a-f]{64}/);
+    await h.fails(bob, wrongSalt, [], /^NO_COMMITMENT: no commitment 0x[0-9a-f]{64}/);
+    await h.fails(carol, h.revealData(c, 1n, TEXT), [], /^NO_COMMITMENT: no commitment 0x[0-9a-f]{64}/);
     // The commitment is still there for its owner.
     await h.send(bob, 'commitContribution', [bytesToHex(new Uint8Array(32).fill(1))]);
     const ok = await h.sendData(bob, h.revealData(c, 1n, TEXT));
@@ -167,13 +172,20 @@ describe('malformed reveals', () => {
     );
     const call = { datanetId: 1n, content: TEXT, chunkSize: TEST_ATTRIBUTION_PARAMS.chunkSize };
     const early = hexToBytes(revealCalldata(call, c.salt, [0, 1]));
-    await h.fails(bob, early, [], new RegExp(`can be revealed from height ${height + 3}`));
+    await h.fails(
+      bob,
+      early,
+      [],
+      new RegExp(`^REVEAL_TOO_EARLY: .*can be revealed from height ${height + 3}`),
+    );
     await h.advance(TEST_ATTRIBUTION_PARAMS.revealWindowBlocks - 1);
     await h.fails(
       bob,
       h.revealData(c, 1n, TEXT),
       [],
-      new RegExp(`expired after height ${height + TEST_ATTRIBUTION_PARAMS.revealWindowBlocks}`),
+      new RegExp(
+        `^REVEAL_WINDOW_CLOSED: .*expired after height ${height + TEST_ATTRIBUTION_PARAMS.revealWindowBlocks}`,
+      ),
     );
   });
 
@@ -184,11 +196,16 @@ describe('malformed reveals', () => {
     const chunks = Math.ceil(TEXT.length / TEST_ATTRIBUTION_PARAMS.chunkSize);
     const other = drawn.map((i) => (i + 1) % chunks);
     const call = { datanetId: 1n, content: TEXT, chunkSize: TEST_ATTRIBUTION_PARAMS.chunkSize };
-    await h.fails(bob, hexToBytes(revealCalldata(call, c.salt, other)), [], /sample 0 does not prove chunk/);
+    await h.fails(
+      bob,
+      hexToBytes(revealCalldata(call, c.salt, other)),
+      [],
+      /^BAD_POSSESSION_PROOF: .*sample 0 does not prove chunk/,
+    );
     const good = h.revealData(c, 1n, TEXT);
     const tampered = good.slice();
     tampered[tampered.length - 1]! ^= 1; // the last word is the second sample's path
-    await h.fails(bob, tampered, [], /sample 1 does not prove chunk/);
+    await h.fails(bob, tampered, [], /^BAD_POSSESSION_PROOF: .*sample 1 does not prove chunk/);
     await h.fails(
       bob,
       'addContribution',
@@ -201,7 +218,12 @@ describe('malformed reveals', () => {
 
   it('refuses the same live commitment twice, and prunes expired ones as later commits come', async () => {
     const c = await h.commit(bob, TEXT);
-    await h.fails(bob, 'commitContribution', [c.commitment], /was already made at height/);
+    await h.fails(
+      bob,
+      'commitContribution',
+      [c.commitment],
+      /^DUPLICATE_COMMITMENT: .*was already made at height/,
+    );
     await h.advance(TEST_ATTRIBUTION_PARAMS.revealWindowBlocks);
     expect(h.view('commitmentHeight', [c.commitment])).not.toBe(0n);
     await h.send(carol, 'commitContribution', [bytesToHex(new Uint8Array(32).fill(2))]);

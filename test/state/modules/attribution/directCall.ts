@@ -10,6 +10,7 @@ import { attributionAbi } from '../../../../state/modules/attribution/abi.ts';
 import type { Call } from '../../../../state/modules/attribution/call.ts';
 import { AttributionError } from '../../../../state/modules/attribution/errors.ts';
 import { Counter } from '../../../../state/modules/attribution/keys.ts';
+import { registerModel } from '../../../../state/modules/attribution/models.ts';
 import type { AttributionParams } from '../../../../state/modules/attribution/params.ts';
 import { ProofCache } from '../../../../state/modules/attribution/proofCache.ts';
 import { Policy } from '../../../../state/modules/attribution/records.ts';
@@ -28,6 +29,8 @@ export class DirectCalls {
   gas = 0n;
   /** The module parameters the next calls see (a test may change them between calls). */
   params: AttributionParams = TEST_ATTRIBUTION_PARAMS;
+  /** The height of the block the next calls run in. */
+  height = block.height;
 
   /**
    * A call from `from` with `value` attached, in a block at `time`. The value is not moved: a
@@ -36,7 +39,7 @@ export class DirectCalls {
   call(from: Address = OWNER, value = 0n, time = BLOCK_TIME): Call {
     const ctx = {
       state: this.state,
-      block: { ...block, time },
+      block: { ...block, height: this.height, time },
       from,
       value,
       useGas: (amount: bigint) => {
@@ -62,6 +65,20 @@ export class DirectCalls {
       createdAt: 0,
     });
     return id;
+  }
+
+  /** The next model: a fee-less base model of OWNER without Datanets; the logs are cleared after it. */
+  model(): void {
+    registerModel(this.call(OWNER), {
+      name: 'm',
+      metadataURI: '',
+      datanetIds: [],
+      baseModelId: 0n,
+      feePerInference: 0n,
+      feePerKiloByte: 0n,
+      split: { ownerBps: 5_000n, contributorsBps: 3_000n, validatorsBps: 1_000n, treasuryBps: 1_000n },
+    });
+    this.logs.length = 0;
   }
 
   /** `count` open Datanets without a bond. */
@@ -101,4 +118,10 @@ export function attributionError(run: () => unknown): AttributionError {
     throw err;
   }
   throw new Error('expected an AttributionError, nothing was thrown');
+}
+
+/** The code and message of the AttributionError `run` throws. */
+export function refusal(run: () => unknown): { code: string; message: string } {
+  const err = attributionError(run);
+  return { code: err.code, message: err.message };
 }

@@ -196,7 +196,8 @@ export class AttributionHarness {
   }
 
   /**
-   * Sends a call that must fail with `error`, and checks on a dry run of the same block that it
+   * Sends a call that must fail with `error`, matched against the receipt's failure reason "CODE:
+   * message" (so a test can pin the stable code), and checks on a dry run of the same block that it
    * changed nothing but the sender's account (fee and nonce) and the fee recipients'.
    */
   async fails(
@@ -214,7 +215,7 @@ export class AttributionHarness {
         true,
       );
     expect(dry.receipt.status).toBe(0);
-    expect(dry.receipt.error).toMatch(error);
+    expect(`${dry.receipt.errorCode}: ${dry.receipt.error}`).toMatch(error);
 
     const before = this.balance(from.address);
     const sent = await this.sendData(from, data, opts);

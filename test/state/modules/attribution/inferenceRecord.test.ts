@@ -7,126 +7,22 @@
 // actually paid all show. The test parameters settle the contributors' pool within the record
 // (challengeWindowBlocks 0), by coverage: 80 of the 90 output bytes are attributed.
 import { describe, expect, it } from 'vitest';
-import type { Address } from '../../../../core/address.ts';
 import { bytesToHex, utf8ToBytes } from '../../../../core/bytes.ts';
-import { ChunkTree } from '../../../../core/chunkTree.ts';
 import { sha256 } from '../../../../core/hash.ts';
-import { buildIndex, type ContributionFile, proveSpan } from '../../../../prover/index.ts';
 import { ATTRIBUTION_ADDRESS } from '../../../../state/modules/attribution/abi.ts';
 import { readEscrow } from '../../../../state/modules/attribution/escrowRecords.ts';
 import { recordInference } from '../../../../state/modules/attribution/inferences.ts';
 import { attributionKeys } from '../../../../state/modules/attribution/keys.ts';
 import { registerModel } from '../../../../state/modules/attribution/models.ts';
 import { setOperator } from '../../../../state/modules/attribution/operators.ts';
-import { AdapterMode, setAdapterPolicy } from '../../../../state/modules/attribution/policies.ts';
-import { BondStatus, FlagReason, Role, Status } from '../../../../state/modules/attribution/records.ts';
+import { Role } from '../../../../state/modules/attribution/records.ts';
 import type { SpanProof } from '../../../../state/modules/attribution/spans.ts';
-import {
-  readEarnings,
-  readInference,
-  readModelStats,
-  writeContribution,
-} from '../../../../state/modules/attribution/store.ts';
+import { readEarnings, readInference, readModelStats } from '../../../../state/modules/attribution/store.ts';
 import { views } from '../../../../state/modules/attribution/views.ts';
 import { STAKING_ADDRESS, takeBlockIncome } from '../../../../state/modules/staking/index.ts';
 import { TREASURY } from '../../execution/helpers.ts';
-import { attributionError, BLOCK_TIME, DirectCalls, OWNER } from './directCall.ts';
-
-const BOB: Address = '0x00000000000000000000000000000000000000b0';
-const CAROL: Address = '0x00000000000000000000000000000000000000c0';
-const DAVE: Address = '0x00000000000000000000000000000000000000d0';
-const CALLER: Address = '0x00000000000000000000000000000000000000e0';
-const SPLIT = { ownerBps: 5_000n, contributorsBps: 3_000n, validatorsBps: 1_000n, treasuryBps: 1_000n };
-const FEE = 10_000n;
-
-const Y = 'Proof of attribution ties each output span to its source.';
-const X = 'Datanets collect the data that models are trained on.';
-const Z = 'A third contribution quoted twice in the same output.';
-/** Contains Y's bytes [2, 14) at its offset 2. */
-const W = `zz${Y.slice(2, 14)} and then something else entirely.`;
-
-/** Contribution id → datanet, contributor, text. Ids are out of output order on purpose. */
-const CONTRIBUTIONS: [bigint, bigint, Address, string][] = [
-  [1n, 2n, BOB, X],
-  [2n, 1n, CAROL, Y],
-  [3n, 1n, BOB, Z],
-  [4n, 3n, CAROL, W],
-];
-
-/**
- * Datanets 1–3; the contributions above, accepted; model 1 (a base model of OWNER trained on
- * Datanets 1 and 3) and model 2 (DAVE's adapter on it, trained on Datanet 2), each charging FEE
- * per inference. The validators' share goes to the staking module, for the end of the block.
- */
-function world() {
-  const w = new DirectCalls();
-  w.datanets(3);
-  const files: ContributionFile[] = [];
-  for (const [id, datanetId, contributor, text] of CONTRIBUTIONS) {
-    const content = utf8ToBytes(text);
-    writeContribution(w.state, id, {
-      datanetId,
-      contributor,
-      chunkRoot: new ChunkTree(content, 16).root,
-      size: content.length,
-      chunkSize: 16,
-      uri: '',
-      status: Status.accepted,
-      flagReason: FlagReason.none,
-      bond: 0n,
-      bondStatus: BondStatus.none,
-      submittedAt: 0,
-      acceptedAt: 0,
-      commitHeight: 0,
-      submittedHeight: 0,
-      challengeWindowSeconds: 0,
-    });
-    files.push({ id, content, chunkSize: 16 });
-  }
-  const model = { name: 'm', metadataURI: '', feePerInference: FEE, feePerKiloByte: 0n, split: SPLIT };
-  registerModel(w.call(OWNER), { ...model, datanetIds: [1n, 3n], baseModelId: 0n });
-  setAdapterPolicy(w.call(OWNER), 1n, BigInt(AdapterMode.open), 0n);
-  registerModel(w.call(DAVE), { ...model, datanetIds: [2n], baseModelId: 0n + 1n });
-  setOperator(w.call(OWNER), 1n, CALLER, true);
-  setOperator(w.call(DAVE), 2n, CALLER, true);
-  w.logs.length = 0;
-  w.gas = 0n;
-  return { w, index: buildIndex(files) };
-}
-
-type World = ReturnType<typeof world>;
-
-/** A proof of `length` bytes of contribution `id` from `offset`, quoted at `outputStart`. */
-function span(
-  index: World['index'],
-  id: bigint,
-  offset: number,
-  length: number,
-  outputStart: number,
-): SpanProof {
-  const file = index.files.find((f) => f.id === id)!;
-  const p = proveSpan(index, { file, offset, length, outputStart, attributedBytes: length });
-  return {
-    ...p,
-    outputStart: BigInt(p.outputStart),
-    length: BigInt(p.length),
-    chunkOffset: BigInt(p.chunkOffset),
-  };
-}
-
-const OUTPUT = utf8ToBytes(
-  `${Y.slice(0, 20)}${X.slice(0, 20)}${Z.slice(0, 20)}${'~'.repeat(10)}${Z.slice(0, 20)}`,
-);
-
-function spans(index: World['index']): SpanProof[] {
-  return [
-    span(index, 2n, 0, 20, 0), // Y: 20 bytes
-    span(index, 4n, 2, 12, 2), // W: inside the span before it, attributed nothing
-    span(index, 1n, 0, 20, 20), // X: 20 bytes
-    span(index, 3n, 0, 20, 40), // Z: 20 bytes
-    span(index, 3n, 0, 20, 70), // Z again: 20 more
-  ];
-}
+import { attributionError, BLOCK_TIME, type DirectCalls, OWNER } from './directCall.ts';
+import { BOB, CALLER, CAROL, DAVE, FEE, OUTPUT, SPLIT, span, spans, W, world, X, Y } from './recordWorld.ts';
 
 /** Chunk bytes plus 32 per path hash: what the proof makes a validator hash. */
 function proofSize(list: SpanProof[]): number {
