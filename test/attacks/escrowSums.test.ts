@@ -9,7 +9,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Address } from '../../core/address.ts';
 import { utf8ToBytes } from '../../core/bytes.ts';
-import { ChunkTree } from '../../core/chunkTree.ts';
 import {
   buildIndex,
   type ContributionFile,
@@ -25,11 +24,16 @@ import { readAttributionBond, readEscrow } from '../../state/modules/attribution
 import { recordInference } from '../../state/modules/attribution/inferences.ts';
 import { registerModel } from '../../state/modules/attribution/models.ts';
 import { postAttributionBond, setOperator } from '../../state/modules/attribution/operators.ts';
-import { BondStatus, FlagReason, Role, Status } from '../../state/modules/attribution/records.ts';
+import { Role } from '../../state/modules/attribution/records.ts';
 import type { SpanProof } from '../../state/modules/attribution/spans.ts';
 import { apportion } from '../../state/modules/attribution/split.ts';
 import { writeContribution as storeContribution } from '../../state/modules/attribution/store.ts';
-import { attributionError, DirectCalls, OWNER } from '../state/modules/attribution/directCall.ts';
+import {
+  acceptedContribution,
+  attributionError,
+  DirectCalls,
+  OWNER,
+} from '../state/modules/attribution/directCall.ts';
 import { TEST_ATTRIBUTION_PARAMS } from '../state/modules/attribution/helpers.ts';
 
 const RECORDER: Address = '0x00000000000000000000000000000000000000e0';
@@ -78,23 +82,7 @@ function world() {
 
 /** An accepted contribution of Datanet 1 by CONTRIBUTOR, written directly. */
 function writeContribution(state: DirectCalls['state'], id: bigint, content: Uint8Array): void {
-  storeContribution(state, id, {
-    datanetId: 1n,
-    contributor: CONTRIBUTOR,
-    chunkRoot: new ChunkTree(content, 16).root,
-    size: content.length,
-    chunkSize: 16,
-    uri: '',
-    status: Status.accepted,
-    flagReason: FlagReason.none,
-    bond: 0n,
-    bondStatus: BondStatus.none,
-    submittedAt: 0,
-    acceptedAt: 0,
-    commitHeight: 0,
-    submittedHeight: 0,
-    challengeWindowSeconds: 0,
-  });
+  storeContribution(state, id, acceptedContribution(1n, CONTRIBUTOR, content, 16));
 }
 
 const at = (call: Call, height: number): Call => ({

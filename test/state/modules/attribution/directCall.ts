@@ -4,6 +4,7 @@
 import { decodeEventLog } from 'viem';
 import type { Address } from '../../../../core/address.ts';
 import { bytesToHex, type Hex } from '../../../../core/bytes.ts';
+import { ChunkTree } from '../../../../core/chunkTree.ts';
 import type { Log } from '../../../../core/receipt.ts';
 import { readAccount, writeAccount } from '../../../../state/accounts.ts';
 import { attributionAbi } from '../../../../state/modules/attribution/abi.ts';
@@ -13,7 +14,13 @@ import { Counter } from '../../../../state/modules/attribution/keys.ts';
 import { registerModel } from '../../../../state/modules/attribution/models.ts';
 import type { AttributionParams } from '../../../../state/modules/attribution/params.ts';
 import { ProofCache } from '../../../../state/modules/attribution/proofCache.ts';
-import { Policy } from '../../../../state/modules/attribution/records.ts';
+import {
+  BondStatus,
+  type Contribution,
+  FlagReason,
+  Policy,
+  Status,
+} from '../../../../state/modules/attribution/records.ts';
 import { nextId, writeDatanet } from '../../../../state/modules/attribution/store.ts';
 import { StateOverlay } from '../../../../state/stateDb.ts';
 import { block } from '../../execution/helpers.ts';
@@ -21,6 +28,33 @@ import { TEST_ATTRIBUTION_PARAMS } from './helpers.ts';
 
 export const OWNER: Address = '0x00000000000000000000000000000000000000a0';
 export const BLOCK_TIME = 1_700_000_000_000;
+
+/** An accepted contribution of `content` (no bond, no history): what a test's records cite. */
+export function acceptedContribution(
+  datanetId: bigint,
+  contributor: Address,
+  content: Uint8Array,
+  chunkSize: number,
+  status: Status = Status.accepted,
+): Contribution {
+  return {
+    datanetId,
+    contributor,
+    chunkRoot: new ChunkTree(content, chunkSize).root,
+    size: content.length,
+    chunkSize,
+    uri: '',
+    status,
+    flagReason: FlagReason.none,
+    bond: 0n,
+    bondStatus: BondStatus.none,
+    submittedAt: 0,
+    acceptedAt: 0,
+    commitHeight: 0,
+    submittedHeight: 0,
+    challengeWindowSeconds: 0,
+  };
+}
 
 export class DirectCalls {
   readonly state = new StateOverlay({ get: () => undefined });

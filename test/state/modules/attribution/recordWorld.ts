@@ -3,16 +3,14 @@
 // authorized for both, and span proofs of the contributions quoted in an output.
 import type { Address } from '../../../../core/address.ts';
 import { utf8ToBytes } from '../../../../core/bytes.ts';
-import { ChunkTree } from '../../../../core/chunkTree.ts';
 import { buildIndex, type ContributionFile, proveSpan } from '../../../../prover/index.ts';
 import { registerModel } from '../../../../state/modules/attribution/models.ts';
 import { setOperator } from '../../../../state/modules/attribution/operators.ts';
 import type { AttributionParams } from '../../../../state/modules/attribution/params.ts';
 import { AdapterMode, setAdapterPolicy } from '../../../../state/modules/attribution/policies.ts';
-import { BondStatus, FlagReason, Status } from '../../../../state/modules/attribution/records.ts';
 import type { SpanProof } from '../../../../state/modules/attribution/spans.ts';
 import { writeContribution } from '../../../../state/modules/attribution/store.ts';
-import { DirectCalls, OWNER } from './directCall.ts';
+import { acceptedContribution, DirectCalls, OWNER } from './directCall.ts';
 
 export const BOB: Address = '0x00000000000000000000000000000000000000b0';
 export const CAROL: Address = '0x00000000000000000000000000000000000000c0';
@@ -52,23 +50,7 @@ export function world(params: Partial<AttributionParams> = {}) {
   const files: ContributionFile[] = [];
   for (const [id, datanetId, contributor, text] of CONTRIBUTIONS) {
     const content = utf8ToBytes(text);
-    writeContribution(w.state, id, {
-      datanetId,
-      contributor,
-      chunkRoot: new ChunkTree(content, 16).root,
-      size: content.length,
-      chunkSize: 16,
-      uri: '',
-      status: Status.accepted,
-      flagReason: FlagReason.none,
-      bond: 0n,
-      bondStatus: BondStatus.none,
-      submittedAt: 0,
-      acceptedAt: 0,
-      commitHeight: 0,
-      submittedHeight: 0,
-      challengeWindowSeconds: 0,
-    });
+    writeContribution(w.state, id, acceptedContribution(datanetId, contributor, content, 16));
     files.push({ id, content, chunkSize: 16 });
   }
   const model = { name: 'm', metadataURI: '', feePerInference: FEE, feePerKiloByte: 0n, split: SPLIT };

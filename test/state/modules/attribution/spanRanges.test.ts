@@ -8,10 +8,11 @@ import type { Address } from '../../../../core/address.ts';
 import { ChunkTree, splitChunks } from '../../../../core/chunkTree.ts';
 import { AttributionError } from '../../../../state/modules/attribution/errors.ts';
 import { ProofCache } from '../../../../state/modules/attribution/proofCache.ts';
-import { BondStatus, FlagReason, Status } from '../../../../state/modules/attribution/records.ts';
+import { Status } from '../../../../state/modules/attribution/records.ts';
 import { proofBytes, type SpanProof, verifySpans } from '../../../../state/modules/attribution/spans.ts';
 import { writeContribution } from '../../../../state/modules/attribution/store.ts';
 import { StateOverlay } from '../../../../state/stateDb.ts';
+import { acceptedContribution } from './directCall.ts';
 import { TEST_ATTRIBUTION_PARAMS } from './helpers.ts';
 
 const params = TEST_ATTRIBUTION_PARAMS;
@@ -35,23 +36,11 @@ function register(
 ): Registered {
   const content = bytes(text);
   const tree = new ChunkTree(content, CHUNK);
-  writeContribution(state, id, {
-    datanetId: opts.datanetId ?? 1n,
-    contributor: opts.contributor ?? BOB,
-    chunkRoot: tree.root,
-    size: content.length,
-    chunkSize: CHUNK,
-    uri: '',
-    status: opts.status ?? Status.accepted,
-    flagReason: FlagReason.none,
-    bond: 0n,
-    bondStatus: BondStatus.none,
-    submittedAt: 0,
-    acceptedAt: 0,
-    commitHeight: 0,
-    submittedHeight: 0,
-    challengeWindowSeconds: 0,
-  });
+  writeContribution(
+    state,
+    id,
+    acceptedContribution(opts.datanetId ?? 1n, opts.contributor ?? BOB, content, CHUNK, opts.status),
+  );
   return { id, content, tree };
 }
 
