@@ -11,7 +11,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rpc } from './cli.ts';
 import { height, startDevnet, type TestDevnet, waitFor } from './devnet.ts';
-import { type Filled, fillChain, OUTPUT, QUOTE_A } from './explorerChain.ts';
+import { type Filled, fillChain, OUTPUT, PROPOSAL_TITLE, QUOTE_A } from './explorerChain.ts';
 
 /** Debian's chromium; .ci/run installs the package when it is missing. */
 const CHROMIUM = process.env.OPENCHAIN_CHROMIUM ?? '/usr/bin/chromium';
@@ -93,6 +93,7 @@ describe('the explorer in headless Chromium', () => {
     '#/block/1',
     `#/address/${alice.address.toLowerCase()}`,
     `#/address/${operatorAddress}`,
+    '#/governance',
   ];
 
   it('renders every page without console errors, and the staking and attribution views with their records', async () => {
@@ -115,6 +116,11 @@ describe('the explorer in headless Chromium', () => {
     expect(operatorText).toMatch(/Rewards paid/);
     await show(page, '#/');
     await expect.poll(() => page.locator('#view').innerText()).toMatch(/uptime/i);
+    await show(page, '#/governance');
+    const proposals = await page.locator('#view').innerText();
+    expect(proposals).toContain(PROPOSAL_TITLE);
+    expect(proposals).toMatch(/voting/i);
+    expect(proposals).toMatch(/Yes 5(\.0+)? OPEN/);
     await show(page, '#/attribution');
     const board = await page.locator('table.leaderboard tbody tr').count();
     expect(board).toBe(2);

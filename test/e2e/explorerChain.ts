@@ -9,6 +9,7 @@ import {
   ATTRIBUTION_ADDRESS,
   attributionAbi,
   attributionContract,
+  govContract,
   openActions,
   prover,
   stakingContract,
@@ -32,6 +33,8 @@ const FILES = {
 export const QUOTE_A = FILES.alice.slice(0, 98);
 const QUOTE_B = FILES.bob.slice(0, 101);
 export const OUTPUT = `Q: Who gets paid for this answer?\nA: ${QUOTE_A}\nAnd why can it be trusted? ${QUOTE_B}\n`;
+
+export const PROPOSAL_TITLE = 'Fund the attribution explorer';
 
 export interface Filled {
   readonly ids: {
@@ -66,6 +69,7 @@ export async function fillChain(url: string): Promise<Filled> {
     return {
       attribution: attributionContract({ public: reader, wallet }),
       staking: stakingContract({ public: reader, wallet }),
+      gov: govContract({ public: reader, wallet }),
     };
   };
   /** Waits for a transaction; returns its hash and the attribution events it emitted. */
@@ -188,6 +192,10 @@ export async function fillChain(url: string): Promise<Filled> {
     adapter: String(adapter),
     inference: inferenceOf(recorded),
   };
+  // A proposal in its voting period, with alice's stake voting yes: the governance page's tally.
+  const { minDeposit } = await as(alice).gov.read.params();
+  await mined(as(alice).gov.write.submitText([PROPOSAL_TITLE, 'A signal.'], { value: minDeposit }));
+  await mined(as(alice).gov.write.vote([1n, 1]));
   const blockHash = (await reader.getBlock({ blockNumber: 1n })).hash;
   const recordAgain = async () => inferenceOf(await record());
   return { ids, txHash: recorded.hash, blockHash, operatorAddress, alice, recordAgain };
