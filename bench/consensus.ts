@@ -37,6 +37,7 @@ import { signTx } from '../core/tx.ts';
 import { createDevnet, type DevnetManifest } from '../node/devnet.ts';
 import { homePaths } from '../node/home.ts';
 import { cpuMs, freePorts } from './procs.ts';
+import { quantile } from './stats.ts';
 import { runThroughputBench, type ThroughputResult } from './throughput.ts';
 
 const CLI = fileURLToPath(new URL('../node/bin/openchain.ts', import.meta.url));
@@ -434,12 +435,10 @@ async function sendBatch(url: string, body: string, txs: readonly PendingTx[]): 
 }
 
 function percentiles(values: number[]): Percentiles {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
   return {
-    p50: Math.round(at(0.5)),
-    p95: Math.round(at(0.95)),
-    max: Math.round(sorted.at(-1) ?? Number.NaN),
+    p50: Math.round(quantile(values, 0.5)),
+    p95: Math.round(quantile(values, 0.95)),
+    max: Math.round(quantile(values, 1)),
   };
 }
 

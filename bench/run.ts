@@ -20,6 +20,7 @@ import { runConsensusBench } from './consensus.ts';
 import { runIdleBench } from './idle.ts';
 import { benchMempool } from './mempool.ts';
 import { runRecoveryBench } from './recovery.ts';
+import { runSignerBench } from './signer.ts';
 import { runThroughputBench } from './throughput.ts';
 import { runTreeBench } from './tree.ts';
 
@@ -118,6 +119,25 @@ export const BENCHES: readonly BenchEntry[] = [
           reference: { name: 'decodeTx + recoverSender', value: reference },
           ratio: ratio(x.perSecond, reference),
         }));
+    },
+  },
+  {
+    name: 'signer',
+    about:
+      'event-loop stall of a double-sign-guarded signature vs the same durable write done synchronously (issue 10)',
+    run: () => runSignerBench(),
+    headlines: (r) => {
+      const ours = at(r, 'guard.medianStallMs');
+      const sync = at(r, 'reference.medianStallMs');
+      return [
+        {
+          figure: 'event loop held per signature, median',
+          value: ours,
+          unit: 'ms',
+          reference: { name: 'synchronous durable write', value: sync },
+          ratio: ratio(ours, sync),
+        },
+      ];
     },
   },
   {

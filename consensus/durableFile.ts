@@ -1,6 +1,7 @@
 // Small durable-write helpers for the files a validator must never lose or half-write: the
 // signer's last-signed state and the consensus WAL.
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { fsync, writeSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /**
@@ -32,21 +33,28 @@ export function writeAll(fd: number, bytes: Uint8Array): void {
 /**
  * Replaces `path` with `bytes` atomically and durably: write a temporary file, fsync it, rename it
  * over the original, fsync the directory (a rename is only durable once its directory entry is).
+ * Every step runs on libuv's thread pool, so the event loop keeps serving peers and RPC while the
+ * disk flushes; the caller awaits it before acting on what it wrote.
  */
-export function replaceFileDurably(path: string, bytes: Uint8Array): void {
+export async function replaceFileDurably(path: string, bytes: Uint8Array): Promise<void> {
   const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
+  const file = await open(tmp, 'w', 0o600);
   try {
-    writeAll(fd, bytes);
-    fsyncSync(fd);
+    await file.writeFile(bytes);
+    await file.sync();
   } finally {
-    closeSync(fd);
+    await file.close();
   }
-  renameSync(tmp, path);
-  const dir = openSync(dirname(path), 'r');
+  await rename(tmp, path);
+  const dir = await open(dirname(path), 'r');
   try {
-    fsyncSync(dir);
+    await dir.sync();
   } finally {
-    closeSync(dir);
+    await dir.close();
   }
+}
+
+/** fsync(2) of an open descriptor on the thread pool, off the event loop. */
+export function syncDescriptor(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
 }

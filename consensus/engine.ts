@@ -947,7 +947,7 @@ export class ConsensusEngine {
           this.#scheduleTimeout(action.timeout);
           break;
         case 'vote':
-          queue.push(...this.#castVote(m, action));
+          queue.push(...(await this.#castVote(m, action)));
           break;
         case 'propose':
           queue.push(...(await this.#propose(m, action)));
@@ -983,7 +983,7 @@ export class ConsensusEngine {
 
   // --- own messages ------------------------------------------------------------------------------
 
-  #castVote(m: HeightMachine, action: Extract<Action, { kind: 'vote' }>): Action[] {
+  async #castVote(m: HeightMachine, action: Extract<Action, { kind: 'vote' }>): Promise<Action[]> {
     let vote = this.#own.vote(action.round, action.type);
     if (vote) {
       if (vote.blockHash !== action.blockHash) {
@@ -1002,10 +1002,10 @@ export class ConsensusEngine {
         validator: this.#signer.address,
       };
       const step = action.type === PREVOTE ? SignStep.prevote : SignStep.precommit;
-      const signature = this.#sign(m, action, step, voteSignBytes(this.#chainId, unsigned));
+      const signature = await this.#sign(m, action, step, voteSignBytes(this.#chainId, unsigned));
       if (!signature) return [];
       vote = { ...unsigned, signature };
-      if (!this.#logOwn(m.height, action, { kind: 'vote', vote })) return [];
+      if (!(await this.#logOwn(m.height, action, { kind: 'vote', vote }))) return [];
       this.#own.addVote(vote);
       this.#net.broadcastVote(vote);
       this.#notePrecommit(m, vote);
@@ -1038,11 +1038,11 @@ export class ConsensusEngine {
       }
       const hash = blockHash(block.header);
       const bytes = proposalSignBytes(this.#chainId, m.height, action.round, action.polRound, hash);
-      const signature = this.#sign(m, action, SignStep.propose, bytes);
+      const signature = await this.#sign(m, action, SignStep.propose, bytes);
       if (!signature) return [];
       proposal = { height: m.height, round: action.round, polRound: action.polRound, block, signature };
       // Retried with the same block: the guard answers identical sign bytes with its signature.
-      if (!this.#logOwn(m.height, { ...action, block }, { kind: 'proposal', proposal })) return [];
+      if (!(await this.#logOwn(m.height, { ...action, block }, { kind: 'proposal', proposal }))) return [];
       this.#own.addProposal(proposal);
       this.#sendProposal(m, proposal);
       this.#log.info(
@@ -1070,11 +1070,16 @@ export class ConsensusEngine {
    * failure of the guard's write leaves it unsigned and tries it again later (see
    * SIGN_RETRY_FIRST_MS); anything else is fatal.
    */
-  #sign(m: HeightMachine, action: OwnAction, step: SignStep, bytes: Uint8Array): Uint8Array | undefined {
+  async #sign(
+    m: HeightMachine,
+    action: OwnAction,
+    step: SignStep,
+    bytes: Uint8Array,
+  ): Promise<Uint8Array | undefined> {
     const { height } = m;
     const { round } = action;
     try {
-      return this.#signer!.sign(height, round, step, bytes);
+      return await this.#signer!.sign(height, round, step, bytes);
     } catch (err) {
       if (isTransientIoError(err)) {
         this.#deferOwn(height, action, err, 'the signer cannot persist its state; not signing');
@@ -1087,9 +1092,9 @@ export class ConsensusEngine {
   }
 
   /** Writes an own message to the WAL, durably, before it is sent; false: deferred (see #deferOwn). */
-  #logOwn(height: number, action: OwnAction, entry: WalEntry): boolean {
+  async #logOwn(height: number, action: OwnAction, entry: WalEntry): Promise<boolean> {
     try {
-      this.#wal.write(entry, true);
+      await this.#wal.writeDurably(entry);
     } catch (err) {
       if (!isWalTransient(err)) throw err;
       this.#deferOwn(height, action, err, 'the consensus WAL cannot be written; not sending');
@@ -1116,7 +1121,7 @@ export class ConsensusEngine {
    */
   #logInput(entry: WalEntry): boolean {
     try {
-      this.#wal.write(entry, false);
+      this.#wal.write(entry);
       return true;
     } catch (err) {
       if (!isWalTransient(err)) throw err;
@@ -1246,7 +1251,7 @@ export class ConsensusEngine {
     const expired = height - this.#cfg.evidenceMaxAgeBlocks - 1;
     if (expired >= 1) await this.#states.deleteProposerState(expired);
     try {
-      this.#wal.endHeight(height);
+      await this.#wal.endHeight(height);
     } catch (err) {
       // Rotation only bounds the file: replay skips records of other heights, so the next height
       // appends to this file and rotates it at its end.

@@ -1,6 +1,7 @@
 // The validator's signer with double-sign protection (CometBFT privval/file.go's CheckHRS is the
 // model). Before a signature leaves this object, the height/round/step it signs for is persisted with
-// fsync; a request for an earlier step is refused, and a second request for the same step is answered
+// fsync (off the event loop: sign resolves once the write is durable, and requests are answered one
+// at a time, in order, so each is checked against the state the previous one left); a request for an earlier step is refused, and a second request for the same step is answered
 // with the stored signature only if the sign bytes are identical. A restart therefore can never sign
 // two different things for one step.
 import { readFileSync } from 'node:fs';
@@ -40,6 +41,8 @@ export class PrivValidator {
   readonly #secretKey: Uint8Array;
   readonly #statePath: string;
   #last: LastSigned | undefined;
+  /** The request being answered; the next waits for it. */
+  #busy: Promise<unknown> = Promise.resolve();
 
   constructor(secretKey: Uint8Array, pubKey: Uint8Array, statePath: string) {
     this.#secretKey = secretKey;
@@ -75,8 +78,14 @@ export class PrivValidator {
     return this.#last;
   }
 
-  /** Signs `signBytes` for (height, round, step), or throws DoubleSignError. */
-  sign(height: number, round: number, step: SignStep, signBytes: Uint8Array): Uint8Array {
+  /** Signs `signBytes` for (height, round, step), or rejects with DoubleSignError. */
+  sign(height: number, round: number, step: SignStep, signBytes: Uint8Array): Promise<Uint8Array> {
+    const answer = this.#busy.then(() => this.#signNext(height, round, step, signBytes));
+    this.#busy = answer.catch(() => {});
+    return answer;
+  }
+
+  async #signNext(height: number, round: number, step: SignStep, signBytes: Uint8Array): Promise<Uint8Array> {
     const hrs = { height, round, step };
     const digest = bytesToHex(sha256(signBytes));
     const last = this.#last;
@@ -95,12 +104,9 @@ export class PrivValidator {
       }
     }
     const signature = ed25519Sign(signBytes, this.#secretKey);
-    this.#persist({ height, round, step, signBytesHash: digest, signature: bytesToHex(signature) });
-    return signature;
-  }
-
-  #persist(next: LastSigned): void {
-    replaceFileDurably(this.#statePath, new TextEncoder().encode(JSON.stringify(next)));
+    const next = { height, round, step, signBytesHash: digest, signature: bytesToHex(signature) };
+    await replaceFileDurably(this.#statePath, new TextEncoder().encode(JSON.stringify(next)));
     this.#last = next;
+    return signature;
   }
 }

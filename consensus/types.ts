@@ -49,7 +49,8 @@ export interface ConsensusStore {
 /** The double-sign guarded signer. PrivValidator satisfies it. */
 export interface ConsensusSigner {
   readonly address: Address;
-  sign(height: number, round: number, step: SignStep, signBytes: Uint8Array): Uint8Array;
+  /** Resolves once the signature may leave the process (its guard state is durable). */
+  sign(height: number, round: number, step: SignStep, signBytes: Uint8Array): Promise<Uint8Array>;
 }
 
 export interface Clock {

@@ -25,7 +25,7 @@ import {
 } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import type { Logger } from 'pino';
-import { isTransientIoError, replaceFileDurably, writeAll } from './durableFile.ts';
+import { isTransientIoError, replaceFileDurably, syncDescriptor, writeAll } from './durableFile.ts';
 import { ConsensusError } from './errors.ts';
 import { decodeWalEntry, encodeWalEntry, type WalEntry } from './walCodec.ts';
 
@@ -127,8 +127,26 @@ export class Wal {
     return entries;
   }
 
-  /** Appends a record; with `sync`, it (and everything before it) is on disk when this returns. */
-  write(entry: WalEntry, sync: boolean): void {
+  /** Appends a record without fsync (a peer input: see the top of this file). */
+  write(entry: WalEntry): void {
+    this.#append(entry);
+  }
+
+  /**
+   * Appends a record and resolves once it, and everything before it, is on disk (an own message,
+   * before it is sent). The flush runs off the event loop; the engine processes one input at a
+   * time, so nothing else is appended while it waits.
+   */
+  async writeDurably(entry: WalEntry): Promise<void> {
+    const { fd, before } = this.#append(entry);
+    try {
+      await syncDescriptor(fd);
+    } catch (err) {
+      this.#cutFailed(fd, before, err);
+    }
+  }
+
+  #append(entry: WalEntry): { fd: number; before: number } {
     const payload = encodeWalEntry(entry);
     if (payload.length > this.#maxRecordBytes) {
       throw new ConsensusError(
@@ -138,26 +156,33 @@ export class Wal {
     }
     const fd = this.#openFd();
     const bytes = frame(payload);
+    const before = this.#size;
     try {
       writeAll(fd, bytes);
-      if (sync) fsyncSync(fd);
     } catch (err) {
-      try {
-        ftruncateSync(fd, this.#size);
-      } catch (cutErr) {
-        throw walError('WAL_WRITE_FAILED', `cannot cut a failed append off ${this.path}`, cutErr);
-      }
-      throw walError(failureCode(err), `cannot write the consensus WAL ${this.path}`, err);
+      this.#cutFailed(fd, before, err);
     }
     this.#size += bytes.length;
+    return { fd, before };
+  }
+
+  /** A failed append is cut off at once, so no later record follows a torn one. */
+  #cutFailed(fd: number, size: number, err: unknown): never {
+    try {
+      ftruncateSync(fd, size);
+    } catch (cutErr) {
+      throw walError('WAL_WRITE_FAILED', `cannot cut a failed append off ${this.path}`, cutErr);
+    }
+    this.#size = size;
+    throw walError(failureCode(err), `cannot write the consensus WAL ${this.path}`, err);
   }
 
   /** Marks `height` committed and starts a fresh log holding only that marker. */
-  endHeight(height: number): void {
+  async endHeight(height: number): Promise<void> {
     const marker = frame(encodeWalEntry({ kind: 'endHeight', height }));
     let failure: unknown;
     try {
-      replaceFileDurably(this.path, marker);
+      await replaceFileDurably(this.path, marker);
     } catch (err) {
       failure = err;
     }

@@ -33,10 +33,10 @@ describe('PrivValidator state file', () => {
     expect(pv.pubKey).toEqual(key.pubKey);
   });
 
-  it('persists the height, round, step, sign-bytes digest and signature it signed', () => {
+  it('persists the height, round, step, sign-bytes digest and signature it signed', async () => {
     const path = statePath();
     const bytes = utf8ToBytes('vote bytes');
-    const signature = open(path).sign(3, 1, SignStep.precommit, bytes);
+    const signature = await open(path).sign(3, 1, SignStep.precommit, bytes);
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({
       height: 3,
       round: 1,
@@ -78,31 +78,51 @@ describe('PrivValidator state file', () => {
 describe('PrivValidator sign order', () => {
   const bytes = utf8ToBytes('x');
 
-  it('signs each later step, round and height once, and refuses going back by a single step', () => {
+  it('signs each later step, round and height once, and refuses going back by a single step', async () => {
     const pv = open(statePath());
-    pv.sign(2, 0, SignStep.propose, bytes);
-    pv.sign(2, 0, SignStep.prevote, bytes);
-    expect(() => pv.sign(2, 0, SignStep.propose, bytes)).toThrow(
+    await pv.sign(2, 0, SignStep.propose, bytes);
+    await pv.sign(2, 0, SignStep.prevote, bytes);
+    await expect(pv.sign(2, 0, SignStep.propose, bytes)).rejects.toThrow(
       'refusing to sign for height 2 round 0 step 1: already signed height 2 round 0 step 2',
     );
-    pv.sign(2, 0, SignStep.precommit, bytes);
-    pv.sign(2, 1, SignStep.propose, bytes);
-    expect(() => pv.sign(2, 0, SignStep.precommit, bytes)).toThrow(DoubleSignError);
-    pv.sign(3, 0, SignStep.propose, bytes);
-    expect(() => pv.sign(2, 1, SignStep.precommit, bytes)).toThrow(DoubleSignError);
+    await pv.sign(2, 0, SignStep.precommit, bytes);
+    await pv.sign(2, 1, SignStep.propose, bytes);
+    await expect(pv.sign(2, 0, SignStep.precommit, bytes)).rejects.toThrow(DoubleSignError);
+    await pv.sign(3, 0, SignStep.propose, bytes);
+    await expect(pv.sign(2, 1, SignStep.precommit, bytes)).rejects.toThrow(DoubleSignError);
     expect(pv.lastSigned).toMatchObject({ height: 3, round: 0, step: SignStep.propose });
   });
 
-  it('answers a repeated request with the stored signature and refuses different bytes', () => {
+  it('answers a repeated request with the stored signature and refuses different bytes', async () => {
     const path = statePath();
     const pv = open(path);
-    const first = pv.sign(2, 0, SignStep.prevote, bytes);
-    expect(pv.sign(2, 0, SignStep.prevote, bytes)).toEqual(first);
-    const err = errorOf(() => pv.sign(2, 0, SignStep.prevote, utf8ToBytes('y')));
+    const first = await pv.sign(2, 0, SignStep.prevote, bytes);
+    expect(await pv.sign(2, 0, SignStep.prevote, bytes)).toEqual(first);
+    const err = await pv.sign(2, 0, SignStep.prevote, utf8ToBytes('y')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DoubleSignError);
     expect((err as DoubleSignError).code).toBe('DOUBLE_SIGN_REFUSED');
     expect((err as Error).message).toBe('refusing to sign different data for height 2 round 0 step 2');
     // The refused request left the state as it was.
     expect(JSON.parse(readFileSync(path, 'utf8')).signBytesHash).toBe(bytesToHex(sha256(bytes)));
+  });
+
+  it('answers requests made before the last one is durable one at a time, each against the state the previous left', async () => {
+    const path = statePath();
+    const pv = open(path);
+    // Not awaited in between: the second is checked only once the first is on disk.
+    const results = await Promise.allSettled([
+      pv.sign(4, 0, SignStep.prevote, bytes),
+      pv.sign(4, 0, SignStep.prevote, utf8ToBytes('y')),
+      pv.sign(4, 0, SignStep.precommit, bytes),
+      pv.sign(4, 0, SignStep.prevote, bytes),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(DoubleSignError);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({
+      height: 4,
+      round: 0,
+      step: SignStep.precommit,
+    });
+    expect(pv.lastSigned).toMatchObject({ height: 4, round: 0, step: SignStep.precommit });
   });
 });

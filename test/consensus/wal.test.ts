@@ -38,7 +38,7 @@ function writeAll(path: string, list: readonly WalEntry[]): number[] {
   const wal = Wal.open(path, silentLogger);
   const ends: number[] = [];
   for (const e of list) {
-    wal.write(e, false);
+    wal.write(e);
     ends.push(statSync(path).size);
   }
   wal.close();
@@ -61,7 +61,7 @@ describe('WAL', () => {
     wal.close();
   });
 
-  it('recovers the intact records from a tail cut at any byte, and appends cleanly after', () => {
+  it('recovers the intact records from a tail cut at any byte, and appends cleanly after', async () => {
     const path = tempPath();
     const ends = writeAll(path, entries);
     const full = readFileSync(path);
@@ -77,7 +77,7 @@ describe('WAL', () => {
       const torn = cut !== (ends[intact - 1] ?? 0);
       expect(records.length, `cut at ${cut}`).toBe(torn ? 1 : 0);
       expect(statSync(path).size).toBe(ends[intact - 1] ?? 0);
-      wal.write(entries[0]!, true);
+      await wal.writeDurably(entries[0]!);
       wal.close();
       expect(readWal(path).entries.length).toBe(intact + 1);
       expect(readWal(path).problem).toBeUndefined();
@@ -122,12 +122,12 @@ describe('WAL', () => {
     expect(readWal(path).entries).toHaveLength(1);
   });
 
-  it('rotates at a height boundary: the new log holds only the end-height marker', () => {
+  it('rotates at a height boundary: the new log holds only the end-height marker', async () => {
     const path = tempPath();
     const wal = Wal.open(path, silentLogger);
-    for (const e of entries) wal.write(e, false);
-    wal.endHeight(1);
-    wal.write({ kind: 'timeout', timeout: { height: 2, round: 0, step: 'commit' } }, true);
+    for (const e of entries) wal.write(e);
+    await wal.endHeight(1);
+    await wal.writeDurably({ kind: 'timeout', timeout: { height: 2, round: 0, step: 'commit' } });
     wal.close();
     expect(readWal(path).entries).toEqual([
       { kind: 'endHeight', height: 1 },

@@ -26,12 +26,12 @@ function subject(m: Message): string {
 describe.skipIf(tmpfsUnavailable)(
   `the WAL on a full disk${tmpfsUnavailable ? ` (skipped: ${tmpfsUnavailable})` : ''}`,
   () => {
-    it('cuts a failed append off, says the failure is transient, and appends after it', () => {
+    it('cuts a failed append off, says the failure is transient, and appends after it', async () => {
       const dir = mountTmpfs(128 * 1024);
       const path = join(dir, 'wal');
       const wal = Wal.open(path, silentLogger);
       onTestFinished(() => wal.close());
-      wal.write(small, true);
+      await wal.writeDurably(small);
       const before = statSync(path).size;
       // A record larger than the whole file system: the kernel takes part of it, then says ENOSPC.
       const huge = makeBlock({
@@ -45,7 +45,7 @@ describe.skipIf(tmpfsUnavailable)(
       });
       let failure: unknown;
       try {
-        wal.write({ kind: 'proposal', proposal: proposal(vals[0]!, huge, 0) }, true);
+        await wal.writeDurably({ kind: 'proposal', proposal: proposal(vals[0]!, huge, 0) });
       } catch (err) {
         failure = err;
       }
@@ -54,7 +54,7 @@ describe.skipIf(tmpfsUnavailable)(
       expect(((failure as Error).cause as NodeJS.ErrnoException).code).toBe('ENOSPC');
       expect(statSync(path).size).toBe(before);
 
-      wal.write(small, true);
+      await wal.writeDurably(small);
       wal.close();
       const read = readWal(path);
       expect(read.problem).toBeUndefined();

@@ -158,7 +158,7 @@ describe('fuzz: consensus WAL records', () => {
     // A real log of the seed records, as the engine writes it.
     const path = join(dir, 'seed.wal');
     const wal = Wal.open(path, log);
-    for (const entry of walSeeds) wal.write(entry, false);
+    for (const entry of walSeeds) wal.write(entry);
     wal.close();
     const file = new Uint8Array(readFileSync(path));
     expect(readWal(path).entries).toHaveLength(walSeeds.length);

@@ -13,31 +13,31 @@ function signer(path = join(mkdtempSync(join(tmpdir(), 'openchain-pv-')), 'state
 }
 
 describe('PrivValidator (double-sign guard)', () => {
-  it('signs, persists, and survives a restart with the same memory of what it signed', () => {
+  it('signs, persists, and survives a restart with the same memory of what it signed', async () => {
     const { key, path, pv } = signer();
-    const sig = pv.sign(5, 0, SignStep.prevote, utf8ToBytes('a'));
+    const sig = await pv.sign(5, 0, SignStep.prevote, utf8ToBytes('a'));
     expect(ed25519Verify(sig, utf8ToBytes('a'), key.pubKey)).toBe(true);
     const again = new PrivValidator(key.secretKey, key.pubKey, path);
     expect(again.lastSigned).toMatchObject({ height: 5, round: 0, step: SignStep.prevote });
     // identical request: the stored signature, nothing new
-    expect(again.sign(5, 0, SignStep.prevote, utf8ToBytes('a'))).toEqual(sig);
-    expect(() => again.sign(5, 0, SignStep.prevote, utf8ToBytes('b'))).toThrow(DoubleSignError);
+    expect(await again.sign(5, 0, SignStep.prevote, utf8ToBytes('a'))).toEqual(sig);
+    await expect(again.sign(5, 0, SignStep.prevote, utf8ToBytes('b'))).rejects.toThrow(DoubleSignError);
   });
 
-  it('refuses to sign for an earlier height, round or step', () => {
+  it('refuses to sign for an earlier height, round or step', async () => {
     const { pv } = signer();
-    pv.sign(5, 2, SignStep.precommit, utf8ToBytes('x'));
-    expect(() => pv.sign(4, 9, SignStep.precommit, utf8ToBytes('x'))).toThrow(
+    await pv.sign(5, 2, SignStep.precommit, utf8ToBytes('x'));
+    await expect(pv.sign(4, 9, SignStep.precommit, utf8ToBytes('x'))).rejects.toThrow(
       /already signed height 5 round 2 step 3/,
     );
-    expect(() => pv.sign(5, 1, SignStep.precommit, utf8ToBytes('x'))).toThrow(DoubleSignError);
-    expect(() => pv.sign(5, 2, SignStep.prevote, utf8ToBytes('x'))).toThrow(DoubleSignError);
-    expect(pv.sign(5, 3, SignStep.propose, utf8ToBytes('y'))).toHaveLength(64);
+    await expect(pv.sign(5, 1, SignStep.precommit, utf8ToBytes('x'))).rejects.toThrow(DoubleSignError);
+    await expect(pv.sign(5, 2, SignStep.prevote, utf8ToBytes('x'))).rejects.toThrow(DoubleSignError);
+    expect(await pv.sign(5, 3, SignStep.propose, utf8ToBytes('y'))).toHaveLength(64);
   });
 
-  it('will not start from a corrupt state file', () => {
+  it('will not start from a corrupt state file', async () => {
     const { key, path, pv } = signer();
-    pv.sign(1, 0, SignStep.prevote, utf8ToBytes('a'));
+    await pv.sign(1, 0, SignStep.prevote, utf8ToBytes('a'));
     writeFileSync(path, readFileSync(path, 'utf8').slice(0, 10));
     expect(() => new PrivValidator(key.secretKey, key.pubKey, path)).toThrow(/refusing to sign/);
   });

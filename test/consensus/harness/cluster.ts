@@ -52,13 +52,18 @@ class FaultyWal extends Wal {
     this.#faults = faults;
   }
 
-  override write(entry: WalEntry, sync: boolean): void {
-    super.write(entry, sync);
+  override write(entry: WalEntry): void {
+    super.write(entry);
     this.#faults.afterWrite();
   }
 
-  override endHeight(height: number): void {
-    super.endHeight(height);
+  override async writeDurably(entry: WalEntry): Promise<void> {
+    await super.writeDurably(entry);
+    this.#faults.afterWrite();
+  }
+
+  override async endHeight(height: number): Promise<void> {
+    await super.endHeight(height);
     this.#faults.afterWrite();
   }
 }
@@ -166,8 +171,8 @@ export class Cluster {
     );
     const signer: ConsensusSigner = {
       address: privval.address,
-      sign: (height: number, round: number, step: SignStep, bytes: Uint8Array) => {
-        const signature = privval.sign(height, round, step, bytes);
+      sign: async (height: number, round: number, step: SignStep, bytes: Uint8Array) => {
+        const signature = await privval.sign(height, round, step, bytes);
         const key = `${privval.address}/${height}/${round}/${step}`;
         const seen = this.signed.get(key) ?? new Set<string>();
         seen.add(bytesToHex(sha256(bytes)));
