@@ -8,7 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Hex } from '../../core/bytes.ts';
 import { chunkFile } from '../../prover/index.ts';
-import { FetchFailed, fetchCapped } from './fetchCapped.ts';
+import { fetchCapped } from './fetchCapped.ts';
 import type { Mirror } from './mirror.ts';
 
 /** The fields of getContribution(id) the loader needs. */
@@ -35,8 +35,6 @@ export interface ContentLoaderOptions {
   /** Verified contents kept by root, least recently used dropped first. */
   readonly cacheBytes: number;
 }
-
-class Rejected extends Error {}
 
 export class ContentLoader {
   readonly #options: ContentLoaderOptions;
@@ -67,7 +65,7 @@ export class ContentLoader {
       const mirror = this.#options.mirrors.get(key);
       if (!mirror) continue;
       try {
-        const content = mirror.find(root, size, c.chunkSize);
+        const content = await mirror.find(root, size, c.chunkSize);
         if (content) return this.#accept(root, content, `mirror ${mirror.dir}`);
         reasons.push(`mirror ${mirror.dir}: no file with the registered root`);
       } catch (err) {
@@ -77,7 +75,7 @@ export class ContentLoader {
     try {
       const content = await this.#fromUri(c.uri, size);
       const actual = chunkFile(content, c.chunkSize).chunkRoot;
-      if (actual !== root) throw new Rejected(`its chunk root ${actual} is not the registered ${root}`);
+      if (actual !== root) throw new Error(`its chunk root ${actual} is not the registered ${root}`);
       return this.#accept(root, content, c.uri);
     } catch (err) {
       reasons.push(`uri ${JSON.stringify(c.uri)}: ${(err as Error).message}`);
@@ -91,28 +89,22 @@ export class ContentLoader {
     try {
       url = new URL(uri);
     } catch {
-      throw new Rejected(uri === '' ? 'no URI registered' : 'not a URI');
+      throw new Error(uri === '' ? 'no URI registered' : 'not a URI');
     }
     let content: Uint8Array;
     if (url.protocol === 'file:') {
       const path = fileURLToPath(url);
       // Only a regular file of the registered size is read: never a device, a FIFO or a huge file.
-      const info = await stat(path).catch((err: Error) => {
-        throw new Rejected(err.message);
-      });
-      if (!info.isFile()) throw new Rejected('not a regular file');
-      if (info.size !== size) throw new Rejected(`${info.size} bytes, registered ${size}`);
+      const info = await stat(path);
+      if (!info.isFile()) throw new Error('not a regular file');
+      if (info.size !== size) throw new Error(`${info.size} bytes, registered ${size}`);
       content = new Uint8Array(await readFile(path));
     } else if (url.protocol === 'http:' || url.protocol === 'https:') {
-      try {
-        content = await fetchCapped(uri, {}, { timeoutMs: this.#options.timeoutMs, maxBytes: size });
-      } catch (err) {
-        throw new Rejected(err instanceof FetchFailed ? err.message : String(err));
-      }
+      content = await fetchCapped(uri, {}, { timeoutMs: this.#options.timeoutMs, maxBytes: size });
     } else {
-      throw new Rejected(`unsupported scheme ${url.protocol} (file:, http: and https: are fetched)`);
+      throw new Error(`unsupported scheme ${url.protocol} (file:, http: and https: are fetched)`);
     }
-    if (content.length !== size) throw new Rejected(`${content.length} bytes, registered ${size}`);
+    if (content.length !== size) throw new Error(`${content.length} bytes, registered ${size}`);
     return content;
   }
 

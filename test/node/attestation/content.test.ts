@@ -1,5 +1,5 @@
 // The content loader against real files, a real mirror directory and a real HTTP server on loopback.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -174,19 +174,41 @@ describe('ContentLoader: mirrors', () => {
     expect(result.content).toBeNull();
   });
 
-  it('notices a mirror file that changed', async () => {
+  it("remembers a file's root until its size or modification time changes", async () => {
     const m = loader({ '3': perDatanet });
     const changing = join(perDatanet, 'changing');
     const first = other.subarray(0, 40);
     const second = paper.subarray(0, 40);
+    const hourAgo = Date.now() / 1000 - 3600;
     writeFileSync(changing, first);
+    utimesSync(changing, hourAgo, hourAgo);
     expect((await m.load(contribution(first, ''))).content).toEqual(new Uint8Array(first));
+
+    // rewritten behind the mirror's back with the same size and time: the remembered root stands
     writeFileSync(changing, second);
+    utimesSync(changing, hourAgo, hourAgo);
+    expect((await m.load(contribution(second, ''))).content).toBeNull();
+
+    // a new modification time: hashed again
+    utimesSync(changing, hourAgo + 1, hourAgo + 1);
     expect((await m.load(contribution(second, ''))).content).toEqual(new Uint8Array(second));
-    expect(
-      (await m.load(contribution(first, '', { chunkRoot: chunkFile(first, 8).chunkRoot, chunkSize: 8 })))
-        .content,
-    ).toBeNull();
+    // and a root per chunk size
+    const small = contribution(second, '', { chunkRoot: chunkFile(second, 8).chunkRoot, chunkSize: 8 });
+    expect((await m.load(small)).content).toEqual(new Uint8Array(second));
+  });
+
+  it('hashes a file modified just now again at each lookup: its next write may keep the same time', async () => {
+    const m = loader({ '3': perDatanet });
+    const fresh = join(perDatanet, 'fresh');
+    const first = other.subarray(0, 50);
+    const second = paper.subarray(0, 50);
+    const now = Date.now() / 1000;
+    writeFileSync(fresh, first);
+    utimesSync(fresh, now, now);
+    expect((await m.load(contribution(first, ''))).content).toEqual(new Uint8Array(first));
+    writeFileSync(fresh, second);
+    utimesSync(fresh, now, now); // both writes within one timestamp tick
+    expect((await m.load(contribution(second, ''))).content).toEqual(new Uint8Array(second));
   });
 });
 
