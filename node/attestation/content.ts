@@ -38,8 +38,8 @@ export interface ContentLoaderOptions {
 
 export class ContentLoader {
   readonly #options: ContentLoaderOptions;
-  /** Verified content by chunk root, in least-recently-used order. */
-  readonly #cache = new Map<Hex, Uint8Array>();
+  /** Verified content by root, chunk size and size, in least-recently-used order. */
+  readonly #cache = new Map<string, Uint8Array>();
   #cachedBytes = 0;
 
   constructor(options: ContentLoaderOptions) {
@@ -48,10 +48,13 @@ export class ContentLoader {
 
   async load(c: ContributionRef): Promise<Loaded> {
     const root = c.chunkRoot.toLowerCase() as Hex;
-    const hit = this.#cache.get(root);
+    // The root, chunk size and size a content was verified under: a registration that names a
+    // known root with another size or chunk size is not answered from the cache.
+    const key = `${root}/${c.chunkSize}/${c.size}`;
+    const hit = this.#cache.get(key);
     if (hit) {
-      this.#cache.delete(root);
-      this.#cache.set(root, hit);
+      this.#cache.delete(key);
+      this.#cache.set(key, hit);
       return { content: hit, source: 'cache' };
     }
     if (c.size < 1n || c.size > BigInt(this.#options.maxContentBytes))
@@ -66,7 +69,7 @@ export class ContentLoader {
       if (!mirror) continue;
       try {
         const content = await mirror.find(root, size, c.chunkSize);
-        if (content) return this.#accept(root, content, `mirror ${mirror.dir}`);
+        if (content) return this.#accept(key, content, `mirror ${mirror.dir}`);
         reasons.push(`mirror ${mirror.dir}: no file with the registered root`);
       } catch (err) {
         reasons.push(`mirror ${mirror.dir}: ${(err as Error).message}`);
@@ -76,7 +79,7 @@ export class ContentLoader {
       const content = await this.#fromUri(c.uri, size);
       const actual = chunkFile(content, c.chunkSize).chunkRoot;
       if (actual !== root) throw new Error(`its chunk root ${actual} is not the registered ${root}`);
-      return this.#accept(root, content, c.uri);
+      return this.#accept(key, content, c.uri);
     } catch (err) {
       reasons.push(`uri ${JSON.stringify(c.uri)}: ${(err as Error).message}`);
     }
@@ -108,9 +111,9 @@ export class ContentLoader {
     return content;
   }
 
-  #accept(root: Hex, content: Uint8Array, source: string): Loaded {
+  #accept(key: string, content: Uint8Array, source: string): Loaded {
     if (content.length <= this.#options.cacheBytes) {
-      this.#cache.set(root, content);
+      this.#cache.set(key, content);
       this.#cachedBytes += content.length;
       for (const [key, value] of this.#cache) {
         if (this.#cachedBytes <= this.#options.cacheBytes) break;

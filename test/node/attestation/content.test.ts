@@ -226,5 +226,10 @@ describe('ContentLoader: cache', () => {
     expect((await l.load(o)).content).toEqual(new Uint8Array(other));
     expect(await l.load(c)).toEqual({ content: new Uint8Array(paper), source: `${base}/paper` });
     expect(served).toBe(before + 2);
+
+    // the cached root registered with another size is checked at its source (and refused there)
+    const wrongSize = await l.load({ ...c, size: c.size + 1n });
+    expect(wrongSize.content === null && wrongSize.reason).toMatch(/sent more than|bytes, registered/);
+    expect(served).toBe(before + 3);
   });
 });
