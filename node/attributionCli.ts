@@ -3,8 +3,8 @@
 // (signing locally, waiting for the receipt) and prints JSON: the ids the module's events carry,
 // the transaction hash and the gas used. A failed transaction prints its receipt's failureReason
 // and exits 1. docs/attribution.md, "Command line".
-import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, relative } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { AbiFunction } from 'ox';
 import type { Address } from '../core/address.ts';
@@ -17,6 +17,7 @@ import {
   inferenceCalldata,
 } from '../prover/index.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../state/modules/attribution/abi.ts';
+import { filesUnder } from './dataDir.ts';
 import {
   amountArg as amount,
   type SignerOptions as Common,
@@ -37,7 +38,6 @@ import {
   withRpc,
   withSigner,
 } from './moduleClient.ts';
-
 import { registerContributions } from './register.ts';
 
 export const ROLE_NAMES = [
@@ -120,25 +120,6 @@ function readFile(path: string): Uint8Array {
   return new Uint8Array(readFileSync(path));
 }
 
-/** Every regular file under `dir`, sorted, skipping dot-files and dot-directories. */
-function filesUnder(dir: string): string[] {
-  let entries: Dirent[];
-  try {
-    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    throw new OpenchainError('USAGE', `--data: not a directory: ${dir}`);
-  }
-  const out: string[] = [];
-  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (e.name.startsWith('.')) continue;
-    const path = join(dir, e.name);
-    if (e.isDirectory()) out.push(...filesUnder(path));
-    else if (e.isFile()) out.push(path);
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Reads shared by the commands
 
@@ -198,7 +179,7 @@ export async function usableFiles(
   dir: string,
   chunkSize: number,
 ): Promise<UsableFiles> {
-  const paths = filesUnder(dir);
+  const paths = filesUnder(dir, '--data');
   const lineage: bigint[] = [];
   const usable = new Set<bigint>();
   for (let m: bigint = modelId; m !== 0n; ) {

@@ -7,6 +7,7 @@ import { p2pConfigSchema } from '../p2p/config.ts';
 import { FILTER_DEFAULTS } from '../rpc/eth/filters.ts';
 import { RPC_DEFAULTS } from '../rpc/server.ts';
 import { SUBSCRIPTION_DEFAULTS } from '../rpc/subscriptions.ts';
+import { attestationConfigSchema } from './attestation/config.ts';
 import { testOnlyRefusal, testOnlySchema } from './testOnly.ts';
 
 const port = z.number().int().min(0).max(65_535);
@@ -100,6 +101,8 @@ export const configSchema = z.strictObject({
       format: z.enum(['json', 'pretty']).default('pretty'),
     })
     .prefault({}),
+  /** The validator's attestor of attested inference records (node/attestation/config.ts). */
+  attestation: attestationConfigSchema.prefault({}),
   /** Fault-test switches (node/testOnly.ts); refused unless OPENCHAIN_TEST_ONLY=1. */
   testOnly: testOnlySchema.optional(),
 });
