@@ -135,11 +135,16 @@ export async function blockHashAt(url: string, h: number): Promise<string | unde
   return block?.hash;
 }
 
-/** Writes (or, with undefined, removes) the test-only section of a home's config.json. */
-export function setTestOnly(home: string, testOnly: NodeConfigInput['testOnly']): void {
+/** Rewrites a home's config.json with `edit` applied. */
+function editConfig(home: string, edit: (config: NodeConfigInput) => NodeConfigInput): void {
   const path = homePaths(home).config;
   const config = JSON.parse(readFileSync(path, 'utf8')) as NodeConfigInput;
-  writeFileSync(path, `${JSON.stringify({ ...config, testOnly }, null, 2)}\n`);
+  writeFileSync(path, `${JSON.stringify(edit(config), null, 2)}\n`);
+}
+
+/** Writes (or, with undefined, removes) the test-only section of a home's config.json. */
+export function setTestOnly(home: string, testOnly: NodeConfigInput['testOnly']): void {
+  editConfig(home, (config) => ({ ...config, testOnly }));
 }
 
 /** Every height every node at `urls` has agrees across them; returns the lowest common height. */
@@ -199,9 +204,17 @@ export async function waitForEvidence(
   return found!;
 }
 
-/** A new home in the devnet's directory that joins its chain (its genesis, node `peer` to bootstrap from). */
+/**
+ * A new home in the devnet's directory that joins its chain (its genesis, node `peer` to bootstrap
+ * from), with the devnet's block settings. `openchain init` writes the default block interval, 1 s,
+ * which is the commit timeout: a validator that waits longer after each commit than the others sits
+ * in newHeight, sending nothing, while they (with +2/3 of the power without it) decide the height.
+ * Such a validator signs only at a height that happens to take longer than 1 s: a twin of it has no
+ * vote to conflict with for minutes, and it may be jailed for downtime.
+ */
 export async function initJoiningHome(devnet: TestDevnet, name: string, peer = 0): Promise<string> {
   const home = join(devnet.dir, name);
+  const chain = devnet.manifest.nodes[peer]!;
   await cli(
     'init',
     '--home',
@@ -211,8 +224,10 @@ export async function initJoiningHome(devnet: TestDevnet, name: string, peer = 0
     '--genesis',
     homePaths(devnet.manifest.nodes[0]!.home).genesis,
     '--bootstrap',
-    devnet.manifest.nodes[peer]!.p2p,
+    chain.p2p,
   );
+  const { block } = JSON.parse(readFileSync(homePaths(chain.home).config, 'utf8')) as NodeConfigInput;
+  editConfig(home, (config) => ({ ...config, block }));
   return home;
 }
 
@@ -239,8 +254,10 @@ export function copyDataAtRest(
 
 /**
  * A second home for the validator whose home is `of`, running as `original`: the same key and the
- * same data, joined to another node. Impatient timeouts make the twin prevote nil while the
- * original waits for the proposal and prevotes the block: two votes for one height and round.
+ * same data, joined to another node. Impatient timeouts make the twin start each height 10 ms after
+ * +2/3 precommitted the last block and prevote nil 1 ms later, before the round's proposal exists,
+ * while the original waits the chain's commit timeout (initJoiningHome), gets the proposal and
+ * prevotes the block: two votes for one height and round (at a height the twin proposes, they may agree).
  */
 export async function initTwinHome(
   devnet: TestDevnet,
@@ -252,9 +269,10 @@ export async function initTwinHome(
   const home = await initJoiningHome(devnet, name, peer);
   copyFileSync(homePaths(of).validatorKey, homePaths(home).validatorKey);
   copyDataAtRest({ pid: original.child.pid }, of, home);
-  const config = JSON.parse(readFileSync(homePaths(home).config, 'utf8'));
-  config.block = { intervalMs: 10 };
-  config.consensus = { timeoutProposeMs: 1, timeoutProposeDeltaMs: 0 };
-  writeFileSync(homePaths(home).config, JSON.stringify(config));
+  editConfig(home, (config) => ({
+    ...config,
+    block: { intervalMs: 10 },
+    consensus: { timeoutProposeMs: 1, timeoutProposeDeltaMs: 0 },
+  }));
   return home;
 }
