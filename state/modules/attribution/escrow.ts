@@ -190,7 +190,8 @@ function settle(call: Call, id: bigint, inference: Inference, escrow: Escrow): E
   return settled;
 }
 
-function uncoveredRecipients(
+/** Who receives a pool (or its part) attributed to nobody: the treasury, or the lineage's Datanets' owners. */
+export function uncoveredRecipients(
   call: Call,
   inference: Inference,
   treasury: Address,

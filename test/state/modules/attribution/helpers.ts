@@ -80,6 +80,12 @@ export const TEST_ATTRIBUTION_PARAMS: AttributionParams = {
   minAttributionBond: 0n,
   challengeRewardPerByte: 10n ** 15n,
   uncoveredToDatanets: false,
+  // Attested records: commits in the 4 blocks after the record, reveals in the 4 after those.
+  attestationWindowBlocks: 8,
+  attestationQuorumBps: 6_667,
+  maxCandidates: 4,
+  // Never punished, unless a test asks.
+  maxMissedAttestations: 0,
 };
 
 /** Attribution parameters as a genesis file spells them (amounts as decimal strings). */
