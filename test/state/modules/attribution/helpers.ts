@@ -114,8 +114,10 @@ export class AttributionHarness {
     this.module = module;
   }
 
+  /** `validators`: the genesis set (default one, operated by REWARD), e.g. test accounts that attest. */
   static async open(
     params: Partial<GenesisInput['params']['attribution']> = {},
+    validators?: readonly { power: bigint; rewardAddress: Address }[],
   ): Promise<AttributionHarness> {
     const module = new AttributionModule();
     const t = await openTestChain({
@@ -123,6 +125,7 @@ export class AttributionHarness {
       alloc: [alice, bob, carol, dave, erin].map((a) => ({ address: a.address, balance: 1_000n * ETH })),
       params: { treasury: TREASURY, attribution: { ...TEST_ATTRIBUTION, ...params } },
       rewardAddress: REWARD,
+      validators,
     });
     return new AttributionHarness(t, module);
   }
