@@ -49,6 +49,13 @@ export function attributionMethods(chain: Chain) {
       if ('contribution' in of) return toJson(views.contributionEarnings(state(), [of.contribution]));
       return toJson(views.datanetEarnings(state(), [of.datanet]));
     }),
+    // An attested record (docs/attribution.md, "Attested scores"): candidates, claimed and consensus
+    // scores, its window, escrow and, once settled, its payouts.
+    open_getAttestedInference: method(z.tuple([uint64]), ([id]) =>
+      toJson(views.getAttestedInference(state(), [id])),
+    ),
+    // Each validator of the record's snapshot: power, commit and reveal, scores, clipped scores, reward.
+    open_getAttestations: method(z.tuple([uint64]), ([id]) => toJson(views.getAttestations(state(), [id]))),
     // Everything an address was paid by the module, per role (the struct of earningsOf).
     open_getEarningsByRole: method(z.tuple([address]), ([recipient]) =>
       toJson(views.earningsOf(state(), [recipient])),
