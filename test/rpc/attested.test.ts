@@ -129,6 +129,20 @@ describe('open_ attested-record methods', () => {
     ]);
   }, 60_000);
 
+  it('shows an attested record in open_getInference too (one id space), with its attested part', async () => {
+    const inference = await client().request({
+      method: 'open_getInference' as never,
+      params: ['0x1'] as never,
+    });
+    expect(inference).toMatchObject({
+      id: '0x1',
+      spans: [],
+      attributedBytes: 0,
+      attested: { candidates: ['0x1'], consensusScores: [6_000], settled: true },
+    });
+    expect(inference).not.toHaveProperty('escrow');
+  });
+
   it('names ids that are not attested records, and bad parameters', async () => {
     const call = (method: string, params: unknown[]) =>
       fetch(t.url, {

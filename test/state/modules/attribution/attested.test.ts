@@ -242,6 +242,13 @@ describe('commit–reveal refusals, and a record without a quorum', () => {
       /^INFERENCE_SETTLED: /,
     );
     await w.h.fails(alice, 'settleAttestedInference', [998n], /^UNKNOWN_INFERENCE: /);
+    // The span records' escrow calls name an attested record for what it is.
+    await w.h.fails(
+      alice,
+      'settleInference',
+      [id],
+      /^UNKNOWN_INFERENCE: settleInference: inference \d+ is an attested record/,
+    );
   });
 });
 
