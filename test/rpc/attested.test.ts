@@ -5,7 +5,6 @@ import { encodeFunctionData, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openActions } from '../../client/open.ts';
-import { hexToBytes } from '../../core/bytes.ts';
 import { connect, signerFrom } from '../../node/moduleClient.ts';
 import { registerContributions } from '../../node/register.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../../state/modules/attribution/abi.ts';
@@ -101,7 +100,7 @@ describe('open_ attested-record methods', () => {
 
   it('returns the settlement: consensus scores, payouts by role name, the attester’s reward', async () => {
     const validator = t.accounts[0]!.address;
-    await send('commitAttestation', [id, attestationCommitment(id, validator, [6_000], hexToBytes(SALT))]);
+    await send('commitAttestation', [id, attestationCommitment(id, validator, [6_000], SALT)]);
     const before = await client().getAttestedInference(id);
     await untilAfter(BigInt(before.commitEnd));
     await send('revealAttestation', [id, [6_000], SALT]);

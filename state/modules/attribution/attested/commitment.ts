@@ -5,7 +5,7 @@
 // a commitment copied from another validator useless, since it can only be opened by its author.
 // Pure: the node-side attestor computes the same bytes before sending the commit.
 import { type Address, addressToBytes } from '../../../../core/address.ts';
-import { bigintToFixedBytes, bytesToHex, type Hex } from '../../../../core/bytes.ts';
+import { bigintToFixedBytes, bytesToHex, type Hex, hexToBytes } from '../../../../core/bytes.ts';
 import { keccak256 } from '../../../../core/hash.ts';
 
 const WORD = 32;
@@ -34,11 +34,13 @@ export function attestationCommitmentBytes(
   return keccak256(out);
 }
 
+/** The commitment as hex; the salt as 32 bytes or their hex. */
 export function attestationCommitment(
   inferenceId: bigint,
   validator: Address,
   scores: readonly number[],
-  salt: Uint8Array,
+  salt: Uint8Array | Hex,
 ): Hex {
-  return bytesToHex(attestationCommitmentBytes(inferenceId, validator, scores, salt));
+  const saltBytes = typeof salt === 'string' ? hexToBytes(salt) : salt;
+  return bytesToHex(attestationCommitmentBytes(inferenceId, validator, scores, saltBytes));
 }

@@ -130,6 +130,7 @@ describe('attestationCommitment', () => {
             ),
           );
           expect(attestationCommitment(id, validator, scores, salt)).toBe(expected);
+          expect(attestationCommitment(id, validator, scores, bytesToHex(salt))).toBe(expected);
         },
       ),
       { numRuns: 100 },

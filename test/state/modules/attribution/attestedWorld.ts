@@ -3,7 +3,7 @@
 // accepted contributions and a curated one (3) with a pending contribution, and an open Datanet (2)
 // outside the model's lineage with one more. Window 8 (TEST_ATTRIBUTION_PARAMS): commits in the 4
 // blocks after a record, reveals in the 4 after those.
-import { bytesToHex, type Hex, hexToBytes, utf8ToBytes } from '../../../../core/bytes.ts';
+import { bytesToHex, type Hex, utf8ToBytes } from '../../../../core/bytes.ts';
 import type { GenesisInput } from '../../../../genesis/schema.ts';
 import { attestationCommitment } from '../../../../state/modules/attribution/attested/commitment.ts';
 import { type Account, AttributionHarness, alice, bob, carol, dave, erin, type Sent } from './helpers.ts';
@@ -90,5 +90,5 @@ export function saltOf(who: Account): Hex {
 }
 
 export function commitmentOf(id: bigint, who: Account, scores: readonly number[], salt = saltOf(who)): Hex {
-  return attestationCommitment(id, who.address, scores, hexToBytes(salt));
+  return attestationCommitment(id, who.address, scores, salt);
 }
