@@ -330,3 +330,16 @@ describe('missed attestations', () => {
     }
   });
 });
+
+describe('determinism', () => {
+  it('gives a node that re-executes every block of the above the same head hash and state root', async () => {
+    const follower = await w.h.t.follower();
+    const head = w.h.chain.head.header.height;
+    for (let h = 1; h <= head; h++) {
+      const block = (await w.h.chain.blocks.getBlock(h))!;
+      await follower.finalizeBlock(block, w.h.chain.blocks.getCommit(h)!);
+    }
+    expect(follower.head.hash).toBe(w.h.chain.head.hash);
+    expect(follower.head.header.stateRoot).toBe(w.h.chain.head.header.stateRoot);
+  });
+});
