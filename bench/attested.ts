@@ -197,29 +197,30 @@ async function measure(n: number, runs: number) {
   return { validators: n, candidates: CANDIDATES, recordGas: Number(recordGas), commit, reveal, settle };
 }
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '200' } } });
-const runs = Number(values.runs);
-const figures = [];
-for (const n of [4, 20, 100]) figures.push(await measure(n, runs));
-const pad = (s: string | number, w: number) => String(s).padStart(w);
-console.log(
-  `${pad('validators', 10)} ${pad('record gas', 11)} ${pad('commit gas', 11)} ${pad('µs', 7)} ${pad('reveal gas', 11)} ${pad('µs', 7)} ${pad('settle gas', 11)} ${pad('µs', 8)}`,
-);
-for (const f of figures) {
+/** Every figure, printed as a table (the JSON is the caller's). */
+export async function runAttestedBench(opts: { runs?: number } = {}) {
+  const runs = opts.runs ?? 200;
+  const figures = [];
+  for (const n of [4, 20, 100]) figures.push(await measure(n, runs));
+  const pad = (s: string | number, w: number) => String(s).padStart(w);
   console.log(
-    `${pad(f.validators, 10)} ${pad(f.recordGas, 11)} ${pad(f.commit.gas, 11)} ${pad(f.commit.cpuUs, 7)} ${pad(f.reveal.gas, 11)} ${pad(f.reveal.cpuUs, 7)} ${pad(f.settle.gas, 11)} ${pad(f.settle.cpuUs, 8)}`,
+    `${pad('validators', 10)} ${pad('record gas', 11)} ${pad('commit gas', 11)} ${pad('µs', 7)} ${pad('reveal gas', 11)} ${pad('µs', 7)} ${pad('settle gas', 11)} ${pad('µs', 8)}`,
   );
+  for (const f of figures) {
+    console.log(
+      `${pad(f.validators, 10)} ${pad(f.recordGas, 11)} ${pad(f.commit.gas, 11)} ${pad(f.commit.cpuUs, 7)} ${pad(f.reveal.gas, 11)} ${pad(f.reveal.cpuUs, 7)} ${pad(f.settle.gas, 11)} ${pad(f.settle.cpuUs, 8)}`,
+    );
+  }
+  return {
+    bench: 'attested records',
+    runs,
+    cpus: cpus().length,
+    loadavg: loadavg().map((l) => Math.round(l * 10) / 10),
+    figures,
+  };
 }
-console.log(
-  JSON.stringify(
-    {
-      bench: 'attested records',
-      runs,
-      cpus: cpus().length,
-      loadavg: loadavg().map((l) => Math.round(l * 10) / 10),
-      figures,
-    },
-    null,
-    2,
-  ),
-);
+
+if (import.meta.main) {
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '200' } } });
+  console.log(JSON.stringify(await runAttestedBench({ runs: Number(values.runs) }), null, 2));
+}
