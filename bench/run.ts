@@ -15,6 +15,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { runAttestedBench } from './attested.ts';
 import { runAttributionBench } from './attribution.ts';
 import { runConsensusBench } from './consensus.ts';
 import { runIdleBench } from './idle.ts';
@@ -178,6 +179,36 @@ export const BENCHES: readonly BenchEntry[] = [
           target: { text: `ratio >= ${target} (issue 4)`, met: q === null ? null : q >= target },
         };
       });
+    },
+  },
+  {
+    name: 'attested',
+    about:
+      "an attested record's commit, reveal and settlement with 4, 20 and 100 validators, 16 candidates (issue 13)",
+    run: () => runAttestedBench(),
+    headlines: (r) => {
+      const figures = ((r as { figures?: Json[] }).figures ?? []) as Json[];
+      const smallest = figures[0];
+      // Each figure against the same one with 4 validators: how settlement grows with the set.
+      return figures.slice(1).flatMap((f) => [
+        {
+          figure: `settlement gas, ${at(f, 'validators')} validators`,
+          value: at(f, 'settle.gas'),
+          unit: 'gas',
+          reference: { name: `${at(smallest, 'validators')} validators`, value: at(smallest, 'settle.gas') },
+          ratio: ratio(at(f, 'settle.gas'), at(smallest, 'settle.gas')),
+        },
+        {
+          figure: `settlement CPU, ${at(f, 'validators')} validators`,
+          value: at(f, 'settle.cpuUs'),
+          unit: 'µs',
+          reference: {
+            name: `${at(smallest, 'validators')} validators`,
+            value: at(smallest, 'settle.cpuUs'),
+          },
+          ratio: ratio(at(f, 'settle.cpuUs'), at(smallest, 'settle.cpuUs')),
+        },
+      ]);
     },
   },
   {

@@ -54,6 +54,12 @@ export function openActions(client: Client) {
       call<AttributionJson<'getContribution'>>('open_getContribution', [quantity(id)]),
     getModel: (id: bigint) => call<AttributionJson<'getModel'>>('open_getModel', [quantity(id)]),
     getInference: (id: bigint) => call<AttributionJson<'getInference'>>('open_getInference', [quantity(id)]),
+    /** An attested record with its window, escrow and settlement (docs/attribution.md, "Attested scores"). */
+    getAttestedInference: (id: bigint) =>
+      call<AttributionJson<'getAttestedInference'>>('open_getAttestedInference', [quantity(id)]),
+    /** Each snapshot validator's attestation of an attested record. */
+    getAttestations: (id: bigint) =>
+      call<AttributionJson<'getAttestations'>>('open_getAttestations', [quantity(id)]),
     /** Attribution earnings of a contributor address, a contribution or a Datanet (a hex quantity). */
     getEarnings: (of: Earnings) =>
       call<Hex>('open_getEarnings', [

@@ -40,6 +40,11 @@ export const DEFAULT_PARAMS: GenesisInput['params'] = {
     minAttributionBond: (10n * 10n ** 18n).toString(),
     challengeRewardPerByte: (10n ** 16n).toString(),
     uncoveredToDatanets: false,
+    // Attested scores: ten blocks to commit, ten to reveal; two thirds of the power must reveal.
+    attestationWindowBlocks: 20,
+    attestationQuorumBps: 6_667,
+    maxCandidates: 16,
+    maxMissedAttestations: 100,
   },
 };
 

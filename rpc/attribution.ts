@@ -4,7 +4,14 @@
 // carry their names.
 import { z } from 'zod';
 import type { Chain } from '../state/chain.ts';
-import { BondStatus, FlagReason, Policy, Role, Status } from '../state/modules/attribution/index.ts';
+import {
+  BondStatus,
+  FlagReason,
+  Policy,
+  Role,
+  readAttested,
+  Status,
+} from '../state/modules/attribution/index.ts';
 import { views } from '../state/modules/attribution/views.ts';
 import type { JsonValue } from './jsonrpc.ts';
 import { address, uint64 } from './params.ts';
@@ -39,16 +46,28 @@ export function attributionMethods(chain: Chain) {
     open_getContribution: method(z.tuple([uint64]), ([id]) => toJson(views.getContribution(state(), [id]))),
     open_getModel: method(z.tuple([uint64]), ([id]) => toJson(views.getModel(state(), [id]))),
     // The record with its escrow: the pool, the window, the canonical attribution and, once
-    // settled, what settlement paid.
+    // settled, what settlement paid; an attested record (one id space) with its attested part.
     open_getInference: method(z.tuple([uint64]), ([id]) => {
+      const inference = views.getInference(state(), [id]);
+      if (readAttested(state(), id)) {
+        const { id: _, ...attested } = views.getAttestedInference(state(), [id]);
+        return toJson({ ...inference, attested });
+      }
       const { inferenceId: _, ...escrow } = views.getEscrow(state(), [id]);
-      return toJson({ ...views.getInference(state(), [id]), escrow });
+      return toJson({ ...inference, escrow });
     }),
     open_getEarnings: method(z.tuple([earningsOf]), ([of]) => {
       if ('contributor' in of) return toJson(views.contributorEarnings(state(), [of.contributor]));
       if ('contribution' in of) return toJson(views.contributionEarnings(state(), [of.contribution]));
       return toJson(views.datanetEarnings(state(), [of.datanet]));
     }),
+    // An attested record (docs/attribution.md, "Attested scores"): candidates, claimed and consensus
+    // scores, its window, escrow and, once settled, its payouts.
+    open_getAttestedInference: method(z.tuple([uint64]), ([id]) =>
+      toJson(views.getAttestedInference(state(), [id])),
+    ),
+    // Each validator of the record's snapshot: power, commit and reveal, scores, clipped scores, reward.
+    open_getAttestations: method(z.tuple([uint64]), ([id]) => toJson(views.getAttestations(state(), [id]))),
     // Everything an address was paid by the module, per role (the struct of earningsOf).
     open_getEarningsByRole: method(z.tuple([address]), ([recipient]) =>
       toJson(views.earningsOf(state(), [recipient])),

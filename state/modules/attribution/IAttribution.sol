@@ -54,6 +54,10 @@ interface IAttribution {
         uint256 minAttributionBond;
         uint256 challengeRewardPerByte;
         bool uncoveredToDatanets;
+        uint32 attestationWindowBlocks;
+        uint16 attestationQuorumBps;
+        uint32 maxCandidates;
+        uint32 maxMissedAttestations;
     }
 
     struct Datanet {
@@ -167,6 +171,45 @@ interface IAttribution {
         uint64 withdrawableAt;
     }
 
+    /// An inference attributed by attested scores (docs/attribution.md, "Attested scores"). Ids are
+    /// shared with span records (getInference answers for both). Scores are in [0, 10000], one per
+    /// candidate in `candidates` order. Validators commit at heights (height, commitEnd], reveal in
+    /// (commitEnd, revealEnd]; anyone settles after revealEnd. `pool` (contributors') and
+    /// `validatorsPool` (attesters') stay escrowed until then. totalPower is the power of the
+    /// validator set at `height`, the only validators that may attest.
+    struct AttestedInference {
+        uint64 id;
+        uint64 modelId;
+        address recorder;
+        uint64 height;
+        bytes32 outputHash;
+        uint32 outputBytes;
+        uint64[] candidates;
+        uint16[] claimedScores;
+        uint64 commitEnd;
+        uint64 revealEnd;
+        uint256 pool;
+        uint256 validatorsPool;
+        bool settled;
+        bool quorumReached;
+        uint16[] consensusScores;
+        uint256 revealedPower;
+        uint256 totalPower;
+        Payout[] payouts;
+    }
+
+    /// One validator of an attested record's snapshot (validator = its operator address).
+    /// clippedScores: min(score, consensus) per candidate, once settled with a quorum.
+    struct Attestation {
+        address validator;
+        uint256 power;
+        bool committed;
+        bool revealed;
+        uint16[] scores;
+        uint16[] clippedScores;
+        uint256 reward;
+    }
+
     /// A recipient's payouts by role (Payout.role), in total.
     struct Earnings {
         uint256 modelOwner;
@@ -233,6 +276,12 @@ interface IAttribution {
     event AdapterPolicySet(uint64 indexed modelId, uint8 mode, uint16 minBaseShareBps);
     event AdapterAllowed(uint64 indexed modelId, address indexed adapterOwner, bool allowed);
     event DatanetModelAllowed(uint64 indexed datanetId, address indexed modelOwner, bool allowed);
+    event AttestedInferenceRecorded(uint64 indexed inferenceId, uint64 indexed modelId, address indexed recorder, uint64[] candidates, uint64 commitEnd, uint64 revealEnd);
+    event AttestationCommitted(uint64 indexed inferenceId, address indexed validator);
+    event AttestationRevealed(uint64 indexed inferenceId, address indexed validator, uint16[] scores);
+    event AttestedInferenceSettled(uint64 indexed inferenceId, bool quorum, uint16[] consensusScores, uint256 toContributors, uint256 toAttesters);
+    /// A validator reached maxMissedAttestations misses in a row: slashed and jailed as for downtime.
+    event AttestationsMissed(address indexed validator, uint32 missed, uint256 slashed);
 
     /// Creates a Datanet owned by the sender. `bond` is what each contribution must send with it.
     function createDatanet(string calldata name, string calldata metadataURI, string calldata license, uint8 policy, uint256 bond) external;
@@ -313,6 +362,20 @@ interface IAttribution {
     /// By a curated Datanet's owner: whose models may name the Datanet.
     function setDatanetModelAllowed(uint64 datanetId, address modelOwner, bool allowed) external;
 
+    /// Records an inference attributed by attested scores: 1..maxCandidates distinct accepted
+    /// contributions of the lineage's Datanets, with the recorder's claimed score for each. Same
+    /// recorders, fee (msg.value = modelFee) and output cap as recordInference; the contributors'
+    /// and validators' shares are escrowed until settleAttestedInference.
+    function recordAttestedInference(uint64 modelId, bytes calldata output, uint64[] calldata candidates, uint16[] calldata claimedScores) external payable;
+    /// By a validator of the record's snapshot, in the commit half of the window (a later commit replaces the earlier):
+    /// commitment = keccak256(abi.encode(uint64 inferenceId, address validator, uint16[] scores, bytes32 salt)),
+    /// validator = msg.sender.
+    function commitAttestation(uint64 inferenceId, bytes32 commitment) external;
+    /// In the reveal half: opens the sender's commitment.
+    function revealAttestation(uint64 inferenceId, uint16[] calldata scores, bytes32 salt) external;
+    /// By anyone after revealEnd: consensus scores, payouts (or a refund without quorum), missed counts.
+    function settleAttestedInference(uint64 inferenceId) external;
+
     function params() external view returns (Params memory);
     function counts() external view returns (uint64 datanets, uint64 contributions, uint64 models, uint64 inferences);
     function getDatanet(uint64 datanetId) external view returns (Datanet memory);
@@ -338,4 +401,9 @@ interface IAttribution {
     function adapterPolicy(uint64 modelId) external view returns (uint8 mode, uint16 minBaseShareBps);
     function adapterAllowed(uint64 modelId, address adapterOwner) external view returns (bool);
     function datanetModelAllowed(uint64 datanetId, address modelOwner) external view returns (bool);
+    function getAttestedInference(uint64 inferenceId) external view returns (AttestedInference memory);
+    /// One entry per validator of the record's snapshot, in the set's order.
+    function getAttestations(uint64 inferenceId) external view returns (Attestation[] memory);
+    /// Attested records `validator` missed in a row (counted at settlement).
+    function missedAttestations(address validator) external view returns (uint32);
 }

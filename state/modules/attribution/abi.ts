@@ -10,7 +10,7 @@ export const ATTRIBUTION_ADDRESS: Address = '0x000000000000000000000000000000000
 export const attributionSignatures = [
   'struct FeeSplit { uint16 ownerBps; uint16 contributorsBps; uint16 validatorsBps; uint16 treasuryBps; }',
   'struct Span { uint64 contributionId; uint32 outputStart; uint32 length; uint64 chunkIndex; uint32 chunkOffset; bytes[] chunks; bytes32[][] paths; }',
-  'struct Params { uint32 chunkSize; uint32 minSpanLength; uint32 maxOutputBytes; uint32 maxSpansPerRecord; uint32 maxLoraDepth; uint16 loraBaseShareBps; uint64 challengeWindowSeconds; uint32 revealWindowBlocks; uint8 possessionSamples; uint64 reviewWindowBlocks; uint16 minContributorsBps; uint16 minValidatorsBps; uint256 minFeePerInference; uint256 maxModelFee; uint64 challengeWindowBlocks; uint256 minAttributionBond; uint256 challengeRewardPerByte; bool uncoveredToDatanets; }',
+  'struct Params { uint32 chunkSize; uint32 minSpanLength; uint32 maxOutputBytes; uint32 maxSpansPerRecord; uint32 maxLoraDepth; uint16 loraBaseShareBps; uint64 challengeWindowSeconds; uint32 revealWindowBlocks; uint8 possessionSamples; uint64 reviewWindowBlocks; uint16 minContributorsBps; uint16 minValidatorsBps; uint256 minFeePerInference; uint256 maxModelFee; uint64 challengeWindowBlocks; uint256 minAttributionBond; uint256 challengeRewardPerByte; bool uncoveredToDatanets; uint32 attestationWindowBlocks; uint16 attestationQuorumBps; uint32 maxCandidates; uint32 maxMissedAttestations; }',
   'struct Datanet { uint64 id; address owner; uint8 policy; uint256 bond; string name; string metadataURI; string license; uint64 createdAt; uint256 earned; }',
   'struct Contribution { uint64 id; uint64 datanetId; address contributor; bytes32 chunkRoot; uint64 size; uint32 chunkSize; string uri; uint8 status; uint8 flagReason; uint256 bond; uint8 bondStatus; uint64 submittedAt; uint64 acceptedAt; uint256 earned; uint64 commitHeight; uint64 submittedHeight; uint64 challengeWindowSeconds; }',
   'struct Model { uint64 id; address owner; string name; string metadataURI; uint64[] datanetIds; uint64 baseModelId; uint32 depth; uint256 feePerInference; uint256 feePerKiloByte; FeeSplit split; uint64 createdAt; uint64 inferences; uint256 feesCharged; uint16 baseShareBps; }',
@@ -22,6 +22,8 @@ export const attributionSignatures = [
   'struct Segment { uint32 outputStart; uint32 length; uint64 contributionId; }',
   'struct Escrow { uint64 inferenceId; address recorder; uint256 pool; uint64 windowEnd; Segment[] segments; uint32 attributedBytes; uint32 challenges; uint256 slashed; bool settled; Payout[] payouts; }',
   'struct AttributionBond { uint256 amount; uint64 withdrawableAt; }',
+  'struct AttestedInference { uint64 id; uint64 modelId; address recorder; uint64 height; bytes32 outputHash; uint32 outputBytes; uint64[] candidates; uint16[] claimedScores; uint64 commitEnd; uint64 revealEnd; uint256 pool; uint256 validatorsPool; bool settled; bool quorumReached; uint16[] consensusScores; uint256 revealedPower; uint256 totalPower; Payout[] payouts; }',
+  'struct Attestation { address validator; uint256 power; bool committed; bool revealed; uint16[] scores; uint16[] clippedScores; uint256 reward; }',
   'struct Earnings { uint256 modelOwner; uint256 baseModelOwner; uint256 contributor; uint256 validator; uint256 treasury; uint256 datanetOwner; uint256 challenger; }',
 
   'event DatanetCreated(uint64 indexed datanetId, address indexed owner, uint8 policy, uint256 bond, string name)',
@@ -45,6 +47,11 @@ export const attributionSignatures = [
   'event AdapterPolicySet(uint64 indexed modelId, uint8 mode, uint16 minBaseShareBps)',
   'event AdapterAllowed(uint64 indexed modelId, address indexed adapterOwner, bool allowed)',
   'event DatanetModelAllowed(uint64 indexed datanetId, address indexed modelOwner, bool allowed)',
+  'event AttestedInferenceRecorded(uint64 indexed inferenceId, uint64 indexed modelId, address indexed recorder, uint64[] candidates, uint64 commitEnd, uint64 revealEnd)',
+  'event AttestationCommitted(uint64 indexed inferenceId, address indexed validator)',
+  'event AttestationRevealed(uint64 indexed inferenceId, address indexed validator, uint16[] scores)',
+  'event AttestedInferenceSettled(uint64 indexed inferenceId, bool quorum, uint16[] consensusScores, uint256 toContributors, uint256 toAttesters)',
+  'event AttestationsMissed(address indexed validator, uint32 missed, uint256 slashed)',
 
   'function createDatanet(string name, string metadataURI, string license, uint8 policy, uint256 bond) external',
   'function addContribution(uint64 datanetId, bytes32 chunkRoot, uint64 size, string uri, bytes32 salt, ChunkSample[] samples) external payable',
@@ -65,6 +72,10 @@ export const attributionSignatures = [
   'function setAdapterPolicy(uint64 modelId, uint8 mode, uint16 minBaseShareBps) external',
   'function setAdapterAllowed(uint64 modelId, address adapterOwner, bool allowed) external',
   'function setDatanetModelAllowed(uint64 datanetId, address modelOwner, bool allowed) external',
+  'function recordAttestedInference(uint64 modelId, bytes output, uint64[] candidates, uint16[] claimedScores) external payable',
+  'function commitAttestation(uint64 inferenceId, bytes32 commitment) external',
+  'function revealAttestation(uint64 inferenceId, uint16[] scores, bytes32 salt) external',
+  'function settleAttestedInference(uint64 inferenceId) external',
 
   'function params() external view returns (Params)',
   'function counts() external view returns (uint64 datanets, uint64 contributions, uint64 models, uint64 inferences)',
@@ -86,6 +97,9 @@ export const attributionSignatures = [
   'function adapterPolicy(uint64 modelId) external view returns (uint8 mode, uint16 minBaseShareBps)',
   'function adapterAllowed(uint64 modelId, address adapterOwner) external view returns (bool)',
   'function datanetModelAllowed(uint64 datanetId, address modelOwner) external view returns (bool)',
+  'function getAttestedInference(uint64 inferenceId) external view returns (AttestedInference)',
+  'function getAttestations(uint64 inferenceId) external view returns (Attestation[])',
+  'function missedAttestations(address validator) external view returns (uint32)',
 ] as const;
 
 export const attributionAbi = Abi.from(attributionSignatures);

@@ -49,7 +49,18 @@ export type AttributionErrorCode =
   | 'FEE_TOO_LOW'
   | 'FEE_TOO_HIGH'
   | 'ADAPTER_NOT_ALLOWED'
-  | 'DATANET_NOT_ALLOWED';
+  | 'DATANET_NOT_ALLOWED'
+  // Attested scores (docs/attribution.md, "Attested scores").
+  | 'TOO_MANY_CANDIDATES'
+  | 'DUPLICATE_CANDIDATE'
+  | 'WRONG_SCORE_COUNT'
+  | 'SCORE_OUT_OF_RANGE'
+  | 'NOT_AN_ATTESTER'
+  | 'COMMIT_TOO_EARLY'
+  | 'COMMIT_WINDOW_CLOSED'
+  | 'ALREADY_REVEALED'
+  | 'COMMITMENT_MISMATCH'
+  | 'ATTESTATION_WINDOW_OPEN';
 
 export class AttributionError extends ModuleError {
   declare readonly code: AttributionErrorCode;

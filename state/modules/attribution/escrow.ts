@@ -16,7 +16,7 @@ import { AttributionError } from './errors.ts';
 import {
   type Escrow,
   readAttributionBond,
-  requireEscrow,
+  readEscrow,
   writeAttributionBond,
   writeEscrow,
 } from './escrowRecords.ts';
@@ -133,7 +133,13 @@ export function settleInference(call: Call, id: bigint): void {
 function openRecord(call: Call, id: bigint, fn: string): { inference: Inference; escrow: Escrow } {
   const inference = readInference(call.state, id);
   if (!inference) throw new AttributionError('UNKNOWN_INFERENCE', `${fn}: unknown inference ${id}`);
-  const escrow = requireEscrow(call.state, id);
+  const escrow = readEscrow(call.state, id);
+  // Every span record has an escrow; an inference without one is an attested record.
+  if (!escrow)
+    throw new AttributionError(
+      'UNKNOWN_INFERENCE',
+      `${fn}: inference ${id} is an attested record (attested/), settled by settleAttestedInference`,
+    );
   if (escrow.settled) {
     throw new AttributionError(
       'INFERENCE_SETTLED',
@@ -190,7 +196,8 @@ function settle(call: Call, id: bigint, inference: Inference, escrow: Escrow): E
   return settled;
 }
 
-function uncoveredRecipients(
+/** Who receives a pool (or its part) attributed to nobody: the treasury, or the lineage's Datanets' owners. */
+export function uncoveredRecipients(
   call: Call,
   inference: Inference,
   treasury: Address,

@@ -31,6 +31,8 @@ const NO_BOND: AttributionBond = { amount: 0n, withdrawableAt: 0 };
 const id64 = bigUint(64);
 const segmentFields = { outputStart: uint32, length: uint32, contributionId: id64 };
 const payoutFields = { role: uint8, refId: id64, recipient: address, amount: uint256 };
+/** A payout as settlement records store it (escrows and attested records). */
+export const payoutRecord = record('payout', payoutFields);
 
 const escrowFields = {
   /** Who recorded the inference: its attribution bond answers for the record. */
@@ -46,7 +48,7 @@ const escrowFields = {
   slashed: uint256,
   settled: bool,
   /** What settlement paid (empty until settled). */
-  payouts: list(record('payout', payoutFields)),
+  payouts: list(payoutRecord),
 };
 export const escrowRecord = record('escrow', escrowFields);
 export type Escrow = RecordOf<typeof escrowFields>;

@@ -16,6 +16,12 @@ export const GAS = {
   proofByte: 6n,
   /** Each output byte of an inference record (hashed once, compared once). */
   outputByte: 2n,
+  /** Each candidate of an attested record: its contribution's lookup and checks. */
+  candidate: 1_000n,
+  /** Each validator of an attested record's snapshot, per call that reads or writes the record (copied, decoded, scanned). */
+  snapshotValidator: 100n,
+  /** Each score a reveal checks and hashes, or a settlement takes into the median, clipping and agreement. */
+  score: 20n,
   /** Each log emitted. */
   log: 1_000n,
 } as const;

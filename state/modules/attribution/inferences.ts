@@ -24,7 +24,7 @@ import { nextId, readModelStats, requireModel, writeInference, writeModelStats }
  * the block with the block's fees: to the signers of its last commit by power, each validator's
  * commission first, then its delegators pro rata (docs/staking.md "Rewards").
  */
-const VALIDATORS = [{ rewardAddress: STAKING_ADDRESS, power: 1n }];
+export const VALIDATORS = [{ rewardAddress: STAKING_ADDRESS, power: 1n }];
 
 export interface RecordInference {
   readonly modelId: bigint;

@@ -7,6 +7,9 @@ import type { StateReader } from '../../stateDb.ts';
 import { AbiRouter } from '../abiRouter.ts';
 import type { BlockInfo, CallContext, Module } from '../module.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from './abi.ts';
+import { commitAttestation, revealAttestation } from './attested/attest.ts';
+import { recordAttestedInference } from './attested/record.ts';
+import { settleAttestedInference } from './attested/settle.ts';
 import type { Call } from './call.ts';
 import type { DecodedArgs } from './calldata.ts';
 import { commitContribution } from './commitments.ts';
@@ -77,6 +80,12 @@ const transactions: { [N in TxName]: (call: Call, args: Args<N>) => void } = {
   setAdapterAllowed: (call, [modelId, owner, allowed]) => setAdapterAllowed(call, modelId, owner, allowed),
   setDatanetModelAllowed: (call, [datanetId, owner, allowed]) =>
     setDatanetModelAllowed(call, datanetId, owner, allowed),
+  recordAttestedInference: (call, [modelId, output, candidates, claimedScores]) =>
+    recordAttestedInference(call, { modelId, output, candidates, claimedScores }),
+  commitAttestation: (call, [inferenceId, commitment]) => commitAttestation(call, inferenceId, commitment),
+  revealAttestation: (call, [inferenceId, scores, salt]) =>
+    revealAttestation(call, inferenceId, scores, salt),
+  settleAttestedInference: (call, [inferenceId]) => settleAttestedInference(call, inferenceId),
 };
 
 const router = new AbiRouter<Call>({

@@ -101,13 +101,13 @@ function requireBond(state: StateWriter, modelId: bigint, recorder: Address, fn:
 }
 
 /** Refuses a record from anyone but the model's owner or an operator with enough bond. */
-export function requireRecorder(call: Call, modelId: bigint, model: Model): void {
+export function requireRecorder(call: Call, modelId: bigint, model: Model, fn = 'recordInference'): void {
   const { ctx, state, params } = call;
   const from = ctx.from;
   if (from !== model.owner && !isOperator(state, modelId, from)) {
     throw new AttributionError(
       'NOT_AUTHORIZED',
-      `recordInference: ${from} is neither the owner of model ${modelId} nor an operator it authorized`,
+      `${fn}: ${from} is neither the owner of model ${modelId} nor an operator it authorized`,
     );
   }
   const bond = readAttributionBond(state, modelId, from);
@@ -116,7 +116,7 @@ export function requireRecorder(call: Call, modelId: bigint, model: Model): void
       bond.withdrawableAt !== 0 ? `an unlocking bond of ${bond.amount}` : `a bond of ${bond.amount}`;
     throw new AttributionError(
       'BOND_TOO_LOW',
-      `recordInference: ${from} holds ${held} for model ${modelId}, needs at least ${params.minAttributionBond} (postAttributionBond)`,
+      `${fn}: ${from} holds ${held} for model ${modelId}, needs at least ${params.minAttributionBond} (postAttributionBond)`,
     );
   }
 }

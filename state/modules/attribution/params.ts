@@ -48,6 +48,15 @@ export const attributionParams = paramSet('attribution params', {
   challengeRewardPerByte: param(uint256, { min: 0n, max: FEE_CEILING }),
   /** The uncovered part of a contributors' pool goes to the lineage's Datanets' owners instead of the treasury. */
   uncoveredToDatanets: param(bool),
+  // Attested scores (docs/attribution.md, "Attested scores").
+  /** Blocks after an attested record: validators commit in the first half (rounded down), reveal in the rest. */
+  attestationWindowBlocks: param(uint32, { min: 2, max: 100_000 }),
+  /** Least share of the snapshot's power that must reveal for a record to settle; below it the fee's escrow is refunded. */
+  attestationQuorumBps: param(uint16, { min: 1, max: BPS }),
+  /** Most candidate contributions in one attested record. */
+  maxCandidates: param(uint32, { min: 1, max: 256 }),
+  /** Attested records a validator may miss in a row before it is punished as for downtime (0: never). */
+  maxMissedAttestations: param(uint32, { min: 0, max: 1_000_000 }),
 });
 
 export type AttributionParams = ReturnType<typeof attributionParams.decode>;

@@ -5,6 +5,7 @@ import { bytesToHex } from '../../../core/bytes.ts';
 import { readBlockHash } from '../../blockHashes.ts';
 import type { StateReader } from '../../stateDb.ts';
 import type { attributionAbi } from './abi.ts';
+import { attestedViews } from './attested/views.ts';
 import type { DecodedArgs } from './calldata.ts';
 import { readCommitmentHeight } from './commitments.ts';
 import { AttributionError } from './errors.ts';
@@ -205,4 +206,6 @@ export const views: ViewHandlers = {
     requireDatanet(state, datanetId);
     return isDatanetModelAllowed(state, datanetId, owner);
   },
+
+  ...attestedViews,
 };

@@ -80,6 +80,12 @@ export const TEST_ATTRIBUTION_PARAMS: AttributionParams = {
   minAttributionBond: 0n,
   challengeRewardPerByte: 10n ** 15n,
   uncoveredToDatanets: false,
+  // Attested records: commits in the 4 blocks after the record, reveals in the 4 after those.
+  attestationWindowBlocks: 8,
+  attestationQuorumBps: 6_667,
+  maxCandidates: 4,
+  // Never punished, unless a test asks.
+  maxMissedAttestations: 0,
 };
 
 /** Attribution parameters as a genesis file spells them (amounts as decimal strings). */
@@ -108,8 +114,10 @@ export class AttributionHarness {
     this.module = module;
   }
 
+  /** `validators`: the genesis set (default one, operated by REWARD), e.g. test accounts that attest. */
   static async open(
     params: Partial<GenesisInput['params']['attribution']> = {},
+    validators?: readonly { power: bigint; rewardAddress: Address }[],
   ): Promise<AttributionHarness> {
     const module = new AttributionModule();
     const t = await openTestChain({
@@ -117,6 +125,7 @@ export class AttributionHarness {
       alloc: [alice, bob, carol, dave, erin].map((a) => ({ address: a.address, balance: 1_000n * ETH })),
       params: { treasury: TREASURY, attribution: { ...TEST_ATTRIBUTION, ...params } },
       rewardAddress: REWARD,
+      validators,
     });
     return new AttributionHarness(t, module);
   }

@@ -1,0 +1,95 @@
+// The attested-record handlers called directly on a fresh in-memory state (DirectCalls): what each
+// charges by the gas schedule (per output byte, candidate, snapshot validator and score), and the
+// refusals a chain of one transaction per block cannot reach (a commit in the record's own block)
+// or that need no chain (value sent to the non-payable calls).
+import { describe, expect, it } from 'vitest';
+import type { Address } from '../../../../core/address.ts';
+import { validatorAddress } from '../../../../core/validator.ts';
+import { ATTRIBUTION_ADDRESS } from '../../../../state/modules/attribution/abi.ts';
+import {
+  commitAttestation,
+  revealAttestation,
+} from '../../../../state/modules/attribution/attested/attest.ts';
+import { attestationCommitmentBytes } from '../../../../state/modules/attribution/attested/commitment.ts';
+import { recordAttestedInference } from '../../../../state/modules/attribution/attested/record.ts';
+import { readAttested } from '../../../../state/modules/attribution/attested/records.ts';
+import { settleAttestedInference } from '../../../../state/modules/attribution/attested/settle.ts';
+import { GAS } from '../../../../state/modules/attribution/gas.ts';
+import { writeValidators } from '../../../../state/validatorSet.ts';
+import { refusal } from './directCall.ts';
+import { CALLER, FEE, OUTPUT, world } from './recordWorld.ts';
+
+const V1: Address = '0x00000000000000000000000000000000000000f1';
+const SALT = new Uint8Array(32).fill(9);
+
+/**
+ * The record world with `validators` validators (powers 10, 20, ...) and model 2's attested record
+ * of `candidates` at height 5; returns the calls and the gas the record was charged (DirectCalls
+ * meters only what handlers charge themselves: reads and writes are metered by the module's state).
+ */
+function recorded(candidates: readonly bigint[] = [2n, 4n], output = OUTPUT, validators = 2) {
+  const { w } = world();
+  writeValidators(
+    w.state,
+    Array.from({ length: validators }, (_, i) => {
+      const pubKey = new Uint8Array(32).fill(i + 1);
+      const rewardAddress = `0x${(0xf1 + i).toString(16).padStart(40, '0')}` as Address;
+      return { address: validatorAddress(pubKey), pubKey, power: BigInt(10 * (i + 1)), rewardAddress };
+    }),
+  );
+  w.fund(ATTRIBUTION_ADDRESS, FEE);
+  w.gas = 0n;
+  recordAttestedInference(w.call(CALLER, FEE), {
+    modelId: 2n,
+    output,
+    candidates,
+    claimedScores: candidates.map(() => 5_000n),
+  });
+  return { w, gas: w.gas };
+}
+
+describe('attested-record gas', () => {
+  it('charges a record per output byte, candidate and snapshot validator', () => {
+    const base = recorded().gas;
+    expect(recorded([2n, 4n, 3n]).gas - base).toBe(GAS.candidate);
+    expect(recorded([2n, 4n], new Uint8Array(OUTPUT.length + 100)).gas - base).toBe(100n * GAS.outputByte);
+    expect(recorded([2n, 4n], OUTPUT, 3).gas - base).toBe(GAS.snapshotValidator);
+    expect(readAttested(recorded().w.state, 1n)).toMatchObject({
+      validators: [{ power: 10n }, { power: 20n }],
+    });
+  });
+
+  it('charges a reveal per score and per snapshot validator', () => {
+    const { w } = recorded();
+    w.height = 6;
+    commitAttestation(w.call(V1), 1n, attestationCommitmentBytes(1n, V1, [7_000, 0], SALT));
+    w.height = 10;
+    w.gas = 0n;
+    revealAttestation(w.call(V1), 1n, [7_000n, 0n], SALT);
+    // One log, the 2 validators decoded, 2 scores checked.
+    expect(w.gas).toBe(GAS.log + 2n * GAS.snapshotValidator + 2n * GAS.score);
+  });
+});
+
+describe('attested-record refusals without a chain', () => {
+  it('refuses a commit in the record’s own block', () => {
+    const { w } = recorded();
+    expect(refusal(() => commitAttestation(w.call(V1), 1n, SALT))).toEqual({
+      code: 'COMMIT_TOO_EARLY',
+      message: 'commitAttestation: commits to inference 1 are accepted from height 6',
+    });
+    expect(readAttested(w.state, 1n)).toBeDefined();
+  });
+
+  it('refuses value sent to commit, reveal and settle', () => {
+    const { w } = recorded();
+    w.height = 6;
+    expect(refusal(() => commitAttestation(w.call(V1, 1n), 1n, SALT)).code).toBe('UNEXPECTED_VALUE');
+    w.height = 10;
+    expect(refusal(() => revealAttestation(w.call(V1, 1n), 1n, [1n, 1n], SALT)).code).toBe(
+      'UNEXPECTED_VALUE',
+    );
+    w.height = 30;
+    expect(refusal(() => settleAttestedInference(w.call(V1, 1n), 1n)).code).toBe('UNEXPECTED_VALUE');
+  });
+});
