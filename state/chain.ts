@@ -37,7 +37,8 @@ import { type Database, WriteBatch } from './store/database.ts';
 import { keys } from './store/keys.ts';
 import type { StoredReceipt } from './store/receipts.ts';
 import { readValidators } from './validatorSet.ts';
-import { balancesAt } from './vesting/store.ts';
+import { lockedAt } from './vesting/schedule.ts';
+import { readVesting } from './vesting/store.ts';
 
 export class InvalidProposalError extends OpenchainError<'INVALID_PROPOSAL'> {
   constructor(message: string) {
@@ -95,19 +96,15 @@ export class Chain {
     this.blocks = new BlockStore(db);
     this.state = new StateStore(db, { cacheSize: opts.stateCacheSize });
     this.modules = new ModuleRegistry(opts.modules ?? []);
-    const params = genesis.params;
     this.mempool = new Mempool(
-      {
-        chainId: this.chainId,
-        blockGasLimit: params.blockGasLimit,
-        maxTxBytes: params.maxTxBytes,
-        ...opts.mempool,
-      },
+      { chainId: this.chainId, ...opts.mempool },
       { getAccount: (address) => this.#accountForPool(address) },
       {
         check: (tx) => checkStatic(tx, this.chainId, this.params(), this.modules),
         minFeePerGas: () => this.params().minBaseFee,
+        txLimits: () => this.params(),
         stakesValue: (to) => this.modules.get(to)?.stakesValue === true,
+        headTime: () => this.head.header.time,
       },
       this.#recovery,
     );
@@ -152,13 +149,13 @@ export class Chain {
   }
 
   /**
-   * The mempool's view of an account: its spendable balance at the head's time, which only grows
-   * until the account changes (and a changed account is re-read), so it is safe for the next block.
+   * The mempool's view of an account: its unlock schedule goes with it, so the pool judges the
+   * spendable balance at the head's time of each admission, not at the time of this read.
    */
   #accountForPool(address: Address): AccountState {
-    const { nonce } = readAccount(this.state, address);
-    const { balance, spendable } = balancesAt(this.state, address, this.head.header.time);
-    return { nonce, balance, spendable };
+    const { nonce, balance } = readAccount(this.state, address);
+    const vesting = readVesting(this.state, address);
+    return { nonce, balance, ...(vesting && { lockedAt: (time: number) => lockedAt(vesting, time) }) };
   }
 
   /** Parameters of the latest state, decoded once per committed block. */
