@@ -14,6 +14,7 @@ import { govMethods } from './gov.ts';
 import type { JsonValue } from './jsonrpc.ts';
 import { moduleEventMethods } from './moduleEvents.ts';
 import { address, blockNumberOrTag, blockRef, data } from './params.ts';
+import { recordToJson } from './records.ts';
 import { method, type RpcModule } from './registry.ts';
 import { findValidator, stakingMethods, validatorStatusName } from './staking.ts';
 import { SubscriptionHub } from './subscriptions.ts';
@@ -67,6 +68,8 @@ export function openModule(
       open_peers: method(z.tuple([]), () => source.peers()),
       open_syncStatus: method(z.tuple([]), () => ({ ...source.syncing() })),
       open_genesis: method(z.tuple([]), () => ({ hash: chain.genesisHash, document: source.genesis() })),
+      /** The chain parameters of the latest state (the genesis sets them, governance moves them). */
+      open_chainParams: method(z.tuple([]), () => recordToJson(chain.params(), {})),
 
       open_validators: method(z.tuple([blockNumberOrTag.optional()]), async ([ref]) => {
         const height = requireHeight(chain, ref ?? { kind: 'tag', tag: 'latest' });

@@ -124,7 +124,7 @@ describe('genesis', () => {
       /^genesis\.validators\[2\]\.pubKey: expected a 0x-prefixed/,
       /^genesis\.validators\[2\]\.name: same name as validators\[0\]/,
       /^genesis\.validators\[2\]\.rewardAddress: same rewardAddress \(the validator's operator\) as validators\[0\]/,
-      /^genesis\.params\.maxBlockTxBytes: must be at least maxTxBytes/,
+      /^genesis\.params\.maxBlockTxBytes: chain params\.maxBlockTxBytes: 1024 is below maxTxBytes \(131072\)/,
     ];
     for (const re of expected) expect(found).toContainEqual(expect.stringMatching(re));
     expect(found).toHaveLength(expected.length);
