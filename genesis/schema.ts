@@ -171,8 +171,7 @@ function crossFieldProblems(g: unknown, ctx: Ctx): void {
   const { unbondingBlocks } = stakingParams;
   if (typeof evidenceMaxAgeBlocks === 'number' && typeof unbondingBlocks === 'number') {
     const broken = crossParamsProblem({ evidenceMaxAgeBlocks }, { unbondingBlocks });
-    if (broken)
-      ctx.addIssue({ code: 'custom', path: ['params', 'evidenceMaxAgeBlocks'], message: broken.message });
+    if (broken) ctx.addIssue({ code: 'custom', path: ['params', 'evidenceMaxAgeBlocks'], message: broken });
   }
 }
 

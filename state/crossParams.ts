@@ -4,22 +4,14 @@
 // are declared with the set (paramSet's rules).
 import type { ChainParams } from './params.ts';
 
-export interface CrossParamBreak {
-  /** The parameter the message is reported on (module.key). */
-  readonly param: string;
-  readonly message: string;
-}
-
+/** The first rule the values break, as the reason to refuse them; undefined if they hold. */
 export function crossParamsProblem(
   chain: Pick<ChainParams, 'evidenceMaxAgeBlocks'>,
   staking: { readonly unbondingBlocks: number },
-): CrossParamBreak | undefined {
+): string | undefined {
   // Evidence of an offence committed just before an unbonding starts must still be includable
   // while the unbonding tokens are slashable.
   if (staking.unbondingBlocks < chain.evidenceMaxAgeBlocks)
-    return {
-      param: 'chain.evidenceMaxAgeBlocks',
-      message: `staking.unbondingBlocks (${staking.unbondingBlocks}) must be at least chain.evidenceMaxAgeBlocks (${chain.evidenceMaxAgeBlocks}): an offender could escape slashing by unbonding before its evidence expires`,
-    };
+    return `staking.unbondingBlocks (${staking.unbondingBlocks}) must be at least chain.evidenceMaxAgeBlocks (${chain.evidenceMaxAgeBlocks}): an offender could escape slashing by unbonding before its evidence expires`;
   return undefined;
 }

@@ -74,7 +74,7 @@ function parseValue(module: ModuleName, change: ParamChange): ParamValue {
 
 /** Parameters of different modules that must agree (state/crossParams.ts); each broken rule says why it matters. */
 function crossModuleProblem(state: StateReader): string | undefined {
-  return crossParamsProblem(readParams(state), readStakingParams(state))?.message;
+  return crossParamsProblem(readParams(state), readStakingParams(state));
 }
 
 /**
