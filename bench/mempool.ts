@@ -23,7 +23,13 @@ export interface MempoolBenchRow {
 const CHAIN_ID = 1337n;
 const GWEI = 10n ** 9n;
 const TO: Address = '0x70997970c51812dc3a010c7d01b50e20d17dc79c';
-const rules: TxRules = { check: () => {}, minFeePerGas: () => GWEI, stakesValue: () => false };
+const rules: TxRules = {
+  check: () => {},
+  minFeePerGas: () => GWEI,
+  stakesValue: () => false,
+  headTime: () => 0,
+  txLimits: () => ({ blockGasLimit: 30_000_000n, maxTxBytes: 128 * 1024 }),
+};
 
 interface Workload {
   readonly txs: SignedTx[];
@@ -60,7 +66,7 @@ function workload(senderCount: number, perSender: number, maxFee = 100n * GWEI):
 
 function newPool(w: Workload, maxTxs = 50_000): Mempool {
   const reader = { getAccount: (a: Address) => w.accounts.get(a) ?? { nonce: 0n, balance: 0n } };
-  return new Mempool({ chainId: CHAIN_ID, blockGasLimit: 30_000_000n, maxTxs }, reader, rules);
+  return new Mempool({ chainId: CHAIN_ID, maxTxs }, reader, rules);
 }
 
 /** Median of `rounds` runs after one warm-up run (JIT), each returning its own elapsed ms. */

@@ -64,6 +64,15 @@ function decodeLog(item: RlpItem, i: number): Log {
   };
 }
 
+/** A list of logs on its own: the events of a block's end-of-block step (state/execution/endBlock.ts). */
+export function encodeLogs(logs: readonly Log[]): Uint8Array {
+  return rlpEncode(logs.map(logFields));
+}
+
+export function decodeLogs(bytes: Uint8Array): Log[] {
+  return asList(rlpDecode(bytes, 'logs'), 'logs').map(decodeLog);
+}
+
 export function decodeReceipt(bytes: Uint8Array): Receipt {
   const f = asList(rlpDecode(bytes, 'receipt'), 'receipt', 4);
   const status = asSafeInt(f[0], 'receipt.status');

@@ -47,11 +47,7 @@ export function genesisValidators(g: Genesis): Validator[] {
 
 export function genesisParams(g: Genesis): ChainParams {
   const { attribution: _, ...p } = g.params;
-  return {
-    ...p,
-    baseFeeChangeDenominator: BigInt(p.baseFeeChangeDenominator),
-    elasticityMultiplier: BigInt(p.elasticityMultiplier),
-  };
+  return p;
 }
 
 export async function buildGenesisBlock(g: Genesis): Promise<GenesisBlock> {

@@ -1,8 +1,16 @@
 // The genesis-file form of a module's parameter set: derived from the module's own declaration
 // (state/codec/schema.ts paramSet), so genesis validation admits exactly the values, within exactly
-// the bounds, that the module reads.
+// the bounds and rules, that the module reads and governance checks changes against.
 import { z } from 'zod';
-import { type Param, type ParamSet, paramKind } from '../state/codec/schema.ts';
+import {
+  boundsProblem,
+  type Param,
+  ParamError,
+  type ParamSet,
+  type ParamValue,
+  paramKind,
+  parseAddressText,
+} from '../state/codec/schema.ts';
 
 const MAX_U256 = 2n ** 256n - 1n;
 
@@ -18,26 +26,61 @@ export function decimal(name: string, min = 0n, max = MAX_U256) {
     .refine((n) => n >= min && n <= max, `${name} must be between ${min} and ${max}`);
 }
 
-function numberParam(p: Param<number>) {
+/** An integer within the parameter's bounds, refused with the message governance gives (and why). */
+function numberParam(name: string, p: Param<number>) {
   return z
     .number()
     .int('expected an integer')
-    .min(p.min ?? 0)
-    .max(p.max ?? Number.MAX_SAFE_INTEGER);
+    .superRefine((n, ctx) => {
+      const problem = boundsProblem(name, p, n);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
 }
 
-/** The JSON form follows the declared type's value kind (the decoding of the empty RLP string: 0n, 0 or false). */
-function paramSchema(name: string, p: Param<number | bigint | boolean>): z.ZodType {
+/** An address parameter: 0x-hex, lower case or EIP-55 checksummed (schema.ts parseAddressText). */
+function addressParam(name: string) {
+  const what = `expected ${name} as a 0x-prefixed 20-byte hex address, lower case or EIP-55 checksummed`;
+  return z
+    .string({ error: what })
+    .refine((s) => parseAddressText(s) !== undefined, what)
+    .transform((s) => parseAddressText(s)!);
+}
+
+/** The JSON form follows the declared type's value kind (paramKind: bigint, number, boolean or address). */
+function paramSchema(name: string, p: Param<ParamValue>): z.ZodType {
   const kind = paramKind(p);
   if (kind === 'boolean') return z.boolean();
+  if (kind === 'address') return addressParam(name);
   if (kind === 'bigint') return decimal(name, p.min as bigint | undefined, p.max as bigint | undefined);
-  return numberParam(p as Param<number>);
+  return numberParam(name, p as Param<number>);
 }
 
 /** What the file holds: bigints as decimal strings, the rest as they are. */
 export type ParamsInput<T> = { [K in keyof T]: T[K] extends bigint ? string : T[K] };
 
+/** Each of the set's parameters by its declared type and bounds. */
+export function paramShape<T>(set: ParamSet<T>): Record<string, z.ZodType> {
+  return Object.fromEntries(Object.entries(set.params).map(([n, p]) => [n, paramSchema(n, p)]));
+}
+
+/** The set's rules between its parameters, reported on the parameter a broken rule blames. */
+export function paramRules<T>(set: ParamSet<T>) {
+  return (values: unknown, ctx: z.core.$RefinementCtx): void => {
+    try {
+      set.check(values as T);
+    } catch (err) {
+      if (!(err instanceof ParamError)) throw err;
+      ctx.addIssue({ code: 'custom', path: [err.param], message: err.message });
+    }
+  };
+}
+
+/** Rules compare parsed values: they wait until every parameter has parsed within its bounds. */
+export const whenParsed = { when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };
+
 export function paramSetSchema<T>(set: ParamSet<T>): z.ZodType<T, ParamsInput<T>> {
-  const shape = Object.fromEntries(Object.entries(set.params).map(([n, p]) => [n, paramSchema(n, p)]));
-  return z.strictObject(shape) as unknown as z.ZodType<T, ParamsInput<T>>;
+  return z.strictObject(paramShape(set)).superRefine(paramRules(set), whenParsed) as unknown as z.ZodType<
+    T,
+    ParamsInput<T>
+  >;
 }

@@ -3,11 +3,13 @@
 import { z } from 'zod';
 import { isAddress, parseAddress } from '../core/address.ts';
 import { isHex } from '../core/bytes.ts';
-import { attributionParams } from '../state/modules/attribution/params.ts';
+import { crossParamsProblem } from '../state/crossParams.ts';
+import { type AttributionParams, attributionParams } from '../state/modules/attribution/params.ts';
 import { LIMITS } from '../state/modules/staking/records.ts';
 import { GENESIS_MAX_COMMISSION_BPS } from '../state/modules/staking/validators.ts';
+import { type ChainParams, chainParams } from '../state/params.ts';
 import { govSchema } from './gov.ts';
-import { paramSetSchema } from './paramSet.ts';
+import { type ParamsInput, paramRules, paramSetSchema, paramShape, whenParsed } from './paramSet.ts';
 import { stakingSchema } from './staking.ts';
 import { vestingSchema, vestingTotal } from './vesting.ts';
 
@@ -40,41 +42,16 @@ const ed25519Key = z
 
 const safeInt = (min: number, max: number) => z.number().int('expected an integer').min(min).max(max);
 
-/**
- * The largest maxBlockTxBytes: every proposal is one record of the consensus WAL, which refuses
- * records above 64 MiB (consensus/wal.ts DEFAULT_MAX_RECORD_BYTES), and a block carries more than its
- * transactions (their framing, the last commit, evidence). test/consensus/walLimits.test.ts checks
- * that the largest block allowed here fits.
- */
-export const MAX_BLOCK_TX_BYTES = 48 * 1024 * 1024;
-
 /** The attribution module's parameters (state/modules/attribution/params.ts, docs/attribution.md). */
 export const attributionParamsSchema = paramSetSchema(attributionParams);
 
-export const paramsSchema = z.strictObject({
-  blockGasLimit: uint(MAX_U64, 'blockGasLimit').refine(
-    (n) => n >= 21_000n,
-    'blockGasLimit must fit one transfer (>= 21000)',
-  ),
-  // Gossipsub (17.x) cannot frame messages above 4 MiB; 3 MiB leaves room for the envelope.
-  maxTxBytes: safeInt(128, 3 * 1024 * 1024),
-  maxBlockTxBytes: z
-    .number()
-    .int('expected an integer')
-    .min(1024)
-    .max(
-      MAX_BLOCK_TX_BYTES,
-      `must be at most ${MAX_BLOCK_TX_BYTES} (48 MiB): a block must fit one record of the consensus WAL (64 MiB)`,
-    ),
-  minBaseFee: uint(MAX_U256, 'minBaseFee'),
-  baseFeeChangeDenominator: safeInt(1, 1_000_000),
-  elasticityMultiplier: safeInt(1, 1_000),
-  baseFeeBurnBps: safeInt(0, 10_000),
-  treasury: address,
-  /** Duplicate-vote evidence older than this many blocks can no longer be included. */
-  evidenceMaxAgeBlocks: safeInt(1, 1_000_000),
-  attribution: attributionParamsSchema,
-});
+/** The chain's parameters (state/params.ts) and, inside them, the attribution section. */
+export const paramsSchema = z
+  .strictObject({ ...paramShape(chainParams), attribution: attributionParamsSchema })
+  .superRefine(paramRules(chainParams), whenParsed) as unknown as z.ZodType<
+  ChainParams & { attribution: AttributionParams },
+  ParamsInput<ChainParams> & { attribution: ParamsInput<AttributionParams> }
+>;
 
 export const allocSchema = z.strictObject({
   address,
@@ -192,24 +169,9 @@ function crossFieldProblems(g: unknown, ctx: Ctx): void {
   genesisStakeProblems(ctx, alloc, validators, stakingParams);
   const { evidenceMaxAgeBlocks } = params;
   const { unbondingBlocks } = stakingParams;
-  if (
-    typeof evidenceMaxAgeBlocks === 'number' &&
-    typeof unbondingBlocks === 'number' &&
-    evidenceMaxAgeBlocks > unbondingBlocks
-  ) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['params', 'evidenceMaxAgeBlocks'],
-      message: `must be at most staking.params.unbondingBlocks (${unbondingBlocks}): an offender could escape slashing by unbonding before its evidence expires`,
-    });
-  }
-  const { maxBlockTxBytes, maxTxBytes } = params;
-  if (typeof maxBlockTxBytes === 'number' && typeof maxTxBytes === 'number' && maxBlockTxBytes < maxTxBytes) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['params', 'maxBlockTxBytes'],
-      message: 'must be at least maxTxBytes',
-    });
+  if (typeof evidenceMaxAgeBlocks === 'number' && typeof unbondingBlocks === 'number') {
+    const broken = crossParamsProblem({ evidenceMaxAgeBlocks }, { unbondingBlocks });
+    if (broken) ctx.addIssue({ code: 'custom', path: ['params', 'evidenceMaxAgeBlocks'], message: broken });
   }
 }
 

@@ -126,6 +126,8 @@ export interface InitOptions {
   readonly config?: NodeConfigInput;
   /** Chain parameters other than the defaults. */
   readonly params?: GenesisSpec['params'];
+  /** Governance parameters other than the defaults. */
+  readonly gov?: GenesisSpec['gov'];
 }
 
 export interface InitResult {
@@ -150,6 +152,7 @@ export async function initHome(opts: InitOptions & { genesis?: Genesis }): Promi
       alloc: opts.alloc,
       treasury: opts.treasury,
       params: opts.params,
+      gov: opts.gov,
       validators: [
         {
           name: opts.moniker,

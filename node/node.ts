@@ -27,6 +27,7 @@ import { Chain } from '../state/chain.ts';
 import { AttributionModule } from '../state/modules/attribution/index.ts';
 import { govModule } from '../state/modules/gov/index.ts';
 import { stakingModule } from '../state/modules/staking/index.ts';
+import { TRANSPORT_LIMITS } from '../state/params.ts';
 import { Database, StoreCorruptError, StoreWriteFailedError } from '../state/store/database.ts';
 import { blockSource } from './blockSource.ts';
 import { ByzantineFaults } from './byzantine/faults.ts';
@@ -155,8 +156,7 @@ export class OpenchainNode {
         chain: {
           chainId: chain.chainId,
           genesisHash: chain.genesisHash,
-          maxTxBytes: chain.params().maxTxBytes,
-          maxBlockTxBytes: chain.params().maxBlockTxBytes,
+          ...TRANSPORT_LIMITS,
         },
       });
       closers.push(() => host.stop());

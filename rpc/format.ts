@@ -57,8 +57,10 @@ export function formatTx(tx: SignedTx, from: string, at: TxLocation | null): Jso
 export interface LogLocation {
   readonly blockHash: Hex;
   readonly blockNumber: number;
-  readonly txHash: Hex;
-  readonly txIndex: number;
+  /** null for an event of the block's end-of-block step, which belongs to no transaction. */
+  readonly txHash: Hex | null;
+  readonly txIndex: number | null;
+  /** In the block: its transactions' logs first, then its end-of-block events. */
   readonly logIndex: number;
 }
 
@@ -70,7 +72,7 @@ export function formatLog(log: Log, at: LogLocation): JsonValue {
     blockHash: at.blockHash,
     blockNumber: q(at.blockNumber),
     transactionHash: at.txHash,
-    transactionIndex: q(at.txIndex),
+    transactionIndex: at.txIndex === null ? null : q(at.txIndex),
     logIndex: q(at.logIndex),
     removed: false,
   };

@@ -3,6 +3,8 @@
 // `open_subscription` notification: { module, event, args, blockNumber, blockHash, transactionHash,
 // logIndex }, args in the open_ methods' JSON (quantities as hex, enum fields by name, addresses
 // lowercase). `{ events: [...] }` narrows a subscription to some of the module's events by name.
+// Events of a block's end-of-block step (governance outcomes) come after its transactions' events,
+// with transactionHash null; open_getBlockEvents serves them for any block.
 import { type Abi, AbiEvent } from 'ox';
 import { z } from 'zod';
 import { bigintToHex, bytesToHex, type Hex } from '../core/bytes.ts';
@@ -14,8 +16,9 @@ import { ATTRIBUTION_ENUMS } from './attribution.ts';
 import { requireConnection } from './context.ts';
 import { ErrorCode, RpcError } from './errors.ts';
 import { toMatcher } from './eth/logs.ts';
-import type { LogLocation } from './format.ts';
+import { formatLog, type LogLocation } from './format.ts';
 import { GOV_ENUMS } from './gov.ts';
+import type { JsonValue } from './jsonrpc.ts';
 import { recordToJson } from './records.ts';
 import { method } from './registry.ts';
 import { STAKING_ENUMS } from './staking.ts';
@@ -65,6 +68,16 @@ function decodeEvent(name: ModuleName, log: Log, at: LogLocation): unknown {
   };
 }
 
+/**
+ * An end-of-block event as open_getBlockEvents serves it: the log in eth_getLogs' form (its
+ * transactionHash and transactionIndex null) with its module's decoding (module, event, args).
+ */
+export function blockEventJson(log: Log, at: LogLocation): JsonValue {
+  const name = (Object.keys(MODULES) as ModuleName[]).find((m) => MODULES[m].address === log.address);
+  const decoded = name && (decodeEvent(name, log, at) as Record<string, JsonValue> | undefined);
+  return { ...(formatLog(log, at) as Record<string, JsonValue>), ...(decoded ?? {}) };
+}
+
 const RENDERERS: Record<ModuleName, LogRenderer> = {
   attribution: { name: 'attribution', render: (log, at) => decodeEvent('attribution', log, at) },
   staking: { name: 'staking', render: (log, at) => decodeEvent('staking', log, at) },
@@ -102,7 +115,14 @@ export function moduleEventMethods(hub: SubscriptionHub) {
           topics: selectors.length > 0 ? [selectors] : [],
         });
         const renderer = RENDERERS[name];
-        return hub.add(connection, (commit) => commit.matchingLogs(matcher, renderer), NOTIFICATION);
+        return hub.add(
+          connection,
+          (commit) => [
+            ...commit.matchingLogs(matcher, renderer),
+            ...commit.matchingBlockEvents(matcher, renderer),
+          ],
+          NOTIFICATION,
+        );
       },
     ),
     open_unsubscribe: method(z.tuple([z.string()]), ([id], ctx) =>

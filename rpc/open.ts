@@ -12,11 +12,12 @@ import { attributionMethods } from './attribution.ts';
 import { requireHeight } from './eth/blocks.ts';
 import { govMethods } from './gov.ts';
 import type { JsonValue } from './jsonrpc.ts';
-import { moduleEventMethods } from './moduleEvents.ts';
+import { blockEventJson, moduleEventMethods } from './moduleEvents.ts';
 import { address, blockNumberOrTag, blockRef, data } from './params.ts';
+import { recordToJson } from './records.ts';
 import { method, type RpcModule } from './registry.ts';
 import { findValidator, stakingMethods, validatorStatusName } from './staking.ts';
-import { SubscriptionHub } from './subscriptions.ts';
+import { blockLogCount, SubscriptionHub } from './subscriptions.ts';
 import { vestingMethods } from './vesting.ts';
 
 export interface NodeInfoSource {
@@ -67,6 +68,8 @@ export function openModule(
       open_peers: method(z.tuple([]), () => source.peers()),
       open_syncStatus: method(z.tuple([]), () => ({ ...source.syncing() })),
       open_genesis: method(z.tuple([]), () => ({ hash: chain.genesisHash, document: source.genesis() })),
+      /** The chain parameters of the latest state (the genesis sets them, governance moves them). */
+      open_chainParams: method(z.tuple([]), () => recordToJson(chain.params(), {})),
 
       open_validators: method(z.tuple([blockNumberOrTag.optional()]), async ([ref]) => {
         const height = requireHeight(chain, ref ?? { kind: 'tag', tag: 'latest' });
@@ -100,6 +103,27 @@ export function openModule(
           type: ev.voteA.type === PREVOTE ? 'prevote' : 'precommit',
           blockHashes: [ev.voteA.blockHash, ev.voteB.blockHash],
         }));
+      }),
+
+      /**
+       * The events of a block's end-of-block step (governance outcomes): logs of a module's address
+       * that belong to no transaction, so eth_getLogs leaves them out (docs/governance.md "Events").
+       */
+      open_getBlockEvents: method(z.tuple([blockNumberOrTag]), async ([ref]) => {
+        const height = requireHeight(chain, ref);
+        const events = chain.blocks.getBlockEvents(height);
+        if (events.length === 0) return [];
+        const { hash } = chain.blocks.getHeader(height)!;
+        const first = blockLogCount(await chain.blocks.getReceipts(height));
+        return events.map((log, i) =>
+          blockEventJson(log, {
+            blockHash: hash,
+            blockNumber: height,
+            txHash: null,
+            txIndex: null,
+            logIndex: first + i,
+          }),
+        );
       }),
 
       open_getCommit: method(z.tuple([blockNumberOrTag]), ([ref]) => {

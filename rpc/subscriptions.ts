@@ -4,9 +4,10 @@
 // a block's header and each of its logs are serialized once however many feeds send them.
 import type { Log } from '../core/receipt.ts';
 import type { Chain, CommittedBlockInfo } from '../state/chain.ts';
+import type { StoredReceipt } from '../state/store/receipts.ts';
 import { type Connection, newSubscriptionId } from './context.ts';
 import { ErrorCode, RpcError } from './errors.ts';
-import { bloomMayMatch, eachMatchingLog, type LogMatcher } from './eth/logs.ts';
+import { bloomMayMatch, eachMatchingLog, type LogMatcher, logMatches } from './eth/logs.ts';
 import { formatHeader, formatLog, type LogLocation } from './format.ts';
 
 export interface SubscriptionLimits {
@@ -62,6 +63,29 @@ export class CommitView {
     });
     return found;
   }
+
+  /**
+   * The block's end-of-block events (no transaction's; open_subscribe only, as eth_getLogs leaves
+   * them out) matching `m`, rendered by `renderer`, indexed after the transactions' logs.
+   */
+  matchingBlockEvents(m: LogMatcher, renderer: LogRenderer): string[] {
+    const { block, hash, events } = this.info;
+    const first = blockLogCount(this.info.receipts);
+    const found: string[] = [];
+    events.forEach((log, i) => {
+      if (!logMatches(log, m)) return;
+      const at = { blockHash: hash, blockNumber: block.header.height, txHash: null, txIndex: null };
+      const rendered = renderer.render(log, { ...at, logIndex: first + i });
+      if (rendered !== undefined) found.push(JSON.stringify(rendered));
+    });
+    return found;
+  }
+}
+
+/** How many logs a block's transactions emitted: its end-of-block events are indexed after them. */
+export function blockLogCount(receipts: readonly StoredReceipt[]): number {
+  const last = receipts.at(-1);
+  return last ? last.firstLogIndex + last.logs.length : 0;
 }
 
 export interface LogRenderer {

@@ -13,7 +13,7 @@ import {
 import { bytesToHex, equalBytes, type Hex, hexToBytes } from '../core/bytes.ts';
 import { OpenchainError } from '../core/errors.ts';
 import type { Evidence } from '../core/evidence.ts';
-import { receiptsRoot } from '../core/receipt.ts';
+import { type Log, receiptsRoot } from '../core/receipt.ts';
 import { inlineRecovery, type SenderRecovery } from '../core/senderRecovery.ts';
 import { decodeTx, type SignedTx } from '../core/tx.ts';
 import { type Validator, validatorsHash } from '../core/validator.ts';
@@ -37,7 +37,8 @@ import { type Database, WriteBatch } from './store/database.ts';
 import { keys } from './store/keys.ts';
 import type { StoredReceipt } from './store/receipts.ts';
 import { readValidators } from './validatorSet.ts';
-import { balancesAt } from './vesting/store.ts';
+import { lockedAt } from './vesting/schedule.ts';
+import { readVesting } from './vesting/store.ts';
 
 export class InvalidProposalError extends OpenchainError<'INVALID_PROPOSAL'> {
   constructor(message: string) {
@@ -45,12 +46,17 @@ export class InvalidProposalError extends OpenchainError<'INVALID_PROPOSAL'> {
   }
 }
 
+/** A block's transactions executed, then its end-of-block step with the events it emitted. */
+type EndedBlock = BlockExecution & { readonly events: Log[] };
+
 /** A block executed against the head but not yet committed. */
 interface ExecutedBlock {
   readonly block: Block;
   readonly hash: Hex;
   readonly txHashes: Hex[];
   readonly receipts: StoredReceipt[];
+  /** Events of the end-of-block step (no transaction's). */
+  readonly events: Log[];
   readonly stateCommit: PreparedStateCommit;
   readonly touched: Address[];
 }
@@ -60,6 +66,8 @@ export interface CommittedBlockInfo {
   readonly hash: Hex;
   readonly receipts: readonly StoredReceipt[];
   readonly txHashes: readonly Hex[];
+  /** Events of the block's end-of-block step (governance outcomes), after its transactions' logs. */
+  readonly events: readonly Log[];
 }
 
 export interface ChainOptions {
@@ -95,19 +103,15 @@ export class Chain {
     this.blocks = new BlockStore(db);
     this.state = new StateStore(db, { cacheSize: opts.stateCacheSize });
     this.modules = new ModuleRegistry(opts.modules ?? []);
-    const params = genesis.params;
     this.mempool = new Mempool(
-      {
-        chainId: this.chainId,
-        blockGasLimit: params.blockGasLimit,
-        maxTxBytes: params.maxTxBytes,
-        ...opts.mempool,
-      },
+      { chainId: this.chainId, ...opts.mempool },
       { getAccount: (address) => this.#accountForPool(address) },
       {
         check: (tx) => checkStatic(tx, this.chainId, this.params(), this.modules),
         minFeePerGas: () => this.params().minBaseFee,
+        txLimits: () => this.params(),
         stakesValue: (to) => this.modules.get(to)?.stakesValue === true,
+        headTime: () => this.head.header.time,
       },
       this.#recovery,
     );
@@ -152,13 +156,13 @@ export class Chain {
   }
 
   /**
-   * The mempool's view of an account: its spendable balance at the head's time, which only grows
-   * until the account changes (and a changed account is re-read), so it is safe for the next block.
+   * The mempool's view of an account: its unlock schedule goes with it, so the pool judges the
+   * spendable balance at the head's time of each admission, not at the time of this read.
    */
   #accountForPool(address: Address): AccountState {
-    const { nonce } = readAccount(this.state, address);
-    const { balance, spendable } = balancesAt(this.state, address, this.head.header.time);
-    return { nonce, balance, spendable };
+    const { nonce, balance } = readAccount(this.state, address);
+    const vesting = readVesting(this.state, address);
+    return { nonce, balance, ...(vesting && { lockedAt: (time: number) => lockedAt(vesting, time) }) };
   }
 
   /** Parameters of the latest state, decoded once per committed block. */
@@ -316,7 +320,7 @@ export class Chain {
     } catch (err) {
       expect(false, (err as Error).message);
     }
-    let execution: BlockExecution;
+    let execution: EndedBlock;
     try {
       execution = this.#execute(this.#blockEnv(h.height, h.time, baseFee, params), items, 'verify', {
         lastCommit: block.lastCommit,
@@ -354,7 +358,7 @@ export class Chain {
     const executed = this.#executed.get(hash)!;
     const batch = new WriteBatch();
     this.state.write(batch, executed.stateCommit);
-    this.blocks.putBlock(batch, block, hash, executed.receipts, commit, executed.txHashes);
+    this.blocks.putBlock(batch, block, hash, executed.receipts, commit, executed.txHashes, executed.events);
     await this.#db.write(batch);
     this.state.markCommitted(executed.stateCommit);
     this.blocks.markCommitted(block.header.height, block.header, hash);
@@ -369,6 +373,7 @@ export class Chain {
       hash,
       receipts: executed.receipts,
       txHashes: executed.txHashes,
+      events: executed.events,
     };
     for (const listener of this.#commitListeners) listener(info);
     return info;
@@ -430,10 +435,14 @@ export class Chain {
     mode: 'build' | 'verify',
     end: Pick<BlockEnd, 'lastCommit' | 'evidence' | 'parentHash'>,
     maxTxBytes?: number,
-  ): BlockExecution {
+  ): EndedBlock {
     const execution = executeBlock(this.state, env, txs, mode, maxTxBytes);
-    endBlock(execution.state, env.block, { ...end, baseFees: execution.baseFees, tips: execution.tips });
-    return execution;
+    const events = endBlock(execution.state, env.block, {
+      ...end,
+      baseFees: execution.baseFees,
+      tips: execution.tips,
+    });
+    return { ...execution, events };
   }
 
   /** Decodes a block's transactions, reusing senders the mempool already recovered. */
@@ -457,7 +466,7 @@ export class Chain {
 
   #remember(
     block: Block,
-    execution: BlockExecution,
+    execution: EndedBlock,
     stateCommit: PreparedStateCommit,
     alsoTouched: Address[] = [],
   ): void {
@@ -471,6 +480,7 @@ export class Chain {
       hash,
       txHashes: execution.included.map((i) => i.tx.hash),
       receipts: execution.receipts,
+      events: execution.events,
       stateCommit,
       touched,
     });

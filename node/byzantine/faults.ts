@@ -6,6 +6,7 @@ import type { P2pHost } from '../../p2p/host.ts';
 import { gossipLimits } from '../../p2p/limits.ts';
 import type { BlockSource } from '../../p2p/sync/types.ts';
 import type { Chain } from '../../state/chain.ts';
+import { TRANSPORT_LIMITS } from '../../state/params.ts';
 import { ConfigError } from '../config.ts';
 import type { ValidatorKey } from '../keys.ts';
 import type { ByzantineMode } from '../testOnly.ts';
@@ -88,8 +89,7 @@ export class ByzantineFaults {
     const junk = this.#on.has('flood-junk');
     const oversized = this.#on.has('oversized-messages');
     if (!junk && !oversized) return;
-    const params = this.#deps.chain.params();
-    const limits = gossipLimits({ maxTxBytes: params.maxTxBytes, maxBlockTxBytes: params.maxBlockTxBytes });
+    const limits = gossipLimits(TRANSPORT_LIMITS);
     this.#spam = new GossipSpammer({ junk, oversized, limits, log: this.#log });
     this.#spam.start(host);
   }

@@ -3,9 +3,16 @@
 // ContainerType is the model). Field order is the encoding, so reordering fields is a
 // state-breaking change. Errors name the field: `validator.tokens: integer longer than 32 bytes`.
 //
-// Parameters are declared the same way with bounds (`param(type, { min, max })`), so the module
-// that reads them and the genesis validation that admits them check the same limits.
-import { type Address, addressFromBytes, addressToBytes } from '../../core/address.ts';
+// Parameters are declared the same way with bounds (`param(type, { min, max })`) and the rules that
+// tie several of them together, so the module that reads them, the genesis validation that admits
+// them and the governance proposals that change them check the same limits.
+import {
+  type Address,
+  addressFromBytes,
+  addressToBytes,
+  isAddress,
+  toChecksumAddress,
+} from '../../core/address.ts';
 import { bytesToUtf8, utf8ToBytes } from '../../core/bytes.ts';
 import { DecodeError, OpenchainError } from '../../core/errors.ts';
 import {
@@ -176,23 +183,53 @@ export function record<F extends Fields>(name: string, fields: F): RecordType<Re
   };
 }
 
+/** What a parameter holds: an integer, a flag or an account (the treasury). */
+export type ParamValue = number | bigint | boolean | Address;
+
 /** A parameter: its type and the inclusive bounds every accepted value lies within. */
-export interface Param<T extends number | bigint | boolean> {
+export interface Param<T extends ParamValue> {
   readonly type: FieldType<T>;
   readonly min?: T;
   readonly max?: T;
+  /** Why the bounds are where they are, added to the message that refuses a value outside them. */
+  readonly why?: string;
 }
 
-export function param<T extends number | bigint | boolean>(
+export function param<T extends ParamValue>(
   type: FieldType<T>,
-  bounds: { min?: T; max?: T } = {},
+  bounds: { min?: T; max?: T; why?: string } = {},
 ): Param<T> {
   return { type, ...bounds };
 }
 
-/** A parameter's value kind: what the empty RLP string decodes to under its type (0n, 0 or false). */
-export function paramKind(p: Param<number | bigint | boolean>): 'bigint' | 'number' | 'boolean' {
+/** The message refusing a value outside a parameter's bounds; undefined for a value within them. */
+export function boundsProblem(name: string, p: Param<ParamValue>, value: ParamValue): string | undefined {
+  const why = p.why ? `: ${p.why}` : '';
+  // A missing bound compares as the value itself, never outside.
+  if (value < (p.min ?? value)) return `${name} is ${value}, below its minimum ${p.min}${why}`;
+  if (value > (p.max ?? value)) return `${name} is ${value}, above its maximum ${p.max}${why}`;
+  return undefined;
+}
+
+/**
+ * A parameter's value kind: `address` for the address type, else what the empty RLP string decodes
+ * to under its type (0n, 0 or false).
+ */
+export function paramKind(p: Param<ParamValue>): 'bigint' | 'number' | 'boolean' | 'address' {
+  if (p.type === address) return 'address';
   return typeof p.type.fromRlp(new Uint8Array(0), 'kind') as 'bigint' | 'number' | 'boolean';
+}
+
+/**
+ * An address as a person writes it: 0x and 40 hex digits, all lower case, all upper case, or mixed
+ * case that is its EIP-55 checksum (a mixed-case typo is caught rather than accepted).
+ */
+export function parseAddressText(text: string): Address | undefined {
+  if (!isAddress(text)) return undefined;
+  const digits = text.slice(2);
+  const lower = text.toLowerCase() as Address;
+  const oneCase = digits === digits.toLowerCase() || digits === digits.toUpperCase();
+  return oneCase || toChecksumAddress(lower) === text ? lower : undefined;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: any parameter type; each keeps its own through ParamsOf
@@ -201,7 +238,7 @@ export type ParamsOf<P extends Params> = {
   readonly [K in keyof P]: P[K] extends Param<infer T> ? T : never;
 };
 
-/** A parameter value outside its declared bounds. */
+/** A parameter value outside its declared bounds, or a combination of values its rules forbid. */
 export class ParamError extends OpenchainError<'BAD_PARAM'> {
   readonly param: string;
   constructor(param: string, message: string) {
@@ -210,27 +247,38 @@ export class ParamError extends OpenchainError<'BAD_PARAM'> {
   }
 }
 
+/** A broken rule between parameters of one set: the parameter to blame, and why the values cannot hold. */
+export interface RuleBreak {
+  readonly param: string;
+  readonly message: string;
+}
+
 export interface ParamSet<T> extends RecordType<T> {
-  readonly params: Record<string, Param<number | bigint | boolean>>;
-  /** Throws ParamError naming the first parameter outside its bounds. */
+  readonly params: Record<string, Param<ParamValue>>;
+  /** Throws ParamError naming the first parameter outside its bounds or the first broken rule. */
   check(values: T): T;
 }
 
-/** Declares a parameter set: a record whose decoding and `check` enforce every bound. */
-export function paramSet<P extends Params>(name: string, params: P): ParamSet<ParamsOf<P>> {
-  const specs = params as unknown as Record<string, Param<number | bigint | boolean>>;
+/**
+ * Declares a parameter set: a record whose decoding and `check` enforce every bound, then `rules`
+ * (values within their bounds that still cannot go together).
+ */
+export function paramSet<P extends Params>(
+  name: string,
+  params: P,
+  rules: (values: ParamsOf<P>) => RuleBreak | undefined = () => undefined,
+): ParamSet<ParamsOf<P>> {
+  const specs = params as unknown as Record<string, Param<ParamValue>>;
   const fields = Object.fromEntries(Object.entries(specs).map(([n, p]) => [n, p.type])) as Fields;
   const codec = record(name, fields) as unknown as RecordType<ParamsOf<P>>;
   const check = (values: ParamsOf<P>): ParamsOf<P> => {
-    const v = values as Record<string, number | bigint | boolean>;
+    const v = values as Record<string, ParamValue>;
     for (const [n, p] of Object.entries(specs)) {
-      const value = v[n]!;
-      // A missing bound compares as the value itself, never outside.
-      if (value < (p.min ?? value))
-        throw new ParamError(n, `${name}.${n} is ${value}, below its minimum ${p.min}`);
-      if (value > (p.max ?? value))
-        throw new ParamError(n, `${name}.${n} is ${value}, above its maximum ${p.max}`);
+      const problem = boundsProblem(`${name}.${n}`, p, v[n]!);
+      if (problem) throw new ParamError(n, problem);
     }
+    const broken = rules(values);
+    if (broken) throw new ParamError(broken.param, `${name}.${broken.param}: ${broken.message}`);
     return values;
   };
   return {

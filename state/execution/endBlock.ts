@@ -2,6 +2,7 @@
 // evidence, then governance's (proposals whose periods end here), then the staking module's end-block step (fees and rewards, downtime, slashing, unbonding maturity, the next
 // validator set). Chain runs it on the proposer's build and on every validator's verify through the
 // same path, and before nextValidatorsHash is read, so every node switches sets at the same height.
+import type { Log } from '../../core/receipt.ts';
 import type { Commit } from '../../core/vote.ts';
 import { recordParentHash } from '../blockHashes.ts';
 import { type CheckedEvidence, recordEvidence } from '../evidence.ts';
@@ -22,7 +23,13 @@ export interface BlockEnd {
   readonly parentHash: Uint8Array;
 }
 
-export function endBlock(state: StateOverlay, block: BlockInfo, end: BlockEnd): void {
+/**
+ * Returns the events the step emitted, in order: logs of a module's address that belong to no
+ * transaction, stored with the block (BlockStore.getBlockEvents) and served by open_getBlockEvents
+ * and open_subscribe. Every node computes the same ones, as it computes the same state.
+ */
+export function endBlock(state: StateOverlay, block: BlockInfo, end: BlockEnd): Log[] {
+  const events: Log[] = [];
   recordParentHash(state, block.height, end.parentHash);
   recordEvidence(
     state,
@@ -31,6 +38,7 @@ export function endBlock(state: StateOverlay, block: BlockInfo, end: BlockEnd): 
   );
   // Governance first: a passed change of the staking parameters already applies to this block's
   // staking step, and its tally sees the stake as the block's transactions left it.
-  govEndBlock(state, block);
+  govEndBlock(state, block, events);
   stakingEndBlock(state, block, end);
+  return events;
 }

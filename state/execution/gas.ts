@@ -76,14 +76,15 @@ export interface ParentGas {
 
 /** EIP-1559 base fee of the child of `parent`, never below params.minBaseFee. */
 export function nextBaseFee(parent: ParentGas, params: ChainParams): bigint {
-  const target = parent.gasLimit / params.elasticityMultiplier;
+  const target = parent.gasLimit / BigInt(params.elasticityMultiplier);
+  const denominator = BigInt(params.baseFeeChangeDenominator);
   const base = parent.baseFeePerGas;
   let next = base;
   if (target > 0n && parent.gasUsed > target) {
-    const delta = (base * (parent.gasUsed - target)) / target / params.baseFeeChangeDenominator;
+    const delta = (base * (parent.gasUsed - target)) / target / denominator;
     next = base + (delta > 1n ? delta : 1n);
   } else if (target > 0n && parent.gasUsed < target) {
-    next = base - (base * (target - parent.gasUsed)) / target / params.baseFeeChangeDenominator;
+    next = base - (base * (target - parent.gasUsed)) / target / denominator;
   }
   return next > params.minBaseFee ? next : params.minBaseFee;
 }

@@ -1,9 +1,9 @@
-// Pool limits. chainId and blockGasLimit come from the genesis; the rest have defaults.
+// Pool limits. chainId comes from the genesis; the rest have defaults. The chain's own limits on a
+// transaction (block gas limit, size) are not copied here: governance can change them, so the pool
+// asks TxRules.txLimits() on every admission.
 
 export interface MempoolConfig {
   readonly chainId: bigint;
-  /** A transaction whose gas limit exceeds it can never be included. */
-  readonly blockGasLimit: bigint;
   /** Total transactions held. */
   readonly maxTxs: number;
   /** Total encoded bytes held: maxTxs alone would allow maxTxs * maxTxBytes (gigabytes). */
@@ -11,25 +11,23 @@ export interface MempoolConfig {
   readonly maxTxsPerSender: number;
   /** How far past the sender's next nonce (account nonce + pending count) a queued tx may be. */
   readonly maxNonceGap: number;
-  readonly maxTxBytes: number;
   /** A same-nonce replacement must raise both max fee and tip by at least this much (geth: 10). */
   readonly priceBumpPercent: number;
 }
 
-export type MempoolOptions = Pick<MempoolConfig, 'chainId' | 'blockGasLimit'> & Partial<MempoolConfig>;
+export type MempoolOptions = Pick<MempoolConfig, 'chainId'> & Partial<MempoolConfig>;
 
 export const MEMPOOL_DEFAULTS = {
   maxTxs: 50_000,
   maxPoolBytes: 64 * 1024 * 1024,
   maxTxsPerSender: 1_000,
   maxNonceGap: 64,
-  maxTxBytes: 128 * 1024,
   priceBumpPercent: 10,
 } as const;
 
 export function mempoolConfig(options: MempoolOptions): MempoolConfig {
   const cfg: MempoolConfig = { ...MEMPOOL_DEFAULTS, ...options };
-  for (const key of ['maxTxs', 'maxPoolBytes', 'maxTxsPerSender', 'maxTxBytes'] as const) {
+  for (const key of ['maxTxs', 'maxPoolBytes', 'maxTxsPerSender'] as const) {
     if (!Number.isSafeInteger(cfg[key]) || cfg[key] < 1) {
       throw new RangeError(`mempool ${key} must be a positive integer, got ${cfg[key]}`);
     }
@@ -39,9 +37,5 @@ export function mempoolConfig(options: MempoolOptions): MempoolConfig {
       throw new RangeError(`mempool ${key} must be a non-negative integer, got ${cfg[key]}`);
     }
   }
-  if (cfg.maxTxBytes > cfg.maxPoolBytes) {
-    throw new RangeError(`mempool maxTxBytes (${cfg.maxTxBytes}) exceeds maxPoolBytes (${cfg.maxPoolBytes})`);
-  }
-  if (cfg.blockGasLimit <= 0n) throw new RangeError('mempool blockGasLimit must be positive');
   return cfg;
 }

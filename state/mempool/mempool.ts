@@ -25,6 +25,7 @@ import type {
   MempoolStats,
   PooledTx,
   SenderContent,
+  TxLimits,
   TxRules,
 } from './types.ts';
 
@@ -48,6 +49,8 @@ export class Mempool {
   private epoch = 0;
   private refreshes: Promise<unknown> = Promise.resolve();
   private readonly addedListeners: ((hash: Hex) => void)[] = [];
+  /** The chain's limits at the last committed block (none before the first), to notice when a block lowers them. */
+  private limits: TxLimits | undefined;
 
   constructor(
     options: MempoolOptions,
@@ -105,6 +108,7 @@ export class Mempool {
    */
   onBlockCommitted(block: CommittedBlock): Promise<BlockUpdate> {
     this.epoch++;
+    const overLimit = this.dropOverLimits();
     // Highest included nonce per sender, so each sender's list is trimmed once, not once per tx.
     const highest = new Map<Address, bigint>();
     let included = 0;
@@ -130,7 +134,29 @@ export class Mempool {
       included,
       stale: stale + dropped.stale,
       unfunded: dropped.unfunded,
+      overLimit,
     }));
+  }
+
+  /**
+   * After a block that lowered the chain's limits (a governance change), drops every pooled tx they
+   * no longer admit: no block could include it. A sender's later txs wait behind the gap it leaves.
+   */
+  private dropOverLimits(): number {
+    const limits = { ...this.rules.txLimits() };
+    const seen = this.limits;
+    this.limits = limits;
+    // Unknown before the first block since start: looked at once.
+    if (seen && limits.blockGasLimit >= seen.blockGasLimit && limits.maxTxBytes >= seen.maxTxBytes) return 0;
+    const over = [...this.byHash.values()].filter(
+      (p) => p.size > limits.maxTxBytes || p.tx.gasLimit > limits.blockGasLimit,
+    );
+    for (const ptx of over) {
+      const from = this.senders.get(ptx.sender)!;
+      this.forget(from.removeAt(from.search(ptx.tx.nonce)));
+      this.settle(from);
+    }
+    return over.length;
   }
 
   get(hash: Hex): PooledTx | undefined {
@@ -170,11 +196,13 @@ export class Mempool {
   }
 
   private checkSize(size: number): void {
-    if (size > this.config.maxTxBytes) throw rejection.oversized(size, this.config.maxTxBytes);
+    const { maxTxBytes } = this.rules.txLimits();
+    if (size > maxTxBytes) throw rejection.oversized(size, maxTxBytes);
   }
 
   private checkStatic(tx: SignedTx): void {
-    const { chainId, blockGasLimit } = this.config;
+    const { chainId } = this.config;
+    const { blockGasLimit } = this.rules.txLimits();
     if (this.byHash.has(tx.hash)) throw rejection.alreadyKnown();
     if (tx.chainId !== chainId) throw rejection.wrongChainId(chainId, tx.chainId);
     if (tx.type === 2 && tx.maxPriorityFeePerGas > tx.maxFeePerGas) {
@@ -264,8 +292,9 @@ export class Mempool {
     const others = from.totalCost - (replacing?.cost ?? 0n);
     if (others + ptx.cost > from.balance) throw rejection.overdraft(from.balance, ptx.cost, others, count);
     const othersSpend = from.totalSpend - (replacing?.spend ?? 0n);
-    if (othersSpend + ptx.spend > from.spendable)
-      throw rejection.lockedFunds(from.balance, from.spendable, ptx.spend, othersSpend, count);
+    const spendable = from.spendableAt(this.rules.headTime());
+    if (othersSpend + ptx.spend > spendable)
+      throw rejection.lockedFunds(from.balance, spendable, ptx.spend, othersSpend, count);
   }
 
   /**
@@ -337,7 +366,7 @@ export class Mempool {
     for (const [i, address] of held.entries()) {
       const from = this.senders.get(address);
       if (!from) continue;
-      const dropped = from.refresh(states[i]!);
+      const dropped = from.refresh(states[i]!, this.rules.headTime());
       for (const ptx of dropped.stale) this.forget(ptx);
       for (const ptx of dropped.unfunded) this.forget(ptx);
       this.settle(from);

@@ -40,10 +40,10 @@ export function toPoolTx(tx: SignedTx, sender: Address, seq: number, stakesValue
 export class SenderTxs implements HeapItem {
   heapIndex = -1;
   readonly address: Address;
-  /** Account nonce, balance and spendable balance in the latest committed state the pool has seen. */
+  /** Account nonce, balance and unlock schedule in the latest committed state the pool has seen. */
   nonce: bigint;
   balance: bigint;
-  spendable: bigint;
+  lockedAt: ((time: number) => bigint) | undefined;
   /** Sum of `cost` over all pooled txs. Kept <= balance, so every one of them can pay its worst case. */
   totalCost = 0n;
   /** Sum of `spend` over all pooled txs, kept <= spendable likewise. */
@@ -60,7 +60,13 @@ export class SenderTxs implements HeapItem {
     this.address = address;
     this.nonce = account.nonce;
     this.balance = account.balance;
-    this.spendable = account.spendable ?? account.balance;
+    this.lockedAt = account.lockedAt;
+  }
+
+  /** What the balance leaves to transfer or pay fees with at block time `time` (docs/vesting.md). */
+  spendableAt(time: number): bigint {
+    const locked = this.lockedAt?.(time) ?? 0n;
+    return this.balance > locked ? this.balance - locked : 0n;
   }
 
   get size(): number {
@@ -157,11 +163,9 @@ export class SenderTxs implements HeapItem {
    */
   includedThrough(nonce: bigint): PoolTx[] {
     const gone = this.advance(nonce + 1n);
-    for (const ptx of gone) {
-      this.balance -= ptx.cost;
-      // A stake beyond the locked tokens takes spendable ones too: the whole cost is the safe bound.
-      this.spendable = this.spendable > ptx.cost ? this.spendable - ptx.cost : 0n;
-    }
+    // Charging the whole cost to the balance takes it from the spendable part too: for a stake,
+    // which may have used locked tokens instead, that is the safe bound.
+    for (const ptx of gone) this.balance -= ptx.cost;
     return gone;
   }
 
@@ -170,12 +174,13 @@ export class SenderTxs implements HeapItem {
    * the rest is affordable (dropping from the tail never leaves a gap). A nonce lower than the one
    * already known is an older read and does not move the nonce back.
    */
-  refresh(account: AccountState): { stale: PoolTx[]; unfunded: PoolTx[] } {
+  refresh(account: AccountState, time: number): { stale: PoolTx[]; unfunded: PoolTx[] } {
     const stale = this.advance(account.nonce);
     this.balance = account.balance;
-    this.spendable = account.spendable ?? account.balance;
+    this.lockedAt = account.lockedAt;
     const unfunded: PoolTx[] = [];
-    while (this.totalCost > this.balance || this.totalSpend > this.spendable) unfunded.push(this.popTail());
+    while (this.totalCost > this.balance || this.totalSpend > this.spendableAt(time))
+      unfunded.push(this.popTail());
     return { stale, unfunded };
   }
 

@@ -7,10 +7,11 @@ export interface AccountState {
   readonly nonce: bigint;
   readonly balance: bigint;
   /**
-   * What an unlock schedule leaves free to transfer or pay fees with, at the latest block's time
-   * (it only grows with time: a safe bound for the next block). Absent: the whole balance.
+   * What the account's unlock schedule keeps locked at a block time (it only shrinks as time
+   * passes). The pool asks at the latest block's time on every admission, so tokens that unlocked
+   * since the account was read are spendable at once. Absent: nothing is locked.
    */
-  readonly spendable?: bigint;
+  readonly lockedAt?: (time: number) => bigint;
 }
 
 /** The latest committed state, supplied by the node. */
@@ -27,8 +28,22 @@ export interface TxRules {
   check(tx: SignedTx, sender: Address): void;
   /** Lowest max fee per gas the chain can ever accept (the base-fee floor or minimum gas price). */
   minFeePerGas(): bigint;
+  /** The chain's limits on one transaction, as the latest state sets them (governance may move them). */
+  txLimits(): TxLimits;
   /** Whether value sent to `to` is staked, and so may be tokens an unlock schedule locks. */
   stakesValue(to: Address): boolean;
+  /**
+   * Time of the latest committed block, at which spendable balances are judged: they only grow with
+   * time, so what is spendable then is spendable in the next block too.
+   */
+  headTime(): number;
+}
+
+export interface TxLimits {
+  /** A transaction whose gas limit exceeds it can never be included. */
+  readonly blockGasLimit: bigint;
+  /** Largest encoded transaction, in bytes. */
+  readonly maxTxBytes: number;
 }
 
 export interface PooledTx {
@@ -72,6 +87,8 @@ export interface BlockUpdate {
   readonly stale: number;
   /** Dropped (highest nonces first) because the new balance no longer covers them all. */
   readonly unfunded: number;
+  /** Dropped because the block lowered the chain's transaction limits below them (governance). */
+  readonly overLimit: number;
 }
 
 export interface MempoolStats {

@@ -4,6 +4,7 @@ import { type Block, blockHash, decodeHeader, encodeHeader, type Header } from '
 import { bytesToHex, type Hex } from '../../core/bytes.ts';
 import { decodeEvidenceItem, evidenceFields } from '../../core/evidence.ts';
 import { keccak256 } from '../../core/hash.ts';
+import { decodeLogs, encodeLogs, type Log } from '../../core/receipt.ts';
 import { asList, rlpDecode, rlpEncode } from '../../core/rlp.ts';
 import { type Commit, commitFields, decodeCommit, decodeCommitItem, encodeCommit } from '../../core/vote.ts';
 import type { Database, WriteBatch } from './database.ts';
@@ -119,6 +120,15 @@ export class BlockStore {
     return this.#head !== undefined && loc.height <= this.#head ? loc : undefined;
   }
 
+  /**
+   * The events the end-of-block step of the block at `height` emitted (governance outcomes): logs
+   * that belong to no transaction. Empty for a block that emitted none.
+   */
+  getBlockEvents(height: number): Log[] {
+    const bytes = this.#db.getSync(keys.blockEvents(height));
+    return bytes ? decodeLogs(bytes) : [];
+  }
+
   /** The commit certificate for the block at `height` (from the next block, or the one this node saw). */
   getCommit(height: number): Commit | undefined {
     const bytes = this.#db.getSync(keys.commit(height));
@@ -136,6 +146,7 @@ export class BlockStore {
     receipts: readonly StoredReceipt[],
     commit: Commit | null,
     txHashes: readonly Hex[],
+    events: readonly Log[] = [],
   ): void {
     const height = block.header.height;
     batch.put(keys.header(height), encodeHeader(block.header));
@@ -154,6 +165,7 @@ export class BlockStore {
     receipts.forEach((r, i) => {
       batch.put(keys.receipt(height, i), encodeStoredReceipt(r));
     });
+    if (events.length > 0) batch.put(keys.blockEvents(height), encodeLogs(events));
     if (commit) batch.put(keys.commit(height), encodeCommit(commit));
     // The block's lastCommit is the canonical certificate of its parent.
     if (block.lastCommit) batch.put(keys.commit(height - 1), encodeCommit(block.lastCommit));

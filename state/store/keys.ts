@@ -20,6 +20,8 @@ export const Bucket = {
   txLocation: 0x06,
   /** height → the commit certificate this node holds for the block at that height */
   commit: 0x07,
+  /** height → RLP list of the events its end-of-block step emitted (logs with no transaction) */
+  blockEvents: 0x08,
   /** state-tree node hash → encoded node (content-addressed; never deleted) */
   treeNode: 0x10,
   /** state key → value at the head (flat copy of the tree's leaves, for fast reads) */
@@ -61,6 +63,7 @@ export const keys = {
   receipt: (height: number, index: number) => positionKey(Bucket.receipt, height, index),
   txLocation: (hash: Hex) => concatBytes(prefix(Bucket.txLocation), hexToBytes(hash)),
   commit: (height: number) => concatBytes(prefix(Bucket.commit), u64(height)),
+  blockEvents: (height: number) => concatBytes(prefix(Bucket.blockEvents), u64(height)),
   treeNode: (hash: Uint8Array) => concatBytes(prefix(Bucket.treeNode), hash),
   stateLatest: (stateKey: Uint8Array) => concatBytes(prefix(Bucket.stateLatest), stateKey),
   consensus: (name: string) => concatBytes(prefix(Bucket.consensus), utf8ToBytes(name)),

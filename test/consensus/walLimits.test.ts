@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_RECORD_BYTES } from '../../consensus/wal.ts';
 import { GenesisError, parseGenesis } from '../../genesis/load.ts';
-import { MAX_BLOCK_TX_BYTES } from '../../genesis/schema.ts';
 import { maxBlockBytes } from '../../p2p/limits.ts';
+import { MAX_BLOCK_TX_BYTES } from '../../state/params.ts';
 import vector from '../genesis/vectors/genesis.json' with { type: 'json' };
 
 function withBlockBudget(maxBlockTxBytes: number): unknown {
@@ -32,7 +32,9 @@ describe('block size against the WAL record limit', () => {
       problems = (err as GenesisError).problems;
     }
     expect(problems).toEqual([
-      expect.stringMatching(/^genesis\.params\.maxBlockTxBytes: must be at most .*consensus WAL/),
+      expect.stringMatching(
+        /^genesis\.params\.maxBlockTxBytes: maxBlockTxBytes is \d+, above its maximum \d+: a block must fit one record of the consensus WAL/,
+      ),
     ]);
   });
 });

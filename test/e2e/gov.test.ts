@@ -1,9 +1,12 @@
 // Governance on a devnet of four validator processes, driven by the real CLI (`openchain gov ...`)
-// with short periods set in the genesis: a change that would halt the chain is refused at
-// submission; then four proposals run at once through one voting period: a raise of attribution's
-// minimum contributors' share passes and the next inference pays by the new rule on every node; a
-// delegator overrides its validator's vote and the tally shows it; a vetoed proposal's deposit is
-// burned; a treasury spend pays out.
+// with short periods set in the genesis: changes that would halt the chain (an empty validator set,
+// a block gas limit below one transaction) are refused at submission; then seven proposals run at
+// once through one voting period: a raise of attribution's minimum contributors' share passes and
+// the next inference pays by the new rule on every node; a delegator overrides its validator's vote
+// and the tally shows it; a vetoed proposal's deposit is burned; a treasury spend pays out; a
+// lower block gas limit and maxTxBytes apply from the next block on every node (headers, and
+// eth_sendRawTransaction refusing a larger transaction); of two changes each valid alone, the second
+// fails at execution. The veto and the failure are events of the ending block on every node.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +35,7 @@ const SPLIT = [6_000n, 1_000n, 1_000n, 2_000n] as const;
 const ACCOUNTS = devAccounts(DEVNET_DEFAULTS.accounts + VALIDATORS + 1);
 const operatorOf = (i: number) => ACCOUNTS[DEVNET_DEFAULTS.accounts + i]!;
 const treasury = ACCOUNTS[DEVNET_DEFAULTS.accounts + VALIDATORS]!;
-const [, proposer, owner, recorder, delegator, changer] = ACCOUNTS;
+const [, proposer, owner, recorder, delegator, changer, limiter] = ACCOUNTS;
 const recipient: Hex = '0x00000000000000000000000000000000000bee01';
 
 const json = <T>(stdout: string) => JSON.parse(stdout) as T;
@@ -44,9 +47,19 @@ interface ProposalJson {
   votingEndHeight: string;
   title: string;
   tally: { yes: string; no: string; noWithVeto: string; bonded: string };
+  failure: string;
 }
 
 type Account = (typeof ACCOUNTS)[number];
+
+interface BlockEvent {
+  event: string;
+  args: Record<string, string>;
+}
+
+/** The governed limits the test moves to: one transaction of MAX_TX bytes still fits GAS_LIMIT. */
+const GAS_LIMIT = 20_000_000n;
+const MAX_TX = 4_096;
 
 describe('governance on a four-validator devnet', () => {
   const dir = mkdtempSync(join(tmpdir(), 'openchain-gov-e2e-'));
@@ -139,10 +152,25 @@ describe('governance on a four-validator devnet', () => {
     );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/PARAM_OUT_OF_BOUNDS.*maxValidators is 0, below its minimum 1/s);
+    const tooSmall = await cliFails(
+      'gov',
+      'submit',
+      '--title',
+      'a block of one transfer',
+      '--deposit',
+      `${DEPOSIT}`,
+      '--param',
+      'chain.blockGasLimit=21000',
+      '--private-key',
+      proposer!.privateKey,
+      ...on(1),
+    );
+    expect(tooSmall.code).toBe(1);
+    expect(tooSmall.stderr).toMatch(/PARAM_OUT_OF_BOUNDS.*blockGasLimit: 21000 is below one transaction/s);
     expect(await rpc(devnet.url(1), 'open_getProposals')).toEqual([]);
   }, 300_000);
 
-  it('decides four proposals by stake on every node, and the passed ones take effect', async () => {
+  it('decides seven proposals by stake on every node, and the passed ones take effect', async () => {
     // A model whose split gives contributors exactly today's floor, ready for an inference.
     const modelReady = (async () => {
       const key = ['--private-key', owner!.privateKey, ...on(0)];
@@ -200,17 +228,52 @@ describe('governance on a four-validator devnet', () => {
       ['a grant', '', recipient, 30n * OPEN],
       DEPOSIT,
     );
+    // Smaller blocks; and two changes each valid alone (unbonding 604,800 blocks, evidence 10,000)
+    // whose second, executed after the first, no longer fits (evidence 30,000 > unbonding 20,000).
+    const entry = (module: string, key: string, value: string) => ({ module, key, value });
+    await send(
+      limiter!,
+      GOV_ADDRESS,
+      govAbi,
+      'submitParamChange',
+      [
+        'smaller blocks',
+        '',
+        [entry('chain', 'blockGasLimit', `${GAS_LIMIT}`), entry('chain', 'maxTxBytes', `${MAX_TX}`)],
+      ],
+      DEPOSIT,
+    );
+    await send(
+      limiter!,
+      GOV_ADDRESS,
+      govAbi,
+      'submitParamChange',
+      ['shorter unbonding', '', [entry('staking', 'unbondingBlocks', '20000')]],
+      DEPOSIT,
+    );
+    await send(
+      limiter!,
+      GOV_ADDRESS,
+      govAbi,
+      'submitParamChange',
+      ['older evidence', '', [entry('chain', 'evidenceMaxAgeBlocks', '30000')]],
+      DEPOSIT,
+    );
     const afterDeposits = await balance(devnet.url(0), proposer!.address);
     const first = await submitted;
     expect(first.status).toBe('success');
     const change = BigInt(first.id);
     const ids = await rpc<ProposalJson[]>(devnet.url(0), 'open_getProposals');
     const byTitle = (title: string) => BigInt(ids.find((p) => p.title === title)!.id);
-    const [signal, vetoed, grant] = [
+    const [signal, vetoed, grant, limits, unbonding, evidence] = [
       'a signal the delegator disagrees with',
       'a proposal vetoed',
       'a grant',
-    ].map(byTitle) as [bigint, bigint, bigint];
+      'smaller blocks',
+      'shorter unbonding',
+      'older evidence',
+    ].map(byTitle) as [bigint, bigint, bigint, bigint, bigint, bigint];
+    expect(unbonding).toBeLessThan(evidence);
 
     // Validators 0-2 vote (each through its own node); validator 3 does not; the delegator votes
     // no with the CLI.
@@ -224,6 +287,7 @@ describe('governance on a four-validator devnet', () => {
         if (i === 0) await vote(signal, yes);
         await vote(vetoed, veto);
         await vote(grant, yes);
+        for (const id of [limits, unbonding, evidence]) await vote(id, yes);
       }),
       gov(3, delegator!.privateKey, 'vote', '--proposal', `${signal}`, '--option', 'no'),
     ]);
@@ -232,6 +296,26 @@ describe('governance on a four-validator devnet', () => {
     const live = await rpc<ProposalJson>(devnet.url(3), 'open_getProposal', [`0x${signal.toString(16)}`]);
     expect(live.status).toBe('voting');
     expect([live.tally.yes, live.tally.no].map(BigInt)).toEqual([10n * OPEN, 20n * OPEN]);
+
+    // A valid module call larger than the new size limit (well within the old one).
+    const oversized = await privateKeyToAccount(proposer!.privateKey).signTransaction({
+      chainId: DEV_CHAIN_ID,
+      type: 'eip1559',
+      // Queued behind a gap, so it never executes; the pool holds it until the limit drops.
+      nonce:
+        Number(await rpc<Hex>(devnet.url(0), 'eth_getTransactionCount', [proposer!.address, 'pending'])) + 50,
+      to: GOV_ADDRESS,
+      value: DEPOSIT,
+      gas: 1_000_000n,
+      maxFeePerGas: 10n ** 12n,
+      maxPriorityFeePerGas: 0n,
+      data: encodeFunctionData({
+        abi: govAbi,
+        functionName: 'submitText',
+        args: ['big', 'x'.repeat(MAX_TX)],
+      }),
+    });
+    expect(await rpc(devnet.url(0), 'eth_sendRawTransaction', [oversized])).toMatch(/^0x/);
 
     const end = Math.max(...ids.map((p) => Number(BigInt(p.votingEndHeight))));
     await waitFor(
@@ -267,6 +351,33 @@ describe('governance on a four-validator devnet', () => {
       expect(await balance(url, recipient)).toBe(30n * OPEN);
       const params = await rpc<{ minContributorsBps: number }>(url, 'open_attributionParams');
       expect(params.minContributorsBps).toBe(2_000);
+      expect((await status(limits)).status).toBe('passed');
+      expect((await status(unbonding)).status).toBe('passed');
+      const failed = await status(evidence);
+      expect(failed.status).toBe('failed');
+      expect(failed.failure).toMatch(
+        /^UNSAFE_PARAMS: staking.unbondingBlocks \(20000\) must be at least chain.evidenceMaxAgeBlocks \(30000\)/,
+      );
+      // The veto and the failure as events of the block where each vote ended, the same everywhere.
+      const ended = async (id: bigint) => {
+        const at = (await status(id)).votingEndHeight;
+        const events = await rpc<BlockEvent[]>(url, 'open_getBlockEvents', [at]);
+        return events.filter((e) => e.args.id === `0x${id.toString(16)}`).map((e) => [e.event, e.args]);
+      };
+      expect(await ended(vetoed)).toEqual([
+        ['ProposalEnded', { id: `0x${vetoed.toString(16)}`, status: 'vetoed', failure: '' }],
+        ['DepositsBurned', { id: `0x${vetoed.toString(16)}`, amount: `0x${DEPOSIT.toString(16)}` }],
+      ]);
+      expect(await ended(evidence)).toEqual([
+        ['ProposalEnded', { id: `0x${evidence.toString(16)}`, status: 'failed', failure: failed.failure }],
+        ['DepositsRefunded', { id: `0x${evidence.toString(16)}`, amount: `0x${DEPOSIT.toString(16)}` }],
+      ]);
+      // The new limits: in the headers since, and at admission.
+      const head = await rpc<{ gasLimit: Hex }>(url, 'eth_getBlockByNumber', ['latest', false]);
+      expect(BigInt(head.gasLimit)).toBe(GAS_LIMIT);
+      await expect(rpc(url, 'eth_sendRawTransaction', [oversized])).rejects.toThrow(
+        new RegExp(`oversized data: transaction is \\d+ bytes, limit ${MAX_TX}$`),
+      );
     }
 
     // The next inference pays by the new floor: contributors' 10% raised to 20%, from the owner's 60%.

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { toChecksumAddress } from '../../core/address.ts';
 import { buildGenesisBlock } from '../../genesis/build.ts';
 import { genesisToJson, parseGenesis, parseGenesisText } from '../../genesis/load.ts';
 import { genesisProblems } from './problems.ts';
@@ -86,6 +87,27 @@ describe('genesis', () => {
     ]);
   });
 
+  it('holds the chain parameters to the declaration governance checks changes against', () => {
+    // A bound, with its reason; a rule between two parameters of the set.
+    expect(genesisProblems(withChange(['params', 'maxTxBytes'], 3 * 1024 * 1024 + 1))).toEqual([
+      'genesis.params.maxTxBytes: maxTxBytes is 3145729, above its maximum 3145728: a transaction must fit one gossip message (gossipsub frames at most 4 MiB)',
+    ]);
+    expect(genesisProblems(withChange(['params', 'blockGasLimit'], '100000'))).toEqual([
+      expect.stringMatching(
+        /^genesis\.params\.blockGasLimit: chain params\.blockGasLimit: 100000 is below one transaction: a transaction of maxTxBytes \(\d+\) bytes may need \d+ gas/,
+      ),
+    ]);
+    // The treasury: lower case, upper case or its EIP-55 checksum; a mixed-case typo is refused.
+    const treasury = '0x00000000000000000000000000000000000bee01' as const;
+    for (const ok of [treasury, treasury.toUpperCase().replace('0X', '0x'), toChecksumAddress(treasury)])
+      expect(parseGenesis(withChange(['params', 'treasury'], ok)).params.treasury).toBe(treasury);
+    expect(
+      genesisProblems(withChange(['params', 'treasury'], '0x00000000000000000000000000000000000bEE01')),
+    ).toEqual([
+      'genesis.params.treasury: expected treasury as a 0x-prefixed 20-byte hex address, lower case or EIP-55 checksummed',
+    ]);
+  });
+
   it('reports duplicates and every problem at once', () => {
     const g = structuredClone(vector.genesis) as {
       alloc: { address: string }[];
@@ -124,7 +146,7 @@ describe('genesis', () => {
       /^genesis\.validators\[2\]\.pubKey: expected a 0x-prefixed/,
       /^genesis\.validators\[2\]\.name: same name as validators\[0\]/,
       /^genesis\.validators\[2\]\.rewardAddress: same rewardAddress \(the validator's operator\) as validators\[0\]/,
-      /^genesis\.params\.maxBlockTxBytes: must be at least maxTxBytes/,
+      /^genesis\.params\.maxBlockTxBytes: chain params\.maxBlockTxBytes: 1024 is below maxTxBytes \(131072\)/,
     ];
     for (const re of expected) expect(found).toContainEqual(expect.stringMatching(re));
     expect(found).toHaveLength(expected.length);

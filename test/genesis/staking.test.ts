@@ -66,7 +66,7 @@ describe('genesis staking section', () => {
   it('refuses evidence that outlives the unbonding period', () => {
     expect(genesisProblems(edit((g) => (g.staking.params.unbondingBlocks = 9_999)))).toEqual([
       expect.stringMatching(
-        /^genesis\.params\.evidenceMaxAgeBlocks: must be at most staking\.params\.unbondingBlocks \(9999\)/,
+        /^genesis\.params\.evidenceMaxAgeBlocks: staking\.unbondingBlocks \(9999\) must be at least chain\.evidenceMaxAgeBlocks \(10000\): an offender could escape slashing/,
       ),
     ]);
     expect(() => parseGenesis(edit((g) => (g.staking.params.unbondingBlocks = 10_000)))).not.toThrow();

@@ -48,6 +48,8 @@ export async function startTestNode(
     /** Chain parameters other than the defaults, and a treasury (default: the zero address). */
     params?: InitOptions['params'];
     treasury?: InitOptions['treasury'];
+    /** Governance parameters other than the defaults (e.g. short periods). */
+    gov?: InitOptions['gov'];
   } = {},
 ): Promise<TestNode> {
   const home = mkdtempSync(join(tmpdir(), 'openchain-node-'));
@@ -63,6 +65,7 @@ export async function startTestNode(
     }),
     params: opts.params,
     treasury: opts.treasury,
+    gov: opts.gov,
     config: {
       rpc: { ...opts.rpc, port: 0 },
       block: { intervalMs: opts.blockIntervalMs ?? 100 },

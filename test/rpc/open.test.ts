@@ -122,6 +122,24 @@ describe('open_ namespace', () => {
     });
   });
 
+  describe('open_chainParams', () => {
+    it("the latest state's chain parameters: quantities as hex, the treasury as an address", async () => {
+      const params = t.node.chain.params();
+      expect(await call('open_chainParams')).toEqual({
+        blockGasLimit: `0x${params.blockGasLimit.toString(16)}`,
+        maxTxBytes: params.maxTxBytes,
+        maxBlockTxBytes: params.maxBlockTxBytes,
+        minBaseFee: `0x${params.minBaseFee.toString(16)}`,
+        baseFeeChangeDenominator: params.baseFeeChangeDenominator,
+        elasticityMultiplier: params.elasticityMultiplier,
+        baseFeeBurnBps: params.baseFeeBurnBps,
+        treasury: params.treasury,
+        evidenceMaxAgeBlocks: params.evidenceMaxAgeBlocks,
+      });
+      expect((await rpc('open_chainParams', [1])).error).toMatchObject({ code: -32602 });
+    });
+  });
+
   describe('open_genesis', () => {
     it("the genesis document as loaded, and its hash: block 0's hash", async () => {
       const genesis = await call<{ hash: Hash; document: unknown }>('open_genesis');

@@ -106,7 +106,8 @@ describe('Chain', () => {
   });
 
   it('raises the base fee after a block above the gas target and lowers it after an empty one', async () => {
-    const c = await chainWithFunds({ blockGasLimit: '84000' });
+    // A block of four transfers; transactions are capped at 512 bytes so that one of the largest still fits it.
+    const c = await chainWithFunds({ blockGasLimit: '84000', maxTxBytes: 512 });
     for (let n = 0n; n < 4n; n++) await c.chain.checkTx(transfer(0, n, carol, 1n).raw);
     const full = await c.produce();
     expect(full.block.header.gasUsed).toBe(84_000n);

@@ -69,6 +69,15 @@ interface IGov {
     event DepositAdded(uint64 indexed id, address indexed depositor, uint256 amount, uint256 totalDeposit);
     event VotingStarted(uint64 indexed id, uint64 votingEndHeight);
     event Voted(uint64 indexed id, address indexed voter, uint8 option);
+    /// Emitted by the end-of-block step, not by a transaction: served by open_getBlockEvents and
+    /// open_subscribe("gov"), not by eth_getLogs (docs/governance.md "Events"). `status` is the
+    /// outcome (PASSED 2, REJECTED 3, VETOED 4, NO_QUORUM 5, FAILED 6, EXPIRED 7); `failure` says
+    /// why execution failed (FAILED), else it is empty.
+    event ProposalEnded(uint64 indexed id, uint8 status, string failure);
+    /// End of block: every deposit of the proposal went back to its depositor (total `amount`).
+    event DepositsRefunded(uint64 indexed id, uint256 amount);
+    /// End of block: the proposal's deposits left the supply (vetoed, or no quorum).
+    event DepositsBurned(uint64 indexed id, uint256 amount);
 
     /// Refused at once (with the reason) if a change names an unknown module or key, has a value of the
     /// wrong type, or leaves a parameter outside its bounds or the parameters inconsistent.

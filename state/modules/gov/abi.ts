@@ -18,6 +18,9 @@ export const govSignatures = [
   'event DepositAdded(uint64 indexed id, address indexed depositor, uint256 amount, uint256 totalDeposit)',
   'event VotingStarted(uint64 indexed id, uint64 votingEndHeight)',
   'event Voted(uint64 indexed id, address indexed voter, uint8 option)',
+  'event ProposalEnded(uint64 indexed id, uint8 status, string failure)',
+  'event DepositsRefunded(uint64 indexed id, uint256 amount)',
+  'event DepositsBurned(uint64 indexed id, uint256 amount)',
 
   'function submitParamChange(string title, string summary, ParamChange[] changes) external payable',
   'function submitTreasurySpend(string title, string summary, address recipient, uint256 amount) external payable',

@@ -5,8 +5,10 @@
 //     outcome refunds them; a passed proposal is executed on a snapshot of the state: if that fails
 //     (a parameter change that no longer fits the state, a treasury that cannot pay), its writes
 //     are reverted and the proposal alone is marked failed with the reason.
-// The end of a block has no transaction to carry logs, so outcomes are recorded in the proposal
-// (status, tally, failure), which the views and open_getProposal serve.
+// Each outcome is recorded in the proposal (status, tally, failure) and emitted as events
+// (ProposalEnded, then DepositsRefunded or DepositsBurned) into the block's end-of-block events,
+// which belong to no transaction (state/execution/endBlock.ts).
+import type { Log } from '../../../core/receipt.ts';
 import { readAccount, transfer, writeAccount } from '../../accounts.ts';
 import { readParams } from '../../params.ts';
 import type { StateOverlay } from '../../stateDb.ts';
@@ -14,6 +16,7 @@ import { burnSupply } from '../../supply.ts';
 import type { BlockInfo } from '../module.ts';
 import { GOV_ADDRESS } from './abi.ts';
 import { GovError } from './errors.ts';
+import { encodeLog } from './events.ts';
 import { govKeys } from './keys.ts';
 import { findGovParams, type GovParams } from './params.ts';
 import { LIMITS, ProposalKind, type ProposalRecord, ProposalStatus } from './records.ts';
@@ -21,15 +24,29 @@ import { applyParamChanges } from './registry.ts';
 import { readDeposit, readDepositors, readProposal, readQueue, writeProposal } from './store.ts';
 import { currentTally, outcomeOf } from './tally.ts';
 
-export function govEndBlock(state: StateOverlay, block: BlockInfo): void {
+/** Settles the proposals ending at this height, pushing their events onto `events` in order. */
+export function govEndBlock(state: StateOverlay, block: BlockInfo, events: Log[]): void {
   const params = findGovParams(state);
   if (!params) return;
   const ids = readQueue(state, block.height);
   if (ids.length === 0) return;
   state.set(govKeys.queue(block.height), null);
-  for (const id of [...ids].sort((a, b) => a - b))
-    writeProposal(state, settle(state, params, readProposal(state, id)!));
+  for (const id of [...ids].sort((a, b) => a - b)) {
+    const before = readProposal(state, id)!;
+    const settled = settle(state, params, before);
+    writeProposal(state, settled);
+    const id64 = BigInt(id);
+    events.push(
+      encodeLog('ProposalEnded', { id: id64, status: settled.status, failure: settled.failure }),
+      encodeLog(burns(settled.status) ? 'DepositsBurned' : 'DepositsRefunded', {
+        id: id64,
+        amount: before.totalDeposit,
+      }),
+    );
+  }
 }
+
+const burns = (status: number) => status === ProposalStatus.noQuorum || status === ProposalStatus.vetoed;
 
 function settle(state: StateOverlay, params: GovParams, p: ProposalRecord): ProposalRecord {
   if (p.status === ProposalStatus.deposit) {
@@ -38,7 +55,7 @@ function settle(state: StateOverlay, params: GovParams, p: ProposalRecord): Prop
   }
   const tally = currentTally(state, p);
   const status = outcomeOf(tally, params);
-  if (status === ProposalStatus.noQuorum || status === ProposalStatus.vetoed) burnDeposits(state, p);
+  if (burns(status)) burnDeposits(state, p);
   else refundDeposits(state, p);
   if (status !== ProposalStatus.passed) return { ...p, status, tally };
   const snapshot = state.snapshot();

@@ -4,8 +4,15 @@
 // parameters of different modules together. It runs at submission on a scratch copy of the state
 // (a proposal that could never execute is refused then) and again at execution on the block's state
 // (the state may have changed since), so the reason is the same both times.
-import { ParamError, type ParamSet, paramKind } from '../../codec/schema.ts';
-import { readParams } from '../../params.ts';
+import {
+  ParamError,
+  type ParamSet,
+  type ParamValue,
+  paramKind,
+  parseAddressText,
+} from '../../codec/schema.ts';
+import { crossParamsProblem } from '../../crossParams.ts';
+import { chainParams, readParams, writeParams } from '../../params.ts';
 import type { StateOverlay, StateReader } from '../../stateDb.ts';
 import { attributionParams, readAttributionParams, writeAttributionParams } from '../attribution/params.ts';
 import { readStakingParams, stakingParams, writeStakingParams } from '../staking/params.ts';
@@ -19,10 +26,11 @@ interface Governed<T> {
   write(state: StateOverlay, values: T): void;
 }
 
-const governed = <T>(g: Governed<T>) => g as unknown as Governed<Record<string, number | bigint | boolean>>;
+const governed = <T>(g: Governed<T>) => g as unknown as Governed<Record<string, ParamValue>>;
 
 /** By the module name a proposal's entries use. */
 export const GOVERNED = {
+  chain: governed({ set: chainParams, read: readParams, write: writeParams }),
   attribution: governed({
     set: attributionParams,
     read: readAttributionParams,
@@ -37,19 +45,24 @@ const isModule = (name: string): name is ModuleName => Object.hasOwn(GOVERNED, n
 
 const DECIMAL = /^(0|[1-9][0-9]*)$/;
 
-/** A value written as the parameter's type expects: a decimal integer, or true/false. */
-function parseValue(module: ModuleName, change: ParamChange): number | bigint | boolean {
+/** A value written as the parameter's type expects: a decimal integer, true/false, or a 0x address. */
+function parseValue(module: ModuleName, change: ParamChange): ParamValue {
   const p = GOVERNED[module].set.params[change.key]!;
   const kind = paramKind(p);
   const name = `${module}.${change.key}`;
   const wrong = (expected: string) =>
     new GovError(
       'WRONG_VALUE_TYPE',
-      `${name} is a ${p.type.name}: expected ${expected}, got "${change.value}"`,
+      `${name} is ${/^[aeiou]/.test(p.type.name) ? 'an' : 'a'} ${p.type.name}: expected ${expected}, got "${change.value}"`,
     );
   if (kind === 'boolean') {
     if (change.value !== 'true' && change.value !== 'false') throw wrong('true or false');
     return change.value === 'true';
+  }
+  if (kind === 'address') {
+    const parsed = parseAddressText(change.value);
+    if (!parsed) throw wrong('a 0x-prefixed 20-byte hex address, lower case or EIP-55 checksummed');
+    return parsed;
   }
   if (!DECIMAL.test(change.value)) throw wrong('a decimal integer without sign or leading zeros');
   const value = BigInt(change.value);
@@ -59,13 +72,9 @@ function parseValue(module: ModuleName, change: ParamChange): number | bigint | 
   return Number(value);
 }
 
-/** Parameters of different modules that must agree; each broken rule says why it matters. */
+/** Parameters of different modules that must agree (state/crossParams.ts); each broken rule says why it matters. */
 function crossModuleProblem(state: StateReader): string | undefined {
-  const chain = readParams(state);
-  const staking = GOVERNED.staking.read(state);
-  if (Number(staking.unbondingBlocks) < chain.evidenceMaxAgeBlocks)
-    return `staking.unbondingBlocks (${staking.unbondingBlocks}) must be at least chain.evidenceMaxAgeBlocks (${chain.evidenceMaxAgeBlocks}): an offender could escape slashing by unbonding before its evidence expires`;
-  return undefined;
+  return crossParamsProblem(readParams(state), readStakingParams(state));
 }
 
 /**
@@ -75,7 +84,7 @@ function crossModuleProblem(state: StateReader): string | undefined {
 export function applyParamChanges(state: StateOverlay, changes: readonly ParamChange[]): void {
   if (changes.length === 0)
     throw new GovError('NO_CHANGES', 'a parameter change proposal needs at least one change');
-  const byModule = new Map<ModuleName, Record<string, number | bigint | boolean>>();
+  const byModule = new Map<ModuleName, Record<string, ParamValue>>();
   for (const change of changes) {
     if (!isModule(change.module))
       throw new GovError(

@@ -14,7 +14,7 @@ describe('onBlockCommitted', () => {
     const update = pool.onBlockCommitted({ txs: txs.slice(0, 2), touched: [a.address] });
     expect(pool.has(txs[0]!.hash)).toBe(false);
     expect(nonces(pool.selectForBlock(OPEN))).toEqual([2n]);
-    expect(await update).toEqual({ included: 2, stale: 0, unfunded: 0 });
+    expect(await update).toEqual({ included: 2, stale: 0, unfunded: 0, overLimit: 0 });
     expect(await pool.pendingNonce(a.address)).toBe(3n);
   });
 
@@ -31,6 +31,7 @@ describe('onBlockCommitted', () => {
       included: 0,
       stale: 1,
       unfunded: 0,
+      overLimit: 0,
     });
     expect(pool.has(mine.hash)).toBe(false);
     expect(nonces(pool.selectForBlock(OPEN))).toEqual([1n]);
@@ -46,8 +47,36 @@ describe('onBlockCommitted', () => {
       included: 0,
       stale: 0,
       unfunded: 2,
+      overLimit: 0,
     });
     expect(nonces(pool.selectForBlock(OPEN))).toEqual([0n]);
+  });
+
+  it('drops the transactions a block that lowered the chain limits no longer admits (later nonces wait behind the gap)', async () => {
+    const { pool, accounts, limits } = makePool();
+    const a = funded(accounts);
+    const b = funded(accounts);
+    await pool.add(transfer(a, 0).raw);
+    await pool.add(transfer(a, 1, { gas: 50_000n }).raw);
+    await pool.add(transfer(a, 2).raw);
+    const big = transfer(b, 0, { gas: 100_000n, data: new Uint8Array(600).fill(1) });
+    await pool.add(big.raw);
+    // A governance change lowered both limits in the block just committed.
+    limits.blockGasLimit = 40_000n;
+    limits.maxTxBytes = 512;
+    expect(await pool.onBlockCommitted({ txs: [], touched: [] })).toEqual({
+      included: 0,
+      stale: 0,
+      unfunded: 0,
+      overLimit: 2,
+    });
+    expect(pool.has(big.hash)).toBe(false);
+    expect(pool.stats()).toMatchObject({ pending: 1, queued: 1, senders: 1 });
+    expect(nonces(pool.selectForBlock(OPEN))).toEqual([0n]);
+    // The lowered limits hold for new arrivals too.
+    await expect(pool.add(transfer(a, 1, { gas: 50_000n }).raw)).rejects.toMatchObject({
+      code: 'GAS_LIMIT_ABOVE_BLOCK',
+    });
   });
 
   it('promotes queued transactions when the block fills the gap', async () => {

@@ -6,7 +6,7 @@ import { OpenchainError } from '../../../core/errors.ts';
 import { type SignedTx, signTx } from '../../../core/tx.ts';
 import type { MempoolOptions } from '../../../state/mempool/config.ts';
 import { Mempool } from '../../../state/mempool/mempool.ts';
-import type { AccountReader, AccountState, TxRules } from '../../../state/mempool/types.ts';
+import type { AccountReader, AccountState, TxLimits, TxRules } from '../../../state/mempool/types.ts';
 
 export const CHAIN_ID = 1337n;
 export const GWEI = 10n ** 9n;
@@ -90,13 +90,32 @@ export const testRules: TxRules = {
     }
   },
   minFeePerGas: () => MIN_FEE,
+  txLimits: () => ({ blockGasLimit: BLOCK_GAS, maxTxBytes: 128 * 1024 }),
   stakesValue: (to) => to === STAKING,
+  headTime: () => 0,
 };
 
-export function makePool(options: Partial<MempoolOptions> = {}): { pool: Mempool; accounts: TestAccounts } {
+/**
+ * A pool with the test rules. `limits` holds the chain's transaction limits the rules give (options
+ * may set them); a test changes them as a governance change would.
+ */
+export function makePool(options: Partial<MempoolOptions> & Partial<TxLimits> = {}): {
+  pool: Mempool;
+  accounts: TestAccounts;
+  limits: { blockGasLimit: bigint; maxTxBytes: number };
+} {
+  const { blockGasLimit, maxTxBytes, ...config } = options;
+  const limits = {
+    ...testRules.txLimits(),
+    ...(blockGasLimit && { blockGasLimit }),
+    ...(maxTxBytes && { maxTxBytes }),
+  };
   const accounts = new TestAccounts();
-  const pool = new Mempool({ chainId: CHAIN_ID, blockGasLimit: BLOCK_GAS, ...options }, accounts, testRules);
-  return { pool, accounts };
+  const pool = new Mempool({ chainId: CHAIN_ID, ...config }, accounts, {
+    ...testRules,
+    txLimits: () => limits,
+  });
+  return { pool, accounts, limits };
 }
 
 /** A key whose account holds `balance` (default 1000 ETH). */

@@ -98,6 +98,25 @@ describe('a vesting account on a chain', () => {
     expect(readAccount(t.chain.state, bob).balance).toBe(200n * OPEN - TRANSFER_FEE);
   });
 
+  it('the mempool judges a sender it already holds at the head time: tokens unlocked since are spendable with no block touching the account', async () => {
+    t = await open();
+    // A queued transaction (nonce 1, behind a gap) makes the pool hold alice's account as read at G.
+    expect(await t.chain.checkTx(transfer(1n, 1n).raw)).toMatchObject({ status: 'queued' });
+    // Blocks pass the cliff without touching alice: at 15 s, 600 of the 800 have vested.
+    await t.produce(G + 15_000);
+    expect(readAccount(t.chain.state, alice)).toEqual({ nonce: 0n, balance: 1_000n * OPEN });
+    // 790 OPEN moves: more than the 200 spendable at G, within the 800 spendable now (the queued
+    // transaction reserves 1 wei and its fee).
+    const spend = 790n * OPEN;
+    expect(await t.chain.checkTx(transfer(0n, spend).raw)).toMatchObject({ status: 'pending' });
+    await expect(t.chain.checkTx(transfer(2n, 10n * OPEN).raw)).rejects.toMatchObject({
+      code: 'LOCKED_FUNDS',
+    });
+    const { receipts } = await t.produce(G + 16_000);
+    expect(receipts.map((r) => r.status)).toEqual([1, 1]);
+    expect(readAccount(t.chain.state, bob).balance).toBe(spend + 1n);
+  });
+
   it('stakes locked tokens (they count as the validator stake), locks returned stake again while the schedule runs, frees all at the end', async () => {
     t = await open();
     const validator = operator(1);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAttributionParams } from '../../../../state/modules/attribution/params.ts';
 import { govViews, ProposalStatus, VoteOption } from '../../../../state/modules/gov/index.ts';
 import { readStakingParams } from '../../../../state/modules/staking/index.ts';
+import { readParams } from '../../../../state/params.ts';
 import type { TestChain } from '../../../helpers/chain.ts';
 import {
   govCall,
@@ -31,6 +32,7 @@ async function refused(
   const before = govState(tc);
   const attribution = readAttributionParams(tc.chain.state);
   const staking = readStakingParams(tc.chain.state);
+  const chain = readParams(tc.chain.state);
   await govCall(tc, key, fn, args, value);
   const receipt = onlyReceipt(await tc.produce());
   expect({ status: receipt.status, code: receipt.errorCode }).toEqual({ status: 0, code });
@@ -39,17 +41,18 @@ async function refused(
   expect(govState(tc)).toEqual(before);
   expect(readAttributionParams(tc.chain.state)).toEqual(attribution);
   expect(readStakingParams(tc.chain.state)).toEqual(staking);
+  expect(readParams(tc.chain.state)).toEqual(chain);
 }
 
 const change = (module: string, key: string, value: string) => ['change', '', [{ module, key, value }]];
 
 beforeAll(async () => {
-  tc = await openGovChain({ govParams: { maxDepositPeriodBlocks: 1_000, votingPeriodBlocks: 30 } });
-  // Proposal 1 stays in its deposit period; proposal 2 is decided at height 31; proposal 3 then votes.
+  tc = await openGovChain({ govParams: { maxDepositPeriodBlocks: 1_000, votingPeriodBlocks: 60 } });
+  // Proposal 1 stays in its deposit period; proposal 2 is decided at height 61; proposal 3 then votes.
   await govCall(tc, userKey(1), 'submitText', ['waiting for deposits', ''], 25n * OPEN);
   await govCall(tc, userKey(2), 'submitText', ['decided soon', ''], 100n * OPEN);
   await tc.produce();
-  await produceTo(tc, 31);
+  await produceTo(tc, 61);
   expect(govViews.proposal(tc.chain.state, [2n]).status).toBe(ProposalStatus.noQuorum);
   await govCall(tc, userKey(2), 'submitText', ['voting', ''], 100n * OPEN);
   await tc.produce();
@@ -194,6 +197,145 @@ describe('refused governance calls', () => {
       100n * OPEN,
       'UNSAFE_PARAMS',
       /escape slashing/,
+    ],
+    [
+      'a block gas limit below one transfer',
+      userKey(1),
+      'submitParamChange',
+      change('chain', 'blockGasLimit', '20999'),
+      100n * OPEN,
+      'PARAM_OUT_OF_BOUNDS',
+      /blockGasLimit is 20999, below its minimum 21000/,
+    ],
+    [
+      'a block gas limit below one transaction of maxTxBytes',
+      userKey(1),
+      'submitParamChange',
+      change('chain', 'blockGasLimit', '1000000'),
+      100n * OPEN,
+      'PARAM_OUT_OF_BOUNDS',
+      /blockGasLimit: 1000000 is below one transaction: a transaction of maxTxBytes \(131072\) bytes may need 13783560 gas/,
+    ],
+    [
+      'a block gas limit above uint64',
+      userKey(1),
+      'submitParamChange',
+      change('chain', 'blockGasLimit', '18446744073709551616'),
+      100n * OPEN,
+      'PARAM_OUT_OF_BOUNDS',
+      /above its maximum 18446744073709551615/,
+    ],
+    [
+      'a transaction size below the smallest',
+      userKey(1),
+      'submitParamChange',
+      change('chain', 'maxTxBytes', '127'),
+      100n * OPEN,
+      'PARAM_OUT_OF_BOUNDS',
+      /maxTxBytes is 127, below its minimum 128/,
+    ],
+    [
+      'a transaction size gossip cannot carry',
+      userKey(1),
+      'submitParamChange',
+      change('chain', 'maxTxBytes', '3145729'),
+      100n * OPEN,
+      'PARAM_OUT_OF_BOUNDS',
+      /above its maximum 3145728: a transaction must fit one gossip message/,
+    ],
+    [
+      'a block budget below one transaction',
+      userKey(1),
+      'submitParamChange',
+      change('chain', 'maxBlockTxBytes', '131071'),
+      100n * OPEN,
+      'PARAM_OUT_OF_BOUNDS',
+      /maxBlockTxBytes: 131071 is below maxTxBytes \(131072\)/,
+    ],
+    [
+      'a block budget the WAL cannot hold',
+      userKey(1),
+      'submitParamChange',
+      change('chain', 'maxBlockTxBytes', '50331649'),
+      100n * OPEN,
+      'PARAM_OUT_OF_BOUNDS',
+      /above its maximum 50331648: a block must fit one record of the consensus WAL/,
+    ],
+    [
+      'a base fee above uint256',
+      userKey(1),
+      'submitParamChange',
+      change(
+        'chain',
+        'minBaseFee',
+        '115792089237316195423570985008687907853269984665640564039457584007913129639936',
+      ),
+      100n * OPEN,
+      'PARAM_OUT_OF_BOUNDS',
+      /minBaseFee is \d+, above its maximum/,
+    ],
+    [
+      'a zero base fee change denominator',
+      userKey(1),
+      'submitParamChange',
+      change('chain', 'baseFeeChangeDenominator', '0'),
+      100n * OPEN,
+      'PARAM_OUT_OF_BOUNDS',
+      /baseFeeChangeDenominator is 0, below its minimum 1/,
+    ],
+    [
+      'an elasticity below 1',
+      userKey(1),
+      'submitParamChange',
+      change('chain', 'elasticityMultiplier', '0'),
+      100n * OPEN,
+      'PARAM_OUT_OF_BOUNDS',
+      /elasticityMultiplier is 0, below its minimum 1/,
+    ],
+    [
+      'a burn share above 100%',
+      userKey(1),
+      'submitParamChange',
+      change('chain', 'baseFeeBurnBps', '10001'),
+      100n * OPEN,
+      'PARAM_OUT_OF_BOUNDS',
+      /baseFeeBurnBps is 10001, above its maximum 10000/,
+    ],
+    [
+      'an evidence age of 0',
+      userKey(1),
+      'submitParamChange',
+      change('chain', 'evidenceMaxAgeBlocks', '0'),
+      100n * OPEN,
+      'PARAM_OUT_OF_BOUNDS',
+      /evidenceMaxAgeBlocks is 0, below its minimum 1/,
+    ],
+    [
+      'evidence that outlives the unbonding period',
+      userKey(1),
+      'submitParamChange',
+      change('chain', 'evidenceMaxAgeBlocks', '21'),
+      100n * OPEN,
+      'UNSAFE_PARAMS',
+      /staking.unbondingBlocks \(20\) must be at least chain.evidenceMaxAgeBlocks \(21\)/,
+    ],
+    [
+      'a treasury that is not an address',
+      userKey(1),
+      'submitParamChange',
+      change('chain', 'treasury', '0x1234'),
+      100n * OPEN,
+      'WRONG_VALUE_TYPE',
+      /chain.treasury is an address: expected a 0x-prefixed 20-byte hex address/,
+    ],
+    [
+      'a treasury with a wrong checksum',
+      userKey(1),
+      'submitParamChange',
+      change('chain', 'treasury', '0x00000000000000000000000000000000000bEE01'),
+      100n * OPEN,
+      'WRONG_VALUE_TYPE',
+      /lower case or EIP-55 checksummed, got "0x00000000000000000000000000000000000bEE01"/,
     ],
     [
       'no changes',
