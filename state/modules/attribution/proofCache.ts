@@ -71,9 +71,19 @@ function meet(level: number, index: number, node: Uint8Array, view: boolean): vo
 interface TreeNodes {
   readonly root: Uint8Array;
   readonly leafCount: number;
-  readonly chunks: Map<number, Uint8Array>;
+  readonly chunks: Map<number, KnownChunk>;
   readonly levels: Map<number, Uint8Array>[];
   size: number;
+}
+
+/**
+ * A chunk on a verified path, with the held siblings of that path in order: the same node objects
+ * as in `levels` (references, not copies), so a proof of it again is a byte comparison per level
+ * instead of a map lookup per level.
+ */
+interface KnownChunk {
+  readonly bytes: Uint8Array;
+  readonly siblings: readonly Uint8Array[];
 }
 
 export class ProofCache {
@@ -135,15 +145,20 @@ export class ProofCache {
     let authentic = false;
     let hash: Uint8Array;
     met = 0;
-    const knownChunk = tree?.chunks.get(index);
-    if (knownChunk) {
-      if (!equalBytes(knownChunk, chunk)) return false;
-      hash = levels[0]!.get(index)!;
-      authentic = true;
-    } else {
-      hash = leafHash(index, chunk);
-      meet(0, index, hash, false);
+    const known = tree?.chunks.get(index);
+    if (known) {
+      // Proven before: the proof holds exactly when it is that chunk and each sibling is the held
+      // one (any other bytes hash to another root).
+      const { bytes, siblings } = known;
+      if (!equalBytes(bytes, chunk) || path.length !== siblings.length) return false;
+      for (let j = 0; j < path.length; j++) {
+        const sibling = path[j]!;
+        if (sibling.length !== 32 || !same32(siblings[j]!, sibling)) return false;
+      }
+      return true;
     }
+    hash = leafHash(index, chunk);
+    meet(0, index, hash, false);
 
     let used = 0;
     for (
@@ -218,10 +233,6 @@ export class ProofCache {
   #learn(tree: TreeNodes, index: number, chunk: Uint8Array): void {
     const keep = this.#recordTrees === undefined;
     let added = 0;
-    if (!tree.chunks.has(index)) {
-      tree.chunks.set(index, keep ? chunk.slice() : chunk);
-      added++;
-    }
     let copies: Uint8Array | undefined;
     let copied = 0;
     for (let k = 0; k < met; k++) {
@@ -245,6 +256,13 @@ export class ProofCache {
       row.set(i, node);
       added++;
     }
+    // The chunk was not known (or verify would have returned before hashing it); its path's
+    // siblings are all held now, learned just above or met already held.
+    const siblings = heldSiblings(tree.levels, index, tree.leafCount);
+    if (siblings) {
+      tree.chunks.set(index, { bytes: keep ? chunk.slice() : chunk, siblings });
+      added++;
+    }
     tree.size += added;
     if (this.#recordTrees) return; // bounded by the record's own proofs, dropped after it
     this.#size += added;
@@ -254,6 +272,27 @@ export class ProofCache {
       this.#size -= oldest.size;
     }
   }
+}
+
+/** The held siblings on the path of chunk `index`, in path order; undefined should one not be held. */
+function heldSiblings(
+  levels: readonly Map<number, Uint8Array>[],
+  index: number,
+  leafCount: number,
+): Uint8Array[] | undefined {
+  const siblings: Uint8Array[] = [];
+  for (
+    let level = 0, i = index, width = leafCount;
+    width > 1;
+    level++, i = Math.floor(i / 2), width = Math.ceil(width / 2)
+  ) {
+    const s = i % 2 === 1 ? i - 1 : i + 1;
+    if (s >= width) continue; // a lone last node is promoted unchanged
+    const held = levels[level]?.get(s);
+    if (held === undefined) return undefined;
+    siblings.push(held);
+  }
+  return siblings;
 }
 
 /** Equality of two 32-byte hashes; a loop beats allocating Buffer views at this size. */
