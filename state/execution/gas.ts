@@ -43,16 +43,20 @@ function computeIntrinsicGas(tx: UnsignedTx): bigint {
 }
 
 /**
- * Zero bytes in `data`, four at a time where the data is 4-byte aligned: a byte-by-byte loop with a
- * data-dependent branch took about 35 µs on 11 KB of calldata here, this about 11 µs. For each word
- * x, ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f) has the high bit of exactly its zero bytes
+ * Zero bytes in `data`, four at a time over its 4-byte-aligned middle: a byte-by-byte loop with a
+ * data-dependent branch took about 35 µs on 11 KB of calldata here, this about 11 µs. Calldata is a
+ * view into the raw transaction at any offset, so the bytes before the first aligned word and
+ * after the last are counted one by one. For each word x,
+ * ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f) has the high bit of exactly its zero bytes
  * set (no carry crosses a byte), and the multiply sums those bits into the top byte.
  */
 export function countZeroBytes(data: Uint8Array): number {
   let zeros = 0;
   let i = 0;
-  if (data.byteOffset % 4 === 0 && data.length >= 64) {
-    const words = new Int32Array(data.buffer, data.byteOffset, data.length >>> 2);
+  if (data.length >= 64) {
+    const head = (4 - (data.byteOffset % 4)) % 4;
+    for (; i < head; i++) if (data[i] === 0) zeros++;
+    const words = new Int32Array(data.buffer, data.byteOffset + head, (data.length - head) >>> 2);
     for (let k = 0; k < words.length; k++) {
       const x = words[k]!;
       if (x === 0) {
@@ -62,7 +66,7 @@ export function countZeroBytes(data: Uint8Array): number {
       const high = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
       zeros += Math.imul((high >>> 7) & 0x01010101, 0x01010101) >>> 24;
     }
-    i = words.length * 4;
+    i = head + words.length * 4;
   }
   for (; i < data.length; i++) if (data[i] === 0) zeros++;
   return zeros;

@@ -79,31 +79,59 @@ export function bytesByContribution(segments: readonly Segment[]): { id: bigint;
 /**
  * For each span (in the given order), the bytes it holds in the canonical attribution `segments`:
  * bytes its contribution owns, each counted for the first span of that contribution covering it.
- * The counts sum to the attributed bytes.
+ * The counts sum to the attributed bytes. Runs once per record: no sets or sorts per span, only
+ * the contribution's segments against the union of its earlier spans.
  */
 export function ownedBytes(spans: readonly Segment[], segments: readonly Segment[]): number[] {
-  const earlier = new Map<bigint, Segment[]>();
+  // Per contribution, the union of its earlier spans: disjoint ranges in output order.
+  const earlier = new Map<bigint, readonly Range[]>();
   return spans.map((s) => {
-    const end = s.outputStart + s.length;
-    const mine = segments.filter((g) => g.contributionId === s.contributionId);
+    const from = s.outputStart;
+    const to = from + s.length;
     const before = earlier.get(s.contributionId) ?? [];
-    const inside = (list: readonly Segment[], at: number) =>
-      list.some((r) => r.outputStart <= at && at < r.outputStart + r.length);
-    const cuts = [
-      ...new Set([
-        s.outputStart,
-        end,
-        ...[...mine, ...before].flatMap((r) => [r.outputStart, r.outputStart + r.length]),
-      ]),
-    ]
-      .filter((c) => c >= s.outputStart && c <= end)
-      .sort((a, b) => a - b);
     let owned = 0;
-    for (let c = 0; c + 1 < cuts.length; c++) {
-      if (inside(mine, cuts[c]!) && !inside(before, cuts[c]!)) owned += cuts[c + 1]! - cuts[c]!;
+    for (const g of segments) {
+      if (g.contributionId !== s.contributionId) continue;
+      const start = Math.max(from, g.outputStart);
+      const end = Math.min(to, g.outputStart + g.length);
+      if (start < end) owned += end - start - overlap(before, start, end);
     }
-    before.push(s);
-    earlier.set(s.contributionId, before);
+    earlier.set(s.contributionId, unite(before, from, to));
     return owned;
   });
+}
+
+interface Range {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Bytes of [start, end) inside disjoint `ranges`. */
+function overlap(ranges: readonly Range[], start: number, end: number): number {
+  let inside = 0;
+  for (const r of ranges) inside += Math.max(0, Math.min(end, r.end) - Math.max(start, r.start));
+  return inside;
+}
+
+/** Disjoint ranges in order, with [from, to) added (merged with those it meets). */
+function unite(ranges: readonly Range[], from: number, to: number): readonly Range[] {
+  if (from >= to) return ranges;
+  const out: Range[] = [];
+  let start = from;
+  let end = to;
+  let placed = false;
+  for (const r of ranges) {
+    if (r.end < start) {
+      out.push(r);
+    } else if (end < r.start) {
+      if (!placed) out.push({ start, end });
+      placed = true;
+      out.push(r);
+    } else {
+      start = Math.min(start, r.start);
+      end = Math.max(end, r.end);
+    }
+  }
+  if (!placed) out.push({ start, end });
+  return out;
 }

@@ -44,16 +44,46 @@ export function leafHash(index: number, chunk: Uint8Array): Uint8Array {
   return sha256(input);
 }
 
+// The nodes one verification met on its path (level, index, hash, and whether the hash is a view
+// into calldata), learned only once the path reached the root. One verification runs at a time
+// (verify is synchronous), so these are reused instead of allocated per node. A failed verification
+// leaves its views here until the next one overwrites them: one path, of a transaction that failed.
+const metLevels: number[] = [];
+const metIndices: number[] = [];
+const metNodes: Uint8Array[] = [];
+const metViews: boolean[] = [];
+let met = 0;
+/** What a learned entry of metNodes is set to, so that it holds no calldata alive. */
+const NONE = new Uint8Array(0);
+
+function meet(level: number, index: number, node: Uint8Array, view: boolean): void {
+  metLevels[met] = level;
+  metIndices[met] = index;
+  metNodes[met] = node;
+  metViews[met] = view;
+  met++;
+}
+
 /**
  * Known parts of one tree: its chunks and its nodes by level and index. Maps, not arrays sized by
  * the leaf count: a registration may claim any size, and nothing here may depend on that.
  */
 interface TreeNodes {
-  readonly chunks: Map<number, Uint8Array>;
+  readonly root: Uint8Array;
+  readonly leafCount: number;
+  readonly chunks: Map<number, KnownChunk>;
   readonly levels: Map<number, Uint8Array>[];
-  /** The whole authentic path of a known chunk, siblings laid end to end (32 bytes each). */
-  readonly paths: Map<number, Uint8Array>;
   size: number;
+}
+
+/**
+ * A chunk on a verified path, with the held siblings of that path in order: the same node objects
+ * as in `levels` (references, not copies), so a proof of it again is a byte comparison per level
+ * instead of a map lookup per level.
+ */
+interface KnownChunk {
+  readonly bytes: Uint8Array;
+  readonly siblings: readonly Uint8Array[];
 }
 
 export class ProofCache {
@@ -64,10 +94,17 @@ export class ProofCache {
   readonly #keys = new WeakMap<Uint8Array, { leafCount: number; key: string }>();
   /** Without a cache (capacity 0): what the current record's own proofs established, see `record`. */
   #recordTrees: Map<string, TreeNodes> | undefined;
+  /** The tree of the last verification (the last of `#trees` or `#recordTrees`): spans citing one contribution come in runs. */
+  #recent: TreeNodes | undefined;
 
   /** Keeps up to `capacity` nodes and chunks; 0 verifies without caching across records. */
   constructor(capacity: number) {
     this.#capacity = capacity;
+  }
+
+  /** Nodes and chunks held across records (over the capacity only while one tree alone exceeds it). */
+  get size(): number {
+    return this.#size;
   }
 
   /**
@@ -80,10 +117,12 @@ export class ProofCache {
   record<T>(verify: () => T): T {
     if (this.#capacity > 0 || this.#recordTrees) return verify();
     this.#recordTrees = new Map();
+    this.#recent = undefined;
     try {
       return verify();
     } finally {
       this.#recordTrees = undefined;
+      this.#recent = undefined;
     }
   }
 
@@ -100,33 +139,26 @@ export class ProofCache {
   ): boolean {
     if (!Number.isSafeInteger(index) || index < 0 || index >= leafCount) return false;
     const tree = this.#capacity > 0 || this.#recordTrees ? this.#tree(root, leafCount) : undefined;
-    const knownPath = tree?.paths.get(index);
-    if (knownPath !== undefined) {
-      // The chunk and its path were proven before: the proof holds exactly when it is that chunk
-      // and that path (any other bytes hash to another root), so compare instead of walking the
-      // tree level by level.
-      if (!equalBytes(tree!.chunks.get(index)!, chunk) || path.length * 32 !== knownPath.length) return false;
-      for (let j = 0; j < path.length; j++) {
-        const sibling = path[j]!;
-        if (sibling.length !== 32) return false;
-        for (let b = 0, at = j * 32; b < 32; b++) if (sibling[b] !== knownPath[at + b]) return false;
-      }
-      return true;
-    }
     const levels = tree?.levels ?? [];
 
     // True while `hash` is known to equal the tree's node at (level, i).
     let authentic = false;
     let hash: Uint8Array;
-    const knownChunk = tree?.chunks.get(index);
-    if (knownChunk) {
-      if (!equalBytes(knownChunk, chunk)) return false;
-      hash = levels[0]!.get(index)!;
-      authentic = true;
-    } else {
-      hash = leafHash(index, chunk);
+    met = 0;
+    const known = tree?.chunks.get(index);
+    if (known) {
+      // Proven before: the proof holds exactly when it is that chunk and each sibling is the held
+      // one (any other bytes hash to another root).
+      const { bytes, siblings } = known;
+      if (!equalBytes(bytes, chunk) || path.length !== siblings.length) return false;
+      for (let j = 0; j < path.length; j++) {
+        const sibling = path[j]!;
+        if (sibling.length !== 32 || !same32(siblings[j]!, sibling)) return false;
+      }
+      return true;
     }
-    const learned: [number, number, Uint8Array][] = [[0, index, hash]];
+    hash = leafHash(index, chunk);
+    meet(0, index, hash, false);
 
     let used = 0;
     for (
@@ -160,14 +192,17 @@ export class ProofCache {
         }
       }
       hash = i % 2 === 1 ? nodeHash(sibling, hash) : nodeHash(hash, sibling);
-      learned.push([level, s, sibling], [level + 1, Math.floor(i / 2), hash]);
+      meet(level, s, sibling, true);
+      meet(level + 1, Math.floor(i / 2), hash, false);
     }
     if (used !== path.length || !equalBytes(hash, root)) return false;
-    if (tree) this.#learn(tree, index, chunk, path, learned);
+    if (tree) this.#learn(tree, index, chunk);
     return true;
   }
 
   #tree(root: Uint8Array, leafCount: number): TreeNodes {
+    const recent = this.#recent;
+    if (recent !== undefined && recent.leafCount === leafCount && same32(recent.root, root)) return recent;
     // A root names one tree only together with its leaf count (the shape depends on it). Roots come
     // from decoded contribution records, the same object for every span citing one, so the key
     // string is built once per root object.
@@ -183,40 +218,49 @@ export class ProofCache {
     const trees = this.#recordTrees ?? this.#trees;
     let tree = trees.get(key);
     if (tree) trees.delete(key);
-    else tree = { chunks: new Map(), levels: [], paths: new Map(), size: 0 };
+    else tree = { root: root.slice(), leafCount, chunks: new Map(), levels: [], size: 0 };
     trees.set(key, tree);
+    this.#recent = tree;
     return tree;
   }
 
-  // Copies: chunks and siblings are views into the transaction's calldata, which must not be kept alive.
-  #learn(
-    tree: TreeNodes,
-    index: number,
-    chunk: Uint8Array,
-    path: readonly Uint8Array[],
-    nodes: readonly [number, number, Uint8Array][],
-  ): void {
+  /**
+   * Keeps the chunk and the nodes its verification met. Across records they are copied: chunks and
+   * siblings are views into the transaction's calldata, which must not be kept alive (the siblings
+   * of one path share one copy, evicted together with their tree). Within one record the calldata
+   * outlives them, so views do.
+   */
+  #learn(tree: TreeNodes, index: number, chunk: Uint8Array): void {
+    const keep = this.#recordTrees === undefined;
     let added = 0;
-    if (!tree.chunks.has(index)) {
-      tree.chunks.set(index, chunk.slice());
-      added++;
-    }
-    if (!tree.paths.has(index)) {
-      const whole = new Uint8Array(path.length * 32);
-      path.forEach((sibling, j) => {
-        whole.set(sibling, j * 32);
-      });
-      tree.paths.set(index, whole);
-      added += path.length;
-    }
-    for (const [level, i, node] of nodes) {
+    let copies: Uint8Array | undefined;
+    let copied = 0;
+    for (let k = 0; k < met; k++) {
+      const level = metLevels[k]!;
       let row = tree.levels[level];
       if (!row) {
         row = new Map();
         tree.levels[level] = row;
       }
+      const i = metIndices[k]!;
+      let node = metNodes[k]!;
+      metNodes[k] = NONE;
       if (row.has(i)) continue;
-      row.set(i, node.slice());
+      if (keep && metViews[k]) {
+        copies ??= new Uint8Array(32 * met);
+        const copy = copies.subarray(copied, copied + 32);
+        copy.set(node);
+        node = copy;
+        copied += 32;
+      }
+      row.set(i, node);
+      added++;
+    }
+    // The chunk was not known (or verify would have returned before hashing it); its path's
+    // siblings are all held now, learned just above or met already held.
+    const siblings = heldSiblings(tree.levels, index, tree.leafCount);
+    if (siblings) {
+      tree.chunks.set(index, { bytes: keep ? chunk.slice() : chunk, siblings });
       added++;
     }
     tree.size += added;
@@ -228,6 +272,27 @@ export class ProofCache {
       this.#size -= oldest.size;
     }
   }
+}
+
+/** The held siblings on the path of chunk `index`, in path order; undefined should one not be held. */
+function heldSiblings(
+  levels: readonly Map<number, Uint8Array>[],
+  index: number,
+  leafCount: number,
+): Uint8Array[] | undefined {
+  const siblings: Uint8Array[] = [];
+  for (
+    let level = 0, i = index, width = leafCount;
+    width > 1;
+    level++, i = Math.floor(i / 2), width = Math.ceil(width / 2)
+  ) {
+    const s = i % 2 === 1 ? i - 1 : i + 1;
+    if (s >= width) continue; // a lone last node is promoted unchanged
+    const held = levels[level]?.get(s);
+    if (held === undefined) return undefined;
+    siblings.push(held);
+  }
+  return siblings;
 }
 
 /** Equality of two 32-byte hashes; a loop beats allocating Buffer views at this size. */

@@ -106,4 +106,27 @@ describe('shares of the attribution', () => {
       { numRuns: 300 },
     );
   });
+
+  it('per span, as the per-byte reference: bytes its contribution owns that no earlier span of it covers', () => {
+    fc.assert(
+      fc.property(spans, (list) => {
+        const owners = perByte(list);
+        const expected = list.map((s, k) => {
+          let owned = 0;
+          for (let b = s.outputStart; b < s.outputStart + s.length; b++) {
+            const earlier = list
+              .slice(0, k)
+              .some(
+                (e) =>
+                  e.contributionId === s.contributionId && e.outputStart <= b && b < e.outputStart + e.length,
+              );
+            if (owners[b] === s.contributionId && !earlier) owned++;
+          }
+          return owned;
+        });
+        expect(ownedBytes(list, canonicalSegments(list))).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -89,6 +89,34 @@ describe('ProofCache', () => {
     );
   });
 
+  it('holds a proven tree once (its chunks and nodes), so trees that fit together are all kept', () => {
+    // Kept whole paths per chunk (as before) counted each chunk's 7 siblings again: two such
+    // trees then overflowed a cache the size of both and evicted each other in turn, which left
+    // a steady cache slower than none.
+    const trees = [1, 2].map((seed) => {
+      const content = new Uint8Array(100 * 8).map((_, i) => (i * seed) % 251);
+      return { tree: new ChunkTree(content, 8), chunks: splitChunks(content, 8) };
+    });
+    const prove = (cache: ProofCache, { tree, chunks }: (typeof trees)[number]) =>
+      chunks.forEach((chunk, i) => {
+        expect(cache.verify(tree.root, i, 100, chunk, tree.path(i))).toBe(true);
+      });
+    const alone = new ProofCache(1_000);
+    prove(alone, trees[0]!);
+    const one = alone.size;
+    // 100 chunks and at most a node per place on its levels (100 + 50 + 25 + 13 + 7 + 4 + 2 + 1).
+    expect(one).toBeGreaterThan(100);
+    expect(one).toBeLessThanOrEqual(100 + 202);
+
+    const both = new ProofCache(2 * one);
+    for (let round = 0; round < 2; round++) for (const t of trees) prove(both, t);
+    expect(both.size).toBe(2 * one);
+    // One entry fewer and the least recently used tree goes, whole.
+    const short = new ProofCache(2 * one - 1);
+    for (const t of trees) prove(short, t);
+    expect(short.size).toBe(one);
+  });
+
   it('keeps copies, not views into the calldata it was given', () => {
     const content = new Uint8Array(64).map((_, i) => i);
     const tree = new ChunkTree(content, 8);
