@@ -48,6 +48,7 @@ export class Mempool {
   private epoch = 0;
   private refreshes: Promise<unknown> = Promise.resolve();
   private readonly addedListeners: ((hash: Hex) => void)[] = [];
+  private readonly availableListeners: (() => void)[] = [];
 
   constructor(
     options: MempoolOptions,
@@ -212,8 +213,22 @@ export class Mempool {
     this.addedListeners.push(listener);
   }
 
+  /**
+   * Calls `listener` whenever the pool may have gained executable transactions: a pending one was
+   * admitted, or a committed block's re-read left some pending. Consensus waiting for transactions
+   * wakes on it instead of polling.
+   */
+  onTxsAvailable(listener: () => void): void {
+    this.availableListeners.push(listener);
+  }
+
+  private txsAvailable(): void {
+    for (const listener of this.availableListeners) listener();
+  }
+
   private announce(result: AddResult): AddResult {
     for (const listener of this.addedListeners) listener(result.hash);
+    if (result.status === 'pending') this.txsAvailable();
     return result;
   }
 
@@ -344,6 +359,8 @@ export class Mempool {
       stale += dropped.stale.length;
       unfunded += dropped.unfunded.length;
     }
+    // A re-read can promote queued transactions (the account's nonce moved past a gap).
+    if (held.some((a) => (this.senders.get(a)?.pendingCount ?? 0) > 0)) this.txsAvailable();
     return { stale, unfunded };
   }
 }
