@@ -25,8 +25,6 @@ export interface ConsensusConfig {
    * 0: wait for transactions however long it takes.
    */
   readonly emptyBlocksIntervalMs: number;
-  /** How often the mempool is polled while waiting for transactions. */
-  readonly txPollMs: number;
   /**
    * Proposer-based timestamps (CometBFT PBTS): a fresh proposal is timely if its block time is within
    * [received - clockPrecision - messageDelay, received + clockPrecision] of when this node first
@@ -38,6 +36,8 @@ export interface ConsensusConfig {
   readonly messageDelayMs: number;
   /** If the round state has not changed for this long, our own messages of the round are re-sent. */
   readonly rebroadcastMs: number;
+  /** While it stays unchanged the wait doubles up to this (an idle chain, a partition). */
+  readonly rebroadcastMaxMs: number;
   /** Delay between seeing a message from a higher height and asking the network to catch up. */
   readonly catchUpDelayMs: number;
   /** Rounds beyond current+1 that one validator's votes may open (CometBFT allows 2 per peer). */
@@ -69,10 +69,10 @@ export const defaultConsensusConfig: ConsensusConfig = {
   timeoutCommitMs: 1000,
   createEmptyBlocks: true,
   emptyBlocksIntervalMs: 0,
-  txPollMs: 100,
   clockPrecisionMs: 500,
   messageDelayMs: 5_000,
   rebroadcastMs: 2000,
+  rebroadcastMaxMs: 16_000,
   catchUpDelayMs: 1000,
   futureRoundsPerValidator: 2,
   futureHeightWindow: 100,

@@ -96,7 +96,11 @@ export interface ConsensusStatus {
   readonly nextHeightBytes: number;
 }
 
-type Tick = 'rebroadcast' | 'txPoll' | 'catchUp' | 'prebuild' | 'recheck' | 'signRetry';
+/**
+ * 'txs': the mempool announced executable transactions; 'emptyBlock': round 0 has waited
+ * emptyBlocksIntervalMs for them. Both end the wait if it is still on and justified.
+ */
+type Tick = 'rebroadcast' | 'txs' | 'emptyBlock' | 'catchUp' | 'prebuild' | 'recheck' | 'signRetry';
 
 /**
  * A block whose check failed locally (an application error, not a verdict on the block) is checked
@@ -221,6 +225,8 @@ export class ConsensusEngine {
   /** The highest height seen in peer messages, for catch-up. */
   #aheadHeight = 0;
   #rebroadcastMark = '';
+  /** The delay to the next re-send check: rebroadcastMs, doubling while nothing moves (see 'rebroadcast'). */
+  #rebroadcastDelay = 0;
   /** A block built ahead of round 0 of `height` (see PREBUILD_LEAD). */
   #prebuilt: { readonly height: number; readonly block: Block } | undefined;
   /** The height a scheduled prebuild is for. */
@@ -302,8 +308,14 @@ export class ConsensusEngine {
     }
     if (this.#state !== 'starting') return; // stopped meanwhile
     this.#state = 'running';
+    // While round 0 waits for transactions nothing is polled: the mempool says when they come. The
+    // callback runs inside the mempool's admission, so it only queues a tick (one per burst).
+    this.#app.mempool.onTxsAvailable(() => {
+      if (this.#state === 'running' && this.#machine.waitingForTxs) this.#scheduleTick('txs', 0);
+    });
     this.#rebroadcastOwn();
-    this.#scheduleTick('rebroadcast', this.#cfg.rebroadcastMs);
+    this.#rebroadcastDelay = this.#cfg.rebroadcastMs;
+    this.#scheduleTick('rebroadcast', this.#rebroadcastDelay);
     this.#log.info({ height: this.#machine.height, validator: this.#machine.self }, 'consensus started');
     this.#pump();
   }
@@ -696,6 +708,7 @@ export class ConsensusEngine {
         try {
           await this.#handle(event, false);
           if (this.#machine.waitingForTxs) this.#waitForTxs(this.#machine);
+          if (this.#rebroadcastDelay > this.#cfg.rebroadcastMs) this.#rebroadcastSoonIfMoved();
         } catch (err) {
           if (event.kind === 'proposal') event.verdict?.(ignore('NOT_RUNNING', (err as Error).message));
           this.#halt(err as Error);
@@ -888,7 +901,8 @@ export class ConsensusEngine {
   async #handleTick(tick: Tick): Promise<void> {
     const m = this.#machine;
     switch (tick) {
-      case 'txPoll':
+      case 'txs':
+      case 'emptyBlock':
         if (m.waitingForTxs && (this.#app.mempool.stats().pending > 0 || this.#emptyBlockDue(m)))
           await this.#perform(m, m.txsAvailable());
         return;
@@ -927,11 +941,19 @@ export class ConsensusEngine {
       case 'rebroadcast': {
         // Gossip does not re-deliver what a peer missed (it was down, or partitioned). If nothing
         // moved for a whole interval, re-send our messages of the round so that stalled peers can
-        // join it (or skip to it) again.
-        const mark = `${m.height}/${m.round}/${m.step}`;
-        if (mark === this.#rebroadcastMark) this.#rebroadcastOwn();
+        // join it (or skip to it) again. While nothing moves (an idle chain waiting for
+        // transactions, a partition) the interval doubles up to rebroadcastMaxMs: a peer that
+        // comes back hears us within that, and an idle chain does not gossip every few seconds.
+        const mark = this.#roundMark(m);
+        if (mark === this.#rebroadcastMark) {
+          this.#rebroadcastOwn();
+          const cap = Math.max(this.#cfg.rebroadcastMaxMs, this.#cfg.rebroadcastMs);
+          this.#rebroadcastDelay = Math.min(cap, this.#rebroadcastDelay * 2);
+        } else {
+          this.#rebroadcastDelay = this.#cfg.rebroadcastMs;
+        }
         this.#rebroadcastMark = mark;
-        this.#scheduleTick('rebroadcast', this.#cfg.rebroadcastMs);
+        this.#scheduleTick('rebroadcast', this.#rebroadcastDelay);
         return;
       }
     }
@@ -1171,6 +1193,18 @@ export class ConsensusEngine {
     const hash = blockHash(proposal.block.header);
     for (const vote of m.votes.prevotes(proposal.polRound)?.votesFor(hash) ?? [])
       this.#net.broadcastVote(vote);
+  }
+
+  #roundMark(m: HeightMachine): string {
+    return `${m.height}/${m.round}/${m.step}`;
+  }
+
+  /** After a backed-off wait the round moved: the next check comes rebroadcastMs from now again. */
+  #rebroadcastSoonIfMoved(): void {
+    if (this.#roundMark(this.#machine) === this.#rebroadcastMark) return;
+    this.#rebroadcastDelay = this.#cfg.rebroadcastMs;
+    this.#ticker.cancel('tick/rebroadcast');
+    this.#scheduleTick('rebroadcast', this.#rebroadcastDelay);
   }
 
   #rebroadcastOwn(): void {
@@ -1424,10 +1458,15 @@ export class ConsensusEngine {
     this.#ticker.schedule(key, ms, () => this.#enqueue({ kind: 'timeout', timeout: t }));
   }
 
-  /** Round 0 waits for transactions: poll the mempool, and note when the wait began. */
+  /**
+   * Round 0 waits for transactions (the mempool's notification ends the wait): note when the wait
+   * began, and keep one timer for the empty block due after emptyBlocksIntervalMs.
+   */
   #waitForTxs(m: HeightMachine): void {
     if (this.#idleSince?.height !== m.height) this.#idleSince = { height: m.height, at: this.#clock.now() };
-    this.#scheduleTick('txPoll', this.#cfg.txPollMs);
+    const interval = this.#cfg.emptyBlocksIntervalMs;
+    if (interval === 0) return;
+    this.#scheduleTick('emptyBlock', Math.max(0, this.#idleSince.at + interval - this.#clock.now()));
   }
 
   /** Whether round 0 has waited emptyBlocksIntervalMs without transactions and makes a block anyway. */

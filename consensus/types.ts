@@ -18,7 +18,11 @@ export interface ConsensusApp {
   /** The validator set of the next height (after the head). */
   validators(): readonly Validator[];
   readonly blocks: { getCommit(height: number): Commit | undefined };
-  readonly mempool: { stats(): { readonly pending: number } };
+  readonly mempool: {
+    stats(): { readonly pending: number };
+    /** Called whenever the pool may have gained executable transactions (see Mempool.onTxsAvailable). */
+    onTxsAvailable(listener: () => void): void;
+  };
   /** Builds the next block (the proposer's side). */
   prepareProposal(input: ProposalInput): Promise<Block>;
   /** Executes a proposed block and checks it; throws (InvalidProposalError) if it is invalid. */

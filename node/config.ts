@@ -75,6 +75,7 @@ export const configSchema = z.strictObject({
       clockPrecisionMs: ms.optional(),
       messageDelayMs: ms.optional(),
       rebroadcastMs: ms.optional(),
+      rebroadcastMaxMs: ms.optional(),
     })
     .prefault({}),
   p2p: p2pConfigSchema.prefault({}),

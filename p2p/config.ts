@@ -69,6 +69,11 @@ export const p2pConfigSchema = z.strictObject({
   dialTimeoutMs: ms(100, 10_000),
   /** First redial delay for a lost bootstrap peer; doubles per failure up to 60 s. */
   bootstrapRedialMs: ms(100, 2_000),
+  /**
+   * How often libp2p's connection monitor probes each connection (a new stream and a protocol
+   * negotiation) and aborts it if the peer does not answer; see docs/p2p.md, "Idle cost".
+   */
+  pingIntervalMs: ms(1_000, 60_000),
   /** How long a peer that fell below the disconnect score stays banned. */
   banMs: ms(0, 10 * 60_000),
   sync: syncConfigSchema.prefault({}),

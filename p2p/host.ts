@@ -113,6 +113,7 @@ export class P2pHost {
       streamMuxers: [yamux()],
       connectionGater: { ...bans.gater(), denyInboundConnection: (c) => perIp.denyInbound(c) },
       connectionManager: { maxConnections: config.maxConnections, dialTimeout: config.dialTimeoutMs },
+      connectionMonitor: { pingInterval: config.pingIntervalMs },
       peerDiscovery:
         config.bootstrap.length > 0 ? [bootstrap({ list: [...config.bootstrap], timeout: 0 })] : [],
       services: {

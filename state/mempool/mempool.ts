@@ -51,6 +51,7 @@ export class Mempool {
   private readonly addedListeners: ((hash: Hex) => void)[] = [];
   /** The chain's limits at the last committed block (none before the first), to notice when a block lowers them. */
   private limits: TxLimits | undefined;
+  private readonly availableListeners: (() => void)[] = [];
 
   constructor(
     options: MempoolOptions,
@@ -240,8 +241,22 @@ export class Mempool {
     this.addedListeners.push(listener);
   }
 
+  /**
+   * Calls `listener` whenever the pool may have gained executable transactions: a pending one was
+   * admitted, or a committed block's re-read left some pending. Consensus waiting for transactions
+   * wakes on it instead of polling.
+   */
+  onTxsAvailable(listener: () => void): void {
+    this.availableListeners.push(listener);
+  }
+
+  private txsAvailable(): void {
+    for (const listener of this.availableListeners) listener();
+  }
+
   private announce(result: AddResult): AddResult {
     for (const listener of this.addedListeners) listener(result.hash);
+    if (result.status === 'pending') this.txsAvailable();
     return result;
   }
 
@@ -373,6 +388,8 @@ export class Mempool {
       stale += dropped.stale.length;
       unfunded += dropped.unfunded.length;
     }
+    // A re-read can promote queued transactions (the account's nonce moved past a gap).
+    if (held.some((a) => (this.senders.get(a)?.pendingCount ?? 0) > 0)) this.txsAvailable();
     return { stale, unfunded };
   }
 }

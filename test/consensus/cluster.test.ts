@@ -259,7 +259,7 @@ describe('application verdicts', () => {
     const c = await Cluster.start({ config: { createEmptyBlocks: false } });
     expect(await c.reach(1, 10_000)).toBe(false);
     expect(c.heights()).toEqual([0, 0, 0, 0]);
-    for (const n of c.nodes) n.app.txs.push(new Uint8Array([1, 2, 3]));
+    for (const n of c.nodes) n.app.addTx(new Uint8Array([1, 2, 3]));
     expect(await c.reach(1, 10_000)).toBe(true);
     expect(c.nodes[0]!.app.blockAt(1)!.block.txs).toHaveLength(1);
     await c.run(10_000);
@@ -276,7 +276,7 @@ describe('application verdicts', () => {
     for (let h = 1; h <= Math.min(...idle); h++)
       expect(c.nodes[0]!.app.blockAt(h)!.block.txs).toHaveLength(0);
     const top = Math.max(...idle);
-    for (const n of c.nodes) n.app.txs.push(new Uint8Array([1, 2, 3]));
+    for (const n of c.nodes) n.app.addTx(new Uint8Array([1, 2, 3]));
     // Well inside one idle interval: the transaction ends the wait.
     expect(await c.reach(top + 1, 2_500)).toBe(true);
     const withTx = [...Array(top + 1).keys()].map((i) => c.nodes[0]!.app.blockAt(i + 1)!.block.txs.length);

@@ -328,6 +328,82 @@ describe('timeouts and rounds', () => {
     // Stuck in prevote (no +2/3 of anything): the nil prevote went out again.
     expect(t.own().filter((v) => v.type === 'prevote')).toHaveLength(2);
   });
+
+  it('re-sends less often while nothing moves, and soon again once the round moves', async () => {
+    const t = await single();
+    const prevotes = () => t.own().filter((v) => v.type === 'prevote').length;
+    await t.c.runUntil(() => prevotes() > 0, 10_000);
+    const sentAt: number[] = [];
+    while (sentAt.length < 6) {
+      const n = prevotes();
+      expect(await t.c.runUntil(() => prevotes() > n, 60_000)).toBe(true);
+      sentAt.push(t.c.time.now());
+    }
+    const gaps = sentAt.slice(1).map((at, i) => at - sentAt[i]!);
+    // rebroadcastMs doubling up to rebroadcastMaxMs (2 s to 16 s by default).
+    expect(gaps).toEqual([4_000, 8_000, 16_000, 16_000, 16_000]);
+    // +2/3 prevote nil: the round moves to precommit, where it is stuck again.
+    for (const i of t.others.slice(0, 2)) t.send(i, PREVOTE, 0, null);
+    await t.c.runUntil(() => t.own().some((v) => v.type === 'precommit'), 1_000);
+    const moved = t.c.time.now();
+    const precommits = () => t.own().filter((v) => v.type === 'precommit').length;
+    expect(await t.c.runUntil(() => precommits() > 1, 60_000)).toBe(true);
+    // As after any move: the state is seen unchanged at one check, re-sent at the next.
+    expect(t.c.time.now() - moved).toBeLessThanOrEqual(2 * 2_000);
+  });
+});
+
+describe('waiting for transactions (createEmptyBlocks off)', () => {
+  const ORDER = proposerOrder(makeValidators([1n, 1n, 1n, 1n], 'node').map(plain), 4);
+  const proposalsOf = (t: Awaited<ReturnType<typeof single>>) =>
+    t.c.net.sent.filter((s) => s.from === t.node.id && s.message.kind === 'proposal').length;
+
+  it('sets no timer while it waits but the re-send check; a transaction starts the proposal at once', async () => {
+    const t = await single({ me: ORDER[0], config: { createEmptyBlocks: false } });
+    await t.toRound0();
+    expect(t.engine().status().waitingForTxs).toBe(true);
+    const fired = t.c.time.fired;
+    const sent = t.c.net.sent.length;
+    await t.c.run(60_000);
+    // The re-send checks only (2, 4, 8, 16, 32, 48 s: doubling to rebroadcastMaxMs); a 100 ms poll
+    // of the mempool would have woken it 600 times. Nothing of its own to re-send at height 1.
+    expect(t.c.time.fired - fired).toBeLessThanOrEqual(6);
+    expect(t.c.net.sent.length).toBe(sent);
+    const at = t.c.time.now();
+    const before = t.c.time.fired;
+    t.node.app.addTx(new Uint8Array([1, 2, 3]));
+    expect(await t.c.runUntil(() => proposalsOf(t) > 0, 10_000)).toBe(true);
+    // One tick: the mempool's notification, handled in the loop's order; no time passed.
+    expect(t.c.time.fired - before).toBe(1);
+    expect(t.c.time.now()).toBe(at);
+  });
+
+  it('makes the empty block when emptyBlocksIntervalMs has passed, with one timer for it', async () => {
+    const t = await single({
+      me: ORDER[0],
+      config: { createEmptyBlocks: false, emptyBlocksIntervalMs: 5_000 },
+    });
+    await t.toRound0();
+    const waitingSince = t.c.time.now();
+    const fired = t.c.time.fired;
+    expect(await t.c.runUntil(() => proposalsOf(t) > 0, 60_000)).toBe(true);
+    expect(t.c.time.now() - waitingSince).toBe(5_000);
+    // The deadline, and the re-send checks at 2 and 4 s of the wait.
+    expect(t.c.time.fired - fired).toBeLessThanOrEqual(3);
+  });
+
+  it('a non-proposer is woken too and waits for the proposal from then on', async () => {
+    const t = await single({ config: { createEmptyBlocks: false } });
+    await t.toRound0();
+    await t.c.run(30_000);
+    expect(t.engine().status()).toMatchObject({ step: 'propose', waitingForTxs: true });
+    t.node.app.addTx(new Uint8Array([1, 2, 3]));
+    await t.c.runUntil(() => !t.engine().status().waitingForTxs, 0);
+    expect(t.engine().status()).toMatchObject({ step: 'propose', waitingForTxs: false });
+    // No proposal comes (the proposer is scripted): timeoutPropose, then a nil prevote.
+    expect(await t.c.runUntil(() => t.own().some((v) => v.type === 'prevote'), 5_000)).toBe(true);
+    expect(t.own().find((v) => v.type === 'prevote')!.hash).toBeNull();
+  });
 });
 
 describe('proposals', () => {

@@ -1,10 +1,12 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { byteStream } from '@libp2p/utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { p2pConfigSchema } from '../../p2p/config.ts';
 import { loadNodeKey, loadOrCreateNodeKey, nodeKeyPath } from '../../p2p/nodeKey.ts';
 import { connect, Hosts, tempHome, waitFor } from './helpers.ts';
 
 const hosts = new Hosts();
+const PING = '/ipfs/ping/1.0.0';
 afterEach(() => hosts.stopAll());
 
 describe('node key', () => {
@@ -49,6 +51,23 @@ describe('host', () => {
     expect(seenByA).toMatchObject({ id: b.peerId, direction: 'outbound', score: 0 });
     expect(seenByA!.addresses[0]).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+/);
     expect(b.peers()[0]).toMatchObject({ id: a.peerId, direction: 'inbound' });
+  });
+
+  it('probes each connection every pingIntervalMs (libp2p connection monitor), 60 s by default', async () => {
+    expect(p2pConfigSchema.parse({}).pingIntervalMs).toBe(60_000);
+    const a = await hosts.start({ config: { pingIntervalMs: 1_000 } });
+    const b = await hosts.start();
+    // The monitor's probe is /ipfs/ping/1.0.0, which the node does not mount: answer it here to count it.
+    let probes = 0;
+    await b.libp2p.handle(PING, async (stream) => {
+      probes++;
+      const bytes = byteStream(stream);
+      await bytes.write(await bytes.read({ bytes: 32 }));
+      await stream.close();
+    });
+    await connect(a, b);
+    await waitFor(() => probes >= 2, 'two probes from the host pinging every second', 10_000);
+    expect(a.peerCount).toBe(1);
   });
 
   it('refuses inbound connections from one IP beyond maxConnectionsPerIp, and takes one again when a slot frees', async () => {

@@ -14,6 +14,8 @@ export class FakeTime implements Clock, Timers {
   #now: number;
   #seq = 0;
   #timers: Timer[] = [];
+  /** Timers fired so far: what an idle engine wakes up for. */
+  fired = 0;
 
   constructor(start: number) {
     this.#now = start;
@@ -49,6 +51,7 @@ export class FakeTime implements Clock, Timers {
     const t = this.#next();
     if (!t) return false;
     t.live = false;
+    this.fired++;
     this.#now = Math.max(this.#now, t.at);
     if (this.#timers.length > 256) this.#timers = this.#timers.filter((x) => x.live);
     t.fire();

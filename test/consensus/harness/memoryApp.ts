@@ -36,8 +36,9 @@ export class MemoryApp implements ConsensusApp {
   readonly #chain: Stored[];
   readonly #changes: ReadonlyMap<number, readonly Validator[]>;
   #validators: readonly Validator[];
-  /** Pending transactions; prepareProposal takes up to 10. */
+  /** Pending transactions (add them with addTx); prepareProposal takes up to 10. */
   txs: Uint8Array[] = [];
+  readonly #available: (() => void)[] = [];
   /** Return a reason to make processProposal reject a block. */
   reject: ((block: Block) => string | undefined) | undefined;
   processCalls = 0;
@@ -75,7 +76,16 @@ export class MemoryApp implements ConsensusApp {
 
   readonly blocks = { getCommit: (height: number) => this.#chain[height]?.commit ?? undefined };
 
-  readonly mempool = { stats: () => ({ pending: this.txs.length }) };
+  readonly mempool = {
+    stats: () => ({ pending: this.txs.length }),
+    onTxsAvailable: (listener: () => void) => void this.#available.push(listener),
+  };
+
+  /** A transaction arrives in the mempool, which tells whoever listens (as the real one does). */
+  addTx(tx: Uint8Array): void {
+    this.txs.push(tx);
+    for (const listener of this.#available) listener();
+  }
 
   #nextValidators(height: number): readonly Validator[] {
     return this.#changes.get(height) ?? this.#validators;

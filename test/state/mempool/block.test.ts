@@ -91,6 +91,22 @@ describe('onBlockCommitted', () => {
     expect(nonces(pool.selectForBlock(OPEN))).toEqual([1n, 2n]);
   });
 
+  it('announces executable transactions: a pending admission and a promotion, not a queued one', async () => {
+    const { pool, accounts } = makePool();
+    const a = funded(accounts);
+    let calls = 0;
+    pool.onTxsAvailable(() => calls++);
+    await pool.add(transfer(a, 1).raw);
+    await pool.onBlockCommitted({ txs: [], touched: [a.address] });
+    expect(calls).toBe(0);
+    // Nonce 0 went into a block through another node's pool: nonce 1 becomes executable here.
+    accounts.set(a.address, { nonce: 1n });
+    await pool.onBlockCommitted({ txs: [transfer(a, 0)], touched: [a.address] });
+    expect(calls).toBe(1);
+    await pool.add(transfer(a, 2).raw);
+    expect(calls).toBe(2);
+  });
+
   it('lets a sender spend funds it received', async () => {
     const { pool, accounts } = makePool();
     const a = funded(accounts, COST);
