@@ -106,10 +106,16 @@ export class Attestor {
     return this.#tracked.size;
   }
 
+  /** Resolves once no scoring or submission is under way (what the latest block started is done). */
+  async idle(): Promise<void> {
+    while (this.#work.size > 0) await Promise.allSettled([...this.#work]);
+    await this.#queue;
+  }
+
   /** Stops following blocks and waits for scoring and submissions under way. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    await Promise.allSettled([...this.#work, this.#queue]);
+    await this.idle();
   }
 
   /** Picks up the commitments kept from before a restart, so they can still be revealed. */
@@ -287,6 +293,9 @@ export class Attestor {
     t.submitting = true;
     this.#queue = this.#queue
       .then(() => this.#submit(t, step, data))
+      .catch((err) =>
+        this.#o.log.error({ err, inferenceId: t.id.toString(), step }, 'attestor: submission failed'),
+      )
       .finally(() => {
         t.submitting = false;
       });
