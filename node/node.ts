@@ -211,7 +211,14 @@ export class OpenchainNode {
       closers.push(() => controller.stop());
       // The validator's attestor: after consensus (it follows committed blocks), stopped before it.
       if (signer) {
-        const attestor = startAttestor({ chain, config: config.attestation, home, dataDir: paths.data, log });
+        const attestor = startAttestor({
+          chain,
+          config: config.attestation,
+          home,
+          dataDir: paths.data,
+          log,
+          syncing: () => controller.status().syncing,
+        });
         if (attestor) closers.push(() => attestor.stop());
       }
       // Consensus gossip is handled from the start: no peer's claim can hold the node out of it.

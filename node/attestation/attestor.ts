@@ -57,6 +57,11 @@ export interface AttestorOptions {
   readonly secrets: SecretStore;
   readonly log: Logger;
   readonly maxTracked?: number;
+  /**
+   * True while the node catches up with its peers: records are followed but no step is taken, since
+   * the local head is behind and a transaction judged from it (a settlement, say) may be stale.
+   */
+  readonly syncing?: () => boolean;
 }
 
 type Step = 'commit' | 'reveal' | 'settle';
@@ -156,6 +161,7 @@ export class Attestor {
         this.#track(BigInt(log.topics[1]), info.block.txs[i]!);
       }
     }
+    if (this.#o.syncing?.()) return;
     const height = info.block.header.height;
     for (const t of [...this.#tracked.values()]) this.#advance(t, height);
   }

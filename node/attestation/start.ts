@@ -16,10 +16,19 @@ export interface StartAttestor {
   readonly home: string;
   readonly dataDir: string;
   readonly log: Logger;
+  /** Whether the node is catching up (no attestation step is taken meanwhile). */
+  readonly syncing: () => boolean;
 }
 
 /** The running attestor, or undefined (logged) when no attestation account is configured. */
-export function startAttestor({ chain, config, home, dataDir, log }: StartAttestor): Attestor | undefined {
+export function startAttestor({
+  chain,
+  config,
+  home,
+  dataDir,
+  log,
+  syncing,
+}: StartAttestor): Attestor | undefined {
   const attestorLog = log.child({ module: 'attestor' });
   if (!config.account) {
     attestorLog.warn(
@@ -35,5 +44,6 @@ export function startAttestor({ chain, config, home, dataDir, log }: StartAttest
     content: contentLoaderFromConfig(config, home),
     secrets: new SecretStore(join(dataDir, 'attestations')),
     log: attestorLog,
+    syncing,
   });
 }

@@ -49,7 +49,12 @@ describe('the attestor loop', () => {
   const secretsDir = (who: Account) => join(dir, who.name, 'attestations');
 
   /** An attestor for `who`, scoring with the scorer `config` names (the built-in one by default). */
-  const attestor = (who: Account, config: Record<string, unknown> = {}, maxTracked?: number) => {
+  const attestor = (
+    who: Account,
+    config: Record<string, unknown> = {},
+    maxTracked?: number,
+    syncing?: () => boolean,
+  ) => {
     const parsed = attestationConfigSchema.parse({ mirrors: { '*': join(dir, 'mirror') }, ...config });
     const { log, lines } = captureLog();
     const a = new Attestor({
@@ -60,6 +65,7 @@ describe('the attestor loop', () => {
       secrets: new SecretStore(secretsDir(who)),
       log,
       maxTracked,
+      syncing,
     });
     running.push(a);
     return { a, lines };
@@ -129,6 +135,16 @@ describe('the attestor loop', () => {
     expect(readdirSync(secretsDir(ATTESTERS[3].account))).toEqual([]);
   });
 
+  it('takes no step while the node catches up, and goes on once it has', async () => {
+    let syncing = true;
+    attestor(ATTESTERS[0].account, {}, undefined, () => syncing);
+    const { id } = await recordAttested(w, w.accepted.slice(0, 1));
+    await w.h.advance(2);
+    expect(attestationOf(id, ATTESTERS[0].account)).toBeUndefined();
+    syncing = false;
+    await runUntil(() => attestationOf(id, ATTESTERS[0].account) !== undefined);
+  });
+
   it('follows at most maxTracked open records and says which it skipped', async () => {
     const { a, lines } = attestor(ATTESTERS[0].account, {}, 1);
     await recordAttested(w, w.accepted.slice(0, 1));
@@ -143,7 +159,15 @@ describe('the attestor loop', () => {
   it('is not started for a validator without an attestation account, with one warning', () => {
     const { log, lines } = captureLog();
     const config = attestationConfigSchema.parse({});
-    expect(startAttestor({ chain: w.h.chain, config, home: dir, dataDir: dir, log })).toBeUndefined();
+    const started = startAttestor({
+      chain: w.h.chain,
+      config,
+      home: dir,
+      dataDir: dir,
+      log,
+      syncing: () => false,
+    });
+    expect(started).toBeUndefined();
     expect(lines.filter((l) => l.level === 40)).toHaveLength(1);
   });
 });
