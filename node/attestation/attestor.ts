@@ -39,7 +39,7 @@ const REVEAL = AbiFunction.fromAbi(attributionAbi, 'revealAttestation');
 const SETTLE = AbiFunction.fromAbi(attributionAbi, 'settleAttestedInference');
 
 /** Records followed at once; more are skipped (and logged) until some settle. */
-export const MAX_TRACKED = 256;
+const MAX_TRACKED = 256;
 /** Blocks between the settlement turns of consecutive validators of a snapshot. */
 const SETTLE_STAGGER = 2;
 const PRIORITY_FEE = 10n ** 9n;
