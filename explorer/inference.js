@@ -1,7 +1,10 @@
 // The inference page (#/inference/N): the output with every attributed span in its contribution's
-// colour, who each span came from, where the fee went, and the model's lineage. The record comes from
-// open_getInference; the output itself is not stored in the record, only its hash, so it is read
-// from the transaction that recorded it (found by its InferenceAttributed log).
+// colour, who each span came from, where the fee went, and the model's lineage; for an attested
+// record, its candidates' claimed and consensus scores and each validator's scores and reward
+// (attested.js). The record comes from open_getInference; the output itself is not stored in the
+// record, only its hash, so it is read from the transaction that recorded it (found by its
+// InferenceAttributed or AttestedInferenceRecorded log).
+import { attestedBadge, attestedPanels } from './attested.js';
 import { ATTRIBUTION_ADDRESS, decodeCall, eventTopic, topicOf } from './attribution.js';
 import {
   addressLink,
@@ -53,11 +56,18 @@ const SHOWN = new Set([
   'datanetIds',
   'spans',
   'payouts',
+  'attested',
 ]);
 
+/** What records each kind of inference: its event and the call that emits it. */
+const RECORDED_BY = {
+  span: { event: 'InferenceAttributed', call: 'recordInference' },
+  attested: { event: 'AttestedInferenceRecorded', call: 'recordAttestedInference' },
+};
+
 /** The transaction that recorded inference `id` at `height`, and its decoded output (hex) or null. */
-async function recordingTx(rpc, id, height) {
-  const topics = [eventTopic('InferenceAttributed'), topicOf(id)];
+async function recordingTx(rpc, id, height, kind) {
+  const topics = [eventTopic(kind.event), topicOf(id)];
   let logs = await rpc.call('eth_getLogs', [
     { address: ATTRIBUTION_ADDRESS, fromBlock: height, toBlock: height, topics },
   ]);
@@ -68,7 +78,7 @@ async function recordingTx(rpc, id, height) {
   if (!hash) return { hash: null, output: null };
   const tx = await rpc.call('eth_getTransactionByHash', [hash]);
   const call = tx ? decodeCall(tx.to, tx.input) : null;
-  return { hash, output: call?.name === 'recordInference' && call.args ? call.args.output : null };
+  return { hash, output: call?.name === kind.call && call.args ? call.args.output : null };
 }
 
 /** A plain rendering of a field this page does not know (the module may add some). */
@@ -94,8 +104,10 @@ export async function inferenceView(r, alive, { rpc, refresh }) {
   const payouts = record.payouts ?? [];
   const contributionIds = [...new Set(spans.map((s) => String(toBigInt(s.contributionId))))];
   const lineage = (record.lineage ?? [record.modelId]).map((m) => toBigInt(m));
-  const [found, lookups] = await Promise.all([
-    recordingTx(rpc, id, record.height),
+  const attested = record.attested ?? null;
+  const [found, attestations, lookups] = await Promise.all([
+    recordingTx(rpc, id, record.height, attested ? RECORDED_BY.attested : RECORDED_BY.span),
+    attested ? rpc.call('open_getAttestations', [hex(id)]) : [],
     rpc.batch([
       ...contributionIds.map((c) => ['open_getContribution', [hex(c)]]),
       ...lineage.map((m) => ['open_getModel', [hex(m)]]),
@@ -136,10 +148,12 @@ export async function inferenceView(r, alive, { rpc, refresh }) {
           model
             ? recordLink('model', record.modelId, model.name || `model #${toBigInt(record.modelId)}`)
             : null,
-          badge(
-            `${percent(BigInt(attributed), BigInt(outputBytes || 1))} attributed`,
-            attributed ? 'ok' : 'muted',
-          ),
+          attested
+            ? attestedBadge(attested)
+            : badge(
+                `${percent(BigInt(attributed), BigInt(outputBytes || 1))} attributed`,
+                attributed ? 'ok' : 'muted',
+              ),
         ),
         fields([
           ['Model', namedLink('model', record.modelId, model?.name)],
@@ -157,14 +171,19 @@ export async function inferenceView(r, alive, { rpc, refresh }) {
           ['Time', recordTime(record.time)],
           [
             'Output',
-            `${formatInteger(outputBytes)} bytes, ${formatInteger(attributed)} attributed in ${spans.length} spans`,
+            attested
+              ? `${formatInteger(outputBytes)} bytes, attributed by attested scores`
+              : `${formatInteger(outputBytes)} bytes, ${formatInteger(attributed)} attributed in ${spans.length} spans`,
           ],
           ['Output hash', h('span', { class: 'mono wrap' }, record.outputHash)],
         ]),
       ),
       outputPanel(found.output, spans, hues, contributions, datanets),
-      contributorsPanel(spans, payouts, hues, contributions, attributed),
-      payoutsPanel(payouts, fee),
+      ...(attested
+        ? attestedPanels(attested, attestations)
+        : [contributorsPanel(spans, payouts, hues, contributions, attributed)]),
+      // An attested record's settlement pays the contributors and attesters apart from the record.
+      payoutsPanel(attested ? [...payouts, ...(attested.payouts ?? [])] : payouts, fee),
       lineagePanel(lineage, models),
       extraPanel(record),
     ),

@@ -17,6 +17,7 @@ import {
   inferenceCalldata,
 } from '../prover/index.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../state/modules/attribution/abi.ts';
+import { candidatesArg, recordAttestedInference, scoresArg } from './attestCli.ts';
 import { filesUnder } from './dataDir.ts';
 import {
   amountArg as amount,
@@ -447,9 +448,23 @@ export function registerAttributionCommands(program: Command): void {
       )
       .requiredOption('--model <id>', 'the model (or adapter) that produced the output', id('model id'))
       .requiredOption('--output <file>', 'the inference output')
-      .requiredOption(
+      .option(
         '--data <dir>',
-        'contribution files you hold (any layout; matched to contributions by their chunk roots)',
+        'contribution files you hold (any layout; matched to contributions by their chunk roots); required for span records',
+      )
+      .option(
+        '--attested',
+        'record an attested inference instead (validators score the candidates): needs --candidates and --scores or --data',
+      )
+      .option(
+        '--candidates <ids>',
+        'with --attested: the contributions that influenced the output',
+        candidatesArg,
+      )
+      .option(
+        '--scores <scores>',
+        "with --attested: the operator's claimed score of each candidate, 0-10000 (default: the built-in scorer over --data)",
+        scoresArg,
       )
       .option('--dry-run', 'print the spans and the calldata, send nothing')
       .option(
@@ -465,14 +480,28 @@ export function registerAttributionCommands(program: Command): void {
       opts: Common & {
         model: bigint;
         output: string;
-        data: string;
+        data?: string;
+        attested?: boolean;
+        candidates?: bigint[];
+        scores?: number[];
         dryRun?: boolean;
         allowEmpty?: boolean;
         gasLimit?: bigint;
       },
     ) => {
-      const rpc = connect(opts.rpc);
       const output = readFile(opts.output);
+      if (opts.attested) {
+        await recordAttestedInference({ ...opts, output, outputPath: opts.output });
+        return;
+      }
+      if (opts.candidates || opts.scores)
+        throw new OpenchainError(
+          'USAGE',
+          '--candidates and --scores are for attested records: add --attested',
+        );
+      const data = opts.data;
+      if (data === undefined) throw new OpenchainError('USAGE', '--data DIR is required for a span record');
+      const rpc = connect(opts.rpc);
       const signer = opts.dryRun ? undefined : signerFrom(opts.privateKey);
       const p = await params(rpc);
       if (output.length > p.maxOutputBytes)
@@ -481,7 +510,7 @@ export function registerAttributionCommands(program: Command): void {
           `${opts.output} is ${output.length} bytes; the chain accepts outputs of at most ${p.maxOutputBytes}`,
         );
 
-      const { lineage, files, skipped } = await usableFiles(rpc, opts.model, opts.data, p.chunkSize);
+      const { lineage, files, skipped } = await usableFiles(rpc, opts.model, data, p.chunkSize);
 
       const request = {
         modelId: opts.model,
@@ -517,7 +546,7 @@ export function registerAttributionCommands(program: Command): void {
         return;
       }
       if (result.attributedBytes === 0) {
-        const why = `no byte of ${opts.output} is attributed to an accepted contribution of model ${opts.model}'s Datanets in ${opts.data}${skipped.length > 0 ? ` (${skipped.length} file(s) skipped: see --dry-run)` : ''}; the record would pay the whole fee of ${fee} wei and send the contributors' share to the treasury`;
+        const why = `no byte of ${opts.output} is attributed to an accepted contribution of model ${opts.model}'s Datanets in ${data}${skipped.length > 0 ? ` (${skipped.length} file(s) skipped: see --dry-run)` : ''}; the record would pay the whole fee of ${fee} wei and send the contributors' share to the treasury`;
         if (!opts.allowEmpty)
           throw new OpenchainError('EMPTY_ATTRIBUTION', `${why}. Pass --allow-empty to record it anyway`);
         process.stderr.write(`warning: ${why}\n`);

@@ -12,6 +12,7 @@ import { buildGenesisBlock } from '../genesis/build.ts';
 import { DEV_CHAIN_ID } from '../genesis/defaults.ts';
 import { loadGenesisFile } from '../genesis/load.ts';
 import { parseAmount } from './amount.ts';
+import { registerAttestCommands } from './attestCli.ts';
 import { registerAttributionCommands } from './attributionCli.ts';
 import { registerChallengeCommands } from './challengeCli.ts';
 import { loadConfigFile, type NodeConfig, parseConfig } from './config.ts';
@@ -413,6 +414,7 @@ export function buildProgram(): Command {
   // Proof of Attribution: datanet, contribute, model, attribute (node/attributionCli.ts); earnings
   // in every role (node/earningsCli.ts).
   registerAttributionCommands(program);
+  registerAttestCommands(program);
   registerChallengeCommands(program);
   registerEarningsCommand(program);
   // Staking: stake create-validator, delegate, undelegate, ... (node/stakeCli.ts).

@@ -70,6 +70,8 @@ export interface DevnetOptions {
 }
 
 const manifestPath = (dir: string) => join(dir, 'devnet.json');
+/** In each devnet home: the validator operator's key, which the node's attestor signs with. */
+export const ATTESTOR_KEY_FILE = 'attestor.key';
 
 /**
  * Writes N validator homes sharing one genesis. Every node lists every other as a bootstrap peer
@@ -130,8 +132,11 @@ export async function createDevnet(opts: DevnetOptions): Promise<DevnetManifest>
       // Every devnet node on loopback dials from 127.0.0.1, so the per-IP cap must admit all of them.
       p2p: { listen: [v.listen], maxConnectionsPerIp: Math.max(16, 2 * n), sync: { peerWaitMs: 2000 } },
       log: { format: 'json' },
+      // The operator attests: it is the address the chain expects attestations from, and is funded for gas.
+      attestation: { account: { privateKeyFile: ATTESTOR_KEY_FILE } },
     };
     const peerId = await writeHome(v.home, { genesis, validatorKey: v.key, config });
+    writeFileSync(join(v.home, ATTESTOR_KEY_FILE), `${v.reward.privateKey}\n`, { mode: 0o600 });
     configs.push(config);
     addresses.push(`${v.listen}/p2p/${peerId}`);
     manifest.nodes.push({

@@ -29,6 +29,7 @@ import { govModule } from '../state/modules/gov/index.ts';
 import { stakingModule } from '../state/modules/staking/index.ts';
 import { TRANSPORT_LIMITS } from '../state/params.ts';
 import { Database, StoreCorruptError, StoreWriteFailedError } from '../state/store/database.ts';
+import { startAttestor } from './attestation/start.ts';
 import { blockSource } from './blockSource.ts';
 import { ByzantineFaults } from './byzantine/faults.ts';
 import type { NodeConfig } from './config.ts';
@@ -208,6 +209,18 @@ export class OpenchainNode {
       );
       sync = controller;
       closers.push(() => controller.stop());
+      // The validator's attestor: after consensus (it follows committed blocks), stopped before it.
+      if (signer) {
+        const attestor = startAttestor({
+          chain,
+          config: config.attestation,
+          home,
+          dataDir: paths.data,
+          log,
+          syncing: () => controller.status().syncing,
+        });
+        if (attestor) closers.push(() => attestor.stop());
+      }
       // Consensus gossip is handled from the start: no peer's claim can hold the node out of it.
       const txBudget = new TxRelayBudget((peer, action, reason) =>
         host.peerManager.penalize(peer, action, reason),

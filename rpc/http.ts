@@ -59,6 +59,7 @@ const EXPLORER_FILES: Readonly<Record<string, string>> = {
   'logs.js': 'text/javascript; charset=utf-8',
   'spans.js': 'text/javascript; charset=utf-8',
   'inference.js': 'text/javascript; charset=utf-8',
+  'attested.js': 'text/javascript; charset=utf-8',
   'records.js': 'text/javascript; charset=utf-8',
   'contributors.js': 'text/javascript; charset=utf-8',
   'vesting.js': 'text/javascript; charset=utf-8',

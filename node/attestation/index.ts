@@ -1,5 +1,6 @@
-// The attestor of a validator node, without its on-chain loop (node.ts wires that: watch attested
-// records -> load content -> score -> commit -> reveal -> settle). From the `attestation` config:
+// The parts of a validator's attestor built from config (the loop that uses them, watching attested
+// records -> load content -> score -> commit -> reveal -> settle, is attestor.ts; start.ts builds
+// it for node.ts). From the `attestation` config:
 // the Scorer (scorer.ts: the built-in n-gram overlap, a command or an HTTP endpoint, each failure
 // an abstention, never a throw), the ContentLoader (content.ts: a candidate's bytes from a mirror
 // or its URI, accepted only under the registered chunk root) and the signer that pays for the

@@ -49,6 +49,8 @@ export async function startDevnet(opts: {
   testOnly?: Readonly<Record<number, NodeConfigInput['testOnly']>>;
   /** Edits the genesis (JSON) before any node starts, e.g. short staking windows for a test. */
   genesis?: (genesis: Record<string, unknown>) => void;
+  /** Edits node i's config.json before it first starts. */
+  config?: (i: number, config: NodeConfigInput) => NodeConfigInput;
 }): Promise<TestDevnet> {
   const dir = mkdtempSync(join(tmpdir(), 'openchain-devnet-'));
   const n = opts.validators;
@@ -71,6 +73,8 @@ export async function startDevnet(opts: {
     const edited = parseGenesis(genesis, 'edited test genesis');
     for (const node of manifest.nodes) await recordGenesis(node.home, edited);
   }
+  const { config } = opts;
+  if (config) for (const [i, node] of manifest.nodes.entries()) editConfig(node.home, (c) => config(i, c));
   for (const [i, testOnly] of Object.entries(opts.testOnly ?? {}))
     setTestOnly(manifest.nodes[Number(i)]!.home, testOnly);
   const nodes: (NodeProcess | undefined)[] = Array.from({ length: n });
@@ -136,7 +140,7 @@ export async function blockHashAt(url: string, h: number): Promise<string | unde
 }
 
 /** Rewrites a home's config.json with `edit` applied. */
-function editConfig(home: string, edit: (config: NodeConfigInput) => NodeConfigInput): void {
+export function editConfig(home: string, edit: (config: NodeConfigInput) => NodeConfigInput): void {
   const path = homePaths(home).config;
   const config = JSON.parse(readFileSync(path, 'utf8')) as NodeConfigInput;
   writeFileSync(path, `${JSON.stringify(edit(config), null, 2)}\n`);

@@ -31,6 +31,7 @@ describe('the explorer in headless Chromium', () => {
   let operatorAddress: string;
   let alice: Filled['alice'];
   let recordAgain: Filled['recordAgain'];
+  let recordAttested: Filled['recordAttested'];
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
@@ -43,13 +44,16 @@ describe('the explorer in headless Chromium', () => {
       blockIntervalMs: 200,
       // Records settle in their own transaction, so the pages show contributors' earnings at once
       // (escrow and challenges are tested in test/attacks/attributionEscrow.test.ts).
+      // The validator attests (its operator is its attestation account): a short window settles fast.
       genesis: (g) => {
-        (g.params as { attribution: Record<string, unknown> }).attribution.challengeWindowBlocks = 0;
+        const attribution = (g.params as { attribution: Record<string, unknown> }).attribution;
+        attribution.challengeWindowBlocks = 0;
+        attribution.attestationWindowBlocks = 6;
       },
     });
     url = devnet.url(0);
     await waitFor('the first block', async () => (await height(url)) >= 1);
-    ({ ids, txHash, blockHash, operatorAddress, alice, recordAgain } = await fillChain(url));
+    ({ ids, txHash, blockHash, operatorAddress, alice, recordAgain, recordAttested } = await fillChain(url));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   }, 240_000);
 
@@ -181,6 +185,36 @@ describe('the explorer in headless Chromium', () => {
     await page.screenshot({ path: join(IMAGES, 'explorer-inference.png'), fullPage: true });
     await show(page, '#/');
     await page.screenshot({ path: join(IMAGES, 'explorer-overview.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows an attested record's candidates, consensus scores, the validator's scores and reward", async () => {
+    const id = await recordAttested();
+    const hexId = `0x${BigInt(id).toString(16)}`;
+    await waitFor(
+      'the validator to settle the attested record',
+      async () => (await rpc<{ settled: boolean }>(url, 'open_getAttestedInference', [hexId])).settled,
+    );
+    const [attestation] = await rpc<{ revealed: boolean; scores: number[]; reward: string }[]>(
+      url,
+      'open_getAttestations',
+      [hexId],
+    );
+    expect(attestation!.revealed).toBe(true);
+    const { page, errors } = await open();
+    await show(page, `#/inference/${id}`);
+    const text = await page.locator('#view').innerText();
+    expect(text).toMatch(/settled by attestation/);
+    expect(await page.locator('#view pre.output').innerText()).toBe(OUTPUT);
+    const candidates = page.locator('table.attested-candidates tbody tr');
+    expect(await candidates.count()).toBe(2);
+    // Claimed 6,000 and 4,000; the consensus is the one validator's revealed scores.
+    expect(await candidates.first().innerText()).toContain('6,000');
+    expect(await candidates.first().innerText()).toContain(attestation!.scores[0]!.toLocaleString('en-US'));
+    const validators = page.locator('table.attested-validators tbody tr');
+    expect(await validators.count()).toBe(1);
+    expect(await validators.first().innerText()).toMatch(/yes\s+yes/);
     expect(errors).toEqual([]);
     await page.close();
   });

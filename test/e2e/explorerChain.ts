@@ -2,7 +2,7 @@
 // viem contracts for the modules, open_ actions, the prover) as a user's program would: a Datanet,
 // two contributions from two accounts, a base model and a LoRA adapter on it, an inference quoting
 // both files, and a delegation to the validator.
-import { createPublicClient, createWalletClient, decodeEventLog, type Hex, http } from 'viem';
+import { createPublicClient, createWalletClient, decodeEventLog, type Hex, http, toHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { expect } from 'vitest';
 import {
@@ -52,6 +52,8 @@ export interface Filled {
   readonly alice: Account;
   /** Records the same inference again (a new record); resolves with its id once mined. */
   readonly recordAgain: () => Promise<string>;
+  /** Records the output as an attested inference with both contributions as candidates; resolves with its id. */
+  readonly recordAttested: () => Promise<string>;
 }
 
 /** Fills the devnet at `url` (whose genesis funds the dev accounts). */
@@ -198,5 +200,19 @@ export async function fillChain(url: string): Promise<Filled> {
   await mined(as(alice).gov.write.vote([1n, 1]));
   const blockHash = (await reader.getBlock({ blockNumber: 1n })).hash;
   const recordAgain = async () => inferenceOf(await record());
-  return { ids, txHash: recorded.hash, blockHash, operatorAddress, alice, recordAgain };
+  const recordAttested = async () => {
+    const sent = await mined(
+      as(operator).attribution.write.recordAttestedInference(
+        [adapter, toHex(OUTPUT), contributions, [6_000, 4_000]],
+        { value: fee },
+      ),
+    );
+    return String(
+      idOf(
+        sent.events.filter((e) => e.eventName === 'AttestedInferenceRecorded'),
+        'inferenceId',
+      ),
+    );
+  };
+  return { ids, txHash: recorded.hash, blockHash, operatorAddress, alice, recordAgain, recordAttested };
 }

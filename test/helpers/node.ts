@@ -41,6 +41,8 @@ export async function startTestNode(
     accounts?: number;
     rpc?: Record<string, unknown>;
     testOnly?: NodeConfigInput['testOnly'];
+    /** The node's attestor (the validator is operated by account 0). */
+    attestation?: NodeConfigInput['attestation'];
     /** Time of block 0 (default: now, in whole seconds). */
     genesisTime?: Date;
     /** Unlock schedules of the dev accounts' allocations, by account index. */
@@ -71,6 +73,7 @@ export async function startTestNode(
       block: { intervalMs: opts.blockIntervalMs ?? 100 },
       p2p: { listen: ['/ip4/127.0.0.1/tcp/0'], sync: { peerWaitMs: 0 } },
       ...(opts.testOnly ? { testOnly: opts.testOnly } : {}),
+      ...(opts.attestation ? { attestation: opts.attestation } : {}),
     },
   });
   const nodeHome = join(home, 'n');

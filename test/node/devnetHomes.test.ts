@@ -1,11 +1,14 @@
 // What `openchain devnet` writes before any process runs: the treasury is an account the user holds
-// (printed with its key), not the zero address where its share would be burned.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// (printed with its key), not the zero address where its share would be burned; each validator
+// attests as its operator, from a key file only its owner can read.
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addressFromPrivateKey, ZERO_ADDRESS } from '../../core/address.ts';
 import { hexToBytes } from '../../core/bytes.ts';
+import { attestorSigner } from '../../node/attestation/account.ts';
+import { loadConfigFile } from '../../node/config.ts';
 import { createDevnet, devnetBanner, loadDevnet } from '../../node/devnet.ts';
 import { homePaths } from '../../node/home.ts';
 
@@ -32,5 +35,15 @@ describe('devnet homes', () => {
     expect(devnetBanner(manifest).toLowerCase()).toContain(
       `treasury (fee and attribution treasury shares): ${treasury.address}  private key ${treasury.privateKey}`,
     );
+  });
+
+  it("makes each validator's operator its attestation account, in a 0600 key file", () => {
+    const manifest = loadDevnet(dir)!;
+    for (const node of manifest.nodes) {
+      const { account } = loadConfigFile(homePaths(node.home).config).attestation;
+      expect(account).toEqual({ privateKeyFile: 'attestor.key' });
+      expect(statSync(join(node.home, 'attestor.key')).mode & 0o777).toBe(0o600);
+      expect(attestorSigner(account!, node.home).address).toBe(node.operator.address);
+    }
   });
 });
