@@ -11,8 +11,9 @@ import {
   revealAttestation,
 } from '../../../../state/modules/attribution/attested/attest.ts';
 import { attestationCommitmentBytes } from '../../../../state/modules/attribution/attested/commitment.ts';
+import { SCORE_MAX } from '../../../../state/modules/attribution/attested/consensus.ts';
 import { recordAttestedInference } from '../../../../state/modules/attribution/attested/record.ts';
-import { readAttested } from '../../../../state/modules/attribution/attested/records.ts';
+import { readAttestation, readAttested } from '../../../../state/modules/attribution/attested/records.ts';
 import { settleAttestedInference } from '../../../../state/modules/attribution/attested/settle.ts';
 import { GAS } from '../../../../state/modules/attribution/gas.ts';
 import { writeValidators } from '../../../../state/validatorSet.ts';
@@ -91,5 +92,44 @@ describe('attested-record refusals without a chain', () => {
     );
     w.height = 30;
     expect(refusal(() => settleAttestedInference(w.call(V1, 1n), 1n)).code).toBe('UNEXPECTED_VALUE');
+  });
+});
+
+describe('attested-record windows and bounds without a chain', () => {
+  it('refuses to settle until the reveal half has closed', () => {
+    const { w } = recorded();
+    // Recorded at height 5 with a window of 8: reveals up to height 13, settlement from 14.
+    w.height = 13;
+    expect(refusal(() => settleAttestedInference(w.call(V1), 1n))).toEqual({
+      code: 'ATTESTATION_WINDOW_OPEN',
+      message:
+        'settleAttestedInference: inference 1 is open to attestations until height 13; settle from height 14',
+    });
+    expect(readAttested(w.state, 1n)?.settled).toBe(false);
+  });
+
+  it('takes SCORE_MAX itself as a score, claimed and revealed', () => {
+    const { w } = world();
+    writeValidators(w.state, [
+      {
+        address: validatorAddress(new Uint8Array(32).fill(1)),
+        pubKey: new Uint8Array(32).fill(1),
+        power: 10n,
+        rewardAddress: V1,
+      },
+    ]);
+    w.fund(ATTRIBUTION_ADDRESS, FEE);
+    recordAttestedInference(w.call(CALLER, FEE), {
+      modelId: 2n,
+      output: OUTPUT,
+      candidates: [2n],
+      claimedScores: [BigInt(SCORE_MAX)],
+    });
+    w.height = 6;
+    commitAttestation(w.call(V1), 1n, attestationCommitmentBytes(1n, V1, [SCORE_MAX], SALT));
+    w.height = 10;
+    revealAttestation(w.call(V1), 1n, [BigInt(SCORE_MAX)], SALT);
+    expect(readAttested(w.state, 1n)?.claimedScores).toEqual([SCORE_MAX]);
+    expect(readAttestation(w.state, 1n, 0)).toMatchObject({ revealed: true, scores: [SCORE_MAX] });
   });
 });
