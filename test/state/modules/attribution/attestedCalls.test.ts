@@ -133,3 +133,95 @@ describe('attested-record windows and bounds without a chain', () => {
     expect(readAttestation(w.state, 1n, 0)).toMatchObject({ revealed: true, scores: [SCORE_MAX] });
   });
 });
+
+describe('commit–reveal refusals, each with its message', () => {
+  const V2: Address = '0x00000000000000000000000000000000000000f2';
+  const STRANGER: Address = '0x00000000000000000000000000000000000000f9';
+  const SCORES = [7_000n, 0n];
+  const opening = (who: Address) => attestationCommitmentBytes(1n, who, [7_000, 0], SALT);
+
+  it('refuses commits after the commit half and from outside the snapshot', () => {
+    const { w } = recorded();
+    w.height = 9;
+    expect(refusal(() => commitAttestation(w.call(STRANGER), 1n, opening(STRANGER)))).toEqual({
+      code: 'NOT_AN_ATTESTER',
+      message: `commitAttestation: ${STRANGER} was not a validator at height 5, when inference 1 was recorded`,
+    });
+    commitAttestation(w.call(V1), 1n, opening(V1));
+    expect(w.events().at(-1)).toEqual({
+      eventName: 'AttestationCommitted',
+      args: { inferenceId: 1n, validator: V1 },
+    });
+    w.height = 10;
+    expect(refusal(() => commitAttestation(w.call(V2), 1n, opening(V2)))).toEqual({
+      code: 'COMMIT_WINDOW_CLOSED',
+      message: "commitAttestation: the commit half of inference 1's window closed at height 9",
+    });
+    expect(readAttestation(w.state, 1n, 1)).toBeUndefined();
+  });
+
+  it('refuses reveals outside the reveal half and any that do not open the sender’s commitment', () => {
+    const { w } = recorded();
+    w.height = 6;
+    commitAttestation(w.call(V1), 1n, opening(V1));
+    w.height = 9;
+    expect(refusal(() => revealAttestation(w.call(V1), 1n, SCORES, SALT))).toEqual({
+      code: 'REVEAL_TOO_EARLY',
+      message: 'revealAttestation: reveals for inference 1 are accepted from height 10',
+    });
+    w.height = 10;
+    expect(refusal(() => revealAttestation(w.call(STRANGER), 1n, SCORES, SALT))).toEqual({
+      code: 'NOT_AN_ATTESTER',
+      message: `revealAttestation: ${STRANGER} was not a validator at height 5, when inference 1 was recorded`,
+    });
+    expect(refusal(() => revealAttestation(w.call(V2), 1n, SCORES, SALT))).toEqual({
+      code: 'NO_COMMITMENT',
+      message: `revealAttestation: ${V2} made no commitment for inference 1`,
+    });
+    expect(refusal(() => revealAttestation(w.call(V1), 1n, [7_000n], SALT))).toEqual({
+      code: 'WRONG_SCORE_COUNT',
+      message: "revealAttestation: 1 scores for inference 1's 2 candidates",
+    });
+    expect(refusal(() => revealAttestation(w.call(V1), 1n, [7_000n, 1n], SALT))).toEqual({
+      code: 'COMMITMENT_MISMATCH',
+      message: `revealAttestation: the scores and salt do not open ${V1}'s commitment for inference 1`,
+    });
+    expect(readAttestation(w.state, 1n, 0)).toMatchObject({ revealed: false, scores: [] });
+    revealAttestation(w.call(V1), 1n, SCORES, SALT);
+    expect(w.events().at(-1)).toEqual({
+      eventName: 'AttestationRevealed',
+      args: { inferenceId: 1n, validator: V1, scores: [7_000, 0] },
+    });
+    expect(refusal(() => revealAttestation(w.call(V1), 1n, SCORES, SALT))).toEqual({
+      code: 'ALREADY_REVEALED',
+      message: `revealAttestation: ${V1} already revealed for inference 1`,
+    });
+    w.height = 14;
+    expect(refusal(() => revealAttestation(w.call(V2), 1n, SCORES, SALT))).toEqual({
+      code: 'REVEAL_WINDOW_CLOSED',
+      message: "revealAttestation: the reveal half of inference 1's window closed at height 13",
+    });
+  });
+
+  it('refuses a score above SCORE_MAX and calls on a settled or unknown record', () => {
+    const { w } = recorded();
+    w.height = 6;
+    commitAttestation(w.call(V1), 1n, opening(V1));
+    w.height = 10;
+    expect(refusal(() => revealAttestation(w.call(V1), 1n, [7_000n, BigInt(SCORE_MAX) + 1n], SALT))).toEqual({
+      code: 'SCORE_OUT_OF_RANGE',
+      message: 'revealAttestation: scores[1] is 10001, scores are 0 to 10000',
+    });
+    expect(refusal(() => commitAttestation(w.call(V1), 2n, opening(V1)))).toEqual({
+      code: 'UNKNOWN_INFERENCE',
+      message: 'commitAttestation: inference 2 is not an attested record',
+    });
+    // Nobody revealed: settled without a quorum, the escrow back to the recorder.
+    w.height = 14;
+    settleAttestedInference(w.call(V2), 1n);
+    expect(refusal(() => settleAttestedInference(w.call(V2), 1n))).toEqual({
+      code: 'INFERENCE_SETTLED',
+      message: 'settleAttestedInference: attested inference 1 is settled',
+    });
+  });
+});
