@@ -2,6 +2,7 @@
 // charges by the gas schedule (per output byte, candidate, snapshot validator and score), and the
 // refusals a chain of one transaction per block cannot reach (a commit in the record's own block)
 // or that need no chain (value sent to the non-payable calls).
+import { getAddress } from 'viem';
 import { describe, expect, it } from 'vitest';
 import type { Address } from '../../../../core/address.ts';
 import { validatorAddress } from '../../../../core/validator.ts';
@@ -16,8 +17,10 @@ import { recordAttestedInference } from '../../../../state/modules/attribution/a
 import { readAttestation, readAttested } from '../../../../state/modules/attribution/attested/records.ts';
 import { settleAttestedInference } from '../../../../state/modules/attribution/attested/settle.ts';
 import { GAS } from '../../../../state/modules/attribution/gas.ts';
+import { readInference } from '../../../../state/modules/attribution/store.ts';
 import { writeValidators } from '../../../../state/validatorSet.ts';
 import { refusal } from './directCall.ts';
+import { TEST_ATTRIBUTION_PARAMS } from './helpers.ts';
 import { CALLER, FEE, OUTPUT, world } from './recordWorld.ts';
 
 const V1: Address = '0x00000000000000000000000000000000000000f1';
@@ -223,5 +226,51 @@ describe('commit–reveal refusals, each with its message', () => {
       code: 'INFERENCE_SETTLED',
       message: 'settleAttestedInference: attested inference 1 is settled',
     });
+  });
+});
+
+describe('recording an attested inference', () => {
+  it('takes maxCandidates candidates and maxOutputBytes of output, listing the candidates’ Datanets in order', () => {
+    // Contributions 1, 4, 2 and 3 belong to Datanets 2, 3, 1 and 1: first seen in neither order.
+    const output = new Uint8Array(TEST_ATTRIBUTION_PARAMS.maxOutputBytes);
+    const { w } = recorded([1n, 4n, 2n, 3n], output);
+    expect(readInference(w.state, 1n)?.datanetIds).toEqual([1n, 2n, 3n]);
+    expect(readAttested(w.state, 1n)).toMatchObject({
+      candidates: [1n, 4n, 2n, 3n],
+      claimedScores: [5_000, 5_000, 5_000, 5_000],
+      outputBytes: output.length,
+      settled: false,
+      quorumReached: false,
+      consensusScores: [],
+      revealedPower: 0n,
+      payouts: [],
+    });
+    expect(w.events().find((e) => e.eventName === 'AttestedInferenceRecorded')?.args).toEqual({
+      inferenceId: 1n,
+      modelId: 2n,
+      recorder: getAddress(CALLER),
+      candidates: [1n, 4n, 2n, 3n],
+      commitEnd: 9n,
+      revealEnd: 13n,
+    });
+  });
+
+  it('refuses an output over maxOutputBytes and the wrong fee, each with its message', () => {
+    const { w } = world();
+    const args = { modelId: 2n, candidates: [2n], claimedScores: [1n] };
+    const tooLong = new Uint8Array(TEST_ATTRIBUTION_PARAMS.maxOutputBytes + 1);
+    expect(refusal(() => recordAttestedInference(w.call(CALLER, FEE), { ...args, output: tooLong }))).toEqual(
+      {
+        code: 'OUTPUT_TOO_LARGE',
+        message: 'recordAttestedInference: output is 2049 bytes, limit 2048',
+      },
+    );
+    expect(
+      refusal(() => recordAttestedInference(w.call(CALLER, FEE - 1n), { ...args, output: OUTPUT })),
+    ).toEqual({
+      code: 'WRONG_FEE',
+      message: `recordAttestedInference: model 2 charges ${FEE} for ${OUTPUT.length} output bytes, but ${FEE - 1n} was sent`,
+    });
+    expect(readAttested(w.state, 1n)).toBeUndefined();
   });
 });
