@@ -5,6 +5,7 @@
 import { getAddress } from 'viem';
 import { describe, expect, it } from 'vitest';
 import type { Address } from '../../../../core/address.ts';
+import { DecodeError } from '../../../../core/errors.ts';
 import { validatorAddress } from '../../../../core/validator.ts';
 import { ATTRIBUTION_ADDRESS } from '../../../../state/modules/attribution/abi.ts';
 import {
@@ -14,7 +15,13 @@ import {
 import { attestationCommitmentBytes } from '../../../../state/modules/attribution/attested/commitment.ts';
 import { SCORE_MAX } from '../../../../state/modules/attribution/attested/consensus.ts';
 import { recordAttestedInference } from '../../../../state/modules/attribution/attested/record.ts';
-import { readAttestation, readAttested } from '../../../../state/modules/attribution/attested/records.ts';
+import {
+  attestedKeys,
+  attestedRecord,
+  readAttestation,
+  readAttested,
+  readMisses,
+} from '../../../../state/modules/attribution/attested/records.ts';
 import { settleAttestedInference } from '../../../../state/modules/attribution/attested/settle.ts';
 import { GAS } from '../../../../state/modules/attribution/gas.ts';
 import { readInference } from '../../../../state/modules/attribution/store.ts';
@@ -272,5 +279,24 @@ describe('recording an attested inference', () => {
       message: `recordAttestedInference: model 2 charges ${FEE} for ${OUTPUT.length} output bytes, but ${FEE - 1n} was sent`,
     });
     expect(readAttested(w.state, 1n)).toBeUndefined();
+  });
+});
+
+describe('stored attested records', () => {
+  it('name the record in the error when a stored one does not decode', () => {
+    const { w } = world();
+    const emptyList = Uint8Array.of(0xc0);
+    w.state.set(attestedKeys.record(1n), emptyList);
+    w.state.set(attestedKeys.attestation(1n, 0), emptyList);
+    w.state.set(attestedKeys.misses(V1), emptyList);
+    expect(() => readAttested(w.state, 1n)).toThrow(
+      new DecodeError(`attested inference: expected ${attestedRecord.fieldNames.length} items, got 0`),
+    );
+    expect(() => readAttestation(w.state, 1n, 0)).toThrow(
+      new DecodeError('attestation: expected 3 items, got 0'),
+    );
+    expect(() => readMisses(w.state, V1)).toThrow(
+      new DecodeError('attestation misses: expected 1 items, got 0'),
+    );
   });
 });
