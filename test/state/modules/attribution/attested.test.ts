@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex } from '../../../../core/bytes.ts';
 import { ATTRIBUTION_ADDRESS } from '../../../../state/modules/attribution/abi.ts';
-import { readValidator } from '../../../../state/modules/staking/index.ts';
+import { readStakingParams, readValidator } from '../../../../state/modules/staking/index.ts';
 import {
   type AttestedWorld,
   attestedWorld,
@@ -323,6 +323,9 @@ describe('missed attestations', () => {
       });
       const after = readValidator(m.h.chain.state, dave.address)!;
       expect(after.jailed).toBe(true);
+      // Jailed for downtimeJailBlocks from the settling block.
+      const settledAt = m.h.chain.head.header.height;
+      expect(after.jailedUntil).toBe(settledAt + readStakingParams(m.h.chain.state).downtimeJailBlocks);
       expect(before.tokens - after.tokens).toBe(slashed);
       expect(m.h.view('missedAttestations', [dave.address])).toBe(0);
     } finally {

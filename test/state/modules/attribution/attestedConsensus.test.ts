@@ -72,7 +72,7 @@ describe('weighted median', () => {
   });
 
   it('refuses an empty vote', () => {
-    expect(() => weightedMedian([])).toThrow(RangeError);
+    expect(() => weightedMedian([])).toThrow(new RangeError('weighted median of no power'));
   });
 });
 
@@ -135,6 +135,23 @@ describe('attestationCommitment', () => {
       ),
       { numRuns: 100 },
     );
+  });
+
+  it('refuses a salt that is not 32 bytes and a score that is not a uint16', () => {
+    const who = operator(1);
+    const salt = new Uint8Array(32);
+    expect(() => attestationCommitment(1n, who, [], new Uint8Array(31))).toThrow(
+      new RangeError('salt must be 32 bytes, got 31'),
+    );
+    expect(() => attestationCommitment(1n, who, [], new Uint8Array(33))).toThrow(
+      new RangeError('salt must be 32 bytes, got 33'),
+    );
+    for (const bad of [0x10000, -1, 1.5])
+      expect(() => attestationCommitment(1n, who, [0, bad], salt)).toThrow(
+        new RangeError(`score ${bad} is not a uint16`),
+      );
+    // The bounds themselves are scores.
+    expect(attestationCommitment(1n, who, [0, 0xffff], salt)).toMatch(/^0x[0-9a-f]{64}$/);
   });
 });
 
@@ -213,5 +230,60 @@ describe('planSettlement', () => {
       { role: Role.datanetOwner, refId: 7n, recipient: operator(70), amount: 999n },
     ]);
     expect(plan.attesters).toEqual([{ role: Role.treasury, refId: 0n, recipient: TREASURY, amount: 50n }]);
+  });
+
+  it('pays contributors in ascending id order, which decides who gets a remainder wei', () => {
+    // Three candidates of equal consensus split 100 wei: the one wei left over goes to the lowest
+    // id, since apportion breaks ties by position.
+    const plan = planSettlement({
+      pool: 100n,
+      validatorsPool: 0n,
+      candidates: [4n, 2n, 9n].map((id) => ({ id, contributor: operator(Number(id)) })),
+      reveals: [{ operator: operator(0), power: 1n, scores: [10, 10, 10] }],
+      uncovered: [],
+      treasury: TREASURY,
+    });
+    expect(plan.contributors.map((p) => [p.refId, p.amount])).toEqual([
+      [2n, 34n],
+      [4n, 33n],
+      [9n, 33n],
+    ]);
+  });
+
+  it('pays no attester, not even the treasury, from an empty validators’ pool', () => {
+    // Nobody agrees (as above), so a non-empty pool would go to the treasury; an empty one pays nothing.
+    const plan = planSettlement({
+      pool: 10n,
+      validatorsPool: 0n,
+      candidates: candidates(2),
+      reveals: [
+        { operator: operator(0), power: 5n, scores: [100, 0] },
+        { operator: operator(1), power: 5n, scores: [0, 100] },
+      ],
+      uncovered: [{ role: Role.treasury, refId: 0n, recipient: TREASURY }],
+      treasury: TREASURY,
+    });
+    expect(plan.attesters).toEqual([]);
+  });
+
+  it('shares the validators’ pool among those who agree when one revealer agrees with nothing', () => {
+    // Two of three score 100, so the consensus is 100; the third scored 0: agreement 0, weight 0.
+    const plan = planSettlement({
+      pool: 0n,
+      validatorsPool: 90n,
+      candidates: candidates(1),
+      reveals: [
+        { operator: operator(0), power: 1n, scores: [100] },
+        { operator: operator(1), power: 1n, scores: [0] },
+        { operator: operator(2), power: 1n, scores: [100] },
+      ],
+      uncovered: [],
+      treasury: TREASURY,
+    });
+    expect(plan.consensus).toEqual([100]);
+    expect(plan.attesters).toEqual([
+      { role: Role.validator, refId: 0n, recipient: operator(0), amount: 45n },
+      { role: Role.validator, refId: 0n, recipient: operator(2), amount: 45n },
+    ]);
   });
 });
