@@ -19,7 +19,6 @@ import { DEFAULT_PARAMS } from '../genesis/defaults.ts';
 import { makeGenesis } from '../node/init.ts';
 import { generateValidatorKey } from '../node/keys.ts';
 import { credit } from '../state/accounts.ts';
-import { intrinsicGas } from '../state/execution/gas.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../state/modules/attribution/abi.ts';
 import { attestationCommitment } from '../state/modules/attribution/attested/commitment.ts';
 import { AttributionModule } from '../state/modules/attribution/module.ts';
@@ -28,6 +27,7 @@ import { writeContribution } from '../state/modules/attribution/store.ts';
 import type { BlockInfo } from '../state/modules/module.ts';
 import type { ChainParams } from '../state/params.ts';
 import { StateOverlay } from '../state/stateDb.ts';
+import { attributionIntrinsicGas } from './attributionGas.ts';
 
 const CANDIDATES = 16;
 const RECORD_HEIGHT = 10;
@@ -40,21 +40,6 @@ const calldata = (c: Fn) => hexToBytes(encodeFunctionData(c));
 const operatorOf = (i: number) =>
   bytesToHex(keccak256(bigintToFixedBytes(BigInt(1_000 + i), 32)).subarray(12)) as Address;
 const scoresOf = (i: number) => Array.from({ length: CANDIDATES }, (_, c) => (c * 613 + i * 37) % 10_001);
-
-function intrinsic(data: Uint8Array): bigint {
-  return intrinsicGas({
-    type: 2,
-    chainId: 1337n,
-    nonce: 0n,
-    maxFeePerGas: 0n,
-    maxPriorityFeePerGas: 0n,
-    gasLimit: 0n,
-    to: ATTRIBUTION_ADDRESS,
-    value: 0n,
-    data,
-    accessList: [],
-  });
-}
 
 /** Runs one call; returns the gas the module charged. */
 function run(
@@ -150,7 +135,8 @@ async function world(n: number) {
     functionName: 'recordAttestedInference',
     args: [1n, bytesToHex(new Uint8Array(512).fill(0x61)), candidates, candidates.map(() => 5_000)],
   });
-  const recordGas = run(state, params, RECORD_HEIGHT, OWNER, recordData, fee) + intrinsic(recordData);
+  const recordGas =
+    run(state, params, RECORD_HEIGHT, OWNER, recordData, fee) + attributionIntrinsicGas(recordData);
   return { state, params, recordGas };
 }
 
@@ -182,7 +168,10 @@ function timed(
   const t0 = process.threadCpuUsage();
   for (let i = 0; i < runs; i++) gas = run(new StateOverlay(state), params, height, from, data);
   const t = process.threadCpuUsage(t0);
-  return { gas: Number(gas + intrinsic(data)), cpuUs: Math.round(((t.user + t.system) / runs) * 10) / 10 };
+  return {
+    gas: Number(gas + attributionIntrinsicGas(data)),
+    cpuUs: Math.round(((t.user + t.system) / runs) * 10) / 10,
+  };
 }
 
 async function measure(n: number, runs: number) {

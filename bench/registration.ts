@@ -18,12 +18,12 @@ import { DEFAULT_PARAMS } from '../genesis/defaults.ts';
 import { attributionParamsSchema } from '../genesis/schema.ts';
 import { commitCalldata, possessionIndices, revealCalldata } from '../prover/index.ts';
 import { recordParentHash } from '../state/blockHashes.ts';
-import { intrinsicGas } from '../state/execution/gas.ts';
-import { ATTRIBUTION_ADDRESS, attributionAbi } from '../state/modules/attribution/abi.ts';
+import { attributionAbi } from '../state/modules/attribution/abi.ts';
 import { AttributionModule } from '../state/modules/attribution/module.ts';
 import { writeAttributionParams } from '../state/modules/attribution/params.ts';
 import type { BlockInfo } from '../state/modules/module.ts';
 import { StateOverlay } from '../state/stateDb.ts';
+import { attributionIntrinsicGas } from './attributionGas.ts';
 
 const SENDER: Address = '0x00000000000000000000000000000000000b0b00';
 const COMMIT_HEIGHT = 10;
@@ -38,22 +38,6 @@ const module = new AttributionModule();
 
 function blockAt(height: number): BlockInfo {
   return { chainId: 1337n, height, time: height * 1000, params: {} as BlockInfo['params'] };
-}
-
-/** The intrinsic gas of a transaction to the module with this calldata. */
-function intrinsic(data: Uint8Array): bigint {
-  return intrinsicGas({
-    type: 2,
-    chainId: 1337n,
-    nonce: 0n,
-    maxFeePerGas: 0n,
-    maxPriorityFeePerGas: 0n,
-    gasLimit: 0n,
-    to: ATTRIBUTION_ADDRESS,
-    value: 0n,
-    data,
-    accessList: [],
-  });
 }
 
 /** Runs one call; returns the gas the module charged. */
@@ -81,7 +65,8 @@ function measure(size: number, runs: number) {
   run(base, 1, hexToBytes(datanetCall));
   const call = { datanetId: 1n, content, chunkSize: params.chunkSize };
   const commit = commitCalldata(call, SENDER, new Uint8Array(32).fill(7));
-  const commitGas = run(base, COMMIT_HEIGHT, hexToBytes(commit.data)) + intrinsic(hexToBytes(commit.data));
+  const commitGas =
+    run(base, COMMIT_HEIGHT, hexToBytes(commit.data)) + attributionIntrinsicGas(hexToBytes(commit.data));
   const seed = new Uint8Array(32).fill(0x5e);
   recordParentHash(base, COMMIT_HEIGHT + 2, seed);
   const chunks = Math.ceil(size / params.chunkSize);
@@ -95,7 +80,7 @@ function measure(size: number, runs: number) {
     sizeBytes: size,
     chunks,
     calldataBytes: data.length,
-    gas: Number(intrinsic(data) + moduleGas),
+    gas: Number(attributionIntrinsicGas(data) + moduleGas),
     moduleGas: Number(moduleGas),
     cpuUsMean: Math.round((t.user + t.system) / runs),
     commitGas: Number(commitGas),
