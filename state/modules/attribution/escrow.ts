@@ -20,7 +20,7 @@ import {
   writeAttributionBond,
   writeEscrow,
 } from './escrowRecords.ts';
-import { emit } from './events.ts';
+import { emit, emitPayouts } from './events.ts';
 import { GAS } from './gas.ts';
 import { attributionKeys as keys } from './keys.ts';
 import { payFromModule } from './ledger.ts';
@@ -177,16 +177,8 @@ function settle(call: Call, id: bigint, inference: Inference, escrow: Escrow): E
   const settled: Escrow = { ...escrow, settled: true, payouts };
   writeEscrow(state, id, settled);
   let toContributors = 0n;
-  for (const p of payouts) {
-    if (p.role === Role.contributor) toContributors += p.amount;
-    emit(ctx, 'RewardPaid', {
-      inferenceId: id,
-      recipient: p.recipient,
-      role: p.role,
-      refId: p.refId,
-      amount: p.amount,
-    });
-  }
+  for (const p of payouts) if (p.role === Role.contributor) toContributors += p.amount;
+  emitPayouts(ctx, id, payouts);
   emit(ctx, 'InferenceSettled', {
     inferenceId: id,
     attributedBytes: attributed(escrow.segments),

@@ -12,6 +12,7 @@ import type { Log } from '../../../core/receipt.ts';
 import type { CallContext } from '../module.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from './abi.ts';
 import { GAS } from './gas.ts';
+import type { Payout } from './records.ts';
 
 type EventName = AbiEvent.Name<typeof attributionAbi>;
 /** The event's arguments by name, as ox decodes them (bigint for uint64 and wider, hex for bytes). */
@@ -95,6 +96,19 @@ export function encodeLog<N extends EventName>(name: N, args: EventArgs<N>): Log
 export function emit<N extends EventName>(ctx: CallContext, name: N, args: EventArgs<N>): void {
   ctx.useGas(GAS.log);
   ctx.emit(encodeLog(name, args));
+}
+
+/** One RewardPaid log per payout of an inference, in the payouts' order. */
+export function emitPayouts(ctx: CallContext, inferenceId: bigint, payouts: readonly Payout[]): void {
+  for (const p of payouts) {
+    emit(ctx, 'RewardPaid', {
+      inferenceId,
+      recipient: p.recipient,
+      role: p.role,
+      refId: p.refId,
+      amount: p.amount,
+    });
+  }
 }
 
 function isDynamic(p: Param): boolean {

@@ -10,7 +10,7 @@ import type { Call } from './call.ts';
 import { canonicalSegments, ownedBytes } from './canonical.ts';
 import { AttributionError } from './errors.ts';
 import { openEscrow } from './escrow.ts';
-import { emit } from './events.ts';
+import { emit, emitPayouts } from './events.ts';
 import { Counter } from './keys.ts';
 import { lineage, lineageOwners } from './models.ts';
 import { requireRecorder } from './operators.ts';
@@ -105,15 +105,7 @@ export function recordInference(call: Call, args: RecordInference): void {
     lineage: lineageIds,
     datanetIds: usedDatanets,
   });
-  for (const p of payouts) {
-    emit(ctx, 'RewardPaid', {
-      inferenceId: id,
-      recipient: p.recipient,
-      role: p.role,
-      refId: p.refId,
-      amount: p.amount,
-    });
-  }
+  emitPayouts(ctx, id, payouts);
   openEscrow(call, inference, { inferenceId: id, pool: contributorsPool, segments });
 }
 

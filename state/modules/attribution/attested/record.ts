@@ -8,7 +8,7 @@ import { sha256 } from '../../../../core/hash.ts';
 import { readValidators } from '../../../validatorSet.ts';
 import type { Call } from '../call.ts';
 import { AttributionError } from '../errors.ts';
-import { emit } from '../events.ts';
+import { emit, emitPayouts } from '../events.ts';
 import { GAS } from '../gas.ts';
 import { VALIDATORS } from '../inferences.ts';
 import { Counter } from '../keys.ts';
@@ -143,15 +143,7 @@ export function recordAttestedInference(call: Call, args: RecordAttested): void 
     commitEnd: BigInt(commitEnd),
     revealEnd: BigInt(revealEnd),
   });
-  for (const p of payouts) {
-    emit(ctx, 'RewardPaid', {
-      inferenceId: id,
-      recipient: p.recipient,
-      role: p.role,
-      refId: p.refId,
-      amount: p.amount,
-    });
-  }
+  emitPayouts(ctx, id, payouts);
 }
 
 /** The candidates' Datanets (sorted), refusing duplicates and anything but accepted contributions of the lineage. */

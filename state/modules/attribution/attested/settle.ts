@@ -11,7 +11,7 @@ import type { Call } from '../call.ts';
 import { requireNoValue } from '../checks.ts';
 import { AttributionError } from '../errors.ts';
 import { uncoveredRecipients } from '../escrow.ts';
-import { emit } from '../events.ts';
+import { emit, emitPayouts } from '../events.ts';
 import { GAS } from '../gas.ts';
 import { attributionKeys as keys } from '../keys.ts';
 import { payFromModule } from '../ledger.ts';
@@ -62,14 +62,8 @@ export function settleAttestedInference(call: Call, id: bigint): void {
     for (const p of payouts) {
       if (p.role === Role.contributor) toContributors += p.amount;
       if (p.role === Role.validator) toAttesters += p.amount;
-      emit(ctx, 'RewardPaid', {
-        inferenceId: id,
-        recipient: p.recipient,
-        role: p.role,
-        refId: p.refId,
-        amount: p.amount,
-      });
     }
+    emitPayouts(ctx, id, payouts);
     settled = { ...settled, quorumReached: true, consensusScores: consensus, payouts };
   }
   countMisses(call, r, revealedAt);
