@@ -33,7 +33,8 @@ interface Payout {
   amount: bigint;
 }
 
-interface AttestedView {
+/** getAttestedInference's return value, as viem decodes it. */
+export interface AttestedView {
   id: bigint;
   modelId: bigint;
   recorder: Address;
@@ -54,7 +55,8 @@ interface AttestedView {
   payouts: readonly Payout[];
 }
 
-interface AttestationView {
+/** One element of getAttestations' return value, as viem decodes it. */
+export interface AttestationView {
   validator: Address;
   power: bigint;
   committed: boolean;

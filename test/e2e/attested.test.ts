@@ -21,6 +21,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendModuleCalls } from '../../client/send.ts';
 import { ngramScores } from '../../node/attestation/ngram.ts';
+import type { AttestationView, AttestedView } from '../../node/attestCli.ts';
 import { devAccounts } from '../../node/devAccounts.ts';
 import { ATTRIBUTION_ADDRESS, attributionAbi } from '../../state/modules/attribution/abi.ts';
 import {
@@ -48,27 +49,6 @@ const OUTLIER = 3;
 const DOWN = 1;
 const SETTLED = toEventSelector(getAbiItem({ abi: attributionAbi, name: 'AttestedInferenceSettled' }));
 const RECORDED = toEventSelector(getAbiItem({ abi: attributionAbi, name: 'AttestedInferenceRecorded' }));
-
-interface AttestedInference {
-  candidates: readonly bigint[];
-  pool: bigint;
-  validatorsPool: bigint;
-  settled: boolean;
-  quorumReached: boolean;
-  consensusScores: readonly number[];
-  revealedPower: bigint;
-  totalPower: bigint;
-}
-
-interface Attestation {
-  validator: Hex;
-  power: bigint;
-  committed: boolean;
-  revealed: boolean;
-  scores: readonly number[];
-  clippedScores: readonly number[];
-  reward: bigint;
-}
 
 describe('attested scores on a four-validator devnet', () => {
   const dir = mkdtempSync(join(tmpdir(), 'openchain-attested-e2e-'));
@@ -221,12 +201,12 @@ describe('attested scores on a four-validator devnet', () => {
     const first = await record(output1, candidates, BigInt(modelId));
     const settled1 = await settlement(first.id, first.height);
 
-    const r1 = await view<AttestedInference>(devnet.url(0), 'getAttestedInference', [first.id]);
+    const r1 = await view<AttestedView>(devnet.url(0), 'getAttestedInference', [first.id]);
     expect(r1.settled).toBe(true);
     expect(r1.quorumReached).toBe(true);
     expect(r1.revealedPower).toBe(r1.totalPower);
     expect([...r1.consensusScores]).toEqual(honest1);
-    const a1 = await view<Attestation[]>(devnet.url(0), 'getAttestations', [first.id]);
+    const a1 = await view<AttestationView[]>(devnet.url(0), 'getAttestations', [first.id]);
     const byNode1 = [0, 1, 2, 3].map((i) => a1.find((a) => a.validator.toLowerCase() === operatorOf(i))!);
     for (const [i, a] of byNode1.entries()) {
       expect(a.revealed, `node${i} revealed`).toBe(true);
@@ -259,12 +239,12 @@ describe('attested scores on a four-validator devnet', () => {
     const second = await record(output2, candidates, BigInt(modelId));
     const settled2 = await settlement(second.id, second.height);
 
-    const r2 = await view<AttestedInference>(devnet.url(0), 'getAttestedInference', [second.id]);
+    const r2 = await view<AttestedView>(devnet.url(0), 'getAttestedInference', [second.id]);
     expect(r2.quorumReached).toBe(true);
     expect(r2.revealedPower).toBe((r2.totalPower * 3n) / 4n);
     // Two honest scorers and the outlier: the lower median is the honest score.
     expect([...r2.consensusScores]).toEqual(honest2);
-    const a2 = await view<Attestation[]>(devnet.url(0), 'getAttestations', [second.id]);
+    const a2 = await view<AttestationView[]>(devnet.url(0), 'getAttestations', [second.id]);
     const down = a2.find((a) => a.validator.toLowerCase() === operatorOf(DOWN))!;
     expect(down).toMatchObject({ committed: false, revealed: false, reward: 0n });
     expect(await view<number>(devnet.url(0), 'missedAttestations', [operatorOf(DOWN)])).toBe(1);
