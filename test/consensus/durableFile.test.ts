@@ -1,0 +1,41 @@
+// The durable-write helpers under the signer and the WAL: which I/O errors count as transient (the
+// engine retries those instead of halting), and the atomic replace leaving the new bytes, owner-only
+// mode, and no descriptor open behind it.
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isTransientIoError, replaceFileDurably } from '../../consensus/durableFile.ts';
+
+describe('isTransientIoError', () => {
+  it.each(['EMFILE', 'ENFILE', 'EAGAIN', 'EWOULDBLOCK', 'EINTR', 'EBUSY', 'ENOSPC', 'EDQUOT', 'ENOMEM'])(
+    '%s may clear on its own',
+    (code) => {
+      expect(isTransientIoError(Object.assign(new Error(code), { code }))).toBe(true);
+    },
+  );
+
+  it.each([
+    ['a permanent code', Object.assign(new Error('EIO'), { code: 'EIO' })],
+    ['an error without a code', new Error('no code')],
+    ['a code that is not a string', { code: 24 }],
+    ['null', null],
+    ['undefined', undefined],
+  ])('%s is not transient', (_what, err) => {
+    expect(isTransientIoError(err)).toBe(false);
+  });
+});
+
+describe('replaceFileDurably', () => {
+  it('leaves the new bytes, readable by the owner only, and no descriptor open', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'openchain-durable-')), 'state.json');
+    const open = () => readdirSync('/proc/self/fd').length;
+    await replaceFileDurably(path, new TextEncoder().encode('first'));
+    const before = open();
+    for (let i = 0; i < 50; i++) await replaceFileDurably(path, new TextEncoder().encode(`write ${i}`));
+    expect(open()).toBe(before);
+    expect(readFileSync(path, 'utf8')).toBe('write 49');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readdirSync(join(path, '..'))).toEqual(['state.json']);
+  });
+});
