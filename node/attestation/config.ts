@@ -39,6 +39,15 @@ export const attestationConfigSchema = z.strictObject({
   scorerTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
   /** Directories of contribution files, by Datanet id or "*"; relative to the node home. */
   mirrors: mirrorsSchema.default({}),
+  /**
+   * The URI schemes a candidate's registered URI may be fetched with when no mirror has it. URIs are
+   * chosen by contributors, so `file:` reads local paths and `http(s):` reaches any address this
+   * host can (internal ones included); [] turns URI fetching off and leaves the mirrors only.
+   */
+  uriSchemes: z
+    .array(z.enum(['file', 'http', 'https']))
+    .refine((s) => new Set(s).size === s.length, 'each scheme at most once')
+    .default(['file', 'http', 'https']),
   /** Bound on fetching one contribution URI. */
   contentTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
   maxContentBytes: z

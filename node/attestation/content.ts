@@ -28,6 +28,8 @@ export type Loaded =
 export interface ContentLoaderOptions {
   /** Mirrors by Datanet id (decimal) or "*" for any Datanet. */
   readonly mirrors: ReadonlyMap<string, Mirror>;
+  /** Schemes (without the colon) a registered URI may be fetched with; empty: mirrors only. */
+  readonly uriSchemes: readonly ('file' | 'http' | 'https')[];
   /** Bound on fetching one URI. */
   readonly timeoutMs: number;
   /** Contributions registered as larger than this are not loaded at all. */
@@ -94,18 +96,25 @@ export class ContentLoader {
     } catch {
       throw new Error(uri === '' ? 'no URI registered' : 'not a URI');
     }
+    const scheme = url.protocol.slice(0, -1);
+    if (scheme !== 'file' && scheme !== 'http' && scheme !== 'https')
+      throw new Error(`unsupported scheme ${url.protocol} (file:, http: and https: are fetched)`);
+    if (!this.#options.uriSchemes.includes(scheme))
+      throw new Error(
+        this.#options.uriSchemes.length === 0
+          ? 'URI fetching is off (attestation.uriSchemes is [])'
+          : `${url.protocol} is not in attestation.uriSchemes`,
+      );
     let content: Uint8Array;
-    if (url.protocol === 'file:') {
+    if (scheme === 'file') {
       const path = fileURLToPath(url);
       // Only a regular file of the registered size is read: never a device, a FIFO or a huge file.
       const info = await stat(path);
       if (!info.isFile()) throw new Error('not a regular file');
       if (info.size !== size) throw new Error(`${info.size} bytes, registered ${size}`);
       content = new Uint8Array(await readFile(path));
-    } else if (url.protocol === 'http:' || url.protocol === 'https:') {
-      content = await fetchCapped(uri, {}, { timeoutMs: this.#options.timeoutMs, maxBytes: size });
     } else {
-      throw new Error(`unsupported scheme ${url.protocol} (file:, http: and https: are fetched)`);
+      content = await fetchCapped(uri, {}, { timeoutMs: this.#options.timeoutMs, maxBytes: size });
     }
     if (content.length !== size) throw new Error(`${content.length} bytes, registered ${size}`);
     return content;

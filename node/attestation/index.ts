@@ -46,6 +46,7 @@ export function contentLoaderFromConfig(config: AttestationConfig, home: string)
         new Mirror(resolve(home, dir), `attestation.mirrors.${key}`),
       ]),
     ),
+    uriSchemes: config.uriSchemes,
     timeoutMs: config.contentTimeoutMs,
     maxContentBytes: config.maxContentBytes,
     cacheBytes: config.contentCacheBytes,

@@ -24,6 +24,7 @@ describe('the attestation config', () => {
       scorer: { builtin: 'ngram' },
       scorerTimeoutMs: 30_000,
       mirrors: {},
+      uriSchemes: ['file', 'http', 'https'],
       contentTimeoutMs: 10_000,
       maxContentBytes: 64 * 1024 * 1024,
       contentCacheBytes: 64 * 1024 * 1024,
@@ -71,6 +72,9 @@ describe('the attestation config', () => {
     [{ mirrors: { papers: '/srv' } }, /mirror keys are Datanet ids \(e\.g\. "3"\) or "\*" for every Datanet/],
     [{ mirrors: { '03': '/srv' } }, /mirror keys are Datanet ids/],
     [{ mirrors: { '3': '' } }, /config\.attestation\.mirrors\.3/],
+    [{ uriSchemes: ['ipfs'] }, /config\.attestation\.uriSchemes\.0/],
+    [{ uriSchemes: ['http', 'http'] }, /config\.attestation\.uriSchemes: each scheme at most once/],
+    [{ uriSchemes: 'https' }, /config\.attestation\.uriSchemes/],
     [{ maxContentBytes: 0 }, /config\.attestation\.maxContentBytes/],
     [{ contentCacheBytes: -1 }, /config\.attestation\.contentCacheBytes/],
     [

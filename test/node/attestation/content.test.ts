@@ -35,9 +35,13 @@ function contribution(
   };
 }
 
-function loader(mirrors: Record<string, string> = {}, options: { cacheBytes?: number } = {}): ContentLoader {
+function loader(
+  mirrors: Record<string, string> = {},
+  options: { cacheBytes?: number; uriSchemes?: ('file' | 'http' | 'https')[] } = {},
+): ContentLoader {
   return new ContentLoader({
     mirrors: new Map(Object.entries(mirrors).map(([k, d]) => [k, new Mirror(d, `attestation.mirrors.${k}`)])),
+    uriSchemes: options.uriSchemes ?? ['file', 'http', 'https'],
     timeoutMs: 500,
     maxContentBytes: 1024,
     cacheBytes: options.cacheBytes ?? 1 << 20,
@@ -128,6 +132,33 @@ describe('ContentLoader: a URI', () => {
       const result = await loader().load(contribution(paper, uri));
       expect(result.content === null && result.reason, uri).toMatch(reason);
     }
+  });
+
+  it('fetches only the schemes attestation.uriSchemes allows, and nothing when it is empty', async () => {
+    const fileUri = file('allowed.txt', paper);
+    const before = served;
+    const off = loader({}, { uriSchemes: [] });
+    for (const uri of [fileUri, `${base}/paper`]) {
+      const result = await off.load(contribution(paper, uri));
+      expect(result.content === null && result.reason, uri).toMatch(
+        /URI fetching is off \(attestation.uriSchemes is \[\]\)/,
+      );
+    }
+    const httpOnly = loader({}, { uriSchemes: ['http'] });
+    const refused = await httpOnly.load(contribution(paper, fileUri));
+    expect(refused.content === null && refused.reason).toMatch(/file: is not in attestation.uriSchemes/);
+    expect(served).toBe(before);
+    expect(await httpOnly.load(contribution(paper, `${base}/paper`))).toEqual({
+      content: paper,
+      source: `${base}/paper`,
+    });
+    expect(served).toBe(before + 1);
+    // A mirror still serves with URI fetching off.
+    const mirrorDir = join(dir, 'offMirror');
+    mkdirSync(mirrorDir);
+    writeFileSync(join(mirrorDir, 'paper.txt'), paper);
+    const mirrored = await loader({ '*': mirrorDir }, { uriSchemes: [] }).load(contribution(paper, fileUri));
+    expect(mirrored).toEqual({ content: paper, source: `mirror ${mirrorDir}` });
   });
 
   it('does not load a contribution registered as larger than maxContentBytes', async () => {
