@@ -41,6 +41,7 @@ import { requireRecordedGenesis } from './homeGenesis.ts';
 import { loadValidatorKey } from './keys.ts';
 import { HomeLock } from './lock.ts';
 import { NodeMetrics } from './metrics.ts';
+import { SigningWatch } from './signingWatch.ts';
 import { proveHead, SyncController } from './sync.ts';
 import { nodeClock } from './testOnly.ts';
 import { TxRelayBudget } from './txRelayBudget.ts';
@@ -211,6 +212,13 @@ export class OpenchainNode {
       closers.push(() => controller.stop());
       // The validator's attestor: after consensus (it follows committed blocks), stopped before it.
       if (signer) {
+        const watch = new SigningWatch({
+          address: signer.address,
+          intervalMs: config.block.intervalMs,
+          isValidator: () => chain.validators().some((v) => v.address === signer.address),
+          log: log.child({ module: 'signing' }),
+        });
+        chain.onCommit((info) => watch.observe(info.block));
         const attestor = startAttestor({
           chain,
           config: config.attestation,
