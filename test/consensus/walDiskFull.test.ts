@@ -52,6 +52,9 @@ describe.skipIf(tmpfsUnavailable)(
       expect(failure).toBeInstanceOf(ConsensusError);
       expect((failure as ConsensusError).code).toBe('WAL_WRITE_TRANSIENT');
       expect(((failure as Error).cause as NodeJS.ErrnoException).code).toBe('ENOSPC');
+      expect((failure as Error).message).toMatch(
+        new RegExp(`^cannot write the consensus WAL ${path}: ENOSPC`),
+      );
       expect(statSync(path).size).toBe(before);
 
       await wal.writeDurably(small);
