@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // and many unit files spend their time waiting on sockets, LevelDB and timers, so a second worker
 // fills the idle core. End-to-end tests start real node processes and bind loopback ports, so they
 // run one file at a time, after the unit tests, to keep the devnets from timing each other out.
+// `npm test` (test/suite.ts) runs the two projects as two processes at once instead, unit on one
+// worker (OPENCHAIN_UNIT_WORKERS), so that the unit files fill the core the devnets leave idle.
 export default defineConfig({
   test: {
     projects: [
@@ -12,7 +14,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: ['test/e2e/**'],
-          maxWorkers: 2,
+          maxWorkers: Number(process.env['OPENCHAIN_UNIT_WORKERS'] ?? 2),
           testTimeout: 30_000,
           // A hook that starts a node and waits for blocks gets what a test gets (vitest's default
           // 10 s failed beforeAll hooks on a loaded machine).

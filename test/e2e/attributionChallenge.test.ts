@@ -32,11 +32,12 @@ import {
   topicOf,
 } from './attributionFixtures.ts';
 import { cli, cliProcess, rpc } from './cli.ts';
-import { height, type TestDevnet, waitFor } from './devnet.ts';
+import { fillBlocks, type TestDevnet, waitFor, withBlocks } from './devnet.ts';
 
 type Account = ReturnType<typeof devAccounts>[number];
-// Funded in the devnet's genesis.
-const [owner, alice, bob, carol, operator, watcher] = devAccounts(6) as [
+// Funded in the devnet's genesis; `filler` only makes blocks to close the window.
+const [owner, alice, bob, carol, operator, watcher, filler] = devAccounts(7) as [
+  Account,
   Account,
   Account,
   Account,
@@ -45,12 +46,14 @@ const [owner, alice, bob, carol, operator, watcher] = devAccounts(6) as [
   Account,
 ];
 /**
- * Blocks a pool stays open to challenges: long enough for two CLI processes to start, read the
- * chain and have a transaction mined while a loaded machine slows them to tens of seconds (at a
- * load average of 34, 80 blocks of 300 ms were not), short enough that the test waits little for
- * settlement on a quiet one.
+ * Blocks a pool stays open to challenges. The devnet makes blocks for transactions only, and while
+ * idle one every 3 s: the window outlasts two CLI processes that start, read the chain and have a
+ * transaction mined however slowly a loaded machine runs them (at a load average of 34 they took
+ * tens of seconds, longer than 80 blocks of 300 ms), about 2 minutes of idle blocks besides the
+ * test's own few transactions. The test then closes it with blocks of its own (fillBlocks) instead
+ * of waiting for it.
  */
-const WINDOW = 150;
+const WINDOW = 40;
 /**
  * Twice the genesis default minimum (10 OPEN), so that the operator may still record after the
  * first challenge took its reward (0.01 OPEN per byte moved, the default) from it.
@@ -100,7 +103,11 @@ describe('challenges and settlement on a four-validator devnet', () => {
   const urls = () => [0, 1, 2, 3].map((i) => devnet.url(i));
 
   beforeAll(async () => {
-    devnet = await startAttributionDevnet({ challengeWindowBlocks: WINDOW });
+    // Blocks come for transactions only, so a short interval costs nothing while idle.
+    devnet = await startAttributionDevnet(
+      { challengeWindowBlocks: WINDOW },
+      { emptyBlocks: false, blockIntervalMs: 100 },
+    );
   });
 
   afterAll(async () => {
@@ -147,8 +154,11 @@ describe('challenges and settlement on a four-validator devnet', () => {
     );
     const register = (name: keyof typeof files, account: Account, node: number) =>
       contribute(datanetId, join(full, `${name}.txt`), account.privateKey, devnet.url(node));
-    const aliceId = await register('alice', alice, 1);
-    const [bobId, carolId] = await Promise.all([register('bob', bob, 2), register('carol', carol, 3)]);
+    // Each reveals three blocks after its commitment: blocks keep coming meanwhile.
+    const [aliceId, bobId, carolId] = await withBlocks(devnet.url(0), filler.privateKey, async () => {
+      const first = await register('alice', alice, 1);
+      return [first, ...(await Promise.all([register('bob', bob, 2), register('carol', carol, 3)]))];
+    });
     expect(aliceId).toBeLessThan(bobId!);
 
     const modelId = await modelWithOperator(
@@ -306,11 +316,7 @@ describe('challenges and settlement on a four-validator devnet', () => {
 
     // 3. After the second window, anyone settles both pools.
     const windowEnd2 = (await view<Escrow>(devnet.url(0), 'getEscrow', [id2])).windowEnd;
-    await waitFor(
-      `the challenge window to close at block ${windowEnd2}`,
-      async () => BigInt(await height(devnet.url(0))) >= windowEnd2,
-      300_000,
-    );
+    await fillBlocks(devnet.url(0), filler.privateKey, Number(windowEnd2));
     const settled = await run<{ inferenceId: string; status: string; blockNumber: number }[]>(
       'settle',
       id1.toString(),

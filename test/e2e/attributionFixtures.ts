@@ -106,13 +106,17 @@ export interface Receipt {
 }
 
 /**
- * Four validator processes with 300 ms blocks and these attribution parameters in their genesis;
- * resolves once every node has committed a block.
+ * Four validator processes with 300 ms blocks (or as `blocks` says, see startDevnet) and these
+ * attribution parameters in their genesis; resolves once every node has committed a block.
  */
-export async function startAttributionDevnet(attribution: Record<string, unknown>): Promise<TestDevnet> {
+export async function startAttributionDevnet(
+  attribution: Record<string, unknown>,
+  blocks: { blockIntervalMs?: number; emptyBlocks?: boolean } = {},
+): Promise<TestDevnet> {
   const devnet = await startDevnet({
     validators: 4,
     blockIntervalMs: 300,
+    ...blocks,
     genesis: (g) => {
       Object.assign((g.params as { attribution: Record<string, unknown> }).attribution, attribution);
     },

@@ -4,7 +4,10 @@ import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import { expect } from 'vitest';
+import { DEV_CHAIN_ID } from '../../genesis/defaults.ts';
 import { parseGenesis } from '../../genesis/load.ts';
 import type { NodeConfigInput } from '../../node/config.ts';
 import { createDevnet, type DevnetManifest } from '../../node/devnet.ts';
@@ -45,6 +48,12 @@ export interface TestDevnet {
 export async function startDevnet(opts: {
   validators: number;
   blockIntervalMs?: number;
+  /**
+   * False: blocks only for transactions, and while idle one empty block every 3 s (as `npm start`).
+   * A window counted in blocks then stays open while the test's CLI processes start, however slowly,
+   * and the test closes it with `fillBlocks`. Default true: an empty block every interval.
+   */
+  emptyBlocks?: boolean;
   /** Test-only switches per node index (the test sets OPENCHAIN_TEST_ONLY=1 for its processes). */
   testOnly?: Readonly<Record<number, NodeConfigInput['testOnly']>>;
   /** Edits the genesis (JSON) before any node starts, e.g. short staking windows for a test. */
@@ -63,7 +72,7 @@ export async function startDevnet(opts: {
     p2pBasePort: base + n,
     metricsBasePort: base + 2 * n,
     blockIntervalMs: opts.blockIntervalMs ?? 500,
-    emptyBlocks: true,
+    emptyBlocks: opts.emptyBlocks ?? true,
   });
   if (opts.genesis) {
     const path = homePaths(manifest.nodes[0]!.home).genesis;
@@ -118,6 +127,7 @@ export async function waitFor(
   what: string,
   check: () => Promise<boolean>,
   timeoutMs = 60_000,
+  intervalMs = 200,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -126,9 +136,61 @@ export async function waitFor(
     } catch {
       // a node restarting: try again
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * Makes blocks on a chain that creates them only for transactions: a zero-value self-transfer from
+ * `key` (an account the test uses for nothing else), then the next once node `url`'s height has
+ * moved, until it is at height `until` or, given a signal, until that aborts.
+ */
+export async function fillBlocks(url: string, key: Hex, until: number | AbortSignal): Promise<void> {
+  const done = (h: number) => (typeof until === 'number' ? h >= until : until.aborted);
+  const account = privateKeyToAccount(key);
+  let nonce = Number(await rpc<Hex>(url, 'eth_getTransactionCount', [account.address, 'pending']));
+  for (let h = await height(url); !done(h); ) {
+    const raw = await account.signTransaction({
+      chainId: DEV_CHAIN_ID,
+      type: 'eip1559',
+      nonce: nonce++,
+      to: account.address,
+      value: 0n,
+      gas: 21_000n,
+      maxFeePerGas: 10n ** 12n,
+      maxPriorityFeePerGas: 0n,
+    });
+    await rpc(url, 'eth_sendRawTransaction', [raw]);
+    const from = h;
+    await waitFor(
+      `a block after height ${from}`,
+      async () => {
+        h = await height(url);
+        return h > from;
+      },
+      60_000,
+      20,
+    );
+  }
+}
+
+/** Runs `work` while fillBlocks keeps blocks coming, e.g. for reveals due blocks after their commitments. */
+export async function withBlocks<T>(url: string, key: Hex, work: () => Promise<T>): Promise<T> {
+  const stop = new AbortController();
+  const filling = fillBlocks(url, key, stop.signal).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  let result: T;
+  try {
+    result = await work();
+  } finally {
+    stop.abort();
+  }
+  const failed = await filling;
+  if (failed) throw failed;
+  return result;
 }
 
 export async function blockHashAt(url: string, h: number): Promise<string | undefined> {

@@ -20,12 +20,18 @@ import { GOV_ADDRESS, govAbi } from '../../state/modules/gov/index.ts';
 import { STAKING_ADDRESS, stakingAbi } from '../../state/modules/staking/index.ts';
 import { viemChainFor } from '../helpers/node.ts';
 import { cli, cliFails, rpc } from './cli.ts';
-import { height, startDevnet, type TestDevnet, waitFor } from './devnet.ts';
+import { fillBlocks, height, startDevnet, type TestDevnet, waitFor } from './devnet.ts';
 
 const OPEN = 10n ** 18n;
 const VALIDATORS = 4;
-/** Long enough for every vote below to land on a loaded machine; the test waits for its end. */
-const VOTING_PERIOD = 150;
+/**
+ * The devnet makes blocks for transactions only, and while idle one every 3 s. The test sends 30
+ * transactions while the proposals are open (the delegation and 6 submissions after the first,
+ * 20 votes, the model's 3), so at least 50 blocks are left: over 2 minutes of idle blocks for the
+ * votes to land however slowly a loaded machine runs them. The test then ends the period with
+ * blocks of its own (fillBlocks) instead of waiting.
+ */
+const VOTING_PERIOD = 80;
 const DEPOSIT = 10n * OPEN;
 const FEE = OPEN;
 /** owner, contributors, validators, treasury: contributors at today's floor (10%). */
@@ -35,7 +41,8 @@ const SPLIT = [6_000n, 1_000n, 1_000n, 2_000n] as const;
 const ACCOUNTS = devAccounts(DEVNET_DEFAULTS.accounts + VALIDATORS + 1);
 const operatorOf = (i: number) => ACCOUNTS[DEVNET_DEFAULTS.accounts + i]!;
 const treasury = ACCOUNTS[DEVNET_DEFAULTS.accounts + VALIDATORS]!;
-const [, proposer, owner, recorder, delegator, changer, limiter] = ACCOUNTS;
+/** `filler` only makes blocks to end the voting period. */
+const [, proposer, owner, recorder, delegator, changer, limiter, filler] = ACCOUNTS;
 const recipient: Hex = '0x00000000000000000000000000000000000bee01';
 
 const json = <T>(stdout: string) => JSON.parse(stdout) as T;
@@ -104,7 +111,9 @@ describe('governance on a four-validator devnet', () => {
   beforeAll(async () => {
     devnet = await startDevnet({
       validators: VALIDATORS,
-      blockIntervalMs: 300,
+      // Blocks come for transactions only (see VOTING_PERIOD), so a short interval costs nothing idle.
+      blockIntervalMs: 100,
+      emptyBlocks: false,
       genesis: (g) => {
         g.gov = {
           params: {
@@ -317,7 +326,9 @@ describe('governance on a four-validator devnet', () => {
     });
     expect(await rpc(devnet.url(0), 'eth_sendRawTransaction', [oversized])).toMatch(/^0x/);
 
-    const end = Math.max(...ids.map((p) => Number(BigInt(p.votingEndHeight))));
+    // One block past the end: the new gas limit is in the headers from the block after it.
+    const end = Math.max(...ids.map((p) => Number(BigInt(p.votingEndHeight)))) + 1;
+    await fillBlocks(devnet.url(0), filler!.privateKey, end);
     await waitFor(
       'the voting period to end on every node',
       async () => (await Promise.all(urls().map(height))).every((h) => h >= end),
