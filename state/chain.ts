@@ -13,10 +13,9 @@ import {
 import { bytesToHex, equalBytes, type Hex, hexToBytes } from '../core/bytes.ts';
 import { OpenchainError } from '../core/errors.ts';
 import type { Evidence } from '../core/evidence.ts';
-import { keccak256 } from '../core/hash.ts';
 import { type Log, receiptsRoot } from '../core/receipt.ts';
 import { inlineRecovery, type SenderRecovery } from '../core/senderRecovery.ts';
-import { decodeTx, type SignedTx } from '../core/tx.ts';
+import { decodeTx, type SignedTx, txHash } from '../core/tx.ts';
 import { type Validator, validatorsHash } from '../core/validator.ts';
 import { type Commit, commitHash } from '../core/vote.ts';
 import type { GenesisBlock } from '../genesis/build.ts';
@@ -454,7 +453,7 @@ export class Chain {
    */
   async #decodeBlockTxs(block: Block, fail: (why: string) => never): Promise<SenderTx[]> {
     const decoded = block.txs.map((raw, i): SenderTx | SignedTx => {
-      const pooled = this.mempool.get(bytesToHex(keccak256(raw)));
+      const pooled = this.mempool.get(txHash(raw));
       if (pooled) return pooled;
       try {
         return decodeTx(raw);
