@@ -9,15 +9,30 @@ export function isHex(value: unknown): value is Hex {
   return typeof value === 'string' && HEX_RE.test(value);
 }
 
-const HEX_PAIRS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Character codes of the two hex digits of each byte value: [high, low] at 2b, 2b + 1. */
+const HEX_CODES = new Uint16Array(512);
+for (let b = 0; b < 256; b++) {
+  const pair = b.toString(16).padStart(2, '0');
+  HEX_CODES[2 * b] = pair.charCodeAt(0);
+  HEX_CODES[2 * b + 1] = pair.charCodeAt(1);
+}
+const hexCodes: number[] = [];
 
 export function bytesToHex(bytes: Uint8Array): Hex {
-  // Small arrays (hashes, addresses) by table: wrapping them in a Buffer reads `.buffer`, which
-  // makes V8 move an on-heap typed array off the heap, costing more than the conversion.
+  // Small arrays (hashes, addresses) from character codes in one call: wrapping them in a Buffer
+  // reads `.buffer`, which makes V8 move an on-heap typed array off the heap, and appending pairs
+  // to a string builds a rope of one object per byte, flattened again when the string is first
+  // used as a Map key (mempool lookups, state keys).
   if (bytes.length <= 64) {
-    let out = '0x';
-    for (let i = 0; i < bytes.length; i++) out += HEX_PAIRS[bytes[i]!];
-    return out as Hex;
+    hexCodes.length = 2 + 2 * bytes.length;
+    hexCodes[0] = 0x30; // '0'
+    hexCodes[1] = 0x78; // 'x'
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i]!;
+      hexCodes[2 + 2 * i] = HEX_CODES[2 * b]!;
+      hexCodes[3 + 2 * i] = HEX_CODES[2 * b + 1]!;
+    }
+    return String.fromCharCode.apply(null, hexCodes) as Hex;
   }
   return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`;
 }

@@ -21,6 +21,23 @@ describe('hexToBytes', () => {
   });
 });
 
+describe('bytesToHex', () => {
+  it('writes lowercase hex as Buffer does, for views and on both sides of the small-array path', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 150 }), fc.nat(), (bytes, cut) => {
+        expect(bytesToHex(bytes)).toBe(`0x${Buffer.from(bytes).toString('hex')}`);
+        const view = bytes.subarray(cut % (bytes.length + 1));
+        expect(bytesToHex(view)).toBe(`0x${Buffer.from(view).toString('hex')}`);
+      }),
+    );
+    // Lengths in turn, each shorter than the last: nothing of a longer call is left in the result.
+    for (const length of [64, 65, 32, 20, 1, 0]) {
+      const bytes = Uint8Array.from({ length }, (_, i) => 255 - i);
+      expect(bytesToHex(bytes)).toBe(`0x${Buffer.from(bytes).toString('hex')}`);
+    }
+  });
+});
+
 describe('bytesToBigint', () => {
   it('reads any width, and any range of the bytes', () => {
     fc.assert(
