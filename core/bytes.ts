@@ -57,9 +57,15 @@ export function hexToBytes(hex: string): Uint8Array {
     }
     return out;
   }
+  // Longer ones (raw transactions, calldata) through Buffer, which stops at the first pair that is
+  // not hex: a short result is the check, about three times cheaper than testing the regex first.
+  // Buffer reads only the low byte of a character ('\u0161' as 'a'), so non-ASCII text goes to the regex.
+  if (hex.startsWith('0x') && hex.length % 2 === 0 && Buffer.byteLength(hex, 'utf8') === hex.length) {
+    const decoded = Buffer.from(hex.slice(2), 'hex');
+    if (decoded.length * 2 === hex.length - 2) return new Uint8Array(decoded);
+  }
   if (!HEX_RE.test(hex)) throw new RangeError('expected 0x-prefixed hex');
-  if (hex.length % 2 !== 0) throw new RangeError('hex has an odd number of digits');
-  return new Uint8Array(Buffer.from(hex.slice(2), 'hex'));
+  throw new RangeError('hex has an odd number of digits');
 }
 
 export function bigintToHex(value: bigint): Hex {
