@@ -19,6 +19,7 @@ import { bytesToHex } from '../core/bytes.ts';
 import { sha256 } from '../core/hash.ts';
 import { decodeTx, recoverSender, signTx } from '../core/tx.ts';
 import { initHome } from '../node/init.ts';
+import { cpuMs } from './procs.ts';
 import { median } from './stats.ts';
 
 const CLI = fileURLToPath(new URL('../node/bin/openchain.ts', import.meta.url));
@@ -43,6 +44,8 @@ export interface ThroughputResult {
   largestBlock: number;
   nativeRecoveryPerSecond: number;
   ratioToRecovery: number;
+  /** The node process's CPU time (all threads) from the first request to the last block, per transaction. */
+  nodeCpuMsPerTx: number | null;
 }
 
 function key(i: number): Uint8Array {
@@ -163,6 +166,7 @@ export async function runThroughputBench(opts: Partial<ThroughputOptions> = {}):
         })),
       );
     }
+    const cpuBefore = cpuMs(child.pid);
     const started = performance.now();
     let next = 0;
     let rejected = 0;
@@ -185,6 +189,7 @@ export async function runThroughputBench(opts: Partial<ThroughputOptions> = {}):
     const window = commits.filter((c) => c.at >= started);
     const seconds = (window.at(-1)!.at - started) / 1000;
     const committedPerSecond = raws.length / seconds;
+    const cpuAfter = cpuMs(child.pid);
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     const nativeRecoveryPerSecond = median([...recoveryBefore, ...recoveryRates(raws)]);
@@ -197,6 +202,10 @@ export async function runThroughputBench(opts: Partial<ThroughputOptions> = {}):
       largestBlock: Math.max(...window.map((c) => c.txs)),
       nativeRecoveryPerSecond: Math.round(nativeRecoveryPerSecond),
       ratioToRecovery: Number((committedPerSecond / nativeRecoveryPerSecond).toFixed(3)),
+      nodeCpuMsPerTx:
+        cpuBefore !== null && cpuAfter !== null
+          ? Number(((cpuAfter - cpuBefore) / raws.length).toFixed(3))
+          : null,
     };
   } finally {
     if (child.exitCode === null && child.signalCode === null) {

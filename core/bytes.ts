@@ -9,15 +9,30 @@ export function isHex(value: unknown): value is Hex {
   return typeof value === 'string' && HEX_RE.test(value);
 }
 
-const HEX_PAIRS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Character codes of the two hex digits of each byte value: [high, low] at 2b, 2b + 1. */
+const HEX_CODES = new Uint16Array(512);
+for (let b = 0; b < 256; b++) {
+  const pair = b.toString(16).padStart(2, '0');
+  HEX_CODES[2 * b] = pair.charCodeAt(0);
+  HEX_CODES[2 * b + 1] = pair.charCodeAt(1);
+}
+const hexCodes: number[] = [];
 
 export function bytesToHex(bytes: Uint8Array): Hex {
-  // Small arrays (hashes, addresses) by table: wrapping them in a Buffer reads `.buffer`, which
-  // makes V8 move an on-heap typed array off the heap, costing more than the conversion.
+  // Small arrays (hashes, addresses) from character codes in one call: wrapping them in a Buffer
+  // reads `.buffer`, which makes V8 move an on-heap typed array off the heap, and appending pairs
+  // to a string builds a rope of one object per byte, flattened again when the string is first
+  // used as a Map key (mempool lookups, state keys).
   if (bytes.length <= 64) {
-    let out = '0x';
-    for (let i = 0; i < bytes.length; i++) out += HEX_PAIRS[bytes[i]!];
-    return out as Hex;
+    hexCodes.length = 2 + 2 * bytes.length;
+    hexCodes[0] = 0x30; // '0'
+    hexCodes[1] = 0x78; // 'x'
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i]!;
+      hexCodes[2 + 2 * i] = HEX_CODES[2 * b]!;
+      hexCodes[3 + 2 * i] = HEX_CODES[2 * b + 1]!;
+    }
+    return String.fromCharCode.apply(null, hexCodes) as Hex;
   }
   return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`;
 }
@@ -42,9 +57,15 @@ export function hexToBytes(hex: string): Uint8Array {
     }
     return out;
   }
+  // Longer ones (raw transactions, calldata) through Buffer, which stops at the first pair that is
+  // not hex: a short result is the check, about three times cheaper than testing the regex first.
+  // Buffer reads only the low byte of a character ('\u0161' as 'a'), so non-ASCII text goes to the regex.
+  if (hex.startsWith('0x') && hex.length % 2 === 0 && Buffer.byteLength(hex, 'utf8') === hex.length) {
+    const decoded = Buffer.from(hex.slice(2), 'hex');
+    if (decoded.length * 2 === hex.length - 2) return new Uint8Array(decoded);
+  }
   if (!HEX_RE.test(hex)) throw new RangeError('expected 0x-prefixed hex');
-  if (hex.length % 2 !== 0) throw new RangeError('hex has an odd number of digits');
-  return new Uint8Array(Buffer.from(hex.slice(2), 'hex'));
+  throw new RangeError('hex has an odd number of digits');
 }
 
 export function bigintToHex(value: bigint): Hex {

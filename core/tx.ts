@@ -159,7 +159,15 @@ export function encodeSignedTx(tx: UnsignedTx, sig: RecoverableSignature): Uint8
 export function signTx(tx: UnsignedTx, privateKey: Uint8Array, backend?: Secp256k1Backend): SignedTx {
   const sig = signHash(signingHash(tx), privateKey, backend);
   const raw = encodeSignedTx(tx, sig);
-  return { ...tx, ...sig, raw, hash: bytesToHex(keccak256(raw)) };
+  return { ...tx, ...sig, raw, hash: txHash(raw) };
+}
+
+/**
+ * A transaction's hash from its signed bytes alone, as Ethereum defines it for legacy and typed
+ * transactions alike: keccak256 of the raw encoding. Finding a transaction by hash needs no decode.
+ */
+export function txHash(raw: Uint8Array): Hex {
+  return bytesToHex(keccak256(raw));
 }
 
 function decodeTo(item: RlpItem | undefined): Address | null {
@@ -192,7 +200,7 @@ function decodeLegacy(raw: Uint8Array): SignedTx {
     r: asBigint(f[7], 'r'),
     s: asBigint(f[8], 's'),
     raw,
-    hash: bytesToHex(keccak256(raw)),
+    hash: txHash(raw),
   };
 }
 
@@ -215,7 +223,7 @@ function decodeDynamicFee(raw: Uint8Array): SignedTx {
     r: asBigint(f[10], 'r'),
     s: asBigint(f[11], 's'),
     raw,
-    hash: bytesToHex(keccak256(raw)),
+    hash: txHash(raw),
   };
 }
 

@@ -15,7 +15,7 @@ import { OpenchainError } from '../core/errors.ts';
 import type { Evidence } from '../core/evidence.ts';
 import { type Log, receiptsRoot } from '../core/receipt.ts';
 import { inlineRecovery, type SenderRecovery } from '../core/senderRecovery.ts';
-import { decodeTx, type SignedTx } from '../core/tx.ts';
+import { decodeTx, type SignedTx, txHash } from '../core/tx.ts';
 import { type Validator, validatorsHash } from '../core/validator.ts';
 import { type Commit, commitHash } from '../core/vote.ts';
 import type { GenesisBlock } from '../genesis/build.ts';
@@ -445,23 +445,32 @@ export class Chain {
     return { ...execution, events };
   }
 
-  /** Decodes a block's transactions, reusing senders the mempool already recovered. */
+  /**
+   * A block's transactions with their senders. Those the mempool holds are taken from it, decoded
+   * and with the sender it recovered: a transaction's hash is keccak256 of its signed bytes, so
+   * only the very bytes the pool admitted match (a changed signature is another hash, and is
+   * decoded and recovered here like any transaction the pool does not have).
+   */
   async #decodeBlockTxs(block: Block, fail: (why: string) => never): Promise<SenderTx[]> {
-    const decoded = block.txs.map((raw, i) => {
+    const decoded = block.txs.map((raw, i): SenderTx | SignedTx => {
+      const pooled = this.mempool.get(txHash(raw));
+      if (pooled) return pooled;
       try {
         return decodeTx(raw);
       } catch (err) {
         return fail(`transaction #${i}: ${(err as Error).message}`);
       }
     });
-    const senders = await Promise.all(
-      decoded.map((tx, i) => {
-        const pooled = this.mempool.get(tx.hash);
-        if (pooled) return pooled.sender;
-        return this.#recovery.recover(tx).catch((err: Error) => fail(`transaction #${i}: ${err.message}`));
+    // Every transaction decodes before any recovery starts: a failure must not leave recoveries behind.
+    return Promise.all(
+      decoded.map((item, i) => {
+        if ('sender' in item) return item;
+        return this.#recovery.recover(item).then(
+          (sender) => ({ tx: item, sender }),
+          (err: Error) => fail(`transaction #${i}: ${err.message}`),
+        );
       }),
     );
-    return decoded.map((tx, i) => ({ tx, sender: senders[i]! }));
   }
 
   #remember(

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { encodeBlock } from '../../core/block.ts';
 import { bigintToHex, type Hex } from '../../core/bytes.ts';
-import { decodeTx } from '../../core/tx.ts';
+import { decodeTx, txHash } from '../../core/tx.ts';
 import type { Chain } from '../../state/chain.ts';
 import { ErrorCode, RpcError } from '../errors.ts';
 import { formatBlock, formatTx } from '../format.ts';
@@ -53,7 +53,7 @@ export async function blockJson(chain: Chain, height: number, fullTxs: boolean):
 }
 
 async function txHashes(chain: Chain, height: number): Promise<Hex[]> {
-  return (await chain.blocks.getTxs(height)).map((raw) => decodeTx(raw).hash);
+  return (await chain.blocks.getTxs(height)).map(txHash);
 }
 
 async function txCount(chain: Chain, height: number | undefined): Promise<JsonValue> {

@@ -18,6 +18,9 @@ const intrinsicByTx = new WeakMap<UnsignedTx, bigint>();
 
 /** Gas charged before execution: the base cost, calldata, and access-list entries (EIP-2930 prices). */
 export function intrinsicGas(tx: UnsignedTx): bigint {
+  // A plain transfer (no calldata, no access list) costs the base: no need to remember it per
+  // transaction, and the WeakMap's entry cost more than the answer.
+  if (tx.data.length === 0 && (tx.type === 0 || tx.accessList.length === 0)) return GAS.txBase;
   let gas = intrinsicByTx.get(tx);
   if (gas === undefined) {
     gas = computeIntrinsicGas(tx);

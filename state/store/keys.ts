@@ -36,32 +36,39 @@ function u64(n: number): Uint8Array {
   return out;
 }
 
-function u32(n: number): Uint8Array {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, n);
+const prefix = (bucket: number) => Uint8Array.of(bucket);
+
+/** u64 height ‖ u32 index written at `at`: a transaction's position, in its keys and its location. */
+function writePosition(out: Uint8Array, at: number, height: number, index: number): Uint8Array {
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  view.setBigUint64(at, BigInt(height));
+  view.setUint32(at + 8, index);
   return out;
 }
-
-const prefix = (bucket: number) => Uint8Array.of(bucket);
 
 /** bucket ‖ u64 height ‖ u32 index, written in place (the per-transaction keys of every block). */
 function positionKey(bucket: number, height: number, index: number): Uint8Array {
   const out = new Uint8Array(13);
-  const view = new DataView(out.buffer);
   out[0] = bucket;
-  view.setBigUint64(1, BigInt(height));
-  view.setUint32(9, index);
+  return writePosition(out, 1, height, index);
+}
+
+/** bucket ‖ 32-byte hash in one array (a block's or a transaction's lookup key). */
+function hashKey(bucket: number, hash: Hex): Uint8Array {
+  const out = new Uint8Array(33);
+  out[0] = bucket;
+  out.set(hexToBytes(hash), 1);
   return out;
 }
 
 export const keys = {
   meta: (name: string) => concatBytes(prefix(Bucket.meta), utf8ToBytes(name)),
   header: (height: number) => concatBytes(prefix(Bucket.header), u64(height)),
-  blockHash: (hash: Hex) => concatBytes(prefix(Bucket.blockHash), hexToBytes(hash)),
+  blockHash: (hash: Hex) => hashKey(Bucket.blockHash, hash),
   blockExtra: (height: number) => concatBytes(prefix(Bucket.blockExtra), u64(height)),
   tx: (height: number, index: number) => positionKey(Bucket.tx, height, index),
   receipt: (height: number, index: number) => positionKey(Bucket.receipt, height, index),
-  txLocation: (hash: Hex) => concatBytes(prefix(Bucket.txLocation), hexToBytes(hash)),
+  txLocation: (hash: Hex) => hashKey(Bucket.txLocation, hash),
   commit: (height: number) => concatBytes(prefix(Bucket.commit), u64(height)),
   blockEvents: (height: number) => concatBytes(prefix(Bucket.blockEvents), u64(height)),
   treeNode: (hash: Uint8Array) => concatBytes(prefix(Bucket.treeNode), hash),
@@ -75,7 +82,7 @@ export function heightRange(bucket: number, height: number): [Uint8Array, Uint8A
 }
 
 export function encodeLocation(height: number, index: number): Uint8Array {
-  return concatBytes(u64(height), u32(index));
+  return writePosition(new Uint8Array(12), 0, height, index);
 }
 
 export function decodeLocation(bytes: Uint8Array): { height: number; index: number } {

@@ -6,7 +6,7 @@ import { bytesToBigint, bytesToHex, hexToBytes } from '../../core/bytes.ts';
 describe('hexToBytes', () => {
   it('parses lowercase and uppercase hex of any length as Buffer does', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 100 }), fc.boolean(), (bytes, upper) => {
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.boolean(), (bytes, upper) => {
         const digits = Buffer.from(bytes).toString('hex');
         expect(hexToBytes(`0x${upper ? digits.toUpperCase() : digits}`)).toEqual(new Uint8Array(bytes));
       }),
@@ -18,6 +18,36 @@ describe('hexToBytes', () => {
       expect(() => hexToBytes(bad)).toThrow('expected 0x-prefixed hex');
     }
     expect(() => hexToBytes('0xabc')).toThrow('odd number of digits');
+    expect(() => hexToBytes(`0x${'ab'.repeat(100)}c`)).toThrow('odd number of digits');
+    // Long strings too (Buffer's path), including characters whose low byte is a hex digit.
+    const long = 'ab'.repeat(100);
+    for (const bad of [
+      `0x${long}zz`,
+      `0x${long}0g`,
+      `0x${long}\u0161\u0161`,
+      `0x\uff41\uff41${long}`,
+      long + long,
+    ]) {
+      expect(() => hexToBytes(bad)).toThrow('expected 0x-prefixed hex');
+    }
+    expect(() => hexToBytes(`0x${long}\u0161`)).toThrow('expected 0x-prefixed hex');
+  });
+});
+
+describe('bytesToHex', () => {
+  it('writes lowercase hex as Buffer does, for views and on both sides of the small-array path', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 150 }), fc.nat(), (bytes, cut) => {
+        expect(bytesToHex(bytes)).toBe(`0x${Buffer.from(bytes).toString('hex')}`);
+        const view = bytes.subarray(cut % (bytes.length + 1));
+        expect(bytesToHex(view)).toBe(`0x${Buffer.from(view).toString('hex')}`);
+      }),
+    );
+    // Lengths in turn, each shorter than the last: nothing of a longer call is left in the result.
+    for (const length of [64, 65, 32, 20, 1, 0]) {
+      const bytes = Uint8Array.from({ length }, (_, i) => 255 - i);
+      expect(bytesToHex(bytes)).toBe(`0x${Buffer.from(bytes).toString('hex')}`);
+    }
   });
 });
 

@@ -23,6 +23,7 @@ import {
   signingHash,
   signTx,
   TxDecodeError,
+  txHash,
   type UnsignedTx,
 } from '../../core/tx.ts';
 import {
@@ -150,6 +151,8 @@ async function checkAgainstViem(
   const resigned = signTx(decoded, hexToBytes(key));
   expect(bytesToHex(resigned.raw)).toBe(serialized);
   expect(resigned.hash).toBe(viemKeccak256(serialized));
+  // The hash from the bytes alone (how a proposal's transactions are found in the pool).
+  expect(txHash(hexToBytes(serialized))).toBe(viemKeccak256(serialized));
   // A decoded transaction's signing hash is taken from its raw bytes; a copy's is encoded.
   expect(signingHash(decoded)).toEqual(signingHash({ ...decoded }));
   const sender = account.address.toLowerCase();

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Address, addressFromPrivateKey } from '../../core/address.ts';
-import { type Block, txRoot } from '../../core/block.ts';
+import { type Block, blockHash, txRoot } from '../../core/block.ts';
 import type { Hex } from '../../core/bytes.ts';
-import { signTx } from '../../core/tx.ts';
+import { encodeSignedTx, signTx } from '../../core/tx.ts';
 import { buildGenesisBlock } from '../../genesis/build.ts';
 import { makeGenesis } from '../../node/init.ts';
 import { generateValidatorKey } from '../../node/keys.ts';
@@ -214,6 +214,45 @@ describe('processProposal rejects every inconsistent header field', () => {
     await expect(
       c.chain.processProposal({ ...block, txs, header: { ...block.header, txRoot: txRoot(txs) } }),
     ).rejects.toThrow(/transaction #0/);
+  });
+});
+
+describe('processProposal takes pooled transactions from the mempool', () => {
+  async function withFollower() {
+    const c = await chainWithFunds();
+    const follower = await c.follower();
+    const tx = transfer(0, 0n, carol, 5n);
+    await c.chain.checkTx(tx.raw);
+    await follower.mempool.add(tx.raw);
+    const block = await c.chain.prepareProposal({
+      height: 1,
+      time: c.chain.head.header.time + 1000,
+      proposer: c.chain.validators()[0]!,
+      lastCommit: null,
+      evidence: [],
+    });
+    return { c, follower, tx, block };
+  }
+
+  it("a validator holding the block's transactions in its pool reaches the proposer's result", async () => {
+    const { follower, block } = await withFollower();
+    expect(follower.mempool.size).toBe(1);
+    await expect(follower.processProposal(block)).resolves.toBe(blockHash(block.header));
+  });
+
+  it('a pooled transaction whose signature was changed is recovered again, not matched to the pool', async () => {
+    const { follower, tx, block } = await withFollower();
+    // Same signed fields and r, another s: the signing hash is the pooled one's, the bytes are not.
+    const forged = encodeSignedTx(tx, { r: tx.r, s: tx.s + 1n, yParity: tx.yParity });
+    const txs = [forged];
+    const err: unknown = await follower
+      .processProposal({ ...block, txs, header: { ...block.header, txRoot: txRoot(txs) } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidProposalError);
+    // Recovered from the forged signature: some unfunded address, not the pooled sender.
+    expect((err as Error).message).toMatch(/insufficient funds/);
+    expect((err as Error).message.toLowerCase()).not.toContain(alice.toLowerCase());
+    expect(follower.mempool.get(tx.hash)?.sender).toBe(alice);
   });
 });
 

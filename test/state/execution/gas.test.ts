@@ -48,4 +48,21 @@ describe('intrinsicGas', () => {
       { numRuns: 500 },
     );
   });
+
+  it('charges a plain transfer the base alone, and an access list without calldata its entries', () => {
+    const common = { chainId: 1n, nonce: 0n, gasLimit: 1n, to: null, value: 0n, data: new Uint8Array() };
+    const dynamic = { ...common, type: 2 as const, maxFeePerGas: 1n, maxPriorityFeePerGas: 1n };
+    expect(intrinsicGas({ ...common, type: 0, gasPrice: 1n })).toBe(GAS.txBase);
+    expect(intrinsicGas({ ...dynamic, accessList: [] })).toBe(GAS.txBase);
+    const accessList = [
+      {
+        address: `0x${'11'.repeat(20)}` as const,
+        storageKeys: [`0x${'00'.repeat(32)}` as const, `0x${'01'.repeat(32)}` as const],
+      },
+      { address: `0x${'22'.repeat(20)}` as const, storageKeys: [] },
+    ];
+    expect(intrinsicGas({ ...dynamic, accessList })).toBe(
+      GAS.txBase + 2n * GAS.accessListAddress + 2n * GAS.accessListStorageKey,
+    );
+  });
 });
