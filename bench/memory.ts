@@ -23,6 +23,7 @@ import { sha256 } from '../core/hash.ts';
 import { signTx } from '../core/tx.ts';
 import { initHome } from '../node/init.ts';
 import { launch, type NodeProc, post } from './nodeProc.ts';
+import { freePorts } from './procs.ts';
 
 const CHAIN_ID = 1337;
 const SINKS = 100;
@@ -44,6 +45,9 @@ export interface MemoryBenchOptions {
 export interface MemorySample {
   readonly seconds: number;
   readonly rssMb: number;
+  /** The node's V8 heap in use and its external (Buffer, ArrayBuffer) memory, from its metrics. */
+  readonly heapUsedMb: number;
+  readonly externalMb: number;
   readonly committedTxs: number;
   readonly loadAverage: number;
 }
@@ -67,6 +71,17 @@ function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
   return round2(kb / 1024);
+}
+
+/** Heap figures from the node's Prometheus metrics (prom-client's default process metrics). */
+async function heapMb(metricsUrl: string): Promise<{ heapUsedMb: number; externalMb: number }> {
+  const text = await (await fetch(metricsUrl)).text();
+  const gauge = (name: string) =>
+    round2(Number(new RegExp(`^openchain_process_${name} (\\S+)`, 'm').exec(text)?.[1]) / 2 ** 20);
+  return {
+    heapUsedMb: gauge('nodejs_heap_size_used_bytes'),
+    externalMb: gauge('nodejs_external_memory_bytes'),
+  };
 }
 
 /** Signs transfers round-robin over the senders, tracking each sender's next nonce. */
@@ -156,7 +171,14 @@ export async function runMemoryBench(o: MemoryBenchOptions): Promise<MemoryBench
     rewardAddress: '0x00000000000000000000000000000000000fee01',
     config: { p2p: { listen: ['/ip4/127.0.0.1/tcp/0'], sync: { peerWaitMs: 0 } } },
   });
-  const node = await launch(join(dir, 'validator'), 'validator', ['--rpc-port', '0']);
+  const metricsPort = await freePorts(1);
+  const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+  const node = await launch(join(dir, 'validator'), 'validator', [
+    '--rpc-port',
+    '0',
+    '--metrics-port',
+    String(metricsPort),
+  ]);
   const pid = node.child.pid!;
   try {
     const signer = new Signer(keys);
@@ -168,26 +190,27 @@ export async function runMemoryBench(o: MemoryBenchOptions): Promise<MemoryBench
     const startTxs = node.committed.txs;
     const endAt = started + o.minutes * 60_000;
     let nextSample = started;
-    let inFlight = 0;
+    const inFlight = new Set<Promise<void>>();
     let sent = 0;
     let failure: Error | undefined;
     for (let tick = started; tick < endAt; tick += TICK_MS) {
       if (failure) throw failure;
       if (node.child.exitCode !== null || node.halted) throw new Error('the validator stopped');
-      if (inFlight < MAX_IN_FLIGHT) {
-        inFlight++;
+      if (inFlight.size < MAX_IN_FLIGHT) {
         sent += perTick;
-        send(node, signer.batch(perTick))
+        const sending: Promise<void> = send(node, signer.batch(perTick))
           .catch((err: Error) => {
             failure = err;
           })
-          .finally(() => inFlight--);
+          .finally(() => inFlight.delete(sending));
+        inFlight.add(sending);
       }
       const now = performance.now();
       if (now >= nextSample) {
         samples.push({
           seconds: round2((now - started) / 1000),
           rssMb: rssMb(pid),
+          ...(await heapMb(metricsUrl)),
           committedTxs: node.committed.txs - startTxs,
           loadAverage: round2(loadavg()[0]!),
         });
@@ -196,6 +219,7 @@ export async function runMemoryBench(o: MemoryBenchOptions): Promise<MemoryBench
       await new Promise((r) => setTimeout(r, Math.max(0, tick + TICK_MS - performance.now())));
     }
     const seconds = (performance.now() - started) / 1000;
+    await Promise.all(inFlight); // answered before the node stops
     const measured = samples.filter((s) => s.seconds >= o.warmupSeconds);
     if (measured.length < 2) throw new Error('no samples after the warm-up: run longer');
     const start = measured[0]!.rssMb;
@@ -239,8 +263,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   });
   const { samples, ...summary } = result;
   console.log(JSON.stringify(summary, null, 2));
-  console.log(
-    samples.map((s) => `${s.seconds}s ${s.rssMb} MB ${s.committedTxs} txs load ${s.loadAverage}`).join('\n'),
-  );
+  for (const s of samples)
+    console.log(
+      `${s.seconds}s RSS ${s.rssMb} MB heap ${s.heapUsedMb} MB external ${s.externalMb} MB ${s.committedTxs} txs load ${s.loadAverage}`,
+    );
   if (values.json) writeFileSync(values.json, `${JSON.stringify({ bench: 'memory', result }, null, 2)}\n`);
 }
