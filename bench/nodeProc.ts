@@ -24,13 +24,20 @@ export interface NodeProc {
   stop(): Promise<void>;
 }
 
-export function launch(home: string, name: string, args: string[], cpuProfDir?: string): Promise<NodeProc> {
+/** `cli`: the openchain CLI to run (another checkout's, to compare two versions in one run). */
+export function launch(
+  home: string,
+  name: string,
+  args: string[],
+  cpuProfDir?: string,
+  cli = CLI,
+): Promise<NodeProc> {
   const env = { ...process.env };
   if (cpuProfDir) {
     mkdirSync(cpuProfDir, { recursive: true });
     env['NODE_OPTIONS'] = `${env['NODE_OPTIONS'] ?? ''} --cpu-prof --cpu-prof-dir=${resolve(cpuProfDir)}`;
   }
-  const child = spawn(process.execPath, [CLI, 'start', '--home', home, '--log-format', 'json', ...args], {
+  const child = spawn(process.execPath, [cli, 'start', '--home', home, '--log-format', 'json', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env,
   });

@@ -12,7 +12,7 @@
 // halves share the machine with the same neighbours, so the ratio moves less than either figure.
 //
 //   node bench/sync.ts [--senders 100] [--per-sender 500] [--batch 500] [--in-flight 4]
-//        [--cpu-prof DIR] [--keep] [--json FILE]
+//        [--cpu-prof DIR] [--compare-cli OTHER/node/bin/openchain.ts] [--keep] [--json FILE]
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -26,7 +26,7 @@ import { signTx } from '../core/tx.ts';
 import { homePaths } from '../node/home.ts';
 import { initHome } from '../node/init.ts';
 import { CLI, launch, type NodeProc, post, rpc } from './nodeProc.ts';
-import { freePorts } from './procs.ts';
+import { cpuMs, freePorts } from './procs.ts';
 
 const CHAIN_ID = 1337;
 const SINKS = 100;
@@ -40,8 +40,27 @@ export interface SyncBenchOptions {
   readonly inFlight: number;
   /** Write a V8 CPU profile of the syncing node (node --cpu-prof) into this directory. */
   readonly cpuProfDir?: string;
+  /** Another checkout's node/bin/openchain.ts: a second fresh full node runs it, for a same-run A/B. */
+  readonly compareCli?: string;
   /** Keep the homes (with each node's bench-node.log) instead of deleting them. */
   readonly keepDir?: boolean;
+}
+
+export interface SyncFigures {
+  /** The validator's height when the full node started. */
+  readonly blocks: number;
+  /** Spawn of `openchain start` to the validator's head, start-up included. */
+  readonly seconds: number;
+  /** Spawn to the node's 'chain opened' log line. */
+  readonly bootSeconds: number;
+  readonly txsPerSecond: number;
+  readonly blocksPerSecond: number;
+  /** CPU time of the syncing process per transaction, µs, start-up included. */
+  readonly cpuMicrosPerTx: number | null;
+  readonly loadAverage: number;
+  /** sync tx/s over production tx/s, with start-up counted, and without it. */
+  readonly ratio: number;
+  readonly ratioWithoutBoot: number;
 }
 
 export interface SyncBenchResult {
@@ -50,21 +69,14 @@ export interface SyncBenchResult {
   readonly production: {
     readonly seconds: number;
     readonly txsPerSecond: number;
+    /** CPU time of the validator process (Linux /proc) per transaction, µs: less noisy than wall time. */
+    readonly cpuMicrosPerTx: number | null;
     readonly loadAverage: number;
   };
-  readonly sync: {
-    /** Spawn of `openchain start` to the validator's head, start-up included. */
-    readonly seconds: number;
-    /** Spawn to the node's 'chain opened' log line. */
-    readonly bootSeconds: number;
-    readonly txsPerSecond: number;
-    readonly blocksPerSecond: number;
-    readonly loadAverage: number;
-  };
-  /** sync tx/s over production tx/s, with start-up counted, and without it. */
-  readonly ratio: number;
-  readonly ratioWithoutBoot: number;
+  readonly sync: SyncFigures;
   readonly target: { readonly ratio: number; readonly met: boolean };
+  /** The same sync by another checkout's CLI (--compare-cli), after this one's, in the same run. */
+  readonly compared: (SyncFigures & { readonly cli: string }) | null;
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -139,6 +151,68 @@ async function produce(validator: NodeProc, bodies: readonly string[], inFlight:
   return (validator.committed.lastAt - started) / 1000;
 }
 
+const perTx = (ms: number | null, txs: number) => (ms === null ? null : Math.round((ms * 1000) / txs));
+
+interface SyncRun {
+  readonly home: string;
+  readonly name: string;
+  readonly cli: string;
+  readonly genesis: string;
+  readonly p2pPort: number;
+  readonly bootstrap: string;
+  readonly validator: NodeProc;
+  readonly txs: number;
+  /** Production rate, tx/s: the reference. */
+  readonly production: number;
+  readonly cpuProfDir?: string;
+  /** Started processes go here, so the caller stops them whatever happens. */
+  readonly nodes: NodeProc[];
+}
+
+/** A fresh full node (init with the genesis and the validator as bootstrap, then start) timed to the head. */
+async function syncFullNode(r: SyncRun): Promise<SyncFigures> {
+  await promisify(execFile)(process.execPath, [
+    r.cli,
+    'init',
+    '--home',
+    r.home,
+    '--genesis',
+    r.genesis,
+    '--moniker',
+    r.name,
+    '--p2p-port',
+    String(r.p2pPort),
+    '--bootstrap',
+    r.bootstrap,
+  ]);
+  const head = Number(await rpc<string>(r.validator.rpcUrl, 'eth_blockNumber'));
+  const spawned = Date.now();
+  const t0 = performance.now();
+  const full = await launch(r.home, r.name, ['--rpc-port', '0'], r.cpuProfDir, r.cli);
+  r.nodes.push(full);
+  await waitFor(
+    `${r.name} to reach the head`,
+    full,
+    async () => Number(await rpc<string>(full.rpcUrl, 'eth_blockNumber')) >= head,
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = cpuMs(full.child.pid);
+  await full.stop();
+  const opened = full.marks.get('chain opened');
+  const bootSeconds = opened ? (opened - spawned) / 1000 : 0;
+  return {
+    blocks: head,
+    seconds: round2(seconds),
+    bootSeconds: round2(bootSeconds),
+    txsPerSecond: Math.round(r.txs / seconds),
+    blocksPerSecond: Math.round(head / seconds),
+    cpuMicrosPerTx: perTx(cpu, r.txs),
+    loadAverage: load1(),
+    ratio: round2(r.txs / seconds / r.production),
+    ratioWithoutBoot: round2(r.txs / (seconds - bootSeconds) / r.production),
+  };
+}
+
 export async function runSyncBench(o: SyncBenchOptions): Promise<SyncBenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'openchain-sync-bench-'));
   const nodes: NodeProc[] = [];
@@ -160,57 +234,42 @@ export async function runSyncBench(o: SyncBenchOptions): Promise<SyncBenchResult
 
     const validator = await launch(validatorHome, 'validator', ['--rpc-port', '0']);
     nodes.push(validator);
+    const cpuBefore = cpuMs(validator.child.pid);
     const productionSeconds = await produce(validator, bodies, o.inFlight, txs);
+    const productionCpu = cpuMs(validator.child.pid);
     const productionLoad = load1();
-    const head = Number(await rpc<string>(validator.rpcUrl, 'eth_blockNumber'));
-
-    const fullHome = join(dir, 'fullnode');
-    await promisify(execFile)(process.execPath, [
-      CLI,
-      'init',
-      '--home',
-      fullHome,
-      '--genesis',
-      homePaths(validatorHome).genesis,
-      '--moniker',
-      'fullnode',
-      '--p2p-port',
-      String(p2pPort + 1),
-      '--bootstrap',
-      `${listen}/p2p/${peerId}`,
-    ]);
-    const spawned = Date.now();
-    const t0 = performance.now();
-    const full = await launch(fullHome, 'fullnode', ['--rpc-port', '0'], o.cpuProfDir);
-    nodes.push(full);
-    await waitFor(
-      'the full node to reach the head',
-      full,
-      async () => Number(await rpc<string>(full.rpcUrl, 'eth_blockNumber')) >= head,
-    );
-    const seconds = (performance.now() - t0) / 1000;
-    const opened = full.marks.get('chain opened');
-    const bootSeconds = opened ? (opened - spawned) / 1000 : 0;
     const production = txs / productionSeconds;
-    const ratio = txs / seconds / production;
+    const syncOnce = (name: string, cli: string, cpuProfDir?: string) =>
+      syncFullNode({
+        home: join(dir, name),
+        name,
+        cli,
+        genesis: homePaths(validatorHome).genesis,
+        p2pPort: p2pPort + 1 + nodes.length,
+        bootstrap: `${listen}/p2p/${peerId}`,
+        validator,
+        txs,
+        production,
+        cpuProfDir,
+        nodes,
+      });
+    const sync = await syncOnce('fullnode', CLI, o.cpuProfDir);
+    const compared = o.compareCli ? await syncOnce('compared', resolve(o.compareCli)) : null;
     return {
       txs,
-      blocks: head,
+      blocks: sync.blocks,
       production: {
         seconds: round2(productionSeconds),
         txsPerSecond: Math.round(production),
+        cpuMicrosPerTx: perTx(
+          productionCpu === null || cpuBefore === null ? null : productionCpu - cpuBefore,
+          txs,
+        ),
         loadAverage: productionLoad,
       },
-      sync: {
-        seconds: round2(seconds),
-        bootSeconds: round2(bootSeconds),
-        txsPerSecond: Math.round(txs / seconds),
-        blocksPerSecond: Math.round(head / seconds),
-        loadAverage: load1(),
-      },
-      ratio: round2(ratio),
-      ratioWithoutBoot: round2(txs / (seconds - bootSeconds) / production),
-      target: { ratio: TARGET_RATIO, met: ratio >= TARGET_RATIO },
+      sync,
+      target: { ratio: TARGET_RATIO, met: sync.ratio >= TARGET_RATIO },
+      compared: compared && { cli: resolve(o.compareCli!), ...compared },
     };
   } finally {
     for (const node of nodes.reverse()) await node.stop();
@@ -227,6 +286,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       batch: { type: 'string', default: '500' },
       'in-flight': { type: 'string', default: '4' },
       'cpu-prof': { type: 'string' },
+      'compare-cli': { type: 'string' },
       keep: { type: 'boolean', default: false },
       json: { type: 'string' },
     },
@@ -237,6 +297,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     batch: Number(values.batch),
     inFlight: Number(values['in-flight']),
     cpuProfDir: values['cpu-prof'],
+    compareCli: values['compare-cli'],
     keepDir: values.keep,
   });
   console.log(JSON.stringify(result, null, 2));
