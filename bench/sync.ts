@@ -75,8 +75,16 @@ export interface SyncBenchResult {
   };
   readonly sync: SyncFigures;
   readonly target: { readonly ratio: number; readonly met: boolean };
-  /** The same sync by another checkout's CLI (--compare-cli), after this one's, in the same run. */
-  readonly compared: (SyncFigures & { readonly cli: string }) | null;
+  /**
+   * The same sync by another checkout's CLI (--compare-cli), before and after this one's: the
+   * validator serves a second sync faster than its first (caches, JIT; 1.5x when both ran this
+   * checkout), so only a run between two of the other's is a fair comparison.
+   */
+  readonly compared: {
+    readonly cli: string;
+    readonly before: SyncFigures;
+    readonly after: SyncFigures;
+  } | null;
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -218,7 +226,7 @@ export async function runSyncBench(o: SyncBenchOptions): Promise<SyncBenchResult
   const nodes: NodeProc[] = [];
   try {
     const keys = Array.from({ length: o.senders }, (_, i) => senderKey(i));
-    const p2pPort = await freePorts(2);
+    const p2pPort = await freePorts(4);
     const listen = `/ip4/127.0.0.1/tcp/${p2pPort}`;
     const txs = o.senders * o.perSender;
     const validatorHome = join(dir, 'validator');
@@ -253,8 +261,10 @@ export async function runSyncBench(o: SyncBenchOptions): Promise<SyncBenchResult
         cpuProfDir,
         nodes,
       });
+    const other = o.compareCli === undefined ? undefined : resolve(o.compareCli);
+    const before = other ? await syncOnce('compared-before', other) : null;
     const sync = await syncOnce('fullnode', CLI, o.cpuProfDir);
-    const compared = o.compareCli ? await syncOnce('compared', resolve(o.compareCli)) : null;
+    const after = other ? await syncOnce('compared-after', other) : null;
     return {
       txs,
       blocks: sync.blocks,
@@ -269,7 +279,7 @@ export async function runSyncBench(o: SyncBenchOptions): Promise<SyncBenchResult
       },
       sync,
       target: { ratio: TARGET_RATIO, met: sync.ratio >= TARGET_RATIO },
-      compared: compared && { cli: resolve(o.compareCli!), ...compared },
+      compared: other && before && after ? { cli: other, before, after } : null,
     };
   } finally {
     for (const node of nodes.reverse()) await node.stop();
