@@ -24,11 +24,10 @@
 //   node bench/consensus.ts [--senders 200] [--per-sender 100] [--batch 500] [--moderate 0.25]
 //        [--moderate-seconds 20] [--intervals 250,100,50,25,10] [--phases single,empty,saturation,...]
 //        [--cpu-prof DIR] [--keep] [--node-args='--log-level debug'] [--no-single] [--json FILE]
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import type { Address } from '../core/address.ts';
@@ -36,11 +35,11 @@ import { bytesToHex, type Hex, hexToBytes } from '../core/bytes.ts';
 import { signTx } from '../core/tx.ts';
 import { createDevnet, type DevnetManifest } from '../node/devnet.ts';
 import { homePaths } from '../node/home.ts';
-import { cpuMs, freePorts } from './procs.ts';
+import { CLI, launch, type NodeProc, post, rpc, totalCpuMs } from './nodeProc.ts';
+import { freePorts } from './procs.ts';
 import { quantile } from './stats.ts';
 import { runThroughputBench, type ThroughputResult } from './throughput.ts';
 
-const CLI = fileURLToPath(new URL('../node/bin/openchain.ts', import.meta.url));
 const CHAIN_ID = 1337n;
 const SINKS = 100;
 
@@ -169,111 +168,6 @@ export interface ConsensusBenchResult {
   };
   /** Phases that failed (the others still ran). */
   readonly errors: readonly string[];
-}
-
-// --- processes ---------------------------------------------------------------------------------
-
-interface NodeProc {
-  readonly name: string;
-  readonly child: ChildProcess;
-  readonly rpcUrl: string;
-  readonly wsUrl: string;
-  /** Time (Date.now) of log lines the bench looks for. */
-  readonly marks: Map<string, number>;
-  /** Rounds of committed blocks by height, from the node's log. */
-  readonly commitRounds: Map<number, number>;
-  halted: string | undefined;
-  stop(): Promise<void>;
-}
-
-function launch(home: string, name: string, args: string[], cpuProfDir?: string): Promise<NodeProc> {
-  const env = { ...process.env };
-  if (cpuProfDir) {
-    mkdirSync(cpuProfDir, { recursive: true });
-    env['NODE_OPTIONS'] = `${env['NODE_OPTIONS'] ?? ''} --cpu-prof --cpu-prof-dir=${resolve(cpuProfDir)}`;
-  }
-  const child = spawn(process.execPath, [CLI, 'start', '--home', home, '--log-format', 'json', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env,
-  });
-  const log = createWriteStream(join(home, 'bench-node.log'), { flags: 'a' });
-  child.stderr!.pipe(log);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return new Promise((resolveProc, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${name} did not start within 60 s; see ${join(home, 'bench-node.log')}`));
-    }, 60_000);
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited before starting; see ${join(home, 'bench-node.log')}`));
-    });
-    const marks = new Map<string, number>();
-    const commitRounds = new Map<number, number>();
-    let proc: NodeProc | undefined;
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      log.write(`${line}\n`);
-      let entry: Record<string, unknown>;
-      try {
-        entry = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        return;
-      }
-      const msg = entry['msg'] as string;
-      if (msg === 'committed block') commitRounds.set(entry['height'] as number, entry['round'] as number);
-      else if (!marks.has(msg)) marks.set(msg, (entry['time'] as number | undefined) ?? Date.now());
-      if (msg === 'consensus halted' && proc)
-        proc.halted = String((entry['err'] as { message?: string })?.message);
-      if (msg === 'node running') {
-        clearTimeout(timer);
-        const rpcUrl = entry['rpcUrl'] as string;
-        proc = {
-          name,
-          child,
-          rpcUrl,
-          wsUrl: (entry['wsUrl'] as string | undefined) ?? rpcUrl.replace(/^http/, 'ws'),
-          marks,
-          commitRounds,
-          halted: undefined,
-          async stop() {
-            if (child.exitCode !== null || child.signalCode !== null) return;
-            const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
-            child.kill('SIGTERM');
-            await exited;
-            clearTimeout(kill);
-            log.end();
-          },
-        };
-        resolveProc(proc);
-      }
-    });
-  });
-}
-
-function totalCpuMs(nodes: readonly NodeProc[]): number | null {
-  let sum = 0;
-  for (const n of nodes) {
-    const ms = cpuMs(n.child.pid);
-    if (ms === null) return null;
-    sum += ms;
-  }
-  return sum;
-}
-
-// --- JSON-RPC and newHeads ------------------------------------------------------------------------
-
-async function post<T>(url: string, body: string): Promise<T> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  return (await res.json()) as T;
-}
-
-async function rpc<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
-  const reply = await post<{ result?: T; error?: { message: string } }>(
-    url,
-    JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  );
-  if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
-  return reply.result as T;
 }
 
 /**

@@ -21,7 +21,9 @@ import { runConsensusBench } from './consensus.ts';
 import { runIdleBench } from './idle.ts';
 import { benchMempool } from './mempool.ts';
 import { runRecoveryBench } from './recovery.ts';
+import { runScaleBench, type ScaleResult } from './scale.ts';
 import { runSignerBench } from './signer.ts';
+import { runSyncBench } from './sync.ts';
 import { runThroughputBench } from './throughput.ts';
 import { runTreeBench } from './tree.ts';
 
@@ -309,6 +311,48 @@ export const BENCHES: readonly BenchEntry[] = [
           },
           ratio: at(r, 'ratio'),
           target: { text: '< 5% of one core (issue 10)', met: cpu === null ? null : cpu < 5 },
+        },
+      ];
+    },
+  },
+  {
+    name: 'sync',
+    about:
+      'a fresh full node syncing a 50,000-transfer chain vs its production rate at saturation (issue 10)',
+    run: () => runSyncBench({ senders: 100, perSender: 500, batch: 500, inFlight: 4 }),
+    headlines: (r) => [
+      {
+        figure: 'sync of a fresh full node, start-up included',
+        value: at(r, 'sync.txsPerSecond'),
+        unit: 'tx/s',
+        reference: { name: 'production at saturation', value: at(r, 'production.txsPerSecond') },
+        ratio: at(r, 'sync.ratio'),
+        target: { text: '>= 5x (issue 10)', met: (at(r, 'sync.ratio') ?? 0) >= 5 },
+      },
+    ],
+  },
+  {
+    name: 'scale',
+    about:
+      'block execution CPU per transfer at 10k and 100k funded accounts (1M: node bench/scale.ts, about 15 minutes of setup) (issue 10)',
+    run: () => runScaleBench([10_000, 100_000], 2000, 5),
+    headlines: (r) => {
+      const points = (r as ScaleResult).points;
+      const last = points.at(-1);
+      return [
+        {
+          figure: `execution CPU per transfer, ${last?.accounts ?? '?'} accounts`,
+          value: last?.cpuMicrosPerTx ?? null,
+          unit: 'µs',
+          reference: {
+            name: `${points[0]?.accounts ?? '?'} accounts`,
+            value: points[0]?.cpuMicrosPerTx ?? null,
+          },
+          ratio: last?.costRatio ?? null,
+          target: {
+            text: `<= log ratio ${last?.logRatio ?? '?'} (issue 10)`,
+            met: (r as ScaleResult).atMostLogarithmic,
+          },
         },
       ];
     },

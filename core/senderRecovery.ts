@@ -26,6 +26,13 @@ export const inlineRecovery: SenderRecovery = {
 export const REQUEST_BYTES = 97;
 /** Response layout per transaction: ok flag (1) ‖ address (20). */
 export const RESPONSE_BYTES = 21;
+/**
+ * Most transactions per job. Requests made in one turn can be a whole sync batch (tens of blocks,
+ * 100,000 transactions); as one job they would all wait for the last one, and use one worker. In
+ * jobs of this size (about 70 ms of recovery) the first blocks' senders come back while the rest
+ * are recovered, and every worker takes a share.
+ */
+export const MAX_JOB_TXS = 1024;
 
 interface Pending {
   readonly tx: SignedTx;
@@ -91,7 +98,12 @@ export class WorkerRecovery implements SenderRecovery {
     this.#flushScheduled = false;
     const items = this.#queue;
     this.#queue = [];
-    if (items.length === 0) return;
+    for (let from = 0; from < items.length; from += MAX_JOB_TXS)
+      this.#send(items.slice(from, from + MAX_JOB_TXS));
+  }
+
+  /** One job to the least loaded worker. */
+  #send(items: Pending[]): void {
     const request = new Uint8Array(items.length * REQUEST_BYTES);
     items.forEach(({ tx }, i) => {
       const at = i * REQUEST_BYTES;

@@ -204,6 +204,7 @@ export class OpenchainNode {
         {
           height: () => chain.head.header.height,
           applyBlock: (b, c) => engine.applyBlock(b, c),
+          prefetch: (b) => chain.prefetchSenders(b),
           verifyHead: (c) => proveHead(chain.chainId, c, chain.validators()),
         },
         log.child({ module: 'sync' }),

@@ -94,6 +94,8 @@ export class Chain {
   readonly #txListeners: ((raw: Uint8Array) => void)[] = [];
   #params: ChainParams | undefined;
   readonly #recovery: SenderRecovery;
+  /** Block sync's transactions decoded and recovered ahead of their block (prefetchSenders). */
+  readonly #prefetched = new WeakMap<Uint8Array, Promise<SenderTx | Error>>();
 
   private constructor(db: Database, genesis: GenesisBlock, opts: ChainOptions) {
     this.#db = db;
@@ -446,30 +448,56 @@ export class Chain {
   }
 
   /**
-   * A block's transactions with their senders. Those the mempool holds are taken from it, decoded
-   * and with the sender it recovered: a transaction's hash is keccak256 of its signed bytes, so
-   * only the very bytes the pool admitted match (a changed signature is another hash, and is
-   * decoded and recovered here like any transaction the pool does not have).
+   * Starts decoding a downloaded block's transactions and recovering their senders (on the recovery
+   * workers) before the block's turn, so that block sync overlaps recovering the next blocks with
+   * executing this one. Checks nothing and trusts nothing: processProposal uses the senders recovered
+   * here exactly as if it had recovered them itself, and still checks everything else. Entries are
+   * held weakly by the transaction bytes, so a block that never comes up leaves nothing behind.
+   */
+  prefetchSenders(block: Block): void {
+    for (const raw of block.txs) {
+      if (this.#prefetched.has(raw)) continue;
+      let tx: SignedTx;
+      try {
+        tx = decodeTx(raw);
+      } catch {
+        continue; // processProposal decodes it again and names the error
+      }
+      this.#prefetched.set(raw, this.#recoverItem(tx));
+    }
+  }
+
+  /** A transaction with its sender, or why no sender recovers (a value, never a rejection). */
+  #recoverItem(tx: SignedTx): Promise<SenderTx | Error> {
+    return this.#recovery.recover(tx).then(
+      (sender) => ({ tx, sender }),
+      (err: Error) => err,
+    );
+  }
+
+  /**
+   * A block's transactions with their senders, reusing those a prefetch or the mempool already
+   * recovered. The mempool's are looked up by hash, which is keccak256 of the signed bytes, so only
+   * the very bytes the pool admitted match (a changed signature is another hash, and is decoded and
+   * recovered here like any transaction the pool does not have).
    */
   async #decodeBlockTxs(block: Block, fail: (why: string) => never): Promise<SenderTx[]> {
-    const decoded = block.txs.map((raw, i): SenderTx | SignedTx => {
+    const pending = block.txs.map((raw, i): SenderTx | Promise<SenderTx | Error> => {
+      const ahead = this.#prefetched.get(raw);
+      if (ahead) return ahead;
       const pooled = this.mempool.get(txHash(raw));
       if (pooled) return pooled;
+      let tx: SignedTx;
       try {
-        return decodeTx(raw);
+        tx = decodeTx(raw);
       } catch (err) {
         return fail(`transaction #${i}: ${(err as Error).message}`);
       }
+      return this.#recoverItem(tx);
     });
-    // Every transaction decodes before any recovery starts: a failure must not leave recoveries behind.
-    return Promise.all(
-      decoded.map((item, i) => {
-        if ('sender' in item) return item;
-        return this.#recovery.recover(item).then(
-          (sender) => ({ tx: item, sender }),
-          (err: Error) => fail(`transaction #${i}: ${err.message}`),
-        );
-      }),
+    const items = await Promise.all(pending);
+    return items.map((item, i) =>
+      item instanceof Error ? fail(`transaction #${i}: ${item.message}`) : item,
     );
   }
 

@@ -352,6 +352,7 @@ export class BlockSyncer {
     }
     batch.state = 'ready';
     batch.blocks = blocks;
+    for (const { block } of blocks) this.#sink.prefetch(block);
     this.#faults.delete(peer);
     this.#misses.delete(peer);
   }

@@ -35,6 +35,12 @@ export interface BlockSink {
    */
   applyBlock(block: Block, commit: Commit): Promise<void>;
   /**
+   * A downloaded block, before its turn: the sink may start the work that does not depend on the
+   * blocks before it (decoding, sender recovery), so that it overlaps applying them. Must not fail
+   * or trust anything; applyBlock still checks the block in full (a liar's block costs that work).
+   */
+  prefetch(block: Block): void;
+  /**
    * Whether a peer's head commit proves its claimed height against what we know (core/vote.ts
    * verifyCommitTrusting): 'proven', or 'unproven' when we cannot tell (signers we do not know).
    * Throws when the commit is forged: the peer lied.

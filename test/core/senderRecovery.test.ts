@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addressFromPrivateKey } from '../../core/address.ts';
 import { SECP256K1_N } from '../../core/secp256k1.ts';
-import { inlineRecovery, WorkerRecovery } from '../../core/senderRecovery.ts';
+import { inlineRecovery, MAX_JOB_TXS, WorkerRecovery } from '../../core/senderRecovery.ts';
 import { type SignedTx, signTx } from '../../core/tx.ts';
 
 function tx(key: Uint8Array, nonce: number): SignedTx {
@@ -34,6 +34,15 @@ describe('WorkerRecovery', () => {
     const inline = await Promise.all(txs.map((t) => inlineRecovery.recover(t)));
     expect(viaPool).toEqual(inline);
     expect(viaPool[0]).toBe(addressFromPrivateKey(keys[0]!));
+  });
+
+  it(`splits a batch larger than a job (${MAX_JOB_TXS} transactions) without losing or reordering an answer`, async () => {
+    const key = new Uint8Array(randomBytes(32));
+    const other = new Uint8Array(randomBytes(32));
+    // Two senders alternating, so an answer moved by one place across a job boundary shows.
+    const txs = Array.from({ length: 2 * MAX_JOB_TXS + 3 }, (_, i) => tx(i % 2 === 0 ? key : other, i));
+    const viaPool = await Promise.all(txs.map((t) => pool.recover(t)));
+    expect(viaPool).toEqual(txs.map((_, i) => addressFromPrivateKey(i % 2 === 0 ? key : other)));
   });
 
   it('rejects what the calling thread rejects, without failing the rest of the batch', async () => {

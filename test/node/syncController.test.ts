@@ -13,6 +13,7 @@ describe('SyncController', () => {
     const sink = {
       height: () => 0,
       applyBlock: () => Promise.reject(new Error('no blocks expected')),
+      prefetch: () => {},
       verifyHead: () => 'unproven' as const,
     };
     const controller = new SyncController(host, sink, log);

@@ -25,6 +25,9 @@ const canonical: Hex[] = chain.map((b) => blockHash(b.block.header));
 class RecordingSink implements BlockSink {
   head = 0;
   readonly rejected: number[] = [];
+  readonly prefetched = new Set<number>();
+  /** Heights applied without having been handed to prefetch first. */
+  readonly appliedUnprefetched: number[] = [];
 
   height(): number {
     return this.head;
@@ -33,11 +36,16 @@ class RecordingSink implements BlockSink {
   async applyBlock(block: Block, commit: Commit): Promise<void> {
     const h = block.header.height;
     if (h !== this.head + 1) throw new Error(`out of order: ${h} after ${this.head}`);
+    if (!this.prefetched.has(h)) this.appliedUnprefetched.push(h);
     if (blockHash(block.header) !== canonical[h - 1] || commit.blockHash !== canonical[h - 1]) {
       this.rejected.push(h);
       throw new Error(`commit for block ${h} does not verify`);
     }
     this.head = h;
+  }
+
+  prefetch(block: Block): void {
+    this.prefetched.add(block.header.height);
   }
 
   /** Stands in for verifyCommitTrusting: a canonical head is proven, one beyond it cannot be told, anything else is forged. */
@@ -158,6 +166,9 @@ describe('block sync', () => {
     for (const s of sources) expect(s.served).toBeGreaterThan(N / 5);
     expect(sources[0]!.served + sources[1]!.served).toBe(N);
     expect(progress.at(-1)?.target).toBe(N);
+    // Every block reached the sink's prefetch (sender recovery ahead of its turn) before being applied.
+    expect(sink.appliedUnprefetched).toEqual([]);
+    expect(sink.prefetched.size).toBe(N);
   });
 
   it('fetches again, blaming nobody, a block its own side could not check (BLOCK_NOT_CHECKED)', async () => {

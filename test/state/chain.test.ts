@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Address, addressFromPrivateKey } from '../../core/address.ts';
 import { type Block, blockHash, txRoot } from '../../core/block.ts';
 import type { Hex } from '../../core/bytes.ts';
+import { inlineRecovery, type SenderRecovery } from '../../core/senderRecovery.ts';
 import { encodeSignedTx, signTx } from '../../core/tx.ts';
 import { buildGenesisBlock } from '../../genesis/build.ts';
 import { makeGenesis } from '../../node/init.ts';
@@ -253,6 +254,45 @@ describe('processProposal takes pooled transactions from the mempool', () => {
     expect((err as Error).message).toMatch(/insufficient funds/);
     expect((err as Error).message.toLowerCase()).not.toContain(alice.toLowerCase());
     expect(follower.mempool.get(tx.hash)?.sender).toBe(alice);
+  });
+});
+
+describe('prefetchSenders (block sync)', () => {
+  it('recovers senders ahead of the block, which then executes with them and recovers nothing again', async () => {
+    let recoveries = 0;
+    const recovery: SenderRecovery = {
+      recover: (tx) => {
+        recoveries++;
+        return inlineRecovery.recover(tx);
+      },
+      close: async () => {},
+    };
+    t = await openTestChain({
+      alloc: [{ address: alice, balance: FUNDS }],
+      params: { treasury: TREASURY },
+      rewardAddress: REWARD,
+      recovery,
+    });
+    for (let n = 0n; n < 3n; n++) await t.chain.checkTx(transfer(0, n, carol, 5n).raw);
+    const { block, hash } = await t.produce();
+    const follower = await t.follower();
+    recoveries = 0;
+    follower.prefetchSenders(block);
+    follower.prefetchSenders(block); // asked twice, recovered once
+    expect(recoveries).toBe(3);
+    expect(await follower.processProposal(block)).toBe(hash);
+    expect(recoveries).toBe(3);
+  });
+
+  it('leaves undecodable bytes to processProposal, which names them', async () => {
+    const c = await chainWithFunds();
+    const { block } = await c.produce();
+    const follower = await c.follower();
+    const txs = [Uint8Array.of(0xc0)];
+    const bad = { ...block, txs, header: { ...block.header, txRoot: txRoot(txs) } };
+    follower.prefetchSenders(bad);
+    await expect(follower.processProposal(bad)).rejects.toThrow(/transaction #0/);
+    expect(follower.head.header.height).toBe(0);
   });
 });
 
