@@ -1,8 +1,9 @@
 // The top self-time functions of a V8 CPU profile (node --cpu-prof), as the performance notes quote
 // them: each function's own time (not its callees'), summed over every place it was sampled, and its
-// share of the busy time (everything but "(idle)").
+// share of the busy time (everything but "(idle)"); with --by file, summed per script instead, which
+// shows at a glance how much goes to LevelDB, the RPC layer, the mempool or the garbage collector.
 //
-//   node bench/cpuProfile.ts FILE.cpuprofile [--top 15]
+//   node bench/cpuProfile.ts FILE.cpuprofile… [--top 15] [--by function|file]
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,16 +36,19 @@ export interface ProfileSummary {
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-function label(frame: CpuProfile['nodes'][number]['callFrame']): string {
+export type Grouping = 'function' | 'file';
+
+function label(frame: CpuProfile['nodes'][number]['callFrame'], by: Grouping): string {
   const name = frame.functionName || '(anonymous)';
+  // V8's pseudo-frames ((idle), (program), (garbage collector)) and natives have no script.
   if (!frame.url) return name;
   const file = frame.url.startsWith('file://') ? relative(ROOT, fileURLToPath(frame.url)) : frame.url;
-  return `${name} (${file}:${frame.lineNumber + 1})`;
+  return by === 'file' ? file : `${name} (${file}:${frame.lineNumber + 1})`;
 }
 
-/** Self time per function, largest first, `top` of them. */
-export function topSelfTime(profile: CpuProfile, top = 15): ProfileSummary {
-  const byNode = new Map(profile.nodes.map((n) => [n.id, label(n.callFrame)]));
+/** Self time per function (or per script), largest first, `top` of them. */
+export function topSelfTime(profile: CpuProfile, top = 15, by: Grouping = 'function'): ProfileSummary {
+  const byNode = new Map(profile.nodes.map((n) => [n.id, label(n.callFrame, by)]));
   const self = new Map<string, number>();
   let totalUs = 0;
   profile.samples.forEach((id, i) => {
@@ -72,9 +76,15 @@ export function topSelfTime(profile: CpuProfile, top = 15): ProfileSummary {
 }
 
 if (import.meta.main) {
-  const { values, positionals } = parseArgs({ options: { top: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    options: { top: { type: 'string' }, by: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const by = (values.by ?? 'function') as Grouping;
+  if (by !== 'function' && by !== 'file') throw new Error(`--by function or --by file, not ${by}`);
   for (const file of positionals) {
-    const s = topSelfTime(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, Number(values.top ?? 15));
+    const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+    const s = topSelfTime(profile, Number(values.top ?? 15), by);
     console.log(`${file}: ${s.totalMs} ms profiled, ${s.busyMs} ms busy, ${s.idleMs} ms idle`);
     for (const t of s.top)
       console.log(`${(t.share * 100).toFixed(1).padStart(5)}%  ${String(t.ms).padStart(6)} ms  ${t.fn}`);

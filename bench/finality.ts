@@ -37,31 +37,41 @@ export class FinalityWatcher {
   }
 
   async #run(): Promise<void> {
-    while (!this.#stopped) {
-      const head = Number(await rpc<string>(this.#url, 'eth_blockNumber'));
-      const seen = performance.now();
-      if (head >= this.#next) {
-        const heights = Array.from({ length: head - this.#next + 1 }, (_, i) => this.#next + i);
-        const replies = await post<{ id: number; result: { transactions: Hex[] } | null }[]>(
-          this.#url,
-          JSON.stringify(
-            heights.map((h) => ({
-              jsonrpc: '2.0',
-              id: h,
-              method: 'eth_getBlockByNumber',
-              params: [hexHeight(h), false],
-            })),
-          ),
-        );
-        for (const reply of replies.sort((a, b) => a.id - b.id)) {
-          if (!reply.result) throw new Error(`block ${reply.id} announced but not served`);
-          this.blocks.push({ height: reply.id, at: seen, txs: reply.result.transactions.length });
-          for (const hash of reply.result.transactions)
-            if (!this.finalAt.has(hash)) this.finalAt.set(hash, seen);
-        }
-        this.#next = head + 1;
+    // Reads are idempotent: a busy node dropping one poll is retried; a node that keeps failing is not.
+    for (let failures = 0; !this.#stopped; ) {
+      try {
+        await this.#poll();
+        failures = 0;
+      } catch (err) {
+        if (++failures >= 5) throw err;
       }
       await new Promise((r) => setTimeout(r, this.#pollMs));
+    }
+  }
+
+  async #poll(): Promise<void> {
+    const head = Number(await rpc<string>(this.#url, 'eth_blockNumber'));
+    const seen = performance.now();
+    if (head >= this.#next) {
+      const heights = Array.from({ length: head - this.#next + 1 }, (_, i) => this.#next + i);
+      const replies = await post<{ id: number; result: { transactions: Hex[] } | null }[]>(
+        this.#url,
+        JSON.stringify(
+          heights.map((h) => ({
+            jsonrpc: '2.0',
+            id: h,
+            method: 'eth_getBlockByNumber',
+            params: [hexHeight(h), false],
+          })),
+        ),
+      );
+      for (const reply of replies.sort((a, b) => a.id - b.id)) {
+        if (!reply.result) throw new Error(`block ${reply.id} announced but not served`);
+        this.blocks.push({ height: reply.id, at: seen, txs: reply.result.transactions.length });
+        for (const hash of reply.result.transactions)
+          if (!this.finalAt.has(hash)) this.finalAt.set(hash, seen);
+      }
+      this.#next = head + 1;
     }
   }
 

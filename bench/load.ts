@@ -75,7 +75,17 @@ export function batchBody(raws: readonly Hex[], firstId = 0): string {
 }
 
 export async function post<T>(url: string, body: string): Promise<T> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  } catch (err) {
+    // fetch says only "fetch failed"; the reason (refused, reset, closed) is its cause.
+    const cause = (err as Error).cause as { code?: string; message?: string } | undefined;
+    throw new Error(`POST ${url}: ${cause?.code ?? cause?.message ?? (err as Error).message}`, {
+      cause: err,
+    });
+  }
+  if (!res.ok) throw new Error(`POST ${url}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
   return (await res.json()) as T;
 }
 
@@ -88,12 +98,27 @@ export async function rpc<T>(url: string, method: string, params: unknown[] = []
   return reply.result as T;
 }
 
-/** Posts a batch of eth_sendRawTransaction; throws if the node rejected any of them. */
-export async function sendBatch(url: string, body: string): Promise<void> {
-  const replies = await post<{ error?: { message: string } }[]>(url, body);
-  const failed = replies.filter((r) => r.error);
-  if (failed.length > 0)
-    throw new Error(
-      `${failed.length} of ${replies.length} transactions rejected (first: ${failed[0]!.error!.message})`,
-    );
+/**
+ * Posts a batch of eth_sendRawTransaction; throws if the node rejected any of them. A connection the
+ * node reset before answering is tried again (up to `retries` times, none by default): a wallet would resend too, and
+ * the transactions of a reset request may or may not have been admitted, so on a retry "already
+ * known" counts as accepted. Resolves with the number of retries it took.
+ */
+export async function sendBatch(url: string, body: string, retries = 0): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    let replies: { error?: { message: string } }[];
+    try {
+      replies = await post(url, body);
+    } catch (err) {
+      if (attempt >= retries) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
+    const failed = replies.filter((r) => r.error && !(attempt > 0 && r.error.message === 'already known'));
+    if (failed.length > 0)
+      throw new Error(
+        `${failed.length} of ${replies.length} transactions rejected (first: ${failed[0]!.error!.message})`,
+      );
+    return attempt;
+  }
 }

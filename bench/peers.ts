@@ -14,7 +14,7 @@
 //
 //   node bench/peers.ts [--count 20000] [--senders 40] [--batch 200] [--in-flight 4]
 //        [--rates 0.25,0.5,1] [--rate-seconds 5] [--systems anvil,single,devnet]
-//        [--cpu-prof DIR] [--json FILE] [--png FILE]
+//        [--cpu-prof DIR] [--keep] [--json FILE] [--png FILE]
 //
 // --cpu-prof writes a V8 CPU profile of the single validator (read it with bench/cpuProfile.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -61,6 +61,8 @@ export interface PeersOptions {
   readonly systems?: readonly SystemName[];
   /** Write a V8 CPU profile of the single validator into this directory. */
   readonly cpuProfDir?: string;
+  /** Keep the homes (with the nodes' logs) instead of deleting them. */
+  readonly keepDir?: boolean;
   /** Where to write the JSON and the PNG chart; null to skip. Defaults under bench/results/. */
   readonly jsonPath?: string | null;
   readonly pngPath?: string | null;
@@ -73,6 +75,8 @@ interface System {
   readonly label: string;
   readonly rpcUrls: readonly string[];
   readonly processes: number;
+  /** Processes of the system that exited during the run, for the error report. */
+  readonly exits: readonly string[];
   cpuMs(): number | null;
   stop(): Promise<void>;
 }
@@ -119,6 +123,15 @@ async function waitForRpc(url: string, child: ChildProcess, what: string): Promi
   }
 }
 
+/** A list that records `child` exiting unasked (a stop's own exit is not an error, but runs after it). */
+function exitsOf(child: ChildProcess, name: string): string[] {
+  const exits: string[] = [];
+  child.once('exit', (code, signal) => {
+    if (signal !== 'SIGTERM') exits.push(`${name} exited with ${signal ?? `code ${code}`}`);
+  });
+  return exits;
+}
+
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
@@ -157,6 +170,7 @@ async function startAnvil(
     label: 'anvil',
     rpcUrls: [url],
     processes: 1,
+    exits: exitsOf(child, 'anvil'),
     cpuMs: () => treeCpuMs(child.pid),
     stop: () => stopChild(child),
   };
@@ -192,6 +206,7 @@ async function startSingle(home: string, cpuProfDir?: string): Promise<System> {
     label: 'single validator',
     rpcUrls: [url],
     processes: 1,
+    exits: exitsOf(child, 'the validator'),
     cpuMs: () => cpuMs(child.pid),
     stop: () => stopChild(child),
   };
@@ -210,12 +225,14 @@ async function startDevnet(dir: string, senders: number, keys: readonly Hex[]): 
   });
   if (manifest.accounts.some((a, i) => a.privateKey !== keys[i]))
     throw new Error('the devnet funds other accounts than the load signs with');
-  const devnet = await runDevnet(devnetDir, () => {});
+  const exits: string[] = [];
+  const devnet = await runDevnet(devnetDir, (name, code) => exits.push(`${name} exited with code ${code}`));
   return {
     name: 'devnet',
     label: `${n}-validator devnet`,
     rpcUrls: manifest.nodes.map((node) => node.rpcUrl),
     processes: n,
+    exits,
     cpuMs: () => {
       let sum = 0;
       for (const pid of devnet.pids) {
@@ -268,10 +285,11 @@ async function drive(
   mode: { readonly batch: number; readonly inFlight: number } | { readonly rate: number },
 ): Promise<LoadPoint> {
   const sentAt = new Map<Hex, number>();
-  const send = (b: Batch) => {
+  let retries = 0;
+  const send = async (b: Batch) => {
     const at = performance.now();
     for (const t of b.txs) sentAt.set(t.hash, at);
-    return sendBatch(b.url, b.body);
+    retries += await sendBatch(b.url, b.body, 2);
   };
   // Bodies are built before the clock starts: the generator's cost is sending, not encoding.
   const TICK_MS = 50;
@@ -322,11 +340,14 @@ async function drive(
     latencyMs: percentiles(hashes.map((h, i) => finals[i]! - sentAt.get(h)!)),
     cpuSecondsPer1000Tx: cpu0 !== null && cpu1 !== null ? round2((cpu1 - cpu0) / txs.length) : null,
     generatorCpuShare: round2((gen.user + gen.system) / 1000 / (end - started)),
+    retries,
     blocks: heights.length,
     largestBlock: Math.max(0, ...heights.map((b) => b.txs)),
     loadAverage: round2(loadavg()[0]!),
   };
 }
+
+const resent = (p: LoadPoint) => (p.retries > 0 ? `, ${p.retries} batches resent after a reset` : '');
 
 async function measure(
   system: System,
@@ -343,14 +364,16 @@ async function measure(
     };
     const saturation = await drive(system, watcher, take(Math.ceil(o.count / pool.senders)), o);
     say(
-      `  saturation: ${saturation.committedPerSecond} tx/s, p50 ${saturation.latencyMs.p50} ms, generator CPU ${Math.round(saturation.generatorCpuShare * 100)}%`,
+      `  saturation: ${saturation.committedPerSecond} tx/s, p50 ${saturation.latencyMs.p50} ms, generator CPU ${Math.round(saturation.generatorCpuShare * 100)}%${resent(saturation)}`,
     );
     const sweep: LoadPoint[] = [];
     for (const fraction of o.rates) {
       const rate = Math.max(10, Math.round(saturation.committedPerSecond * fraction));
       const txs = take(Math.max(1, Math.ceil((rate * o.rateSeconds) / pool.senders)));
       const point = await drive(system, watcher, txs, { rate });
-      say(`  offered ${rate} tx/s: ${point.committedPerSecond} tx/s, p50 ${point.latencyMs.p50} ms`);
+      say(
+        `  offered ${rate} tx/s: ${point.committedPerSecond} tx/s, p50 ${point.latencyMs.p50} ms${resent(point)}`,
+      );
       sweep.push(point);
     }
     return { system: system.name, label: system.label, processes: system.processes, saturation, sweep };
@@ -407,8 +430,9 @@ export async function runPeersBench(options: PeersOptions = {}): Promise<PeersRe
               : await startDevnet(dir, senders, keys);
         figures.push(await measure(system, pool, o, say));
       } catch (err) {
-        errors.push(`${name}: ${(err as Error).message}`);
-        say(`  failed: ${(err as Error).message}`);
+        const why = [(err as Error).message, ...(system?.exits ?? [])].join('; ');
+        errors.push(`${name}: ${why}`);
+        say(`  failed: ${why}${options.keepDir ? ` (homes and logs kept in ${dir})` : ''}`);
       } finally {
         await system?.stop();
       }
@@ -448,7 +472,7 @@ export async function runPeersBench(options: PeersOptions = {}): Promise<PeersRe
     }
     return result;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!options.keepDir) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -463,6 +487,7 @@ if (import.meta.main) {
       'rate-seconds': { type: 'string' },
       systems: { type: 'string' },
       'cpu-prof': { type: 'string' },
+      keep: { type: 'boolean' },
       json: { type: 'string' },
       png: { type: 'string' },
     },
@@ -480,6 +505,7 @@ if (import.meta.main) {
     rateSeconds: num(values['rate-seconds']),
     systems,
     cpuProfDir: values['cpu-prof'],
+    keepDir: values.keep,
     ...(values.json ? { jsonPath: values.json } : {}),
     ...(values.png ? { pngPath: values.png } : {}),
   });

@@ -22,6 +22,8 @@ export interface LoadPoint {
   readonly cpuSecondsPer1000Tx: number | null;
   /** The load generator's own CPU over the same window, as a share of one core. */
   readonly generatorCpuShare: number;
+  /** Batches sent again after the node reset the connection (bench/load.ts sendBatch). */
+  readonly retries: number;
   /** Blocks holding the load, and the largest. */
   readonly blocks: number;
   readonly largestBlock: number;

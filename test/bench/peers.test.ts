@@ -69,6 +69,7 @@ function point(
     latencyMs: { p50, p95: p50 * 2, max: p50 * 3 },
     cpuSecondsPer1000Tx: cpu,
     generatorCpuShare: 0.25,
+    retries: 0,
     blocks: 2,
     largestBlock: 600,
     loadAverage: 1.5,
@@ -183,6 +184,23 @@ describe('topSelfTime', () => {
         { fn: '(anonymous)', ms: 1, share: 0.125 },
       ],
     });
+    const byFile = topSelfTime(
+      {
+        nodes: [
+          { id: 1, callFrame: frame('a', 'node:crypto', 1) },
+          { id: 2, callFrame: frame('b', 'node:crypto', 5) },
+          { id: 3, callFrame: frame('(garbage collector)') },
+        ],
+        samples: [1, 2, 3],
+        timeDeltas: [0, 1000, 1000, 2000],
+      },
+      5,
+      'file',
+    );
+    expect(byFile.top).toEqual([
+      { fn: '(garbage collector)', ms: 2, share: 0.5 },
+      { fn: 'node:crypto', ms: 2, share: 0.5 },
+    ]);
   });
 });
 
