@@ -26,22 +26,22 @@
 //        [--cpu-prof DIR] [--keep] [--node-args='--log-level debug'] [--no-single] [--json FILE]
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import type { Address } from '../core/address.ts';
-import { bytesToHex, type Hex, hexToBytes } from '../core/bytes.ts';
-import { signTx } from '../core/tx.ts';
+import { type Hex, hexToBytes } from '../core/bytes.ts';
 import { createDevnet, type DevnetManifest } from '../node/devnet.ts';
 import { homePaths } from '../node/home.ts';
-import { CLI, launch, type NodeProc, post, rpc, totalCpuMs } from './nodeProc.ts';
+import { batchBody, rpc, sendBatch, signTransfers } from './load.ts';
+import { type MachineInfo, machineInfo } from './machine.ts';
+import { CLI, launch, type NodeProc, totalCpuMs } from './nodeProc.ts';
 import { freePorts } from './procs.ts';
-import { quantile } from './stats.ts';
+import { type Percentiles, percentiles } from './stats.ts';
 import { runThroughputBench, type ThroughputResult } from './throughput.ts';
 
 const CHAIN_ID = 1337n;
-const SINKS = 100;
 
 export const PHASES = ['single', 'empty', 'saturation', 'moderate', 'sync', 'intervals'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -76,12 +76,6 @@ export interface ConsensusBenchOptions {
   /** Where to write the JSON; null to skip. Default bench/results/consensus.json. */
   readonly jsonPath?: string | null;
   readonly print?: boolean;
-}
-
-export interface Percentiles {
-  readonly p50: number;
-  readonly p95: number;
-  readonly max: number;
 }
 
 export interface LoadFigures {
@@ -133,12 +127,7 @@ export interface SyncFigures {
 export interface ConsensusBenchResult {
   readonly benchmark: 'consensus';
   readonly date: string;
-  readonly machine: {
-    readonly node: string;
-    readonly cpu: string;
-    readonly cores: number;
-    readonly loadAverage: { readonly start: number; readonly end: number };
-  };
+  readonly machine: MachineInfo;
   readonly setup: {
     readonly validators: number;
     readonly blockIntervalMs: number;
@@ -169,6 +158,8 @@ export interface ConsensusBenchResult {
   /** Phases that failed (the others still ran). */
   readonly errors: readonly string[];
 }
+
+// --- JSON-RPC and newHeads ------------------------------------------------------------------------
 
 /**
  * Every node's newHeads, timestamped on arrival, and each height's transaction hashes (read once per
@@ -273,67 +264,19 @@ interface PendingTx {
   repliedAt: number;
 }
 
-function sinkAddress(i: number): Address {
-  return `0x${(0xbe_0000 + i).toString(16).padStart(40, '0')}` as Address;
-}
-
-/** Signs `count` transfers per sender in nonce-major order (consecutive nonces of many senders). */
+/** Signs `perSender` transfers per sender in nonce-major order (consecutive nonces of many senders). */
 function signLoad(senders: Sender[], perSender: number): { raw: Hex; tx: PendingTx }[] {
-  const out: { raw: Hex; tx: PendingTx }[] = [];
-  for (let n = 0; n < perSender; n++) {
-    for (const [s, sender] of senders.entries()) {
-      const tx = signTx(
-        {
-          type: 2,
-          chainId: CHAIN_ID,
-          nonce: BigInt(sender.nonce + n),
-          maxFeePerGas: 10n ** 11n,
-          maxPriorityFeePerGas: 10n ** 9n,
-          gasLimit: 21_000n,
-          to: sinkAddress((n * senders.length + s) % SINKS),
-          value: 1n,
-          data: new Uint8Array(),
-          accessList: [],
-        },
-        sender.key,
-      );
-      out.push({ raw: bytesToHex(tx.raw), tx: { hash: tx.hash, node: sender.node, repliedAt: Number.NaN } });
-    }
-  }
-  for (const sender of senders) sender.nonce += perSender;
-  return out;
+  return signTransfers(senders, perSender, CHAIN_ID).map((t) => ({
+    raw: t.rawHex,
+    tx: { hash: t.hash, node: senders[t.sender]!.node, repliedAt: Number.NaN },
+  }));
 }
 
-function batchBody(items: readonly { raw: Hex }[], firstId: number): string {
-  return JSON.stringify(
-    items.map((item, j) => ({
-      jsonrpc: '2.0',
-      id: firstId + j,
-      method: 'eth_sendRawTransaction',
-      params: [item.raw],
-    })),
-  );
-}
-
-async function sendBatch(url: string, body: string, txs: readonly PendingTx[]): Promise<number> {
-  const replies = await post<{ error?: { message: string } }[]>(url, body);
+/** Sends a batch; its transactions' submit time is the reply's arrival. */
+async function sendStamped(url: string, body: string, txs: readonly PendingTx[]): Promise<void> {
+  await sendBatch(url, body);
   const now = performance.now();
-  let rejected = 0;
-  for (const r of replies) if (r.error) rejected++;
-  if (rejected > 0) {
-    const first = replies.find((r) => r.error)!.error!.message;
-    throw new Error(`${rejected} of ${txs.length} transactions rejected (first: ${first})`);
-  }
   for (const tx of txs) tx.repliedAt = now;
-  return rejected;
-}
-
-function percentiles(values: number[]): Percentiles {
-  return {
-    p50: Math.round(quantile(values, 0.5)),
-    p95: Math.round(quantile(values, 0.95)),
-    max: Math.round(quantile(values, 1)),
-  };
 }
 
 async function waitUntil(what: string, check: () => boolean, timeoutMs: number, stepMs = 25): Promise<void> {
@@ -418,7 +361,13 @@ async function saturate(
     const batches: { body: string; txs: PendingTx[] }[] = [];
     for (let k = 0; k < list.length; k += batch) {
       const slice = list.slice(k, k + batch);
-      batches.push({ body: batchBody(slice, k), txs: slice.map((s) => s.tx) });
+      batches.push({
+        body: batchBody(
+          slice.map((s) => s.raw),
+          k,
+        ),
+        txs: slice.map((s) => s.tx),
+      });
     }
     return batches;
   });
@@ -429,7 +378,7 @@ async function saturate(
       Array.from({ length: inFlightPerNode }, async () => {
         const queue = queues[i]!;
         for (let next = queue.shift(); next; next = queue.shift())
-          await sendBatch(node.rpcUrl, next.body, next.txs);
+          await sendStamped(node.rpcUrl, next.body, next.txs);
       }),
     ),
   );
@@ -457,7 +406,7 @@ async function steadyLoad(
   const load = signed.slice(0, total);
   const cpuBefore = totalCpuMs(nodes);
   const started = performance.now();
-  const sends: Promise<number>[] = [];
+  const sends: Promise<void>[] = [];
   let sent = 0;
   for (let tick = 1; sent < total; tick++) {
     const due = Math.min(total, Math.round((rate * tick * TICK_MS) / 1000));
@@ -467,9 +416,9 @@ async function steadyLoad(
       const mine = slice.filter((s) => s.tx.node === i);
       if (mine.length > 0)
         sends.push(
-          sendBatch(
+          sendStamped(
             node.rpcUrl,
-            batchBody(mine, 0),
+            batchBody(mine.map((s) => s.raw)),
             mine.map((s) => s.tx),
           ),
         );
@@ -775,12 +724,7 @@ export async function runConsensusBench(options: ConsensusBenchOptions = {}): Pr
   const result: ConsensusBenchResult = {
     benchmark: 'consensus',
     date: new Date().toISOString(),
-    machine: {
-      node: process.version,
-      cpu: cpus()[0]?.model ?? 'unknown',
-      cores: cpus().length,
-      loadAverage: { start: round2(loadStart), end: round2(loadavg()[0]!) },
-    },
+    machine: machineInfo(loadStart),
     setup: {
       validators,
       blockIntervalMs,

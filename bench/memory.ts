@@ -17,16 +17,15 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type Address, addressFromPrivateKey } from '../core/address.ts';
-import { bytesToHex } from '../core/bytes.ts';
+import { addressFromPrivateKey } from '../core/address.ts';
+import type { Hex } from '../core/bytes.ts';
 import { sha256 } from '../core/hash.ts';
-import { signTx } from '../core/tx.ts';
 import { initHome } from '../node/init.ts';
-import { launch, type NodeProc, post } from './nodeProc.ts';
+import { batchBody, type LoadSender, sendBatch, signTransfers } from './load.ts';
+import { launch, type NodeProc } from './nodeProc.ts';
 import { freePorts } from './procs.ts';
 
 const CHAIN_ID = 1337;
-const SINKS = 100;
 const TICK_MS = 100;
 /** Batches of the steady load still unanswered before the generator counts itself behind. */
 const MAX_IN_FLIGHT = 8;
@@ -84,55 +83,26 @@ async function heapMb(metricsUrl: string): Promise<{ heapUsedMb: number; externa
   };
 }
 
-/** Signs transfers round-robin over the senders, tracking each sender's next nonce. */
+/** Signs transfers round-robin over the senders, a round at a time, as batches are asked for. */
 class Signer {
-  readonly #keys: Uint8Array[];
-  readonly #nonces: bigint[];
-  #next = 0;
+  readonly #senders: LoadSender[];
+  #signed: Hex[] = [];
   #count = 0;
 
   constructor(keys: Uint8Array[]) {
-    this.#keys = keys;
-    this.#nonces = keys.map(() => 0n);
+    this.#senders = keys.map((key) => ({ key, nonce: 0 }));
   }
 
   batch(size: number): string {
-    const items = [];
-    for (let i = 0; i < size; i++) {
-      const s = this.#next;
-      this.#next = (this.#next + 1) % this.#keys.length;
-      const to = `0x${(0x3e_0000 + (this.#count % SINKS)).toString(16).padStart(40, '0')}` as Address;
-      const tx = signTx(
-        {
-          type: 2,
-          chainId: BigInt(CHAIN_ID),
-          nonce: this.#nonces[s]!++,
-          maxFeePerGas: 10n ** 11n,
-          maxPriorityFeePerGas: 10n ** 9n,
-          gasLimit: 21_000n,
-          to,
-          value: 1n,
-          data: new Uint8Array(),
-          accessList: [],
-        },
-        this.#keys[s]!,
-      );
-      items.push({
-        jsonrpc: '2.0',
-        id: this.#count++,
-        method: 'eth_sendRawTransaction',
-        params: [bytesToHex(tx.raw)],
-      });
-    }
-    return JSON.stringify(items);
+    while (this.#signed.length < size)
+      for (const t of signTransfers(this.#senders, 1, BigInt(CHAIN_ID))) this.#signed.push(t.rawHex);
+    const body = batchBody(this.#signed.splice(0, size), this.#count);
+    this.#count += size;
+    return body;
   }
 }
 
-async function send(node: NodeProc, body: string): Promise<void> {
-  const replies = await post<{ error?: { message: string } }[]>(node.rpcUrl, body);
-  const refused = replies.find((r) => r.error);
-  if (refused) throw new Error(`transaction refused: ${refused.error!.message}`);
-}
+const send = (node: NodeProc, body: string): Promise<number> => sendBatch(node.rpcUrl, body);
 
 async function committed(node: NodeProc, txs: number): Promise<void> {
   while (node.committed.txs < txs) {
@@ -190,7 +160,7 @@ export async function runMemoryBench(o: MemoryBenchOptions): Promise<MemoryBench
     const startTxs = node.committed.txs;
     const endAt = started + o.minutes * 60_000;
     let nextSample = started;
-    const inFlight = new Set<Promise<void>>();
+    const inFlight = new Set<Promise<unknown>>();
     let sent = 0;
     let failure: Error | undefined;
     for (let tick = started; tick < endAt; tick += TICK_MS) {
@@ -198,7 +168,7 @@ export async function runMemoryBench(o: MemoryBenchOptions): Promise<MemoryBench
       if (node.child.exitCode !== null || node.halted) throw new Error('the validator stopped');
       if (inFlight.size < MAX_IN_FLIGHT) {
         sent += perTick;
-        const sending: Promise<void> = send(node, signer.batch(perTick))
+        const sending: Promise<unknown> = send(node, signer.batch(perTick))
           .catch((err: Error) => {
             failure = err;
           })

@@ -1,5 +1,5 @@
-// Node processes the benches start with the CLI (`openchain start`), and the JSON-RPC calls they
-// make to them: shared by the benches that run real nodes.
+// Node processes the benches start with the CLI (`openchain start`): shared by the benches that run
+// real nodes. Their JSON-RPC calls are in load.ts.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -108,18 +108,4 @@ export function totalCpuMs(nodes: readonly NodeProc[]): number | null {
     sum += ms;
   }
   return sum;
-}
-
-export async function post<T>(url: string, body: string): Promise<T> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  return (await res.json()) as T;
-}
-
-export async function rpc<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
-  const reply = await post<{ result?: T; error?: { message: string } }>(
-    url,
-    JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  );
-  if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
-  return reply.result as T;
 }

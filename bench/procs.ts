@@ -1,5 +1,5 @@
 // Processes the benches start: free port ranges for them, and their CPU time from /proc.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 function portFree(port: number): Promise<boolean> {
@@ -35,4 +35,42 @@ export function cpuMs(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+/** The process ids of `pid`'s children, grandchildren and so on (Linux /proc); [] elsewhere. */
+export function descendants(pid: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return [];
+  }
+  const children = new Map<number, number[]>();
+  for (const e of entries) {
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      // Field 4 (ppid) is the second after the command name, which may itself hold spaces.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(e)]);
+    } catch {
+      // the process exited meanwhile
+    }
+  }
+  const out: number[] = [];
+  for (let queue = [pid]; queue.length > 0; ) {
+    const next = children.get(queue.shift()!) ?? [];
+    out.push(...next);
+    queue.push(...next);
+  }
+  return out;
+}
+
+/**
+ * CPU time (ms) of a process and every process below it, e.g. a wrapper script and the binary it
+ * runs; null if the process itself cannot be read.
+ */
+export function treeCpuMs(pid: number | undefined): number | null {
+  const own = cpuMs(pid);
+  if (own === null || pid === undefined) return null;
+  return descendants(pid).reduce((sum, child) => sum + (cpuMs(child) ?? 0), own);
 }

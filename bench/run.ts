@@ -20,6 +20,8 @@ import { runAttributionBench } from './attribution.ts';
 import { runConsensusBench } from './consensus.ts';
 import { runIdleBench } from './idle.ts';
 import { benchMempool } from './mempool.ts';
+import { runPeersBench } from './peers.ts';
+import { type PeersResult, ratiosTo } from './peersReport.ts';
 import { runRecoveryBench } from './recovery.ts';
 import { runScaleBench, type ScaleResult } from './scale.ts';
 import { runSignerBench } from './signer.ts';
@@ -355,6 +357,45 @@ export const BENCHES: readonly BenchEntry[] = [
           },
         },
       ];
+    },
+  },
+  {
+    name: 'peers',
+    about: 'anvil, the single validator and the 4-validator devnet under the same transfers (issue 10)',
+    run: () => runPeersBench({ jsonPath: null }),
+    headlines: (r) => {
+      const result = r as PeersResult;
+      const anvil = result.systems.find((s) => s.system === 'anvil')?.saturation.committedPerSecond ?? null;
+      const targets: Record<string, number> = { single: 1.5, devnet: 0.6 };
+      const lines: Headline[] = ratiosTo(result).map((q) => {
+        const figures = result.systems.find((s) => s.system === q.system)!;
+        const target = targets[q.system];
+        return {
+          figure: `${figures.label}, committed at saturation`,
+          value: figures.saturation.committedPerSecond,
+          unit: 'tx/s',
+          reference: { name: 'anvil, same load', value: anvil },
+          ratio: q.committed,
+          ...(target === undefined
+            ? {}
+            : {
+                target: {
+                  text: `ratio >= ${target} (issue 10)`,
+                  met: q.committed === null ? null : q.committed >= target,
+                },
+              }),
+        };
+      });
+      const devnet = result.systems.find((s) => s.system === 'devnet');
+      const half = devnet?.sweep[result.setup.rates.indexOf(0.5)];
+      if (half)
+        lines.push({
+          figure: 'devnet p50 submit-to-final at half saturation',
+          value: half.latencyMs.p50,
+          unit: 'ms',
+          target: { text: '< 1,000 ms (issue 10)', met: half.latencyMs.p50 < 1000 },
+        });
+      return lines;
     },
   },
 ];

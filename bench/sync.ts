@@ -19,17 +19,15 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { type Address, addressFromPrivateKey } from '../core/address.ts';
-import { bytesToHex } from '../core/bytes.ts';
+import { addressFromPrivateKey } from '../core/address.ts';
 import { sha256 } from '../core/hash.ts';
-import { signTx } from '../core/tx.ts';
 import { homePaths } from '../node/home.ts';
 import { initHome } from '../node/init.ts';
-import { CLI, launch, type NodeProc, post, rpc } from './nodeProc.ts';
+import { batchBody, post, rpc, signTransfers } from './load.ts';
+import { CLI, launch, type NodeProc } from './nodeProc.ts';
 import { cpuMs, freePorts } from './procs.ts';
 
 const CHAIN_ID = 1337;
-const SINKS = 100;
 /** The issue's target: sync tx/s over production tx/s. */
 const TARGET_RATIO = 5;
 
@@ -96,39 +94,13 @@ function senderKey(i: number): Uint8Array {
 
 /** JSON-RPC batch bodies of pre-signed transfers, nonce-major (consecutive nonces of many senders). */
 function signLoad(keys: readonly Uint8Array[], perSender: number, batch: number): string[] {
-  const raws: string[] = [];
-  for (let n = 0; n < perSender; n++) {
-    for (const [s, key] of keys.entries()) {
-      const to =
-        `0x${(0x5c_0000 + ((n * keys.length + s) % SINKS)).toString(16).padStart(40, '0')}` as Address;
-      const tx = signTx(
-        {
-          type: 2,
-          chainId: BigInt(CHAIN_ID),
-          nonce: BigInt(n),
-          maxFeePerGas: 10n ** 11n,
-          maxPriorityFeePerGas: 10n ** 9n,
-          gasLimit: 21_000n,
-          to,
-          value: 1n,
-          data: new Uint8Array(),
-          accessList: [],
-        },
-        key,
-      );
-      raws.push(bytesToHex(tx.raw));
-    }
-  }
+  const raws = signTransfers(
+    keys.map((key) => ({ key, nonce: 0 })),
+    perSender,
+    BigInt(CHAIN_ID),
+  ).map((t) => t.rawHex);
   const bodies: string[] = [];
-  for (let i = 0; i < raws.length; i += batch) {
-    const items = raws.slice(i, i + batch).map((raw, j) => ({
-      jsonrpc: '2.0',
-      id: i + j,
-      method: 'eth_sendRawTransaction',
-      params: [raw],
-    }));
-    bodies.push(JSON.stringify(items));
-  }
+  for (let i = 0; i < raws.length; i += batch) bodies.push(batchBody(raws.slice(i, i + batch), i));
   return bodies;
 }
 

@@ -14,16 +14,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { type Address, addressFromPrivateKey } from '../core/address.ts';
-import { bytesToHex } from '../core/bytes.ts';
+import { addressFromPrivateKey } from '../core/address.ts';
 import { sha256 } from '../core/hash.ts';
-import { decodeTx, recoverSender, signTx } from '../core/tx.ts';
+import { decodeTx, recoverSender } from '../core/tx.ts';
 import { initHome } from '../node/init.ts';
+import { batchBody, sendBatch, signTransfers } from './load.ts';
 import { cpuMs } from './procs.ts';
 import { median } from './stats.ts';
 
 const CLI = fileURLToPath(new URL('../node/bin/openchain.ts', import.meta.url));
-const SINKS = 100;
 
 export interface ThroughputOptions {
   senders: number;
@@ -52,28 +51,24 @@ function key(i: number): Uint8Array {
   return sha256(new TextEncoder().encode(`bench-sender-${i}`));
 }
 
-async function call<T>(url: string, body: unknown): Promise<T> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return (await res.json()) as T;
-}
-
-interface CommitLog {
+export interface CommitLog {
   readonly at: number;
   readonly txs: number;
 }
 
-/** Starts the node; `commits` receives each committed block's wall time and transaction count. */
-function startNode(home: string, commits: CommitLog[]): Promise<{ child: ChildProcess; url: string }> {
+/**
+ * Starts the node (`openchain start` in its own process, `env` its environment); `commits` receives
+ * each committed block's wall time and transaction count.
+ */
+export function startNode(
+  home: string,
+  commits: CommitLog[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
     [CLI, 'start', '--home', home, '--rpc-port', '0', '--log-format', 'json'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    { stdio: ['ignore', 'pipe', 'inherit'], env },
   );
   return new Promise((resolveUrl, reject) => {
     child.once('exit', (code) => reject(new Error(`node exited with ${code}`)));
@@ -113,7 +108,6 @@ export async function runThroughputBench(opts: Partial<ThroughputOptions> = {}):
   const dir = mkdtempSync(join(tmpdir(), 'openchain-bench-'));
   const keys = Array.from({ length: o.senders }, (_, i) => key(i));
   const senders = keys.map(addressFromPrivateKey);
-  const sinks = Array.from({ length: SINKS }, (_, i) => addressFromPrivateKey(key(10_000 + i)));
   await initHome({
     home: join(dir, 'node'),
     chainId: 1337,
@@ -128,58 +122,34 @@ export async function runThroughputBench(opts: Partial<ThroughputOptions> = {}):
   });
 
   // Pre-sign: nonce-major order, so every batch carries consecutive nonces of many senders.
-  const raws: Uint8Array[] = [];
-  for (let n = 0; n < o.perSender; n++) {
-    keys.forEach((k, s) => {
-      const to: Address = sinks[(n * o.senders + s) % SINKS]!;
-      const tx = signTx(
-        {
-          type: 2,
-          chainId: 1337n,
-          nonce: BigInt(n),
-          maxFeePerGas: 10n ** 11n,
-          maxPriorityFeePerGas: 10n ** 9n,
-          gasLimit: 21_000n,
-          to,
-          value: 1n,
-          data: new Uint8Array(),
-          accessList: [],
-        },
-        k,
-      );
-      raws.push(tx.raw);
-    });
-  }
+  const signed = signTransfers(
+    keys.map((key) => ({ key, nonce: 0 })),
+    o.perSender,
+    1337n,
+  );
+  const raws = signed.map((t) => t.raw);
   const recoveryBefore = recoveryRates(raws);
 
   const commits: CommitLog[] = [];
   const { child, url } = await startNode(join(dir, 'node'), commits);
   try {
-    const batches: unknown[][] = [];
-    for (let i = 0; i < raws.length; i += o.batch) {
+    const batches: string[] = [];
+    for (let i = 0; i < raws.length; i += o.batch)
       batches.push(
-        raws.slice(i, i + o.batch).map((raw, j) => ({
-          jsonrpc: '2.0',
-          id: i + j,
-          method: 'eth_sendRawTransaction',
-          params: [bytesToHex(raw)],
-        })),
+        batchBody(
+          signed.slice(i, i + o.batch).map((t) => t.rawHex),
+          i,
+        ),
       );
-    }
     const cpuBefore = cpuMs(child.pid);
     const started = performance.now();
     let next = 0;
-    let rejected = 0;
     await Promise.all(
       Array.from({ length: o.inFlight }, async () => {
-        while (next < batches.length) {
-          const replies = await call<{ error?: { message: string } }[]>(url, batches[next++]);
-          for (const r of replies) if (r.error) rejected++;
-        }
+        while (next < batches.length) await sendBatch(url, batches[next++]!);
       }),
     );
     const admittedSeconds = (performance.now() - started) / 1000;
-    if (rejected > 0) throw new Error(`${rejected} transactions were rejected`);
     // Done when the committed blocks (from the node's log) hold every transaction.
     const counted = () => commits.filter((c) => c.at >= started).reduce((n, c) => n + c.txs, 0);
     while (counted() < raws.length) {
