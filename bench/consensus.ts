@@ -21,7 +21,11 @@
 // pre-signed load on one node). Targets (issue 3): p50 submit-to-final latency at moderate load under
 // 2 block intervals; committed throughput at saturation at least 1/3 of the single-validator figure.
 //
+// Finality by default (issue 10: p50 submit-to-final at most 300 ms at a transfer every 50 ms on the
+// devnet `npm start` runs): --npm-start-devnet --phases moderate --rate 20.
+//
 //   node bench/consensus.ts [--senders 200] [--per-sender 100] [--batch 500] [--moderate 0.25]
+//        [--rate TX_PER_S] [--block-interval MS] [--npm-start-devnet]
 //        [--moderate-seconds 20] [--intervals 250,100,50,25,10] [--phases single,empty,saturation,...]
 //        [--cpu-prof DIR] [--keep] [--node-args='--log-level debug'] [--no-single] [--json FILE]
 import { execFile } from 'node:child_process';
@@ -32,7 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import type { Address } from '../core/address.ts';
 import { type Hex, hexToBytes } from '../core/bytes.ts';
-import { createDevnet, type DevnetManifest } from '../node/devnet.ts';
+import { createDevnet, DEVNET_DEFAULTS, type DevnetManifest } from '../node/devnet.ts';
 import { homePaths } from '../node/home.ts';
 import { batchBody, rpc, sendBatch, signTransfers } from './load.ts';
 import { type MachineInfo, machineInfo } from './machine.ts';
@@ -48,8 +52,13 @@ export type Phase = (typeof PHASES)[number];
 
 export interface ConsensusBenchOptions {
   readonly validators?: number;
-  /** The devnet's block interval (the commit timeout); the default of `openchain devnet`. */
+  /** The devnet's block interval (the commit timeout). Default 1000, or the devnet's with npmStartDevnet. */
   readonly blockIntervalMs?: number;
+  /**
+   * The devnet as `npm start` writes it (DEVNET_DEFAULTS: its block interval, blocks only for
+   * transactions and an empty block per idle interval) instead of a block every interval.
+   */
+  readonly npmStartDevnet?: boolean;
   /** Funded senders; each sends to one node (sender i to node i mod validators). Default 200. */
   readonly senders?: number;
   /** Transactions per sender at saturation (and at the single validator). Default 100. */
@@ -60,6 +69,8 @@ export interface ConsensusBenchOptions {
   readonly inFlightPerNode?: number;
   /** Moderate load as a fraction of the measured saturation throughput. Default 0.25. */
   readonly moderateFraction?: number;
+  /** Moderate load at this fixed rate (tx/s) instead of a fraction of saturation. */
+  readonly moderateRate?: number;
   readonly moderateSeconds?: number;
   /** How long empty blocks are counted at each interval. Default 10 s (default interval), 6 s others. */
   readonly emptySeconds?: number;
@@ -131,11 +142,14 @@ export interface ConsensusBenchResult {
   readonly setup: {
     readonly validators: number;
     readonly blockIntervalMs: number;
+    /** Blocks only for transactions, plus an empty block per idle interval (npm start's devnet). */
+    readonly blocksOnDemand: boolean;
     readonly senders: number;
     readonly perSender: number;
     readonly batch: number;
     readonly inFlightPerNode: number;
     readonly moderateFraction: number;
+    readonly moderateRate: number | null;
   };
   /** The single-validator reference: runs before and after the devnet, and their mean. */
   readonly single: { readonly committedPerSecond: number; readonly runs: readonly ThroughputResult[] } | null;
@@ -546,12 +560,15 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 
 export async function runConsensusBench(options: ConsensusBenchOptions = {}): Promise<ConsensusBenchResult> {
   const validators = options.validators ?? 4;
-  const blockIntervalMs = options.blockIntervalMs ?? 1000;
+  const blocksOnDemand = options.npmStartDevnet ?? false;
+  const blockIntervalMs =
+    options.blockIntervalMs ?? (blocksOnDemand ? DEVNET_DEFAULTS.blockIntervalMs : 1000);
   const sendersCount = options.senders ?? 200;
   const perSender = options.perSender ?? 100;
   const batch = options.batch ?? 500;
   const inFlightPerNode = options.inFlightPerNode ?? 1;
   const moderateFraction = options.moderateFraction ?? 0.25;
+  const moderateRate = options.moderateRate ?? null;
   const moderateSeconds = options.moderateSeconds ?? 20;
   const emptySeconds = options.emptySeconds ?? 10;
   const intervalSeconds = options.intervalSeconds ?? 6;
@@ -601,7 +618,7 @@ export async function runConsensusBench(options: ConsensusBenchOptions = {}): Pr
     p2pBasePort: base + validators,
     metricsBasePort: base + 2 * validators,
     blockIntervalMs,
-    emptyBlocks: true,
+    emptyBlocks: !blocksOnDemand,
   });
   // Room in every mempool for the whole saturating load (all of it reaches every node by gossip).
   for (const node of manifest.nodes) {
@@ -651,7 +668,7 @@ export async function runConsensusBench(options: ConsensusBenchOptions = {}): Pr
 
     if (phases.has('moderate')) {
       const reference = saturation?.committedPerSecond ?? singleRuns[0]?.committedPerSecond ?? 1000;
-      const rate = Math.max(10, Math.round(reference * moderateFraction));
+      const rate = moderateRate ?? Math.max(10, Math.round(reference * moderateFraction));
       say(`moderate load: ${rate} tx/s for ${moderateSeconds} s…`);
       moderate = await phase('moderate', () => steadyLoad(w, nodes, senders, rate, moderateSeconds));
       if (moderate) {
@@ -728,11 +745,13 @@ export async function runConsensusBench(options: ConsensusBenchOptions = {}): Pr
     setup: {
       validators,
       blockIntervalMs,
+      blocksOnDemand,
       senders: sendersCount,
       perSender,
       batch,
       inFlightPerNode,
       moderateFraction,
+      moderateRate,
     },
     single: singleMean === null ? null : { committedPerSecond: singleMean, runs: singleRuns },
     saturation,
@@ -837,8 +856,8 @@ export function formatTable(r: ConsensusBenchResult): string {
   const line = (row: string[]) =>
     `| ${row.map((cell, c) => (c === 1 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join(' | ')} |`;
   return [
-    `consensus bench: ${s.validators} validators on loopback, block interval ${s.blockIntervalMs} ms; node ${r.machine.node}, ${r.machine.cpu} (${r.machine.cores} cores), load ${r.machine.loadAverage.start} -> ${r.machine.loadAverage.end}`,
-    `load: ${s.senders} senders x ${s.perSender} pre-signed transfers, batches of ${s.batch}, ${s.inFlightPerNode} in flight per node; moderate = ${s.moderateFraction} x saturation`,
+    `consensus bench: ${s.validators} validators on loopback, block interval ${s.blockIntervalMs} ms${s.blocksOnDemand ? ' (blocks for transactions, as npm start)' : ''}; node ${r.machine.node}, ${r.machine.cpu} (${r.machine.cores} cores), load ${r.machine.loadAverage.start} -> ${r.machine.loadAverage.end}`,
+    `load: ${s.senders} senders x ${s.perSender} pre-signed transfers, batches of ${s.batch}, ${s.inFlightPerNode} in flight per node; moderate = ${s.moderateRate === null ? `${s.moderateFraction} x saturation` : `${s.moderateRate} tx/s`}`,
     '',
     line(rows[0]!),
     line(widths.map((w) => '-'.repeat(w))),
@@ -855,6 +874,9 @@ if (import.meta.main) {
       batch: { type: 'string' },
       'in-flight': { type: 'string' },
       moderate: { type: 'string' },
+      rate: { type: 'string' },
+      'block-interval': { type: 'string' },
+      'npm-start-devnet': { type: 'boolean' },
       'moderate-seconds': { type: 'string' },
       'empty-seconds': { type: 'string' },
       intervals: { type: 'string' },
@@ -877,6 +899,9 @@ if (import.meta.main) {
     batch: num(values.batch),
     inFlightPerNode: num(values['in-flight']),
     moderateFraction: num(values.moderate),
+    moderateRate: num(values.rate),
+    blockIntervalMs: num(values['block-interval']),
+    npmStartDevnet: values['npm-start-devnet'],
     moderateSeconds: num(values['moderate-seconds']),
     emptySeconds: num(values['empty-seconds']),
     intervals: values.intervals?.split(',').map(Number),

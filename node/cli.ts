@@ -125,7 +125,12 @@ function withDevnetOptions(command: Command, dir = 'devnet'): Command {
       integer(1, 65000),
       DEVNET_DEFAULTS.metricsBasePort,
     )
-    .option('--block-interval <ms>', 'block interval (when creating)', integer(10, 600_000), 1000);
+    .option(
+      '--block-interval <ms>',
+      'block interval (when creating)',
+      integer(10, 600_000),
+      DEVNET_DEFAULTS.blockIntervalMs,
+    );
 }
 
 function devnetOptions(opts: Record<string, unknown>): DevnetOptions {

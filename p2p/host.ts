@@ -32,6 +32,8 @@ export interface P2pHostInit {
   readonly chain: ChainIdentity & ChainLimits;
   readonly nodeKey: NodeKey;
   readonly log: Logger;
+  /** How long local transactions wait to share a gossip message (default TX_BATCH_MS). */
+  readonly txBatchMs?: number;
 }
 
 type Services = { identify: Identify; pubsub: GossipSub };
@@ -76,6 +78,7 @@ export class P2pHost {
       limits: gossipLimits(chain),
       proposalBlocks: this.#proposalBlocks,
       log: init.log,
+      ...(init.txBatchMs === undefined ? {} : { txBatchMs: init.txBatchMs }),
     });
     this.syncClient = new SyncClient(libp2p, this.names, chain, {
       requestTimeoutMs: config.sync.requestTimeoutMs,

@@ -1,6 +1,7 @@
 // What `openchain devnet` writes before any process runs: the treasury is an account the user holds
 // (printed with its key), not the zero address where its share would be burned; each validator
-// attests as its operator, from a key file only its owner can read.
+// attests as its operator, from a key file only its owner can read; blocks come for transactions
+// after a short commit timeout, with an empty block per idle interval.
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { addressFromPrivateKey, ZERO_ADDRESS } from '../../core/address.ts';
 import { hexToBytes } from '../../core/bytes.ts';
 import { attestorSigner } from '../../node/attestation/account.ts';
 import { loadConfigFile } from '../../node/config.ts';
-import { createDevnet, devnetBanner, loadDevnet } from '../../node/devnet.ts';
+import { createDevnet, DEVNET_DEFAULTS, devnetBanner, loadDevnet } from '../../node/devnet.ts';
 import { homePaths } from '../../node/home.ts';
 
 describe('devnet homes', () => {
@@ -45,5 +46,25 @@ describe('devnet homes', () => {
       expect(statSync(join(node.home, 'attestor.key')).mode & 0o777).toBe(0o600);
       expect(attestorSigner(account!, node.home).address).toBe(node.operator.address);
     }
+  });
+
+  it('writes the short block interval and blocks on demand, or a block every interval when asked', async () => {
+    const block = (manifestDir: string) =>
+      loadDevnet(manifestDir)!.nodes.map((n) => loadConfigFile(homePaths(n.home).config).block);
+    expect(block(dir)).toEqual(
+      Array(2).fill({
+        intervalMs: DEVNET_DEFAULTS.blockIntervalMs,
+        createEmptyBlocks: false,
+        emptyBlocksIntervalMs: DEVNET_DEFAULTS.emptyBlocksIntervalMs,
+      }),
+    );
+    const quiet = join(dir, 'quiet');
+    await createDevnet({ dir: quiet, validators: 1, accounts: 1, emptyBlocksIntervalMs: 0 });
+    expect(block(quiet)).toEqual([
+      { intervalMs: DEVNET_DEFAULTS.blockIntervalMs, createEmptyBlocks: false, emptyBlocksIntervalMs: 0 },
+    ]);
+    const paced = join(dir, 'paced');
+    await createDevnet({ dir: paced, validators: 1, accounts: 1, emptyBlocks: true, blockIntervalMs: 1000 });
+    expect(block(paced)).toEqual([{ intervalMs: 1000, createEmptyBlocks: true, emptyBlocksIntervalMs: 0 }]);
   });
 });

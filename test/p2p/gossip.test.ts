@@ -6,6 +6,7 @@ import { bytesToHex, type Hex } from '../../core/bytes.ts';
 import { duplicateVoteEvidence, type Evidence } from '../../core/evidence.ts';
 import { keccak256 } from '../../core/hash.ts';
 import { encodeVote, PREVOTE, type Vote } from '../../core/vote.ts';
+import { decodeTxGossip } from '../../p2p/gossip/decode.ts';
 import type { GossipHandler } from '../../p2p/gossip/gossip.ts';
 import { ACCEPT, reject, type Verdict } from '../../p2p/gossip/verdict.ts';
 import type { P2pHost } from '../../p2p/host.ts';
@@ -298,5 +299,33 @@ describe('gossip', () => {
     await waitFor(() => rb.txs.length === 5, 'the second batch');
     expect(messages).toBe(2);
     await waitFor(() => score() < 0, 'score drop after a batch with a rejected transaction');
+  });
+
+  it('sends a transaction after a quiet batch window at once, and batches those that follow it', async () => {
+    // A window no test outlasts: what is sent at once cannot have waited for its end.
+    const [a, b] = await Promise.all([hosts.start({ txBatchMs: 3_600_000 }), hosts.start()]);
+    const rb = recorder();
+    a.gossip.start(recorder());
+    b.gossip.start(rb);
+    await connect(a, b);
+    await waitForMesh([a, b], 'tx', 1);
+    const batches: number[] = [];
+    b.libp2p.services.pubsub.addEventListener('gossipsub:message', (e) => {
+      if (e.detail.msg.topic === b.names.topics.tx) batches.push(decodeTxGossip(e.detail.msg.data).length);
+    });
+
+    // Two submitted in one turn share the message that leaves at once.
+    const first = [a.gossip.publishTx(new Uint8Array([1])), a.gossip.publishTx(new Uint8Array([2]))];
+    await waitFor(() => rb.txs.length === 2, 'the transactions of a quiet window');
+    expect(await Promise.all(first)).toEqual([1, 1]);
+    // Within the window the next ones wait for its end (here: the flush when gossip stops).
+    const next = [a.gossip.publishTx(new Uint8Array([3])), a.gossip.publishTx(new Uint8Array([4]))];
+    await new Promise((r) => setTimeout(r, 300));
+    expect(rb.txs).toHaveLength(2);
+    a.gossip.stop();
+    expect(await Promise.all(next)).toEqual([1, 1]);
+    await waitFor(() => rb.txs.length === 4, 'the batch flushed on stop');
+    expect(batches).toEqual([2, 2]);
+    expect(rb.txs).toEqual([1, 2, 3, 4].map((x) => new Uint8Array([x])));
   });
 });

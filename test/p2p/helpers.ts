@@ -54,10 +54,18 @@ export function tempHome(): string {
 export class Hosts {
   readonly #started: P2pHost[] = [];
 
-  async start(opts: { chain?: TestChain; config?: P2pConfigInput; home?: string } = {}): Promise<P2pHost> {
+  async start(
+    opts: { chain?: TestChain; config?: P2pConfigInput; home?: string; txBatchMs?: number } = {},
+  ): Promise<P2pHost> {
     const nodeKey = await loadOrCreateNodeKey(nodeKeyPath(opts.home ?? tempHome()));
     const config = p2pConfigSchema.parse({ listen: ['/ip4/127.0.0.1/tcp/0'], ...opts.config });
-    const host = await P2pHost.start({ config, chain: opts.chain ?? testChain(), nodeKey, log });
+    const host = await P2pHost.start({
+      config,
+      chain: opts.chain ?? testChain(),
+      nodeKey,
+      log,
+      ...(opts.txBatchMs === undefined ? {} : { txBatchMs: opts.txBatchMs }),
+    });
     this.#started.push(host);
     return host;
   }
