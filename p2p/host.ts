@@ -17,6 +17,7 @@ import { ProposalBlocks } from './gossip/proposalBlocks.ts';
 import { IpConnectionLimit } from './ipLimit.ts';
 import { type ChainLimits, gossipLimits, maxBlockBytes } from './limits.ts';
 import type { NodeKey } from './nodeKey.ts';
+import { noiseCrypto } from './noiseCrypto.ts';
 import { PeerBans, type PeerInfo, PeerManager } from './peerManager.ts';
 import { asGossipRouter } from './router.ts';
 import { PeerPenalties, SCORE_THRESHOLDS, scoreParams } from './scoring.ts';
@@ -112,7 +113,7 @@ export class P2pHost {
       privateKey: init.nodeKey.privateKey,
       addresses: { listen: [...config.listen], announce: [...config.announce] },
       transports: [tcp()],
-      connectionEncrypters: [noise()],
+      connectionEncrypters: [noise({ crypto: noiseCrypto })],
       streamMuxers: [yamux()],
       connectionGater: { ...bans.gater(), denyInboundConnection: (c) => perIp.denyInbound(c) },
       connectionManager: { maxConnections: config.maxConnections, dialTimeout: config.dialTimeoutMs },

@@ -2,11 +2,11 @@
 // Anything thrown here is the sender's fault (REJECT); signature and state checks are the handler's.
 
 import type { Proposal } from '../../consensus/proposal.ts';
-import { blockHash, decodeBlock } from '../../core/block.ts';
+import { type Block, blockHash, decodeBlock, evidenceListHash, txRoot } from '../../core/block.ts';
 import { bytesToHex, type Hex } from '../../core/bytes.ts';
 import { decodeEvidenceItem, type Evidence } from '../../core/evidence.ts';
 import { rlpDecode } from '../../core/rlp.ts';
-import { decodeVote, type Vote } from '../../core/vote.ts';
+import { commitHash, decodeVote, type Vote } from '../../core/vote.ts';
 import { P2pError } from '../errors.ts';
 import {
   decodeEvidenceMessage,
@@ -66,7 +66,25 @@ export function completeProposal(
   if (expectedHash !== undefined && blockHash(h) !== expectedHash) {
     throw new P2pError('INCONSISTENT', `block does not hash to the announced ${expectedHash}`);
   }
+  checkBody(block);
   return { height: p.height, round: p.round, polRound: p.polRound, block, signature: p.signature };
+}
+
+/**
+ * The body must be the one the header commits to. The proposal's signature covers the block hash,
+ * which is the header's alone, so a relaying peer can keep header and signature and swap the
+ * transactions, the evidence or the last commit. Such a copy must be refused here, as the relay's
+ * fault: handed to consensus, it would be taken as the round's proposal for that hash and found
+ * invalid, and the genuine proposal arriving after it would be dropped as a duplicate.
+ */
+function checkBody(block: Block): void {
+  const h = block.header;
+  if (h.txRoot !== txRoot(block.txs))
+    throw new P2pError('INCONSISTENT', 'transactions do not match the header txRoot');
+  if (h.evidenceHash !== evidenceListHash(block.evidence))
+    throw new P2pError('INCONSISTENT', 'evidence does not match the header evidenceHash');
+  if (h.lastCommitHash !== bytesToHex(commitHash(block.lastCommit)))
+    throw new P2pError('INCONSISTENT', 'last commit does not match the header lastCommitHash');
 }
 
 export function decodeVoteGossip(data: Uint8Array): Vote {

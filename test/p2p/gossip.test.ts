@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Proposal } from '../../consensus/proposal.ts';
 import type { Address } from '../../core/address.ts';
-import { blockHash } from '../../core/block.ts';
+import { blockHash, encodeBlock } from '../../core/block.ts';
 import { bytesToHex, type Hex } from '../../core/bytes.ts';
 import { duplicateVoteEvidence, type Evidence } from '../../core/evidence.ts';
 import { keccak256 } from '../../core/hash.ts';
@@ -10,7 +10,7 @@ import { decodeTxGossip } from '../../p2p/gossip/decode.ts';
 import type { GossipHandler } from '../../p2p/gossip/gossip.ts';
 import { ACCEPT, reject, type Verdict } from '../../p2p/gossip/verdict.ts';
 import type { P2pHost } from '../../p2p/host.ts';
-import { encodeTxMessage } from '../../p2p/wire.ts';
+import { encodeProposalMessage, encodeTxMessage } from '../../p2p/wire.ts';
 import { connect, GENESIS, Hosts, makeBlocks, testChain, waitFor, waitForMesh } from './helpers.ts';
 
 const hosts = new Hosts();
@@ -247,6 +247,39 @@ describe('gossip', () => {
     await good.gossip.publishVote(vote(hash('still working')));
     await waitFor(() => r.votes.length === 1, 'a vote from the honest peer');
     expect(receiver.peers().map((p) => p.id)).toEqual([good.peerId]);
+  });
+
+  it('refuses a relayed proposal whose body was swapped under the genuine header, and still takes the genuine one', async () => {
+    const receiver = await hosts.start();
+    const relay = await hosts.start();
+    const proposer = await hosts.start();
+    const r = recorder();
+    receiver.gossip.start(r);
+    relay.gossip.start(recorder());
+    proposer.gossip.start(recorder());
+    await connect(relay, receiver);
+    await connect(proposer, receiver);
+    await waitForMesh([receiver], 'proposal', 2);
+    await waitForMesh([relay, proposer], 'proposal', 1);
+    const score = (h: P2pHost) => receiver.peers().find((p) => p.id === h.peerId)?.score ?? 0;
+    const genuine = proposal(6);
+    // Same header, so the same block hash the signature covers; other transactions.
+    const forged = { ...genuine.block, txs: [...genuine.block.txs, new Uint8Array([1, 2, 3])] };
+    expect(blockHash(forged.header)).toBe(blockHash(genuine.block.header));
+    await relay.libp2p.services.pubsub.publish(
+      relay.names.topics.proposal,
+      encodeProposalMessage({
+        ...genuine,
+        block: encodeBlock(forged),
+        blockHash: new Uint8Array(0),
+        nonce: 1,
+      }),
+    );
+    await waitFor(() => score(relay) < 0, 'score drop after a proposal with a swapped body');
+    expect(r.proposals).toHaveLength(0);
+    await proposer.gossip.publishProposal(genuine);
+    await waitFor(() => r.proposals.length === 1, 'the genuine proposal');
+    expect(r.proposals[0]!.block.txs).toEqual(genuine.block.txs);
   });
 
   it('neither forwards nor penalizes what the handler ignores', async () => {

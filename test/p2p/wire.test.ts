@@ -118,6 +118,39 @@ describe('wire codecs', () => {
   });
 });
 
+describe('proposal bodies', () => {
+  it('refuses a block whose transactions or last commit are not the ones its header commits to', () => {
+    const block = makeBlocks(2)[1]!.block;
+    const msg = {
+      height: 2,
+      round: 0,
+      polRound: -1,
+      signature: new Uint8Array(64),
+      blockHash: new Uint8Array(0),
+    };
+    const inline = (b: typeof block) =>
+      decodeProposalGossip(encodeProposalMessage({ ...msg, block: encodeBlock(b) }), CHAIN_ID);
+    expect(inline(block)).toHaveProperty('proposal');
+    // A relay keeps the header (and so the block hash the proposer signed) and swaps the body.
+    const swaps: [typeof block, RegExp][] = [
+      [{ ...block, txs: [...block.txs, new Uint8Array([1, 2, 3])] }, /txRoot/],
+      [{ ...block, txs: [] }, /txRoot/],
+      [{ ...block, lastCommit: { ...block.lastCommit!, round: 1 } }, /lastCommitHash/],
+      [{ ...block, lastCommit: null }, /lastCommitHash/],
+    ];
+    for (const [forged, why] of swaps) {
+      expect(blockHash(forged.header)).toBe(blockHash(block.header));
+      expect(() => inline(forged)).toThrow(
+        expect.objectContaining({ code: 'INCONSISTENT', message: expect.stringMatching(why) }),
+      );
+      // The same when the block is fetched for an announcement of its hash.
+      expect(() => completeProposal(msg, encodeBlock(forged), CHAIN_ID, blockHash(block.header))).toThrow(
+        expect.objectContaining({ code: 'INCONSISTENT', message: expect.stringMatching(why) }),
+      );
+    }
+  });
+});
+
 describe('gossip ids and verdicts', () => {
   it('derives message ids from topic and content only', () => {
     const data = new Uint8Array([1, 2, 3]);
