@@ -31,7 +31,7 @@ export const DEVNET_DEFAULTS = {
    * time; blocks are still made only when there is something to commit (below). A transaction
    * waits on average half a block period (this plus the three message steps) for its block's round,
    * then one height: at a transfer every 50 ms the p50 at 100 ms was 0.56-0.96 of that at 250 ms,
-   * and under 300 ms in 7 of 8 runs on a busy 2-core machine, for about a quarter more CPU per
+   * and at most 300 ms in 9 of 10 runs on a busy 2-core machine, for about a quarter more CPU per
    * transfer (more blocks; docs/performance.md "Finality by default").
    */
   blockIntervalMs: 100,
