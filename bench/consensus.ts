@@ -22,7 +22,9 @@
 // 2 block intervals; committed throughput at saturation at least 1/3 of the single-validator figure.
 //
 // Finality by default (issue 10: p50 submit-to-final at most 300 ms at a transfer every 50 ms on the
-// devnet `npm start` runs): --npm-start-devnet --phases moderate --rate 20.
+// devnet `npm start` runs): --npm-start-devnet --phases moderate --rate 20. The table then judges the
+// p50 against 300 ms, and splits the own-node mean at the block's proposal (the proposer's log line):
+// the wait for it (commit timeout, the height in progress, gossip, build), then the height itself.
 //
 //   node bench/consensus.ts [--senders 200] [--per-sender 100] [--batch 500] [--moderate 0.25]
 //        [--rate TX_PER_S] [--block-interval MS] [--npm-start-devnet]
@@ -46,6 +48,8 @@ import { type Percentiles, percentiles } from './stats.ts';
 import { runThroughputBench, type ThroughputResult } from './throughput.ts';
 
 const CHAIN_ID = 1337n;
+/** Issue 10: p50 submit-to-final on npm start's devnet at a transfer every 50 ms. */
+const FINALITY_TARGET_MS = 300;
 
 export const PHASES = ['single', 'empty', 'saturation', 'moderate', 'sync', 'intervals'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -100,6 +104,13 @@ export interface LoadFigures {
   /** Submit-to-final latency in ms, on the node the transaction was sent to and on all four. */
   readonly latencyOwnNodeMs: Percentiles;
   readonly latencyAllNodesMs: Percentiles;
+  /**
+   * The own-node latency's mean in two parts, from the proposer's 'proposed block' log line: waiting
+   * until the block holding the transaction was proposed (gossip to the proposer, the rest of the
+   * height in progress, the commit timeout, the build), then that height's rounds, commit and
+   * newHeads. Null if a proposal's log line was missing.
+   */
+  readonly ownNodeMeanSplitMs: { readonly untilProposed: number; readonly proposedToFinal: number } | null;
   /** Mean time between the blocks of the phase, ms. */
   readonly blockPeriodMs: number;
   /** Blocks of the phase decided in a round above 0, over all nodes' logs. */
@@ -160,7 +171,10 @@ export interface ConsensusBenchResult {
   readonly smallestWorkingIntervalMs: number | null;
   readonly sync: SyncFigures | null;
   readonly targets: {
-    /** p50 own-node latency at moderate load < 2 block intervals. */
+    /**
+     * p50 own-node latency at moderate load < 2 block intervals (issue 3), or on npm start's devnet
+     * at most FINALITY_TARGET_MS (issue 10; 2 intervals of its short commit timeout would be stricter).
+     */
     readonly latency: {
       readonly limitMs: number;
       readonly p50Ms: number | null;
@@ -325,6 +339,7 @@ async function measureLoad(
   const heights = new Set<number>();
   const own: number[] = [];
   const all: number[] = [];
+  let untilProposed = 0;
   let end = 0;
   for (const tx of txs) {
     const h = watcher.txHeight.get(tx.hash)!;
@@ -333,7 +348,13 @@ async function measureLoad(
     end = Math.max(end, everywhere);
     own.push(watcher.arrivals[tx.node]!.get(h)! - tx.repliedAt);
     all.push(everywhere - tx.repliedAt);
+    // Log times are the nodes' Date.now(), on this machine's clock too.
+    const proposals = nodes.flatMap((n) => n.proposedAt.get(h) ?? []);
+    const proposed = proposals.length > 0 ? Math.max(...proposals) : Number.NaN;
+    untilProposed += proposed - (performance.timeOrigin + tx.repliedAt);
   }
+  const meanOwn = own.reduce((a, b) => a + b, 0) / own.length;
+  const meanUntilProposed = untilProposed / txs.length;
   const sortedHeights = [...heights].sort((a, b) => a - b);
   const first = sortedHeights[0]!;
   const last = sortedHeights.at(-1)!;
@@ -352,6 +373,12 @@ async function measureLoad(
     meanTxsPerBlock: Math.round(txs.length / heights.size),
     latencyOwnNodeMs: percentiles(own),
     latencyAllNodesMs: percentiles(all),
+    ownNodeMeanSplitMs: Number.isNaN(meanUntilProposed)
+      ? null
+      : {
+          untilProposed: Math.round(meanUntilProposed),
+          proposedToFinal: Math.round(meanOwn - meanUntilProposed),
+        },
     blockPeriodMs: Math.round(period),
     laterRoundCommits: laterRounds,
     validatorCpuMsPerTx:
@@ -761,11 +788,9 @@ export async function runConsensusBench(options: ConsensusBenchOptions = {}): Pr
     smallestWorkingIntervalMs: working.length > 0 ? Math.min(...working) : null,
     sync,
     targets: {
-      latency: {
-        limitMs: 2 * blockIntervalMs,
-        p50Ms: p50,
-        met: p50 === null ? null : p50 < 2 * blockIntervalMs,
-      },
+      latency: blocksOnDemand
+        ? { limitMs: FINALITY_TARGET_MS, p50Ms: p50, met: p50 === null ? null : p50 <= FINALITY_TARGET_MS }
+        : { limitMs: 2 * blockIntervalMs, p50Ms: p50, met: p50 === null ? null : p50 < 2 * blockIntervalMs },
       throughput: { ratio, met: ratio === null ? null : ratio >= 1 / 3 },
     },
     errors,
@@ -813,6 +838,12 @@ export function formatTable(r: ConsensusBenchResult): string {
       `${n(f.latencyAllNodesMs.p50)} / ${n(f.latencyAllNodesMs.p95)}`,
       '',
     ]);
+    const split = f.ownNodeMeanSplitMs;
+    rows.push([
+      `  own node mean: until proposed + to final ms`,
+      split ? `${n(split.untilProposed)} + ${n(split.proposedToFinal)}` : '-',
+      'waiting for its block (commit timeout, gossip, build) + the height',
+    ]);
     rows.push([
       `  blocks, tx/block, period ms`,
       `${f.blocks}, ${n(f.meanTxsPerBlock)}, ${Number.isNaN(f.blockPeriodMs) ? '-' : n(f.blockPeriodMs)}`,
@@ -843,7 +874,9 @@ export function formatTable(r: ConsensusBenchResult): string {
   const t = r.targets;
   const met = (m: boolean | null) => (m === null ? 'not measured' : m ? 'met' : 'NOT met');
   rows.push([
-    'target: p50 latency (moderate) < 2 intervals',
+    s.blocksOnDemand
+      ? `target: p50 latency (moderate) <= ${FINALITY_TARGET_MS} ms`
+      : 'target: p50 latency (moderate) < 2 intervals',
     t.latency.p50Ms === null ? '-' : `${n(t.latency.p50Ms)} ms`,
     `limit ${n(t.latency.limitMs)} ms: ${met(t.latency.met)}`,
   ]);

@@ -18,6 +18,8 @@ export interface NodeProc {
   readonly marks: Map<string, number>;
   /** Rounds of committed blocks by height, from the node's log. */
   readonly commitRounds: Map<number, number>;
+  /** When (Date.now, from its log) this node sent its proposal of a height, the last round's if several. */
+  readonly proposedAt: Map<number, number>;
   /** Transactions in the blocks it committed, and when (performance.now()) it committed the last one. */
   readonly committed: { txs: number; lastAt: number };
   halted: string | undefined;
@@ -55,6 +57,7 @@ export function launch(
     });
     const marks = new Map<string, number>();
     const commitRounds = new Map<number, number>();
+    const proposedAt = new Map<number, number>();
     const committed = { txs: 0, lastAt: Number.NaN };
     let proc: NodeProc | undefined;
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -70,6 +73,8 @@ export function launch(
         commitRounds.set(entry['height'] as number, entry['round'] as number);
         committed.txs += entry['txs'] as number;
         committed.lastAt = performance.now();
+      } else if (msg === 'proposed block') {
+        proposedAt.set(entry['height'] as number, entry['time'] as number);
       } else if (!marks.has(msg)) marks.set(msg, (entry['time'] as number | undefined) ?? Date.now());
       if (msg === 'consensus halted' && proc)
         proc.halted = String((entry['err'] as { message?: string })?.message);
@@ -83,6 +88,7 @@ export function launch(
           wsUrl: (entry['wsUrl'] as string | undefined) ?? rpcUrl.replace(/^http/, 'ws'),
           marks,
           commitRounds,
+          proposedAt,
           committed,
           halted: undefined,
           async stop() {

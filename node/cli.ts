@@ -127,7 +127,7 @@ function withDevnetOptions(command: Command, dir = 'devnet'): Command {
     )
     .option(
       '--block-interval <ms>',
-      'block interval (when creating)',
+      'block interval: the commit timeout after a block before the next one for waiting transactions (when creating)',
       integer(10, 600_000),
       DEVNET_DEFAULTS.blockIntervalMs,
     );

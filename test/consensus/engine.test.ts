@@ -14,6 +14,7 @@ import { blockHash } from '../../core/block.ts';
 import type { Hex } from '../../core/bytes.ts';
 import { DUPLICATE_VOTE, duplicateVoteEvidence } from '../../core/evidence.ts';
 import { PRECOMMIT, PREVOTE, sortCommitSigs, type Vote } from '../../core/vote.ts';
+import { DEVNET_DEFAULTS } from '../../node/devnet.ts';
 import type { Chain } from '../../state/chain.ts';
 import { Cluster } from './harness/cluster.ts';
 import {
@@ -353,6 +354,11 @@ describe('timeouts and rounds', () => {
   });
 });
 
+const vals4 = makeValidators([1n, 1n, 1n, 1n], 'node').map(plain);
+const proposer2 = new ProposerSchedule(nextHeightProposerState(newProposerState(vals4), vals4)).proposer(0);
+/** The validator (of single()'s four) that proposes round 0 of height 2. */
+const proposerAt2 = vals4.findIndex((v) => v.address === proposer2);
+
 describe('waiting for transactions (createEmptyBlocks off)', () => {
   const ORDER = proposerOrder(makeValidators([1n, 1n, 1n, 1n], 'node').map(plain), 4);
   const proposalsOf = (t: Awaited<ReturnType<typeof single>>) =>
@@ -391,6 +397,41 @@ describe('waiting for transactions (createEmptyBlocks off)', () => {
     // The deadline, and the re-send checks at 2 and 4 s of the wait.
     expect(t.c.time.fired - fired).toBeLessThanOrEqual(3);
   });
+
+  // npm start's devnet: a transaction waiting when a block is decided is in the next proposal 100 ms
+  // after the block's quorum (half of that period is what it adds to submit-to-final on average),
+  // and an idle chain still makes its empty block 4 s after the last one.
+  for (const [what, pending, after] of [
+    ['a waiting transaction', true, 100],
+    ['an empty block', false, 4_000],
+  ] as const) {
+    it(`with the devnet's defaults, proposes ${what} ${after} ms after the previous block's quorum`, async () => {
+      const t = await single({
+        me: proposerAt2,
+        config: {
+          timeoutCommitMs: DEVNET_DEFAULTS.blockIntervalMs,
+          createEmptyBlocks: false,
+          emptyBlocksIntervalMs: DEVNET_DEFAULTS.emptyBlocksIntervalMs,
+        },
+      });
+      if (pending) t.node.app.addTx(new Uint8Array([1, 2, 3]));
+      await t.toRound0();
+      // Height 1 from its scripted proposer, without the transaction, which stays in the mempool.
+      const input = { height: 1, time: t.c.time.now(), lastCommit: null, evidence: [] };
+      const block1 = t.node.app.build({ ...input, proposer: plain(t.vals[t.order[0]!]!) }, []);
+      t.propose(block1, 0);
+      const quorumAt = t.c.time.now();
+      for (const i of t.others) t.send(i, PRECOMMIT, 0, blockHash(block1.header));
+      await t.c.settle();
+      expect(t.node.app.height).toBe(1);
+      expect(await t.c.runUntil(() => proposalsOf(t) > 0, 10_000)).toBe(true);
+      expect(t.c.time.now() - quorumAt).toBe(after);
+      const sent = t.c.net.sent.find((s) => s.from === t.node.id && s.message.kind === 'proposal')!;
+      expect((sent.message as { proposal: { block: Block } }).proposal.block.txs).toHaveLength(
+        pending ? 1 : 0,
+      );
+    });
+  }
 
   it('a non-proposer is woken too and waits for the proposal from then on', async () => {
     const t = await single({ config: { createEmptyBlocks: false } });
@@ -742,10 +783,6 @@ describe('under load', () => {
     expect(app.height).toBe(1);
     return t;
   }
-
-  const vals4 = makeValidators([1n, 1n, 1n, 1n], 'node').map(plain);
-  const proposer2 = new ProposerSchedule(nextHeightProposerState(newProposerState(vals4), vals4)).proposer(0);
-  const proposerAt2 = vals4.findIndex((v) => v.address === proposer2);
 
   it('builds its round-0 block during timeoutCommit when blocks take long', async () => {
     const t = await afterSlowBlock(proposerAt2);
