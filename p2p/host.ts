@@ -2,7 +2,6 @@
 // the node config and the chain's identity and limits. The node creates one with P2pHost.start,
 // starts gossip with its handler, serves and syncs blocks, and stops it on shutdown.
 import { noise } from '@chainsafe/libp2p-noise';
-import { yamux } from '@chainsafe/libp2p-yamux';
 import { bootstrap } from '@libp2p/bootstrap';
 import { type GossipSub, gossipsub, StrictNoSign } from '@libp2p/gossipsub';
 import { type Identify, identify } from '@libp2p/identify';
@@ -27,6 +26,7 @@ import { BlockSyncServer } from './sync/server.ts';
 import { BlockSyncer } from './sync/syncer.ts';
 import type { BlockSink, BlockSource } from './sync/types.ts';
 import { type ChainIdentity, type Names, names } from './topics.ts';
+import { yamuxHalfWindowUpdates } from './yamuxWindow.ts';
 
 export interface P2pHostInit {
   readonly config: P2pConfig;
@@ -114,7 +114,7 @@ export class P2pHost {
       addresses: { listen: [...config.listen], announce: [...config.announce] },
       transports: [tcp()],
       connectionEncrypters: [noise({ crypto: noiseCrypto })],
-      streamMuxers: [yamux()],
+      streamMuxers: [yamuxHalfWindowUpdates()],
       connectionGater: { ...bans.gater(), denyInboundConnection: (c) => perIp.denyInbound(c) },
       connectionManager: { maxConnections: config.maxConnections, dialTimeout: config.dialTimeoutMs },
       connectionMonitor: { pingInterval: config.pingIntervalMs },

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { readWal, Wal } from '../../consensus/wal.ts';
+import { DEFAULT_MAX_RECORD_BYTES, readWal, Wal } from '../../consensus/wal.ts';
 import type { WalEntry } from '../../consensus/walCodec.ts';
 import { PRECOMMIT, PREVOTE } from '../../core/vote.ts';
 import { printable } from '../core/helpers.ts';
@@ -122,9 +122,27 @@ describe('WAL', () => {
     expect(readWal(path).entries).toHaveLength(1);
   });
 
-  it('rotates at a height boundary: the new log holds only the end-height marker', async () => {
+  it('appends the end-height marker while the log is small: no new file, earlier heights kept', async () => {
     const path = tempPath();
     const wal = Wal.open(path, silentLogger);
+    for (const e of entries) wal.write(e);
+    const inode = statSync(path).ino;
+    await wal.endHeight(1);
+    await wal.writeDurably({ kind: 'timeout', timeout: { height: 2, round: 0, step: 'commit' } });
+    await wal.endHeight(2);
+    wal.close();
+    expect(statSync(path).ino).toBe(inode);
+    expect(readWal(path).entries).toEqual([
+      ...entries,
+      { kind: 'endHeight', height: 1 },
+      { kind: 'timeout', timeout: { height: 2, round: 0, step: 'commit' } },
+      { kind: 'endHeight', height: 2 },
+    ]);
+  });
+
+  it('rotates at a height boundary once above its bound: the new log holds only the marker', async () => {
+    const path = tempPath();
+    const wal = Wal.open(path, silentLogger, DEFAULT_MAX_RECORD_BYTES, 1);
     for (const e of entries) wal.write(e);
     await wal.endHeight(1);
     await wal.writeDurably({ kind: 'timeout', timeout: { height: 2, round: 0, step: 'commit' } });

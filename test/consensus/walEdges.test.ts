@@ -16,9 +16,12 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConsensusError } from '../../consensus/errors.ts';
-import { readWal, Wal } from '../../consensus/wal.ts';
+import { DEFAULT_MAX_RECORD_BYTES, readWal, Wal } from '../../consensus/wal.ts';
 import { encodeWalEntry, type WalEntry } from '../../consensus/walCodec.ts';
 import { captureLogger, silentLogger } from './harness/logger.ts';
+
+/** Rotation at every end-height marker, so that each one exercises it. */
+const ROTATE_EVERY_HEIGHT = 0;
 
 const timeout = (round: number): WalEntry => ({
   kind: 'timeout',
@@ -152,7 +155,7 @@ describe('WAL: writes', () => {
   it('a closed log refuses writes, closes once, and leaks no descriptor across rotations', async () => {
     const path = tempPath();
     const before = openDescriptors();
-    const wal = Wal.open(path, silentLogger);
+    const wal = Wal.open(path, silentLogger, DEFAULT_MAX_RECORD_BYTES, ROTATE_EVERY_HEIGHT);
     wal.write(timeout(1));
     for (let h = 1; h <= 3; h++) await wal.endHeight(h);
     expect(openDescriptors()).toBe(before + 1);
@@ -172,7 +175,7 @@ describe('WAL: writes', () => {
 
   it('logs each rotation at debug', async () => {
     const { logger, records } = captureLogger('debug');
-    const wal = Wal.open(tempPath(), logger);
+    const wal = Wal.open(tempPath(), logger, DEFAULT_MAX_RECORD_BYTES, ROTATE_EVERY_HEIGHT);
     await wal.endHeight(7);
     wal.close();
     expect(records).toEqual([expect.objectContaining({ height: 7, msg: 'consensus WAL rotated' })]);
@@ -180,7 +183,7 @@ describe('WAL: writes', () => {
 
   it('a rotation that cannot write its new file fails, and the old log stays usable', async () => {
     const path = tempPath();
-    const wal = Wal.open(path, silentLogger);
+    const wal = Wal.open(path, silentLogger, DEFAULT_MAX_RECORD_BYTES, ROTATE_EVERY_HEIGHT);
     onTestFinished(() => wal.close());
     wal.write(timeout(1));
     mkdirSync(`${path}.tmp`); // the temporary file's name is taken by a directory
@@ -194,7 +197,7 @@ describe('WAL: writes', () => {
 
   it('a log whose directory is gone cannot be reopened at rotation, and says so', async () => {
     const path = tempPath();
-    const wal = Wal.open(path, silentLogger);
+    const wal = Wal.open(path, silentLogger, DEFAULT_MAX_RECORD_BYTES, ROTATE_EVERY_HEIGHT);
     onTestFinished(() => wal.close());
     rmSync(join(path, '..'), { recursive: true, force: true });
     const err = await failure(() => wal.endHeight(1));
