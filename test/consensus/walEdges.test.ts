@@ -173,6 +173,20 @@ describe('WAL: writes', () => {
     expect(readWal(path).entries).toEqual([{ kind: 'endHeight', height: 4 }, timeout(3)]);
   });
 
+  it('a closed log below the rotation bound still ends a height, in a new log', async () => {
+    const path = tempPath();
+    const wal = Wal.open(path, silentLogger);
+    wal.write(timeout(1));
+    await wal.endHeight(1); // small: appended
+    expect(readWal(path).entries).toEqual([timeout(1), { kind: 'endHeight', height: 1 }]);
+    wal.close();
+    // Appending needs the closed descriptor; the engine may end a height while it stops.
+    await wal.endHeight(2);
+    wal.write(timeout(3));
+    wal.close();
+    expect(readWal(path).entries).toEqual([{ kind: 'endHeight', height: 2 }, timeout(3)]);
+  });
+
   it('logs each rotation at debug', async () => {
     const { logger, records } = captureLogger('debug');
     const wal = Wal.open(tempPath(), logger, DEFAULT_MAX_RECORD_BYTES, ROTATE_EVERY_HEIGHT);
