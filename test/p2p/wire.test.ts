@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { blockHash, encodeBlock } from '../../core/block.ts';
-import { hexToBytes } from '../../core/bytes.ts';
+import { type Hex, hexToBytes } from '../../core/bytes.ts';
 import { OpenchainError } from '../../core/errors.ts';
-import { encodeCommit } from '../../core/vote.ts';
+import { duplicateVoteEvidence, type Evidence } from '../../core/evidence.ts';
+import { encodeCommit, PRECOMMIT, type Vote } from '../../core/vote.ts';
 import { P2pError } from '../../p2p/errors.ts';
 import { completeProposal, decodeProposalGossip, decodeTxGossip } from '../../p2p/gossip/decode.ts';
 import { messageId } from '../../p2p/gossip/gossip.ts';
@@ -31,8 +32,12 @@ describe('wire codecs', () => {
     const message = encodeTxsMessage(raws);
     expect(decodeTxGossip(message)).toEqual(raws);
     expect(message.length).toBe(raws.reduce((n, r) => n + txEntryBytes(r.length), 0));
-    expect(() => decodeTxGossip(new Uint8Array(0))).toThrow(/no transaction/);
-    expect(() => decodeTxGossip(encodeTxsMessage([raw, new Uint8Array(0)]))).toThrow(/empty transaction/);
+    expect(() => decodeTxGossip(new Uint8Array(0))).toThrow(
+      expect.objectContaining({ code: 'MALFORMED', message: 'no transaction' }),
+    );
+    expect(() => decodeTxGossip(encodeTxsMessage([raw, new Uint8Array(0)]))).toThrow(
+      expect.objectContaining({ code: 'MALFORMED', message: 'empty transaction' }),
+    );
   });
 
   it('round-trips sync messages, errors included', () => {
@@ -78,19 +83,22 @@ describe('wire codecs', () => {
     };
     const decoded = decodeProposalGossip(encodeProposalMessage(ok), CHAIN_ID);
     expect('proposal' in decoded && decoded.proposal.block.header.height).toBe(3);
-    const bad = (p: Partial<typeof ok>, code: string) =>
+    const bad = (p: Partial<typeof ok>, code: string, message?: string) =>
       expect(() => decodeProposalGossip(encodeProposalMessage({ ...ok, ...p }), CHAIN_ID)).toThrow(
-        expect.objectContaining({ code }),
+        expect.objectContaining(message === undefined ? { code } : { code, message }),
       );
-    bad({ height: 4 }, 'INCONSISTENT');
-    bad({ polRound: 2 }, 'INCONSISTENT');
-    bad({ polRound: -2 }, 'INCONSISTENT');
-    bad({ signature: new Uint8Array(63) }, 'MALFORMED');
+    bad({ height: 4 }, 'INCONSISTENT', 'proposal height 4 carries block 3');
+    bad({ polRound: 2 }, 'INCONSISTENT', 'polRound 2 with round 2');
+    bad({ polRound: -2 }, 'INCONSISTENT', 'polRound -2 with round 2');
+    bad({ signature: new Uint8Array(63) }, 'MALFORMED', 'signature of 63 bytes');
     bad({ block: new Uint8Array([0xc1, 0x80]) }, 'DECODE');
-    bad({ blockHash: new Uint8Array(32) }, 'MALFORMED');
-    bad({ block: none }, 'MALFORMED');
-    bad({ block: none, blockHash: new Uint8Array(31) }, 'MALFORMED');
-    expect(() => decodeProposalGossip(encodeProposalMessage(ok), CHAIN_ID + 1n)).toThrow(/chain/);
+    const exactlyOne = 'a proposal carries exactly one of block and block hash';
+    bad({ blockHash: new Uint8Array(32) }, 'MALFORMED', exactlyOne);
+    bad({ block: none }, 'MALFORMED', exactlyOne);
+    bad({ block: none, blockHash: new Uint8Array(31) }, 'MALFORMED', 'block hash of 31 bytes');
+    expect(() => decodeProposalGossip(encodeProposalMessage(ok), CHAIN_ID + 1n)).toThrow(
+      expect.objectContaining({ code: 'INCONSISTENT', message: `block of chain ${CHAIN_ID}` }),
+    );
   });
 
   it('completes an announced proposal only with the block it named', () => {
@@ -113,13 +121,29 @@ describe('wire codecs', () => {
     expect(full.block.header.height).toBe(2);
     const forged = { ...two!.block, header: { ...two!.block.header, time: one!.block.header.time } };
     expect(() => completeProposal(decoded.announcement, encodeBlock(forged), CHAIN_ID, hash)).toThrow(
-      expect.objectContaining({ code: 'INCONSISTENT' }),
+      expect.objectContaining({
+        code: 'INCONSISTENT',
+        message: `block does not hash to the announced ${hash}`,
+      }),
     );
   });
 });
 
 describe('proposal bodies', () => {
-  it('refuses a block whose transactions or last commit are not the ones its header commits to', () => {
+  /** Duplicate-vote evidence in its wire shape (the body check decodes; it does not verify). */
+  function forgedEvidence(): Evidence {
+    const vote = (blockHash: Hex): Vote => ({
+      type: PRECOMMIT,
+      height: 1,
+      round: 0,
+      blockHash,
+      validator: `0x${'11'.repeat(20)}`,
+      signature: new Uint8Array(64).fill(7),
+    });
+    return duplicateVoteEvidence(vote(`0x${'aa'.repeat(32)}`), vote(`0x${'bb'.repeat(32)}`));
+  }
+
+  it('refuses a block whose transactions, evidence or last commit are not the ones its header commits to', () => {
     const block = makeBlocks(2)[1]!.block;
     const msg = {
       height: 2,
@@ -137,6 +161,7 @@ describe('proposal bodies', () => {
       [{ ...block, txs: [] }, /txRoot/],
       [{ ...block, lastCommit: { ...block.lastCommit!, round: 1 } }, /lastCommitHash/],
       [{ ...block, lastCommit: null }, /lastCommitHash/],
+      [{ ...block, evidence: [forgedEvidence()] }, /evidenceHash/],
     ];
     for (const [forged, why] of swaps) {
       expect(blockHash(forged.header)).toBe(blockHash(block.header));
