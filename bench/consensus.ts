@@ -40,7 +40,7 @@ import type { Address } from '../core/address.ts';
 import { type Hex, hexToBytes } from '../core/bytes.ts';
 import { createDevnet, DEVNET_DEFAULTS, type DevnetManifest } from '../node/devnet.ts';
 import { homePaths } from '../node/home.ts';
-import { batchBody, rpc, sendBatch, signTransfers } from './load.ts';
+import { batchBody, blockNumber, rpc, sendBatch, signTransfers } from './load.ts';
 import { type MachineInfo, machineInfo } from './machine.ts';
 import { CLI, launch, type NodeProc, totalCpuMs } from './nodeProc.ts';
 import { freePorts } from './procs.ts';
@@ -552,13 +552,13 @@ async function syncFullNode(
     String(p2pPort),
     ...manifest.nodes.flatMap((n) => ['--bootstrap', n.p2p]),
   ]);
-  const head = Number(await rpc<string>(nodes[0]!.rpcUrl, 'eth_blockNumber'));
+  const head = await blockNumber(nodes[0]!.rpcUrl);
   const spawned = Date.now();
   const t0 = performance.now();
   const full = await launch(home, 'fullnode', ['--rpc-port', '0'], cpuProfDir);
   try {
     for (;;) {
-      const h = Number(await rpc<string>(full.rpcUrl, 'eth_blockNumber'));
+      const h = await blockNumber(full.rpcUrl);
       if (h >= head) break;
       if (full.halted) throw new Error(`full node halted: ${full.halted}`);
       if (performance.now() - t0 > 600_000) throw new Error(`full node stuck at ${h} of ${head}`);

@@ -11,20 +11,12 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { blockNumber } from './load.ts';
 import { cpuMs, freePorts } from './procs.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BLOCK_INTERVAL_MS = 250;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function blockNumber(url: string): Promise<number> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}',
-  });
-  return Number(((await res.json()) as { result: string }).result);
-}
 
 export interface EmptyBlockFigure {
   readonly checkout: string;

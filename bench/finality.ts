@@ -4,7 +4,7 @@
 // devnet validator, a single validator, anvil), so the same clock stops for every system compared.
 // After the timed part, `confirmReceipts` checks every transaction's receipt: included and successful.
 import type { Hex } from '../core/bytes.ts';
-import { post, rpc } from './load.ts';
+import { blockNumber, post } from './load.ts';
 
 const hexHeight = (h: number) => `0x${h.toString(16)}`;
 
@@ -28,7 +28,7 @@ export class FinalityWatcher {
 
   /** Watches `url` from the block after its current head, polling every `pollMs`. */
   static async start(url: string, pollMs = 20): Promise<FinalityWatcher> {
-    const head = Number(await rpc<string>(url, 'eth_blockNumber'));
+    const head = await blockNumber(url);
     const watcher = new FinalityWatcher(url, head + 1, pollMs);
     watcher.#loop = watcher.#run().catch((err: Error) => {
       watcher.#error = err;
@@ -50,7 +50,7 @@ export class FinalityWatcher {
   }
 
   async #poll(): Promise<void> {
-    const head = Number(await rpc<string>(this.#url, 'eth_blockNumber'));
+    const head = await blockNumber(this.#url);
     const seen = performance.now();
     if (head >= this.#next) {
       const heights = Array.from({ length: head - this.#next + 1 }, (_, i) => this.#next + i);

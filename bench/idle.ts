@@ -15,6 +15,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDevnet, DEVNET_DEFAULTS, runDevnet } from '../node/devnet.ts';
+import { blockNumber } from './load.ts';
 import { cpuMs, freePorts } from './procs.ts';
 
 export interface IdleFigure {
@@ -38,15 +39,6 @@ export interface IdleBenchResult {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function blockNumber(url: string): Promise<number> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}',
-  });
-  return Number(((await res.json()) as { result: string }).result);
-}
 
 function totalCpu(pids: readonly (number | undefined)[]): number {
   return pids.reduce<number>((sum, pid) => {

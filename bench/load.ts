@@ -98,6 +98,11 @@ export async function rpc<T>(url: string, method: string, params: unknown[] = []
   return reply.result as T;
 }
 
+/** The node's head height (eth_blockNumber). */
+export async function blockNumber(url: string): Promise<number> {
+  return Number(await rpc<string>(url, 'eth_blockNumber'));
+}
+
 /**
  * Posts a batch of eth_sendRawTransaction; throws if the node rejected any of them. A connection the
  * node reset before answering is tried again (up to `retries` times, none by default): a wallet would resend too, and

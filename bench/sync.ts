@@ -23,7 +23,7 @@ import { addressFromPrivateKey } from '../core/address.ts';
 import { sha256 } from '../core/hash.ts';
 import { homePaths } from '../node/home.ts';
 import { initHome } from '../node/init.ts';
-import { batchBody, post, rpc, signTransfers } from './load.ts';
+import { batchBody, blockNumber, post, signTransfers } from './load.ts';
 import { CLI, launch, type NodeProc } from './nodeProc.ts';
 import { cpuMs, freePorts } from './procs.ts';
 
@@ -165,16 +165,12 @@ async function syncFullNode(r: SyncRun): Promise<SyncFigures> {
     '--bootstrap',
     r.bootstrap,
   ]);
-  const head = Number(await rpc<string>(r.validator.rpcUrl, 'eth_blockNumber'));
+  const head = await blockNumber(r.validator.rpcUrl);
   const spawned = Date.now();
   const t0 = performance.now();
   const full = await launch(r.home, r.name, ['--rpc-port', '0'], r.cpuProfDir, r.cli);
   r.nodes.push(full);
-  await waitFor(
-    `${r.name} to reach the head`,
-    full,
-    async () => Number(await rpc<string>(full.rpcUrl, 'eth_blockNumber')) >= head,
-  );
+  await waitFor(`${r.name} to reach the head`, full, async () => (await blockNumber(full.rpcUrl)) >= head);
   const seconds = (performance.now() - t0) / 1000;
   const cpu = cpuMs(full.child.pid);
   await full.stop();
