@@ -36,6 +36,8 @@ export interface TestChain {
    * the signatures of every validator of the set whose key the test holds, returns it.
    */
   produce(time?: number | ProduceOptions): Promise<CommittedBlockInfo>;
+  /** The block `produce` would build next, prepared and not committed. */
+  propose(time?: number | ProduceOptions): Promise<Block>;
   /** Commits a block built elsewhere (e.g. a tampered one, to see it rejected). */
   commit(block: Block, absent?: readonly Address[]): Promise<CommittedBlockInfo>;
   /** Lets the chain sign with a key that joins the set later (a validator created by a transaction). */
@@ -99,24 +101,28 @@ export async function openTestChain(opts: TestChainOptions = {}): Promise<TestCh
         })),
       });
     };
+    const propose = (arg?: number | ProduceOptions): Promise<Block> => {
+      const o: ProduceOptions = typeof arg === 'number' ? { time: arg } : (arg ?? {});
+      const parent = chain.head;
+      const height = parent.header.height + 1;
+      return chain.prepareProposal({
+        height,
+        time: o.time ?? parent.header.time + 1000,
+        proposer: chain.validators()[0]!,
+        lastCommit: height === 1 ? null : (chain.blocks.getCommit(height - 1) ?? null),
+        evidence: o.evidence ?? [],
+      });
+    };
     return {
       chain,
       dir,
       validatorKey: validatorKeys[0]!,
       validatorKeys,
       addKey,
+      propose,
       async produce(arg) {
-        const o: ProduceOptions = typeof arg === 'number' ? { time: arg } : (arg ?? {});
-        const parent = chain.head;
-        const height = parent.header.height + 1;
-        const block = await chain.prepareProposal({
-          height,
-          time: o.time ?? parent.header.time + 1000,
-          proposer: chain.validators()[0]!,
-          lastCommit: height === 1 ? null : (chain.blocks.getCommit(height - 1) ?? null),
-          evidence: o.evidence ?? [],
-        });
-        return commitBlock(block, o.absent);
+        const absent = typeof arg === 'object' ? arg.absent : undefined;
+        return commitBlock(await propose(arg), absent);
       },
       commit: commitBlock,
       async follower() {

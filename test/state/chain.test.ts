@@ -123,13 +123,7 @@ describe('Chain', () => {
   it('keeps a failed proposal from changing anything', async () => {
     const c = await chainWithFunds();
     await c.chain.checkTx(transfer(0, 0n, carol, 5n).raw);
-    const good = await c.chain.prepareProposal({
-      height: 1,
-      time: c.chain.head.header.time + 1000,
-      proposer: c.chain.validators()[0]!,
-      lastCommit: null,
-      evidence: [],
-    });
+    const good = await c.propose();
     const bad = { ...good, header: { ...good.header, stateRoot: `0x${'11'.repeat(32)}` as Hex } };
     await expect(c.chain.processProposal(bad)).rejects.toThrow(/stateRoot/);
     expect(c.chain.head.header.height).toBe(0);
@@ -143,13 +137,7 @@ describe('processProposal rejects every inconsistent header field', () => {
   async function proposal(): Promise<{ c: TestChain; block: Block }> {
     const c = await chainWithFunds();
     await c.chain.checkTx(transfer(0, 0n, carol, 5n).raw);
-    const block = await c.chain.prepareProposal({
-      height: 1,
-      time: c.chain.head.header.time + 1000,
-      proposer: c.chain.validators()[0]!,
-      lastCommit: null,
-      evidence: [],
-    });
+    const block = await c.propose();
     return { c, block };
   }
 
@@ -225,13 +213,7 @@ describe('processProposal takes pooled transactions from the mempool', () => {
     const tx = transfer(0, 0n, carol, 5n);
     await c.chain.checkTx(tx.raw);
     await follower.mempool.add(tx.raw);
-    const block = await c.chain.prepareProposal({
-      height: 1,
-      time: c.chain.head.header.time + 1000,
-      proposer: c.chain.validators()[0]!,
-      lastCommit: null,
-      evidence: [],
-    });
+    const block = await c.propose();
     return { c, follower, tx, block };
   }
 
