@@ -13,8 +13,17 @@ describe('hexToBytes', () => {
     );
   });
 
+  it('parses every length on both sides of the short-hex path (fast-check keeps arrays small)', () => {
+    for (let length = 0; length <= 200; length++) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 37 + length) & 0xff);
+      const digits = Buffer.from(bytes).toString('hex');
+      expect(hexToBytes(`0x${digits}`)).toEqual(bytes);
+      expect(hexToBytes(`0x${digits.toUpperCase()}`)).toEqual(bytes);
+    }
+  });
+
   it('rejects a non-hex character anywhere, a missing prefix and an odd number of digits', () => {
-    for (const bad of ['0xzz', '0x0g', '0xg0', '0x\u00e9a', 'ab', `0x${'00'.repeat(40)}0x`]) {
+    for (const bad of ['0xzz', '0x0g', '0xg0', '0x\u00e9a', 'ab', 'ab0xab', `0x${'00'.repeat(40)}0x`]) {
       expect(() => hexToBytes(bad)).toThrow('expected 0x-prefixed hex');
     }
     expect(() => hexToBytes('0xabc')).toThrow('odd number of digits');
@@ -43,6 +52,11 @@ describe('bytesToHex', () => {
         expect(bytesToHex(view)).toBe(`0x${Buffer.from(view).toString('hex')}`);
       }),
     );
+    for (let length = 0; length <= 200; length++) {
+      const bytes = Uint8Array.from({ length: length + 3 }, (_, i) => (i * 53 + length) & 0xff);
+      const view = bytes.subarray(3);
+      expect(bytesToHex(view)).toBe(`0x${Buffer.from(view).toString('hex')}`);
+    }
     // Lengths in turn, each shorter than the last: nothing of a longer call is left in the result.
     for (const length of [64, 65, 32, 20, 1, 0]) {
       const bytes = Uint8Array.from({ length }, (_, i) => 255 - i);
