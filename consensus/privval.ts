@@ -75,17 +75,17 @@ export class PrivValidator {
     // A corrupt state file must stop the validator: guessing could mean signing twice.
     try {
       const lines = text.split('\n');
-      // What follows the last newline: empty, a record whose newline was not written, an older
+      // What follows the last newline: nothing, a record whose newline was not written, an older
       // single-record file, or a torn append.
       const tail = lines.pop()!;
       let last: LastSigned | undefined;
       for (const line of lines) last = parseRecord(line);
-      if (tail === '') return last;
       try {
         return parseRecord(tail);
       } catch (err) {
-        // A torn append: its fdatasync never returned, so its signature never left. Only after a
-        // whole record: a file without one was written by a replace, which does not tear.
+        // Nothing after the last record, or a torn append (its fdatasync never returned, so its
+        // signature never left). Only after a whole record: a file without one was written by a
+        // replace, which neither tears nor leaves an empty file.
         if (last && err instanceof SyntaxError) return last;
         throw err;
       }

@@ -117,11 +117,15 @@ describe('PrivValidator state log', () => {
   it('appends a line per signature with one thread-pool call, and a restart starts from the last', async () => {
     const path = statePath();
     const pv = open(path);
+    const descriptors = () => readdirSync('/proc/self/fd').length;
+    const before = descriptors();
     // The first write after opening replaces the file (temporary file, fsync, rename, directory fsync).
     expect(await poolRequests(() => pv.sign(1, 0, SignStep.prevote, bytes))).toBe(3);
     // Then each signature is an append and its fdatasync.
     expect(await poolRequests(() => pv.sign(1, 0, SignStep.precommit, bytes))).toBe(1);
     expect(await poolRequests(() => pv.sign(2, 0, SignStep.propose, bytes))).toBe(1);
+    // Each append opened the file and closed it again.
+    expect(descriptors()).toBe(before);
     expect(records(path).map((r) => [r.height, r.step])).toEqual([
       [1, SignStep.prevote],
       [1, SignStep.precommit],
@@ -174,6 +178,7 @@ describe('PrivValidator state log', () => {
       `${JSON.stringify(record(5))}\n${JSON.stringify({ ...record(6), step: 4 })}`,
     ],
     ['a torn record and nothing before it', JSON.stringify(record(5)).slice(0, 20)],
+    ['nothing in it', ''],
   ])('refuses to start from a log with %s', (_what, text) => {
     const path = statePath();
     writeFileSync(path, text);
