@@ -1,7 +1,6 @@
 // The libp2p host: TCP + noise + yamux, identify, gossipsub and the sync protocols, configured from
 // the node config and the chain's identity and limits. The node creates one with P2pHost.start,
 // starts gossip with its handler, serves and syncs blocks, and stops it on shutdown.
-import { noise } from '@chainsafe/libp2p-noise';
 import { bootstrap } from '@libp2p/bootstrap';
 import { type GossipSub, gossipsub, StrictNoSign } from '@libp2p/gossipsub';
 import { type Identify, identify } from '@libp2p/identify';
@@ -17,6 +16,7 @@ import { IpConnectionLimit } from './ipLimit.ts';
 import { type ChainLimits, gossipLimits, maxBlockBytes } from './limits.ts';
 import type { NodeKey } from './nodeKey.ts';
 import { noiseCrypto } from './noiseCrypto.ts';
+import { noiseOneWritePerFrame } from './noiseFrames.ts';
 import { PeerBans, type PeerInfo, PeerManager } from './peerManager.ts';
 import { asGossipRouter } from './router.ts';
 import { PeerPenalties, SCORE_THRESHOLDS, scoreParams } from './scoring.ts';
@@ -113,7 +113,7 @@ export class P2pHost {
       privateKey: init.nodeKey.privateKey,
       addresses: { listen: [...config.listen], announce: [...config.announce] },
       transports: [tcp()],
-      connectionEncrypters: [noise({ crypto: noiseCrypto })],
+      connectionEncrypters: [noiseOneWritePerFrame({ crypto: noiseCrypto })],
       streamMuxers: [yamuxHalfWindowUpdates()],
       connectionGater: { ...bans.gater(), denyInboundConnection: (c) => perIp.denyInbound(c) },
       connectionManager: { maxConnections: config.maxConnections, dialTimeout: config.dialTimeoutMs },

@@ -1,11 +1,12 @@
 // The signer's persisted last-signed state (test/node/privval.test.ts covers signing and restart):
-// what it writes, which state files it refuses to start from, and the height/round/step order it
-// enforces step by step.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// what it writes (a line per signature, the file replaced when it must be), which state files it
+// refuses to start from, and the height/round/step order it enforces step by step.
+import { createHook } from 'node:async_hooks';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DoubleSignError, PrivValidator, SignStep } from '../../consensus/privval.ts';
+import { COMPACT_ABOVE_BYTES, DoubleSignError, PrivValidator, SignStep } from '../../consensus/privval.ts';
 import { bytesToHex, utf8ToBytes } from '../../core/bytes.ts';
 import { OpenchainError } from '../../core/errors.ts';
 import { sha256 } from '../../core/hash.ts';
@@ -15,6 +16,38 @@ import { makeValidators } from './harness/fixtures.ts';
 const key = makeValidators([1n], 'pv')[0]!;
 const statePath = () => join(mkdtempSync(join(tmpdir(), 'openchain-pvs-')), 'sign_state.json');
 const open = (path: string) => new PrivValidator(key.secretKey, key.pubKey, path);
+
+/** The records of the state file, one per line; the last is the state. */
+const records = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const lastRecord = (path: string) => records(path).at(-1);
+
+/** Asynchronous fs calls (FSREQ* resources: one thread-pool job each) made while `fn` runs. */
+async function poolRequests(fn: () => Promise<unknown>): Promise<number> {
+  let requests = 0;
+  const hook = createHook({
+    init(_id, type) {
+      if (type.startsWith('FSREQ')) requests++;
+    },
+  }).enable();
+  try {
+    await fn();
+  } finally {
+    hook.disable();
+  }
+  return requests;
+}
+
+const record = (height: number, step = 2) => ({
+  height,
+  round: 0,
+  step,
+  signBytesHash: '0x00',
+  signature: '0x00',
+});
 
 function errorOf(fn: () => unknown): unknown {
   try {
@@ -37,13 +70,16 @@ describe('PrivValidator state file', () => {
     const path = statePath();
     const bytes = utf8ToBytes('vote bytes');
     const signature = await open(path).sign(3, 1, SignStep.precommit, bytes);
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({
-      height: 3,
-      round: 1,
-      step: SignStep.precommit,
-      signBytesHash: bytesToHex(sha256(bytes)),
-      signature: bytesToHex(signature),
-    });
+    expect(readFileSync(path, 'utf8').endsWith('}\n')).toBe(true);
+    expect(records(path)).toEqual([
+      {
+        height: 3,
+        round: 1,
+        step: SignStep.precommit,
+        signBytesHash: bytesToHex(sha256(bytes)),
+        signature: bytesToHex(signature),
+      },
+    ]);
   });
 
   it.each([
@@ -75,6 +111,102 @@ describe('PrivValidator state file', () => {
   });
 });
 
+describe('PrivValidator state log', () => {
+  const bytes = utf8ToBytes('x');
+
+  it('appends a line per signature with one thread-pool call, and a restart starts from the last', async () => {
+    const path = statePath();
+    const pv = open(path);
+    const descriptors = () => readdirSync('/proc/self/fd').length;
+    const before = descriptors();
+    // The first write after opening replaces the file (temporary file, fsync, rename, directory fsync).
+    expect(await poolRequests(() => pv.sign(1, 0, SignStep.prevote, bytes))).toBe(3);
+    // Then each signature is an append and its fdatasync.
+    expect(await poolRequests(() => pv.sign(1, 0, SignStep.precommit, bytes))).toBe(1);
+    expect(await poolRequests(() => pv.sign(2, 0, SignStep.propose, bytes))).toBe(1);
+    // Each append opened the file and closed it again.
+    expect(descriptors()).toBe(before);
+    expect(records(path).map((r) => [r.height, r.step])).toEqual([
+      [1, SignStep.prevote],
+      [1, SignStep.precommit],
+      [2, SignStep.propose],
+    ]);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readdirSync(join(path, '..'))).toEqual(['sign_state.json']);
+    const again = open(path);
+    expect(again.lastSigned).toMatchObject({ height: 2, round: 0, step: SignStep.propose });
+    await expect(again.sign(1, 0, SignStep.precommit, bytes)).rejects.toThrow(DoubleSignError);
+  });
+
+  it('starts from an older single-record file and turns it into a log on its first write', async () => {
+    const path = statePath();
+    writeFileSync(path, JSON.stringify(record(7))); // no newline: the format before the log
+    const pv = open(path);
+    expect(pv.lastSigned).toEqual(record(7));
+    await expect(pv.sign(7, 0, SignStep.prevote, bytes)).rejects.toThrow(DoubleSignError);
+    await pv.sign(7, 0, SignStep.precommit, bytes);
+    await pv.sign(8, 0, SignStep.propose, bytes);
+    expect(records(path).map((r) => [r.height, r.step])).toEqual([
+      [7, SignStep.precommit],
+      [8, SignStep.propose],
+    ]);
+  });
+
+  it('starts from the last whole record when an append was torn, and its first write drops the tail', async () => {
+    const path = statePath();
+    writeFileSync(path, `${JSON.stringify(record(5))}\n${JSON.stringify(record(6)).slice(0, 20)}`);
+    const pv = open(path);
+    expect(pv.lastSigned).toEqual(record(5));
+    await pv.sign(5, 0, SignStep.precommit, bytes);
+    expect(records(path).map((r) => [r.height, r.step])).toEqual([[5, SignStep.precommit]]);
+  });
+
+  it('takes a whole last record whose newline is missing as the state', () => {
+    const path = statePath();
+    writeFileSync(path, `${JSON.stringify(record(5))}\n${JSON.stringify(record(6))}`);
+    expect(open(path).lastSigned).toEqual(record(6));
+  });
+
+  it.each([
+    [
+      'a damaged record before the last',
+      `${JSON.stringify(record(5)).slice(0, 20)}\n${JSON.stringify(record(6))}\n`,
+    ],
+    ['an empty line before the last', `${JSON.stringify(record(5))}\n\n${JSON.stringify(record(6))}\n`],
+    [
+      'a last record with bad fields after a whole one',
+      `${JSON.stringify(record(5))}\n${JSON.stringify({ ...record(6), step: 4 })}`,
+    ],
+    ['a torn record and nothing before it', JSON.stringify(record(5)).slice(0, 20)],
+    ['nothing in it', ''],
+  ])('refuses to start from a log with %s', (_what, text) => {
+    const path = statePath();
+    writeFileSync(path, text);
+    const err = errorOf(() => open(path));
+    expect((err as OpenchainError<string>).code).toBe('PRIVVAL_STATE_CORRUPT');
+  });
+
+  it('replaces the log with its latest record once it is above its bound', async () => {
+    const path = statePath();
+    const pv = open(path);
+    let largest = 0;
+    let h = 1;
+    for (; h < 2000; h++) {
+      await pv.sign(h, 0, SignStep.propose, bytes);
+      const size = statSync(path).size;
+      if (size < largest) break;
+      largest = size;
+    }
+    const recordBytes = largest / (h - 1);
+    expect(largest).toBeGreaterThan(COMPACT_ABOVE_BYTES);
+    expect(largest).toBeLessThanOrEqual(COMPACT_ABOVE_BYTES + recordBytes);
+    expect(records(path)).toEqual([expect.objectContaining({ height: h, step: SignStep.propose })]);
+    // Appends again after the replace.
+    expect(await poolRequests(() => pv.sign(h + 1, 0, SignStep.propose, bytes))).toBe(1);
+    expect(records(path)).toHaveLength(2);
+  });
+});
+
 describe('PrivValidator sign order', () => {
   const bytes = utf8ToBytes('x');
 
@@ -103,7 +235,7 @@ describe('PrivValidator sign order', () => {
     expect((err as DoubleSignError).code).toBe('DOUBLE_SIGN_REFUSED');
     expect((err as Error).message).toBe('refusing to sign different data for height 2 round 0 step 2');
     // The refused request left the state as it was.
-    expect(JSON.parse(readFileSync(path, 'utf8')).signBytesHash).toBe(bytesToHex(sha256(bytes)));
+    expect(lastRecord(path)!.signBytesHash).toBe(bytesToHex(sha256(bytes)));
   });
 
   it('answers requests made before the last one is durable one at a time, each against the state the previous left', async () => {
@@ -118,7 +250,7 @@ describe('PrivValidator sign order', () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
     expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(DoubleSignError);
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({
+    expect(lastRecord(path)).toMatchObject({
       height: 4,
       round: 0,
       step: SignStep.precommit,
