@@ -827,7 +827,7 @@ export class ConsensusEngine {
     ) {
       const result = last.precommits.add(vote, true);
       if (result.status === 'conflict') this.#addLocalEvidence(result.evidence);
-      if (result.status === 'added') this.#onLatePrecommit();
+      this.#onLatePrecommit();
     }
   }
 
@@ -1436,15 +1436,13 @@ export class ConsensusEngine {
   }
 
   /**
-   * Round 0 entering its propose step (after any wait for transactions) schedules its timeoutPropose,
-   * next to the proposal it may make: its block starts before that proposal is built and processed.
+   * A round entering its propose step (round 0 after any wait for transactions) schedules its
+   * timeoutPropose next to the proposal it may make: the block that round decides starts then,
+   * before that proposal is built and processed.
    */
   #noteBlockStart(m: HeightMachine, actions: readonly Action[]): void {
-    if (this.#blockStart?.height === m.height) return;
-    const starts = actions.some(
-      (a) => a.kind === 'schedule' && a.timeout.step === 'propose' && a.timeout.round === 0,
-    );
-    if (starts) this.#blockStart = { height: m.height, at: this.#clock.now() };
+    if (actions.some((a) => a.kind === 'schedule' && a.timeout.step === 'propose'))
+      this.#blockStart = { height: m.height, at: this.#clock.now() };
   }
 
   /**
@@ -1463,7 +1461,7 @@ export class ConsensusEngine {
     const fromQuorum = this.#decidedQuorumAt + interval;
     const last = this.#last;
     const start = this.#blockStart;
-    if (last?.height !== decided || start?.height !== decided) return fromQuorum;
+    if (!last || start?.height !== decided) return fromQuorum;
     if (last.precommits.powerFor(last.blockHash) < last.validators.totalPower) return fromQuorum;
     return Math.min(fromQuorum, start.at + interval);
   }
@@ -1473,15 +1471,17 @@ export class ConsensusEngine {
     this.#roundZeroAt = this.#roundZeroDue(height - 1);
     const commitWait = Math.max(0, this.#roundZeroAt - this.#clock.now());
     this.#scheduleTimeout({ height, round: 0, step: 'commit' }, commitWait);
-    const self = this.#signer?.address;
     const lead = Math.min(commitWait, Math.ceil(PREBUILD_LEAD * this.#blockMs));
-    if (self !== undefined && this.#machine.proposer(0) === self && lead >= PREBUILD_MIN_MS) {
+    if (this.#machine.proposer(0) === this.#signer?.address && lead >= PREBUILD_MIN_MS) {
       this.#prebuildHeight = height;
       this.#scheduleTick('prebuild', commitWait - lead);
     }
   }
 
-  /** A late precommit of the decided height may complete it: round 0 may then come sooner. */
+  /**
+   * A late precommit of the decided height may complete it: round 0 may then come sooner. (Re-arming
+   * at an unchanged time, or once round 0 began, would change nothing: the check saves the timers.)
+   */
   #onLatePrecommit(): void {
     const m = this.#machine;
     if (m.step !== 'newHeight' || this.#roundZeroDue(m.height - 1) >= this.#roundZeroAt) return;
