@@ -73,6 +73,24 @@ describe('the block interval counts between block starts', () => {
     });
   }
 
+  it('a height decided before this node entered its propose step counts from the quorum', async () => {
+    const t = await single({ config: { timeoutCommitMs: INTERVAL } });
+    expect(t.engine().status()).toMatchObject({ height: 1, step: 'newHeight' });
+    // Still in its first commit timeout, it gets the block and every precommit (its own key's too,
+    // as from a second instance): it decides without a block start of its own.
+    t.c.time.advanceTo(t.c.time.now() + 300);
+    const block = t.buildBlock(0);
+    const hash = blockHash(block.header);
+    t.propose(block, 0);
+    for (const i of t.vals.keys()) t.send(i, PRECOMMIT, 0, hash);
+    await t.c.settle();
+    expect(t.node.app.height).toBe(1);
+    const quorumAt = t.c.time.now();
+    await t.c.runUntil(() => t.engine().status().step !== 'newHeight', 5000);
+    expect(t.engine().status().height).toBe(2);
+    expect(t.c.time.now()).toBe(quorumAt + INTERVAL);
+  });
+
   it("a block starts when round 0 stops waiting for transactions, not when the wait began (npm start's devnet)", async () => {
     const interval = DEVNET_DEFAULTS.blockIntervalMs;
     const t = await single({
