@@ -4,7 +4,7 @@
 // quorum, so late precommits can reach the next lastCommit. All by the fake clock (harness/fakeTime).
 import { describe, expect, it } from 'vitest';
 import { blockHash } from '../../core/block.ts';
-import { PRECOMMIT, PREVOTE } from '../../core/vote.ts';
+import { PRECOMMIT } from '../../core/vote.ts';
 import { DEVNET_DEFAULTS } from '../../node/devnet.ts';
 import { Cluster } from './harness/cluster.ts';
 import { single } from './harness/single.ts';
@@ -57,10 +57,7 @@ describe('the block interval counts between block starts', () => {
       const start = t.c.time.now();
       // The proposal comes 300 ms into the round; everyone prevotes it, so we precommit it too.
       t.c.time.advanceTo(start + 300);
-      const block = t.buildBlock(0);
-      const hash = blockHash(block.header);
-      t.propose(block, 0);
-      for (const i of t.others) t.send(i, PREVOTE, 0, hash);
+      const hash = t.proposePrevoted(t.buildBlock(0), 0);
       await t.c.settle();
       expect(t.own()).toContainEqual({ type: 'precommit', height: 1, round: 0, hash });
       const quorumAt = t.c.time.now();
@@ -104,10 +101,7 @@ describe('the block interval counts between block starts', () => {
     expect(t.engine().status()).toMatchObject({ step: 'propose', waitingForTxs: false });
     const start = t.c.time.now();
     t.c.time.advanceTo(start + 40);
-    const block = t.buildBlock(0);
-    const hash = blockHash(block.header);
-    t.propose(block, 0);
-    for (const i of t.others) t.send(i, PREVOTE, 0, hash);
+    const hash = t.proposePrevoted(t.buildBlock(0), 0);
     await t.c.settle();
     for (const i of t.others) t.send(i, PRECOMMIT, 0, hash);
     await t.c.settle();

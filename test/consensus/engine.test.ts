@@ -816,10 +816,7 @@ describe('under load', () => {
       return prepare(input);
     };
     t.c.time.advanceTo(start + 300);
-    const block1 = t.buildBlock(0);
-    const hash = blockHash(block1.header);
-    t.propose(block1, 0);
-    for (const i of t.others) t.send(i, PREVOTE, 0, hash);
+    const hash = t.proposePrevoted(t.buildBlock(0), 0);
     await t.c.settle();
     const [late, ...rest] = t.others;
     for (const i of rest) t.send(i, PRECOMMIT, 0, hash);
