@@ -55,7 +55,7 @@ export const configSchema = z.strictObject({
     .prefault({}),
   block: z
     .strictObject({
-      /** Target interval between blocks. */
+      /** Target interval between block starts: the commit timeout (docs/consensus.md). */
       intervalMs: z.number().int().min(10).max(600_000).default(1000),
       /** When false, no block is proposed while the mempool is empty... */
       createEmptyBlocks: z.boolean().default(true),

@@ -799,6 +799,40 @@ describe('under load', () => {
     expect(roundStartedAt - builtAt!).toBeGreaterThanOrEqual(60);
   });
 
+  it('moves its build ahead with round 0 when the last precommit arrives during timeoutCommit', async () => {
+    const t = await single({ me: proposerAt2 });
+    await t.toRound0();
+    const start = t.c.time.now();
+    const app = t.node.app;
+    const process = app.processProposal.bind(app);
+    app.processProposal = async (b) => {
+      busy(40);
+      return process(b);
+    };
+    let builtAt: number | undefined;
+    const prepare = app.prepareProposal.bind(app);
+    app.prepareProposal = async (input) => {
+      builtAt = t.c.time.now();
+      return prepare(input);
+    };
+    t.c.time.advanceTo(start + 300);
+    const hash = t.proposePrevoted(t.buildBlock(0), 0);
+    await t.c.settle();
+    const [late, ...rest] = t.others;
+    for (const i of rest) t.send(i, PRECOMMIT, 0, hash);
+    await t.c.settle();
+    expect(app.height).toBe(1);
+    // Every precommit is in now: round 0 of height 2 is due 1 s after height 1's start, not its quorum.
+    t.send(late!, PRECOMMIT, 0, hash);
+    await t.c.runUntil(() => t.engine().status().step !== 'newHeight', 5000);
+    const roundStartedAt = t.c.time.now();
+    expect(roundStartedAt).toBe(start + 1000);
+    // Built 1.5 x the (at least 40 ms) block time ahead of the moved round 0.
+    expect(builtAt).toBeDefined();
+    expect(roundStartedAt - builtAt!).toBeGreaterThanOrEqual(60);
+    expect(roundStartedAt - builtAt!).toBeLessThan(600);
+  });
+
   it('stretches timeoutPropose by twice the recent block time', async () => {
     const t = await afterSlowBlock(vals4.findIndex((_, i) => i !== proposerAt2 && i !== ORDER[0]));
     await t.c.runUntil(() => t.engine().status().step !== 'newHeight', 5000);

@@ -1,6 +1,6 @@
 // One real engine (node `me` of a Cluster) against scripted peers: the other validators' keys sign
 // proposals and votes that the test hands to the engine directly.
-import type { Block } from '../../../core/block.ts';
+import { type Block, blockHash } from '../../../core/block.ts';
 import type { Hex } from '../../../core/bytes.ts';
 import { PREVOTE, type VoteType } from '../../../core/vote.ts';
 import { Cluster, type ClusterOptions } from './cluster.ts';
@@ -44,7 +44,28 @@ export async function single(opts: ClusterOptions & { me?: number } = {}) {
     engine().onProposal(proposal(signer, block, round, polRound), 'peer');
   const send = (i: number, type: VoteType, round: number, hash: Hex | null, height = 1) =>
     engine().onVote(vote(vals[i]!, type, height, round, hash), 'peer');
+  /** `block` proposed in `round` and prevoted by every other validator; its hash. */
+  const proposePrevoted = (block: Block, round: number): Hex => {
+    const hash = blockHash(block.header);
+    propose(block, round);
+    for (const i of others) send(i, PREVOTE, round, hash);
+    return hash;
+  };
   /** Runs until round 0 started (after timeoutCommit). */
   const toRound0 = () => c.runUntil(() => engine().status().step !== 'newHeight', 5000);
-  return { c, vals, order, me, node, engine, others, own, buildBlock, propose, send, toRound0 };
+  return {
+    c,
+    vals,
+    order,
+    me,
+    node,
+    engine,
+    others,
+    own,
+    buildBlock,
+    propose,
+    proposePrevoted,
+    send,
+    toRound0,
+  };
 }
