@@ -5,7 +5,7 @@
 // it outlasts the other validators' timeoutPropose, they prevote nil, the round fails, and the next
 // proposer builds an even bigger block from the pool that kept filling: measured on the 4-validator
 // devnet at saturation, 1,500-7,300-transfer builds took 1.6-5.3 s against a 1 s timeout, and each
-// failed round cost 2-4 s (docs/performance.md "Sizing proposals to the propose timeout"). What is
+// failed round cost 2-4 s (docs/performance.md "Proposals sized to the propose timeout"). What is
 // left out waits for the next block, which comes sooner. This is local policy of the proposer: a
 // block's validity does not depend on it, and other validators accept any valid block.
 //
