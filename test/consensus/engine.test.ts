@@ -874,6 +874,38 @@ describe('under load', () => {
     expect(cap).toBeGreaterThanOrEqual(MIN_SAMPLE_TXS);
   });
 
+  it('does not size its proposals by a block it found invalid, however long the check took', async () => {
+    const t = await single({ me: ORDER[1]!, config: { timeoutProposeMs: 1000 } });
+    await t.toRound0();
+    const app = t.node.app;
+    const process = app.processProposal.bind(app);
+    app.processProposal = async (b) => {
+      busy(200);
+      return process(b);
+    };
+    app.reject = () => 'refused by the test';
+    const txs = Array.from({ length: 60 }, (_, i) => Uint8Array.of(0xc0, i));
+    const bad = app.build(
+      {
+        height: 1,
+        time: t.c.time.now(),
+        proposer: plain(t.vals[ORDER[0]!]!),
+        lastCommit: null,
+        evidence: [],
+      },
+      txs,
+    );
+    const inputs = recordBuilds(t);
+    t.propose(bad, 0);
+    await t.c.settle();
+    app.reject = undefined;
+    // Round 0 fails; round 1 is ours, built fresh (no valid value).
+    for (const i of t.others) t.send(i, PREVOTE, 0, null);
+    for (const i of t.others) t.send(i, PRECOMMIT, 0, null);
+    await t.c.runUntil(() => inputs.length > 0, 10_000);
+    expect(inputs[0]!.maxTxs).toBe(FIRST_CAP);
+  });
+
   it('does not cap its proposals when it alone has +2/3 of the power', async () => {
     const t = await single({ powers: [10n, 1n, 1n, 1n], me: 0 });
     expect(t.order[0]).toBe(0);
