@@ -836,6 +836,27 @@ describe('under load', () => {
     return inputs;
   }
 
+  /**
+   * At round 0 of height 1: the round-0 proposer's block of 60 transactions, and an application
+   * whose checks take at least 200 ms (3.3 ms a transaction).
+   */
+  async function slowSixtyTxBlock(t: Awaited<ReturnType<typeof single>>) {
+    await t.toRound0();
+    const app = t.node.app;
+    const process = app.processProposal.bind(app);
+    app.processProposal = async (b) => {
+      busy(200);
+      return process(b);
+    };
+    const txs = Array.from({ length: 60 }, (_, i) => Uint8Array.of(0xc0, i));
+    const proposer = plain(t.vals[ORDER[0]!]!);
+    const block = app.build(
+      { height: 1, time: t.c.time.now(), proposer, lastCommit: null, evidence: [] },
+      txs,
+    );
+    return { app, block };
+  }
+
   it('caps its first proposal at FIRST_CAP transactions, before it has timed a block', async () => {
     const t = await single({ me: ORDER[0]!, config: { timeoutProposeMs: 1000 } });
     const inputs = recordBuilds(t);
@@ -845,24 +866,7 @@ describe('under load', () => {
 
   it('then caps proposals at what half of timeoutPropose fits, at the rate it checked blocks', async () => {
     const t = await single({ me: proposerAt2, config: { timeoutProposeMs: 1000 } });
-    await t.toRound0();
-    const app = t.node.app;
-    const process = app.processProposal.bind(app);
-    app.processProposal = async (b) => {
-      busy(200); // 60 transactions in at least 200 ms: at least 3.3 ms each
-      return process(b);
-    };
-    const txs = Array.from({ length: 60 }, (_, i) => Uint8Array.of(0xc0, i));
-    const block1 = app.build(
-      {
-        height: 1,
-        time: t.c.time.now(),
-        proposer: plain(t.vals[ORDER[0]!]!),
-        lastCommit: null,
-        evidence: [],
-      },
-      txs,
-    );
+    const { app, block: block1 } = await slowSixtyTxBlock(t);
     const inputs = recordBuilds(t);
     t.propose(block1, 0);
     for (const i of t.others) t.send(i, PRECOMMIT, 0, blockHash(block1.header));
@@ -876,25 +880,8 @@ describe('under load', () => {
 
   it('does not size its proposals by a block it found invalid, however long the check took', async () => {
     const t = await single({ me: ORDER[1]!, config: { timeoutProposeMs: 1000 } });
-    await t.toRound0();
-    const app = t.node.app;
-    const process = app.processProposal.bind(app);
-    app.processProposal = async (b) => {
-      busy(200);
-      return process(b);
-    };
+    const { app, block: bad } = await slowSixtyTxBlock(t);
     app.reject = () => 'refused by the test';
-    const txs = Array.from({ length: 60 }, (_, i) => Uint8Array.of(0xc0, i));
-    const bad = app.build(
-      {
-        height: 1,
-        time: t.c.time.now(),
-        proposer: plain(t.vals[ORDER[0]!]!),
-        lastCommit: null,
-        evidence: [],
-      },
-      txs,
-    );
     const inputs = recordBuilds(t);
     t.propose(bad, 0);
     await t.c.settle();
