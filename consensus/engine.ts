@@ -31,6 +31,7 @@ import {
   voteSignBytes,
 } from '../core/vote.ts';
 import { type AheadMessage, aheadSignature } from './aheadSignature.ts';
+import { BlockBudget } from './blockBudget.ts';
 import { type ConsensusConfig, resolveConsensusConfig, timeoutDuration } from './config.ts';
 import { isTransientIoError } from './durableFile.ts';
 import { ConsensusError } from './errors.ts';
@@ -235,6 +236,8 @@ export class ConsensusEngine {
   #idleSince: { readonly height: number; readonly at: number } | undefined;
   /** Recent time to build or process a block, ms (moving average): what a build is expected to take. */
   #blockMs = 0;
+  /** The size of the blocks this node proposes, from the recent time per transaction. */
+  readonly #budget = new BlockBudget();
   /**
    * Precommit power per round and block of the current height, counted as votes arrive (before the
    * loop gets to them), and the clock time at which one block had +2/3: the next height's
@@ -774,11 +777,12 @@ export class ConsensusEngine {
     if (!replay && !this.#logInput({ kind: 'proposal', proposal }))
       return verdict(ignore('WAL_UNAVAILABLE', 'the consensus WAL cannot be written for now'));
     const known = m.block(hash) !== undefined;
+    const queuedMs = replay ? 0 : this.#clock.now() - event.receivedAt;
     const started = performance.now();
     const check = await this.#checkBlock(m, proposal.block, hash, replay);
     const valid = check === VALID;
     const ms = performance.now() - started;
-    if (!known && valid) this.#timedBlock(ms);
+    if (!known && valid) this.#timedBlock(ms, proposal.block.txs.length);
     verdict(
       valid
         ? ACCEPT
@@ -787,7 +791,14 @@ export class ConsensusEngine {
           : ignore('UNCHECKED_BLOCK', check.why),
     );
     this.#log.debug(
-      { height: m.height, round: proposal.round, txs: proposal.block.txs.length, valid, ms: Math.round(ms) },
+      {
+        height: m.height,
+        round: proposal.round,
+        txs: proposal.block.txs.length,
+        valid,
+        ms: Math.round(ms),
+        queuedMs,
+      },
       'proposal processed',
     );
     const timely = this.#timely(proposal, replay ? this.#clock.now() : event.receivedAt);
@@ -926,7 +937,7 @@ export class ConsensusEngine {
           'building a proposal ahead of round 0',
         );
         try {
-          this.#prebuilt = { height: m.height, block: await this.#buildBlock(m) };
+          this.#prebuilt = { height: m.height, block: await this.#buildBlock(m, 0) };
         } catch (err) {
           this.#log.warn({ err, height: m.height }, 'could not build a proposal ahead of the round');
         }
@@ -1059,19 +1070,22 @@ export class ConsensusEngine {
       if (again) block = again.block;
       if (!block) {
         try {
-          block = await this.#buildBlock(m);
+          block = await this.#buildBlock(m, action.round);
         } catch (err) {
           this.#log.error({ err, height: m.height, round: action.round }, 'could not build a proposal');
           return [];
         }
       }
+      const built = performance.now();
       const hash = blockHash(block.header);
       const bytes = proposalSignBytes(this.#chainId, m.height, action.round, action.polRound, hash);
       const signature = await this.#sign(m, action, SignStep.propose, bytes);
       if (!signature) return [];
+      const signed = performance.now();
       proposal = { height: m.height, round: action.round, polRound: action.polRound, block, signature };
       // Retried with the same block: the guard answers identical sign bytes with its signature.
       if (!(await this.#logOwn(m.height, { ...action, block }, { kind: 'proposal', proposal }))) return [];
+      const logged = performance.now();
       this.#own.addProposal(proposal);
       this.#sendProposal(m, proposal);
       this.#log.info(
@@ -1080,7 +1094,9 @@ export class ConsensusEngine {
           round: action.round,
           hash,
           txs: block.txs.length,
-          buildMs: Math.round(performance.now() - started),
+          buildMs: Math.round(built - started),
+          signMs: Math.round(signed - built),
+          walMs: Math.round(logged - signed),
           prebuilt,
           ...(again ? { again: true } : {}),
         },
@@ -1170,24 +1186,33 @@ export class ConsensusEngine {
     );
   }
 
-  async #buildBlock(m: HeightMachine): Promise<Block> {
+  /**
+   * A new block for `round`, of at most the transactions that fit its timeoutPropose (see
+   * BlockBudget), unless this validator alone has +2/3 of the power: then no other validator's
+   * timeout decides the round, and the block takes what its limits allow.
+   */
+  async #buildBlock(m: HeightMachine, round: number): Promise<Block> {
     const parent = this.#app.head.header;
+    const proposer = m.validators.get(this.#signer!.address)!;
+    const alone = m.validators.hasTwoThirds(proposer.power);
     const started = performance.now();
     const block = await this.#app.prepareProposal({
       height: m.height,
       // Strictly after the parent even if our clock is behind it.
       time: Math.max(this.#clock.now(), parent.time + 1),
-      proposer: m.validators.get(this.#signer!.address)!,
+      proposer,
       lastCommit: this.#last ? this.#last.precommits.makeCommit() : null,
       evidence: this.#evidence.pending(this.#cfg.evidenceMaxPerBlock),
+      maxTxs: alone ? undefined : this.#budget.maxTxs(timeoutDuration(this.#cfg, 'propose', round)),
     });
-    this.#timedBlock(performance.now() - started);
+    this.#timedBlock(performance.now() - started, block.txs.length);
     return block;
   }
 
   /** Builds and processing of peers' proposals alike: each node builds only every few heights. */
-  #timedBlock(ms: number): void {
+  #timedBlock(ms: number, txs: number): void {
     this.#blockMs = this.#blockMs === 0 ? ms : (this.#blockMs + ms) / 2;
+    this.#budget.record(txs, ms);
   }
 
   /**

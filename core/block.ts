@@ -43,6 +43,11 @@ export interface ProposalInput {
   readonly lastCommit: Commit | null;
   /** Duplicate-vote evidence the block may carry (the application drops what it may not). */
   readonly evidence: readonly Evidence[];
+  /**
+   * At most this many transactions: the proposer's time budget (consensus/blockBudget.ts), local
+   * policy that no validator checks. Absent: as many as the block's gas and byte limits allow.
+   */
+  readonly maxTxs?: number;
 }
 
 export interface Block {

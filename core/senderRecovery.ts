@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type Address, addressFromBytes } from './address.ts';
-import { bigintToFixedBytes } from './bytes.ts';
+import { bigintToFixedBytes, bytesToHex } from './bytes.ts';
 import { checkSignatureValues, SignatureError } from './secp256k1.ts';
 import { recoverSender, type SignedTx, signingHash } from './tx.ts';
 
@@ -36,6 +36,8 @@ export const MAX_JOB_TXS = 1024;
 
 interface Pending {
   readonly tx: SignedTx;
+  /** Its request (REQUEST_BYTES). */
+  readonly request: Uint8Array;
   readonly resolve: (address: Address) => void;
   readonly reject: (err: Error) => void;
 }
@@ -50,11 +52,28 @@ export function defaultRecoveryThreads(): number {
   return Math.min(4, Math.max(0, availableParallelism() - 1));
 }
 
+/** What a worker recovers from: everything the sender depends on, and nothing else. */
+function requestOf(tx: SignedTx): Uint8Array {
+  const request = new Uint8Array(REQUEST_BYTES);
+  request.set(signingHash(tx), 0);
+  request.set(bigintToFixedBytes(tx.r, 32), 32);
+  request.set(bigintToFixedBytes(tx.s, 32), 64);
+  request[96] = tx.yParity;
+  return request;
+}
+
 export class WorkerRecovery implements SenderRecovery {
   readonly #workers: Worker[];
   readonly #busy: number[];
   readonly #jobs = new Map<number, Job>();
   #queue: Pending[] = [];
+  /**
+   * Recoveries asked for and not answered yet, by request bytes. A transaction is often asked for
+   * twice at once: a proposal's check needs the senders of transactions whose admission (from gossip
+   * or RPC) is still waiting for theirs, and asking again would recover them twice, the second time
+   * behind every job queued meanwhile, on the block check's critical path.
+   */
+  readonly #inFlight = new Map<string, Promise<Address>>();
   #flushScheduled = false;
   #nextJob = 0;
   #failed = false;
@@ -85,13 +104,21 @@ export class WorkerRecovery implements SenderRecovery {
     } catch (err) {
       return Promise.reject(err);
     }
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ tx, resolve, reject });
+    const request = requestOf(tx);
+    const key = bytesToHex(request);
+    const asked = this.#inFlight.get(key);
+    if (asked) return asked;
+    const answer = new Promise<Address>((resolve, reject) => {
+      this.#queue.push({ tx, request, resolve, reject });
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         queueMicrotask(() => this.#flush());
       }
     });
+    this.#inFlight.set(key, answer);
+    const forget = () => this.#inFlight.delete(key);
+    answer.then(forget, forget);
+    return answer;
   }
 
   #flush(): void {
@@ -105,13 +132,7 @@ export class WorkerRecovery implements SenderRecovery {
   /** One job to the least loaded worker. */
   #send(items: Pending[]): void {
     const request = new Uint8Array(items.length * REQUEST_BYTES);
-    items.forEach(({ tx }, i) => {
-      const at = i * REQUEST_BYTES;
-      request.set(signingHash(tx), at);
-      request.set(bigintToFixedBytes(tx.r, 32), at + 32);
-      request.set(bigintToFixedBytes(tx.s, 32), at + 64);
-      request[at + 96] = tx.yParity;
-    });
+    for (const [i, p] of items.entries()) request.set(p.request, i * REQUEST_BYTES);
     const worker = this.#busy.indexOf(Math.min(...this.#busy));
     const job = this.#nextJob++;
     this.#jobs.set(job, { items, worker });

@@ -203,6 +203,7 @@ export class Chain {
       baseFee,
       gasLimit: params.blockGasLimit,
       maxBytes: params.maxBlockTxBytes,
+      maxTxs: input.maxTxs,
     });
     const evidence = await this.#includableEvidence(input.evidence, input.height, params);
     const execution = this.#execute(

@@ -44,7 +44,12 @@ export function selectTxs(senders: Iterable<SenderTxs>, limits: BlockLimits): Po
   const selected: PoolTx[] = [];
   let gasLeft = limits.gasLimit;
   let bytesLeft = limits.maxBytes;
-  for (let cursor = heap.peek(); cursor && gasLeft >= MIN_TX_GAS; cursor = heap.peek()) {
+  const maxTxs = limits.maxTxs ?? Number.POSITIVE_INFINITY;
+  for (
+    let cursor = heap.peek();
+    cursor && gasLeft >= MIN_TX_GAS && selected.length < maxTxs;
+    cursor = heap.peek()
+  ) {
     const ptx = cursor.sender.at(cursor.index);
     if (ptx.tx.gasLimit > gasLeft || ptx.size > bytesLeft) {
       // The sender's later nonces cannot go before this one: skip the sender for this block.

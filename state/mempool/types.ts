@@ -68,6 +68,8 @@ export interface BlockLimits {
   readonly gasLimit: bigint;
   /** Budget for the sum of the selected transactions' encoded sizes. */
   readonly maxBytes: number;
+  /** At most this many transactions (the proposer's time budget); absent: no count limit. */
+  readonly maxTxs?: number;
 }
 
 export interface CommittedBlock {

@@ -4,12 +4,13 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { BUILD_SHARE, FIRST_CAP, MIN_SAMPLE_TXS } from '../../consensus/blockBudget.ts';
 import { ConsensusEngine } from '../../consensus/engine.ts';
 import type { PrivValidator } from '../../consensus/privval.ts';
 import { newProposerState, nextHeightProposerState, ProposerSchedule } from '../../consensus/proposer.ts';
 import type { ConsensusApp, ConsensusSigner } from '../../consensus/types.ts';
 import { Wal } from '../../consensus/wal.ts';
-import type { Block } from '../../core/block.ts';
+import type { Block, ProposalInput } from '../../core/block.ts';
 import { blockHash } from '../../core/block.ts';
 import type { Hex } from '../../core/bytes.ts';
 import { DUPLICATE_VOTE, duplicateVoteEvidence } from '../../core/evidence.ts';
@@ -831,6 +832,107 @@ describe('under load', () => {
     expect(builtAt).toBeDefined();
     expect(roundStartedAt - builtAt!).toBeGreaterThanOrEqual(60);
     expect(roundStartedAt - builtAt!).toBeLessThan(600);
+  });
+
+  it('prevotes a proposal it is still checking when timeoutPropose fires, not nil', async () => {
+    const t = await single({ config: { timeoutProposeMs: 1000 } });
+    await t.toRound0();
+    const roundStartedAt = t.c.time.now();
+    const app = t.node.app;
+    const process = app.processProposal.bind(app);
+    let release!: () => void;
+    const checked = new Promise<void>((r) => {
+      release = r;
+    });
+    app.processProposal = async (b) => {
+      await checked;
+      return process(b);
+    };
+    const block0 = t.buildBlock(0);
+    t.propose(block0, 0);
+    await new Promise((r) => setImmediate(r));
+    expect(t.engine().busy).toBe(true); // in the check
+    // The timeout fires during the check, and queues behind the proposal.
+    while (t.c.time.now() < roundStartedAt + 1000) expect(t.c.time.fireNext()).toBe(true);
+    release();
+    await t.c.settle();
+    expect(t.own()).toEqual([{ type: 'prevote', height: 1, round: 0, hash: blockHash(block0.header) }]);
+  });
+
+  /** Records what the node asks its application to build. */
+  function recordBuilds(t: Awaited<ReturnType<typeof single>>): ProposalInput[] {
+    const inputs: ProposalInput[] = [];
+    const prepare = t.node.app.prepareProposal.bind(t.node.app);
+    t.node.app.prepareProposal = async (input) => {
+      inputs.push(input);
+      return prepare(input);
+    };
+    return inputs;
+  }
+
+  /**
+   * At round 0 of height 1: the round-0 proposer's block of 60 transactions, and an application
+   * whose checks take at least 200 ms (3.3 ms a transaction).
+   */
+  async function slowSixtyTxBlock(t: Awaited<ReturnType<typeof single>>) {
+    await t.toRound0();
+    const app = t.node.app;
+    const process = app.processProposal.bind(app);
+    app.processProposal = async (b) => {
+      busy(200);
+      return process(b);
+    };
+    const txs = Array.from({ length: 60 }, (_, i) => Uint8Array.of(0xc0, i));
+    const proposer = plain(t.vals[ORDER[0]!]!);
+    const block = app.build(
+      { height: 1, time: t.c.time.now(), proposer, lastCommit: null, evidence: [] },
+      txs,
+    );
+    return { app, block };
+  }
+
+  it('caps its first proposal at FIRST_CAP transactions, before it has timed a block', async () => {
+    const t = await single({ me: ORDER[0]!, config: { timeoutProposeMs: 1000 } });
+    const inputs = recordBuilds(t);
+    await t.c.runUntil(() => inputs.length > 0, 5000);
+    expect(inputs[0]!.maxTxs).toBe(FIRST_CAP);
+  });
+
+  it('then caps proposals at what half of timeoutPropose fits, at the rate it checked blocks', async () => {
+    const t = await single({ me: proposerAt2, config: { timeoutProposeMs: 1000 } });
+    const { app, block: block1 } = await slowSixtyTxBlock(t);
+    const inputs = recordBuilds(t);
+    t.propose(block1, 0);
+    for (const i of t.others) t.send(i, PRECOMMIT, 0, blockHash(block1.header));
+    await t.c.settle();
+    expect(app.height).toBe(1);
+    await t.c.runUntil(() => inputs.length > 0, 5000);
+    const cap = inputs[0]!.maxTxs!;
+    expect(cap).toBeLessThanOrEqual(Math.floor((BUILD_SHARE * 1000 * 60) / 200));
+    expect(cap).toBeGreaterThanOrEqual(MIN_SAMPLE_TXS);
+  });
+
+  it('does not size its proposals by a block it found invalid, however long the check took', async () => {
+    const t = await single({ me: ORDER[1]!, config: { timeoutProposeMs: 1000 } });
+    const { app, block: bad } = await slowSixtyTxBlock(t);
+    app.reject = () => 'refused by the test';
+    const inputs = recordBuilds(t);
+    t.propose(bad, 0);
+    await t.c.settle();
+    app.reject = undefined;
+    // Round 0 fails; round 1 is ours, built fresh (no valid value).
+    for (const i of t.others) t.send(i, PREVOTE, 0, null);
+    for (const i of t.others) t.send(i, PRECOMMIT, 0, null);
+    await t.c.runUntil(() => inputs.length > 0, 10_000);
+    expect(inputs[0]!.maxTxs).toBe(FIRST_CAP);
+  });
+
+  it('does not cap its proposals when it alone has +2/3 of the power', async () => {
+    const t = await single({ powers: [10n, 1n, 1n, 1n], me: 0 });
+    expect(t.order[0]).toBe(0);
+    const inputs = recordBuilds(t);
+    await t.c.runUntil(() => inputs.length > 0, 5000);
+    expect(inputs[0]!.maxTxs).toBeUndefined();
   });
 
   it('stretches timeoutPropose by twice the recent block time', async () => {

@@ -58,6 +58,26 @@ describe('WorkerRecovery', () => {
     await expect(inlineRecovery.recover(noKey)).rejects.toMatchObject({ code: 'INVALID_SIGNATURE' });
   });
 
+  it('answers a transaction asked for again while in flight with the same recovery, and asks anew after', async () => {
+    const key = new Uint8Array(randomBytes(32));
+    const t = tx(key, 7);
+    const decodedAgain = { ...t }; // another object, as a block check decodes its own copy
+    const first = pool.recover(t);
+    expect(pool.recover(decodedAgain)).toBe(first);
+    // A copy with another signature shares the hash field but not the request: recovered on its own.
+    const forged = pool.recover({ ...t, r: 5n });
+    expect(forged).not.toBe(first);
+    await expect(forged).rejects.toMatchObject({ code: 'INVALID_SIGNATURE' });
+    expect(await first).toBe(addressFromPrivateKey(key));
+    const later = pool.recover(t);
+    expect(later).not.toBe(first);
+    expect(await later).toBe(addressFromPrivateKey(key));
+    // A rejected recovery is forgotten too.
+    const again = pool.recover({ ...t, r: 5n });
+    expect(again).not.toBe(forged);
+    await expect(again).rejects.toMatchObject({ code: 'INVALID_SIGNATURE' });
+  });
+
   it('keeps answering on the calling thread after it is closed', async () => {
     const other = WorkerRecovery.start(1);
     await other.close();

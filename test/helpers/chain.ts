@@ -22,6 +22,8 @@ export interface ProduceOptions {
   /** Validators (consensus addresses) of the set whose signatures this block's commit leaves out. */
   readonly absent?: readonly Address[];
   readonly evidence?: readonly Evidence[];
+  /** The proposer's cap on transactions (ProposalInput.maxTxs). */
+  readonly maxTxs?: number;
 }
 
 export interface TestChain {
@@ -111,6 +113,7 @@ export async function openTestChain(opts: TestChainOptions = {}): Promise<TestCh
         proposer: chain.validators()[0]!,
         lastCommit: height === 1 ? null : (chain.blocks.getCommit(height - 1) ?? null),
         evidence: o.evidence ?? [],
+        maxTxs: o.maxTxs,
       });
     };
     return {

@@ -120,6 +120,19 @@ describe('Chain', () => {
     expect(after.block.header.baseFeePerGas).toBeGreaterThanOrEqual(GWEI);
   });
 
+  it("builds at most the proposer's cap of transactions, and the block it leaves them out of is valid", async () => {
+    const c = await chainWithFunds();
+    const txs = [transfer(0, 0n, carol, 5n), transfer(0, 1n, carol, 6n), transfer(1, 0n, carol, 7n)];
+    for (const tx of txs) await c.chain.checkTx(tx.raw);
+    const capped = await c.propose({ maxTxs: 2 });
+    expect(capped.txs).toHaveLength(2);
+    const follower = await c.follower();
+    expect(await follower.processProposal(capped)).toBe(blockHash(capped.header));
+    await c.commit(capped);
+    expect(c.chain.mempool.size).toBe(1);
+    expect((await c.propose({ maxTxs: 2 })).txs).toHaveLength(1);
+  });
+
   it('keeps a failed proposal from changing anything', async () => {
     const c = await chainWithFunds();
     await c.chain.checkTx(transfer(0, 0n, carol, 5n).raw);

@@ -133,4 +133,25 @@ describe('selectForBlock', () => {
     expect(pool.selectForBlock(limits).map((p) => p.tx.hash)).toEqual(first);
     expect(pool.size).toBe(20);
   });
+
+  it('stops at maxTxs, taking the best-paying first; without it only gas and bytes bound the block', async () => {
+    const { pool, accounts } = makePool();
+    const [a, b] = [funded(accounts), funded(accounts)];
+    const txs = [
+      transfer(a, 0, { fee: 20n * GWEI, tip: 1n * GWEI }),
+      transfer(a, 1, { fee: 20n * GWEI, tip: 9n * GWEI }),
+      transfer(b, 0, { fee: 20n * GWEI, tip: 5n * GWEI }),
+    ];
+    for (const tx of txs) await pool.add(tx.raw);
+    const order = [txs[2]!.hash, txs[0]!.hash, txs[1]!.hash];
+    const pick = (maxTxs?: number) => pool.selectForBlock({ ...OPEN, maxTxs }).map((p) => p.tx.hash);
+    expect(pick(2)).toEqual(order.slice(0, 2));
+    expect(pick(1)).toEqual(order.slice(0, 1));
+    expect(pick(0)).toEqual([]);
+    expect(pick(3)).toEqual(order);
+    expect(pick(4)).toEqual(order);
+    expect(pick()).toEqual(order);
+    // Whichever limit binds first ends the block.
+    expect(pool.selectForBlock({ ...OPEN, gasLimit: 21_000n, maxTxs: 2 })).toHaveLength(1);
+  });
 });
