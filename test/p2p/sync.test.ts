@@ -195,10 +195,12 @@ describe('block sync', () => {
     };
     tick();
     sink.turnOf = () => turns;
-    // A slow application (a turn per block), as a real one is next to decoding a block.
+    // A slow application (a few turns per block), as a real one is next to decoding a block.
     const apply = sink.applyBlock.bind(sink);
+    let mostAhead = 0;
     sink.applyBlock = async (block, commit) => {
-      await new Promise((resolve) => setImmediate(resolve));
+      mostAhead = Math.max(mostAhead, Math.max(...sink.prefetched) - block.header.height);
+      for (let i = 0; i < 4; i++) await new Promise((resolve) => setImmediate(resolve));
       return apply(block, commit);
     };
     try {
@@ -209,6 +211,9 @@ describe('block sync', () => {
     }
     expect(sink.appliedUnprefetched).toEqual([]);
     expect(sink.prefetchCalls).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+    // Prefetch ran ahead of the application (a block per turn against a block per four turns), not
+    // only block by block as each came up.
+    expect(mostAhead).toBeGreaterThanOrEqual(10);
     // A batch of 64 blocks did not go to prefetch in one turn: no turn saw more than a few.
     const perTurn = new Map<number, number>();
     for (const t of sink.prefetchTurns) perTurn.set(t, (perTurn.get(t) ?? 0) + 1);
