@@ -1,8 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addressFromPrivateKey } from '../../core/address.ts';
 import { SECP256K1_N } from '../../core/secp256k1.ts';
-import { inlineRecovery, MAX_JOB_TXS, WorkerRecovery } from '../../core/senderRecovery.ts';
+import {
+  defaultBulkRecoveryThreads,
+  inlineRecovery,
+  MAX_JOB_TXS,
+  WorkerRecovery,
+} from '../../core/senderRecovery.ts';
 import { type SignedTx, signTx } from '../../core/tx.ts';
 
 function tx(key: Uint8Array, nonce: number): SignedTx {
@@ -96,6 +102,19 @@ describe('WorkerRecovery', () => {
     expect(new Set(all)).toEqual(new Set([addressFromPrivateKey(key)]));
     expect(all).toHaveLength(txs.length);
     expect(pool.jobsInFlight).toBe(0);
+  });
+
+  it('starts its own threads at once, and by default gives block sync a thread per core (at most 8), never fewer', async () => {
+    const two = WorkerRecovery.start(2, 4);
+    try {
+      expect(two.threads).toBe(2);
+    } finally {
+      await two.close();
+    }
+    const cores = availableParallelism();
+    expect(defaultBulkRecoveryThreads(0)).toBe(Math.min(8, cores));
+    expect(defaultBulkRecoveryThreads(1)).toBe(Math.max(1, Math.min(8, cores)));
+    expect(defaultBulkRecoveryThreads(16)).toBe(16);
   });
 
   it('never gives the bulk lane fewer threads than the pool has', async () => {
