@@ -104,6 +104,20 @@ function signLoad(keys: readonly Uint8Array[], perSender: number, batch: number)
   return bodies;
 }
 
+/**
+ * The syncing node's height, or -1 when it reset the poll's connection: a node whose event loop was
+ * held longer than its keep-alive timeout (5 s) closes the idle connection as it wakes, with the next
+ * poll already in it (main's sync held it that long at load 25-30, decoding a whole 8 MB batch at once).
+ */
+async function polledHeight(url: string): Promise<number> {
+  try {
+    return await blockNumber(url);
+  } catch (err) {
+    if ((err as Error).message.endsWith('ECONNRESET')) return -1;
+    throw err;
+  }
+}
+
 async function waitFor(what: string, node: NodeProc, check: () => Promise<boolean> | boolean): Promise<void> {
   const deadline = performance.now() + 900_000;
   while (!(await check())) {
@@ -170,7 +184,7 @@ async function syncFullNode(r: SyncRun): Promise<SyncFigures> {
   const t0 = performance.now();
   const full = await launch(r.home, r.name, ['--rpc-port', '0'], r.cpuProfDir, r.cli);
   r.nodes.push(full);
-  await waitFor(`${r.name} to reach the head`, full, async () => (await blockNumber(full.rpcUrl)) >= head);
+  await waitFor(`${r.name} to reach the head`, full, async () => (await polledHeight(full.rpcUrl)) >= head);
   const seconds = (performance.now() - t0) / 1000;
   const cpu = cpuMs(full.child.pid);
   await full.stop();

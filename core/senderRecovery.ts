@@ -10,9 +10,16 @@ import { bigintToFixedBytes, bytesToHex } from './bytes.ts';
 import { checkSignatureValues, SignatureError } from './secp256k1.ts';
 import { recoverSender, type SignedTx, signingHash } from './tx.ts';
 
+/**
+ * Who waits for a recovery. 'admit': a transaction on its way in (RPC, gossip, a proposal), on the
+ * pool's own threads. 'bulk': block sync's downloaded blocks, recovered ahead of their turn; they
+ * may also use the spare threads a pool keeps for it (WorkerRecovery's bulkThreads).
+ */
+export type RecoveryLane = 'admit' | 'bulk';
+
 export interface SenderRecovery {
   /** The sender of a signed transaction; rejects with SignatureError if no key recovers. */
-  recover(tx: SignedTx): Promise<Address>;
+  recover(tx: SignedTx, lane?: RecoveryLane): Promise<Address>;
   close(): Promise<void>;
 }
 
@@ -62,11 +69,26 @@ function requestOf(tx: SignedTx): Uint8Array {
   return request;
 }
 
+/**
+ * The default for bulk work (block sync): a thread per core (at most 8). A syncing node's main
+ * thread waits for recovery a third of the time on one worker (docs/performance.md, "Sync"), so
+ * the core it leaves idle recovers too.
+ */
+export function defaultBulkRecoveryThreads(threads: number): number {
+  return Math.max(threads, Math.min(8, availableParallelism()));
+}
+
+/**
+ * A pool of recovery threads: `threads` of them from the start, for every lane, and up to
+ * `bulkThreads` in all for the bulk lane, the extra ones started on its first job (a node that
+ * never syncs never starts them) and kept, idle and unref'd, until close.
+ */
 export class WorkerRecovery implements SenderRecovery {
-  readonly #workers: Worker[];
-  readonly #busy: number[];
+  readonly #workers: Worker[] = [];
+  readonly #busy: number[] = [];
+  readonly #threads: number;
+  readonly #bulkThreads: number;
   readonly #jobs = new Map<number, Job>();
-  #queue: Pending[] = [];
   /**
    * Recoveries asked for and not answered yet, by request bytes. A transaction is often asked for
    * twice at once: a proposal's check needs the senders of transactions whose admission (from gossip
@@ -74,29 +96,46 @@ export class WorkerRecovery implements SenderRecovery {
    * behind every job queued meanwhile, on the block check's critical path.
    */
   readonly #inFlight = new Map<string, Promise<Address>>();
+  /** Requests of this turn of the event loop, by lane; a full job leaves at once. */
+  readonly #queues: Record<RecoveryLane, Pending[]> = { admit: [], bulk: [] };
   #flushScheduled = false;
   #nextJob = 0;
   #failed = false;
 
-  private constructor(workers: Worker[]) {
-    this.#workers = workers;
-    this.#busy = workers.map(() => 0);
-    workers.forEach((worker, index) => {
-      worker.on('message', (msg: { job: number; results: Uint8Array }) => this.#settle(msg.job, msg.results));
-      worker.on('error', (err) => this.#fail(err));
-      worker.on('exit', (code) => {
-        if (code !== 0) this.#fail(new Error(`recovery worker ${index} exited with code ${code}`));
-      });
-      worker.unref();
+  private constructor(threads: number, bulkThreads: number) {
+    this.#threads = threads;
+    this.#bulkThreads = Math.max(threads, bulkThreads);
+    for (let i = 0; i < threads; i++) this.#startWorker();
+  }
+
+  static start(threads: number, bulkThreads = threads): WorkerRecovery {
+    return new WorkerRecovery(threads, bulkThreads);
+  }
+
+  /** Threads started so far (the bulk lane's spares appear with its first job). */
+  get threads(): number {
+    return this.#workers.length;
+  }
+
+  /** Jobs sent to the workers and not answered yet. */
+  get jobsInFlight(): number {
+    return this.#jobs.size;
+  }
+
+  #startWorker(): void {
+    const index = this.#workers.length;
+    const worker = new Worker(new URL('./recoveryWorker.ts', import.meta.url));
+    worker.on('message', (msg: { job: number; results: Uint8Array }) => this.#settle(msg.job, msg.results));
+    worker.on('error', (err) => this.#fail(err));
+    worker.on('exit', (code) => {
+      if (code !== 0) this.#fail(new Error(`recovery worker ${index} exited with code ${code}`));
     });
+    worker.unref();
+    this.#workers.push(worker);
+    this.#busy.push(0);
   }
 
-  static start(threads: number): WorkerRecovery {
-    const url = new URL('./recoveryWorker.ts', import.meta.url);
-    return new WorkerRecovery(Array.from({ length: threads }, () => new Worker(url)));
-  }
-
-  recover(tx: SignedTx): Promise<Address> {
+  recover(tx: SignedTx, lane: RecoveryLane = 'admit'): Promise<Address> {
     // A broken pool (a worker crashed) degrades to the calling thread rather than stopping the node.
     if (this.#failed) return inlineRecovery.recover(tx);
     try {
@@ -109,8 +148,12 @@ export class WorkerRecovery implements SenderRecovery {
     const asked = this.#inFlight.get(key);
     if (asked) return asked;
     const answer = new Promise<Address>((resolve, reject) => {
-      this.#queue.push({ tx, request, resolve, reject });
-      if (!this.#flushScheduled) {
+      const queue = this.#queues[lane];
+      queue.push({ tx, request, resolve, reject });
+      // A full job leaves now rather than at the end of the turn: block sync queues tens of
+      // thousands in one synchronous loop, and the workers would sit idle until it ends.
+      if (queue.length === MAX_JOB_TXS) this.#sendLane(lane);
+      else if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         queueMicrotask(() => this.#flush());
       }
@@ -123,17 +166,25 @@ export class WorkerRecovery implements SenderRecovery {
 
   #flush(): void {
     this.#flushScheduled = false;
-    const items = this.#queue;
-    this.#queue = [];
-    for (let from = 0; from < items.length; from += MAX_JOB_TXS)
-      this.#send(items.slice(from, from + MAX_JOB_TXS));
+    this.#sendLane('admit');
+    this.#sendLane('bulk');
   }
 
-  /** One job to the least loaded worker. */
-  #send(items: Pending[]): void {
+  /** A lane's queued requests as one job (never more than MAX_JOB_TXS: recover sends full ones). */
+  #sendLane(lane: RecoveryLane): void {
+    const items = this.#queues[lane];
+    if (items.length === 0) return;
+    this.#queues[lane] = [];
+    this.#send(items, lane === 'bulk' ? this.#bulkThreads : this.#threads);
+  }
+
+  /** One job to the least loaded of the first `usable` workers, starting one if fewer are running. */
+  #send(items: Pending[], usable: number): void {
+    if (this.#workers.length < usable) this.#startWorker();
     const request = new Uint8Array(items.length * REQUEST_BYTES);
     for (const [i, p] of items.entries()) request.set(p.request, i * REQUEST_BYTES);
-    const worker = this.#busy.indexOf(Math.min(...this.#busy));
+    const busy = this.#busy.slice(0, usable);
+    const worker = busy.indexOf(Math.min(...busy));
     const job = this.#nextJob++;
     this.#jobs.set(job, { items, worker });
     this.#busy[worker]! += items.length;

@@ -87,8 +87,17 @@ export const configSchema = z.strictObject({
       priceBumpPercent: z.number().int().min(0).default(10),
     })
     .prefault({}),
-  /** Sender recovery worker threads; default: one per core beyond the first (at most 4), 0 = none. */
-  recovery: z.strictObject({ threads: z.number().int().min(0).max(16).optional() }).prefault({}),
+  /**
+   * Sender recovery worker threads; default: one per core beyond the first (at most 4), 0 = none.
+   * syncThreads: how many block sync may use in all (spares started when it first needs them);
+   * default: one per core (at most 8), never fewer than threads.
+   */
+  recovery: z
+    .strictObject({
+      threads: z.number().int().min(0).max(16).optional(),
+      syncThreads: z.number().int().min(0).max(16).optional(),
+    })
+    .prefault({}),
   metrics: z
     .strictObject({
       enabled: z.boolean().default(false),

@@ -9,7 +9,12 @@ import { PrivValidator } from '../consensus/privval.ts';
 import { ConsensusStateStore } from '../consensus/stateStore.ts';
 import type { ConsensusNetwork } from '../consensus/types.ts';
 import { readWal, Wal } from '../consensus/wal.ts';
-import { defaultRecoveryThreads, inlineRecovery, WorkerRecovery } from '../core/senderRecovery.ts';
+import {
+  defaultBulkRecoveryThreads,
+  defaultRecoveryThreads,
+  inlineRecovery,
+  WorkerRecovery,
+} from '../core/senderRecovery.ts';
 import { buildGenesisBlock } from '../genesis/build.ts';
 import { genesisToJson, loadGenesisFile } from '../genesis/load.ts';
 import { P2pHost } from '../p2p/host.ts';
@@ -108,7 +113,8 @@ export class OpenchainNode {
       });
       closers.push(() => db.close());
       const threads = config.recovery.threads ?? defaultRecoveryThreads();
-      const recovery = threads > 0 ? WorkerRecovery.start(threads) : inlineRecovery;
+      const bulkThreads = config.recovery.syncThreads ?? defaultBulkRecoveryThreads(threads);
+      const recovery = threads > 0 ? WorkerRecovery.start(threads, bulkThreads) : inlineRecovery;
       closers.push(() => recovery.close());
       const chain = await Chain.open(db, genesisBlock, {
         mempool: config.mempool,

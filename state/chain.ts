@@ -14,7 +14,7 @@ import { bytesToHex, equalBytes, type Hex, hexToBytes } from '../core/bytes.ts';
 import { OpenchainError } from '../core/errors.ts';
 import type { Evidence } from '../core/evidence.ts';
 import { type Log, receiptsRoot } from '../core/receipt.ts';
-import { inlineRecovery, type SenderRecovery } from '../core/senderRecovery.ts';
+import { inlineRecovery, type RecoveryLane, type SenderRecovery } from '../core/senderRecovery.ts';
 import { decodeTx, type SignedTx, txHash } from '../core/tx.ts';
 import { type Validator, validatorsHash } from '../core/validator.ts';
 import { type Commit, commitHash } from '../core/vote.ts';
@@ -450,7 +450,7 @@ export class Chain {
 
   /**
    * Starts decoding a downloaded block's transactions and recovering their senders (on the recovery
-   * workers) before the block's turn, so that block sync overlaps recovering the next blocks with
+   * workers, in their bulk lane: on every core) before the block's turn, so that block sync overlaps recovering the next blocks with
    * executing this one. Checks nothing and trusts nothing: processProposal uses the senders recovered
    * here exactly as if it had recovered them itself, and still checks everything else. Entries are
    * held weakly by the transaction bytes, so a block that never comes up leaves nothing behind.
@@ -464,13 +464,13 @@ export class Chain {
       } catch {
         continue; // processProposal decodes it again and names the error
       }
-      this.#prefetched.set(raw, this.#recoverItem(tx));
+      this.#prefetched.set(raw, this.#recoverItem(tx, 'bulk'));
     }
   }
 
   /** A transaction with its sender, or why no sender recovers (a value, never a rejection). */
-  #recoverItem(tx: SignedTx): Promise<SenderTx | Error> {
-    return this.#recovery.recover(tx).then(
+  #recoverItem(tx: SignedTx, lane: RecoveryLane = 'admit'): Promise<SenderTx | Error> {
+    return this.#recovery.recover(tx, lane).then(
       (sender) => ({ tx, sender }),
       (err: Error) => err,
     );

@@ -1,8 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addressFromPrivateKey } from '../../core/address.ts';
 import { SECP256K1_N } from '../../core/secp256k1.ts';
-import { inlineRecovery, MAX_JOB_TXS, WorkerRecovery } from '../../core/senderRecovery.ts';
+import {
+  defaultBulkRecoveryThreads,
+  inlineRecovery,
+  MAX_JOB_TXS,
+  WorkerRecovery,
+} from '../../core/senderRecovery.ts';
 import { type SignedTx, signTx } from '../../core/tx.ts';
 
 function tx(key: Uint8Array, nonce: number): SignedTx {
@@ -76,6 +82,73 @@ describe('WorkerRecovery', () => {
     const again = pool.recover({ ...t, r: 5n });
     expect(again).not.toBe(forged);
     await expect(again).rejects.toMatchObject({ code: 'INVALID_SIGNATURE' });
+  });
+
+  it('starts the bulk lane spare threads on its first jobs only, and answers there as on the others', async () => {
+    const spares = WorkerRecovery.start(1, 3);
+    try {
+      const key = new Uint8Array(randomBytes(32));
+      const other = new Uint8Array(randomBytes(32));
+      const txs = Array.from({ length: 2 * MAX_JOB_TXS + 1 }, (_, i) => tx(i % 2 === 0 ? key : other, i));
+      const expected = txs.map((_, i) => addressFromPrivateKey(i % 2 === 0 ? key : other));
+      // The admission lane keeps to the pool's own thread, whatever its load.
+      expect(await Promise.all(txs.map((t) => spares.recover(t)))).toEqual(expected);
+      expect(await Promise.all(txs.map((t) => spares.recover(t, 'admit')))).toEqual(expected);
+      expect(spares.threads).toBe(1);
+      // Three jobs in the bulk lane: one on each of three threads, two of them started for it.
+      expect(await Promise.all(txs.map((t) => spares.recover(t, 'bulk')))).toEqual(expected);
+      expect(spares.threads).toBe(3);
+      const mixed = txs.map((t, i) => spares.recover(t, i % 3 === 0 ? 'admit' : 'bulk'));
+      expect(await Promise.all(mixed)).toEqual(expected);
+      expect(spares.threads).toBe(3);
+    } finally {
+      await spares.close();
+    }
+  });
+
+  it('sends a full job at once and the rest at the end of the turn', async () => {
+    const key = new Uint8Array(randomBytes(32));
+    const txs = Array.from({ length: MAX_JOB_TXS + 5 }, (_, i) => tx(key, i));
+    const first = txs.slice(0, MAX_JOB_TXS - 1).map((t) => pool.recover(t, 'bulk'));
+    // One short of a job, and a request in the other lane: nothing leaves before the turn ends.
+    const admitted = pool.recover(txs[MAX_JOB_TXS]!, 'admit');
+    expect(pool.jobsInFlight).toBe(0);
+    first.push(pool.recover(txs[MAX_JOB_TXS - 1]!, 'bulk'));
+    // The bulk lane's job is full: it is on a worker while this loop still runs.
+    expect(pool.jobsInFlight).toBe(1);
+    const rest = txs.slice(MAX_JOB_TXS + 1).map((t) => pool.recover(t, 'bulk'));
+    expect(pool.jobsInFlight).toBe(1);
+    const all = await Promise.all([...first, admitted, ...rest]);
+    expect(new Set(all)).toEqual(new Set([addressFromPrivateKey(key)]));
+    expect(all).toHaveLength(txs.length);
+    expect(pool.jobsInFlight).toBe(0);
+  });
+
+  it('starts its own threads at once, and by default gives block sync a thread per core (at most 8), never fewer', async () => {
+    const two = WorkerRecovery.start(2, 4);
+    try {
+      expect(two.threads).toBe(2);
+    } finally {
+      await two.close();
+    }
+    const cores = availableParallelism();
+    expect(defaultBulkRecoveryThreads(0)).toBe(Math.min(8, cores));
+    expect(defaultBulkRecoveryThreads(1)).toBe(Math.max(1, Math.min(8, cores)));
+    expect(defaultBulkRecoveryThreads(16)).toBe(16);
+  });
+
+  it('never gives the bulk lane fewer threads than the pool has', async () => {
+    const pool2 = WorkerRecovery.start(2, 1);
+    try {
+      const key = new Uint8Array(randomBytes(32));
+      const txs = Array.from({ length: MAX_JOB_TXS + 1 }, (_, i) => tx(key, i));
+      expect(new Set(await Promise.all(txs.map((t) => pool2.recover(t, 'bulk'))))).toEqual(
+        new Set([addressFromPrivateKey(key)]),
+      );
+      expect(pool2.threads).toBe(2);
+    } finally {
+      await pool2.close();
+    }
   });
 
   it('keeps answering on the calling thread after it is closed', async () => {

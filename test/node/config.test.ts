@@ -13,5 +13,15 @@ describe('node config', () => {
     expect(() => parseConfig({ rpc: { prot: 1 } })).toThrow(/config\.rpc: Unrecognized key: "prot"/);
     expect(() => parseConfig({ rpc: { port: 70_000 } })).toThrow(/config\.rpc\.port/);
     expect(() => parseConfig({ block: { intervalMs: 'fast' } })).toThrow(/config\.block\.intervalMs/);
+    expect(() => parseConfig({ recovery: { syncThreads: 17 } })).toThrow(/config\.recovery\.syncThreads/);
+    expect(() => parseConfig({ recovery: { syncThreads: 1.5 } })).toThrow(/config\.recovery\.syncThreads/);
+  });
+
+  it('leaves the recovery threads to the node unless set', () => {
+    expect(parseConfig({}).recovery).toEqual({});
+    expect(parseConfig({ recovery: { threads: 1, syncThreads: 2 } }).recovery).toEqual({
+      threads: 1,
+      syncThreads: 2,
+    });
   });
 });

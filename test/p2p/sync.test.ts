@@ -26,6 +26,11 @@ class RecordingSink implements BlockSink {
   head = 0;
   readonly rejected: number[] = [];
   readonly prefetched = new Set<number>();
+  /** Every prefetch call's height, in order (a block handed over twice shows twice). */
+  readonly prefetchCalls: number[] = [];
+  /** Optional: the turn of the event loop each prefetch came in (see turnCounter). */
+  turnOf: (() => number) | undefined;
+  readonly prefetchTurns: number[] = [];
   /** Heights applied without having been handed to prefetch first. */
   readonly appliedUnprefetched: number[] = [];
 
@@ -46,6 +51,8 @@ class RecordingSink implements BlockSink {
 
   prefetch(block: Block): void {
     this.prefetched.add(block.header.height);
+    this.prefetchCalls.push(block.header.height);
+    if (this.turnOf) this.prefetchTurns.push(this.turnOf());
   }
 
   /** Stands in for verifyCommitTrusting: a canonical head is proven, one beyond it cannot be told, anything else is forged. */
@@ -169,6 +176,48 @@ describe('block sync', () => {
     // Every block reached the sink's prefetch (sender recovery ahead of its turn) before being applied.
     expect(sink.appliedUnprefetched).toEqual([]);
     expect(sink.prefetched.size).toBe(N);
+    expect(sink.prefetchCalls).toHaveLength(N);
+  });
+
+  it('hands a downloaded batch to prefetch a block per turn of the event loop, each block once, in order', async () => {
+    const peers = await servers([arraySource(encoded)]);
+    const client = await hosts.start({
+      config: { sync: { ...fast.sync, batchSize: 64, perPeerRequests: 1 } },
+    });
+    await connect(client, peers[0]!);
+    const sink = new RecordingSink();
+    // Counts turns of the event loop (each setImmediate callback starts one after the I/O phase).
+    let turns = 0;
+    let counting = true;
+    const tick = () => {
+      turns++;
+      if (counting) setImmediate(tick);
+    };
+    tick();
+    sink.turnOf = () => turns;
+    // A slow application (a few turns per block), as a real one is next to decoding a block.
+    const apply = sink.applyBlock.bind(sink);
+    let mostAhead = 0;
+    sink.applyBlock = async (block, commit) => {
+      mostAhead = Math.max(mostAhead, Math.max(...sink.prefetched) - block.header.height);
+      for (let i = 0; i < 4; i++) await new Promise((resolve) => setImmediate(resolve));
+      return apply(block, commit);
+    };
+    try {
+      const result = await client.createSyncer(sink).run(AbortSignal.timeout(15_000));
+      expect(result).toMatchObject({ height: N, applied: N });
+    } finally {
+      counting = false;
+    }
+    expect(sink.appliedUnprefetched).toEqual([]);
+    expect(sink.prefetchCalls).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+    // Prefetch ran ahead of the application (a block per turn against a block per four turns), not
+    // only block by block as each came up.
+    expect(mostAhead).toBeGreaterThanOrEqual(10);
+    // A batch of 64 blocks did not go to prefetch in one turn: no turn saw more than a few.
+    const perTurn = new Map<number, number>();
+    for (const t of sink.prefetchTurns) perTurn.set(t, (perTurn.get(t) ?? 0) + 1);
+    expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(3);
   });
 
   it('fetches again, blaming nobody, a block its own side could not check (BLOCK_NOT_CHECKED)', async () => {

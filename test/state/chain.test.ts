@@ -253,11 +253,13 @@ describe('processProposal takes pooled transactions from the mempool', () => {
 });
 
 describe('prefetchSenders (block sync)', () => {
-  it('recovers senders ahead of the block, which then executes with them and recovers nothing again', async () => {
+  it('recovers senders ahead of the block, in the bulk lane, which then executes with them and recovers nothing again', async () => {
     let recoveries = 0;
+    const lanes = new Set<string | undefined>();
     const recovery: SenderRecovery = {
-      recover: (tx) => {
+      recover: (tx, lane) => {
         recoveries++;
+        lanes.add(lane);
         return inlineRecovery.recover(tx);
       },
       close: async () => {},
@@ -272,9 +274,12 @@ describe('prefetchSenders (block sync)', () => {
     const { block, hash } = await t.produce();
     const follower = await t.follower();
     recoveries = 0;
+    lanes.clear();
     follower.prefetchSenders(block);
     follower.prefetchSenders(block); // asked twice, recovered once
     expect(recoveries).toBe(3);
+    // Block sync's lane, which may use every core (WorkerRecovery's bulk threads).
+    expect([...lanes]).toEqual(['bulk']);
     expect(await follower.processProposal(block)).toBe(hash);
     expect(recoveries).toBe(3);
   });
