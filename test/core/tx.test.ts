@@ -354,3 +354,16 @@ describe('fee helpers', () => {
     expect(effectiveTip(legacy, gwei / 4n)).toBe((3n * gwei) / 4n);
   });
 });
+
+describe('decodeTx with the hash its caller already has', () => {
+  it('takes it instead of hashing the bytes again, and without it hashes them', () => {
+    for (const raw of [LEGACY, DYNAMIC]) {
+      expect(decodeTx(raw).hash).toBe(bytesToHex(keccak256(raw)));
+      // A caller's hash is used as given (decodeTx's contract: it must be txHash(raw)), which shows
+      // that no second keccak over the bytes is made.
+      const given = `0x${'ab'.repeat(32)}` as Hex;
+      expect(decodeTx(raw, given).hash).toBe(given);
+      expect({ ...decodeTx(raw, txHash(raw)) }).toEqual({ ...decodeTx(raw) });
+    }
+  });
+});
