@@ -1,7 +1,7 @@
 // Hex and integer helpers: the fast paths against Buffer and BigInt on random values.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bytesToBigint, bytesToHex, hexToBytes } from '../../core/bytes.ts';
+import { bytesToBigint, bytesToHex, equalBytes, hexToBytes } from '../../core/bytes.ts';
 
 describe('hexToBytes', () => {
   it('parses lowercase and uppercase hex of any length as Buffer does', () => {
@@ -74,6 +74,37 @@ describe('bytesToBigint', () => {
         const asBigint = (range: Uint8Array) => (range.length === 0 ? 0n : BigInt(bytesToHex(range)));
         expect(bytesToBigint(bytes, from, to)).toBe(asBigint(bytes.subarray(from, to)));
         expect(bytesToBigint(bytes)).toBe(asBigint(bytes));
+      }),
+    );
+  });
+});
+
+describe('equalBytes', () => {
+  it('on both sides of the native path: equal copies, views and Buffers, and a difference at any position', () => {
+    const backing = Uint8Array.from({ length: 400 }, (_, i) => (i * 31 + 7) & 0xff);
+    for (let length = 0; length <= 200; length++) {
+      // A view at an odd offset, a copy on its own buffer and a Buffer: the kinds callers pass.
+      const view = backing.subarray(3, 3 + length);
+      const copy = view.slice();
+      expect(equalBytes(view, copy)).toBe(true);
+      expect(equalBytes(Buffer.from(copy), view)).toBe(true);
+      expect(equalBytes(view, backing.subarray(3, 4 + length))).toBe(false);
+      expect(equalBytes(backing.subarray(3, 4 + length), view)).toBe(false);
+      for (const at of [0, length >> 1, length - 1]) {
+        if (at < 0 || at >= length) continue;
+        const other = copy.slice();
+        other[at]! ^= 0x80;
+        expect(equalBytes(view, other)).toBe(false);
+        expect(equalBytes(other, view)).toBe(false);
+      }
+    }
+  });
+
+  it('agrees with Buffer.equals on random arrays of random lengths', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 120 }), fc.uint8Array({ maxLength: 120 }), (a, b) => {
+        expect(equalBytes(a, b)).toBe(Buffer.from(a).equals(Buffer.from(b)));
+        expect(equalBytes(a, a.slice())).toBe(true);
       }),
     );
   });
