@@ -272,6 +272,8 @@ describe('malformed transactions are rejected with TxDecodeError naming the prob
       );
     }
     expectTxDecodeError(rlpEncode(Uint8Array.of(1, 2, 3)), /not an RLP list or typed envelope/);
+    // 0xc0, the empty list, is the first list byte: a legacy transaction with too few fields.
+    expectTxDecodeError(Uint8Array.of(0xc0), /legacy transaction: expected 9 items, got 0/);
     expectTxDecodeError(Uint8Array.of(0x02), /malformed transaction/);
     expectTxDecodeError(
       concatBytes(Uint8Array.of(2), rlpEncode(Uint8Array.of(1, 2))),
