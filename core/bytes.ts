@@ -122,9 +122,9 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
 }
 
 /**
- * From this length a native comparison (memcmp, about 0.1 µs whatever the length up to a few KB) beats
- * the loop, whose element reads cost about 2 ns a byte here: callers pass Buffers, arrays on V8's heap
- * and views into calldata, so they are polymorphic (a proof's 256-byte chunk took 0.45 µs).
+ * From this length a native comparison (memcmp, about 0.1 µs a call up to a few KB) beats the loop
+ * (about 2 ns a byte, as callers pass Buffers, heap arrays and calldata views alike): a proof cache's
+ * check of a known 256-byte chunk took 0.45 µs by loop. Below it the call costs more than the loop.
  */
 const NATIVE_EQUAL_FROM_BYTES = 48;
 
