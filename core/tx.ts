@@ -177,7 +177,7 @@ function decodeTo(item: RlpItem | undefined): Address | null {
   return addressFromBytes(bytes);
 }
 
-function decodeLegacy(raw: Uint8Array): SignedTx {
+function decodeLegacy(raw: Uint8Array, hash: Hex): SignedTx {
   const f = asList(rlpDecode(raw, 'transaction'), 'legacy transaction', 9);
   const v = asBigint(f[6], 'v');
   if (v === 27n || v === 28n) {
@@ -200,11 +200,11 @@ function decodeLegacy(raw: Uint8Array): SignedTx {
     r: asBigint(f[7], 'r'),
     s: asBigint(f[8], 's'),
     raw,
-    hash: txHash(raw),
+    hash,
   };
 }
 
-function decodeDynamicFee(raw: Uint8Array): SignedTx {
+function decodeDynamicFee(raw: Uint8Array, hash: Hex): SignedTx {
   const f = asList(rlpDecode(raw.subarray(1), 'transaction'), 'EIP-1559 transaction', 12);
   const yParity = asBigint(f[9], 'yParity', 1);
   if (yParity > 1n) throw new TxDecodeError(`yParity must be 0 or 1, got ${yParity}`);
@@ -223,22 +223,24 @@ function decodeDynamicFee(raw: Uint8Array): SignedTx {
     r: asBigint(f[10], 'r'),
     s: asBigint(f[11], 's'),
     raw,
-    hash: txHash(raw),
+    hash,
   };
 }
 
 /**
  * Decodes raw transaction bytes (the payload of eth_sendRawTransaction). Does not check the
  * signature; recoverSender does. Throws TxDecodeError with the offending field. Nonce and gas
- * limit are read as at most 8 bytes, which is Ethereum's 2^64 - 1 bound.
+ * limit are read as at most 8 bytes, which is Ethereum's 2^64 - 1 bound. A caller that has already
+ * hashed `raw` (a block's transactions are first looked up in the mempool by hash) passes that hash,
+ * so that 11 KB of an inference record are not hashed a second time; it must be txHash(raw).
  */
-export function decodeTx(raw: Uint8Array): SignedTx {
+export function decodeTx(raw: Uint8Array, hash?: Hex): SignedTx {
   if (raw.length === 0) throw new TxDecodeError('empty transaction');
   const first = raw[0]!;
   let tx: SignedTx;
   try {
-    if (first >= 0xc0) tx = decodeLegacy(raw);
-    else if (first === 0x02) tx = decodeDynamicFee(raw);
+    if (first >= 0xc0) tx = decodeLegacy(raw, hash ?? txHash(raw));
+    else if (first === 0x02) tx = decodeDynamicFee(raw, hash ?? txHash(raw));
     else if (first <= 0x7f) {
       throw new TxDecodeError(
         `unsupported transaction type 0x${first.toString(16).padStart(2, '0')}: only legacy (EIP-155) and type 2 (EIP-1559) are accepted`,

@@ -486,11 +486,12 @@ export class Chain {
     const pending = block.txs.map((raw, i): SenderTx | Promise<SenderTx | Error> => {
       const ahead = this.#prefetched.get(raw);
       if (ahead) return ahead;
-      const pooled = this.mempool.get(txHash(raw));
+      const hash = txHash(raw);
+      const pooled = this.mempool.get(hash);
       if (pooled) return pooled;
       let tx: SignedTx;
       try {
-        tx = decodeTx(raw);
+        tx = decodeTx(raw, hash);
       } catch (err) {
         return fail(`transaction #${i}: ${(err as Error).message}`);
       }

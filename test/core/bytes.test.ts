@@ -225,3 +225,34 @@ describe('u64ToBytes and bytesToU64', () => {
     expect(() => bytesToU64(new Uint8Array(9))).toThrow(new RangeError('expected 8 bytes'));
   });
 });
+
+describe('equalBytes', () => {
+  it('on both sides of the native path: equal copies, views and Buffers, and a difference at any position', () => {
+    const backing = Uint8Array.from({ length: 400 }, (_, i) => (i * 31 + 7) & 0xff);
+    for (let length = 0; length <= 200; length++) {
+      // A view at an odd offset, a copy on its own buffer and a Buffer: the kinds callers pass.
+      const view = backing.subarray(3, 3 + length);
+      const copy = view.slice();
+      expect(equalBytes(view, copy)).toBe(true);
+      expect(equalBytes(Buffer.from(copy), view)).toBe(true);
+      expect(equalBytes(view, backing.subarray(3, 4 + length))).toBe(false);
+      expect(equalBytes(backing.subarray(3, 4 + length), view)).toBe(false);
+      for (const at of [0, length >> 1, length - 1]) {
+        if (at < 0 || at >= length) continue;
+        const other = copy.slice();
+        other[at]! ^= 0x80;
+        expect(equalBytes(view, other)).toBe(false);
+        expect(equalBytes(other, view)).toBe(false);
+      }
+    }
+  });
+
+  it('agrees with Buffer.equals on random arrays of random lengths', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 120 }), fc.uint8Array({ maxLength: 120 }), (a, b) => {
+        expect(equalBytes(a, b)).toBe(Buffer.from(a).equals(Buffer.from(b)));
+        expect(equalBytes(a, a.slice())).toBe(true);
+      }),
+    );
+  });
+});

@@ -272,6 +272,8 @@ describe('malformed transactions are rejected with TxDecodeError naming the prob
       );
     }
     expectTxDecodeError(rlpEncode(Uint8Array.of(1, 2, 3)), /not an RLP list or typed envelope/);
+    // 0xc0, the empty list, is the first list byte: a legacy transaction with too few fields.
+    expectTxDecodeError(Uint8Array.of(0xc0), /legacy transaction: expected 9 items, got 0/);
     expectTxDecodeError(Uint8Array.of(0x02), /malformed transaction/);
     expectTxDecodeError(
       concatBytes(Uint8Array.of(2), rlpEncode(Uint8Array.of(1, 2))),
@@ -352,5 +354,18 @@ describe('fee helpers', () => {
     expect(effectiveTip(dynamic, (3n * gwei) / 2n)).toBe(gwei / 2n);
     expect(effectiveTip(dynamic, 2n * gwei)).toBe(0n);
     expect(effectiveTip(legacy, gwei / 4n)).toBe((3n * gwei) / 4n);
+  });
+});
+
+describe('decodeTx with the hash its caller already has', () => {
+  it('takes it instead of hashing the bytes again, and without it hashes them', () => {
+    for (const raw of [LEGACY, DYNAMIC]) {
+      expect(decodeTx(raw).hash).toBe(bytesToHex(keccak256(raw)));
+      // A caller's hash is used as given (decodeTx's contract: it must be txHash(raw)), which shows
+      // that no second keccak over the bytes is made.
+      const given = `0x${'ab'.repeat(32)}` as Hex;
+      expect(decodeTx(raw, given).hash).toBe(given);
+      expect({ ...decodeTx(raw, txHash(raw)) }).toEqual({ ...decodeTx(raw) });
+    }
   });
 });
