@@ -31,6 +31,12 @@ const all = (n: number): StateChange[] =>
 const block = (n: number): StateChange[] =>
   Array.from({ length: 60 }, (_, i) => ({ key: key(n * 37 + i), value: u64ToBytes(BigInt(n)) }));
 
+/** A value as plain bytes (LevelDB hands out Buffers). */
+function read(state: StateStore, k: Uint8Array): Uint8Array | undefined {
+  const value = state.get(k);
+  return value && new Uint8Array(value);
+}
+
 async function commit(
   state: StateStore,
   root: Uint8Array,
@@ -45,6 +51,23 @@ async function commit(
 }
 
 describe('StateStore', () => {
+  it('reads the latest committed values, absent keys and deletes included, and again after a restart', async () => {
+    const state = new StateStore(db, { cacheSize: 2 });
+    expect(state.get(key(1))).toBeUndefined(); // cached as absent
+    const root = await commit(state, EMPTY_ROOT, all(5));
+    expect(read(state, key(1))).toEqual(u64ToBytes(5n));
+    await commit(state, root, [
+      { key: key(1), value: null },
+      { key: key(2), value: u64ToBytes(6n) },
+    ]);
+    for (const reader of [state, new StateStore(db)]) {
+      expect(reader.get(key(1))).toBeUndefined();
+      expect(read(reader, key(2))).toEqual(u64ToBytes(6n));
+      expect(read(reader, key(3))).toEqual(u64ToBytes(5n));
+      expect(reader.get(key(1))).toBeUndefined();
+    }
+  });
+
   it("a commit drops the parent's superseded tree nodes from the cache, so it stays the size of the tree", async () => {
     const state = new StateStore(db);
     let root = await commit(state, EMPTY_ROOT, all(0));

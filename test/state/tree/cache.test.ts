@@ -57,7 +57,9 @@ describe('NodeCache', () => {
     for (let i = 3; i < 7; i++) cache.set(node(i)); // a is now in the old generation
     cache.set(b);
     cache.delete(node(1, 0, 0, 0, 9).hash); // same prefix, another hash: a stays
+    cache.delete(node(2, 0, 0, 0, 9).hash); // and b, in the young generation
     expect(cache.get(a.hash, false)).toBe(a);
+    expect(cache.get(b.hash, false)).toBe(b);
     cache.delete(a.hash);
     cache.delete(b.hash);
     expect(cache.get(a.hash)).toBeUndefined();
@@ -84,6 +86,6 @@ describe('NodeCache', () => {
   });
 
   it('rejects a size below one', () => {
-    expect(() => new NodeCache(0)).toThrow(RangeError);
+    expect(() => new NodeCache(0)).toThrow(new RangeError('cache size must be a positive integer'));
   });
 });
