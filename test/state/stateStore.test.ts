@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { u64ToBytes } from '../../core/bytes.ts';
+import { sha256 } from '../../core/hash.ts';
 import type { StateChange } from '../../state/stateDb.ts';
 import { StateStore } from '../../state/stateStore.ts';
 import { Database, WriteBatch } from '../../state/store/database.ts';
-import { EMPTY_ROOT } from '../../state/tree/index.ts';
+import { EMPTY_ROOT, verifyProof } from '../../state/tree/index.ts';
 
 let dir: string;
 let db: Database;
@@ -93,5 +94,9 @@ describe('StateStore', () => {
     const next = await commit(state, root, block(2));
     expect(await state.getAt(next, key(2 * 37))).toEqual(u64ToBytes(2n));
     expect(await state.getAt(root, key(2 * 37))).toEqual(u64ToBytes(0n));
+    // Proofs at the discarded proposal's parent still verify (its nodes are read back if need be).
+    const proof = await state.prove(root, key(2 * 37));
+    expect(verifyProof(root, sha256(key(2 * 37)), u64ToBytes(0n), proof)).toBe(true);
+    expect(verifyProof(root, sha256(key(2 * 37)), u64ToBytes(2n), proof)).toBe(false);
   });
 });
