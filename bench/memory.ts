@@ -47,6 +47,8 @@ export interface MemorySample {
   /** The node's V8 heap in use and its external (Buffer, ArrayBuffer) memory, from its metrics. */
   readonly heapUsedMb: number;
   readonly externalMb: number;
+  /** Decoded state tree nodes the node's cache holds (docs/state-tree.md, "Cache"). */
+  readonly treeNodes: number;
   readonly committedTxs: number;
   readonly loadAverage: number;
 }
@@ -72,14 +74,16 @@ function rssMb(pid: number): number {
   return round2(kb / 1024);
 }
 
-/** Heap figures from the node's Prometheus metrics (prom-client's default process metrics). */
-async function heapMb(metricsUrl: string): Promise<{ heapUsedMb: number; externalMb: number }> {
+/** Heap figures (prom-client's default process metrics) and the tree cache, from the node's metrics. */
+async function heapMb(
+  metricsUrl: string,
+): Promise<{ heapUsedMb: number; externalMb: number; treeNodes: number }> {
   const text = await (await fetch(metricsUrl)).text();
-  const gauge = (name: string) =>
-    round2(Number(new RegExp(`^openchain_process_${name} (\\S+)`, 'm').exec(text)?.[1]) / 2 ** 20);
+  const gauge = (name: string) => Number(new RegExp(`^openchain_${name} (\\S+)`, 'm').exec(text)?.[1]);
   return {
-    heapUsedMb: gauge('nodejs_heap_size_used_bytes'),
-    externalMb: gauge('nodejs_external_memory_bytes'),
+    heapUsedMb: round2(gauge('process_nodejs_heap_size_used_bytes') / 2 ** 20),
+    externalMb: round2(gauge('process_nodejs_external_memory_bytes') / 2 ** 20),
+    treeNodes: gauge('state_tree_cached_nodes'),
   };
 }
 
@@ -235,7 +239,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   console.log(JSON.stringify(summary, null, 2));
   for (const s of samples)
     console.log(
-      `${s.seconds}s RSS ${s.rssMb} MB heap ${s.heapUsedMb} MB external ${s.externalMb} MB ${s.committedTxs} txs load ${s.loadAverage}`,
+      `${s.seconds}s RSS ${s.rssMb} MB heap ${s.heapUsedMb} MB external ${s.externalMb} MB tree nodes ${s.treeNodes} ${s.committedTxs} txs load ${s.loadAverage}`,
     );
   if (values.json) writeFileSync(values.json, `${JSON.stringify({ bench: 'memory', result }, null, 2)}\n`);
 }

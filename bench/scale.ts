@@ -15,11 +15,16 @@
 // log(size) / log(smallest) (1.5 for 1M against 10k); "at most logarithmic" means the first ratio
 // is no larger than the second.
 //
+// With --cpu-prof DIR, each size's timed part alone (not the genesis setup, which dominates a
+// whole-run `node --cpu-prof` at 1M accounts) is profiled into DIR/scale-SIZE.cpuprofile.
+//
 //   node bench/scale.ts [--sizes 10000,100000,1000000] [--block 2000] [--rounds 5] [--json FILE]
+//        [--cpu-prof DIR]
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Address, addressFromPrivateKey } from '../core/address.ts';
@@ -75,7 +80,20 @@ function sample(n: number, k: number): number[] {
   return a.slice(0, k);
 }
 
-async function measure(accounts: number, blockTxs: number, rounds: number) {
+/** Profiles what runs between start and the returned stop, into `file`. */
+async function startProfile(file: string): Promise<() => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
+async function measure(accounts: number, blockTxs: number, rounds: number, profileDir?: string) {
   const senders = Math.min(accounts, blockTxs * SENDER_BLOCKS);
   const keys = Array.from({ length: senders }, (_, i) => senderKey(i));
   const senderAddresses = keys.map(addressFromPrivateKey);
@@ -96,6 +114,9 @@ async function measure(accounts: number, blockTxs: number, rounds: number) {
     const setupSeconds = (performance.now() - setupStart) / 1000;
     const cpu: number[] = [];
     const wall: number[] = [];
+    const stopProfile = profileDir
+      ? await startProfile(join(profileDir, `scale-${accounts}.cpuprofile`))
+      : null;
     for (let round = 0; round < rounds; round++) {
       // Distinct random senders, so every transfer of the block is includable.
       for (const s of sample(keys.length, blockTxs)) {
@@ -129,6 +150,7 @@ async function measure(accounts: number, blockTxs: number, rounds: number) {
       wall.push(((performance.now() - w0) * 1000) / blockTxs);
       cpu.push((used.user + used.system) / blockTxs);
     }
+    await stopProfile?.();
     return { setupSeconds, cpuMicrosPerTx: median(cpu), wallMicrosPerTx: median(wall) };
   } finally {
     await t.close();
@@ -139,10 +161,12 @@ export async function runScaleBench(
   sizes: readonly number[],
   blockTxs: number,
   rounds: number,
+  profileDir?: string,
 ): Promise<ScaleResult> {
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
   const measured = [];
   for (const accounts of sizes) {
-    const m = await measure(accounts, blockTxs, rounds);
+    const m = await measure(accounts, blockTxs, rounds, profileDir);
     measured.push({ accounts, ...m, loadAverage: Math.round(loadavg()[0]! * 100) / 100 });
     console.error(
       `${accounts} accounts: ${m.cpuMicrosPerTx.toFixed(1)} µs CPU/tx (setup ${m.setupSeconds.toFixed(1)} s)`,
@@ -169,12 +193,14 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       block: { type: 'string', default: '2000' },
       rounds: { type: 'string', default: '5' },
       json: { type: 'string' },
+      'cpu-prof': { type: 'string' },
     },
   });
   const result = await runScaleBench(
     values.sizes.split(',').map(Number),
     Number(values.block),
     Number(values.rounds),
+    values['cpu-prof'],
   );
   console.table(result.points);
   console.log(`at most logarithmic: ${result.atMostLogarithmic}`);

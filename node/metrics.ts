@@ -46,6 +46,11 @@ export class NodeMetrics {
     buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
     registers: [this.registry],
   });
+  readonly treeCachedNodes = new Gauge({
+    name: 'openchain_state_tree_cached_nodes',
+    help: 'Decoded state tree nodes held in memory (about 1.5 KB each; the cache holds at most 100,000)',
+    registers: [this.registry],
+  });
   #server: Server | undefined;
 
   constructor() {
@@ -61,6 +66,7 @@ export class NodeMetrics {
       const stats = chain.mempool.stats();
       this.mempoolPending.set(stats.pending);
       this.mempoolQueued.set(stats.queued);
+      this.treeCachedNodes.set(chain.state.treeCachedNodes);
     });
   }
 

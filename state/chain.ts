@@ -143,6 +143,7 @@ export class Chain {
       root: hexToBytes(genesis.header.stateRoot),
       changes: genesis.changes,
       nodes: genesis.nodes,
+      replaced: [],
     };
     this.state.write(batch, prepared);
     const block: Block = { header: genesis.header, txs: [], lastCommit: null, evidence: [] };

@@ -12,6 +12,8 @@ export interface PreparedStateCommit {
   readonly root: Uint8Array;
   readonly changes: readonly StateChange[];
   readonly nodes: readonly [Uint8Array, Uint8Array][];
+  /** Tree nodes of parentRoot that root no longer has, to drop from the cache once committed. */
+  readonly replaced: readonly Uint8Array[];
 }
 
 const ABSENT = new Uint8Array(0);
@@ -44,11 +46,11 @@ export class StateStore implements StateReader {
 
   /** Computes the root after `changes` without writing anything (a proposal may be discarded). */
   async prepare(parentRoot: Uint8Array, changes: readonly StateChange[]): Promise<PreparedStateCommit> {
-    const { root, nodes } = await this.#tree.update(
+    const { root, nodes, replaced } = await this.#tree.update(
       parentRoot,
       changes.map((c) => ({ key: sha256(c.key), value: c.value })),
     );
-    return { parentRoot, root, changes, nodes };
+    return { parentRoot, root, changes, nodes, replaced };
   }
 
   /** Adds a prepared commit to the block's batch. */
@@ -60,11 +62,18 @@ export class StateStore implements StateReader {
     }
   }
 
-  /** Call after the batch holding `write` was written, to bring the cache up to date. */
+  /** Call after the batch holding `write` was written, to bring the caches up to date. */
   markCommitted(prepared: PreparedStateCommit): void {
     for (const { key, value } of prepared.changes) {
       this.#cache.set(mapKey(key), value ?? ABSENT);
     }
+    // Not at prepare: a proposal may be discarded, and then the parent's nodes are still current.
+    this.#tree.release(prepared.replaced);
+  }
+
+  /** Decoded state tree nodes held in memory. */
+  get treeCachedNodes(): number {
+    return this.#tree.cachedNodes;
   }
 
   /** Value at an earlier state root (through the tree). */

@@ -1,10 +1,13 @@
 // Decoded nodes by hash: bounded, with approximately least-recently-used eviction.
 //
-// Two generations, after hashlru: entries go into the young map; when it is full it becomes the old
-// map and the previous old map is dropped whole; a hit in the old map copies the entry to the young
-// one. No entry is ever deleted on its own, and that is the point: a V8 Map keeps deleted slots
-// until it rehashes, so the usual Map-as-LRU (delete on hit, evict the first key) walks over every
-// deleted slot to find its oldest key, which at 200,000 entries costs tens of microseconds per set.
+// Two generations, after hashlru: entries go into the young map; after half the cache's size of
+// additions it becomes the old map and the previous old map is dropped whole; a hit in the old map
+// copies the entry to the young one. Eviction never looks for an oldest key, and that is the point:
+// a V8 Map keeps deleted slots until it rehashes, so the usual Map-as-LRU (delete on hit, evict the
+// first key) walks over every deleted slot to find its oldest key, which at 200,000 entries costs
+// tens of microseconds per set. Entries known to be dead (a node version the committed tree no
+// longer has) are deleted by hash; the generations still turn over by additions, not by size, so
+// an entry that is kept is still moved to the young generation (and `promote`d) once a generation.
 //
 // Keys are the first 30 bits of the hash, a small integer that is about 10x cheaper to look up
 // than a string made from the hash. A hit is checked against the whole hash, so a prefix collision
@@ -20,6 +23,8 @@ export class NodeCache<V extends { readonly hash: Uint8Array }> {
   readonly #promote: (value: V) => V;
   #young = new Map<number, V>();
   #old = new Map<number, V>();
+  /** Additions to the young generation since it was created. */
+  #added = 0;
 
   /**
    * Holds at most `size` entries. `promote` maps an entry moving to the young generation, and what
@@ -48,11 +53,26 @@ export class NodeCache<V extends { readonly hash: Uint8Array }> {
     this.#add(prefix(value.hash), value);
   }
 
+  /** Drops the entry for this hash, if the cache holds it. */
+  delete(hash: Uint8Array): void {
+    const key = prefix(hash);
+    const young = this.#young.get(key);
+    if (young !== undefined && equalHash(young.hash, hash)) this.#young.delete(key);
+    const old = this.#old.get(key);
+    if (old !== undefined && equalHash(old.hash, hash)) this.#old.delete(key);
+  }
+
+  /** Entries held (both generations; an entry promoted but not yet dropped from the old one counts twice). */
+  get size(): number {
+    return this.#young.size + this.#old.size;
+  }
+
   #add(key: number, value: V): void {
     this.#young.set(key, value);
-    if (this.#young.size >= this.#generationSize) {
+    if (++this.#added >= this.#generationSize) {
       this.#old = this.#young;
       this.#young = new Map();
+      this.#added = 0;
     }
   }
 }

@@ -88,4 +88,14 @@ export class NodeStore {
   remember(node: Node): void {
     this.#cache.set(node);
   }
+
+  /** Drops cached nodes that will not be read again (see StateTree.release). */
+  forget(hashes: readonly Uint8Array[]): void {
+    for (const hash of hashes) this.#cache.delete(hash);
+  }
+
+  /** Decoded nodes in the cache. */
+  get cached(): number {
+    return this.#cache.size;
+  }
 }

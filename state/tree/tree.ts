@@ -33,6 +33,12 @@ export interface UpdateResult {
    * are views into one buffer per update, so keeping any of them keeps all of them in memory.
    */
   nodes: [Uint8Array, Uint8Array][];
+  /**
+   * Hashes of the old root's internal nodes that the new root does not have. Once the new root is
+   * the one updates build on, pass them to release(): the old root stays readable, but its
+   * superseded nodes no longer take the cache's room from current ones.
+   */
+  replaced: Uint8Array[];
 }
 
 export class StateTree {
@@ -61,7 +67,7 @@ export class StateTree {
    */
   async update(root: Uint8Array, changes: readonly Change[]): Promise<UpdateResult> {
     const sorted = sortChanges(changes);
-    if (sorted.length === 0) return { root: root.slice(), nodes: [] };
+    if (sorted.length === 0) return { root: root.slice(), nodes: [], replaced: [] };
     const result = await applyChanges(this.#store, await this.#rootSubtree(root), sorted);
     // One allocation for all new records and their hashes: typed arrays over 64 bytes are slow to
     // allocate one by one, and the caller only copies these into its write batch.
@@ -79,7 +85,24 @@ export class StateTree {
       // Leaves are left out: updates never read them, and the state layer serves latest values itself.
       if (!(node instanceof LeafNode)) this.#store.remember(node);
     }
-    return { root: result.root.kind === EMPTY ? EMPTY_HASH.slice() : result.root.hash.slice(), nodes };
+    const newRoot = result.root.kind === EMPTY ? EMPTY_HASH.slice() : result.root.hash.slice();
+    return { root: newRoot, nodes, replaced: result.replaced };
+  }
+
+  /**
+   * Drops these nodes from the cache. For the `replaced` of an update whose root was committed: each
+   * block supersedes a version of most nodes on its paths, and a cache that kept them would fill
+   * with nodes that only reads of old roots (proofs at past heights) ever ask for again, growing
+   * the process by up to its whole budget on a state much smaller than that (docs/performance.md,
+   * "Memory"). Correctness never depends on it: a node that is asked for again is read back.
+   */
+  release(hashes: readonly Uint8Array[]): void {
+    this.#store.forget(hashes);
+  }
+
+  /** Decoded nodes the cache holds now (a gauge for the node's memory). */
+  get cachedNodes(): number {
+    return this.#store.cached;
   }
 
   /** An inclusion proof if `key` is present, an absence proof otherwise; check it with verifyProof. */

@@ -23,16 +23,17 @@ export interface Change {
 
 /**
  * Applies changes (sorted by key, no duplicates) to the subtree at the root. Returns the new root
- * subtree and the nodes it has that the old tree did not, children before parents.
+ * subtree, the nodes it has that the old tree did not (children before parents), and the hashes of
+ * the old tree's internal nodes that the new one no longer has.
  */
 export async function applyChanges(
   store: NodeStore,
   root: Subtree,
   changes: readonly Change[],
-): Promise<{ root: Subtree; created: Node[] }> {
+): Promise<{ root: Subtree; created: Node[]; replaced: Uint8Array[] }> {
   const batch = new Batch(store, changes);
   const newRoot = await batch.update(root, 0, 0, changes.length);
-  return { root: newRoot, created: batch.created };
+  return { root: newRoot, created: batch.created, replaced: batch.replaced };
 }
 
 /** End of the run of items, from `start`, that share nibble `index` of their key with items[start]. */
@@ -52,6 +53,7 @@ class Batch {
   readonly #store: NodeStore;
   readonly #changes: readonly Change[];
   readonly created: Node[] = [];
+  readonly replaced: Uint8Array[] = [];
 
   constructor(store: NodeStore, changes: readonly Change[]) {
     this.#store = store;
@@ -84,7 +86,9 @@ class Batch {
     const next = InternalNode.derive(node, slots, children);
     // The result may have collapsed to a single leaf (already stored) or to nothing.
     const result = next.asSubtree();
-    if (result.kind === INTERNAL && !equalHash(next.hash, node.hash)) this.created.push(next);
+    if (result.kind === INTERNAL && equalHash(next.hash, node.hash)) return result;
+    if (result.kind === INTERNAL) this.created.push(next);
+    this.replaced.push(node.hash);
     return result;
   }
 

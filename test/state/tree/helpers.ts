@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { bytesToHex, hexToBytes } from '../../../core/bytes.ts';
 import { EMPTY_ROOT, type NodeReader, StateTree, type StateTreeChange } from '../../../state/tree/index.ts';
+import { decodeNode, INTERNAL, InternalNode, LEAF } from '../../../state/tree/node.ts';
 import type { Entry } from './reference.ts';
 
 export class MemoryNodeStore implements NodeReader {
@@ -20,6 +21,31 @@ export class MemoryNodeStore implements NodeReader {
   }
 }
 
+/** Hashes of every record reachable from root (with `internalOnly`, of its internal nodes), read back from the store. */
+export function reachable(
+  store: MemoryNodeStore,
+  root: Uint8Array,
+  internalOnly = false,
+  into = new Set<string>(),
+): Set<string> {
+  if (root.every((b) => b === 0)) return into;
+  const node = decodeNode(store.records.get(bytesToHex(root))!);
+  if (!(node instanceof InternalNode)) {
+    if (!internalOnly) into.add(bytesToHex(root));
+    return into;
+  }
+  into.add(bytesToHex(root));
+  for (let s = 0; s < 16; s++) {
+    const child = node.slot(s);
+    if (child.kind === INTERNAL || (child.kind === LEAF && !internalOnly))
+      reachable(store, child.hash, internalOnly, into);
+  }
+  return into;
+}
+
+export const internalNodes = (store: MemoryNodeStore, root: Uint8Array): Set<string> =>
+  reachable(store, root, true);
+
 /** A tree, its store, and the state it should hold, kept in step by apply(). */
 export class Harness {
   readonly store = new MemoryNodeStore();
@@ -27,13 +53,18 @@ export class Harness {
   readonly state = new Map<string, Uint8Array>();
   root = EMPTY_ROOT;
 
-  constructor(cacheSize?: number) {
+  readonly #release: boolean;
+
+  /** With `release` (the default) each update's replaced nodes leave the cache, as the node does. */
+  constructor(cacheSize?: number, opts: { release?: boolean } = {}) {
     this.tree = new StateTree(this.store, { cacheSize });
+    this.#release = opts.release ?? true;
   }
 
   async apply(changes: readonly StateTreeChange[]): Promise<Uint8Array> {
-    const { root, nodes } = await this.tree.update(this.root, changes);
+    const { root, nodes, replaced } = await this.tree.update(this.root, changes);
     this.store.put(nodes);
+    if (this.#release) this.tree.release(replaced);
     for (const { key, value } of changes) {
       if (value) this.state.set(bytesToHex(key), value);
       else this.state.delete(bytesToHex(key));

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex } from '../../../core/bytes.ts';
 import type { StateTreeChange } from '../../../state/tree/index.ts';
-import { entriesArb, Harness, inserts, keyArb, valueArb } from './helpers.ts';
+import { entriesArb, Harness, inserts, internalNodes, keyArb, valueArb } from './helpers.ts';
 import { referenceRoot } from './reference.ts';
 
 /** The last change to each key, in first-seen order: what one batch may hold. */
@@ -86,10 +86,29 @@ describe('state tree properties', () => {
     );
   });
 
-  it('a tiny cache changes no root and no read', async () => {
+  it("an update's replaced nodes are exactly the old root's internal nodes the new root lacks", async () => {
     await fc.assert(
       fc.asyncProperty(opsArb, async (ops) => {
-        const big = new Harness();
+        const h = new Harness();
+        for (let i = 0; i < ops.length; i += 7) {
+          const before = internalNodes(h.store, h.root);
+          const { root, nodes, replaced } = await h.tree.update(h.root, lastPerKey(ops.slice(i, i + 7)));
+          h.store.put(nodes);
+          const after = internalNodes(h.store, root);
+          const gone = new Set([...before].filter((hash) => !after.has(hash)));
+          expect(new Set(replaced.map(bytesToHex))).toEqual(gone);
+          expect(replaced).toHaveLength(gone.size);
+          h.root = root;
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('neither a tiny cache nor releasing replaced nodes changes a root or a read, at old roots too', async () => {
+    await fc.assert(
+      fc.asyncProperty(opsArb, async (ops) => {
+        const big = new Harness(undefined, { release: false });
         const tiny = new Harness(1);
         const roots: Uint8Array[] = [];
         for (let i = 0; i < ops.length; i += 7) {

@@ -8,8 +8,7 @@ import {
   StateTree,
   verifyProof,
 } from '../../../state/tree/index.ts';
-import { decodeNode, INTERNAL, InternalNode, LEAF } from '../../../state/tree/node.ts';
-import { Harness, key, MemoryNodeStore } from './helpers.ts';
+import { Harness, internalNodes, key, MemoryNodeStore, reachable } from './helpers.ts';
 import { referenceRoot } from './reference.ts';
 
 const A = key(0x00);
@@ -17,20 +16,6 @@ const B = key(0x80);
 const C = key(0x81);
 const v = (n: number) => Uint8Array.of(n);
 const k = (n: number) => sha256(u64ToBytes(n));
-
-/** Hashes of every record reachable from root, read back from the store. */
-function reachable(store: MemoryNodeStore, root: Uint8Array, into = new Set<string>()): Set<string> {
-  if (root.every((b) => b === 0)) return into;
-  into.add(bytesToHex(root));
-  const node = decodeNode(store.records.get(bytesToHex(root))!);
-  if (node instanceof InternalNode) {
-    for (let s = 0; s < 16; s++) {
-      const child = node.slot(s);
-      if (child.kind === INTERNAL || child.kind === LEAF) reachable(store, child.hash, into);
-    }
-  }
-  return into;
-}
 
 describe('StateTree', () => {
   it('starts empty: zero root, nothing stored, every key absent', async () => {
@@ -119,6 +104,25 @@ describe('StateTree', () => {
       expect(await h.tree.get(root, A)).toEqual(value);
       expect(verifyProof(root, A, value, await h.tree.prove(root, A))).toBe(true);
     }
+  });
+
+  it('releasing replaced nodes bounds the cache by the current tree, however many updates pass', async () => {
+    // A small state rewritten block after block, as a busy chain with few accounts is: each update
+    // supersedes most internal nodes. Without release the cache fills with the old versions up to
+    // its budget; with it, it holds the current tree's internal nodes and no more.
+    const released = new Harness(10_000);
+    const kept = new Harness(10_000, { release: false });
+    for (let block = 0; block < 150; block++) {
+      const changes = Array.from({ length: 40 }, (_, i) => ({
+        key: k((block * 7 + i) % 400),
+        value: v(block),
+      }));
+      await released.apply(changes);
+      await kept.apply(changes);
+      expect(released.tree.cachedNodes).toBe(internalNodes(released.store, released.root).size);
+    }
+    expect(kept.root).toEqual(released.root);
+    expect(kept.tree.cachedNodes).toBeGreaterThan(10 * released.tree.cachedNodes);
   });
 
   it('rejects duplicate keys in one batch and keys that are not 32 bytes', async () => {
