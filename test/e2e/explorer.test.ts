@@ -5,7 +5,8 @@
 // must find each kind of id, the inference page must highlight exactly the spans open_getInference
 // records, a phone-width viewport must not scroll sideways, and garbage or unknown ids must say "not
 // found". The overview and the inference page are photographed for the README.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,12 @@ import { type Filled, fillChain, OUTPUT, PROPOSAL_TITLE, QUOTE_A } from './explo
 
 /** Debian's chromium; .ci/run installs the package when it is missing. */
 const CHROMIUM = process.env.OPENCHAIN_CHROMIUM ?? '/usr/bin/chromium';
-const IMAGES = new URL('../../docs/images/', import.meta.url).pathname;
+// The README's pictures are refreshed only on request (UPDATE_DOC_IMAGES=1): a test run leaves the
+// checkout as it found it; otherwise the screenshots go to a temporary directory and are checked there.
+const IMAGES = process.env['UPDATE_DOC_IMAGES']
+  ? new URL('../../docs/images/', import.meta.url).pathname
+  : mkdtempSync(join(tmpdir(), 'openchain-explorer-shots-'));
+const PNG_SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 
 interface Inference {
   spans: { contributionId: string; outputStart: number | string; length: number | string }[];
@@ -60,6 +66,7 @@ describe('the explorer in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await devnet?.close();
+    if (!process.env['UPDATE_DOC_IMAGES']) rmSync(IMAGES, { recursive: true, force: true });
   });
 
   /** A page that records every console error and uncaught exception. */
@@ -185,6 +192,9 @@ describe('the explorer in headless Chromium', () => {
     await page.screenshot({ path: join(IMAGES, 'explorer-inference.png'), fullPage: true });
     await show(page, '#/');
     await page.screenshot({ path: join(IMAGES, 'explorer-overview.png') });
+    for (const shot of ['explorer-inference.png', 'explorer-overview.png']) {
+      expect(readFileSync(join(IMAGES, shot)).subarray(0, 8)).toEqual(Buffer.from(PNG_SIGNATURE));
+    }
     expect(errors).toEqual([]);
     await page.close();
   });
