@@ -1,12 +1,12 @@
 // The durable-write helpers under the signer and the WAL: which I/O errors count as transient (the
 // engine retries those instead of halting), and the atomic replace leaving the new bytes, owner-only
 // mode, and no descriptor open behind it, with only the calls that wait on the disk (two fsyncs, the rename) handed to the thread pool.
-import { createHook } from 'node:async_hooks';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isTransientIoError, replaceFileDurably } from '../../consensus/durableFile.ts';
+import { poolRequests } from '../helpers/fsPool.ts';
 
 describe('isTransientIoError', () => {
   it.each(['EMFILE', 'ENFILE', 'EAGAIN', 'EWOULDBLOCK', 'EINTR', 'EBUSY', 'ENOSPC', 'EDQUOT', 'ENOMEM'])(
@@ -43,18 +43,7 @@ describe('replaceFileDurably', () => {
   it('hands only its fsyncs (file, directory) and its rename to the thread pool', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'openchain-durable-')), 'state.json');
     await replaceFileDurably(path, new TextEncoder().encode('first'));
-    let requests = 0;
-    // Every asynchronous fs call (callback or promise) is an FSREQ* resource: one pool job each.
-    const hook = createHook({
-      init(_id, type) {
-        if (type.startsWith('FSREQ')) requests++;
-      },
-    }).enable();
-    try {
-      await replaceFileDurably(path, new TextEncoder().encode('second'));
-    } finally {
-      hook.disable();
-    }
+    const requests = await poolRequests(() => replaceFileDurably(path, new TextEncoder().encode('second')));
     expect(requests).toBe(3);
     expect(readFileSync(path, 'utf8')).toBe('second');
   });

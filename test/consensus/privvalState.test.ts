@@ -1,7 +1,6 @@
 // The signer's persisted last-signed state (test/node/privval.test.ts covers signing and restart):
 // what it writes (a line per signature, the file replaced when it must be), which state files it
 // refuses to start from, and the height/round/step order it enforces step by step.
-import { createHook } from 'node:async_hooks';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { bytesToHex, utf8ToBytes } from '../../core/bytes.ts';
 import { OpenchainError } from '../../core/errors.ts';
 import { sha256 } from '../../core/hash.ts';
 import { validatorAddress } from '../../core/validator.ts';
+import { poolRequests } from '../helpers/fsPool.ts';
 import { makeValidators } from './harness/fixtures.ts';
 
 const key = makeValidators([1n], 'pv')[0]!;
@@ -24,22 +24,6 @@ const records = (path: string) =>
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 const lastRecord = (path: string) => records(path).at(-1);
-
-/** Asynchronous fs calls (FSREQ* resources: one thread-pool job each) made while `fn` runs. */
-async function poolRequests(fn: () => Promise<unknown>): Promise<number> {
-  let requests = 0;
-  const hook = createHook({
-    init(_id, type) {
-      if (type.startsWith('FSREQ')) requests++;
-    },
-  }).enable();
-  try {
-    await fn();
-  } finally {
-    hook.disable();
-  }
-  return requests;
-}
 
 const record = (height: number, step = 2) => ({
   height,

@@ -1,6 +1,7 @@
 // Fixtures for the p2p tests: hosts on 127.0.0.1 (port 0) that are always stopped, bounded waits,
 // and chains of real core/block.ts blocks with structurally valid dummy commits.
 import { mkdtempSync } from 'node:fs';
+import { createServer, type Socket, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -173,6 +174,35 @@ export function arraySource(
     status: () => headOf(blocks),
     *blocks(from, count) {
       for (let h = from; h < from + count && h <= blocks.length; h++) yield transform(blocks[h - 1]!, h);
+    },
+  };
+}
+
+/**
+ * A TCP relay on 127.0.0.1 to `port`: `wire` joins each accepted connection to its own outbound one
+ * (pipes, counters, writes split up), and an error on either side destroys both. `close` destroys
+ * every socket and stops the server.
+ */
+export async function tcpRelay(
+  port: number,
+  wire: (inbound: Socket, outbound: Socket) => void,
+): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets: Socket[] = [];
+  const server = createServer((inbound) => {
+    const outbound = tcpConnect(port, '127.0.0.1');
+    sockets.push(inbound, outbound);
+    wire(inbound, outbound);
+    inbound.on('error', () => outbound.destroy());
+    outbound.on('error', () => inbound.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no relay port');
+  return {
+    port: address.port,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
     },
   };
 }

@@ -2,7 +2,7 @@
 // libp2p nodes (TCP, noise, yamux) on loopback. The socket writes are counted on node's own
 // net.Socket (a spy that calls through); a relay between the nodes can hand the listener its bytes
 // one at a time, so every frame's length prefix arrives split.
-import { createServer, type Server, Socket, connect as tcpConnect } from 'node:net';
+import { Socket } from 'node:net';
 import { noise } from '@chainsafe/libp2p-noise';
 import { tcp } from '@libp2p/tcp';
 import { multiaddr } from '@multiformats/multiaddr';
@@ -11,6 +11,7 @@ import { Uint8ArrayList } from 'uint8arraylist';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { frameLength, noiseOneWritePerFrame } from '../../p2p/noiseFrames.ts';
 import { yamuxHalfWindowUpdates } from '../../p2p/yamuxWindow.ts';
+import { tcpRelay } from './helpers.ts';
 
 const PROTOCOL = '/openchain-test/noise-frames/1';
 
@@ -39,25 +40,14 @@ async function node(encrypter: Encrypter): Promise<Libp2p> {
 
 /** A TCP relay to `port` that writes what the dialer sends one byte at a time. */
 async function byteByByteRelay(port: number): Promise<number> {
-  const sockets: Socket[] = [];
-  const server: Server = createServer((inbound) => {
-    const outbound = tcpConnect(port, '127.0.0.1');
-    sockets.push(inbound, outbound);
+  const relay = await tcpRelay(port, (inbound, outbound) => {
     inbound.on('data', (d: Buffer) => {
       for (const byte of d) outbound.write(Buffer.of(byte));
     });
     outbound.pipe(inbound);
-    inbound.on('error', () => outbound.destroy());
-    outbound.on('error', () => inbound.destroy());
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  cleanups.push(async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise((r) => server.close(r));
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no relay port');
-  return address.port;
+  cleanups.push(relay.close);
+  return relay.port;
 }
 
 interface Sent {

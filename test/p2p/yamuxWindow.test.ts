@@ -2,7 +2,6 @@
 // yamux) on loopback, connected through a proxy that counts the bytes each way. Small messages
 // one way must not each bring a window update back; a transfer of several windows must still
 // complete, so flow control keeps working.
-import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { tcp } from '@libp2p/tcp';
@@ -10,6 +9,7 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p, type Libp2p } from 'libp2p';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mayDeferWindowUpdate, yamuxHalfWindowUpdates } from '../../p2p/yamuxWindow.ts';
+import { tcpRelay } from './helpers.ts';
 
 const PROTOCOL = '/openchain-test/yamux-window/1';
 const WINDOW = 256 * 1024; // yamux's initial stream window
@@ -38,25 +38,14 @@ async function node(muxer: Muxer): Promise<Libp2p> {
 /** A TCP relay to `port`; `back` counts the bytes from the listener to the dialer. */
 async function countingProxy(port: number): Promise<{ port: number; back: () => number }> {
   let back = 0;
-  const sockets: Socket[] = [];
-  const server: Server = createServer((inbound) => {
-    const outbound = tcpConnect(port, '127.0.0.1');
-    sockets.push(inbound, outbound);
+  const relay = await tcpRelay(port, (inbound, outbound) => {
     outbound.on('data', (d: Buffer) => {
       back += d.length;
     });
     inbound.pipe(outbound).pipe(inbound);
-    inbound.on('error', () => outbound.destroy());
-    outbound.on('error', () => inbound.destroy());
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  cleanups.push(async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise((r) => server.close(r));
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no proxy port');
-  return { port: address.port, back: () => back };
+  cleanups.push(relay.close);
+  return { port: relay.port, back: () => back };
 }
 
 /** Sends `count` messages of `size` bytes from a dialer to a listener; the bytes that came back. */
