@@ -927,6 +927,47 @@ describe('under load', () => {
     expect(inputs[0]!.maxTxs).toBe(FIRST_CAP);
   });
 
+  it('sizes its next proposal by the time its own build took, timed around the build alone', async () => {
+    const t = await single({ me: ORDER[0]!, config: { timeoutProposeMs: 20_000, timeoutProposeDeltaMs: 0 } });
+    const inputs: ProposalInput[] = [];
+    const prepare = t.node.app.prepareProposal.bind(t.node.app);
+    const txs = Array.from({ length: 500 }, (_, i) => Uint8Array.of(0xc0, i >> 8, i & 0xff));
+    let built: Block | undefined;
+    let buildMs = 0;
+    t.node.app.prepareProposal = async (input) => {
+      inputs.push(input);
+      if (built) return prepare(input);
+      const started = performance.now();
+      built = t.node.app.build(input, txs);
+      buildMs = performance.now() - started;
+      return built;
+    };
+    // The engine's own timing of the build lies within this window and contains the build itself.
+    const windowStart = performance.now();
+    await t.c.runUntil(
+      () => t.c.net.sent.some((s) => s.from === t.node.id && s.message.kind === 'proposal'),
+      5000,
+    );
+    const windowMs = performance.now() - windowStart;
+    expect(inputs[0]!.maxTxs).toBe(FIRST_CAP);
+    const hash = blockHash(built!.header);
+    for (const i of t.others) t.send(i, PREVOTE, 0, hash);
+    for (const i of t.others) t.send(i, PRECOMMIT, 0, hash);
+    await t.c.runUntil(() => t.node.app.height === 1, 10_000);
+    // Height 2: rounds fail (no proposals, nil votes) until this node proposes, building afresh.
+    for (let round = 0; inputs.length === 1 && round < 8; round++) {
+      await t.c.runUntil(() => inputs.length > 1 || t.engine().status().round === round, 100_000);
+      if (inputs.length > 1) break;
+      for (const i of t.others) t.send(i, PREVOTE, round, null, 2);
+      for (const i of t.others) t.send(i, PRECOMMIT, round, null, 2);
+      await t.c.runUntil(() => inputs.length > 1 || t.engine().status().round > round, 100_000);
+    }
+    const budgetTxs = (ms: number) => Math.floor((BUILD_SHARE * 20_000 * txs.length) / ms);
+    const cap = inputs[1]!.maxTxs!;
+    expect(cap).toBeGreaterThanOrEqual(budgetTxs(windowMs) - 1);
+    expect(cap).toBeLessThanOrEqual(budgetTxs(buildMs) + 1);
+  });
+
   it('does not cap its proposals when it alone has +2/3 of the power', async () => {
     const t = await single({ powers: [10n, 1n, 1n, 1n], me: 0 });
     expect(t.order[0]).toBe(0);
@@ -943,5 +984,47 @@ describe('under load', () => {
     await t.c.runUntil(() => t.own().some((v) => v.height === 2 && v.type === 'prevote'), 10_000);
     expect(t.c.time.now() - roundStartedAt).toBeGreaterThanOrEqual(1080);
     expect(t.c.time.now() - roundStartedAt).toBeLessThan(2000);
+  });
+
+  it('stretches timeoutPropose by the mean of its last block checks, the later weighing as much', async () => {
+    const me = vals4.findIndex((_, i) => i !== proposerAt2 && i !== ORDER[0] && i !== ORDER[1]);
+    const t = await single({ me, config: { timeoutProposeMs: 1000 } });
+    await t.toRound0();
+    const app = t.node.app;
+    const process = app.processProposal.bind(app);
+    const busyMs = [200, 40];
+    const checkMs: number[] = [];
+    app.processProposal = async (b) => {
+      const started = performance.now();
+      busy(busyMs[checkMs.length] ?? 0);
+      checkMs.push(performance.now() - started);
+      return process(b);
+    };
+    // Each check the engine times lies within its window and contains the processing timed above.
+    const windowMs: number[] = [];
+    const checked = async (propose: () => void) => {
+      const started = performance.now();
+      propose();
+      await t.c.settle();
+      windowMs.push(performance.now() - started);
+    };
+    // Round 0's block is checked and fails to gather prevotes; round 1's is checked and decided.
+    await checked(() => t.propose(t.buildBlock(0), 0));
+    for (const i of t.others) t.send(i, PREVOTE, 0, null);
+    for (const i of t.others) t.send(i, PRECOMMIT, 0, null);
+    await t.c.runUntil(() => t.engine().status().round === 1, 10_000);
+    const block1 = t.buildBlock(1);
+    await checked(() => t.propose(block1, 1));
+    for (const i of t.others) t.send(i, PRECOMMIT, 1, blockHash(block1.header));
+    await t.c.settle();
+    expect(app.height).toBe(1);
+    expect(checkMs.length).toBeGreaterThanOrEqual(2); // and again when the decided block is applied
+    // Height 2: nobody proposes, so timeoutPropose fires, stretched by twice the mean check time.
+    await t.c.runUntil(() => t.engine().status().step !== 'newHeight', 5000);
+    const roundStartedAt = t.c.time.now();
+    await t.c.runUntil(() => t.own().some((v) => v.height === 2 && v.type === 'prevote'), 10_000);
+    const stretch = t.c.time.now() - roundStartedAt - 1000;
+    expect(stretch).toBeGreaterThanOrEqual(Math.floor(checkMs[0]! + checkMs[1]!));
+    expect(stretch).toBeLessThanOrEqual(Math.ceil(windowMs[0]! + windowMs[1]!));
   });
 });
