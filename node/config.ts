@@ -103,6 +103,12 @@ export const configSchema = z.strictObject({
       enabled: z.boolean().default(false),
       host: z.string().default('127.0.0.1'),
       port: port.default(9615),
+      /**
+       * How often the event-loop delay is sampled for the lag gauges (`*_nodejs_eventloop_lag_*`, which
+       * read the sampling interval plus any delay). Every sample wakes the event loop, so the
+       * library's 10 ms was most of an idle node's CPU; see docs/performance.md, "The idle baseline".
+       */
+      eventLoopSampleMs: z.number().int().min(1).max(10_000).default(100),
     })
     .prefault({}),
   log: z

@@ -53,10 +53,6 @@ export class NodeMetrics {
   });
   #server: Server | undefined;
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'openchain_process_' });
-  }
-
   /** Updates the chain gauges on every commit. */
   watch(chain: Chain): void {
     chain.onCommit(({ block }) => {
@@ -79,7 +75,12 @@ export class NodeMetrics {
     this.rpcDuration.observe({ method: name }, event.durationMs / 1000);
   };
 
-  async serve(host: string, port: number): Promise<string> {
+  /**
+   * Serves /metrics, with prom-client's process metrics (CPU, memory, event-loop lag). Those start
+   * only here: the lag gauges keep a timer that wakes the event loop every `eventLoopSampleMs`,
+   * which a node nobody scrapes should not pay for.
+   */
+  async serve(host: string, port: number, eventLoopSampleMs: number): Promise<string> {
     this.#server = createServer(async (req, res) => {
       if (req.url !== '/metrics') {
         res.writeHead(404).end();
@@ -89,6 +90,11 @@ export class NodeMetrics {
     });
     await new Promise<void>((resolve, reject) => {
       this.#server!.once('error', reject).listen(port, host, () => resolve());
+    });
+    collectDefaultMetrics({
+      register: this.registry,
+      prefix: 'openchain_process_',
+      eventLoopMonitoringPrecision: eventLoopSampleMs,
     });
     const addr = this.#server.address() as AddressInfo;
     return `http://${host}:${addr.port}/metrics`;

@@ -259,7 +259,11 @@ export class OpenchainNode {
         p2p: host.multiaddrs(),
       };
       if (config.metrics.enabled) {
-        endpoints.metricsUrl = await metrics.serve(config.metrics.host, config.metrics.port);
+        endpoints.metricsUrl = await metrics.serve(
+          config.metrics.host,
+          config.metrics.port,
+          config.metrics.eventLoopSampleMs,
+        );
         closers.push(() => metrics.close());
       }
       if (config.rpc.enabled) {

@@ -6,6 +6,7 @@ describe('node config', () => {
     const c = parseConfig({});
     expect(c.rpc).toMatchObject({ host: '127.0.0.1', port: 8545, enabled: true });
     expect(c.block).toEqual({ intervalMs: 1000, createEmptyBlocks: true, emptyBlocksIntervalMs: 0 });
+    expect(c.metrics).toEqual({ enabled: false, host: '127.0.0.1', port: 9615, eventLoopSampleMs: 100 });
   });
 
   it('names unknown keys and bad values', () => {
@@ -15,6 +16,11 @@ describe('node config', () => {
     expect(() => parseConfig({ block: { intervalMs: 'fast' } })).toThrow(/config\.block\.intervalMs/);
     expect(() => parseConfig({ recovery: { syncThreads: 17 } })).toThrow(/config\.recovery\.syncThreads/);
     expect(() => parseConfig({ recovery: { syncThreads: 1.5 } })).toThrow(/config\.recovery\.syncThreads/);
+    for (const eventLoopSampleMs of [0, 2.5, 10_001])
+      expect(() => parseConfig({ metrics: { eventLoopSampleMs } })).toThrow(
+        /config\.metrics\.eventLoopSampleMs/,
+      );
+    expect(parseConfig({ metrics: { eventLoopSampleMs: 10_000 } }).metrics.eventLoopSampleMs).toBe(10_000);
   });
 
   it('leaves the recovery threads to the node unless set', () => {
