@@ -137,8 +137,24 @@ function signingHashFromRaw(tx: SignedTx): Uint8Array {
     const header = rlpListHeader(fields.length + chainId.length + TWO_EMPTY.length);
     return keccak256Concat(header, fields, chainId, TWO_EMPTY);
   }
-  const fields = leadingItems(tx.raw.subarray(1), 9);
+  return dynamicFeeSigningHash(tx.raw);
+}
+
+/**
+ * The signing hash of a type-2 transaction from its raw bytes alone, which must be those of a
+ * decoded transaction (strictly decoded, so well-formed): what the recovery workers compute.
+ */
+export function dynamicFeeSigningHash(raw: Uint8Array): Uint8Array {
+  const fields = leadingItems(raw.subarray(1), 9);
   return keccak256Concat(TYPE_2, rlpListHeader(fields.length), fields);
+}
+
+/**
+ * The raw bytes of a decoded type-2 transaction, whose signing hash dynamicFeeSigningHash computes
+ * from them alone; undefined for any other (a legacy one's needs its chain id, a copy's its fields).
+ */
+export function dynamicFeeRaw(tx: SignedTx): Uint8Array | undefined {
+  return tx.type === 2 && decoded.has(tx) ? tx.raw : undefined;
 }
 
 /** The hash the sender signs. */

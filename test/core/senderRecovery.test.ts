@@ -9,9 +9,9 @@ import {
   MAX_JOB_TXS,
   WorkerRecovery,
 } from '../../core/senderRecovery.ts';
-import { type SignedTx, signTx } from '../../core/tx.ts';
+import { decodeTx, encodeSignedTx, type SignedTx, signTx } from '../../core/tx.ts';
 
-function tx(key: Uint8Array, nonce: number): SignedTx {
+function tx(key: Uint8Array, nonce: number, data = new Uint8Array()): SignedTx {
   return signTx(
     {
       type: 2,
@@ -22,11 +22,25 @@ function tx(key: Uint8Array, nonce: number): SignedTx {
       gasLimit: 21_000n,
       to: '0x000000000000000000000000000000000000c0de',
       value: BigInt(nonce),
-      data: new Uint8Array(),
+      data,
       accessList: [],
     },
     key,
   );
+}
+
+function legacy(key: Uint8Array, nonce: number): SignedTx {
+  const unsigned = {
+    type: 0,
+    chainId: 1337n,
+    nonce: BigInt(nonce),
+    gasPrice: 10n ** 10n,
+    gasLimit: 21_000n,
+    to: '0x000000000000000000000000000000000000c0de',
+    value: 1n,
+    data: new Uint8Array(),
+  } as const;
+  return signTx(unsigned, key);
 }
 
 describe('WorkerRecovery', () => {
@@ -82,6 +96,61 @@ describe('WorkerRecovery', () => {
     const again = pool.recover({ ...t, r: 5n });
     expect(again).not.toBe(forged);
     await expect(again).rejects.toMatchObject({ code: 'INVALID_SIGNATURE' });
+  });
+
+  it('recovers decoded type-2 transactions from their raw bytes, mixed in one job with the other forms', async () => {
+    const keys = Array.from({ length: 6 }, () => new Uint8Array(randomBytes(32)));
+    // Record-sized calldata (11 KB), calldata of no length, a legacy transaction (its signing hash
+    // is sent), and one signed here rather than decoded (its signing hash too), interleaved, so a
+    // request read at a wrong offset shows as a wrong or missing sender.
+    const txs = keys.flatMap((k, i) => [
+      decodeTx(tx(k, i, new Uint8Array(randomBytes(11_000 + i))).raw),
+      decodeTx(tx(k, i + 50).raw),
+      decodeTx(legacy(k, i).raw),
+      tx(k, i + 100, new Uint8Array(randomBytes(300))),
+    ]);
+    const viaPool = await Promise.all(txs.map((t) => pool.recover(t)));
+    expect(viaPool).toEqual(txs.map((_, i) => addressFromPrivateKey(keys[Math.floor(i / 4)]!)));
+    expect(pool.jobsInFlight).toBe(0);
+  });
+
+  it('rejects a decoded transaction no key recovers from, and answers the same bytes decoded twice once', async () => {
+    const key = new Uint8Array(randomBytes(32));
+    const good = tx(key, 1, new Uint8Array(randomBytes(2_000)));
+    const { raw: _raw, hash: _hash, r: _r, s, yParity, ...unsigned } = good;
+    const noKey = decodeTx(encodeSignedTx(unsigned, { r: 5n, s, yParity }));
+    const first = pool.recover(decodeTx(good.raw));
+    // Decoded again, as a block check decodes its own copy: named by its hash, asked for once.
+    expect(pool.recover(decodeTx(good.raw))).toBe(first);
+    const results = await Promise.allSettled([
+      first,
+      pool.recover(noKey),
+      pool.recover(decodeTx(good.raw, good.hash)),
+    ]);
+    expect(results[0]).toEqual({ status: 'fulfilled', value: addressFromPrivateKey(key) });
+    expect(results[1]).toMatchObject({ status: 'rejected', reason: { code: 'INVALID_SIGNATURE' } });
+    expect(results[2]).toEqual({ status: 'fulfilled', value: addressFromPrivateKey(key) });
+    await expect(inlineRecovery.recover(noKey)).rejects.toMatchObject({ code: 'INVALID_SIGNATURE' });
+  });
+
+  it('tells apart decoded transactions with the same signature values and length', async () => {
+    const key = new Uint8Array(randomBytes(32));
+    const signed = tx(key, 1, new Uint8Array(64).fill(1));
+    const { raw: _raw, hash: _hash, r, s, yParity, ...unsigned } = signed;
+    // Another payload of the same length under the same (r, s, y parity): some other key, or none.
+    const other = decodeTx(
+      encodeSignedTx({ ...unsigned, data: new Uint8Array(64).fill(2) }, { r, s, yParity }),
+    );
+    const mine = decodeTx(signed.raw);
+    const answers = await Promise.allSettled([pool.recover(mine), pool.recover(other)]);
+    expect(answers[0]).toEqual({ status: 'fulfilled', value: addressFromPrivateKey(key) });
+    expect(answers[1]).not.toEqual(answers[0]);
+    expect(answers[1]).toEqual(
+      await inlineRecovery.recover(other).then(
+        (value) => ({ status: 'fulfilled', value }),
+        (reason) => ({ status: 'rejected', reason }),
+      ),
+    );
   });
 
   it('starts the bulk lane spare threads on its first jobs only, and answers there as on the others', async () => {

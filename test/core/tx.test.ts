@@ -15,6 +15,8 @@ import { asList, type RlpInput, type RlpItem, rlpDecode, rlpEncode } from '../..
 import { nativeBackend, nobleBackend, SECP256K1_N, SignatureError } from '../../core/secp256k1.ts';
 import {
   decodeTx,
+  dynamicFeeRaw,
+  dynamicFeeSigningHash,
   effectiveTip,
   encodeSignedTx,
   maxFeePerGas,
@@ -155,6 +157,11 @@ async function checkAgainstViem(
   expect(txHash(hexToBytes(serialized))).toBe(viemKeccak256(serialized));
   // A decoded transaction's signing hash is taken from its raw bytes; a copy's is encoded.
   expect(signingHash(decoded)).toEqual(signingHash({ ...decoded }));
+  // What a recovery worker hashes: a decoded type-2 transaction's raw bytes, nothing else's.
+  expect(dynamicFeeRaw(decoded)).toBe(decoded.type === 2 ? decoded.raw : undefined);
+  expect(dynamicFeeRaw({ ...decoded })).toBeUndefined();
+  expect(dynamicFeeRaw(resigned)).toBeUndefined();
+  if (decoded.type === 2) expect(dynamicFeeSigningHash(decoded.raw)).toEqual(signingHash({ ...decoded }));
   const sender = account.address.toLowerCase();
   expect(recoverSender(decoded, nativeBackend)).toBe(sender);
   expect(recoverSender(decoded, nobleBackend)).toBe(sender);
