@@ -100,16 +100,24 @@ export class WorkerRecovery implements SenderRecovery {
   readonly #queues: Record<RecoveryLane, Pending[]> = { admit: [], bulk: [] };
   #flushScheduled = false;
   #nextJob = 0;
+  /** Set when a worker failed or the pool closed: from then on every sender is recovered inline. */
   #failed = false;
+  readonly #onFailure: (err: Error) => void;
 
-  private constructor(threads: number, bulkThreads: number) {
+  private constructor(threads: number, bulkThreads: number, onFailure: (err: Error) => void) {
     this.#threads = threads;
     this.#bulkThreads = Math.max(threads, bulkThreads);
+    this.#onFailure = onFailure;
     for (let i = 0; i < threads; i++) this.#startWorker();
   }
 
-  static start(threads: number, bulkThreads = threads): WorkerRecovery {
-    return new WorkerRecovery(threads, bulkThreads);
+  /** `onFailure` hears of the first worker that fails (the node logs it); the pool then works inline. */
+  static start(
+    threads: number,
+    bulkThreads = threads,
+    onFailure: (err: Error) => void = () => {},
+  ): WorkerRecovery {
+    return new WorkerRecovery(threads, bulkThreads, onFailure);
   }
 
   /** Threads started so far (the bulk lane's spares appear with its first job). */
@@ -127,9 +135,8 @@ export class WorkerRecovery implements SenderRecovery {
     const worker = new Worker(new URL('./recoveryWorker.ts', import.meta.url));
     worker.on('message', (msg: { job: number; results: Uint8Array }) => this.#settle(msg.job, msg.results));
     worker.on('error', (err) => this.#fail(err));
-    worker.on('exit', (code) => {
-      if (code !== 0) this.#fail(new Error(`recovery worker ${index} exited with code ${code}`));
-    });
+    // Any exit before close is a failure, whatever its code: the worker's jobs would never be answered.
+    worker.on('exit', (code) => this.#fail(new Error(`recovery worker ${index} exited with code ${code}`)));
     worker.unref();
     this.#workers.push(worker);
     this.#busy.push(0);
@@ -175,7 +182,9 @@ export class WorkerRecovery implements SenderRecovery {
     const items = this.#queues[lane];
     if (items.length === 0) return;
     this.#queues[lane] = [];
-    this.#send(items, lane === 'bulk' ? this.#bulkThreads : this.#threads);
+    // A worker failed or the pool closed since these were queued: no worker may get them.
+    if (this.#failed) recoverInline(items);
+    else this.#send(items, lane === 'bulk' ? this.#bulkThreads : this.#threads);
   }
 
   /** One job to the least loaded of the first `usable` workers, starting one if fewer are running. */
@@ -203,19 +212,30 @@ export class WorkerRecovery implements SenderRecovery {
     });
   }
 
+  /** A worker crashed or exited: the node goes on without the pool rather than stopping. */
   #fail(err: Error): void {
     if (this.#failed) return;
+    this.#onFailure(err);
+    this.#stop();
+  }
+
+  /**
+   * Stops using the workers. What they hold is recovered here instead, so no caller waits for an
+   * answer that will not come; a late answer finds its job gone and is dropped.
+   */
+  #stop(): void {
     this.#failed = true;
-    // Whatever was in flight is recovered here instead; nothing is lost.
-    for (const job of this.#jobs.values()) {
-      for (const p of job.items) inlineRecovery.recover(p.tx).then(p.resolve, p.reject);
-    }
+    const held = [...this.#jobs.values()].flatMap((job) => job.items);
     this.#jobs.clear();
-    void err;
+    recoverInline(held);
   }
 
   async close(): Promise<void> {
-    this.#failed = true;
+    this.#stop();
     await Promise.all(this.#workers.map((w) => w.terminate()));
   }
+}
+
+function recoverInline(items: readonly Pending[]): void {
+  for (const p of items) inlineRecovery.recover(p.tx).then(p.resolve, p.reject);
 }

@@ -5,6 +5,7 @@ import { addressFromPrivateKey } from '../../core/address.ts';
 import { SECP256K1_N } from '../../core/secp256k1.ts';
 import {
   defaultBulkRecoveryThreads,
+  defaultRecoveryThreads,
   inlineRecovery,
   MAX_JOB_TXS,
   WorkerRecovery,
@@ -132,6 +133,8 @@ describe('WorkerRecovery', () => {
       await two.close();
     }
     const cores = availableParallelism();
+    // Every core but the main thread's, at most 4; none on a single core.
+    expect(defaultRecoveryThreads()).toBe(Math.min(4, cores - 1));
     expect(defaultBulkRecoveryThreads(0)).toBe(Math.min(8, cores));
     expect(defaultBulkRecoveryThreads(1)).toBe(Math.max(1, Math.min(8, cores)));
     expect(defaultBulkRecoveryThreads(16)).toBe(16);
