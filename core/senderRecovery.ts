@@ -143,8 +143,6 @@ export class WorkerRecovery implements SenderRecovery {
   }
 
   recover(tx: SignedTx, lane: RecoveryLane = 'admit'): Promise<Address> {
-    // A broken pool (a worker crashed) degrades to the calling thread rather than stopping the node.
-    if (this.#failed) return inlineRecovery.recover(tx);
     try {
       checkSignatureValues(tx);
     } catch (err) {
@@ -182,7 +180,8 @@ export class WorkerRecovery implements SenderRecovery {
     const items = this.#queues[lane];
     if (items.length === 0) return;
     this.#queues[lane] = [];
-    // A worker failed or the pool closed since these were queued: no worker may get them.
+    // A broken pool (a worker crashed) degrades to the calling thread rather than stopping the
+    // node; so does a closed one, and this covers what was queued before either happened.
     if (this.#failed) recoverInline(items);
     else this.#send(items, lane === 'bulk' ? this.#bulkThreads : this.#threads);
   }
@@ -197,6 +196,8 @@ export class WorkerRecovery implements SenderRecovery {
     const job = this.#nextJob++;
     this.#jobs.set(job, { items, worker });
     this.#busy[worker]! += items.length;
+    // A thread with work keeps the process alive until it answers (an idle one does not: unref'd).
+    this.#workers[worker]!.ref();
     this.#workers[worker]!.postMessage({ job, request }, [request.buffer]);
   }
 
@@ -205,6 +206,7 @@ export class WorkerRecovery implements SenderRecovery {
     if (!job) return;
     this.#jobs.delete(jobId);
     this.#busy[job.worker]! -= job.items.length;
+    if (this.#busy[job.worker] === 0) this.#workers[job.worker]!.unref();
     job.items.forEach((p, i) => {
       const at = i * RESPONSE_BYTES;
       if (results[at] === 1) p.resolve(addressFromBytes(results.subarray(at + 1, at + RESPONSE_BYTES)));
@@ -220,7 +222,7 @@ export class WorkerRecovery implements SenderRecovery {
   }
 
   /**
-   * Stops using the workers. What they hold is recovered here instead, so no caller waits for an
+   * Stops using the workers: what they hold is recovered here instead, so no caller waits for an
    * answer that will not come; a late answer finds its job gone and is dropped.
    */
   #stop(): void {

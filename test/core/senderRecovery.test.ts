@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -152,6 +153,27 @@ describe('WorkerRecovery', () => {
     } finally {
       await pool2.close();
     }
+  });
+
+  it('lets a process that never closes it exit: its idle threads keep nothing running', () => {
+    const module = (path: string) => JSON.stringify(new URL(path, import.meta.url).href);
+    const script = `
+      import { WorkerRecovery } from ${module('../../core/senderRecovery.ts')};
+      import { signTx } from ${module('../../core/tx.ts')};
+      const key = new Uint8Array(32).fill(7);
+      const tx = signTx({ type: 2, chainId: 1n, nonce: 0n, maxFeePerGas: 1n, maxPriorityFeePerGas: 1n,
+        gasLimit: 21000n, to: '0x000000000000000000000000000000000000c0de', value: 0n, data: new Uint8Array(),
+        accessList: [] }, key);
+      const pool = WorkerRecovery.start(1, 2);
+      console.log(await pool.recover(tx, 'bulk'), pool.threads);`;
+    // The timeout only stops a process that hangs; its length is not what is tested.
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe(`${addressFromPrivateKey(new Uint8Array(32).fill(7))} 2`);
   });
 
   it('keeps answering on the calling thread after it is closed', async () => {

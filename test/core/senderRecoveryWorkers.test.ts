@@ -101,16 +101,20 @@ describe('WorkerRecovery threads', () => {
       const answers = txs.map((t) => pool.recover(t));
       expect(pool.jobsInFlight).toBe(1); // the full job, on thread 0
       await workers[0]!.terminate();
-      expect(failures.map((e) => e.message)).toEqual(['recovery worker 0 exited with code 1']);
+      // Terminated before its thread ran, a worker exits with code 0, later with 1: either is a failure.
+      expect(failures.map((e) => e.message)).toEqual([
+        expect.stringMatching(/^recovery worker 0 exited with code [01]$/),
+      ]);
       // Both jobs (thread 1 may not have answered its ten) were taken back: none is left waiting.
       expect(pool.jobsInFlight).toBe(0);
       expect(await Promise.all(answers)).toEqual(sendersOf(txs));
-      // From now on the pool recovers inline; the live thread gets nothing more.
+      // From now on the pool recovers inline; the healthy thread gets nothing more.
       const later = batch(MAX_JOB_TXS + 1, 2 * MAX_JOB_TXS);
       const before = jobsAnswered()[1];
       expect(await Promise.all(later.map((t) => pool.recover(t, 'bulk')))).toEqual(sendersOf(later));
       expect(pool.jobsInFlight).toBe(0);
       expect(jobsAnswered()[1]).toBe(before);
+      expect(workers).toHaveLength(2);
       expect(failures).toHaveLength(1);
     } finally {
       await pool.close();
