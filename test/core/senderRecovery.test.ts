@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addressFromPrivateKey } from '../../core/address.ts';
 import { SECP256K1_N } from '../../core/secp256k1.ts';
@@ -63,6 +65,10 @@ describe('WorkerRecovery', () => {
     for (const bad of [results[1], results[2]]) {
       expect(bad).toMatchObject({ status: 'rejected', reason: { code: 'INVALID_SIGNATURE' } });
     }
+    // The worker's refusal says what the calling thread's says.
+    expect(results[2]).toMatchObject({
+      reason: { message: 'invalid signature: no public key recovers from it' },
+    });
     await expect(inlineRecovery.recover(noKey)).rejects.toMatchObject({ code: 'INVALID_SIGNATURE' });
   });
 
@@ -166,11 +172,12 @@ describe('WorkerRecovery', () => {
         accessList: [] }, key);
       const pool = WorkerRecovery.start(1, 2);
       console.log(await pool.recover(tx, 'bulk'), pool.threads);`;
+    // From a file: a script given with -e ends its process when it settles, whatever is still ref'd.
+    const dir = mkdtempSync(join(tmpdir(), 'recovery-exit-'));
+    writeFileSync(join(dir, 'script.mjs'), script);
     // The timeout only stops a process that hangs; its length is not what is tested.
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const run = spawnSync(process.execPath, [join(dir, 'script.mjs')], { encoding: 'utf8', timeout: 60_000 });
+    rmSync(dir, { recursive: true, force: true });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout.trim()).toBe(`${addressFromPrivateKey(new Uint8Array(32).fill(7))} 2`);

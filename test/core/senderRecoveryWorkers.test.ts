@@ -157,10 +157,12 @@ describe('WorkerRecovery threads', () => {
     ];
     expect(pool.jobsInFlight).toBe(1);
     expect(workers).toHaveLength(2);
+    const exited = workers.map((w) => new Promise((resolve) => w.once('exit', resolve)));
     const closed = pool.close();
     expect(pool.jobsInFlight).toBe(0);
     expect(await Promise.all(answers)).toEqual([...sendersOf(sent), ...sendersOf(queued)]);
     await closed;
+    await Promise.all(exited); // closing stops the threads, the idle spare too
     // The queued bulk requests would have started the third thread had they gone to the pool.
     expect(workers).toHaveLength(2);
     expect(failures).toEqual([]);
