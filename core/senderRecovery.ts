@@ -115,16 +115,24 @@ export class WorkerRecovery implements SenderRecovery {
   readonly #queues: Record<RecoveryLane, Pending[]> = { admit: [], bulk: [] };
   #flushScheduled = false;
   #nextJob = 0;
+  /** Set when a worker failed or the pool closed: from then on every sender is recovered inline. */
   #failed = false;
+  readonly #onFailure: (err: Error) => void;
 
-  private constructor(threads: number, bulkThreads: number) {
+  private constructor(threads: number, bulkThreads: number, onFailure: (err: Error) => void) {
     this.#threads = threads;
     this.#bulkThreads = Math.max(threads, bulkThreads);
+    this.#onFailure = onFailure;
     for (let i = 0; i < threads; i++) this.#startWorker();
   }
 
-  static start(threads: number, bulkThreads = threads): WorkerRecovery {
-    return new WorkerRecovery(threads, bulkThreads);
+  /** `onFailure` hears of the first worker that fails (the node logs it); the pool then works inline. */
+  static start(
+    threads: number,
+    bulkThreads = threads,
+    onFailure: (err: Error) => void = () => {},
+  ): WorkerRecovery {
+    return new WorkerRecovery(threads, bulkThreads, onFailure);
   }
 
   /** Threads started so far (the bulk lane's spares appear with its first job). */
@@ -142,17 +150,14 @@ export class WorkerRecovery implements SenderRecovery {
     const worker = new Worker(new URL('./recoveryWorker.ts', import.meta.url));
     worker.on('message', (msg: { job: number; results: Uint8Array }) => this.#settle(msg.job, msg.results));
     worker.on('error', (err) => this.#fail(err));
-    worker.on('exit', (code) => {
-      if (code !== 0) this.#fail(new Error(`recovery worker ${index} exited with code ${code}`));
-    });
+    // Any exit before close is a failure, whatever its code: the worker's jobs would never be answered.
+    worker.on('exit', (code) => this.#fail(new Error(`recovery worker ${index} exited with code ${code}`)));
     worker.unref();
     this.#workers.push(worker);
     this.#busy.push(0);
   }
 
   recover(tx: SignedTx, lane: RecoveryLane = 'admit'): Promise<Address> {
-    // A broken pool (a worker crashed) degrades to the calling thread rather than stopping the node.
-    if (this.#failed) return inlineRecovery.recover(tx);
     try {
       checkSignatureValues(tx);
     } catch (err) {
@@ -193,7 +198,10 @@ export class WorkerRecovery implements SenderRecovery {
     const items = this.#queues[lane];
     if (items.length === 0) return;
     this.#queues[lane] = [];
-    this.#send(items, lane === 'bulk' ? this.#bulkThreads : this.#threads);
+    // A broken pool (a worker crashed) degrades to the calling thread rather than stopping the
+    // node; so does a closed one, and this covers what was queued before either happened.
+    if (this.#failed) recoverInline(items);
+    else this.#send(items, lane === 'bulk' ? this.#bulkThreads : this.#threads);
   }
 
   /** One job to the least loaded of the first `usable` workers, starting one if fewer are running. */
@@ -216,6 +224,8 @@ export class WorkerRecovery implements SenderRecovery {
     const job = this.#nextJob++;
     this.#jobs.set(job, { items, worker });
     this.#busy[worker]! += items.length;
+    // A thread with work keeps the process alive until it answers (an idle one does not: unref'd).
+    this.#workers[worker]!.ref();
     this.#workers[worker]!.postMessage({ job, count: items.length, request }, [request.buffer]);
   }
 
@@ -224,6 +234,7 @@ export class WorkerRecovery implements SenderRecovery {
     if (!job) return;
     this.#jobs.delete(jobId);
     this.#busy[job.worker]! -= job.items.length;
+    if (this.#busy[job.worker] === 0) this.#workers[job.worker]!.unref();
     job.items.forEach((p, i) => {
       const at = i * RESPONSE_BYTES;
       if (results[at] === 1) p.resolve(addressFromBytes(results.subarray(at + 1, at + RESPONSE_BYTES)));
@@ -231,19 +242,30 @@ export class WorkerRecovery implements SenderRecovery {
     });
   }
 
+  /** A worker crashed or exited: the node goes on without the pool rather than stopping. */
   #fail(err: Error): void {
     if (this.#failed) return;
+    this.#onFailure(err);
+    this.#stop();
+  }
+
+  /**
+   * Stops using the workers: what they hold is recovered here instead, so no caller waits for an
+   * answer that will not come; a late answer finds its job gone and is dropped.
+   */
+  #stop(): void {
     this.#failed = true;
-    // Whatever was in flight is recovered here instead; nothing is lost.
-    for (const job of this.#jobs.values()) {
-      for (const p of job.items) inlineRecovery.recover(p.tx).then(p.resolve, p.reject);
-    }
+    const held = [...this.#jobs.values()].flatMap((job) => job.items);
     this.#jobs.clear();
-    void err;
+    recoverInline(held);
   }
 
   async close(): Promise<void> {
-    this.#failed = true;
+    this.#stop();
     await Promise.all(this.#workers.map((w) => w.terminate()));
   }
+}
+
+function recoverInline(items: readonly Pending[]): void {
+  for (const p of items) inlineRecovery.recover(p.tx).then(p.resolve, p.reject);
 }

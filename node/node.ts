@@ -114,7 +114,12 @@ export class OpenchainNode {
       closers.push(() => db.close());
       const threads = config.recovery.threads ?? defaultRecoveryThreads();
       const bulkThreads = config.recovery.syncThreads ?? defaultBulkRecoveryThreads(threads);
-      const recovery = threads > 0 ? WorkerRecovery.start(threads, bulkThreads) : inlineRecovery;
+      const recovery =
+        threads > 0
+          ? WorkerRecovery.start(threads, bulkThreads, (err) =>
+              log.error({ err }, 'a sender recovery worker failed; recovering senders on the main thread'),
+            )
+          : inlineRecovery;
       closers.push(() => recovery.close());
       const chain = await Chain.open(db, genesisBlock, {
         mempool: config.mempool,

@@ -1,10 +1,14 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addressFromPrivateKey } from '../../core/address.ts';
 import { SECP256K1_N } from '../../core/secp256k1.ts';
 import {
   defaultBulkRecoveryThreads,
+  defaultRecoveryThreads,
   inlineRecovery,
   MAX_JOB_TXS,
   WorkerRecovery,
@@ -75,6 +79,10 @@ describe('WorkerRecovery', () => {
     for (const bad of [results[1], results[2]]) {
       expect(bad).toMatchObject({ status: 'rejected', reason: { code: 'INVALID_SIGNATURE' } });
     }
+    // The worker's refusal says what the calling thread's says.
+    expect(results[2]).toMatchObject({
+      reason: { message: 'invalid signature: no public key recovers from it' },
+    });
     await expect(inlineRecovery.recover(noKey)).rejects.toMatchObject({ code: 'INVALID_SIGNATURE' });
   });
 
@@ -201,6 +209,8 @@ describe('WorkerRecovery', () => {
       await two.close();
     }
     const cores = availableParallelism();
+    // Every core but the main thread's, at most 4; none on a single core.
+    expect(defaultRecoveryThreads()).toBe(Math.min(4, cores - 1));
     expect(defaultBulkRecoveryThreads(0)).toBe(Math.min(8, cores));
     expect(defaultBulkRecoveryThreads(1)).toBe(Math.max(1, Math.min(8, cores)));
     expect(defaultBulkRecoveryThreads(16)).toBe(16);
@@ -218,6 +228,28 @@ describe('WorkerRecovery', () => {
     } finally {
       await pool2.close();
     }
+  });
+
+  it('lets a process that never closes it exit: its idle threads keep nothing running', () => {
+    const module = (path: string) => JSON.stringify(new URL(path, import.meta.url).href);
+    const script = `
+      import { WorkerRecovery } from ${module('../../core/senderRecovery.ts')};
+      import { signTx } from ${module('../../core/tx.ts')};
+      const key = new Uint8Array(32).fill(7);
+      const tx = signTx({ type: 2, chainId: 1n, nonce: 0n, maxFeePerGas: 1n, maxPriorityFeePerGas: 1n,
+        gasLimit: 21000n, to: '0x000000000000000000000000000000000000c0de', value: 0n, data: new Uint8Array(),
+        accessList: [] }, key);
+      const pool = WorkerRecovery.start(1, 2);
+      console.log(await pool.recover(tx, 'bulk'), pool.threads);`;
+    // From a file: a script given with -e ends its process when it settles, whatever is still ref'd.
+    const dir = mkdtempSync(join(tmpdir(), 'recovery-exit-'));
+    writeFileSync(join(dir, 'script.mjs'), script);
+    // The timeout only stops a process that hangs; its length is not what is tested.
+    const run = spawnSync(process.execPath, [join(dir, 'script.mjs')], { encoding: 'utf8', timeout: 60_000 });
+    rmSync(dir, { recursive: true, force: true });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe(`${addressFromPrivateKey(new Uint8Array(32).fill(7))} 2`);
   });
 
   it('keeps answering on the calling thread after it is closed', async () => {
