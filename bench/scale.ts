@@ -111,6 +111,7 @@ async function measure(accounts: number, blockTxs: number, rounds: number, profi
   });
   try {
     const follower = await t.follower();
+    t.dropGenesisState();
     const setupSeconds = (performance.now() - setupStart) / 1000;
     const cpu: number[] = [];
     const wall: number[] = [];

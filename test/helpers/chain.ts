@@ -46,6 +46,12 @@ export interface TestChain {
   addKey(key: ValidatorKey): void;
   /** Another node's Chain from the same genesis on its own database (closed with this one). */
   follower(): Promise<Chain>;
+  /**
+   * Lets go of the genesis state (its changes and records), which only follower() needs: at a
+   * million accounts it is millions of objects that every major collection would mark, a cost of
+   * this helper that a node does not have (bench/scale.ts). follower() throws after it.
+   */
+  dropGenesisState(): void;
   reopen(): Promise<TestChain>;
   close(): Promise<void>;
 }
@@ -79,7 +85,7 @@ export async function openTestChain(opts: TestChainOptions = {}): Promise<TestCh
     gov: opts.gov,
     validators: specs.map((v, i) => ({ name: `v${i}`, key: validatorKeys[i]!, ...v })),
   });
-  const genesisBlock = await buildGenesisBlock({
+  let genesisBlock = await buildGenesisBlock({
     ...genesis,
     alloc: [...genesis.alloc, ...(opts.uncheckedAlloc ?? [])],
   });
@@ -129,9 +135,13 @@ export async function openTestChain(opts: TestChainOptions = {}): Promise<TestCh
       },
       commit: commitBlock,
       async follower() {
+        if (genesisBlock.nodes.length === 0) throw new Error('the genesis state was dropped');
         const followerDb = await Database.open(join(dir, `follower${followers.length}`));
         followers.push(followerDb);
         return Chain.open(followerDb, genesisBlock, opts);
+      },
+      dropGenesisState() {
+        genesisBlock = { ...genesisBlock, changes: [], nodes: [] };
       },
       async reopen() {
         await db.close();
