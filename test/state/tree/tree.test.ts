@@ -139,6 +139,49 @@ describe('StateTree', () => {
     await expect(tree.get(EMPTY_ROOT, new Uint8Array(33))).rejects.toThrow(RangeError);
   });
 
+  it('names what is wrong with a malformed root, key or value, and changes nothing', async () => {
+    const h = new Harness();
+    await h.apply([{ key: A, value: v(1) }]);
+    const before = h.store.records.size;
+    const badKey = /^state tree keys are 32 bytes$/;
+    await expect(h.tree.update(h.root, [{ key: A, value: 'x' as never }])).rejects.toThrow(
+      new TypeError('a value is bytes or null'),
+    );
+    await expect(h.tree.update(h.root, [{ key: [...A] as never, value: v(1) }])).rejects.toThrow(badKey);
+    await expect(h.tree.prove(h.root, new Uint8Array(33))).rejects.toThrow(badKey);
+    await expect(h.tree.get(h.root, A.subarray(1))).rejects.toThrow(badKey);
+    for (const root of [new Uint8Array(31), [...h.root]]) {
+      await expect(h.tree.get(root as Uint8Array, A)).rejects.toThrow(/^state root must be 32 bytes$/);
+      await expect(h.tree.update(root as Uint8Array, [{ key: B, value: v(2) }])).rejects.toThrow(RangeError);
+    }
+    await expect(
+      h.tree.update(h.root, [
+        { key: A, value: v(1) },
+        { key: A, value: v(2) },
+      ]),
+    ).rejects.toThrow(`duplicate key ${bytesToHex(A)} in one state tree update`);
+    expect(h.store.records.size).toBe(before);
+    expect(await h.tree.get(h.root, A)).toEqual(v(1));
+  });
+
+  it('an empty batch returns a copy of the root it was given', async () => {
+    const h = new Harness();
+    await h.apply([{ key: A, value: v(1) }]);
+    const result = await h.tree.update(h.root, []);
+    expect(result).toEqual({ root: h.root, nodes: [], replaced: [] });
+    expect(result.root).not.toBe(h.root);
+  });
+
+  it('a root that is a lone leaf answers reads and proofs for its key and others', async () => {
+    const h = new Harness();
+    await h.apply([{ key: B, value: v(5) }]);
+    expect(await h.tree.get(h.root, B)).toEqual(v(5));
+    expect(await h.tree.get(h.root, C)).toBeUndefined();
+    const proof = await h.tree.prove(h.root, C);
+    expect(proof).toEqual({ siblings: [], leaf: { key: B, valueHash: sha256(v(5)) } });
+    expect(verifyProof(h.root, C, undefined, proof)).toBe(true);
+  });
+
   it('does not depend on the caller keeping its arrays intact', async () => {
     const h = new Harness();
     const callerKey = B.slice();
