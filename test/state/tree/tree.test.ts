@@ -139,6 +139,49 @@ describe('StateTree', () => {
     await expect(tree.get(EMPTY_ROOT, new Uint8Array(33))).rejects.toThrow(RangeError);
   });
 
+  it('names what is wrong with a malformed root, key or value, and changes nothing', async () => {
+    const h = new Harness();
+    await h.apply([{ key: A, value: v(1) }]);
+    const before = h.store.records.size;
+    const badKey = /^state tree keys are 32 bytes$/;
+    await expect(h.tree.update(h.root, [{ key: A, value: 'x' as never }])).rejects.toThrow(
+      new TypeError('a value is bytes or null'),
+    );
+    await expect(h.tree.update(h.root, [{ key: [...A] as never, value: v(1) }])).rejects.toThrow(badKey);
+    await expect(h.tree.prove(h.root, new Uint8Array(33))).rejects.toThrow(badKey);
+    await expect(h.tree.get(h.root, A.subarray(1))).rejects.toThrow(badKey);
+    for (const root of [new Uint8Array(31), [...h.root]]) {
+      await expect(h.tree.get(root as Uint8Array, A)).rejects.toThrow(/^state root must be 32 bytes$/);
+      await expect(h.tree.update(root as Uint8Array, [{ key: B, value: v(2) }])).rejects.toThrow(RangeError);
+    }
+    await expect(
+      h.tree.update(h.root, [
+        { key: A, value: v(1) },
+        { key: A, value: v(2) },
+      ]),
+    ).rejects.toThrow(`duplicate key ${bytesToHex(A)} in one state tree update`);
+    expect(h.store.records.size).toBe(before);
+    expect(await h.tree.get(h.root, A)).toEqual(v(1));
+  });
+
+  it('an empty batch returns a copy of the root it was given', async () => {
+    const h = new Harness();
+    await h.apply([{ key: A, value: v(1) }]);
+    const result = await h.tree.update(h.root, []);
+    expect(result).toEqual({ root: h.root, nodes: [], replaced: [] });
+    expect(result.root).not.toBe(h.root);
+  });
+
+  it('a root that is a lone leaf answers reads and proofs for its key and others', async () => {
+    const h = new Harness();
+    await h.apply([{ key: B, value: v(5) }]);
+    expect(await h.tree.get(h.root, B)).toEqual(v(5));
+    expect(await h.tree.get(h.root, C)).toBeUndefined();
+    const proof = await h.tree.prove(h.root, C);
+    expect(proof).toEqual({ siblings: [], leaf: { key: B, valueHash: sha256(v(5)) } });
+    expect(verifyProof(h.root, C, undefined, proof)).toBe(true);
+  });
+
   it('does not depend on the caller keeping its arrays intact', async () => {
     const h = new Harness();
     const callerKey = B.slice();
@@ -151,6 +194,58 @@ describe('StateTree', () => {
     callerKey.fill(0xff);
     await h.apply([{ key: C, value: v(3) }]);
     expect(await h.tree.get(h.root, B)).toEqual(v(1));
+  });
+
+  it('hands out copies: scribbling on a returned root, value or proof changes nothing inside', async () => {
+    const h = new Harness();
+    await h.apply([
+      { key: A, value: v(1) },
+      { key: B, value: v(2) },
+      { key: C, value: v(3) },
+    ]);
+    h.store.reads = 0;
+    const { root, nodes } = await h.tree.update(h.root, [{ key: A, value: v(4) }]);
+    h.store.put(nodes);
+    const kept = root.slice();
+    root.fill(0xff); // the new root node is cached under its hash: a shared view would corrupt it
+    expect(await h.tree.get(kept, A)).toEqual(v(4));
+    expect(h.store.reads).toBe(1); // A's leaf only: the root node came from the cache
+    const value = (await h.tree.get(h.root, B))!;
+    value.fill(0xff);
+    expect(await h.tree.get(h.root, B)).toEqual(v(2));
+    const proof = await h.tree.prove(h.root, C);
+    for (const part of [...proof.siblings, proof.leaf!.key, proof.leaf!.valueHash]) part.fill(0xff);
+    expect(verifyProof(h.root, C, v(3), await h.tree.prove(h.root, C))).toBe(true);
+    const emptied = await h.tree.update(EMPTY_ROOT, [{ key: A, value: null }]);
+    emptied.root.fill(0xff); // the empty root is a shared constant inside
+    expect((await h.tree.update(EMPTY_ROOT, [{ key: A, value: null }])).root).toEqual(new Uint8Array(32));
+  });
+
+  it('copies the keys of a batch before its first read, so the caller may reuse them at once', async () => {
+    const h = new Harness();
+    await h.apply([{ key: A, value: v(1) }]);
+    const callerKey = B.slice();
+    const pending = h.tree.update(h.root, [{ key: callerKey, value: v(2) }]);
+    callerKey.fill(0xff); // while the update waits for its first read
+    const { root } = await pending;
+    expect(root).toEqual(
+      referenceRoot([
+        [A, v(1)],
+        [B, v(2)],
+      ]),
+    );
+  });
+
+  it('an empty batch reads nothing, even for a root this tree never saw', async () => {
+    const h = new Harness();
+    await h.apply([
+      { key: A, value: v(1) },
+      { key: B, value: v(2) },
+    ]);
+    h.store.reads = 0;
+    const fresh = new StateTree(h.store);
+    expect((await fresh.update(h.root, [])).root).toEqual(h.root);
+    expect(h.store.reads).toBe(0);
   });
 
   it('reports a root it cannot find and a record that does not match its hash', async () => {
