@@ -38,8 +38,13 @@ function errorFor(request: unknown, error: ErrorObject): string | undefined {
   return id === undefined ? undefined : serializeError(id, error);
 }
 
-/** Batch elements started together; between groups the batch may yield (work.ts `pause`). */
-const BATCH_SLICE = 32;
+/**
+ * Batch elements start together, as one group, while their synchronous parts fit one slice of the
+ * event loop (work.ts), up to this many; between groups the batch may yield (`pause`). A group's
+ * sender recoveries leave as one worker job: 200 raw transactions are one round trip, not seven.
+ */
+const GROUP_MAX = 256;
+const GROUP_START_MS = 5;
 
 const NO_SIGNAL = new AbortController().signal;
 
@@ -112,31 +117,51 @@ export class Dispatcher {
   }
 
   /**
-   * Elements run concurrently within a group; between groups the batch pauses (work.ts), so a
-   * 10,000-transaction batch does not hold up consensus for the time it takes to recover 10,000
-   * senders. Once the responses reach maxResponseBytes, the element that crossed the line and every
-   * later one are answered -32003 without being run (as geth does), so memory stays bounded.
+   * Elements run concurrently within a group (`#startGroup`); between groups the batch pauses
+   * (work.ts), so a 10,000-transaction batch does not hold up consensus for the time it takes to
+   * recover 10,000 senders. Once the responses reach maxResponseBytes, the element that crossed the
+   * line and every later one are answered -32003, and no later group is run (as geth does), so
+   * memory stays bounded.
    */
   async #handleBatch(batch: unknown[], ctx: RequestContext): Promise<string | undefined> {
     const responses: string[] = [];
     let bytes = 0;
-    let full = false;
-    for (let i = 0; i < batch.length; i += BATCH_SLICE) {
-      const slice = batch.slice(i, i + BATCH_SLICE);
-      if (i > 0 && !full) await pause(ctx.signal).catch(() => undefined);
+    for (let next = 0; next < batch.length; ) {
+      if (next > 0) await pause(ctx.signal).catch(() => undefined);
       if (ctx.signal.aborted) return undefined; // the client is gone; nobody reads the rest
-      const answers = full ? [] : await Promise.all(slice.map((element) => this.#handleOne(element, ctx)));
-      for (const [k, element] of slice.entries()) {
-        let response = answers[k];
-        if (response !== undefined && !full && bytes + response.length > this.#options.maxResponseBytes)
-          full = true;
-        if (full) response = this.#tooLarge(element);
+      const from = next;
+      const answers = await Promise.all(this.#startGroup(batch, from, ctx));
+      next = from + answers.length;
+      for (const [k, response] of answers.entries()) {
         if (response === undefined) continue;
+        if (bytes + response.length > this.#options.maxResponseBytes) {
+          for (const element of batch.slice(from + k)) {
+            const refused = this.#tooLarge(element);
+            if (refused !== undefined) responses.push(refused);
+          }
+          return `[${responses.join(',')}]`;
+        }
         bytes += response.length;
         responses.push(response);
       }
     }
     return responses.length === 0 ? undefined : `[${responses.join(',')}]`;
+  }
+
+  /**
+   * Starts elements from `from` until their synchronous parts (parsing, decoding, queueing a
+   * recovery) have used GROUP_START_MS, or GROUP_MAX have started; at least one.
+   */
+  #startGroup(batch: unknown[], from: number, ctx: RequestContext): Promise<string | undefined>[] {
+    const started = performance.now();
+    const group: Promise<string | undefined>[] = [];
+    do group.push(this.#handleOne(batch[from + group.length], ctx));
+    while (
+      from + group.length < batch.length &&
+      group.length < GROUP_MAX &&
+      performance.now() - started < GROUP_START_MS
+    );
+    return group;
   }
 
   /** The -32003 for a request whose response did not fit; notifications are owed nothing. */

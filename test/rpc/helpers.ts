@@ -99,6 +99,28 @@ function hold(): Promise<string> {
   });
 }
 
+let group: { size: number } | undefined;
+
+/** How many test_groupSize calls started in the same synchronous run as this one (its batch group). */
+function groupSize(): Promise<number> {
+  if (!group) {
+    group = { size: 0 };
+    queueMicrotask(() => {
+      group = undefined;
+    });
+  }
+  const mine = group;
+  mine.size++;
+  return new Promise((resolve) => setImmediate(() => resolve(mine.size)));
+}
+
+/** Holds the thread for `ms` of its own clock, as a call with a heavy synchronous part does. */
+function spin(ms: number): number {
+  const start = performance.now();
+  while (performance.now() - start < ms);
+  return ms;
+}
+
 /** Methods that exercise each error path of the framework. */
 export const testModule: RpcModule = {
   namespace: 'test',
@@ -114,6 +136,8 @@ export const testModule: RpcModule = {
     // Returns once `n` calls are in flight together, or fails after a bounded wait: a batch of n of
     // them succeeds only if its elements run concurrently, which no clock reading could show as well.
     test_rendezvous: method(z.tuple([z.number()]), ([n]) => rendezvous(n)),
+    test_groupSize: method(z.tuple([]), () => groupSize()),
+    test_spin: method(z.tuple([z.number()]), ([ms]) => spin(ms)),
     // Occupies a place among the requests in flight until the test lets it go.
     test_hold: method(z.tuple([]), () => hold()),
     test_crash: method(z.tuple([]), () => {
