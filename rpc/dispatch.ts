@@ -5,7 +5,7 @@ import type { RequestContext, TransportContext } from './context.ts';
 import { ErrorCode, RpcError, toErrorObject } from './errors.ts';
 import { checkEnvelope, type ErrorObject, serializeError, serializeResult } from './jsonrpc.ts';
 import type { Registry } from './registry.ts';
-import { pause, WorkBudget } from './work.ts';
+import { pause, SLICE_MS, WorkBudget } from './work.ts';
 
 /** One finished request (a batch reports each element), for metrics. */
 export interface CallEvent {
@@ -40,11 +40,10 @@ function errorFor(request: unknown, error: ErrorObject): string | undefined {
 
 /**
  * Batch elements start together, as one group, while their synchronous parts fit one slice of the
- * event loop (work.ts), up to this many; between groups the batch may yield (`pause`). A group's
- * sender recoveries leave as one worker job: 200 raw transactions are one round trip, not seven.
+ * event loop (work.ts `SLICE_MS`), up to this many; between groups the batch may yield (`pause`). A
+ * group's sender recoveries leave as one worker job: 200 raw transactions are one round trip, not seven.
  */
 const GROUP_MAX = 256;
-const GROUP_START_MS = 5;
 
 const NO_SIGNAL = new AbortController().signal;
 
@@ -150,7 +149,7 @@ export class Dispatcher {
 
   /**
    * Starts elements from `from` until their synchronous parts (parsing, decoding, queueing a
-   * recovery) have used GROUP_START_MS, or GROUP_MAX have started; at least one.
+   * recovery) have used a slice (`SLICE_MS`), or GROUP_MAX have started; at least one.
    */
   #startGroup(batch: unknown[], from: number, ctx: RequestContext): Promise<string | undefined>[] {
     const started = performance.now();
@@ -159,7 +158,7 @@ export class Dispatcher {
     while (
       from + group.length < batch.length &&
       group.length < GROUP_MAX &&
-      performance.now() - started < GROUP_START_MS
+      performance.now() - started < SLICE_MS
     );
     return group;
   }

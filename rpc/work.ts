@@ -32,7 +32,7 @@ export class WorkBudget {
 }
 
 /** The most RPC work that runs between two turns of the event loop. */
-const SLICE_MS = 5;
+export const SLICE_MS = 5;
 
 // One slice for all RPC work together, not one per request: a hundred concurrent heavy requests still
 // let the loop turn every SLICE_MS, because a waiting request is released once per turn.
