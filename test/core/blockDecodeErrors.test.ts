@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeBlock, decodeHeader, type Header, headerFields, ZERO_HASH } from '../../core/block.ts';
 import { DecodeError } from '../../core/errors.ts';
 import { type RlpInput, rlpEncode } from '../../core/rlp.ts';
+import { expectError } from './helpers.ts';
 
 const header: Header = {
   chainId: 1337n,
@@ -43,15 +44,8 @@ const FIELDS = [
   'baseFeePerGas',
 ];
 
-function refused(decode: () => unknown): string {
-  try {
-    decode();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DecodeError);
-    return (err as Error).message;
-  }
-  throw new Error('decoded without an error');
-}
+/** The message of the DecodeError `decode` throws (fails if it throws anything else, or nothing). */
+const refused = (decode: () => unknown): string => expectError(decode, DecodeError).message;
 
 const blockOf = (fields: { lastCommit?: RlpInput; evidence?: RlpInput }) =>
   rlpEncode([headerFields(header), [], fields.lastCommit ?? [], fields.evidence ?? []]);

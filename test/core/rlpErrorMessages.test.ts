@@ -4,17 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../core/errors.ts';
 import { MAX_RLP_DEPTH, rlpDecode, rlpDecodeReference, rlpEncode } from '../../core/rlp.ts';
-import { hexOf } from './helpers.ts';
+import { expectError, hexOf } from './helpers.ts';
 
-function message(run: () => unknown): string {
-  try {
-    run();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DecodeError);
-    return (err as Error).message;
-  }
-  throw new Error('decoded');
-}
+/** The message of the DecodeError `run` throws (fails if it throws anything else, or nothing). */
+const message = (run: () => unknown): string => expectError(run, DecodeError).message;
 
 describe('rlpDecode error messages', () => {
   it.each([
