@@ -38,12 +38,14 @@ function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+const parsers = new WeakMap<z.ZodType, (value: unknown) => unknown>();
+
 /**
  * A validator built from a parse function that throws RangeError with the reason. z.unknown() as the
  * input keeps zod's generic messages out: every rejection reads like the parser wrote it.
  */
 function param<T>(parse: (value: unknown) => T) {
-  return z.unknown().transform((value, ctx): T => {
+  const schema = z.unknown().transform((value, ctx): T => {
     try {
       return parse(value);
     } catch (err) {
@@ -52,6 +54,17 @@ function param<T>(parse: (value: unknown) => T) {
       return z.NEVER;
     }
   });
+  parsers.set(schema, parse);
+  return schema;
+}
+
+/**
+ * The parse function behind a schema made by `param` (undefined for any other schema). Calling it
+ * gives what the schema's parse gives, or throws the RangeError whose message would be its issue:
+ * `method` calls it directly on well-formed calls and leaves zod the rejections, which it words.
+ */
+export function parserOf(schema: z.ZodType): ((value: unknown) => unknown) | undefined {
+  return parsers.get(schema);
 }
 
 function expectString(value: unknown, what: string): string {

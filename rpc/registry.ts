@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { RequestContext } from './context.ts';
 import { ErrorCode, RpcError } from './errors.ts';
 import type { JsonValue } from './jsonrpc.ts';
+import { parserOf } from './params.ts';
 
 export type Handler<P> = (params: P, ctx: RequestContext) => JsonValue | Promise<JsonValue>;
 
@@ -43,16 +44,50 @@ function describeIssue(issue: Issue, given: number): string {
  * count as omitted, as in geth, because some clients send `null` for "use the default".
  */
 export function method<S extends z.ZodTuple>(params: S, handler: Handler<z.output<S>>): RpcMethod {
+  const direct = directParse(params);
   return {
     async call(raw, ctx) {
       let end = raw.length;
       while (end > 0 && raw[end - 1] === null) end--;
       const args = end === raw.length ? raw : raw.slice(0, end);
+      const values = direct?.(args);
+      if (values) return handler(values as z.output<S>, ctx);
       const parsed = params.safeParse(args);
       if (!parsed.success)
         throw new RpcError(ErrorCode.InvalidParams, describeIssue(parsed.error.issues[0]!, end));
       return handler(parsed.data, ctx);
     },
+  };
+}
+
+/**
+ * For a tuple of `param` schemas (each optionally `.optional()`), a parser that returns what the
+ * tuple's parse returns for arguments that pass, without zod's per-call machinery (about 1.5 µs a
+ * call, most of what checking eth_sendRawTransaction's one argument cost), and undefined for
+ * anything else, so that zod words every rejection. Undefined for other tuples.
+ */
+function directParse(tuple: z.ZodTuple): ((args: readonly unknown[]) => unknown[] | undefined) | undefined {
+  const { items, rest } = tuple.def;
+  if (rest) return undefined;
+  const slots: { parse: (value: unknown) => unknown; optional: boolean }[] = [];
+  for (const item of items as readonly z.ZodType[]) {
+    const optional = item instanceof z.ZodOptional;
+    const parse = parserOf(optional ? (item.unwrap() as z.ZodType) : item);
+    if (!parse) return undefined;
+    slots.push({ parse, optional });
+  }
+  let required = slots.length;
+  while (required > 0 && slots[required - 1]!.optional) required--;
+  return (args) => {
+    if (args.length < required || args.length > slots.length) return undefined;
+    const out = new Array<unknown>(args.length);
+    try {
+      for (let i = 0; i < args.length; i++) out[i] = slots[i]!.parse(args[i]);
+    } catch (err) {
+      if (err instanceof RangeError) return undefined;
+      throw err;
+    }
+    return out;
   };
 }
 

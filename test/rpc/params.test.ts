@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { bytesToHex } from '../../core/bytes.ts';
 import { ErrorCode, RpcError } from '../../rpc/errors.ts';
@@ -192,6 +192,52 @@ describe('method() parameter checking', () => {
     );
     expect(await invalid([])).toBe('missing value for required argument 0');
     expect(await invalid([ADDR, 'latest', true])).toBe('too many arguments, want at most 2');
+  });
+
+  it('leaves zod out of a well-formed call and gives zod every rejection to word', async () => {
+    const tuple = z.tuple([address, blockRef.optional()]);
+    const safeParse = vi.spyOn(tuple, 'safeParse');
+    const balance = method(tuple, (params) => params as never);
+    expect(await balance.call([ADDR, 'latest'], httpContext())).toEqual([
+      ADDR.toLowerCase(),
+      { kind: 'tag', tag: 'latest' },
+    ]);
+    expect(safeParse).not.toHaveBeenCalled();
+    await expect(balance.call(['0x12'], httpContext())).rejects.toThrow('invalid argument 0');
+    expect(safeParse).toHaveBeenCalledOnce();
+  });
+
+  it('gives what zod gives, value or rejection, for every shape of call', async () => {
+    const tuples = [
+      z.tuple([]),
+      z.tuple([data]),
+      z.tuple([hash, bool]),
+      z.tuple([address, blockRef.optional()]),
+      z.tuple([quantity.optional(), uint64.optional()]),
+      z.tuple([blockNumberOrTag, uint64]),
+      z.tuple([callRequest, blockRef.optional()]),
+    ];
+    const values = [undefined, null, 0, true, 'latest', '0x', '0x1', '0x01', ADDR, HASH, `${HASH}00`, {}, []];
+    const argLists: unknown[][] = [[]];
+    for (const a of values) {
+      argLists.push([a]);
+      for (const b of values) argLists.push([a, b], [a, b, '0x1']);
+    }
+    for (const tuple of tuples) {
+      const direct = method(tuple, (params) => ({ params }) as never);
+      for (const args of argLists) {
+        // What method() did before it had a direct path: trailing nulls dropped, then zod.
+        let end = args.length;
+        while (end > 0 && args[end - 1] === null) end--;
+        const expected = tuple.safeParse(args.slice(0, end));
+        const got = await direct.call(args, httpContext()).then(
+          (result) => ({ ok: true, result }),
+          (err: RpcError) => ({ ok: false, message: err.message }),
+        );
+        if (expected.success) expect(got).toEqual({ ok: true, result: { params: expected.data } });
+        else expect(got).toMatchObject({ ok: false });
+      }
+    }
   });
 
   it('gives the path inside an object argument', async () => {
