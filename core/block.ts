@@ -7,7 +7,17 @@ import { DecodeError } from './errors.ts';
 import { decodeEvidenceItem, type Evidence, evidenceFields } from './evidence.ts';
 import { keccak256 } from './hash.ts';
 import { merkleRoot } from './merkle.ts';
-import { asBigint, asBytes, asList, asSafeInt, type RlpItem, rlpDecode, rlpEncode } from './rlp.ts';
+import {
+  asBigint,
+  asBytes,
+  asList,
+  asSafeInt,
+  type RlpInput,
+  type RlpItem,
+  rlpDecode,
+  rlpEncode,
+  rlpEncodedLength,
+} from './rlp.ts';
 import type { Validator } from './validator.ts';
 import { type Commit, commitFields, decodeCommitItem } from './vote.ts';
 
@@ -122,13 +132,22 @@ export function decodeHeader(bytes: Uint8Array): Header {
   return decodeHeaderItem(rlpDecode(bytes, 'header'));
 }
 
-export function encodeBlock(block: Block): Uint8Array {
-  return rlpEncode([
+function blockFields(block: Block): RlpInput {
+  return [
     headerFields(block.header),
-    [...block.txs],
+    block.txs,
     block.lastCommit === null ? [] : [commitFields(block.lastCommit)],
     block.evidence.map(evidenceFields),
-  ]);
+  ];
+}
+
+export function encodeBlock(block: Block): Uint8Array {
+  return rlpEncode(blockFields(block));
+}
+
+/** `encodeBlock(block).length` without encoding the block: the size eth_getBlockBy* reports. */
+export function encodedBlockLength(block: Block): number {
+  return rlpEncodedLength(blockFields(block));
 }
 
 export function decodeBlock(bytes: Uint8Array): Block {

@@ -5,7 +5,7 @@ import { bigintToBytes, bytesToBigint } from './bytes.ts';
 import { DecodeError } from './errors.ts';
 import type { RlpInput } from './rlpEncode.ts';
 
-export { type RlpInput, rlpEncode } from './rlpEncode.ts';
+export { type RlpInput, rlpEncode, rlpEncodedLength } from './rlpEncode.ts';
 
 export type RlpItem = Uint8Array | RlpItem[];
 

@@ -130,6 +130,11 @@ export function rlpListHeader(payloadLength: number): Uint8Array {
   return out.subarray(0, writeHeader(out, 0, 0xc0, payloadLength));
 }
 
+/** How many bytes `rlpEncode(input)` would return, without encoding it. */
+export function rlpEncodedLength(input: RlpInput): number {
+  return measure(input, { payloads: [], wide: [], nextPayload: 0, nextWide: 0 });
+}
+
 export function rlpEncode(input: RlpInput): Uint8Array {
   const m: Measured = { payloads: [], wide: [], nextPayload: 0, nextWide: 0 };
   const out = new Uint8Array(measure(input, m));

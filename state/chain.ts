@@ -5,6 +5,7 @@ import { type Address, addressFromBytes } from '../core/address.ts';
 import {
   type Block,
   blockHash,
+  encodedBlockLength,
   evidenceListHash,
   type Header,
   type ProposalInput,
@@ -365,7 +366,10 @@ export class Chain {
     this.blocks.putBlock(batch, block, hash, executed.receipts, commit, executed.txHashes, executed.events);
     await this.#db.write(batch);
     this.state.markCommitted(executed.stateCommit);
-    this.blocks.markCommitted(block.header.height, block.header, hash);
+    this.blocks.markCommitted(block.header.height, block.header, hash, {
+      txHashes: executed.txHashes,
+      size: encodedBlockLength(block),
+    });
     this.#executed = new Map();
     this.#params = undefined;
     await this.mempool.onBlockCommitted({

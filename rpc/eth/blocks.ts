@@ -1,8 +1,8 @@
 // Block lookups: resolving block tags, numbers and hashes to a committed height, and the eth_
 // methods that return blocks. With instant finality, latest = safe = finalized = pending.
 import { z } from 'zod';
-import { encodeBlock } from '../../core/block.ts';
-import { bigintToHex, type Hex } from '../../core/bytes.ts';
+import { encodedBlockLength } from '../../core/block.ts';
+import { bigintToHex } from '../../core/bytes.ts';
 import { decodeTx, txHash } from '../../core/tx.ts';
 import type { Chain } from '../../state/chain.ts';
 import { ErrorCode, RpcError } from '../errors.ts';
@@ -32,9 +32,12 @@ export function requireHeight(chain: Chain, ref: BlockRef): number {
 }
 
 export async function blockJson(chain: Chain, height: number, fullTxs: boolean): Promise<JsonValue> {
-  const block = await chain.blocks.getBlock(height);
-  if (!block) return null;
-  const { hash: blockHash } = chain.blocks.getHeader(height)!;
+  const entry = chain.blocks.getHeader(height);
+  if (!entry) return null;
+  const { header, hash: blockHash } = entry;
+  const recent = fullTxs ? undefined : chain.blocks.recentSummary(height);
+  if (recent) return formatBlock(header, blockHash, recent.size, [...recent.txHashes]);
+  const block = (await chain.blocks.getBlock(height))!;
   let transactions: JsonValue[];
   if (fullTxs) {
     const receipts = await chain.blocks.getReceipts(height);
@@ -43,22 +46,20 @@ export async function blockJson(chain: Chain, height: number, fullTxs: boolean):
         blockHash,
         blockNumber: height,
         index,
-        baseFee: block.header.baseFeePerGas,
+        baseFee: header.baseFeePerGas,
       }),
     );
   } else {
-    transactions = await txHashes(chain, height);
+    transactions = block.txs.map(txHash);
   }
-  return formatBlock(block.header, blockHash, encodeBlock(block).length, transactions);
-}
-
-async function txHashes(chain: Chain, height: number): Promise<Hex[]> {
-  return (await chain.blocks.getTxs(height)).map(txHash);
+  return formatBlock(header, blockHash, encodedBlockLength(block), transactions);
 }
 
 async function txCount(chain: Chain, height: number | undefined): Promise<JsonValue> {
   if (height === undefined) return null;
-  return bigintToHex(BigInt((await chain.blocks.getTxs(height)).length));
+  const count =
+    chain.blocks.recentSummary(height)?.txHashes.length ?? (await chain.blocks.getTxs(height)).length;
+  return bigintToHex(BigInt(count));
 }
 
 export function blockMethods(chain: Chain) {

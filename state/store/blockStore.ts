@@ -27,13 +27,35 @@ export interface HeaderWithHash {
 
 const HEAD = keys.meta('head');
 
+/** What eth_getBlockBy* without full transactions needs of a block besides its header. */
+export interface BlockSummary {
+  readonly txHashes: readonly Hex[];
+  /** `encodeBlock(block).length`. */
+  readonly size: number;
+}
+
+/**
+ * The latest blocks' summaries are kept while they hold at most this many transaction hashes
+ * (about 100 bytes each; the latest block's always): clients that follow the chain ask for each
+ * block as it lands, and reading and re-hashing thousands of transactions for each ask cost the
+ * main thread milliseconds per block (docs/performance.md, "Serving a new block").
+ */
+const RECENT_SUMMARY_TXS = 65_536;
+
 export class BlockStore {
   readonly #db: Database;
   readonly #headers = new LruCache<number, HeaderWithHash>(4096);
+  /** Height → summary, oldest first (blocks are committed in height order). */
+  readonly #recent = new Map<number, BlockSummary>();
+  #recentTxs = 0;
   #head: number | undefined;
 
-  constructor(db: Database) {
+  readonly #recentBudget: number;
+
+  /** `recentSummaryTxs`: the transaction hashes the latest blocks' summaries may hold (tests set it low). */
+  constructor(db: Database, opts: { recentSummaryTxs?: number } = {}) {
     this.#db = db;
+    this.#recentBudget = opts.recentSummaryTxs ?? RECENT_SUMMARY_TXS;
     const head = db.getSync(HEAD);
     this.#head = head === undefined ? undefined : decodeHeight(head);
   }
@@ -172,9 +194,25 @@ export class BlockStore {
     batch.put(HEAD, encodeHeight(height));
   }
 
-  /** Call after the batch holding putBlock was written. */
-  markCommitted(height: number, header: Header, hash: Hex): void {
+  /** Call after the batch holding putBlock was written; `summary` is kept for the latest blocks. */
+  markCommitted(height: number, header: Header, hash: Hex, summary?: BlockSummary): void {
     this.#headers.set(height, { header, hash });
     this.#head = height;
+    if (summary) this.#remember(height, summary);
+  }
+
+  /** The summary of one of the latest committed blocks, if still held (else read the block). */
+  recentSummary(height: number): BlockSummary | undefined {
+    return height <= (this.#head ?? -1) ? this.#recent.get(height) : undefined;
+  }
+
+  #remember(height: number, summary: BlockSummary): void {
+    this.#recent.set(height, summary);
+    this.#recentTxs += summary.txHashes.length;
+    for (const [oldest, held] of this.#recent) {
+      if (this.#recentTxs <= this.#recentBudget || oldest === height) break;
+      this.#recent.delete(oldest);
+      this.#recentTxs -= held.txHashes.length;
+    }
   }
 }

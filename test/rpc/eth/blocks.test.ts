@@ -4,7 +4,7 @@
 // each vitest file costs a second or more of module loading, and 28 files took test/rpc far
 // past its time budget).
 import { type Hex, keccak256 } from 'viem';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeBlock } from '../../../core/block.ts';
 import {
   addressTopic,
@@ -108,6 +108,21 @@ describe('eth_getBlockByNumber', () => {
       expect(tx).toMatchObject({ blockHash: block.hash, blockNumber: '0x1', transactionIndex: hex(i) });
     }
     expect(await fx.call('eth_getBlockByNumber', ['0x2', true])).toEqual(await expected(2, []));
+  });
+
+  it("a recent block is served from its summary, the same as from the stored block's transactions", async () => {
+    const getTxs = vi.spyOn(fx.chain.blocks, 'getTxs');
+    const recent = await fx.call<BlockJson>('eth_getBlockByNumber', ['0x1', false]);
+    expect(await fx.call('eth_getBlockTransactionCountByNumber', ['0x1'])).toBe('0x3');
+    expect(getTxs).not.toHaveBeenCalled();
+    vi.spyOn(fx.chain.blocks, 'recentSummary').mockReturnValue(undefined);
+    try {
+      expect(await fx.call('eth_getBlockByNumber', ['0x1', false])).toEqual(recent);
+      expect(await fx.call('eth_getBlockTransactionCountByNumber', ['0x1'])).toBe('0x3');
+      expect(getTxs).toHaveBeenCalledTimes(2); // once for each call: the block's transactions are read once
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it('an empty block has an empty bloom and zero gas used', async () => {
