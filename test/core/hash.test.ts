@@ -6,6 +6,7 @@ import { bytesToHex, concatBytes, utf8ToBytes } from '../../core/bytes.ts';
 import {
   hashBackend,
   keccak256,
+  keccak256Concat,
   keccak256Reference,
   sha256,
   sha256Concat,
@@ -66,13 +67,28 @@ describe('fast paths match the references', () => {
     );
   });
 
-  it('sha256Concat equals sha256 of the concatenation, for any split into parts', () => {
+  it('sha256Concat and keccak256Concat equal the hash of the concatenation, for any split into parts', () => {
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 8 }), (parts) => {
         expect(hex(sha256Concat(...parts))).toBe(hex(sha256Reference(concatBytes(...parts))));
+        expect(hex(keccak256Concat(...parts))).toBe(hex(keccak256Reference(concatBytes(...parts))));
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('joins short parts and feeds long ones, alike on either side of 512 bytes', () => {
+    for (let length = 500; length <= 520; length++) {
+      const whole = new Uint8Array(length).map((_, i) => i * 7);
+      const parts = [whole.subarray(0, 1), whole.subarray(1, 200), whole.subarray(200)];
+      expect(hex(sha256Concat(...parts))).toBe(hex(sha256Reference(whole)));
+      expect(hex(keccak256Concat(...parts))).toBe(hex(keccak256Reference(whole)));
+      // A digest is not a view of the shared buffer the parts were joined in.
+      const first = sha256Concat(whole.subarray(0, 10), whole.subarray(10, 20));
+      const copy = hex(first);
+      sha256Concat(new Uint8Array(40), new Uint8Array(40));
+      expect(hex(first)).toBe(copy);
+    }
   });
 
   it('returns fresh arrays: a later call does not overwrite an earlier digest (shared wasm hasher)', () => {
