@@ -29,5 +29,11 @@ describe('store keys', () => {
     const bytes = encodeLocation(2 ** 40 + 3, 2 ** 32 - 1);
     expect(bytesToHex(bytes)).toBe('0x0000010000000003ffffffff');
     expect(decodeLocation(bytes)).toEqual({ height: 2 ** 40 + 3, index: 2 ** 32 - 1 });
+    const highest = encodeLocation(Number.MAX_SAFE_INTEGER, 0x80000001);
+    expect(bytesToHex(highest)).toBe('0x001fffffffffffff80000001');
+    expect(decodeLocation(highest)).toEqual({ height: Number.MAX_SAFE_INTEGER, index: 0x80000001 });
+    expect(bytesToHex(keys.header(2 ** 32))).toBe(
+      `0x${Bucket.header.toString(16).padStart(2, '0')}0000000100000000`,
+    );
   });
 });
