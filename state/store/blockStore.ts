@@ -38,7 +38,7 @@ export interface BlockSummary {
  * The latest blocks' summaries are kept while they hold at most this many transaction hashes
  * (about 100 bytes each; the latest block's always): clients that follow the chain ask for each
  * block as it lands, and reading and re-hashing thousands of transactions for each ask cost the
- * main thread milliseconds per block (docs/performance.md, "Serving a new block").
+ * main thread tens of milliseconds per block (docs/performance.md, round 5).
  */
 const RECENT_SUMMARY_TXS = 65_536;
 
@@ -48,9 +48,8 @@ export class BlockStore {
   /** Height → summary, oldest first (blocks are committed in height order). */
   readonly #recent = new Map<number, BlockSummary>();
   #recentTxs = 0;
-  #head: number | undefined;
-
   readonly #recentBudget: number;
+  #head: number | undefined;
 
   /** `recentSummaryTxs`: the transaction hashes the latest blocks' summaries may hold (tests set it low). */
   constructor(db: Database, opts: { recentSummaryTxs?: number } = {}) {
@@ -203,7 +202,7 @@ export class BlockStore {
 
   /** The summary of one of the latest committed blocks, if still held (else read the block). */
   recentSummary(height: number): BlockSummary | undefined {
-    return height <= (this.#head ?? -1) ? this.#recent.get(height) : undefined;
+    return this.#recent.get(height);
   }
 
   #remember(height: number, summary: BlockSummary): void {
