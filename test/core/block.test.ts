@@ -8,6 +8,7 @@ import {
   decodeBlock,
   decodeHeader,
   encodeBlock,
+  encodedBlockLength,
   encodeHeader,
   evidenceListHash,
   type Header,
@@ -143,10 +144,11 @@ describe('header codec and block hash', () => {
 });
 
 describe('block codec', () => {
-  it('decode(encode(b)) = b, with and without a last commit and evidence', () => {
+  it('decode(encode(b)) = b, with and without a last commit and evidence; its length measured alike', () => {
     fc.assert(
       fc.property(blockArb, (block) => {
         expect(printable(decodeBlock(encodeBlock(block)))).toEqual(printable(block));
+        expect(encodedBlockLength(block)).toBe(encodeBlock(block).length);
       }),
       { numRuns: 200 },
     );

@@ -17,6 +17,7 @@ import {
   rlpDecode,
   rlpDecodeReference,
   rlpEncode,
+  rlpEncodedLength,
   rlpEncodeReference,
 } from '../../core/rlp.ts';
 import { expectCanonicalOrRejected, expectError, hexOf, mutation } from './helpers.ts';
@@ -148,10 +149,11 @@ const { rlpItem } = fc.letrec<{ rlpItem: RlpItem }>((tie) => ({
 }));
 
 describe('properties', () => {
-  it('decode(encode(x)) = x, and the encoding equals viem toRlp', () => {
+  it('decode(encode(x)) = x, the encoding equals viem toRlp, and its length is measured alike', () => {
     fc.assert(
       fc.property(rlpItem, (value) => {
         const encoded = rlpEncode(value);
+        expect(rlpEncodedLength(value)).toBe(encoded.length);
         expect(hexTree(rlpDecode(encoded))).toEqual(hexTree(value));
         expect(bytesToHex(encoded)).toBe(toRlp(hexTree(value) as never, 'hex'));
         expect(hexTree(fromRlp(encoded, 'bytes') as RlpItem)).toEqual(hexTree(value));

@@ -202,6 +202,7 @@ describe('method() parameter checking', () => {
       ADDR.toLowerCase(),
       { kind: 'tag', tag: 'latest' },
     ]);
+    expect(await balance.call([ADDR], httpContext())).toEqual([ADDR.toLowerCase()]);
     expect(safeParse).not.toHaveBeenCalled();
     await expect(balance.call(['0x12'], httpContext())).rejects.toThrow('invalid argument 0');
     expect(safeParse).toHaveBeenCalledOnce();
