@@ -42,6 +42,8 @@ function writeU32(out: Uint8Array, at: number, value: number): void {
  * call, since every transaction of a block writes three of these (two keys and a location).
  */
 function writeU64(out: Uint8Array, at: number, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RangeError(`a height must be a non-negative safe integer, got ${value}`);
   writeU32(out, at, Math.floor(value / 0x1_0000_0000));
   writeU32(out, at + 4, value >>> 0);
 }

@@ -32,6 +32,11 @@ describe('store keys', () => {
     const highest = encodeLocation(Number.MAX_SAFE_INTEGER, 0x80000001);
     expect(bytesToHex(highest)).toBe('0x001fffffffffffff80000001');
     expect(decodeLocation(highest)).toEqual({ height: Number.MAX_SAFE_INTEGER, index: 0x80000001 });
+    expect(bytesToHex(encodeLocation(0, 0))).toBe(`0x${'00'.repeat(12)}`);
+    for (const bad of [-1, 1.5, 2 ** 53])
+      expect(() => encodeLocation(bad, 0)).toThrow(
+        `a height must be a non-negative safe integer, got ${bad}`,
+      );
     expect(bytesToHex(keys.header(2 ** 32))).toBe(
       `0x${Bucket.header.toString(16).padStart(2, '0')}0000000100000000`,
     );
