@@ -130,13 +130,17 @@ export function rlpListHeader(payloadLength: number): Uint8Array {
   return out.subarray(0, writeHeader(out, 0, 0xc0, payloadLength));
 }
 
+function measured(): Measured {
+  return { payloads: [], wide: [], nextPayload: 0, nextWide: 0 };
+}
+
 /** How many bytes `rlpEncode(input)` would return, without encoding it. */
 export function rlpEncodedLength(input: RlpInput): number {
-  return measure(input, { payloads: [], wide: [], nextPayload: 0, nextWide: 0 });
+  return measure(input, measured());
 }
 
 export function rlpEncode(input: RlpInput): Uint8Array {
-  const m: Measured = { payloads: [], wide: [], nextPayload: 0, nextWide: 0 };
+  const m = measured();
   const out = new Uint8Array(measure(input, m));
   write(out, 0, input, m);
   return out;

@@ -4,9 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Address, addressFromPrivateKey } from '../../../core/address.ts';
 import { encodeBlock } from '../../../core/block.ts';
-import { bytesToHex } from '../../../core/bytes.ts';
-import { keccak256 } from '../../../core/hash.ts';
-import { signTx } from '../../../core/tx.ts';
+import { signTx, txHash } from '../../../core/tx.ts';
 import { BlockStore } from '../../../state/store/blockStore.ts';
 import { openTestChain, type TestChain } from '../../helpers/chain.ts';
 
@@ -49,7 +47,7 @@ describe('recent block summaries', () => {
       const stored = (await t.chain.blocks.getBlock(height))!;
       expect(stored.txs).toHaveLength(count);
       expect(t.chain.blocks.recentSummary(height)).toEqual({
-        txHashes: stored.txs.map((raw) => bytesToHex(keccak256(raw))),
+        txHashes: stored.txs.map(txHash),
         size: encodeBlock(stored).length,
       });
     }
