@@ -129,9 +129,17 @@ describe('field helpers', () => {
     expect(() => asList(item('01'), 'l')).toThrow(/l: expected an RLP list/);
   });
 
-  it('encoding refuses negative and fractional numbers', () => {
-    expect(() => rlpEncode(-1n)).toThrow(RangeError);
-    expect(() => rlpEncode(1.5)).toThrow(RangeError);
+  it('encoding refuses negative and fractional numbers, saying why', () => {
+    expect(() => rlpEncode(-1n)).toThrow(new RangeError('RLP integer must be non-negative'));
+    expect(() => rlpEncode(1.5)).toThrow(
+      new RangeError('RLP integer must be a non-negative safe integer: 1.5'),
+    );
+  });
+
+  it('a single byte from 0x80 up is a one-byte string, not itself', () => {
+    expect(bytesToHex(rlpEncode(Uint8Array.of(0x7f)))).toBe('0x7f');
+    expect(bytesToHex(rlpEncode(Uint8Array.of(0x80)))).toBe('0x8180');
+    expect(rlpEncodedLength(Uint8Array.of(0x80))).toBe(2);
   });
 });
 
