@@ -3,7 +3,7 @@
 import type { Hex } from 'viem';
 import { expect } from 'vitest';
 import { cli, rpc } from './cli.ts';
-import { height, startDevnet, type TestDevnet, waitFor } from './devnet.ts';
+import { describeHeights, height, heightsOf, startDevnet, type TestDevnet, waitFor } from './devnet.ts';
 
 /** An odd fee, so that every split leaves remainders to hand out. */
 export const FEE = 1_000_000_000_000_000_007n;
@@ -134,8 +134,13 @@ export async function onEveryNode<T>(
   block: number,
   read: (url: string) => Promise<T>,
 ): Promise<T[]> {
-  await waitFor(`every node to reach block ${block}`, async () =>
-    (await Promise.all(urls.map(height))).every((h) => h >= block),
+  let seen: (number | Error)[] = [];
+  await waitFor(
+    () => `every node to reach block ${block} (last seen: ${describeHeights(seen)})`,
+    async () => {
+      seen = await heightsOf(urls);
+      return seen.every((h) => typeof h === 'number' && h >= block);
+    },
   );
   return Promise.all(urls.map(read));
 }

@@ -81,6 +81,20 @@ export function launch(home: string, args: string[], opts: LaunchOptions = {}): 
     stderr += d;
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // A node that dies while a test waits on it would otherwise show only as a timeout elsewhere.
+  // Exits a test asks for (stop, kill, or a signal sent by a fault harness) are not reported.
+  let started = false;
+  let ended = false;
+  child.once('exit', (code, signal) => {
+    const asked =
+      ended || code === 0 || (signal !== null && ['SIGKILL', 'SIGTERM', 'SIGINT'].includes(signal));
+    if (!started || asked) return;
+    const errors = logs.filter((l) => Number(l['level']) >= 50).slice(-3);
+    process.stderr.write(
+      `openchain node ${home} exited unexpectedly (${signal ?? `code ${code}`}); ` +
+        `last errors: ${JSON.stringify(errors)}; stderr: ${stderr.slice(-2_000)}\n`,
+    );
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -100,15 +114,18 @@ export function launch(home: string, args: string[], opts: LaunchOptions = {}): 
       logs.push(entry);
       if (entry['msg'] === 'node running') {
         clearTimeout(timer);
+        started = true;
         resolve({
           child,
           rpcUrl: entry['rpcUrl'] as string,
           logs,
           stop: () => {
+            ended = true;
             child.kill('SIGTERM');
             return exited;
           },
           kill: async () => {
+            ended = true;
             child.kill('SIGKILL');
             await exited;
           },

@@ -1,9 +1,9 @@
 // A multi-validator devnet of real processes for end-to-end tests: homes written by the same code
 // as `openchain devnet`, on free loopback ports, each node started, killed and restarted at will.
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { expect } from 'vitest';
@@ -13,7 +13,7 @@ import type { NodeConfigInput } from '../../node/config.ts';
 import { createDevnet, type DevnetManifest } from '../../node/devnet.ts';
 import { homePaths } from '../../node/home.ts';
 import { recordGenesis } from '../../node/homeGenesis.ts';
-import { cli, type NodeProcess, rpc, startConfiguredNode } from './cli.ts';
+import { cli, launch, type NodeProcess, rpc, startConfiguredNode } from './cli.ts';
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -87,13 +87,19 @@ export async function startDevnet(opts: {
   for (const [i, testOnly] of Object.entries(opts.testOnly ?? {}))
     setTestOnly(manifest.nodes[Number(i)]!.home, testOnly);
   const nodes: (NodeProcess | undefined)[] = Array.from({ length: n });
+  // Kept for a failure's post-mortem: a folder per devnet (its temp dir's name), a log per node.
+  const keep = process.env.OPENCHAIN_E2E_LOG_DIR;
+  const logDir = keep ? join(keep, basename(dir)) : undefined;
+  if (logDir) mkdirSync(logDir, { recursive: true });
   const devnet: TestDevnet = {
     dir,
     manifest,
     nodes,
     url: (i) => manifest.nodes[i]!.rpcUrl,
     async start(i) {
-      nodes[i] = await startConfiguredNode(manifest.nodes[i]!.home);
+      nodes[i] = logDir
+        ? await launch(manifest.nodes[i]!.home, [], { logFile: join(logDir, `node${i}.log`) })
+        : await startConfiguredNode(manifest.nodes[i]!.home);
       return nodes[i]!;
     },
     async kill(i) {
@@ -122,23 +128,51 @@ export async function height(url: string): Promise<number> {
   return Number(await rpc<string>(url, 'eth_blockNumber'));
 }
 
-/** Polls until `check` holds or the deadline passes (then throws with `what`). */
+/**
+ * Polls until `check` holds or the deadline passes, then throws with `what` (a function is asked
+ * then, so it can describe what it last saw) and what the last failed check threw, if it threw.
+ */
 export async function waitFor(
-  what: string,
+  what: string | (() => string),
   check: () => Promise<boolean>,
   timeoutMs = 60_000,
   intervalMs = 200,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let thrown: unknown;
   while (Date.now() < deadline) {
     try {
       if (await check()) return;
-    } catch {
+      thrown = undefined;
+    } catch (err) {
       // a node restarting: try again
+      thrown = err;
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  const described = typeof what === 'string' ? what : what();
+  throw new Error(
+    `timed out waiting for ${described}${thrown ? ` (the last check threw: ${errorText(thrown)})` : ''}`,
+  );
+}
+
+/** An error's message with its cause's (fetch's "fetch failed" hides ECONNREFUSED in the cause). */
+function errorText(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  return err.cause ? `${err.message}: ${errorText(err.cause)}` : err.message;
+}
+
+/** Each node's height, or the error that reading it gave (a node down, restarting, or hung). */
+export async function heightsOf(urls: readonly string[]): Promise<(number | Error)[]> {
+  const read = await Promise.allSettled(urls.map(height));
+  return read.map((r) => (r.status === 'fulfilled' ? r.value : new Error(errorText(r.reason))));
+}
+
+/** E.g. "node0 12, node1 unreachable (fetch failed: connect ECONNREFUSED ...)". */
+export function describeHeights(heights: readonly (number | Error)[]): string {
+  return heights
+    .map((h, i) => `node${i} ${typeof h === 'number' ? h : `unreachable (${h.message})`}`)
+    .join(', ');
 }
 
 /**
