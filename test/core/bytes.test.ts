@@ -211,6 +211,15 @@ describe('utf8ToBytes and bytesToUtf8', () => {
     expect(() => bytesToUtf8(Uint8Array.of(0xc3))).toThrow(TypeError);
     expect(() => bytesToUtf8(Uint8Array.of(0xff, 0x41))).toThrow(TypeError);
   });
+
+  it('encode the empty string as no bytes, and decode alike after a refusal (one shared decoder)', () => {
+    expect(utf8ToBytes('')).toEqual(new Uint8Array(0));
+    expect(bytesToUtf8(new Uint8Array(0))).toBe('');
+    // A truncated sequence must not leave a partial character behind for the next call.
+    expect(() => bytesToUtf8(Uint8Array.of(0x41, 0xe2, 0x82))).toThrow(TypeError);
+    expect(bytesToUtf8(Uint8Array.of(0xac, 0x41).subarray(1))).toBe('A');
+    expect(() => bytesToUtf8(Uint8Array.of(0xac))).toThrow(TypeError);
+  });
 });
 
 describe('u64ToBytes and bytesToU64', () => {
