@@ -34,7 +34,7 @@ import { homePaths } from './home.ts';
 import { initHome } from './init.ts';
 import { describeValidatorKey, loadValidatorKey } from './keys.ts';
 import { createLogger } from './logger.ts';
-import { OpenchainNode } from './node.ts';
+import type { OpenchainNode } from './node.ts';
 import { resetData } from './resetData.ts';
 import { registerStakeCommands } from './stakeCli.ts';
 import { VERSION } from './version.ts';
@@ -301,6 +301,9 @@ export function buildProgram(): Command {
       const config = applyStartFlags(loadConfigFile(homePaths(opts.home).config), opts);
       const logger = createLogger(config.log, config.moniker);
       let started: OpenchainNode | undefined;
+      // Loaded here, not at the top: the node (libp2p, consensus, RPC) is most of the modules a
+      // command would load, and every other command starts without them.
+      const { OpenchainNode } = await import('./node.ts');
       const node = await OpenchainNode.start({
         home: opts.home,
         config,
