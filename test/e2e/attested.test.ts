@@ -36,7 +36,7 @@ import {
   topicOf,
 } from './attributionFixtures.ts';
 import { rpc } from './cli.ts';
-import { editConfig, height, startDevnet, type TestDevnet, waitFor } from './devnet.ts';
+import { editConfig, startDevnet, type TestDevnet, waitFor, waitForHeight } from './devnet.ts';
 
 type Account = ReturnType<typeof devAccounts>[number];
 const [owner, alice, bob, carol] = devAccounts(4) as [Account, Account, Account, Account];
@@ -95,9 +95,7 @@ describe('attested scores on a four-validator devnet', () => {
         },
       }),
     });
-    await waitFor('every node to commit a block', async () =>
-      (await Promise.all(urls().map(height))).every((h) => h >= 1),
-    );
+    await waitForHeight(urls(), 1, 'every node to commit a block');
   });
 
   afterAll(async () => {

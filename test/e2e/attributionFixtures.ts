@@ -3,7 +3,7 @@
 import type { Hex } from 'viem';
 import { expect } from 'vitest';
 import { cli, rpc } from './cli.ts';
-import { describeHeights, height, heightsOf, startDevnet, type TestDevnet, waitFor } from './devnet.ts';
+import { startDevnet, type TestDevnet, waitForHeight } from './devnet.ts';
 
 /** An odd fee, so that every split leaves remainders to hand out. */
 export const FEE = 1_000_000_000_000_000_007n;
@@ -122,9 +122,7 @@ export async function startAttributionDevnet(
     },
   });
   const urls = [0, 1, 2, 3].map((i) => devnet.url(i));
-  await waitFor('every node to commit a block', async () =>
-    (await Promise.all(urls.map(height))).every((h) => h >= 1),
-  );
+  await waitForHeight(urls, 1, 'every node to commit a block');
   return devnet;
 }
 
@@ -134,14 +132,7 @@ export async function onEveryNode<T>(
   block: number,
   read: (url: string) => Promise<T>,
 ): Promise<T[]> {
-  let seen: (number | Error)[] = [];
-  await waitFor(
-    () => `every node to reach block ${block} (last seen: ${describeHeights(seen)})`,
-    async () => {
-      seen = await heightsOf(urls);
-      return seen.every((h) => typeof h === 'number' && h >= block);
-    },
-  );
+  await waitForHeight(urls, block);
   return Promise.all(urls.map(read));
 }
 

@@ -12,11 +12,11 @@ import {
   advance,
   assertNoFork,
   evidenceAt,
-  height,
   startDevnet,
   type TestDevnet,
   waitFor,
   waitForEvidence,
+  waitForHeight,
 } from './devnet.ts';
 
 process.env[TEST_ONLY_ENV] = '1';
@@ -120,9 +120,7 @@ describe('byzantine validators among honest ones', () => {
       });
     }
     const last = Math.max(...proposedInvalid().map((e) => e['height'] as number));
-    await waitFor('the honest nodes past the last invalid proposal', async () =>
-      (await Promise.all(honest().map(height))).every((h) => h > last),
-    );
+    await waitForHeight(honest(), last + 1, 'the honest nodes past the last invalid proposal');
     for (const e of proposedInvalid()) {
       for (const url of honest()) {
         expect(

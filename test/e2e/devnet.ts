@@ -163,16 +163,32 @@ function errorText(err: unknown): string {
 }
 
 /** Each node's height, or the error that reading it gave (a node down, restarting, or hung). */
-export async function heightsOf(urls: readonly string[]): Promise<(number | Error)[]> {
+async function heightsOf(urls: readonly string[]): Promise<(number | Error)[]> {
   const read = await Promise.allSettled(urls.map(height));
   return read.map((r) => (r.status === 'fulfilled' ? r.value : new Error(errorText(r.reason))));
 }
 
-/** E.g. "node0 12, node1 unreachable (fetch failed: connect ECONNREFUSED ...)". */
-export function describeHeights(heights: readonly (number | Error)[]): string {
-  return heights
-    .map((h, i) => `node${i} ${typeof h === 'number' ? h : `unreachable (${h.message})`}`)
-    .join(', ');
+/**
+ * Waits until every node at `urls` is at height `block` or above. A timeout names what each node
+ * last answered: its height, or why it could not be read (a crashed node refuses the connection).
+ */
+export async function waitForHeight(
+  urls: readonly string[],
+  block: number,
+  what = `every node to reach block ${block}`,
+  timeoutMs?: number,
+): Promise<void> {
+  let seen: (number | Error)[] = [];
+  const described = () =>
+    seen.map((h, i) => `${urls[i]} ${typeof h === 'number' ? h : `unreachable (${h.message})`}`).join(', ');
+  await waitFor(
+    () => `${what} (last seen: ${described()})`,
+    async () => {
+      seen = await heightsOf(urls);
+      return seen.every((h) => typeof h === 'number' && h >= block);
+    },
+    timeoutMs,
+  );
 }
 
 /**
@@ -264,11 +280,7 @@ export async function assertNoFork(urls: readonly string[]): Promise<number> {
 /** Waits until every node at `urls` is `blocks` past the highest of them now. */
 export async function advance(urls: readonly string[], blocks: number, timeoutMs = 60_000): Promise<void> {
   const start = Math.max(...(await Promise.all(urls.map(height))));
-  await waitFor(
-    `${blocks} more blocks on ${urls.join(', ')}`,
-    async () => (await Promise.all(urls.map(height))).every((h) => h >= start + blocks),
-    timeoutMs,
-  );
+  await waitForHeight(urls, start + blocks, `${blocks} more blocks`, timeoutMs);
 }
 
 export interface EvidenceEntry {

@@ -14,7 +14,7 @@ import { addressFromPrivateKey } from '../../core/address.ts';
 import { bytesToHex } from '../../core/bytes.ts';
 import { viemChainFor } from '../helpers/node.ts';
 import { cli, cliFails, type NodeProcess, rpc, startConfiguredNode } from './cli.ts';
-import { assertNoFork, freePortRange, height, waitFor } from './devnet.ts';
+import { assertNoFork, freePortRange, waitFor, waitForHeight } from './devnet.ts';
 
 const OPEN = 10n ** 18n;
 
@@ -191,11 +191,7 @@ describe('genesis tooling', () => {
       );
       nodes.push(...started);
       const urls = started.map((n) => n.rpcUrl);
-      await waitFor(
-        'every node past height 3',
-        async () => (await Promise.all(urls.map(height))).every((h) => h >= 3),
-        300_000,
-      );
+      await waitForHeight(urls, 3, 'every node past height 3', 300_000);
       expect(await assertNoFork(urls)).toBeGreaterThanOrEqual(3);
       const block0 = await rpc<{ hash: string }>(urls[0]!, 'eth_getBlockByNumber', ['0x0', false]);
       expect(block0.hash).toBe(hash);

@@ -20,7 +20,7 @@ import { GOV_ADDRESS, govAbi } from '../../state/modules/gov/index.ts';
 import { STAKING_ADDRESS, stakingAbi } from '../../state/modules/staking/index.ts';
 import { viemChainFor } from '../helpers/node.ts';
 import { cli, cliFails, rpc } from './cli.ts';
-import { fillBlocks, height, startDevnet, type TestDevnet, waitFor } from './devnet.ts';
+import { fillBlocks, startDevnet, type TestDevnet, waitFor, waitForHeight } from './devnet.ts';
 
 const OPEN = 10n ** 18n;
 const VALIDATORS = 4;
@@ -135,9 +135,7 @@ describe('governance on a four-validator devnet', () => {
         });
       },
     });
-    await waitFor('every node to commit a block', async () =>
-      (await Promise.all(urls().map(height))).every((h) => h >= 1),
-    );
+    await waitForHeight(urls(), 1, 'every node to commit a block');
   });
 
   afterAll(async () => {
@@ -329,11 +327,7 @@ describe('governance on a four-validator devnet', () => {
     // One block past the end: the new gas limit is in the headers from the block after it.
     const end = Math.max(...ids.map((p) => Number(BigInt(p.votingEndHeight)))) + 1;
     await fillBlocks(devnet.url(0), filler!.privateKey, end);
-    await waitFor(
-      'the voting period to end on every node',
-      async () => (await Promise.all(urls().map(height))).every((h) => h >= end),
-      300_000,
-    );
+    await waitForHeight(urls(), end, 'the voting period to end on every node', 300_000);
 
     const shown = await gov<ProposalJson & { votes: { option: string }[] }>(
       3,
@@ -414,9 +408,7 @@ describe('governance on a four-validator devnet', () => {
       ).stdout,
     );
     expect(recorded.status).toBe('success');
-    await waitFor('every node to have the inference', async () =>
-      (await Promise.all(urls().map(height))).every((h) => h >= recorded.blockNumber),
-    );
+    await waitForHeight(urls(), recorded.blockNumber, 'every node to have the inference');
     for (const url of urls())
       expect((await balance(url, owner!.address)) - before).toBe((FEE * 5_000n) / 10_000n);
   }, 600_000);

@@ -22,6 +22,7 @@ import {
   type TestDevnet,
   waitFor,
   waitForEvidence,
+  waitForHeight,
 } from './devnet.ts';
 
 /**
@@ -175,9 +176,7 @@ describe('staking across set changes, five validator processes and a full node',
     const twin = await startNode(await initTwinHome(devnet, fifth.home, fifth.node));
     extra.push(twin);
     const found = await waitForEvidence(devnet.url(0), fifth.address);
-    await waitFor('every node at the evidence block', async () =>
-      (await Promise.all(running().map(height))).every((h) => h >= found.height),
-    );
+    await waitForHeight(running(), found.height, 'every node at the evidence block');
     for (const url of running()) {
       expect(await evidenceAt(url, found.height)).toContainEqual(
         expect.objectContaining({ validator: fifth.address, hash: found.hash }),
