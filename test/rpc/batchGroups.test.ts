@@ -42,6 +42,17 @@ describe('batch groups', () => {
     expect(groups).toEqual([256, 44]);
   });
 
+  it('runs the calls of a group concurrently', async () => {
+    // Each call returns only once all four are in flight together; one after another, the first
+    // would fail after its bounded wait. This lives here, not with the protocol tests, because on
+    // the real clock a GC pause in the first call can close its group and make them sequential.
+    const res = await post(
+      fx.url,
+      [1, 2, 3, 4].map((id) => call('test_rendezvous', [4], id)),
+    );
+    expect(res.json).toEqual([1, 2, 3, 4].map((id) => ({ jsonrpc: '2.0', id, result: 4 })));
+  });
+
   it('closes a group once its calls have held the thread for the slice', async () => {
     // The second call uses more than the 5 ms a group may take to start: the group ends with it,
     // and the last two calls start together in the next one.

@@ -126,16 +126,6 @@ describe('batches', () => {
     ]);
   });
 
-  it('runs elements concurrently', async () => {
-    // Each element returns only once all four are in flight together; one after another, the first
-    // would fail after its bounded wait.
-    const res = await post(
-      fx.url,
-      [1, 2, 3, 4].map((id) => call('test_rendezvous', [4], id)),
-    );
-    expect(res.json).toEqual([1, 2, 3, 4].map((id) => ({ jsonrpc: '2.0', id, result: 4 })));
-  });
-
   it('rejects an empty batch with one error', async () => {
     expect((await post(fx.url, [])).json).toEqual({
       jsonrpc: '2.0',
