@@ -1,11 +1,12 @@
 // The durable-write helpers under the signer and the WAL: which I/O errors count as transient (the
 // engine retries those instead of halting), and the atomic replace leaving the new bytes, owner-only
 // mode, and no descriptor open behind it, with only the calls that wait on the disk (two fsyncs, the rename) handed to the thread pool.
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isTransientIoError, replaceFileDurably } from '../../consensus/durableFile.ts';
+import { descriptorsUnder } from '../helpers/descriptors.ts';
 import { poolRequests } from '../helpers/fsPool.ts';
 
 describe('isTransientIoError', () => {
@@ -31,19 +32,9 @@ describe('replaceFileDurably', () => {
   it('leaves the new bytes, readable by the owner only, and no descriptor open', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'openchain-durable-'));
     const path = join(dir, 'state.json');
-    // Only descriptors on this directory and the files in it: the process's other descriptors come
-    // and go with whatever else the worker is doing.
-    const open = () =>
-      readdirSync('/proc/self/fd').filter((fd) => {
-        try {
-          return readlinkSync(`/proc/self/fd/${fd}`).startsWith(dir);
-        } catch {
-          return false; // closed between the listing and the look
-        }
-      });
     await replaceFileDurably(path, new TextEncoder().encode('first'));
     for (let i = 0; i < 50; i++) await replaceFileDurably(path, new TextEncoder().encode(`write ${i}`));
-    expect(open()).toEqual([]);
+    expect(descriptorsUnder(dir)).toEqual([]);
     expect(readFileSync(path, 'utf8')).toBe('write 49');
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readdirSync(join(path, '..'))).toEqual(['state.json']);

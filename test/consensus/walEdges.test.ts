@@ -6,18 +6,18 @@ import {
   appendFileSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConsensusError } from '../../consensus/errors.ts';
 import { DEFAULT_MAX_RECORD_BYTES, readWal, Wal } from '../../consensus/wal.ts';
 import { encodeWalEntry, type WalEntry } from '../../consensus/walCodec.ts';
+import { descriptorsUnder } from '../helpers/descriptors.ts';
 import { captureLogger, silentLogger } from './harness/logger.ts';
 
 /** Rotation at every end-height marker, so that each one exercises it. */
@@ -52,8 +52,6 @@ function twoRecords(path: string): [number, number] {
   wal.close();
   return [first, statSync(path).size];
 }
-
-const openDescriptors = () => readdirSync('/proc/self/fd').length;
 
 async function failure(run: () => unknown): Promise<ConsensusError> {
   try {
@@ -154,14 +152,14 @@ describe('WAL: writes', () => {
 
   it('a closed log refuses writes, closes once, and leaks no descriptor across rotations', async () => {
     const path = tempPath();
-    const before = openDescriptors();
+    const openDescriptors = () => descriptorsUnder(dirname(path));
     const wal = Wal.open(path, silentLogger, DEFAULT_MAX_RECORD_BYTES, ROTATE_EVERY_HEIGHT);
     wal.write(timeout(1));
     for (let h = 1; h <= 3; h++) await wal.endHeight(h);
-    expect(openDescriptors()).toBe(before + 1);
+    expect(openDescriptors()).toEqual([path]);
     wal.close();
     wal.close();
-    expect(openDescriptors()).toBe(before);
+    expect(openDescriptors()).toEqual([]);
     const err = await failure(() => wal.write(timeout(2)));
     expect(err.code).toBe('ENGINE_STATE');
     expect(err.message).toBe(`consensus WAL ${path} is closed`);
@@ -169,7 +167,7 @@ describe('WAL: writes', () => {
     await wal.endHeight(4);
     wal.write(timeout(3));
     wal.close();
-    expect(openDescriptors()).toBe(before);
+    expect(openDescriptors()).toEqual([]);
     expect(readWal(path).entries).toEqual([{ kind: 'endHeight', height: 4 }, timeout(3)]);
   });
 
