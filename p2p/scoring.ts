@@ -52,6 +52,10 @@ export function scoreParams(
     topicScoreCap: 10,
     appSpecificScore: appScore,
     appSpecificWeight: 1,
+    // P7 (-10 x the penalty count squared) counts GRAFTs inside a backoff, at most two per topic
+    // (one more inside the flood threshold) from a peer that restarted and forgot a PRUNE; free up
+    // to that many, or four such GRAFTs (-160) graylisted and banned an honest restarted validator.
+    behaviourPenaltyThreshold: 2 * topics.length,
     decayInterval: 1_000,
     decayToZero: 0.01,
     // A disconnected peer's score is kept (and not decayed) this long, so it cannot reset it by

@@ -165,11 +165,17 @@ export class Gossip {
     for (const kind of GOSSIP_KINDS) this.#router.subscribe(this.#names.topics[kind]);
   }
 
+  /**
+   * Stops handing messages on; the topics stay subscribed until the host stops. Unsubscribing would
+   * PRUNE every mesh peer with a 10 s backoff that a restarted node cannot remember: its GRAFTs
+   * inside that backoff cost it a behaviour penalty per topic, and peers banned a validator that
+   * restarted within 10 s (test/p2p/restartedPeer.test.ts). A closed connection leaves the mesh
+   * without a backoff.
+   */
   stop(): void {
     this.#flushTxs();
     if (!this.#handler) return;
     this.#router.removeEventListener('gossipsub:message', this.#onMessage);
-    for (const kind of GOSSIP_KINDS) this.#router.unsubscribe(this.#names.topics[kind]);
     this.#handler = undefined;
   }
 
