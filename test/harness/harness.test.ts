@@ -10,6 +10,7 @@ import { transactionsAccountedFor } from './invariants.ts';
 import type { SentRecord } from './load.ts';
 import {
   bannedChecks,
+  honestBanChecks,
   INVALID_ATTRIBUTION_PROPOSED,
   invalidAttributionChecks,
   proposerChecks,
@@ -190,6 +191,25 @@ describe('proposals', () => {
       expect(bannedChecks(spammer, [banning, other])).toEqual(['node1 never banned node3']);
     } finally {
       for (const n of [spammer, banning, other]) rmSync(n.home, { recursive: true });
+    }
+  });
+
+  it('no node may ban one the run keeps honest; banning a misbehaving one is no violation', () => {
+    const ban = (peer: string, score: number) => ({ msg: 'disconnecting peer with low score', peer, score });
+    const a = { ...node('node0', '0x0', [ban('12D3b', -160), ban('12D3spam', -400)]), peerId: '12D3a' };
+    const b = { ...node('node1', '0x1', []), peerId: '12D3b' };
+    const spammer = { ...node('node3', '0x3', [ban('12D3a', -90)]), peerId: '12D3spam' };
+    try {
+      expect(honestBanChecks([a, b, spammer], new Set(['node0', 'node1']))).toEqual([
+        'node0 banned node1 (score -160), a node the run keeps honest',
+        'node3 banned node0 (score -90), a node the run keeps honest',
+      ]);
+      expect(honestBanChecks([a, b, spammer], new Set(['node0']))).toEqual([
+        'node3 banned node0 (score -90), a node the run keeps honest',
+      ]);
+      expect(honestBanChecks([b], new Set(['node1']))).toEqual([]);
+    } finally {
+      for (const n of [a, b, spammer]) rmSync(n.home, { recursive: true });
     }
   });
 

@@ -1,7 +1,8 @@
 // Invariants read from the nodes' own logs (node.log in each home, every start of the node appended)
 // and the chain: a proposer whose clock is far ahead has every block refused while one slightly off
 // is taken; a proposer of invalid attribution records (`propose-invalid-attribution`) sees them
-// called invalid by honest validators and never committed; a spammer is cut off by every other node.
+// called invalid by honest validators and never committed; a spammer is cut off by every other node,
+// and nobody cuts off a node that the run keeps honest.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChainFacts } from './invariants.ts';
@@ -103,4 +104,24 @@ export function bannedChecks(
       (n) => !logged(n.home, 'disconnecting peer with low score').some((e) => e['peer'] === spammer.peerId),
     )
     .map((n) => `${n.name} never banned ${spammer.name}`);
+}
+
+/**
+ * No node banned a peer that the run keeps honest (`honest`, by name): a ban is 10 minutes in which
+ * that validator misses proposals and falls back on sync, as one restarted within gossipsub's prune
+ * backoff did before docs/p2p.md's "A restarted peer is taken back".
+ */
+export function honestBanChecks(
+  nodes: readonly (LoggedNode & { readonly peerId: string })[],
+  honest: ReadonlySet<string>,
+): string[] {
+  const byPeer = new Map(nodes.map((n) => [n.peerId, n.name]));
+  return nodes.flatMap((n) =>
+    logged(n.home, 'disconnecting peer with low score').flatMap((e) => {
+      const banned = byPeer.get(e['peer'] as string);
+      return banned !== undefined && honest.has(banned)
+        ? [`${n.name} banned ${banned} (score ${e['score']}), a node the run keeps honest`]
+        : [];
+    }),
+  );
 }

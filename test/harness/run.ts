@@ -19,7 +19,13 @@ import {
   transactionsAccountedFor,
 } from './invariants.ts';
 import { Load } from './load.ts';
-import { bannedChecks, invalidAttributionChecks, type LoggedNode, proposerChecks } from './logChecks.ts';
+import {
+  bannedChecks,
+  honestBanChecks,
+  invalidAttributionChecks,
+  type LoggedNode,
+  proposerChecks,
+} from './logChecks.ts';
 import { type Manifest, schedule } from './manifest.ts';
 import { Monitor, type Stall } from './monitor.ts';
 import { createNetwork, type Network } from './network.ts';
@@ -183,15 +189,32 @@ export async function runManifest(
     violations.push(
       ...proposerChecks(facts, m.expect.refusedProposers.map(logged), m.expect.acceptedProposers.map(logged)),
     );
-    for (const name of m.expect.banned) {
-      const peerId = c.nodes.get(name)!.p2p.split('/p2p/')[1]!;
+    const withPeerId = (name: string) => ({
+      ...logged(name),
+      peerId: c.nodes.get(name)!.p2p.split('/p2p/')[1]!,
+    });
+    for (const name of m.expect.banned)
       violations.push(
         ...bannedChecks(
-          { ...logged(name), peerId },
+          withPeerId(name),
           views.map((v) => logged(v.name)),
         ),
       );
-    }
+    // Honest: not meant to be cut off, not byzantine, never made to double-sign or skew its clock.
+    const misbehaved = new Set([
+      ...m.expect.banned,
+      ...m.expect.refusedProposers,
+      ...m.expect.evidenceAgainst,
+      ...perturber.culprits,
+      ...perturber.applied.filter((p) => p.kind === 'clock-skew').map((p) => p.target),
+      ...[...c.nodes.keys()].filter((name) => m.nodes[name]?.testOnly?.byzantine?.length),
+    ]);
+    violations.push(
+      ...honestBanChecks(
+        [...c.nodes.keys()].map(withPeerId),
+        new Set([...c.nodes.keys()].filter((name) => !misbehaved.has(name))),
+      ),
+    );
     for (const culprit of invalidAttribution) {
       const honest = [...addresses.keys()].filter((name) => !m.nodes[name]?.testOnly?.byzantine?.length);
       violations.push(...invalidAttributionChecks(facts, logged(culprit.name), honest.map(logged)));
