@@ -2,14 +2,7 @@
 // on both read and write, a failed rotation, descriptors neither leaked nor closed twice, and a log
 // used after close. (Recovery at every byte and rotation itself: wal.test.ts; a full disk:
 // walDiskFull.test.ts.)
-import {
-  appendFileSync,
-  mkdirSync,
-  mkdtempSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
