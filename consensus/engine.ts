@@ -131,7 +131,9 @@ type OwnAction = Extract<Action, { kind: 'vote' | 'propose' }>;
  * would run out first and they would prevote nil. It starts PREBUILD_LEAD times the recent block
  * time before the round; builds shorter than PREBUILD_MIN_MS are not worth it (the transactions
  * arriving meanwhile would only wait a block longer). The recent time is that of the blocks this node
- * built or processed: it builds only every few heights, but processes every proposal.
+ * built or processed: it builds only every few heights, but processes every proposal. A validator
+ * that alone has +2/3 of the power (a single-validator chain) builds at the round start: no other
+ * validator's timeout can fail its round, and a block built ahead would leave out what arrives meanwhile.
  */
 const PREBUILD_LEAD = 1.5;
 const PREBUILD_MIN_MS = 25;
@@ -1194,7 +1196,7 @@ export class ConsensusEngine {
   async #buildBlock(m: HeightMachine, round: number): Promise<Block> {
     const parent = this.#app.head.header;
     const proposer = m.validators.get(this.#signer!.address)!;
-    const alone = m.validators.hasTwoThirds(proposer.power);
+    const alone = this.#alone(m);
     const started = performance.now();
     const block = await this.#app.prepareProposal({
       height: m.height,
@@ -1207,6 +1209,11 @@ export class ConsensusEngine {
     });
     this.#timedBlock(performance.now() - started, block.txs.length);
     return block;
+  }
+
+  /** Whether this validator, a proposer of the height, alone has +2/3 of the power: no other validator's timeout decides its rounds. */
+  #alone(m: HeightMachine): boolean {
+    return m.validators.hasTwoThirds(m.validators.get(this.#signer!.address)!.power);
   }
 
   /** Builds and processing of peers' proposals alike: each node builds only every few heights. */
@@ -1497,7 +1504,8 @@ export class ConsensusEngine {
     const commitWait = Math.max(0, this.#roundZeroAt - this.#clock.now());
     this.#scheduleTimeout({ height, round: 0, step: 'commit' }, commitWait);
     const lead = Math.min(commitWait, Math.ceil(PREBUILD_LEAD * this.#blockMs));
-    if (this.#machine.proposer(0) === this.#signer?.address && lead >= PREBUILD_MIN_MS) {
+    const m = this.#machine;
+    if (m.proposer(0) === this.#signer?.address && lead >= PREBUILD_MIN_MS && !this.#alone(m)) {
       this.#prebuildHeight = height;
       this.#scheduleTick('prebuild', commitWait - lead);
     }

@@ -834,6 +834,23 @@ describe('under load', () => {
     expect(roundStartedAt - builtAt!).toBeLessThan(600);
   });
 
+  it('builds at round 0, not ahead of it, when it alone has +2/3 of the power', async () => {
+    // No other validator's timeoutPropose can run out on it, so a block built ahead would only leave
+    // out the transactions that arrive while it waits for round 0.
+    const t = await single({ powers: [10n, 1n, 1n, 1n], me: 0 });
+    const app = t.node.app;
+    const prepare = app.prepareProposal.bind(app);
+    const builds: { height: number; step: string }[] = [];
+    app.prepareProposal = async (input) => {
+      builds.push({ height: input.height, step: t.engine().status().step });
+      busy(40); // blocks that take long, as the prebuild tests above
+      return prepare(input);
+    };
+    await t.c.runUntil(() => app.height >= 4, 20_000);
+    expect(builds.map((b) => b.height)).toEqual([1, 2, 3, 4]);
+    for (const b of builds) expect(b.step).toBe('propose');
+  });
+
   it('prevotes a proposal it is still checking when timeoutPropose fires, not nil', async () => {
     const t = await single({ config: { timeoutProposeMs: 1000 } });
     await t.toRound0();
