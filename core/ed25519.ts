@@ -21,8 +21,13 @@ function publicKeyObject(publicKey: Uint8Array): KeyObject {
   return key;
 }
 
+/**
+ * The public key of a 32-byte secret key. By node:crypto: noble's first derivation builds its
+ * precomputed tables (about 120 ms), which every node start paid for its one validator key.
+ */
 export function ed25519PublicKey(secretKey: Uint8Array): Uint8Array {
-  return noble.getPublicKey(secretKey);
+  const spki = createPublicKey(privateKeyObject(secretKey)).export({ format: 'der', type: 'spki' });
+  return new Uint8Array(spki.subarray(SPKI_PREFIX.length));
 }
 
 export function ed25519RandomSecretKey(): Uint8Array {
@@ -34,6 +39,9 @@ let lastSecret: { readonly bytes: Buffer; readonly key: KeyObject } | undefined;
 
 function privateKeyObject(secretKey: Uint8Array): KeyObject {
   if (lastSecret?.bytes.equals(secretKey)) return lastSecret.key;
+  // OpenSSL reads the first 32 bytes of a longer key and ignores the rest; noble refuses it, and so do we.
+  if (secretKey.length !== 32)
+    throw new RangeError(`an ed25519 secret key is 32 bytes, not ${secretKey.length}`);
   const key = createPrivateKey({
     key: Buffer.concat([PKCS8_PREFIX, secretKey]),
     format: 'der',
@@ -57,6 +65,7 @@ export function ed25519Verify(signature: Uint8Array, message: Uint8Array, public
 }
 
 export const ed25519Reference = {
+  publicKey: (secretKey: Uint8Array) => noble.getPublicKey(secretKey),
   sign: (message: Uint8Array, secretKey: Uint8Array) => noble.sign(message, secretKey),
   verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
     try {

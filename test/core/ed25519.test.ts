@@ -62,6 +62,24 @@ describe('RFC 8032 test vectors', () => {
 });
 
 describe('node:crypto and noble agree', () => {
+  it('derive the same public key from any secret key, and both refuse one that is not 32 bytes', () => {
+    fc.assert(
+      fc.property(bytesOf(32), (secretKey) => {
+        expect(bytesToHex(ed25519PublicKey(secretKey))).toBe(
+          bytesToHex(ed25519Reference.publicKey(secretKey)),
+        );
+      }),
+    );
+    // The signing key is cached by its bytes: a second key must not be answered with the first's.
+    const [a, b] = [new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)];
+    expect(bytesToHex(ed25519PublicKey(a))).not.toBe(bytesToHex(ed25519PublicKey(b)));
+    for (const length of [0, 31, 33, 64]) {
+      expect(() => ed25519PublicKey(new Uint8Array(length))).toThrow(`32 bytes, not ${length}`);
+      expect(() => ed25519Sign(Uint8Array.of(1), new Uint8Array(length))).toThrow(`32 bytes, not ${length}`);
+      expect(() => ed25519Reference.publicKey(new Uint8Array(length))).toThrow();
+    }
+  });
+
   it('on random keys and messages: identical signatures that verify, and every tampering fails on both', () => {
     fc.assert(
       fc.property(
