@@ -38,6 +38,8 @@ export function viemChainFor(id: number, url: string): ViemChain {
 export async function startTestNode(
   opts: {
     blockIntervalMs?: number;
+    /** false: blocks only for transactions, so a test can count blocks without racing the clock. */
+    createEmptyBlocks?: boolean;
     accounts?: number;
     rpc?: Record<string, unknown>;
     testOnly?: NodeConfigInput['testOnly'];
@@ -70,7 +72,7 @@ export async function startTestNode(
     gov: opts.gov,
     config: {
       rpc: { ...opts.rpc, port: 0 },
-      block: { intervalMs: opts.blockIntervalMs ?? 100 },
+      block: { intervalMs: opts.blockIntervalMs ?? 100, createEmptyBlocks: opts.createEmptyBlocks ?? true },
       p2p: { listen: ['/ip4/127.0.0.1/tcp/0'], sync: { peerWaitMs: 0 } },
       ...(opts.testOnly ? { testOnly: opts.testOnly } : {}),
       ...(opts.attestation ? { attestation: opts.attestation } : {}),

@@ -1,7 +1,9 @@
 // Proposal-end events over JSON-RPC on an in-process node with a 3-block voting period: pushed by
 // open_subscribe("gov") as the block commits, served by open_getBlockEvents in eth_getLogs' log form
 // (decodable with viem and the module's ABI) plus their decoding, and left out of eth_getLogs,
-// whose logs each belong to a transaction.
+// whose logs each belong to a transaction. The node makes blocks only for transactions, so the test
+// decides which block each lands in (with empty blocks every 100 ms, a vote slowed by a loaded
+// machine landed in the period's last block, which the test needs to differ from the vote's).
 import { decodeEventLog, encodeFunctionData, type Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GOV_ADDRESS, govAbi } from '../../../state/modules/gov/index.ts';
@@ -42,7 +44,11 @@ describe('proposal-end events over JSON-RPC', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestNode({ accounts: 2, gov: { params: { votingPeriodBlocks: 3 } } });
+    t = await startTestNode({
+      accounts: 2,
+      createEmptyBlocks: false,
+      gov: { params: { votingPeriodBlocks: 3 } },
+    });
     client = new WsClient(t.url.replace('http', 'ws'));
     await client.opened();
   }, 60_000);
@@ -60,9 +66,21 @@ describe('proposal-end events over JSON-RPC', () => {
     });
     const { result: subscription } = (await client.next()) as Message;
     expect(subscription).toMatch(/^0x[0-9a-f]{32}$/);
-    await send(1, 'submitText', ['vetoed', ''], 100n * OPEN);
-    // Account 0 operates the only validator: all the stake vetoes.
+    const submitted = await send(1, 'submitText', ['vetoed', ''], 100n * OPEN);
+    // Account 0 operates the only validator: all the stake vetoes, in the next block.
     const voted = await send(0, 'vote', [1n, 4]);
+    expect(voted.blockNumber).toBe(submitted.blockNumber + 1n);
+    // Two more blocks end the voting period: a transfer each, to account 1 itself.
+    for (let i = 0; i < 2; i++) {
+      const wallet = t.walletClient(1);
+      const hash = await wallet.sendTransaction({
+        chain: t.viemChain,
+        account: wallet.account!,
+        to: wallet.account!.address,
+        value: 1n,
+      });
+      await t.publicClient().waitForTransactionReceipt({ hash });
+    }
     const ended = (await client.next()) as Message;
     const burned = (await client.next()) as Message;
     expect(ended.method).toBe('open_subscription');
@@ -73,7 +91,7 @@ describe('proposal-end events over JSON-RPC', () => {
       args: { id: '0x1', status: 'vetoed', failure: '' },
       transactionHash: null,
     });
-    expect(BigInt(at['blockNumber'] as string)).toBeGreaterThan(voted.blockNumber);
+    expect(BigInt(at['blockNumber'] as string)).toBe(submitted.blockNumber + 3n);
     expect(burned.params!.subscription).toBe(subscription);
     expect(burned.params!.result).toMatchObject({
       event: 'DepositsBurned',
