@@ -31,17 +31,18 @@ describe('proposal-end events over JSON-RPC', () => {
     });
     return ((await res.json()) as { result: T }).result;
   };
-  const send = async (from: number, functionName: string, args: readonly unknown[], value = 0n) => {
+  /** Sends from dev account `from` and waits for the receipt. */
+  const sendTx = async (from: number, tx: { to: Hex; data?: Hex; value: bigint }) => {
     const wallet = t.walletClient(from);
-    const hash = await wallet.sendTransaction({
-      chain: t.viemChain,
-      account: wallet.account!,
+    const hash = await wallet.sendTransaction({ chain: t.viemChain, account: wallet.account!, ...tx });
+    return t.publicClient().waitForTransactionReceipt({ hash });
+  };
+  const send = (from: number, functionName: string, args: readonly unknown[], value = 0n) =>
+    sendTx(from, {
       to: GOV_ADDRESS,
       data: encodeFunctionData({ abi: govAbi, functionName, args } as never),
       value,
     });
-    return t.publicClient().waitForTransactionReceipt({ hash });
-  };
 
   beforeAll(async () => {
     t = await startTestNode({
@@ -71,16 +72,7 @@ describe('proposal-end events over JSON-RPC', () => {
     const voted = await send(0, 'vote', [1n, 4]);
     expect(voted.blockNumber).toBe(submitted.blockNumber + 1n);
     // Two more blocks end the voting period: a transfer each, to account 1 itself.
-    for (let i = 0; i < 2; i++) {
-      const wallet = t.walletClient(1);
-      const hash = await wallet.sendTransaction({
-        chain: t.viemChain,
-        account: wallet.account!,
-        to: wallet.account!.address,
-        value: 1n,
-      });
-      await t.publicClient().waitForTransactionReceipt({ hash });
-    }
+    for (let i = 0; i < 2; i++) await sendTx(1, { to: t.accounts[1]!.address, value: 1n });
     const ended = (await client.next()) as Message;
     const burned = (await client.next()) as Message;
     expect(ended.method).toBe('open_subscription');
